@@ -1,0 +1,3 @@
+from postready.bot.cli import main
+
+raise SystemExit(main())

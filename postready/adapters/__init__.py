@@ -1,0 +1,1 @@
+"""Chat adapters (Telegram, Discord): parse updates, render replies. Know nothing about pixels."""

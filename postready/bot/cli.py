@@ -1,0 +1,229 @@
+"""`postready` command line: `optimize` a photo for platforms, list the `platforms` table.
+
+Exit codes: 0 success, 1 some platform failed, 2 bad input (code and one line on stderr).
+Imports are lazy where they are heavy, since a whole CLI run is what a user waits for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from postready.pipeline.errors import ErrorCode, PostReadyError
+
+EXIT_OK, EXIT_PLATFORM_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from postready.pipeline.logo import LOGO_POSITIONS
+    from postready.pipeline.platforms import OUTPUT_FORMATS
+
+    parser = argparse.ArgumentParser(
+        prog="postready", description="One photo in, ready-to-post content out."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    optimize = commands.add_parser(
+        "optimize", help="crop, resize and encode a photo for social platforms"
+    )
+    optimize.add_argument("photo", type=Path, help="the photo (JPEG, PNG, WebP, HEIC, ...)")
+    optimize.add_argument(
+        "--platforms",
+        "-p",
+        nargs="+",
+        default=["all"],
+        metavar="NAME",
+        help="platforms (spaces or commas; aliases like ig, fb, twitter) or 'all' (default)",
+    )
+    optimize.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="PLATFORM=NAME",
+        help="force a format, e.g. instagram=square or instagram=story (repeatable)",
+    )
+    optimize.add_argument("--format", choices=OUTPUT_FORMATS, default="jpeg", dest="fmt")
+    optimize.add_argument("--out", type=Path, default=Path("output"), help="default: ./output")
+    optimize.add_argument("--logo", type=Path, help="a logo to place on every image")
+    optimize.add_argument("--logo-position", default="bottom-right", choices=LOGO_POSITIONS)
+    optimize.add_argument(
+        "--logo-scale", type=float, default=0.18, help="logo width / shorter side (0.18)"
+    )
+    optimize.add_argument("--logo-opacity", type=float, default=1.0)
+    optimize.add_argument(
+        "--max-file-mb", type=float, default=50.0, help="refuse larger files (50)"
+    )
+    optimize.add_argument(
+        "--max-megapixels", type=float, default=80.0, help="refuse larger images (80)"
+    )
+
+    commands.add_parser("platforms", help="list platforms, image sizes and limits")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "platforms":
+            return _print_platforms()
+        return _optimize(args)
+    except PostReadyError as exc:
+        print(f"error: {exc.code}: {exc.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _optimize(args: argparse.Namespace) -> int:
+    from postready.pipeline.loading import LoadLimits
+    from postready.pipeline.logo import LogoOptions
+    from postready.pipeline.models import LogoRequest, OptimizeRequest
+    from postready.pipeline.platforms import resolve_platforms
+    from postready.pipeline.runner import run_optimization
+
+    specs = resolve_platforms(args.platforms)
+    logo = None
+    if args.logo is not None:
+        logo = LogoRequest(
+            args.logo,
+            LogoOptions(args.logo_position, args.logo_scale, opacity=args.logo_opacity),
+        )
+    request = OptimizeRequest(
+        source=args.photo,
+        platforms=tuple(spec.key for spec in specs),
+        output_format=args.fmt,
+        variants=_parse_variants(args.variant),
+        logo=logo,
+        user_id=f"cli:{_local_user()}",
+        source_name=str(args.photo),
+    )
+    limits = LoadLimits(
+        max_bytes=round(args.max_file_mb * 1_000_000),
+        max_pixels=round(args.max_megapixels * 1_000_000),
+    )
+    with _progress_display() as on_progress:
+        result = asyncio.run(
+            run_optimization(request, args.out, limits=limits, progress=on_progress)
+        )
+    _print_summary(result, args.out)
+    return EXIT_OK if len(result.successful) == len(result.platforms) else EXIT_PLATFORM_FAILED
+
+
+def _parse_variants(pairs: list[str]) -> dict[str, str]:
+    from postready.pipeline.platforms import resolve_platforms
+
+    variants = {}
+    for pair in pairs:
+        platform, sep, name = pair.partition("=")
+        if not sep or not name.strip():
+            raise PostReadyError(
+                ErrorCode.INVALID_OPTION, f"--variant takes PLATFORM=NAME, got '{pair}'"
+            )
+        specs = resolve_platforms([platform])
+        if len(specs) != 1:
+            raise PostReadyError(ErrorCode.INVALID_OPTION, "--variant names one platform")
+        variants[specs[0].key] = name.strip().lower()
+    return variants
+
+
+def _local_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "local"
+
+
+class _progress_display:
+    """A rich progress bar on a terminal; silent when output is piped or in CI."""
+
+    def __enter__(self):  # noqa: ANN204
+        if not sys.stderr.isatty():
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            TextColumn("{task.description:<34}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._progress.start()
+        task = self._progress.add_task("starting", total=1)
+
+        def on_progress(event):  # noqa: ANN001, ANN202
+            self._progress.update(
+                task, total=event.total, completed=event.done, description=event.message
+            )
+
+        return on_progress
+
+    def __exit__(self, *exc_info: object) -> None:
+        if hasattr(self, "_progress"):
+            self._progress.stop()
+
+
+def _print_summary(result, out_dir: Path) -> None:  # noqa: ANN001
+    from rich.console import Console
+    from rich.table import Table
+
+    from postready.pipeline.platforms import PLATFORMS
+
+    table = Table(title=f"Session {result.session_id}", title_justify="left")
+    for column in ("Platform", "Format", "Size", "File", "Crop"):
+        table.add_column(column)
+    notes: list[str] = [f"source: {note}" for note in result.source.notes]
+    for key, item in result.platforms.items():
+        name = PLATFORMS[key].display_name
+        notes.extend(f"{name}: {warning}" for warning in item.warnings)
+        if item.image is None:
+            table.add_row(name, "[red]failed[/]", "—", "—", "—")
+            notes.append(f"{name}: [red]{item.error.code}[/]: {item.error.message}")
+            continue
+        image = item.image
+        quality = f" q{image.quality}" if image.quality else ""
+        table.add_row(
+            name,
+            item.variant,
+            f"{image.width}×{image.height}",
+            f"{image.bytes / 1000:,.0f} kB {image.format.upper()}{quality}",
+            item.crop_method,
+        )
+    console = Console()
+    console.print(table)
+    for note in notes:
+        console.print(f"• {note}", highlight=False)
+    console.print(f"Saved to {out_dir / result.session_id}/")
+
+
+def _print_platforms() -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from postready.pipeline.platforms import PLATFORMS
+
+    table = Table(title="Platforms")
+    for column in ("Platform", "Aliases", "Image formats", "Max size", "Caption", "Hashtags"):
+        table.add_column(column)
+    for spec in PLATFORMS.values():
+        variants = "\n".join(
+            f"{v.name} {v.width}×{v.height}" + ("" if v.auto else " (on request)")
+            for v in spec.variants
+        )
+        rule = spec.hashtags
+        table.add_row(
+            f"{spec.display_name} ({spec.key})",
+            ", ".join(spec.aliases),
+            variants,
+            f"{spec.max_bytes / 1_000_000:g} MB " + "/".join(f.upper() for f in spec.formats),
+            f"{spec.caption_limit:,} chars",
+            f"{rule.min}–{rule.max}, {rule.placement.value.replace('_', ' ')}",
+        )
+    Console().print(table)
+    return EXIT_OK

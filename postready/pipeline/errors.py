@@ -1,0 +1,31 @@
+"""Errors a user can cause: a stable code and a plain-language, one-line message."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    INVALID_IMAGE_FORMAT = "INVALID_IMAGE_FORMAT"
+    FILE_TOO_LARGE = "FILE_TOO_LARGE"
+    IMAGE_TOO_LARGE = "IMAGE_TOO_LARGE"
+    IMAGE_TOO_SMALL = "IMAGE_TOO_SMALL"
+    CORRUPT_IMAGE = "CORRUPT_IMAGE"
+    FILE_NOT_FOUND = "FILE_NOT_FOUND"
+    UNKNOWN_PLATFORM = "UNKNOWN_PLATFORM"
+    UNKNOWN_VARIANT = "UNKNOWN_VARIANT"
+    INVALID_OPTION = "INVALID_OPTION"
+    ENCODING_FAILED = "ENCODING_FAILED"
+    PROCESSING_FAILED = "PROCESSING_FAILED"
+
+
+class PostReadyError(Exception):
+    """An error with a stable code, shown to the user as one line."""
+
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"

@@ -1,0 +1,292 @@
+"""Load and validate an image: sniff the format from its bytes, enforce size caps, decode once
+(reduced when the targets are much smaller), apply EXIF orientation and convert to sRGB."""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+from PIL import Image, ImageCms
+
+from postready.pipeline.errors import ErrorCode, PostReadyError
+
+MB = 1_000_000
+ImageSource = bytes | Path
+DecodeSizer = Callable[[tuple[int, int]], tuple[int, int]]
+
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1"}
+_AVIF_BRANDS = {b"avif", b"avis"}
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"BM", "BMP"),
+)
+_ORIENTATION_TAG = 0x0112
+_UPRIGHT_BY_ORIENTATION = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+# EXIF orientations 5-8 swap width and height.
+_TRANSPOSING_ORIENTATIONS = {5, 6, 7, 8}
+_HIGH_BIT_MODES = {"I", "I;16", "I;16B", "I;16L", "I;16N", "F"}
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, zlib.error, struct.error, IndexError)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadLimits:
+    max_bytes: int = 50 * MB
+    max_pixels: int = 80_000_000
+    min_side: int = 300
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedImage:
+    """A decoded image ready for cropping: RGB or RGBA, sRGB, upright."""
+
+    image: Image.Image
+    source_format: str
+    source_size: tuple[int, int]  # full-resolution size, upright
+    exif: Image.Exif
+    notes: tuple[str, ...] = ()
+
+    @property
+    def scale(self) -> float:
+        """Decoded width / full-resolution width (< 1 when decoded reduced)."""
+        return self.image.width / self.source_size[0]
+
+    @property
+    def has_alpha(self) -> bool:
+        return self.image.mode == "RGBA"
+
+
+def sniff_format(header: bytes) -> str | None:
+    """The image format that the first bytes of a file announce, or None."""
+    if header[:4] == b"RIFF" and header[8:12] == b"WEBP":
+        return "WEBP"
+    if header[4:8] == b"ftyp":
+        box_end = min(len(header), struct.unpack(">I", header[:4])[0] or len(header))
+        brands = {header[8:12]} | {header[i : i + 4] for i in range(16, box_end, 4)}
+        if brands & _AVIF_BRANDS:
+            return "AVIF"
+        if brands & _HEIF_BRANDS:
+            return "HEIF"
+        return None
+    for magic, name in _SIGNATURES:
+        if header.startswith(magic):
+            return name
+    return None
+
+
+def load_image(
+    source: ImageSource,
+    limits: LoadLimits = LoadLimits(),
+    *,
+    min_decoded_size: DecodeSizer | None = None,
+) -> LoadedImage:
+    """Decode `source` (bytes or a path) into an upright sRGB image.
+
+    `min_decoded_size`, called with the full upright size once the header is read, returns the
+    smallest size the caller can use: a JPEG then decodes at 1/2, 1/4 or 1/8 scale when every
+    output is that much smaller. Raises PostReadyError for anything a user could send
+    wrong: unknown or unsupported format, too many bytes or pixels, too small, corrupt.
+    """
+    with _open_source(source, limits) as stream:
+        header = stream.read(64)
+        stream.seek(0)
+        fmt = sniff_format(header)
+        if fmt is None:
+            raise PostReadyError(
+                ErrorCode.INVALID_IMAGE_FORMAT,
+                "this is not an image we can read; send a JPEG, PNG, WebP, HEIC, AVIF, GIF, BMP "
+                "or TIFF photo",
+            )
+        if fmt == "HEIF":
+            _register_heif()
+        try:
+            image = Image.open(stream, formats=[fmt])
+        except Image.DecompressionBombError as exc:
+            raise _too_many_pixels(None, limits) from exc
+        except _DECODE_ERRORS as exc:
+            raise PostReadyError(
+                ErrorCode.CORRUPT_IMAGE, f"the {fmt} file is damaged and cannot be opened"
+            ) from exc
+        return _decode(image, fmt, limits, min_decoded_size)
+
+
+def _decode(
+    image: Image.Image, fmt: str, limits: LoadLimits, min_decoded_size: DecodeSizer | None
+) -> LoadedImage:
+    width, height = image.size
+    if width * height > limits.max_pixels:
+        raise _too_many_pixels((width, height), limits)
+    if min(width, height) < limits.min_side:
+        raise PostReadyError(
+            ErrorCode.IMAGE_TOO_SMALL,
+            f"the image is {width}×{height}; send one at least "
+            f"{limits.min_side}×{limits.min_side} pixels",
+        )
+    exif = image.getexif()
+    orientation = exif.get(_ORIENTATION_TAG)
+    transposed = orientation in _TRANSPOSING_ORIENTATIONS
+    upright_size = (height, width) if transposed else (width, height)
+    if fmt == "JPEG" and min_decoded_size is not None:
+        wanted = min_decoded_size(upright_size)
+        image.draft(None, wanted[::-1] if transposed else wanted)
+    try:
+        image.load()
+        upright, notes = to_srgb(image)
+        if orientation in _UPRIGHT_BY_ORIENTATION:
+            upright = upright.transpose(_UPRIGHT_BY_ORIENTATION[orientation])
+    except MemoryError as exc:
+        raise _too_many_pixels((width, height), limits) from exc
+    except _DECODE_ERRORS as exc:
+        raise PostReadyError(
+            ErrorCode.CORRUPT_IMAGE, f"the {fmt} file is damaged or cut short and cannot be read"
+        ) from exc
+    if getattr(image, "n_frames", 1) > 1:
+        notes += ("animated image: the first frame was used",)
+    return LoadedImage(upright, fmt, upright_size, exif, notes)
+
+
+def to_srgb(image: Image.Image) -> tuple[Image.Image, tuple[str, ...]]:
+    """Convert any Pillow mode to 8-bit sRGB RGB, or RGBA when it has real transparency.
+
+    Embedded ICC profiles (Display P3, Adobe RGB, CMYK press profiles) are converted, not
+    dropped; 16-bit and float images are scaled to 8 bits.
+    """
+    notes: tuple[str, ...] = ()
+    icc = image.info.get("icc_profile")
+    base, alpha = _split_alpha(image)
+    if icc and base.mode in ("L", "RGB", "CMYK") and not _is_srgb(icc):
+        try:
+            base = ImageCms.profileToProfile(
+                base,
+                ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+                _srgb_profile(),
+                renderingIntent=ImageCms.Intent.PERCEPTUAL,
+                outputMode="RGB",
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            notes += ("the embedded colour profile is broken and was ignored",)
+    if base.mode != "RGB":
+        base = base.convert("RGB")
+    if alpha is None or alpha.getextrema()[0] == 255:
+        return base, notes
+    base.putalpha(alpha)
+    return base, notes
+
+
+def _split_alpha(image: Image.Image) -> tuple[Image.Image, Image.Image | None]:
+    mode = image.mode
+    if mode in _HIGH_BIT_MODES:
+        return _to_8bit(image), None
+    if mode == "1":
+        return image.convert("L"), None
+    if mode in ("P", "PA"):
+        has_transparency = mode == "PA" or "transparency" in image.info
+        image = image.convert("RGBA" if has_transparency else "RGB")
+        mode = image.mode
+    elif "transparency" in image.info and mode in ("L", "RGB"):
+        image = image.convert("LA" if mode == "L" else "RGBA")
+        mode = image.mode
+    if mode in ("RGBA", "LA", "La", "RGBa"):
+        alpha = image.getchannel("A")
+        return image.convert(mode[0] if mode[0] == "L" else "RGB"), alpha
+    return image, None
+
+
+def _to_8bit(image: Image.Image) -> Image.Image:
+    pixels = np.asarray(image, dtype=np.float64)
+    if image.mode == "F":
+        peak = 1.0 if pixels.max(initial=0.0) <= 1.0 else 255.0
+    else:
+        peak = 65535.0 if image.mode.startswith("I;16") or pixels.max(initial=0) > 255 else 255.0
+    scaled = np.clip(pixels * (255.0 / peak) + 0.5, 0, 255).astype(np.uint8)
+    return Image.fromarray(scaled, "L")
+
+
+@cache
+def _srgb_profile() -> ImageCms.ImageCmsProfile:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+@cache
+def srgb_icc_bytes() -> bytes:
+    """A small sRGB ICC profile to embed in outputs."""
+    return _srgb_profile().tobytes()
+
+
+def _is_srgb(icc: bytes) -> bool:
+    try:
+        description = ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(icc)))
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return False
+    return "srgb" in description.lower()
+
+
+@cache
+def _register_heif() -> None:
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError as exc:
+        raise PostReadyError(
+            ErrorCode.INVALID_IMAGE_FORMAT,
+            "HEIC photos need the pillow-heif package; install it or send a JPEG",
+        ) from exc
+    register_heif_opener()
+
+
+def _too_many_pixels(size: tuple[int, int] | None, limits: LoadLimits) -> PostReadyError:
+    what = f"{size[0]}×{size[1]} pixels" if size else "too many pixels"
+    megapixels = limits.max_pixels / 1_000_000
+    return PostReadyError(
+        ErrorCode.IMAGE_TOO_LARGE,
+        f"the image is {what}; the limit is {megapixels:.0f} megapixels",
+    )
+
+
+@contextmanager
+def _open_source(source: ImageSource, limits: LoadLimits) -> Iterator[BinaryIO]:
+    """A seekable binary stream over `source`, after the byte-size check."""
+    if isinstance(source, bytes):
+        _check_byte_size(len(source), limits)
+        yield io.BytesIO(source)
+        return
+    path = Path(source)
+    try:
+        stream = path.open("rb")
+    except OSError as exc:
+        raise PostReadyError(
+            ErrorCode.FILE_NOT_FOUND, f"cannot read '{path}': {exc.strerror or exc}"
+        ) from exc
+    with stream:
+        _check_byte_size(os.fstat(stream.fileno()).st_size, limits)
+        yield stream
+
+
+def _check_byte_size(size: int, limits: LoadLimits) -> None:
+    if size > limits.max_bytes:
+        raise PostReadyError(
+            ErrorCode.FILE_TOO_LARGE,
+            f"the file is {size / MB:.1f} MB; the limit is {limits.max_bytes / MB:.0f} MB",
+        )
+    if size == 0:
+        raise PostReadyError(ErrorCode.INVALID_IMAGE_FORMAT, "the file is empty")

@@ -1,0 +1,151 @@
+"""The shapes that cross module borders: a request in, progress while it runs, a result out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from postready.pipeline.cropping import CropBox, CropMethod
+from postready.pipeline.errors import ErrorCode
+from postready.pipeline.loading import ImageSource
+from postready.pipeline.logo import LogoOptions
+from postready.pipeline.platforms import OutputFormat
+
+PlatformStatus = Literal["success", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class LogoRequest:
+    source: ImageSource
+    options: LogoOptions = LogoOptions()
+
+
+@dataclass(frozen=True, slots=True)
+class OptimizeRequest:
+    """One photo to optimise for some platforms, and who asked."""
+
+    source: ImageSource
+    platforms: tuple[str, ...]  # platform keys from the platform table
+    description: str = ""
+    output_format: OutputFormat = "jpeg"
+    variants: Mapping[str, str] = field(default_factory=dict)  # platform key → variant name
+    logo: LogoRequest | None = None
+    user_id: str | None = None
+    chat_id: str | None = None
+    timezone: str = "UTC"
+    language: str = "en"
+    source_name: str = ""  # what to call the source in results (file name or chat file id)
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressEvent:
+    stage: str
+    done: int
+    total: int
+    message: str
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorInfo:
+    code: ErrorCode
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImageOutput:
+    path: Path
+    format: OutputFormat
+    width: int
+    height: int
+    bytes: int
+    quality: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformResult:
+    platform: str
+    status: PlatformStatus
+    processing_time: float
+    variant: str | None = None
+    crop_box: CropBox | None = None  # in full-resolution source pixels
+    crop_method: CropMethod | None = None
+    image: ImageOutput | None = None
+    warnings: tuple[str, ...] = ()
+    error: ErrorInfo | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "status": self.status,
+            "processed_image": str(self.image.path) if self.image else None,
+            "processing_time": round(self.processing_time, 3),
+            "product_photography_used": False,
+        }
+        if self.variant:
+            data["variant"] = self.variant
+        if self.image:
+            data["image"] = {
+                "format": self.image.format,
+                "width": self.image.width,
+                "height": self.image.height,
+                "bytes": self.image.bytes,
+                "quality": self.image.quality,
+            }
+        if self.crop_box:
+            data["crop"] = {"box": list(self.crop_box.as_tuple()), "method": self.crop_method}
+        if self.warnings:
+            data["warnings"] = list(self.warnings)
+        if self.error:
+            data["error"] = {"code": str(self.error.code), "message": self.error.message}
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    name: str
+    format: str
+    width: int
+    height: int
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OptimizeResult:
+    session_id: str
+    user_uuid: str
+    started_at: datetime  # timezone-aware UTC
+    finished_at: datetime
+    source: SourceInfo
+    platforms: dict[str, PlatformResult]
+
+    @property
+    def successful(self) -> list[PlatformResult]:
+        return [r for r in self.platforms.values() if r.status == "success"]
+
+    def to_json(self) -> dict[str, Any]:
+        """The seed pipeline's results.json shape (its keys kept), plus our extra detail."""
+        return {
+            "session_id": self.session_id,
+            "user_uuid": self.user_uuid,
+            "timestamp": self.started_at.strftime("%Y%m%d_%H%M%S"),
+            "source_image": self.source.name,
+            "source": {
+                "format": self.source.format,
+                "width": self.source.width,
+                "height": self.source.height,
+                "notes": list(self.source.notes),
+            },
+            "platforms": {key: result.to_json() for key, result in self.platforms.items()},
+            "optimization_metadata": {
+                "generated_at": self.finished_at.isoformat().replace("+00:00", "Z"),
+                "total_platforms": len(self.platforms),
+                "successful_platforms": len(self.successful),
+                "processing_time": round((self.finished_at - self.started_at).total_seconds(), 3),
+            },
+        }

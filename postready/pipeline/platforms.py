@@ -1,0 +1,295 @@
+"""The platform table: the one place where sizes, limits and posting times live.
+
+Numbers come from ../shared/reference/platforms.md (collected late 2026); each entry names its
+source. Where sources disagree the safer (lower) limit is used. Byte limits are decimal
+megabytes, which is the stricter reading of "8 MB".
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+from postready.pipeline.errors import ErrorCode, PostReadyError
+
+OutputFormat = Literal["jpeg", "png", "webp"]
+OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("jpeg", "png", "webp")
+
+MB = 1_000_000
+
+
+class HashtagPlacement(StrEnum):
+    FIRST_COMMENT = "first_comment"
+    INLINE = "inline"
+    END = "end"
+    DESCRIPTION = "description"
+
+
+@dataclass(frozen=True, slots=True)
+class ImageVariant:
+    """One image shape a platform shows well, e.g. Instagram portrait 1080×1350."""
+
+    name: str
+    width: int
+    height: int
+    auto: bool = True  # False: only used when the caller asks for it by name (e.g. stories)
+
+    @property
+    def ratio(self) -> float:
+        return self.width / self.height
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return (self.width, self.height)
+
+
+@dataclass(frozen=True, slots=True)
+class HashtagRule:
+    min: int
+    recommended: int
+    max: int
+    placement: HashtagPlacement
+
+
+@dataclass(frozen=True, slots=True)
+class PostingWindow:
+    """Hours [start_hour, end_hour) on the given weekdays, in the audience's local time."""
+
+    days: tuple[str, ...]
+    start_hour: int
+    end_hour: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformSpec:
+    key: str
+    display_name: str
+    aliases: tuple[str, ...]
+    variants: tuple[ImageVariant, ...]
+    max_bytes: int
+    formats: tuple[OutputFormat, ...]
+    caption_limit: int
+    caption_visible: int  # characters shown before "more"
+    hashtags: HashtagRule
+    posting_windows: tuple[PostingWindow, ...]
+    posting_source: str
+
+    def variant(self, name: str) -> ImageVariant:
+        for variant in self.variants:
+            if variant.name == name:
+                return variant
+        names = ", ".join(v.name for v in self.variants)
+        raise PostReadyError(
+            ErrorCode.UNKNOWN_VARIANT,
+            f"{self.display_name} has no '{name}' format; choose one of: {names}",
+        )
+
+
+_WEEKDAYS_MON_THU = ("Mon", "Tue", "Wed", "Thu")
+_SPROUT_2023 = "Sprout Social 2023 (~2B engagements, 400K profiles)"
+
+PLATFORMS: dict[str, PlatformSpec] = {
+    spec.key: spec
+    for spec in (
+        PlatformSpec(
+            key="instagram",
+            display_name="Instagram",
+            aliases=("ig", "insta"),
+            # Feed sizes; 3:4 is the profile-grid shape since Jan 2025 (app uploads; API
+            # acceptance of 3:4 is unverified). Story 9:16 only on request.
+            variants=(
+                ImageVariant("portrait", 1080, 1350),
+                ImageVariant("grid_portrait", 1080, 1440),
+                ImageVariant("square", 1080, 1080),
+                ImageVariant("landscape", 1080, 566),
+                ImageVariant("story", 1080, 1920, auto=False),
+            ),
+            max_bytes=8 * MB,  # Instagram publishing API
+            formats=("jpeg",),  # JPEG only via the API
+            caption_limit=2200,
+            caption_visible=125,
+            # At most 5 hashtags: Instagram's limit announced 18 Dec 2025; 3-5 recommended.
+            hashtags=HashtagRule(3, 5, 5, HashtagPlacement.FIRST_COMMENT),
+            posting_windows=(
+                PostingWindow(("Mon",), 10, 12),
+                PostingWindow(("Tue",), 9, 13),
+                PostingWindow(("Wed",), 10, 13),
+                PostingWindow(("Fri",), 9, 11),
+            ),
+            posting_source=_SPROUT_2023,
+        ),
+        PlatformSpec(
+            key="facebook",
+            display_name="Facebook",
+            aliases=("fb",),
+            variants=(
+                ImageVariant("portrait", 1080, 1350),
+                ImageVariant("square", 1080, 1080),
+                ImageVariant("landscape", 1200, 630),
+            ),
+            max_bytes=30 * MB,  # secondary sources
+            formats=("jpeg", "png", "webp"),
+            caption_limit=63206,  # many tools cap at 5,000; 40-80 characters perform best
+            caption_visible=80,
+            hashtags=HashtagRule(1, 2, 3, HashtagPlacement.INLINE),
+            posting_windows=(PostingWindow(_WEEKDAYS_MON_THU, 8, 13),),
+            posting_source=_SPROUT_2023,
+        ),
+        PlatformSpec(
+            key="linkedin",
+            display_name="LinkedIn",
+            aliases=("li",),
+            variants=(
+                ImageVariant("landscape", 1200, 627),
+                ImageVariant("square", 1080, 1080),
+                ImageVariant("portrait", 1080, 1350),
+            ),
+            max_bytes=5 * MB,  # secondary sources
+            formats=("jpeg", "png"),
+            caption_limit=3000,
+            caption_visible=210,
+            hashtags=HashtagRule(3, 3, 5, HashtagPlacement.END),
+            posting_windows=(PostingWindow(("Tue", "Wed"), 10, 12),),
+            posting_source=_SPROUT_2023,
+        ),
+        PlatformSpec(
+            key="pinterest",
+            display_name="Pinterest",
+            aliases=("pin",),
+            # Taller than 2:3 may be cut off in the feed.
+            variants=(ImageVariant("pin", 1000, 1500),),
+            max_bytes=20 * MB,  # help.pinterest.com (older text says 10 MB)
+            formats=("jpeg", "png", "webp"),
+            caption_limit=500,  # description; the title is limited to 100 (about 40 shown)
+            caption_visible=100,
+            hashtags=HashtagRule(2, 4, 5, HashtagPlacement.DESCRIPTION),
+            # Sprout 2023 only says "afternoons"; these concrete slots are the seed's table.
+            posting_windows=(PostingWindow(("Sat", "Sun", "Tue", "Thu"), 20, 23),),
+            posting_source="the seed pipeline's table (Sprout Social 2023: afternoons)",
+        ),
+        PlatformSpec(
+            key="x",
+            display_name="X",
+            aliases=("twitter", "x.com", "tw"),
+            variants=(
+                ImageVariant("landscape", 1600, 900),
+                ImageVariant("portrait", 1080, 1350),
+            ),
+            max_bytes=5 * MB,  # photos; GIF 15 MB
+            formats=("jpeg", "png", "webp"),
+            caption_limit=280,  # links count 23; Premium 25,000
+            caption_visible=280,
+            hashtags=HashtagRule(1, 1, 2, HashtagPlacement.INLINE),
+            posting_windows=(PostingWindow(("Tue", "Wed", "Thu", "Fri"), 9, 12),),
+            posting_source=_SPROUT_2023,
+        ),
+        PlatformSpec(
+            key="tiktok",
+            display_name="TikTok",
+            aliases=("tt",),
+            # Photo mode; up to 35 photos per post.
+            variants=(
+                ImageVariant("portrait", 1080, 1920),
+                ImageVariant("feed_portrait", 1080, 1350),
+            ),
+            max_bytes=20 * MB,  # secondary source
+            formats=("jpeg", "webp"),
+            caption_limit=4000,  # description, UTF-16 units (API); title 90
+            caption_visible=90,
+            hashtags=HashtagRule(3, 5, 6, HashtagPlacement.DESCRIPTION),
+            posting_windows=(
+                PostingWindow(("Tue",), 14, 18),
+                PostingWindow(("Wed",), 14, 17),
+                PostingWindow(("Thu",), 15, 17),
+            ),
+            posting_source=_SPROUT_2023,
+        ),
+        PlatformSpec(
+            key="threads",
+            display_name="Threads",
+            aliases=(),
+            variants=(
+                ImageVariant("portrait", 1080, 1350),
+                ImageVariant("square", 1080, 1080),
+            ),
+            max_bytes=8 * MB,  # same pipeline as Instagram (secondary)
+            formats=("jpeg", "png"),
+            caption_limit=500,
+            caption_visible=500,
+            hashtags=HashtagRule(1, 1, 1, HashtagPlacement.INLINE),  # one topic tag per post
+            posting_windows=(
+                PostingWindow(("Mon",), 10, 12),
+                PostingWindow(("Tue",), 9, 13),
+                PostingWindow(("Wed",), 10, 13),
+                PostingWindow(("Fri",), 9, 11),
+            ),
+            posting_source=f"{_SPROUT_2023}, Instagram's hours (no Threads-specific study)",
+        ),
+        PlatformSpec(
+            key="bluesky",
+            display_name="Bluesky",
+            aliases=("bsky",),
+            # Any ratio up to 2000 px on the longest side; these show well.
+            variants=(
+                ImageVariant("landscape", 1200, 675),
+                ImageVariant("portrait", 1080, 1350),
+                ImageVariant("square", 1080, 1080),
+            ),
+            max_bytes=1 * MB,  # app limit; larger images are recompressed
+            formats=("jpeg", "png", "webp"),
+            caption_limit=300,  # graphemes
+            caption_visible=300,
+            hashtags=HashtagRule(1, 2, 3, HashtagPlacement.INLINE),
+            posting_windows=(PostingWindow(("Tue", "Wed", "Thu", "Fri"), 9, 12),),
+            posting_source=f"{_SPROUT_2023}, X's hours (no Bluesky-specific study)",
+        ),
+    )
+}
+
+ALL_PLATFORMS_WORD = "all"
+
+_NAMES: dict[str, str] = {
+    name: spec.key for spec in PLATFORMS.values() for name in (spec.key, *spec.aliases)
+}
+
+
+def platform_names() -> list[str]:
+    """Every word that names a platform (keys and aliases), for parsers and suggestions."""
+    return sorted(_NAMES)
+
+
+def resolve_platform(name: str) -> PlatformSpec | None:
+    """The platform a name or alias refers to (case-insensitive), or None."""
+    key = _NAMES.get(name.strip().lower().lstrip("#@"))
+    return PLATFORMS[key] if key else None
+
+
+def suggest_platform(name: str) -> str | None:
+    """The closest platform name to a probable typo ("instgram" → "instagram"), if any."""
+    matches = difflib.get_close_matches(name.lower(), _NAMES, n=1, cutoff=0.75)
+    return _NAMES[matches[0]] if matches else None
+
+
+def resolve_platforms(names: list[str]) -> list[PlatformSpec]:
+    """Platforms for a list of names (commas allowed, `all` for every one), in table order.
+
+    Raises UNKNOWN_PLATFORM naming the first unknown word, with a suggestion when it looks
+    like a typo.
+    """
+    words = [w for name in names for w in name.replace(",", " ").split()]
+    if not words or any(w.lower() == ALL_PLATFORMS_WORD for w in words):
+        return list(PLATFORMS.values())
+    chosen: set[str] = set()
+    for word in words:
+        spec = resolve_platform(word)
+        if spec is None:
+            hint = suggest_platform(word)
+            known = ", ".join(PLATFORMS)
+            message = f"unknown platform '{word}'" + (
+                f" — did you mean '{hint}'?" if hint else f"; choose from: {known}, all"
+            )
+            raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, message)
+        chosen.add(spec.key)
+    return [spec for key, spec in PLATFORMS.items() if key in chosen]

@@ -1,0 +1,241 @@
+"""Wire the stages for one request: load once, analyse once, then crop, resize, brand and encode
+every platform concurrently off the event loop, reporting progress as platforms finish."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+from PIL import Image
+
+from postready.pipeline.cropping import CropSignals, choose_crop_box, detect_crop_signals
+from postready.pipeline.encoding import EXTENSIONS, encode_under_limit, public_exif
+from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.loading import LoadedImage, LoadLimits, load_image
+from postready.pipeline.logo import place_logo
+from postready.pipeline.models import (
+    ErrorInfo,
+    ImageOutput,
+    OptimizeRequest,
+    OptimizeResult,
+    PlatformResult,
+    ProgressEvent,
+    SourceInfo,
+)
+from postready.pipeline.platforms import PLATFORMS, ImageVariant, OutputFormat, PlatformSpec
+from postready.pipeline.resizing import MAX_UPSCALE, resize_crop
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[ProgressEvent], None]
+RESULTS_FILE = "results.json"
+_LOGO_LIMITS = LoadLimits(max_bytes=10_000_000, max_pixels=25_000_000, min_side=16)
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """A platform's plan: fixed before decoding so the decoder knows how small it may go."""
+
+    spec: PlatformSpec
+    variant: ImageVariant
+    output_format: OutputFormat
+    warnings: tuple[str, ...]
+
+
+def choose_variant(spec: PlatformSpec, size: tuple[int, int]) -> ImageVariant:
+    """The platform's automatic variant whose aspect ratio needs the least cropping."""
+    ratio = size[0] / size[1]
+    candidates = [v for v in spec.variants if v.auto]
+    return min(candidates, key=lambda v: max(v.ratio / ratio, ratio / v.ratio))
+
+
+def min_decoded_size(targets: list[tuple[int, int]], size: tuple[int, int]) -> tuple[int, int]:
+    """The smallest decode of a `size` image whose crops are still at least as large as every
+    target, so that reduced decoding never costs detail."""
+    width, height = size
+    needed = 0.0
+    for target_w, target_h in targets:
+        crop_w = min(width, height * target_w / target_h)
+        needed = max(needed, target_w / crop_w)
+    scale = min(1.0, needed)
+    return (max(1, round(width * scale)), max(1, round(height * scale)))
+
+
+async def run_optimization(
+    request: OptimizeRequest,
+    output_root: Path,
+    *,
+    limits: LoadLimits = LoadLimits(),
+    progress: ProgressCallback | None = None,
+    executor: Executor | None = None,
+    session_id: str | None = None,
+) -> OptimizeResult:
+    """Optimise `request.source` for its platforms; write `<output_root>/<session>/`.
+
+    Raises PostReadyError when the request itself is unusable (bad image, unknown platform or
+    variant). A platform that fails on its own is reported failed; the others still finish.
+    """
+    loop = asyncio.get_running_loop()
+    started = datetime.now(UTC)
+    session_id = session_id or str(uuid.uuid4())
+    specs = _platform_specs(request)
+    total = len(specs) + 2
+
+    def report(stage: str, done: int, message: str) -> None:
+        if progress is not None:
+            progress(ProgressEvent(stage, done, total, message))
+
+    report("load", 0, "reading the photo")
+    plan: dict[str, _Job] = {}
+
+    def decode_size(size: tuple[int, int]) -> tuple[int, int]:
+        plan.update({spec.key: _plan_job(spec, request, size) for spec in specs})
+        return min_decoded_size([job.variant.size for job in plan.values()], size)
+
+    loaded = await loop.run_in_executor(
+        executor, partial(load_image, request.source, limits, min_decoded_size=decode_size)
+    )
+    logo = None
+    if request.logo is not None:
+        logo = await loop.run_in_executor(executor, _load_logo, request.logo.source)
+    report("analyse", 1, "finding faces and the subject")
+    signals = await loop.run_in_executor(executor, detect_crop_signals, loaded.image)
+    report("images", 2, "cropping and encoding")
+
+    session_dir = output_root / session_id
+    session_dir.mkdir(parents=True, exist_ok=True)
+    exif = public_exif(loaded.exif)
+    tasks = {
+        key: loop.run_in_executor(
+            executor,
+            partial(_render_platform, job, loaded, signals, logo, request, exif, session_dir),
+        )
+        for key, job in plan.items()
+    }
+    results: dict[str, PlatformResult] = {}
+    for done, future in enumerate(asyncio.as_completed(tasks.values()), start=3):
+        result = await future
+        results[result.platform] = result
+        report("images", done, f"{PLATFORMS[result.platform].display_name} {result.status}")
+
+    result = OptimizeResult(
+        session_id=session_id,
+        user_uuid=_user_uuid(request.user_id),
+        started_at=started,
+        finished_at=datetime.now(UTC),
+        source=SourceInfo(
+            request.source_name or _default_source_name(request),
+            loaded.source_format,
+            *loaded.source_size,
+            notes=loaded.notes,
+        ),
+        platforms={key: results[key] for key in plan},
+    )
+    (session_dir / RESULTS_FILE).write_text(
+        json.dumps(result.to_json(), indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    return result
+
+
+def _platform_specs(request: OptimizeRequest) -> list[PlatformSpec]:
+    unknown = [key for key in (*request.platforms, *request.variants) if key not in PLATFORMS]
+    if unknown:
+        raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, f"unknown platform '{unknown[0]}'")
+    if not request.platforms:
+        raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, "no platform was chosen")
+    for key, name in request.variants.items():
+        PLATFORMS[key].variant(name)  # raises UNKNOWN_VARIANT with the choices
+    return [PLATFORMS[key] for key in dict.fromkeys(request.platforms)]
+
+
+def _plan_job(spec: PlatformSpec, request: OptimizeRequest, size: tuple[int, int]) -> _Job:
+    chosen = request.variants.get(spec.key)
+    variant = spec.variant(chosen) if chosen else choose_variant(spec, size)
+    fmt = request.output_format
+    warnings: tuple[str, ...] = ()
+    if fmt not in spec.formats:
+        warnings = (f"{spec.display_name} does not take {fmt.upper()}; saved as JPEG",)
+        fmt = "jpeg"
+    return _Job(spec, variant, fmt, warnings)
+
+
+def _render_platform(
+    job: _Job,
+    loaded: LoadedImage,
+    signals: CropSignals,
+    logo: Image.Image | None,
+    request: OptimizeRequest,
+    exif: bytes,
+    session_dir: Path,
+) -> PlatformResult:
+    started = time.perf_counter()
+    key = job.spec.key
+    try:
+        choice = choose_crop_box(loaded.image.size, job.variant.ratio, signals)
+        resized = resize_crop(loaded.image, choice.box, job.variant.size)
+        image = resized.image
+        if logo is not None and request.logo is not None:
+            image, _ = place_logo(image, logo, request.logo.options)
+        encoded = encode_under_limit(image, job.output_format, job.spec.max_bytes, exif)
+        path = session_dir / f"{key}.{EXTENSIONS[job.output_format]}"
+        path.write_bytes(encoded.data)
+    except PostReadyError as exc:
+        return _failed(key, started, ErrorInfo(exc.code, exc.message))
+    except Exception:
+        log.exception("platform_failed platform=%s", key)
+        return _failed(
+            key, started, ErrorInfo(ErrorCode.PROCESSING_FAILED, "unexpected error; see the log")
+        )
+    warnings = list(job.warnings)
+    if resized.upscale_limited:
+        warnings.append(
+            f"photo too small for {job.variant.width}×{job.variant.height}: saved at "
+            f"{encoded.width}×{encoded.height} (enlarged at most {MAX_UPSCALE:g}×)"
+        )
+    if encoded.shrunk:
+        warnings.append(
+            f"made smaller ({encoded.width}×{encoded.height}) to fit "
+            f"{job.spec.max_bytes / 1_000_000:g} MB"
+        )
+    return PlatformResult(
+        platform=key,
+        status="success",
+        processing_time=time.perf_counter() - started,
+        variant=job.variant.name,
+        crop_box=choice.box.scaled(1 / loaded.scale),
+        crop_method=choice.method,
+        image=ImageOutput(
+            path, encoded.format, encoded.width, encoded.height, len(encoded.data), encoded.quality
+        ),
+        warnings=tuple(warnings),
+    )
+
+
+def _failed(key: str, started: float, error: ErrorInfo) -> PlatformResult:
+    return PlatformResult(key, "failed", time.perf_counter() - started, error=error)
+
+
+def _load_logo(source: Path | bytes) -> Image.Image:
+    try:
+        return load_image(source, _LOGO_LIMITS).image
+    except PostReadyError as exc:
+        raise PostReadyError(exc.code, f"logo: {exc.message}") from exc
+
+
+def _user_uuid(user_id: str | None) -> str:
+    if user_id is None:
+        return str(uuid.uuid4())
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"postready:user:{user_id}"))
+
+
+def _default_source_name(request: OptimizeRequest) -> str:
+    return str(request.source) if isinstance(request.source, Path) else "upload"

@@ -1,1 +1,1 @@
-"""The application: configuration, command line, (later) job queue and store. Knows no chat library."""
+"""The application: configuration, command line, job queue and store. Knows no chat library."""

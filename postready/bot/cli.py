@@ -141,7 +141,7 @@ def _local_user() -> str:
 class _progress_display:
     """A rich progress bar on a terminal; silent when output is piped or in CI."""
 
-    def __enter__(self):  # noqa: ANN204
+    def __enter__(self):
         if not sys.stderr.isatty():
             return None
         from rich.console import Console
@@ -157,7 +157,7 @@ class _progress_display:
         self._progress.start()
         task = self._progress.add_task("starting", total=1)
 
-        def on_progress(event):  # noqa: ANN001, ANN202
+        def on_progress(event):
             self._progress.update(
                 task, total=event.total, completed=event.done, description=event.message
             )
@@ -169,7 +169,7 @@ class _progress_display:
             self._progress.stop()
 
 
-def _print_summary(result, out_dir: Path) -> None:  # noqa: ANN001
+def _print_summary(result, out_dir: Path) -> None:
     from rich.console import Console
     from rich.table import Table
 

@@ -15,9 +15,9 @@ CropMethod = Literal["none", "faces", "saliency", "centre"]
 
 _ANALYSIS_SIDE = 400  # detection works on a copy this size: fast, and enough for faces ≥ 5 %
 _FACE_MARGIN = 0.25  # keep hair and chin: grow each face box by this fraction per side
-_CENTRE_TOLERANCE = 0.03
+_CENTRE_TOLERANCE = 0.03  # prefer the centred window unless another holds 3 % more saliency
 _EDGE_BAND = 0.08  # width of the strip at each crop edge whose saliency counts against it
-_CENTRE_PRIOR = 0.5  # saliency at the corners counts half as much as at the centre  # prefer the centred window unless another holds 3 % more saliency
+_CENTRE_PRIOR = 0.5  # saliency at the corners counts half as much as at the centre
 _thread_local = threading.local()
 
 
@@ -80,7 +80,8 @@ def detect_crop_signals(image: Image.Image) -> CropSignals:
         gray, scaleFactor=1.1, minNeighbors=5, minSize=(min_face, min_face)
     )
     face_boxes = tuple(
-        CropBox(x, y, x + w, y + h).scaled(factor) for x, y, w, h in np.asarray(faces).reshape(-1, 4)
+        CropBox(x, y, x + w, y + h).scaled(factor)
+        for x, y, w, h in np.asarray(faces).reshape(-1, 4)
     )
     saliency = _saliency_map(rgb)
     for box in face_boxes:
@@ -107,15 +108,13 @@ def _saliency_map(rgb: np.ndarray) -> np.ndarray:
     return saliency / peak if peak > 0 else saliency
 
 
-def _face_detector():  # noqa: ANN202 - cv2 types are not importable without loading cv2
+def _face_detector():
     # Cascade classifiers are not safe to share between threads: one per thread.
     detector = getattr(_thread_local, "faces", None)
     if detector is None:
         import cv2
 
-        detector = cv2.CascadeClassifier(
-            cv2.data.haarcascades + "haarcascade_frontalface_alt2.xml"
-        )
+        detector = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_alt2.xml")
         _thread_local.faces = detector
     return detector
 

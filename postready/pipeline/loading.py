@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import struct
+import warnings
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -47,6 +48,8 @@ _UPRIGHT_BY_ORIENTATION = {
 # EXIF orientations 5-8 swap width and height.
 _TRANSPOSING_ORIENTATIONS = {5, 6, 7, 8}
 _HIGH_BIT_MODES = {"I", "I;16", "I;16B", "I;16L", "I;16N", "F"}
+# We enforce our own, lower pixel cap before decoding; Pillow's warning would only be noise.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, zlib.error, struct.error, IndexError)
 
 
@@ -143,14 +146,14 @@ def _decode(
             f"the image is {width}×{height}; send one at least "
             f"{limits.min_side}×{limits.min_side} pixels",
         )
-    exif = image.getexif()
-    orientation = exif.get(_ORIENTATION_TAG)
-    transposed = orientation in _TRANSPOSING_ORIENTATIONS
-    upright_size = (height, width) if transposed else (width, height)
-    if fmt == "JPEG" and min_decoded_size is not None:
-        wanted = min_decoded_size(upright_size)
-        image.draft(None, wanted[::-1] if transposed else wanted)
     try:
+        exif = image.getexif()  # PNG keeps EXIF after the pixels: this may decode
+        orientation = exif.get(_ORIENTATION_TAG)
+        transposed = orientation in _TRANSPOSING_ORIENTATIONS
+        upright_size = (height, width) if transposed else (width, height)
+        if fmt == "JPEG" and min_decoded_size is not None:
+            wanted = min_decoded_size(upright_size)
+            image.draft(None, wanted[::-1] if transposed else wanted)
         image.load()
         upright, notes = to_srgb(image)
         if orientation in _UPRIGHT_BY_ORIENTATION:
@@ -255,11 +258,10 @@ def _register_heif() -> None:
 
 
 def _too_many_pixels(size: tuple[int, int] | None, limits: LoadLimits) -> PostReadyError:
-    what = f"{size[0]}×{size[1]} pixels" if size else "too many pixels"
+    what = f"is {size[0]}×{size[1]} pixels" if size else "has far too many pixels"
     megapixels = limits.max_pixels / 1_000_000
     return PostReadyError(
-        ErrorCode.IMAGE_TOO_LARGE,
-        f"the image is {what}; the limit is {megapixels:.0f} megapixels",
+        ErrorCode.IMAGE_TOO_LARGE, f"the image {what}; the limit is {megapixels:g} megapixels"
     )
 
 

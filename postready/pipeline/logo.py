@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal, NoReturn, cast
+from typing import Literal, NoReturn, cast, get_args
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -14,13 +14,7 @@ from postready.pipeline.errors import ErrorCode, PostReadyError
 
 LogoPosition = Literal["top-left", "top-right", "bottom-left", "bottom-right", "centre"]
 LogoVariant = Literal["original", "inverted", "plate"]
-LOGO_POSITIONS: tuple[LogoPosition, ...] = (
-    "top-left",
-    "top-right",
-    "bottom-left",
-    "bottom-right",
-    "centre",
-)
+LOGO_POSITIONS: tuple[LogoPosition, ...] = get_args(LogoPosition)
 
 _MIN_CONTRAST = 3.0  # WCAG minimum for large text and graphics
 _MONOCHROME_SATURATION = 0.2  # below this mean HSV saturation, inverting keeps the logo's look
@@ -30,6 +24,8 @@ _PLATE_COLOURS = ((255, 255, 255), (20, 20, 20))
 _LEVELS = np.arange(256) / 255.0
 _SRGB_TO_LINEAR = np.where(_LEVELS <= 0.04045, _LEVELS / 12.92, ((_LEVELS + 0.055) / 1.055) ** 2.4)
 _LUMA = np.array([0.2126, 0.7152, 0.0722])
+_INVERT_RGB = [255 - v for v in range(256)] * 3 + list(range(256))
+_SAMPLE_SIDE = 256  # colour statistics on a box-filtered copy: means barely change, and it's fast
 
 
 def parse_logo_position(text: str) -> LogoPosition:
@@ -46,6 +42,8 @@ def parse_logo_position(text: str) -> LogoPosition:
 
 @dataclass(frozen=True, slots=True)
 class LogoOptions:
+    """How to place a logo; invalid values raise PostReadyError(INVALID_OPTION)."""
+
     position: LogoPosition = "bottom-right"
     scale: float = 0.18  # logo width as a fraction of the image's shorter side
     margin: float = 0.04  # margin as a fraction of the image's shorter side
@@ -75,9 +73,9 @@ def place_logo(
     how it was placed. Only the logo-sized region is composited."""
     mark = _resize_logo(logo.convert("RGBA"), options.scale * min(image.size))
     box = _logo_box(image.size, mark.size, options)
-    pixels = np.asarray(mark)
+    pixels = _sample(mark)
     logo_lum = _luminance(pixels)
-    background_lum = _luminance(np.asarray(image.crop(box).convert("RGBA")))
+    background_lum = _luminance(_sample(image.crop(box).convert("RGBA")))
     contrast = _contrast(logo_lum, background_lum)
     variant: LogoVariant = "original"
     plate: tuple[int, int, int] | None = None
@@ -86,7 +84,7 @@ def place_logo(
         inverted_contrast = _contrast(_luminance(inverted_pixels), background_lum)
         if _saturation(pixels) < _MONOCHROME_SATURATION and inverted_contrast >= _MIN_CONTRAST:
             variant, contrast = "inverted", inverted_contrast
-            mark = Image.fromarray(inverted_pixels)
+            mark = mark.point(_INVERT_RGB)
         else:
             plate = max(_PLATE_COLOURS, key=lambda rgb: _contrast(logo_lum, _rgb_luminance(rgb)))
             variant, contrast = "plate", _contrast(logo_lum, _rgb_luminance(plate))
@@ -145,6 +143,11 @@ def _logo_box(
     # A large logo with a wide margin would not fit: keep it inside the image.
     left, top = min(max(0, left), width - w), min(max(0, top), height - h)
     return left, top, left + w, top + h
+
+
+def _sample(image: Image.Image) -> np.ndarray:
+    factor = max(1, max(image.size) // _SAMPLE_SIDE)
+    return np.asarray(image.reduce(factor) if factor > 1 else image)
 
 
 def _weights(pixels: np.ndarray) -> np.ndarray:

@@ -85,12 +85,8 @@ def _optimize(args: argparse.Namespace) -> int:
     from postready.pipeline.runner import run_optimization
 
     specs = resolve_platforms(args.platforms)
-    logo = None
-    if args.logo is not None:
-        logo = LogoRequest(
-            args.logo,
-            LogoOptions(args.logo_position, args.logo_scale, opacity=args.logo_opacity),
-        )
+    logo_options = LogoOptions(args.logo_position, args.logo_scale, opacity=args.logo_opacity)
+    logo = LogoRequest(args.logo, logo_options) if args.logo is not None else None
     request = OptimizeRequest(
         source=args.photo,
         platforms=tuple(spec.key for spec in specs),

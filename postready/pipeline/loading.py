@@ -106,10 +106,10 @@ def load_image(
 ) -> LoadedImage:
     """Decode `source` (bytes or a path) into an upright sRGB image.
 
-    `min_decoded_size`, called with the full upright size once the header is read, returns the
-    smallest size the caller can use: a JPEG then decodes at 1/2, 1/4 or 1/8 scale when every
-    output is that much smaller. Raises PostReadyError for anything a user could send
-    wrong: unknown or unsupported format, too many bytes or pixels, too small, corrupt.
+    `min_decoded_size` is called once with the full upright size, after the header is read and
+    checked, and returns the smallest size the caller can use: a JPEG then decodes at 1/2, 1/4
+    or 1/8 scale when every output is that much smaller. Raises PostReadyError for anything a
+    user could send wrong: unknown format, too many bytes or pixels, too small, corrupt.
     """
     with _open_source(source, limits) as stream:
         header = stream.read(64)
@@ -151,8 +151,8 @@ def _decode(
         orientation = exif.get(_ORIENTATION_TAG)
         transposed = orientation in _TRANSPOSING_ORIENTATIONS
         upright_size = (height, width) if transposed else (width, height)
-        if fmt == "JPEG" and min_decoded_size is not None:
-            wanted = min_decoded_size(upright_size)
+        wanted = min_decoded_size(upright_size) if min_decoded_size else None
+        if fmt == "JPEG" and wanted is not None:
             image.draft(None, wanted[::-1] if transposed else wanted)
         image.load()
         upright, notes = to_srgb(image)

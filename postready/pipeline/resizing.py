@@ -28,7 +28,8 @@ def resize_crop(
     limited = scale > max_upscale
     if limited:
         scale = max_upscale
-        target = (round(box.width * scale), round(box.height * scale))
+        width = round(box.width * scale)
+        target = (width, round(width * target[1] / target[0]))
     resized = image.resize(
         target,
         Image.Resampling.LANCZOS,

@@ -125,7 +125,8 @@ async def run_optimization(
     for done, future in enumerate(asyncio.as_completed(tasks.values()), start=3):
         result = await future
         results[result.platform] = result
-        report("images", done, f"{PLATFORMS[result.platform].display_name} {result.status}")
+        name = PLATFORMS[result.platform].display_name
+        report("images", done, f"{name} {'ready' if result.status == 'success' else 'failed'}")
 
     result = OptimizeResult(
         session_id=session_id,

@@ -1,0 +1,159 @@
+"""The runner end to end: one photo in, every platform's file and the results JSON out."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from postready.pipeline import runner
+from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.logo import LogoOptions
+from postready.pipeline.models import LogoRequest, OptimizeRequest
+from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.runner import RESULTS_FILE, choose_variant, run_optimization
+from tests.images import encode, textured
+
+SOURCE_SIZE = (4000, 3000)
+
+
+@pytest.fixture(scope="module")
+def large_jpeg() -> bytes:
+    return encode(textured(SOURCE_SIZE), "JPEG", quality=90)
+
+
+async def test_every_platform_gets_its_size_under_its_limit(large_jpeg, tmp_path) -> None:
+    events = []
+    request = OptimizeRequest(source=large_jpeg, platforms=tuple(PLATFORMS), source_name="a.jpg")
+    result = await run_optimization(request, tmp_path, progress=events.append)
+
+    assert [r.status for r in result.platforms.values()] == ["success"] * len(PLATFORMS)
+    for key, item in result.platforms.items():
+        spec = PLATFORMS[key]
+        variant = choose_variant(spec, SOURCE_SIZE)
+        assert item.variant == variant.name
+        assert item.image.path == tmp_path / result.session_id / f"{key}.jpg"
+        data = item.image.path.read_bytes()
+        assert len(data) == item.image.bytes <= spec.max_bytes
+        with Image.open(io.BytesIO(data)) as decoded:
+            assert decoded.format == "JPEG"
+            assert decoded.size == variant.size == (item.image.width, item.image.height)
+        # The crop box is reported in full-resolution source pixels.
+        box = item.crop_box
+        assert box.right <= SOURCE_SIZE[0] and box.bottom <= SOURCE_SIZE[1]
+        assert abs(box.width / box.height - variant.ratio) < 0.01
+
+    assert [e.stage for e in events][:3] == ["load", "analyse", "images"]
+    assert [e.done for e in events] == list(range(len(events)))
+    assert events[-1].done == events[-1].total
+
+
+async def test_results_json_keeps_the_seed_keys(large_jpeg, tmp_path) -> None:
+    request = OptimizeRequest(source=large_jpeg, platforms=("instagram", "x"), source_name="a.jpg")
+    result = await run_optimization(request, tmp_path)
+    data = json.loads((tmp_path / result.session_id / RESULTS_FILE).read_text())
+    assert {"session_id", "user_uuid", "timestamp", "source_image", "platforms"} <= set(data)
+    assert data["source_image"] == "a.jpg"
+    assert data["optimization_metadata"]["total_platforms"] == 2
+    assert data["optimization_metadata"]["successful_platforms"] == 2
+    assert data["optimization_metadata"]["generated_at"].endswith("Z")
+    instagram = data["platforms"]["instagram"]
+    assert {"status", "processed_image", "processing_time", "product_photography_used"} <= set(
+        instagram
+    )
+    assert Path(instagram["processed_image"]).exists()
+    assert len(data["timestamp"]) == len("YYYYMMDD_HHMMSS")
+
+
+async def test_a_failing_platform_does_not_stop_the_others(large_jpeg, tmp_path, monkeypatch):
+    real_encode = runner.encode_under_limit
+
+    def encode_failing_for_bluesky(image, fmt, max_bytes, exif=b""):
+        if max_bytes == PLATFORMS["bluesky"].max_bytes:
+            raise PostReadyError(ErrorCode.ENCODING_FAILED, "could not fit")
+        if max_bytes == PLATFORMS["x"].max_bytes:
+            raise RuntimeError("a bug")
+        return real_encode(image, fmt, max_bytes, exif)
+
+    monkeypatch.setattr(runner, "encode_under_limit", encode_failing_for_bluesky)
+    request = OptimizeRequest(source=large_jpeg, platforms=("instagram", "bluesky", "x"))
+    result = await run_optimization(request, tmp_path)
+    statuses = {key: r.status for key, r in result.platforms.items()}
+    assert statuses == {"instagram": "success", "bluesky": "failed", "x": "failed"}
+    assert result.platforms["bluesky"].error.code == ErrorCode.ENCODING_FAILED
+    assert result.platforms["x"].error.code == ErrorCode.PROCESSING_FAILED
+    data = json.loads((tmp_path / result.session_id / RESULTS_FILE).read_text())
+    assert data["platforms"]["x"]["error"]["code"] == "PROCESSING_FAILED"
+    assert data["optimization_metadata"]["successful_platforms"] == 1
+
+
+async def test_bad_requests_raise_before_any_work(large_jpeg, tmp_path) -> None:
+    for request, code in [
+        (OptimizeRequest(source=large_jpeg, platforms=("myspace",)), ErrorCode.UNKNOWN_PLATFORM),
+        (OptimizeRequest(source=large_jpeg, platforms=()), ErrorCode.UNKNOWN_PLATFORM),
+        (
+            OptimizeRequest(large_jpeg, ("instagram",), variants={"instagram": "banner"}),
+            ErrorCode.UNKNOWN_VARIANT,
+        ),
+        (OptimizeRequest(source=b"GIF89a broken", platforms=("x",)), ErrorCode.CORRUPT_IMAGE),
+    ]:
+        with pytest.raises(PostReadyError) as caught:
+            await run_optimization(request, tmp_path)
+        assert caught.value.code == code
+    assert not any(tmp_path.iterdir())
+
+
+async def test_requested_variant_format_and_fallback(large_jpeg, tmp_path) -> None:
+    request = OptimizeRequest(
+        source=large_jpeg,
+        platforms=("instagram", "facebook"),
+        output_format="webp",
+        variants={"instagram": "story"},
+    )
+    result = await run_optimization(request, tmp_path)
+    instagram, facebook = result.platforms["instagram"], result.platforms["facebook"]
+    assert (instagram.image.width, instagram.image.height) == (1080, 1920)
+    assert instagram.image.format == "jpeg"  # Instagram takes JPEG only
+    assert any("JPEG" in w for w in instagram.warnings)
+    assert facebook.image.format == "webp" and facebook.image.path.suffix == ".webp"
+
+
+async def test_small_sources_are_not_blown_up(tmp_path) -> None:
+    request = OptimizeRequest(source=encode(textured((400, 500)), "PNG"), platforms=("instagram",))
+    result = await run_optimization(request, tmp_path)
+    instagram = result.platforms["instagram"]
+    assert (instagram.image.width, instagram.image.height) == (800, 1000)
+    assert any("enlarged at most 2×" in w for w in instagram.warnings)
+
+
+async def test_logo_is_placed_on_every_image(large_jpeg, tmp_path) -> None:
+    logo = Image.new("RGBA", (200, 100), (255, 255, 255, 0))
+    logo.paste((230, 20, 20, 255), (0, 0, 200, 100))
+    plain = await run_optimization(OptimizeRequest(large_jpeg, ("instagram",)), tmp_path)
+    branded = await run_optimization(
+        OptimizeRequest(
+            large_jpeg,
+            ("instagram",),
+            logo=LogoRequest(encode(logo, "PNG"), LogoOptions(position="top-left")),
+        ),
+        tmp_path,
+    )
+    with (
+        Image.open(plain.platforms["instagram"].image.path) as before,
+        Image.open(branded.platforms["instagram"].image.path) as after,
+    ):
+        near_corner = (80, 70)  # margin 0.04 × 1080 ≈ 43 px, logo 194 px wide
+        red, green, _ = after.convert("RGB").getpixel(near_corner)
+        assert red > 180 and green < 90
+        assert before.getpixel((1000, 1000)) == pytest.approx(after.getpixel((1000, 1000)), abs=6)
+
+
+async def test_bad_logo_is_a_clear_error(large_jpeg, tmp_path) -> None:
+    request = OptimizeRequest(large_jpeg, ("instagram",), logo=LogoRequest(b"not an image"))
+    with pytest.raises(PostReadyError) as caught:
+        await run_optimization(request, tmp_path)
+    assert caught.value.code == ErrorCode.INVALID_IMAGE_FORMAT
+    assert caught.value.message.startswith("logo:")

@@ -1,16 +1,22 @@
-"""Resize a crop window to a platform's pixel size in one pass from the decoded source."""
+"""Resize a crop window to a platform's pixel size in one pass from the decoded source.
+
+OpenCV does the resampling: on this workload it is 3× faster than Pillow's Lanczos and its
+unsharp mask 10× faster (bench/), and it releases the GIL, so platforms resize in parallel.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PIL import Image, ImageFilter
+import numpy as np
+from PIL import Image
 
 from postready.pipeline.cropping import CropBox
 
 MAX_UPSCALE = 2.0
-# Light sharpening restores the crispness a downscale filter softens; none on upscales.
-_SHARPEN = ImageFilter.UnsharpMask(radius=0.8, percent=40, threshold=2)
+# A light unsharp mask restores the crispness a downscale softens; none on upscales.
+_SHARPEN_SIGMA = 0.8
+_SHARPEN_AMOUNT = 0.4
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,20 +28,40 @@ class Resized:
 def resize_crop(
     image: Image.Image, box: CropBox, target: tuple[int, int], max_upscale: float = MAX_UPSCALE
 ) -> Resized:
-    """Crop `box` out of `image` and resize it to `target`, never enlarging more than
-    `max_upscale` (the output is then smaller than `target`, same aspect ratio)."""
+    """Crop `box` out of `image` (RGB or RGBA) and resize it to `target`, never enlarging more
+    than `max_upscale` (the output is then smaller than `target`, same aspect ratio)."""
+    import cv2
+
     scale = target[0] / box.width
     limited = scale > max_upscale
     if limited:
         scale = max_upscale
         width = round(box.width * scale)
         target = (width, round(width * target[1] / target[0]))
-    resized = image.resize(
-        target,
-        Image.Resampling.LANCZOS,
-        box=box.as_tuple(),
-        reducing_gap=3.0 if scale < 1 / 3 else None,
-    )
-    if scale < 1:
-        resized = resized.filter(_SHARPEN)
-    return Resized(resized, limited)
+    pixels = np.asarray(image)[box.top : box.bottom, box.left : box.right]
+    alpha = pixels.shape[2] == 4
+    if alpha:  # resample premultiplied, or transparent pixels' colours bleed into the edges
+        pixels = _premultiply(pixels)
+    if pixels.shape[1::-1] == target:
+        resized = np.ascontiguousarray(pixels)
+    elif scale < 1:
+        resized = cv2.resize(pixels, target, interpolation=cv2.INTER_AREA)
+        blurred = cv2.GaussianBlur(resized, (0, 0), _SHARPEN_SIGMA)
+        resized = cv2.addWeighted(resized, 1 + _SHARPEN_AMOUNT, blurred, -_SHARPEN_AMOUNT, 0)
+    else:
+        resized = cv2.resize(pixels, target, interpolation=cv2.INTER_LANCZOS4)
+    if alpha:
+        resized = _unpremultiply(resized)
+    return Resized(Image.fromarray(resized, image.mode), limited)
+
+
+def _premultiply(rgba: np.ndarray) -> np.ndarray:
+    out = rgba.astype(np.float32)
+    out[..., :3] *= out[..., 3:] / 255.0
+    return out
+
+
+def _unpremultiply(rgba: np.ndarray) -> np.ndarray:
+    alpha = np.clip(rgba[..., 3:], 0, 255)
+    colour = np.where(alpha > 0, rgba[..., :3] * 255.0 / np.maximum(alpha, 1e-3), 0)
+    return np.clip(np.dstack((colour, alpha)) + 0.5, 0, 255).astype(np.uint8)

@@ -1,0 +1,518 @@
+"""The durable job queue and its asyncio worker pool.
+
+A submitted photo is written under the data directory and its job committed to SQLite before
+`submit` returns, so a caller never reports "queued" for a job a crash could lose. Workers
+claim jobs atomically under a lease that heartbeats renew; a job whose worker died is re-queued
+when its lease runs out (on start-up and periodically), until its attempts are used up. The
+pipeline's CPU work runs in a shared thread pool (bench/bench_workers.py compares processes),
+so the event loop keeps answering while jobs run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import os
+import re
+import shutil
+import signal
+import socket
+import uuid
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from postready.bot.config import Settings
+from postready.bot.store import (
+    GeneratedFile,
+    Job,
+    NewJob,
+    QueueLimits,
+    Store,
+    User,
+)
+from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.logo import LogoOptions
+from postready.pipeline.models import (
+    ErrorInfo,
+    LogoRequest,
+    OptimizeRequest,
+    OptimizeResult,
+    ProgressEvent,
+)
+from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.runner import RESULTS_FILE, run_optimization
+
+log = logging.getLogger(__name__)
+
+_SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
+_StopReason = Literal["cancel", "shutdown", "lease_lost"]
+
+
+@dataclass(frozen=True, slots=True)
+class JobUpdate:
+    """What a subscriber (a chat adapter) hears about a job: progress, or its end."""
+
+    job: Job
+    progress: ProgressEvent | None = None
+    result: OptimizeResult | None = None  # when the job completed
+
+
+JobSubscriber = Callable[[JobUpdate], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    job: Job
+    position: int  # in the queue: 1 is next; 0 when a worker already took it
+
+
+@dataclass(frozen=True, slots=True)
+class JobStatus:
+    job: Job
+    position: int | None  # None unless queued
+    progress: ProgressEvent | None  # the latest stored
+
+
+class JobQueue:
+    """Submit, cancel and inspect jobs; `start` runs the worker pool in this process."""
+
+    def __init__(
+        self, store: Store, settings: Settings, *, subscriber: JobSubscriber | None = None
+    ) -> None:
+        self._store = store
+        self._settings = settings
+        self._subscriber = subscriber
+        self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._limits = QueueLimits(
+            in_flight=settings.max_jobs_in_flight,
+            per_hour=settings.max_jobs_per_hour,
+            queued=settings.queue_limit,
+            max_attempts=settings.max_attempts,
+        )
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._running: dict[int, asyncio.Task[None]] = {}
+        self._stop_reasons: dict[int, _StopReason] = {}
+        self._workers: list[asyncio.Task[None]] = []
+        self._reaper: asyncio.Task[None] | None = None
+        self._executor: ThreadPoolExecutor | None = None
+
+    # The front: what a chat adapter or the CLI calls
+
+    async def submit(self, user: User, request: OptimizeRequest) -> Submitted:
+        """Save the photo and commit its job; raise PostReadyError when it cannot be queued."""
+        _check_platforms(request.platforms)
+        session_id = str(uuid.uuid4())
+        uploads = self._settings.uploads_dir
+        name = request.source_name or (
+            str(request.source) if isinstance(request.source, Path) else ""
+        )
+        source = uploads / (session_id + _suffix(name))
+        copies: list[tuple[bytes | Path, Path]] = [(request.source, source)]
+        logo = request.logo
+        if logo is not None and isinstance(logo.source, bytes):
+            copies.append((logo.source, uploads / f"{session_id}-logo"))
+            logo = LogoRequest(copies[-1][1], logo.options)
+        loop = asyncio.get_running_loop()
+        try:
+            sizes = [await loop.run_in_executor(None, _save, data, path) for data, path in copies]
+            job = await self._store.enqueue(
+                user,
+                NewJob(
+                    session_id=session_id,
+                    source_path=source,
+                    source_size=sizes[0],
+                    platforms=tuple(dict.fromkeys(request.platforms)),
+                    description=request.description,
+                    options=_options(request, logo),
+                    chat_id=request.chat_id,
+                ),
+                self._limits,
+            )
+        except BaseException:
+            for _, path in copies:
+                path.unlink(missing_ok=True)
+            raise
+        log.info("job_queued job=%s session=%s user=%s", job.id, session_id, user.key)
+        self._wake.set()
+        position = await self._store.queue_position(job.id)
+        return Submitted(job, position or 0)
+
+    async def cancel(self, user: User, job_id: int | None = None) -> Job:
+        """Cancel the user's job (their newest in-progress one by default).
+
+        A queued job is cancelled at once; a running one is stopped by its worker, at once in
+        this process or at its next heartbeat in another. Raises JOB_NOT_FOUND.
+        """
+        job_id = job_id if job_id is not None else (await self._active(user)).id
+        job = await self._store.request_cancel(job_id, user.id)
+        if job.id in self._running:
+            self._stop(job.id, "cancel")
+        log.info("job_cancel_requested job=%s session=%s", job.id, job.session.id)
+        return job
+
+    async def status(self, user: User, job_id: int | None = None) -> JobStatus:
+        """A job of the user's (their newest in-progress one by default). Raises JOB_NOT_FOUND."""
+        if job_id is None:
+            job = await self._active(user)
+        else:
+            found = await self._store.get_job(job_id)
+            if found is None or found.session.user_id != user.id:
+                raise PostReadyError(ErrorCode.JOB_NOT_FOUND, f"there is no job #{job_id}")
+            job = found
+        position = await self._store.queue_position(job.id)
+        return JobStatus(job, position, await self._store.latest_progress(job.id))
+
+    async def _active(self, user: User) -> Job:
+        job = await self._store.latest_active_job(user.id)
+        if job is None:
+            raise PostReadyError(
+                ErrorCode.JOB_NOT_FOUND, "you have no photo in progress; /history lists past ones"
+            )
+        return job
+
+    # The worker pool
+
+    async def start(self) -> None:
+        """Re-queue jobs of dead workers, then run `settings.workers` workers in the background."""
+        self._executor = ThreadPoolExecutor(
+            max_workers=os.cpu_count(), thread_name_prefix="postready-cpu"
+        )
+        await self._recover()
+        self._reaper = asyncio.create_task(self._recover_periodically(), name="postready-reaper")
+        self._workers = [
+            asyncio.create_task(self._worker(), name=f"postready-worker-{n}")
+            for n in range(self._settings.workers)
+        ]
+        log.info("workers_started owner=%s workers=%s", self._owner, self._settings.workers)
+
+    async def stop(self, grace: float = 0.0) -> None:
+        """Stop taking jobs; give running ones `grace` seconds, then put them back in the queue."""
+        self._stopping = True
+        self._wake.set()
+        if self._running and grace > 0:
+            await asyncio.wait(list(self._running.values()), timeout=grace)
+        for job_id in list(self._running):
+            self._stop(job_id, "shutdown")
+        if self._reaper is not None:
+            self._reaper.cancel()
+            await asyncio.gather(self._reaper, return_exceptions=True)
+        await asyncio.gather(*self._workers)
+        if self._executor is not None:
+            # Threads of stopped jobs cannot be interrupted; do not wait for them.
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        log.info("workers_stopped owner=%s", self._owner)
+
+    async def _worker(self) -> None:
+        while not self._stopping:
+            try:
+                job = await self._store.claim(self._owner, self._settings.lease_seconds)
+            except Exception:
+                log.exception("claim_failed owner=%s", self._owner)
+                job = None
+            if job is None:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._settings.poll_seconds)
+                continue
+            if self._stopping:
+                await self._store.release(job.id, self._owner)
+                return
+            task = asyncio.create_task(self._run(job), name=f"postready-job-{job.id}")
+            self._running[job.id] = task
+            await asyncio.wait([task])  # a cancelled job must not cancel its worker
+            if task.cancelled() and job.id in self._stop_reasons:
+                # Stopped before its first step, so _run never saw the cancellation.
+                await self._report(job, await self._stopped(job, self._stop_reasons[job.id]))
+            self._running.pop(job.id, None)
+            self._stop_reasons.pop(job.id, None)
+
+    async def _recover_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(self._settings.lease_seconds / 2)
+            try:
+                await self._recover()
+            except Exception:
+                log.exception("recovery_failed owner=%s", self._owner)
+
+    async def _recover(self) -> None:
+        changed = await self._store.recover_expired(self._settings.retry_delay)
+        for job in changed:
+            await self._notify(JobUpdate(job))
+        if changed:
+            self._wake.set()
+
+    def _stop(self, job_id: int, reason: _StopReason) -> None:
+        task = self._running.get(job_id)
+        if task is not None and job_id not in self._stop_reasons:
+            self._stop_reasons[job_id] = reason
+            task.cancel()
+
+    async def _run(self, job: Job) -> None:
+        log.info("job_started job=%s session=%s attempt=%s", job.id, job.session.id, job.attempts)
+        heartbeat = asyncio.create_task(self._heartbeat(job.id))
+        relay = _ProgressRelay(job, self._store, self._notify, self._settings.progress_interval)
+        try:
+            outcome = await self._execute(job, relay)
+        finally:
+            heartbeat.cancel()
+            await relay.close()
+        await self._report(job, outcome)
+
+    async def _execute(self, job: Job, relay: _ProgressRelay) -> JobUpdate | None:
+        """Run the pipeline for `job` and record how it ended; None when this worker no longer
+        holds the job (its lease was lost), so there is nothing to report."""
+        try:
+            async with asyncio.timeout(self._settings.processing_timeout):
+                result = await run_optimization(
+                    _request(job),
+                    self._settings.output_dir,
+                    progress=relay.offer,
+                    executor=self._executor,
+                    session_id=job.session.id,
+                )
+        except asyncio.CancelledError:
+            reason = self._stop_reasons.get(job.id)
+            if reason is None:
+                raise
+            asyncio.current_task().uncancel()  # type: ignore[union-attr]
+            return await self._stopped(job, reason)
+        except TimeoutError:
+            minutes = self._settings.processing_timeout / 60
+            message = f"processing took longer than {minutes:g} minutes and was stopped"
+            return await self._fail(job, ErrorInfo(ErrorCode.PROCESSING_TIMEOUT, message))
+        except PostReadyError as exc:
+            return await self._fail(job, ErrorInfo(exc.code, exc.message))
+        except Exception:
+            log.exception("job_crashed job=%s session=%s", job.id, job.session.id)
+            error = ErrorInfo(ErrorCode.PROCESSING_FAILED, "something went wrong on our side")
+            return await self._fail(job, error)
+        await relay.close()
+        files = await self._generated_files(result)
+        if await self._store.complete(job.id, self._owner, result, files):
+            return JobUpdate(await self._reload(job), result=result)
+        return None
+
+    async def _report(self, job: Job, outcome: JobUpdate | None) -> None:
+        if outcome is None:
+            return
+        ended = outcome.job
+        error = ended.session.error
+        log.info(
+            "job_ended job=%s session=%s status=%s error=%s",
+            job.id,
+            job.session.id,
+            ended.status,
+            error.code if error else "-",
+        )
+        await self._notify(outcome)
+
+    async def _stopped(self, job: Job, reason: _StopReason) -> JobUpdate | None:
+        if reason == "cancel":
+            error = ErrorInfo(ErrorCode.CANCELLED, "cancelled while it was being processed")
+            if await self._store.finish(job.id, self._owner, "cancelled", error):
+                return JobUpdate(await self._reload(job))
+        elif reason == "shutdown" and await self._store.release(job.id, self._owner):
+            return JobUpdate(await self._reload(job))
+        return None  # lease_lost: another worker owns the job now
+
+    async def _fail(self, job: Job, error: ErrorInfo) -> JobUpdate | None:
+        if await self._store.finish(job.id, self._owner, "failed", error):
+            return JobUpdate(await self._reload(job))
+        return None
+
+    async def _reload(self, job: Job) -> Job:
+        return await self._store.get_job(job.id) or job
+
+    async def _heartbeat(self, job_id: int) -> None:
+        lease = self._settings.lease_seconds
+        while True:
+            await asyncio.sleep(lease / 3)
+            try:
+                beat = await self._store.heartbeat(job_id, self._owner, lease)
+            except Exception:
+                log.exception("heartbeat_failed job=%s", job_id)
+                continue
+            if not beat.held:
+                log.warning("job_lease_lost job=%s", job_id)
+                self._stop(job_id, "lease_lost")
+            elif beat.cancel_requested:
+                self._stop(job_id, "cancel")
+
+    async def _generated_files(self, result: OptimizeResult) -> list[GeneratedFile]:
+        results_path = self._settings.output_dir / result.session_id / RESULTS_FILE
+        size = await asyncio.get_running_loop().run_in_executor(
+            self._executor, lambda: results_path.stat().st_size
+        )
+        files = [GeneratedFile("json", results_path, size)]
+        files += [
+            GeneratedFile("image", item.image.path, item.image.bytes, key)
+            for key, item in result.platforms.items()
+            if item.image is not None
+        ]
+        return files
+
+    async def _notify(self, update: JobUpdate) -> None:
+        if self._subscriber is None:
+            return
+        try:
+            await self._subscriber(update)
+        except Exception:
+            # A chat that cannot be reached must not fail the job.
+            log.exception("subscriber_failed job=%s", update.job.id)
+
+
+class _ProgressRelay:
+    """Stores every progress event of a job and pushes them to the subscriber throttled: at
+    most one per `interval`, the first and the last (done == total) at once, and the newest
+    event in place of any it superseded while waiting."""
+
+    def __init__(
+        self,
+        job: Job,
+        store: Store,
+        notify: Callable[[JobUpdate], Awaitable[None]],
+        interval: float,
+    ) -> None:
+        self._job = job
+        self._store = store
+        self._notify = notify
+        self._interval = interval
+        self._events: asyncio.Queue[ProgressEvent | None] = asyncio.Queue()
+        self._task = asyncio.create_task(self._pump())
+
+    def offer(self, event: ProgressEvent) -> None:
+        self._events.put_nowait(event)
+
+    async def close(self) -> None:
+        if not self._task.done():
+            self._events.put_nowait(None)
+            await asyncio.shield(self._task)
+
+    async def _pump(self) -> None:
+        loop = asyncio.get_running_loop()
+        pending: ProgressEvent | None = None
+        last_push = -math.inf
+        while True:
+            if pending is None:
+                event = await self._events.get()
+            else:
+                try:
+                    delay = last_push + self._interval - loop.time()
+                    event = await asyncio.wait_for(self._events.get(), max(delay, 0))
+                except TimeoutError:
+                    await self._push(pending)
+                    pending, last_push = None, loop.time()
+                    continue
+            if event is None:
+                return  # the job is over; its final update follows
+            await self._store.add_progress(self._job.id, event)
+            if event.done >= event.total or loop.time() - last_push >= self._interval:
+                await self._push(event)
+                pending, last_push = None, loop.time()
+            else:
+                pending = event
+
+    async def _push(self, event: ProgressEvent) -> None:
+        await self._notify(JobUpdate(self._job, progress=event))
+
+
+async def run_worker(settings: Settings, subscriber: JobSubscriber | None = None) -> None:
+    """Run the worker pool until SIGTERM or SIGINT, then shut it down cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with await Store.open(settings.db_path) as store:
+        queue = JobQueue(store, settings, subscriber=subscriber)
+        await queue.start()
+        await stop.wait()
+        log.info("worker_stopping grace=%ss", settings.shutdown_grace)
+        await queue.stop(settings.shutdown_grace)
+
+
+def _check_platforms(platforms: tuple[str, ...]) -> None:
+    if not platforms:
+        raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, "no platform was chosen")
+    unknown = [key for key in platforms if key not in PLATFORMS]
+    if unknown:
+        raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, f"unknown platform '{unknown[0]}'")
+
+
+def _suffix(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    return suffix if _SUFFIX.match(suffix) else ""
+
+
+def _save(source: bytes | Path, target: Path) -> int:
+    """Write `source` to `target` durably (fsync before the job that names it is committed)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    try:
+        with partial.open("wb") as out:
+            if isinstance(source, bytes):
+                out.write(source)
+            else:
+                with source.open("rb") as src:
+                    shutil.copyfileobj(src, out)
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        if isinstance(source, bytes):
+            raise
+        raise PostReadyError(
+            ErrorCode.FILE_NOT_FOUND, f"cannot read '{source}': {exc.strerror or exc}"
+        ) from exc
+    partial.replace(target)
+    return target.stat().st_size
+
+
+def _options(request: OptimizeRequest, logo: LogoRequest | None) -> dict[str, Any]:
+    """The request's options as stored with its session (everything but source and platforms)."""
+    return {
+        "output_format": request.output_format,
+        "variants": dict(request.variants),
+        "logo": None
+        if logo is None
+        else {
+            "path": str(logo.source),
+            "position": logo.options.position,
+            "scale": logo.options.scale,
+            "margin": logo.options.margin,
+            "opacity": logo.options.opacity,
+        },
+        "timezone": request.timezone,
+        "language": request.language,
+        "source_name": request.source_name,
+    }
+
+
+def _request(job: Job) -> OptimizeRequest:
+    """The pipeline request a stored job describes."""
+    session = job.session
+    options = session.options
+    logo = options["logo"]
+    return OptimizeRequest(
+        source=Path(session.source_path or ""),
+        platforms=session.platforms,
+        description=session.description,
+        output_format=options["output_format"],
+        variants=options["variants"],
+        logo=None
+        if logo is None
+        else LogoRequest(
+            Path(logo["path"]),
+            LogoOptions(logo["position"], logo["scale"], logo["margin"], logo["opacity"]),
+        ),
+        user_id=session.user_key,
+        chat_id=session.chat_id,
+        timezone=options["timezone"],
+        language=options["language"],
+        source_name=options["source_name"] or "upload",
+    )

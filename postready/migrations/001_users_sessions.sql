@@ -5,7 +5,6 @@ CREATE TABLE users (
     id INTEGER PRIMARY KEY,
     platform TEXT NOT NULL,                 -- telegram, discord, cli
     platform_user_id TEXT NOT NULL,
-    user_uuid TEXT NOT NULL UNIQUE,
     created_at REAL NOT NULL,
     UNIQUE (platform, platform_user_id)
 );

@@ -1,0 +1,326 @@
+"""The job queue and worker pool, driven the way an adapter drives them: submit a photo, watch
+the updates its subscriber receives, cancel, stop and restart."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from postready.bot import jobs
+from postready.bot.config import Settings
+from postready.bot.jobs import JobQueue, JobUpdate
+from postready.bot.store import Store, User
+from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.models import OptimizeRequest, ProgressEvent
+from tests.images import encode, textured
+
+PHOTO = encode(textured((1200, 900)), "JPEG", quality=90)
+
+
+def settings_for(tmp_path: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "data_dir": tmp_path / "data",
+        "workers": 2,
+        "lease_seconds": 0.3,
+        "poll_seconds": 0.05,
+        "retry_delay": 0,
+        "progress_interval": 0,
+        "processing_timeout": 30,
+    }
+    return Settings(_env_file=None, **(values | overrides))  # type: ignore[call-arg]
+
+
+class Updates:
+    """A subscriber that records every update and lets a test wait for a job's end."""
+
+    def __init__(self) -> None:
+        self.seen: list[JobUpdate] = []
+        self._changed = asyncio.Condition()
+
+    async def __call__(self, update: JobUpdate) -> None:
+        async with self._changed:
+            self.seen.append(update)
+            self._changed.notify_all()
+
+    async def final(self, job_id: int, timeout: float = 15) -> JobUpdate:
+        def ended() -> JobUpdate | None:
+            for update in self.seen:
+                if update.job.id == job_id and update.job.status in (
+                    "completed",
+                    "failed",
+                    "cancelled",
+                ):
+                    return update
+            return None
+
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(lambda: ended() is not None)
+        return ended()  # type: ignore[return-value]
+
+    def progress(self, job_id: int) -> list[ProgressEvent]:
+        return [u.progress for u in self.seen if u.job.id == job_id and u.progress]
+
+
+class Gate:
+    """A pipeline that waits to be let through: a job that stays running for as long as the
+    test needs."""
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self.release = asyncio.Event()
+        self._real = jobs.run_optimization
+
+    async def __call__(self, *args, **kwargs):
+        self.started.set()
+        await self.release.wait()
+        return await self._real(*args, **kwargs)
+
+
+@pytest.fixture
+async def harness(tmp_path: Path, clock) -> AsyncIterator[tuple[Store, Updates]]:
+    async with await Store.open(tmp_path / "data" / "postready.db") as store:
+        yield store, Updates()
+
+
+def request(**fields: object) -> OptimizeRequest:
+    values: dict[str, object] = {
+        "source": PHOTO,
+        "platforms": ("instagram", "pinterest"),
+        "source_name": "mug.jpg",
+    }
+    return OptimizeRequest(**(values | fields))  # type: ignore[arg-type]
+
+
+async def user(store: Store, name: str = "1") -> User:
+    return await store.get_or_create_user("telegram", name)
+
+
+async def test_a_job_is_committed_before_submit_returns_and_then_processed(
+    harness, tmp_path: Path
+) -> None:
+    store, updates = harness
+    settings = settings_for(tmp_path, progress_interval=60)
+    queue = JobQueue(store, settings, subscriber=updates)
+    submitted = await queue.submit(await user(store), request(chat_id="chat-9"))
+    assert submitted.position == 1
+
+    # Another process sees the job and its photo at once: nothing is only in memory.
+    async with await Store.open(settings.db_path) as other:
+        seen = await other.get_job(submitted.job.id)
+    assert seen.status == "queued" and seen.session.chat_id == "chat-9"
+    assert Path(seen.session.source_path).read_bytes() == PHOTO
+    assert seen.session.source_path.endswith(".jpg")
+
+    await queue.start()
+    try:
+        final = await updates.final(submitted.job.id)
+    finally:
+        await queue.stop()
+    assert final.job.status == "completed" and final.result is not None
+    folder = settings.output_dir / final.job.session.id
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "instagram.jpg",
+        "pinterest.jpg",
+        "results.json",
+    ]
+    results = json.loads((folder / "results.json").read_text())
+    assert results["source_image"] == "mug.jpg"
+    assert final.job.session.results == results
+    kinds = sorted(f.file_type for f in await store.session_files(final.job.session.id))
+    assert kinds == ["image", "image", "json", "source"]
+    # Throttled to one update per minute: only the first and the last progress event went out,
+    # while every event was stored.
+    pushed = updates.progress(submitted.job.id)
+    assert [(e.done, e.total) for e in pushed] == [(0, 4), (4, 4)]
+    status = await queue.status(await user(store), submitted.job.id)
+    assert status.progress == ProgressEvent("images", 4, 4, pushed[-1].message)
+    assert status.position is None
+
+
+async def test_progress_throttle_sends_the_newest_event_when_the_interval_ends(
+    harness, tmp_path: Path
+) -> None:
+    store, updates = harness
+    queue = JobQueue(store, settings_for(tmp_path))
+    job = (await queue.submit(await user(store), request())).job
+    relay = jobs._ProgressRelay(job, store, updates, interval=0.2)
+    for done in range(4):
+        relay.offer(ProgressEvent("images", done, 5, f"step {done}"))
+    await asyncio.sleep(0.05)
+    assert [e.done for e in updates.progress(job.id)] == [0]
+    await asyncio.sleep(0.3)
+    assert [e.done for e in updates.progress(job.id)] == [0, 3]
+    relay.offer(ProgressEvent("images", 5, 5, "done"))
+    await relay.close()
+    assert [e.done for e in updates.progress(job.id)] == [0, 3, 5]
+    assert (await store.latest_progress(job.id)).done == 5
+
+
+async def test_bad_requests_are_refused_before_anything_is_kept(harness, tmp_path: Path) -> None:
+    store, _ = harness
+    settings = settings_for(tmp_path, max_jobs_in_flight=1)
+    queue = JobQueue(store, settings)
+    me = await user(store)
+    for bad, code in [
+        (request(platforms=()), ErrorCode.UNKNOWN_PLATFORM),
+        (request(platforms=("myspace",)), ErrorCode.UNKNOWN_PLATFORM),
+        (request(source=tmp_path / "missing.jpg"), ErrorCode.FILE_NOT_FOUND),
+    ]:
+        with pytest.raises(PostReadyError) as refused:
+            await queue.submit(me, bad)
+        assert refused.value.code == code
+    await queue.submit(me, request())
+    with pytest.raises(PostReadyError) as busy:
+        await queue.submit(me, request())
+    assert busy.value.code == ErrorCode.TOO_MANY_JOBS
+    assert len(list(settings.uploads_dir.iterdir())) == 1  # only the queued job's photo
+    assert len(await store.recent_jobs()) == 1
+
+
+async def test_a_bad_photo_fails_visibly_with_its_code(harness, tmp_path: Path) -> None:
+    store, updates = harness
+    queue = JobQueue(store, settings_for(tmp_path), subscriber=updates)
+    job = (await queue.submit(await user(store), request(source=b"not a photo at all"))).job
+    await queue.start()
+    try:
+        final = await updates.final(job.id)
+    finally:
+        await queue.stop()
+    assert final.job.status == "failed"
+    assert final.job.session.error.code == ErrorCode.INVALID_IMAGE_FORMAT
+
+
+async def test_timeout_stops_a_job_with_processing_timeout(harness, tmp_path: Path) -> None:
+    store, updates = harness
+    queue = JobQueue(store, settings_for(tmp_path, processing_timeout=0.001), subscriber=updates)
+    job = (await queue.submit(await user(store), request())).job
+    await queue.start()
+    try:
+        final = await updates.final(job.id)
+    finally:
+        await queue.stop()
+    assert final.job.status == "failed"
+    assert final.job.session.error.code == ErrorCode.PROCESSING_TIMEOUT
+    assert "was stopped" in final.job.session.error.message
+
+
+async def test_an_unexpected_crash_fails_the_job_not_the_worker(
+    harness, tmp_path: Path, monkeypatch
+) -> None:
+    store, updates = harness
+    real = jobs.run_optimization
+    calls = 0
+
+    async def crashes_once(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("boom")
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "run_optimization", crashes_once)
+    queue = JobQueue(store, settings_for(tmp_path, workers=1), subscriber=updates)
+    first = (await queue.submit(await user(store, "a"), request())).job
+    second = (await queue.submit(await user(store, "b"), request())).job
+    await queue.start()
+    try:
+        crashed, fine = await updates.final(first.id), await updates.final(second.id)
+    finally:
+        await queue.stop()
+    assert crashed.job.session.error.code == ErrorCode.PROCESSING_FAILED
+    assert fine.job.status == "completed"
+
+
+async def test_cancel_a_queued_and_a_running_job(harness, tmp_path: Path, monkeypatch) -> None:
+    store, updates = harness
+    gate = Gate()
+    monkeypatch.setattr(jobs, "run_optimization", gate)
+    queue = JobQueue(store, settings_for(tmp_path, workers=1), subscriber=updates)
+    me = await user(store)
+    running = (await queue.submit(me, request())).job
+    waiting = await queue.submit(me, request())
+    assert waiting.position == 2
+    await queue.start()
+    try:
+        await gate.started.wait()
+        assert (await queue.status(me, waiting.job.id)).position == 1
+        cancelled = await queue.cancel(me, waiting.job.id)
+        assert cancelled.status == "cancelled"
+        await queue.cancel(me)  # the newest job in progress: the running one
+        final = await updates.final(running.id)
+    finally:
+        await queue.stop()
+    assert final.job.status == "cancelled"
+    assert final.job.session.error.code == ErrorCode.CANCELLED
+    with pytest.raises(PostReadyError) as nothing:
+        await queue.cancel(me)
+    assert nothing.value.code == ErrorCode.JOB_NOT_FOUND
+
+
+async def test_cancel_from_another_process_reaches_the_worker(
+    harness, tmp_path: Path, monkeypatch
+) -> None:
+    store, updates = harness
+    gate = Gate()
+    monkeypatch.setattr(jobs, "run_optimization", gate)
+    settings = settings_for(tmp_path)
+    queue = JobQueue(store, settings, subscriber=updates)
+    me = await user(store)
+    job = (await queue.submit(me, request())).job
+    await queue.start()
+    try:
+        await gate.started.wait()
+        async with await Store.open(settings.db_path) as bot_process:
+            await JobQueue(bot_process, settings).cancel(me, job.id)
+        final = await updates.final(job.id)  # at the worker's next heartbeat
+    finally:
+        await queue.stop()
+    assert final.job.status == "cancelled"
+
+
+async def test_stopping_puts_running_jobs_back_for_the_next_worker(
+    harness, tmp_path: Path, monkeypatch
+) -> None:
+    store, updates = harness
+    gate = Gate()
+    monkeypatch.setattr(jobs, "run_optimization", gate)
+    settings = settings_for(tmp_path)
+    queue = JobQueue(store, settings, subscriber=updates)
+    job = (await queue.submit(await user(store), request())).job
+    await queue.start()
+    await gate.started.wait()
+    await queue.stop(grace=0.05)
+    released = await store.get_job(job.id)
+    assert released.status == "queued" and released.attempts == 0
+    assert updates.seen[-1].job.status == "queued"
+
+    monkeypatch.setattr(jobs, "run_optimization", gate._real)
+    restarted = JobQueue(store, settings, subscriber=updates)
+    await restarted.start()
+    try:
+        final = await updates.final(job.id)
+    finally:
+        await restarted.stop()
+    assert final.job.status == "completed" and final.job.attempts == 1
+
+
+async def test_a_dead_workers_job_is_recovered_when_its_lease_expires(
+    harness, tmp_path: Path
+) -> None:
+    store, updates = harness
+    settings = settings_for(tmp_path)
+    queue = JobQueue(store, settings, subscriber=updates)
+    job = (await queue.submit(await user(store), request())).job
+    # A worker that claims the job and then dies: it never heartbeats or finishes.
+    assert (await store.claim("dead-worker", settings.lease_seconds)).id == job.id
+    await queue.start()
+    try:
+        final = await updates.final(job.id)
+    finally:
+        await queue.stop()
+    assert final.job.status == "completed" and final.job.attempts == 2
+    assert any(u.job.status == "queued" for u in updates.seen)  # told it was re-queued

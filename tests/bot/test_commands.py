@@ -80,7 +80,8 @@ CASES = [
         "/logo sideways",
         CommandError(
             INVALID_OPTION,
-            "unknown logo position 'sideways'; use one of top-left, top-right, bottom-left, bottom-right, centre",
+            "unknown logo position 'sideways'; use one of top-left, top-right, bottom-left, "
+            "bottom-right, centre",
         ),
     ),
     ("/settings", ShowSettings()),
@@ -94,7 +95,8 @@ CASES = [
         "/settings platforms myspace",
         CommandError(
             UNKNOWN_PLATFORM,
-            "unknown platform 'myspace'; choose from: instagram, facebook, linkedin, pinterest, x, tiktok, threads, bluesky, all",
+            "unknown platform 'myspace'; choose from: instagram, facebook, linkedin, pinterest, "
+            "x, tiktok, threads, bluesky, all",
         ),
     ),
     ("/settings timezone Europe/Berlin", ChangeSetting("timezone", "Europe/Berlin")),
@@ -109,7 +111,8 @@ CASES = [
         "/settings tz ../../etc/passwd",
         CommandError(
             INVALID_OPTION,
-            "unknown timezone '../../etc/passwd'; use a name like Europe/Berlin or America/New_York",
+            "unknown timezone '../../etc/passwd'; "
+            "use a name like Europe/Berlin or America/New_York",
         ),
     ),
     ("/settings language DE", ChangeSetting("language", "de")),

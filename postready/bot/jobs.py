@@ -194,12 +194,19 @@ class JobQueue:
         ]
         log.info("workers_started owner=%s workers=%s", self._owner, self._settings.workers)
 
-    async def stop(self, grace: float = 0.0) -> None:
-        """Stop taking jobs; give running ones `grace` seconds, then put them back in the queue."""
+    async def stop(self, grace: float = 0.0, hurry: asyncio.Event | None = None) -> None:
+        """Stop taking jobs; give running ones `grace` seconds (cut short when `hurry` is set),
+        then put those still running back in the queue."""
         self._stopping = True
         self._wake.set()
         if self._running and grace > 0:
-            await asyncio.wait(list(self._running.values()), timeout=grace)
+            finishing = asyncio.ensure_future(asyncio.wait(list(self._running.values())))
+            hurrying = asyncio.ensure_future((hurry or asyncio.Event()).wait())
+            await asyncio.wait(
+                [finishing, hurrying], timeout=grace, return_when=asyncio.FIRST_COMPLETED
+            )
+            finishing.cancel()
+            hurrying.cancel()
         for job_id in list(self._running):
             self._stop(job_id, "shutdown")
         if self._reaper is not None:
@@ -427,17 +434,22 @@ class _ProgressRelay:
 
 
 async def run_worker(settings: Settings, subscriber: JobSubscriber | None = None) -> None:
-    """Run the worker pool until SIGTERM or SIGINT, then shut it down cleanly."""
-    stop = asyncio.Event()
+    """Run the worker pool until SIGTERM or SIGINT, then shut it down cleanly: running jobs get
+    `shutdown_grace` seconds to finish (a second signal cuts it short) and are re-queued."""
+    stop, hurry = asyncio.Event(), asyncio.Event()
+
+    def on_signal() -> None:
+        (hurry if stop.is_set() else stop).set()
+
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, on_signal)
     async with await Store.open(settings.db_path) as store:
         queue = JobQueue(store, settings, subscriber=subscriber)
         await queue.start()
         await stop.wait()
         log.info("worker_stopping grace=%ss", settings.shutdown_grace)
-        await queue.stop(settings.shutdown_grace)
+        await queue.stop(settings.shutdown_grace, hurry)
 
 
 def _check_platforms(platforms: tuple[str, ...]) -> None:

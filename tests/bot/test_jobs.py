@@ -324,3 +324,18 @@ async def test_a_dead_workers_job_is_recovered_when_its_lease_expires(
         await queue.stop()
     assert final.job.status == "completed" and final.job.attempts == 2
     assert any(u.job.status == "queued" for u in updates.seen)  # told it was re-queued
+
+
+async def test_stopping_lets_a_running_job_finish_within_the_grace_period(
+    harness, tmp_path: Path, monkeypatch
+) -> None:
+    store, updates = harness
+    gate = Gate()
+    monkeypatch.setattr(jobs, "run_optimization", gate)
+    queue = JobQueue(store, settings_for(tmp_path), subscriber=updates)
+    job = (await queue.submit(await user(store), request())).job
+    await queue.start()
+    await gate.started.wait()
+    asyncio.get_running_loop().call_later(0.05, gate.release.set)
+    await queue.stop(grace=30)
+    assert (await store.get_job(job.id)).status == "completed"

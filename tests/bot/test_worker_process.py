@@ -104,11 +104,15 @@ def test_a_killed_worker_loses_nothing(env, queued_photo) -> None:
     orphan = job_one()
     assert orphan.status == "running" and orphan.attempts == 1
 
-    # A worker stopped with SIGTERM puts the job it holds back, without using an attempt.
-    stuck = start_worker(env, stuck=True)
+    # A worker stopped with SIGTERM puts the job it holds back, without using an attempt; a
+    # second signal cuts its grace period short.
+    stuck = start_worker(env | {"POSTREADY_SHUTDOWN_GRACE": "60"}, stuck=True)
     wait_until(lambda job: job.status == "running" and job.attempts == 2)
+    stuck.send_signal(signal.SIGTERM)
+    time.sleep(0.3)
     output = stop(stuck, signal.SIGTERM)
     assert stuck.returncode == 0, output
+    assert "worker_stopping grace=60.0s" in output
     released = job_one()
     assert released.status == "queued" and released.attempts == 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -73,6 +74,9 @@ class Gate:
         self.started = asyncio.Event()
         self.release = asyncio.Event()
         self._real = jobs.run_optimization
+
+    async def wait_started(self) -> None:
+        await asyncio.wait_for(self.started.wait(), 10)
 
     async def __call__(self, *args, **kwargs):
         self.started.set()
@@ -246,7 +250,7 @@ async def test_cancel_a_queued_and_a_running_job(harness, tmp_path: Path, monkey
     assert waiting.position == 2
     await queue.start()
     try:
-        await gate.started.wait()
+        await gate.wait_started()
         assert (await queue.status(me, waiting.job.id)).position == 1
         cancelled = await queue.cancel(me, waiting.job.id)
         assert cancelled.status == "cancelled"
@@ -273,7 +277,7 @@ async def test_cancel_from_another_process_reaches_the_worker(
     job = (await queue.submit(me, request())).job
     await queue.start()
     try:
-        await gate.started.wait()
+        await gate.wait_started()
         async with await Store.open(settings.db_path) as bot_process:
             await JobQueue(bot_process, settings).cancel(me, job.id)
         final = await updates.final(job.id)  # at the worker's next heartbeat
@@ -292,7 +296,7 @@ async def test_stopping_puts_running_jobs_back_for_the_next_worker(
     queue = JobQueue(store, settings, subscriber=updates)
     job = (await queue.submit(await user(store), request())).job
     await queue.start()
-    await gate.started.wait()
+    await gate.wait_started()
     await queue.stop(grace=0.05)
     released = await store.get_job(job.id)
     assert released.status == "queued" and released.attempts == 0
@@ -335,7 +339,36 @@ async def test_stopping_lets_a_running_job_finish_within_the_grace_period(
     queue = JobQueue(store, settings_for(tmp_path), subscriber=updates)
     job = (await queue.submit(await user(store), request())).job
     await queue.start()
-    await gate.started.wait()
+    await gate.wait_started()
     asyncio.get_running_loop().call_later(0.05, gate.release.set)
     await queue.stop(grace=30)
     assert (await store.get_job(job.id)).status == "completed"
+
+
+async def test_a_worker_that_lost_its_lease_stops_and_reports_nothing(
+    harness, tmp_path: Path, monkeypatch
+) -> None:
+    store, updates = harness
+    gate = Gate()
+    monkeypatch.setattr(jobs, "run_optimization", gate)
+    settings = settings_for(tmp_path, workers=1)
+    queue = JobQueue(store, settings, subscriber=updates)
+    job = (await queue.submit(await user(store), request())).job
+    await queue.start()
+    try:
+        await gate.wait_started()
+        # Another process whose clock says the lease has run out takes the job back, as it
+        # would from a worker whose event loop stalled past its lease.
+        ahead = settings.lease_seconds + 0.05
+        async with await Store.open(settings.db_path, lambda: time.time() + ahead) as other:
+            (requeued,) = await other.recover_expired(retry_delay=0)
+        assert requeued.status == "queued"
+        gate.started.clear()
+        await gate.wait_started()  # the heartbeat noticed, dropped the job, and claimed it anew
+        gate.release.set()
+        final = await updates.final(job.id)
+    finally:
+        await queue.stop()
+    assert final.job.status == "completed" and final.job.attempts == 2
+    ended = [u for u in updates.seen if u.progress is None and u.job.status != "queued"]
+    assert len(ended) == 1  # the abandoned run reported nothing

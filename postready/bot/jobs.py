@@ -252,7 +252,7 @@ class JobQueue:
                 log.exception("recovery_failed owner=%s", self._owner)
 
     async def _recover(self) -> None:
-        changed = await self._store.recover_expired(self._settings.retry_delay)
+        changed = await self._store.recover_expired(self._settings.retry_delay, self._owner)
         for job in changed:
             await self._notify(JobUpdate(job))
         if changed:

@@ -504,16 +504,20 @@ class Store:
             await _end_lease(db, job_id)
         return True
 
-    async def recover_expired(self, retry_delay: float) -> list[Job]:
+    async def recover_expired(self, retry_delay: float, alive: str | None = None) -> list[Job]:
         """Re-queue running jobs whose lease ran out (their worker died), after a back-off that
-        doubles with each attempt; fail those out of attempts. Returns the jobs changed."""
+        doubles with each attempt; fail those out of attempts. Returns the jobs changed.
+
+        `alive` is the caller's own worker id: its jobs are running right here, however late
+        their heartbeats are, so they are left alone."""
         now = self._clock()
         async with self._transaction() as db:
             rows = await db.execute_fetchall(
                 "SELECT j.id, j.attempts, j.max_attempts FROM jobs j"
                 " JOIN processing_sessions s ON s.id = j.session_id"
-                " WHERE s.status = 'running' AND j.lease_expires_at < ?",
-                (now,),
+                " WHERE s.status = 'running' AND j.lease_expires_at < ?"
+                " AND j.lease_owner IS NOT ?",
+                (now, alive),
             )
             for job_id, attempts, max_attempts in rows:
                 await _end_lease(db, job_id)

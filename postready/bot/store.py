@@ -558,7 +558,7 @@ class Store:
         """
         now = self._clock()
         async with self._transaction() as db:
-            job = await self._active_job(db, job_id, user_id)
+            job = await _active_job(db, job_id, user_id)
             if job.status == "queued":
                 error = ErrorInfo(ErrorCode.CANCELLED, "cancelled before it started")
                 await _set_status(db, job_id, "cancelled", now, error)
@@ -566,15 +566,6 @@ class Store:
                 await db.execute("UPDATE jobs SET cancel_requested = 1 WHERE id = ?", (job_id,))
             row = await _one(db, _JOB_SELECT + " WHERE j.id = ?", (job_id,))
         return _job(row)
-
-    async def _active_job(self, db: aiosqlite.Connection, job_id: int, user_id: int | None) -> Job:
-        row = await _one(db, _JOB_SELECT + " WHERE j.id = ?", (job_id,))
-        job = _job(row) if row else None
-        if job is None or (user_id is not None and job.session.user_id != user_id):
-            raise PostReadyError(ErrorCode.JOB_NOT_FOUND, f"there is no job #{job_id}")
-        if job.status not in ACTIVE_STATUSES:
-            raise PostReadyError(ErrorCode.JOB_NOT_FOUND, f"job #{job_id} has already ended")
-        return job
 
     async def get_job(self, job_id: int) -> Job | None:
         async with self._lock:
@@ -633,6 +624,16 @@ async def _many(db: aiosqlite.Connection, sql: str, ids: list[int]) -> Iterable[
     if not ids:
         return []
     return await db.execute_fetchall(sql.format(", ".join("?" * len(ids))), ids)
+
+
+async def _active_job(db: aiosqlite.Connection, job_id: int, user_id: int | None) -> Job:
+    row = await _one(db, _JOB_SELECT + " WHERE j.id = ?", (job_id,))
+    job = _job(row) if row else None
+    if job is None or (user_id is not None and job.session.user_id != user_id):
+        raise PostReadyError(ErrorCode.JOB_NOT_FOUND, f"there is no job #{job_id}")
+    if job.status not in ACTIVE_STATUSES:
+        raise PostReadyError(ErrorCode.JOB_NOT_FOUND, f"job #{job_id} has already ended")
+    return job
 
 
 async def _holds(db: aiosqlite.Connection, job_id: int, owner: str) -> bool:

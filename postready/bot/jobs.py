@@ -5,10 +5,11 @@ A submitted photo is written under the data directory and its job committed to S
 claim jobs atomically under a lease that heartbeats renew; a job whose worker died is re-queued
 when its lease runs out (on start-up and periodically), until its attempts are used up. The
 pipeline's CPU work runs in a shared thread pool, so the event loop keeps answering while jobs
-run. Threads rather than processes: bench/bench_workers.py measured the same throughput within
-noise on 2 CPUs, and an event loop at most ~0.1 s late (p99 ~80 ms, against ~15 ms with a
-process per job), which a chat never notices; in-process jobs keep progress and cancellation
-simple.
+run. Threads rather than a process per job (bench/bench_workers.py, 2 shared CPUs): processes
+were up to ~20% faster on an idle machine and level under load, and kept the event loop within
+~15 ms (p99) where threads let it fall up to ~0.1 s behind, which a chat does not notice. The
+runner hands its executor closures and decoded images, so only a whole job could move to a
+child process, with progress and errors sent back across it; not worth it at this size.
 """
 
 from __future__ import annotations

@@ -246,11 +246,11 @@ def _print_platforms() -> int:
 def _worker(args: argparse.Namespace) -> int:
     import logging
 
-    from postready.bot.config import Settings
+    from postready.bot.config import load_settings
     from postready.bot.jobs import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    settings = Settings()
+    settings = load_settings()
     if args.workers is not None:
         settings = settings.model_copy(update={"workers": max(1, args.workers)})
     asyncio.run(run_worker(settings, subscriber=_log_update))
@@ -273,14 +273,14 @@ async def _log_update(update) -> None:
 
 
 def _enqueue(args: argparse.Namespace) -> int:
-    from postready.bot.config import Settings
+    from postready.bot.config import load_settings
     from postready.bot.jobs import JobQueue
     from postready.bot.store import Store
     from postready.pipeline.models import OptimizeRequest
     from postready.pipeline.platforms import resolve_platforms
 
     specs = resolve_platforms(args.platforms)
-    settings = Settings()
+    settings = load_settings()
 
     async def submit():
         async with await Store.open(settings.db_path) as store:
@@ -302,11 +302,13 @@ def _jobs(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from postready.bot.config import Settings
+    from postready.bot.config import load_settings
     from postready.bot.store import Store
 
+    db_path = load_settings().db_path
+
     async def recent():
-        async with await Store.open(Settings().db_path) as store:
+        async with await Store.open(db_path) as store:
             return await store.recent_jobs(args.limit)
 
     table = Table(title="Recent jobs", title_justify="left")

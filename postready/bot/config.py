@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from postready.pipeline.errors import ErrorCode, PostReadyError
 
 
 class Settings(BaseSettings):
@@ -48,3 +50,21 @@ class Settings(BaseSettings):
     @property
     def output_dir(self) -> Path:
         return self.data_dir / "output"
+
+
+def env_name(field: str) -> str:
+    """The environment variable that sets `field`."""
+    alias = Settings.model_fields[field].validation_alias
+    return alias.choices[0] if isinstance(alias, AliasChoices) else f"POSTREADY_{field.upper()}"
+
+
+def load_settings() -> Settings:
+    """Settings from the environment and `.env`; a bad value raises INVALID_OPTION naming the
+    variable, e.g. `POSTREADY_WORKERS: Input should be greater than or equal to 1`."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = str(error["loc"][0]) if error["loc"] else ""
+        name = env_name(where) if where in Settings.model_fields else where
+        raise PostReadyError(ErrorCode.INVALID_OPTION, f"{name}: {error['msg']}") from None

@@ -11,15 +11,11 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from postready.bot.config import Settings
+from postready.bot.cli import EXIT_BAD_INPUT, main
+from postready.bot.config import Settings, env_name
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / ".env.example"
-
-
-def env_name(field: str) -> str:
-    alias = Settings.model_fields[field].validation_alias
-    return alias.choices[0] if alias else f"POSTREADY_{field.upper()}"  # type: ignore[union-attr]
 
 
 @pytest.fixture
@@ -84,3 +80,12 @@ def test_cli_start_up_stays_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+@pytest.mark.parametrize("command", [["worker"], ["jobs"], ["enqueue", "photo.jpg"]])
+def test_a_bad_setting_is_one_line_not_a_traceback(clean_env, monkeypatch, capsys, command) -> None:
+    monkeypatch.setenv("POSTREADY_WORKERS", "0")
+    assert main(command) == EXIT_BAD_INPUT
+    assert capsys.readouterr().err == (
+        "error: INVALID_OPTION: POSTREADY_WORKERS: Input should be greater than or equal to 1\n"
+    )

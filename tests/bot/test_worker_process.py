@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from postready.bot.cli import EXIT_OK, main
+from postready.bot.cli import EXIT_BAD_INPUT, EXIT_OK, main
 from postready.bot.config import Settings
 from postready.bot.store import Job, Store
 from postready.pipeline.errors import ErrorCode
@@ -149,3 +149,15 @@ def test_a_job_that_keeps_killing_workers_fails_visibly(
     assert main(["jobs"]) == EXIT_OK
     listing = capsys.readouterr().out
     assert "#1" in listing and "failed" in listing and "JOB_INTERRUPTED" in listing
+
+
+def test_enqueue_refusals_are_one_line_errors(env, queued_photo, tmp_path: Path, capsys) -> None:
+    photo = str(tmp_path / "mug.jpg")
+    assert main(["enqueue", str(tmp_path / "gone.jpg")]) == EXIT_BAD_INPUT
+    assert capsys.readouterr().err.startswith("error: FILE_NOT_FOUND: cannot read ")
+    assert main(["enqueue", photo, "-p", "instgram"]) == EXIT_BAD_INPUT
+    assert "did you mean 'instagram'?" in capsys.readouterr().err
+    assert main(["enqueue", photo]) == EXIT_OK  # the second in flight
+    assert capsys.readouterr().out == "queued job #2 (position 2)\n"
+    assert main(["enqueue", photo]) == EXIT_BAD_INPUT
+    assert capsys.readouterr().err.startswith("error: TOO_MANY_JOBS: you already have 2 photos")

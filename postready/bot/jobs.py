@@ -40,6 +40,7 @@ from postready.bot.store import (
     User,
 )
 from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.loading import HEADER_BYTES, require_format
 from postready.pipeline.logo import LogoOptions
 from postready.pipeline.models import (
     ErrorInfo,
@@ -125,6 +126,8 @@ class JobQueue:
         loop = asyncio.get_running_loop()
         try:
             sizes = [await loop.run_in_executor(None, _save, data, path) for data, path in copies]
+            # Refuse what is not an image now, not after a wait in the queue.
+            require_format(await loop.run_in_executor(None, _read_header, source))
             job = await self._store.enqueue(
                 user,
                 NewJob(
@@ -488,6 +491,11 @@ def _save(source: bytes | Path, target: Path) -> int:
         ) from exc
     partial.replace(target)
     return target.stat().st_size
+
+
+def _read_header(path: Path) -> bytes:
+    with path.open("rb") as stream:
+        return stream.read(HEADER_BYTES)
 
 
 def _options(request: OptimizeRequest, logo: LogoRequest | None) -> dict[str, Any]:

@@ -173,6 +173,8 @@ async def test_bad_requests_are_refused_before_anything_is_kept(harness, tmp_pat
         (request(platforms=()), ErrorCode.UNKNOWN_PLATFORM),
         (request(platforms=("myspace",)), ErrorCode.UNKNOWN_PLATFORM),
         (request(source=tmp_path / "missing.jpg"), ErrorCode.FILE_NOT_FOUND),
+        (request(source=b"%PDF-1.7 not a photo"), ErrorCode.INVALID_IMAGE_FORMAT),
+        (request(source=b""), ErrorCode.INVALID_IMAGE_FORMAT),
     ]:
         with pytest.raises(PostReadyError) as refused:
             await queue.submit(me, bad)
@@ -185,17 +187,18 @@ async def test_bad_requests_are_refused_before_anything_is_kept(harness, tmp_pat
     assert len(await store.recent_jobs()) == 1
 
 
-async def test_a_bad_photo_fails_visibly_with_its_code(harness, tmp_path: Path) -> None:
+async def test_a_damaged_photo_fails_visibly_with_its_code(harness, tmp_path: Path) -> None:
     store, updates = harness
     queue = JobQueue(store, settings_for(tmp_path), subscriber=updates)
-    job = (await queue.submit(await user(store), request(source=b"not a photo at all"))).job
+    damaged = PHOTO[:200]  # a JPEG by its first bytes, cut off long before its pixels
+    job = (await queue.submit(await user(store), request(source=damaged))).job
     await queue.start()
     try:
         final = await updates.final(job.id)
     finally:
         await queue.stop()
     assert final.job.status == "failed"
-    assert final.job.session.error.code == ErrorCode.INVALID_IMAGE_FORMAT
+    assert final.job.session.error.code == ErrorCode.CORRUPT_IMAGE
 
 
 async def test_timeout_stops_a_job_with_processing_timeout(harness, tmp_path: Path) -> None:

@@ -15,13 +15,19 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 from postready.pipeline.cropping import CropSignals, choose_crop_box, detect_crop_signals
-from postready.pipeline.encoding import EXTENSIONS, encode_under_limit, public_exif
+from postready.pipeline.encoding import (
+    EXTENSIONS,
+    EncodedImage,
+    encode_under_limit,
+    public_exif,
+)
 from postready.pipeline.errors import ErrorCode, PostReadyError
-from postready.pipeline.loading import LoadedImage, LoadLimits, load_image
-from postready.pipeline.logo import place_logo
+from postready.pipeline.loading import LoadLimits, load_image
+from postready.pipeline.logo import LogoOptions, place_logo
 from postready.pipeline.models import (
     ErrorInfo,
     ImageOutput,
@@ -104,29 +110,39 @@ async def run_optimization(
     loaded = await loop.run_in_executor(
         executor, partial(load_image, request.source, limits, min_decoded_size=decode_size)
     )
-    logo = None
-    if request.logo is not None:
-        logo = await loop.run_in_executor(executor, _load_logo, request.logo.source)
     report("analyse", 1, "finding faces and the subject")
+    logo_loading = (
+        loop.run_in_executor(executor, _load_logo, request.logo.source) if request.logo else None
+    )
     signals = await loop.run_in_executor(executor, detect_crop_signals, loaded.image)
+    logo = await logo_loading if logo_loading else None
     report("images", 2, "cropping and encoding")
 
     session_dir = output_root / session_id
     session_dir.mkdir(parents=True, exist_ok=True)
-    exif = public_exif(loaded.exif)
-    tasks = {
-        key: loop.run_in_executor(
-            executor,
-            partial(_render_platform, job, loaded, signals, logo, request, exif, session_dir),
-        )
-        for key, job in plan.items()
-    }
+    context = _RenderContext(
+        pixels=np.asarray(loaded.image),
+        mode=loaded.image.mode,
+        scale=loaded.scale,
+        signals=signals,
+        logo=logo,
+        logo_options=request.logo.options if request.logo else None,
+        exif=public_exif(loaded.exif),
+        session_dir=session_dir,
+    )
+    groups: dict[tuple[tuple[int, int], OutputFormat], list[_Job]] = {}
+    for job in plan.values():
+        groups.setdefault((job.variant.size, job.output_format), []).append(job)
+    tasks = [
+        loop.run_in_executor(executor, _render_group, jobs, context) for jobs in groups.values()
+    ]
     results: dict[str, PlatformResult] = {}
-    for done, future in enumerate(asyncio.as_completed(tasks.values()), start=3):
-        result = await future
-        results[result.platform] = result
-        name = PLATFORMS[result.platform].display_name
-        report("images", done, f"{name} {'ready' if result.status == 'success' else 'failed'}")
+    for future in asyncio.as_completed(tasks):
+        for item in await future:
+            results[item.platform] = item
+            name = PLATFORMS[item.platform].display_name
+            outcome = "ready" if item.status == "success" else "failed"
+            report("images", len(results) + 2, f"{name} {outcome}")
 
     result = OptimizeResult(
         session_id=session_id,
@@ -169,35 +185,74 @@ def _plan_job(spec: PlatformSpec, request: OptimizeRequest, size: tuple[int, int
     return _Job(spec, variant, fmt, warnings)
 
 
-def _render_platform(
-    job: _Job,
-    loaded: LoadedImage,
-    signals: CropSignals,
-    logo: Image.Image | None,
-    request: OptimizeRequest,
-    exif: bytes,
-    session_dir: Path,
-) -> PlatformResult:
+@dataclass(frozen=True, slots=True)
+class _RenderContext:
+    """Everything platforms share: decoded once, analysed once."""
+
+    pixels: np.ndarray
+    mode: str
+    scale: float
+    signals: CropSignals
+    logo: Image.Image | None
+    logo_options: LogoOptions | None
+    exif: bytes
+    session_dir: Path
+
+
+def _render_group(jobs: list[_Job], context: _RenderContext) -> list[PlatformResult]:
+    """Render once for platforms that share a size and format (Instagram, Facebook and
+    LinkedIn often all want 1080×1080), then encode per byte limit and write each file."""
     started = time.perf_counter()
-    key = job.spec.key
+    variant = jobs[0].variant
     try:
-        choice = choose_crop_box(loaded.image.size, job.variant.ratio, signals)
-        resized = resize_crop(loaded.image, choice.box, job.variant.size)
+        height, width = context.pixels.shape[:2]
+        choice = choose_crop_box((width, height), variant.ratio, context.signals)
+        resized = resize_crop(context.pixels, context.mode, choice.box, variant.size)
         image = resized.image
-        if logo is not None and request.logo is not None:
-            image, _ = place_logo(image, logo, request.logo.options)
-        encoded = encode_under_limit(image, job.output_format, job.spec.max_bytes, exif)
-        path = session_dir / f"{key}.{EXTENSIONS[job.output_format]}"
-        path.write_bytes(encoded.data)
-    except PostReadyError as exc:
-        return _failed(key, started, ErrorInfo(exc.code, exc.message))
-    except Exception:
-        log.exception("platform_failed platform=%s", key)
-        return _failed(
-            key, started, ErrorInfo(ErrorCode.PROCESSING_FAILED, "unexpected error; see the log")
+        if context.logo is not None and context.logo_options is not None:
+            image, _ = place_logo(image, context.logo, context.logo_options)
+    except Exception as exc:
+        return [_failed(job.spec.key, started, _error_info(exc, job.spec.key)) for job in jobs]
+
+    results = []
+    encoded: EncodedImage | None = None
+    for job in sorted(jobs, key=lambda j: j.spec.max_bytes, reverse=True):
+        key = job.spec.key
+        try:
+            if encoded is None or len(encoded.data) > job.spec.max_bytes:
+                encoded = encode_under_limit(
+                    image, job.output_format, job.spec.max_bytes, context.exif
+                )
+            path = context.session_dir / f"{key}.{EXTENSIONS[job.output_format]}"
+            path.write_bytes(encoded.data)
+        except Exception as exc:
+            results.append(_failed(key, started, _error_info(exc, key)))
+            continue
+        results.append(
+            PlatformResult(
+                platform=key,
+                status="success",
+                processing_time=time.perf_counter() - started,
+                variant=variant.name,
+                crop_box=choice.box.scaled(1 / context.scale),
+                crop_method=choice.method,
+                image=ImageOutput(
+                    path,
+                    encoded.format,
+                    encoded.width,
+                    encoded.height,
+                    len(encoded.data),
+                    encoded.quality,
+                ),
+                warnings=_warnings(job, resized.upscale_limited, encoded),
+            )
         )
+    return results
+
+
+def _warnings(job: _Job, upscale_limited: bool, encoded: EncodedImage) -> tuple[str, ...]:
     warnings = list(job.warnings)
-    if resized.upscale_limited:
+    if upscale_limited:
         warnings.append(
             f"photo too small for {job.variant.width}×{job.variant.height}: saved at "
             f"{encoded.width}×{encoded.height} (enlarged at most {MAX_UPSCALE:g}×)"
@@ -207,18 +262,14 @@ def _render_platform(
             f"made smaller ({encoded.width}×{encoded.height}) to fit "
             f"{job.spec.max_bytes / 1_000_000:g} MB"
         )
-    return PlatformResult(
-        platform=key,
-        status="success",
-        processing_time=time.perf_counter() - started,
-        variant=job.variant.name,
-        crop_box=choice.box.scaled(1 / loaded.scale),
-        crop_method=choice.method,
-        image=ImageOutput(
-            path, encoded.format, encoded.width, encoded.height, len(encoded.data), encoded.quality
-        ),
-        warnings=tuple(warnings),
-    )
+    return tuple(warnings)
+
+
+def _error_info(exc: Exception, key: str) -> ErrorInfo:
+    if isinstance(exc, PostReadyError):
+        return ErrorInfo(exc.code, exc.message)
+    log.error("platform_failed platform=%s", key, exc_info=exc)
+    return ErrorInfo(ErrorCode.PROCESSING_FAILED, "unexpected error; see the log")
 
 
 def _failed(key: str, started: float, error: ErrorInfo) -> PlatformResult:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -75,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `postready platforms | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _optimize(args: argparse.Namespace) -> int:
@@ -166,60 +170,67 @@ class _progress_display:
 
 
 def _print_summary(result, out_dir: Path) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
     from postready.pipeline.platforms import PLATFORMS
 
-    table = Table(title=f"Session {result.session_id}", title_justify="left")
-    for column in ("Platform", "Format", "Size", "File", "Crop"):
-        table.add_column(column)
-    notes: list[str] = [f"source: {note}" for note in result.source.notes]
+    rows, notes = [], [f"source: {note}" for note in result.source.notes]
     for key, item in result.platforms.items():
         name = PLATFORMS[key].display_name
         notes.extend(f"{name}: {warning}" for warning in item.warnings)
         if item.image is None:
-            table.add_row(name, "[red]failed[/]", "—", "—", "—")
-            notes.append(f"{name}: [red]{item.error.code}[/]: {item.error.message}")
+            rows.append((name, "FAILED", "", "", ""))
+            notes.append(f"{name}: {item.error.code}: {item.error.message}")
             continue
         image = item.image
         quality = f" q{image.quality}" if image.quality else ""
-        table.add_row(
-            name,
-            item.variant,
-            f"{image.width}×{image.height}",
-            f"{image.bytes / 1000:,.0f} kB {image.format.upper()}{quality}",
-            item.crop_method,
+        rows.append(
+            (
+                name,
+                item.variant,
+                f"{image.width}×{image.height}",
+                f"{image.bytes / 1000:,.0f} kB {image.format.upper()}{quality}",
+                item.crop_method,
+            )
         )
-    console = Console()
-    console.print(table)
+    print(f"Session {result.session_id}")
+    print(_table(("Platform", "Format", "Size", "File", "Crop"), rows))
     for note in notes:
-        console.print(f"• {note}", highlight=False)
-    console.print(f"Saved to {out_dir / result.session_id}/")
+        print(f"• {note}")
+    print(f"Saved to {out_dir / result.session_id}/")
 
 
 def _print_platforms() -> int:
-    from rich.console import Console
-    from rich.table import Table
-
     from postready.pipeline.platforms import PLATFORMS
 
-    table = Table(title="Platforms")
-    for column in ("Platform", "Aliases", "Image formats", "Max size", "Caption", "Hashtags"):
-        table.add_column(column)
+    rows = []
     for spec in PLATFORMS.values():
-        variants = "\n".join(
-            f"{v.name} {v.width}×{v.height}" + ("" if v.auto else " (on request)")
-            for v in spec.variants
-        )
         rule = spec.hashtags
-        table.add_row(
-            f"{spec.display_name} ({spec.key})",
-            ", ".join(spec.aliases),
-            variants,
-            f"{spec.max_bytes / 1_000_000:g} MB " + "/".join(f.upper() for f in spec.formats),
-            f"{spec.caption_limit:,} chars",
-            f"{rule.min}–{rule.max}, {rule.placement.value.replace('_', ' ')}",
-        )
-    Console().print(table)
+        for index, variant in enumerate(spec.variants):
+            first = index == 0
+            rows.append(
+                (
+                    spec.display_name if first else "",
+                    ", ".join((spec.key, *spec.aliases)) if first else "",
+                    f"{variant.name} {variant.width}×{variant.height}"
+                    + ("" if variant.auto else " (on request)"),
+                    f"{spec.max_bytes / 1_000_000:g} MB " + "/".join(spec.formats).upper()
+                    if first
+                    else "",
+                    f"{spec.caption_limit:,}" if first else "",
+                    f"{rule.min}–{rule.max} {rule.placement.value.replace('_', ' ')}"
+                    if first
+                    else "",
+                )
+            )
+    headers = ("Platform", "Names", "Image formats", "Max upload", "Caption", "Hashtags")
+    print(_table(headers, rows))
     return EXIT_OK
+
+
+def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """Plain aligned columns: readable on a terminal, in a pipe and in a log alike."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
+    lines = [headers, tuple("─" * width for width in widths), *rows]
+    return "\n".join(
+        "  ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    )

@@ -18,7 +18,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from postready.pipeline.cropping import CropSignals, choose_crop_box, detect_crop_signals
+from postready.pipeline.cropping import (
+    CropSignals,
+    choose_crop_box,
+    detect_crop_signals,
+    prepare_detectors,
+)
 from postready.pipeline.encoding import (
     EXTENSIONS,
     EncodedImage,
@@ -107,9 +112,12 @@ async def run_optimization(
         plan.update({spec.key: _plan_job(spec, request, size) for spec in specs})
         return min_decoded_size([job.variant.size for job in plan.values()], size)
 
+    # The face model loads while the photo decodes: both release the GIL in their heavy parts.
+    detectors_ready = loop.run_in_executor(executor, prepare_detectors)
     loaded = await loop.run_in_executor(
         executor, partial(load_image, request.source, limits, min_decoded_size=decode_size)
     )
+    await detectors_ready
     report("analyse", 1, "finding faces and the subject")
     logo_loading = (
         loop.run_in_executor(executor, _load_logo, request.logo.source) if request.logo else None

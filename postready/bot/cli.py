@@ -48,7 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     optimize.add_argument("--format", choices=OUTPUT_FORMATS, default="jpeg", dest="fmt")
     optimize.add_argument("--out", type=Path, default=Path("output"), help="default: ./output")
     optimize.add_argument("--logo", type=Path, help="a logo to place on every image")
-    optimize.add_argument("--logo-position", default="bottom-right", choices=LOGO_POSITIONS)
+    optimize.add_argument(
+        "--logo-position", default="bottom-right", help=" | ".join(LOGO_POSITIONS)
+    )
     optimize.add_argument(
         "--logo-scale", type=float, default=0.18, help="logo width / shorter side (0.18)"
     )

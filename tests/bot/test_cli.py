@@ -73,6 +73,7 @@ def test_bundled_sample_runs(tmp_path, capsys) -> None:
         (["--variant", "instagram=banner"], "UNKNOWN_VARIANT"),
         (["--variant", "instagram"], "INVALID_OPTION"),
         (["--logo-scale", "3"], "INVALID_OPTION"),
+        (["--logo-position", "middle"], "INVALID_OPTION"),
         (["--max-file-mb", "0.01"], "FILE_TOO_LARGE"),
     ],
 )

@@ -89,6 +89,14 @@ class PlatformSpec:
 
 _WEEKDAYS_MON_THU = ("Mon", "Tue", "Wed", "Thu")
 _SPROUT_2023 = "Sprout Social 2023 (~2B engagements, 400K profiles)"
+# Sprout Social 2023; Threads and Bluesky have no study of their own and borrow these.
+_INSTAGRAM_WINDOWS = (
+    PostingWindow(("Mon",), 10, 12),
+    PostingWindow(("Tue",), 9, 13),
+    PostingWindow(("Wed",), 10, 13),
+    PostingWindow(("Fri",), 9, 11),
+)
+_X_WINDOWS = (PostingWindow(("Tue", "Wed", "Thu", "Fri"), 9, 12),)
 
 PLATFORMS: dict[str, PlatformSpec] = {
     spec.key: spec
@@ -112,12 +120,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_visible=125,
             # At most 5 hashtags: Instagram's limit announced 18 Dec 2025; 3-5 recommended.
             hashtags=HashtagRule(3, 5, 5, HashtagPlacement.FIRST_COMMENT),
-            posting_windows=(
-                PostingWindow(("Mon",), 10, 12),
-                PostingWindow(("Tue",), 9, 13),
-                PostingWindow(("Wed",), 10, 13),
-                PostingWindow(("Fri",), 9, 11),
-            ),
+            posting_windows=_INSTAGRAM_WINDOWS,
             posting_source=_SPROUT_2023,
         ),
         PlatformSpec(
@@ -182,7 +185,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_limit=280,  # links count 23; Premium 25,000
             caption_visible=280,
             hashtags=HashtagRule(1, 1, 2, HashtagPlacement.INLINE),
-            posting_windows=(PostingWindow(("Tue", "Wed", "Thu", "Fri"), 9, 12),),
+            posting_windows=_X_WINDOWS,
             posting_source=_SPROUT_2023,
         ),
         PlatformSpec(
@@ -219,12 +222,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_limit=500,
             caption_visible=500,
             hashtags=HashtagRule(1, 1, 1, HashtagPlacement.INLINE),  # one topic tag per post
-            posting_windows=(
-                PostingWindow(("Mon",), 10, 12),
-                PostingWindow(("Tue",), 9, 13),
-                PostingWindow(("Wed",), 10, 13),
-                PostingWindow(("Fri",), 9, 11),
-            ),
+            posting_windows=_INSTAGRAM_WINDOWS,
             posting_source=f"{_SPROUT_2023}, Instagram's hours (no Threads-specific study)",
         ),
         PlatformSpec(
@@ -242,7 +240,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_limit=300,  # graphemes
             caption_visible=300,
             hashtags=HashtagRule(1, 2, 3, HashtagPlacement.INLINE),
-            posting_windows=(PostingWindow(("Tue", "Wed", "Thu", "Fri"), 9, 12),),
+            posting_windows=_X_WINDOWS,
             posting_source=f"{_SPROUT_2023}, X's hours (no Bluesky-specific study)",
         ),
     )

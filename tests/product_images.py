@@ -86,7 +86,7 @@ def product_photo(
     """A `product` ("bottle", "mug", "box") on a `backdrop` ("white", "studio", "pastel",
     "busy"), with its true mask."""
     rng = np.random.default_rng(seed)
-    width, height = size
+    width = size[0]
     coverage = (
         np.asarray(_shapes(product, size).reduce(_SUPERSAMPLE), dtype=np.float32)[..., None] / 255
     )

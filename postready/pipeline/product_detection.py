@@ -67,7 +67,7 @@ def is_product_shot(image: Image.Image, signals: CropSignals) -> ProductDetectio
     stands_out = inside >= _SALIENCY_CONTRAST * outside
 
     if humans:
-        reason = f"{humans} face{'s' if humans > 1 else ''} found: this looks like a photo of people"
+        reason = f"faces found ({humans}): this looks like a photo of people"
     elif not plain:
         reason = "the background is busy, not a plain studio-like backdrop"
     elif coverage < _MIN_COVERAGE:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 from tenacity import (
     retry,
@@ -24,19 +25,37 @@ def _retriable() -> tuple[type[Exception], ...]:
     return (RateLimited, GeneralError)
 
 
+def account_options(cloudinary_url: str) -> dict[str, str]:
+    """The SDK's per-call account options from a CLOUDINARY_URL
+    (cloudinary://KEY:SECRET@CLOUD?upload_prefix=...), read the way the SDK reads it."""
+    parts = urlsplit(cloudinary_url)
+    if parts.scheme != "cloudinary" or not parts.hostname:
+        raise StorageError("CLOUDINARY_URL must look like cloudinary://KEY:SECRET@CLOUD_NAME")
+    options = {
+        "cloud_name": parts.hostname,
+        "api_key": parts.username or "",
+        "api_secret": parts.password or "",
+    }
+    options.update(parse_qsl(parts.query))
+    return options
+
+
 class CloudinaryStorage:
-    """Uploads files to the account in CLOUDINARY_URL (read by the SDK when this is made).
+    """Uploads files to one Cloudinary account. The account is passed with each call rather
+    than set in the SDK's global config, so nothing else in the process is affected.
 
     The SDK has no retry of its own: rate limits and server errors are retried here with
     exponential backoff and jitter."""
 
-    def __init__(self, folder: str = "postready", attempts: int = 4, max_wait: float = 8.0):
-        import cloudinary
-
-        cloudinary.reset_config()  # the SDK reads CLOUDINARY_URL from the environment
-        if not cloudinary.config().cloud_name:
-            raise StorageError("CLOUDINARY_URL is not set")
+    def __init__(
+        self,
+        cloudinary_url: str,
+        folder: str = "postready",
+        attempts: int = 4,
+        max_wait: float = 8.0,
+    ) -> None:
         self.folder = folder
+        self._account = account_options(cloudinary_url)
         self._upload = retry(
             retry=retry_if_exception_type(_retriable()),
             stop=stop_after_attempt(attempts),
@@ -64,5 +83,6 @@ class CloudinaryStorage:
             overwrite=True,
             resource_type="image",
             timeout=_TIMEOUT,
+            **self._account,
         )
         return result["secure_url"]

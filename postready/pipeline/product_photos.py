@@ -12,7 +12,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PIL import Image
@@ -21,7 +21,13 @@ from postready.pipeline.cropping import CropSignals, choose_crop_box
 from postready.pipeline.cutout import Cutout, cut_out
 from postready.pipeline.encoding import EXTENSIONS, encode_under_limit
 from postready.pipeline.logo import LogoOptions, place_logo
-from postready.pipeline.photography import STYLES, Style, render_style
+from postready.pipeline.photography import (
+    STYLES,
+    Style,
+    render_style,
+    resolve_colour,
+    resolve_styles,
+)
 from postready.pipeline.platforms import OutputFormat
 from postready.pipeline.product_detection import ProductDetection, is_product_shot
 from postready.pipeline.providers.openai_images import (
@@ -32,6 +38,9 @@ from postready.pipeline.providers.openai_images import (
     closest_size,
 )
 from postready.pipeline.resizing import resize_crop
+
+if TYPE_CHECKING:
+    from postready.pipeline.models import OptimizeRequest
 
 log = logging.getLogger(__name__)
 STYLES_DIR = "styles"
@@ -109,6 +118,15 @@ class ProductPhotographyResult:
 Report = Callable[[str], None]
 
 
+def photography_styles(request: OptimizeRequest) -> tuple[str, ...]:
+    """The styles to render for `request` (none when it opted out), after checking its style
+    and colour names: bad ones raise UNKNOWN_STYLE / UNKNOWN_COLOR before any work."""
+    if request.product is False or not request.styles:
+        return ()
+    resolve_colour(request.background_colour)
+    return resolve_styles(list(request.styles))
+
+
 async def run_product_photography(
     image: Image.Image,
     signals: CropSignals,
@@ -128,6 +146,7 @@ async def run_product_photography(
     cut-out, then each style), whatever happens. `forced`: the caller says it is a product
     whatever the detection thinks."""
     loop = asyncio.get_running_loop()
+    colour = resolve_colour(colour)
     detection = await loop.run_in_executor(executor, is_product_shot, image, signals)
     if not (detection.suitable or forced):
         report(f"product photography skipped: {detection.reason}")
@@ -142,7 +161,7 @@ async def run_product_photography(
             f"the cut-out is uncertain (confidence {cutout.confidence:.2f}): check the edges "
             "of the product in the styled images"
         )
-    report("product cut out")
+    report(f"product cut out ({cutout.method})")
     out_dir = session_dir / STYLES_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
     editor = OpenAIImageEditor(settings.openai) if settings.openai else None

@@ -127,11 +127,11 @@ def _flat_lay_backdrop(scene: Scene) -> np.ndarray:
     width, height = scene.size
     side = min(width, height)
     base = np.broadcast_to(np.array([236, 229, 218], np.float32) / 255, (height, width, 3))
-    texture = (
-        0.025 * _noise(scene.size, (side / 25, side / 25), 1)
-        + 0.02 * _noise(scene.size, (side / 60, 0.8), 2)
-        + 0.012 * _noise(scene.size, (0.7, 0.7), 3)
+    texture = 0.02 * _noise(scene.size, (side / 60, 0.8), 2) + 0.012 * _noise(
+        scene.size, (0.7, 0.7), 3
     )
+    mottling = _smooth(lambda s: 0.025 * _noise(s.size, (side / 100, side / 100), 1))
+    texture = texture + mottling(scene)
     return base + texture[..., None]
 
 
@@ -298,16 +298,23 @@ def resolve_styles(names: list[str]) -> tuple[str, ...]:
     words = [name.strip() for name in names if name.strip()]
     if any(word.lower() == ALL_STYLES_WORD for word in words):
         return tuple(STYLES)
+    names_to_keys = {_normal(s.name): key for key, s in STYLES.items()} | {
+        _normal(key): key for key in STYLES
+    }
     chosen = set()
     for word in words:
-        key = "_".join(word.lower().replace("-", " ").replace("&", "and").split())
-        if key not in STYLES:
+        key = names_to_keys.get(_normal(word))
+        if key is None:
             choices = ", ".join(style.name.lower() for style in STYLES.values())
             raise PostReadyError(
                 ErrorCode.UNKNOWN_STYLE, f"unknown style '{word}'; choose from: {choices}, all"
             )
         chosen.add(key)
     return tuple(key for key in STYLES if key in chosen)
+
+
+def _normal(name: str) -> str:
+    return " ".join(name.lower().replace("&", "and").replace("-", " ").replace("_", " ").split())
 
 
 def resolve_colour(name: str) -> str:

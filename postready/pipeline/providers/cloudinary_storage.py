@@ -59,7 +59,7 @@ class CloudinaryStorage:
         self._upload = retry(
             retry=retry_if_exception_type(_retriable()),
             stop=stop_after_attempt(attempts),
-            wait=wait_exponential_jitter(initial=0.5, max=max_wait),
+            wait=wait_exponential_jitter(multiplier=0.5, max=max_wait, jitter=0.5),
             reraise=True,
         )(self._upload_once)
 

@@ -41,6 +41,7 @@ from postready.pipeline.resizing import resize_crop
 
 if TYPE_CHECKING:
     from postready.pipeline.models import OptimizeRequest
+    from postready.pipeline.providers.cloudinary_storage import CloudinaryStorage
 
 log = logging.getLogger(__name__)
 STYLES_DIR = "styles"
@@ -221,7 +222,7 @@ async def run_product_photography(
     )
 
 
-def _storage(settings: PhotographySettings, notes: list[str]):
+def _storage(settings: PhotographySettings, notes: list[str]) -> CloudinaryStorage | None:
     if not settings.cloudinary_url:
         return None
     from postready.pipeline.providers.cloudinary_storage import CloudinaryStorage, StorageError
@@ -264,7 +265,14 @@ def _write_all(
     return paths
 
 
-async def _upload_all(storage, paths, session_id, loop, executor, notes) -> dict[str, str]:
+async def _upload_all(
+    storage: CloudinaryStorage,
+    paths: dict[str, str],
+    session_id: str,
+    loop: asyncio.AbstractEventLoop,
+    executor: Executor | None,
+    notes: list[str],
+) -> dict[str, str]:
     from postready.pipeline.providers.cloudinary_storage import StorageError
 
     urls = {}

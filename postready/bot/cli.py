@@ -56,6 +56,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     optimize.add_argument("--logo-opacity", type=float, default=1.0)
     optimize.add_argument(
+        "--styles",
+        nargs="+",
+        default=[],
+        metavar="STYLE",
+        help="product-photography styles: floating, 'flat lay', lifestyle, 'product art', "
+        "macro, 'dark and moody', 'solid background', or all",
+    )
+    optimize.add_argument(
+        "--background-color", default="White", help="for 'solid background', e.g. 'Sage Green'"
+    )
+    product = optimize.add_mutually_exclusive_group()
+    product.add_argument(
+        "--no-product", dest="product", action="store_false", help="skip product photography"
+    )
+    product.add_argument(
+        "--product",
+        dest="product",
+        action="store_true",
+        help="treat the photo as a product shot whatever the detection says",
+    )
+    optimize.set_defaults(product=None)
+    optimize.add_argument(
         "--max-file-mb", type=float, default=50.0, help="refuse larger files (50)"
     )
     optimize.add_argument(
@@ -101,6 +123,9 @@ def _optimize(args: argparse.Namespace) -> int:
         logo=logo,
         user_id=f"cli:{_local_user()}",
         source_name=str(args.photo),
+        styles=tuple(args.styles),
+        background_colour=args.background_color,
+        product=args.product,
     )
     limits = LoadLimits(
         max_bytes=round(args.max_file_mb * 1_000_000),
@@ -197,7 +222,26 @@ def _print_summary(result, out_dir: Path) -> None:
     print(_table(("Platform", "Format", "Size", "File", "Crop"), rows))
     for note in notes:
         print(f"• {note}")
+    if result.product_photography is not None:
+        _print_photography(result.product_photography)
     print(f"Saved to {out_dir / result.session_id}/")
+
+
+def _print_photography(photography) -> None:
+    from postready.pipeline.photography import STYLES
+
+    detection = photography.detection
+    if not photography.styles and not photography.failed:
+        print(f"Product photography skipped: {detection.reason} (--product to force)")
+        return
+    cutout = f"cut-out {photography.cutout_method} ({photography.cutout_confidence:.2f})"
+    print(f"Product photography ({photography.provider}, {cutout}):")
+    for key, outputs in photography.styles.items():
+        print(f"  {STYLES[key].name}: {len(outputs)} image(s)")
+    for key, reason in photography.failed.items():
+        print(f"  {STYLES[key].name}: FAILED ({reason})")
+    for note in photography.notes:
+        print(f"• {note}")
 
 
 def _print_platforms() -> int:

@@ -6,13 +6,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from postready.pipeline.cropping import CropBox, CropMethod
 from postready.pipeline.errors import ErrorCode
 from postready.pipeline.loading import ImageSource
 from postready.pipeline.logo import LogoOptions
 from postready.pipeline.platforms import OutputFormat
+
+if TYPE_CHECKING:
+    from postready.pipeline.product_photos import ProductPhotographyResult
 
 PlatformStatus = Literal["success", "failed"]
 
@@ -38,6 +41,9 @@ class OptimizeRequest:
     timezone: str = "UTC"
     language: str = "en"
     source_name: str = ""  # what to call the source in results (file name or chat file id)
+    styles: tuple[str, ...] = ()  # product-photography style keys (photography.STYLES)
+    background_colour: str = "White"  # for the solid-background style
+    product: bool | None = None  # None: detect; True: it is a product; False: skip styles
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +129,7 @@ class OptimizeResult:
     finished_at: datetime
     source: SourceInfo
     platforms: dict[str, PlatformResult]
+    product_photography: ProductPhotographyResult | None = None
 
     @property
     def successful(self) -> list[PlatformResult]:
@@ -142,6 +149,9 @@ class OptimizeResult:
                 "notes": list(self.source.notes),
             },
             "platforms": {key: result.to_json() for key, result in self.platforms.items()},
+            "product_photography": (
+                self.product_photography.to_json() if self.product_photography else None
+            ),
             "optimization_metadata": {
                 "generated_at": self.finished_at.isoformat().replace("+00:00", "Z"),
                 "total_platforms": len(self.platforms),

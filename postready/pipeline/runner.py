@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -43,6 +44,13 @@ from postready.pipeline.models import (
     SourceInfo,
 )
 from postready.pipeline.platforms import PLATFORMS, ImageVariant, OutputFormat, PlatformSpec
+from postready.pipeline.product_photos import (
+    Branding,
+    PhotographySettings,
+    StyleTarget,
+    photography_styles,
+    run_product_photography,
+)
 from postready.pipeline.resizing import MAX_UPSCALE, resize_crop
 
 log = logging.getLogger(__name__)
@@ -89,6 +97,7 @@ async def run_optimization(
     progress: ProgressCallback | None = None,
     executor: Executor | None = None,
     session_id: str | None = None,
+    photography: PhotographySettings | None = None,
 ) -> OptimizeResult:
     """Optimise `request.source` for its platforms; write `<output_root>/<session>/`.
 
@@ -99,7 +108,8 @@ async def run_optimization(
     started = datetime.now(UTC)
     session_id = session_id or str(uuid.uuid4())
     specs = _platform_specs(request)
-    total = len(specs) + 2
+    styles = photography_styles(request)
+    total = len(specs) + 2 + (len(styles) + 1 if styles else 0)
 
     def report(stage: str, done: int, message: str) -> None:
         if progress is not None:
@@ -152,6 +162,27 @@ async def run_optimization(
             outcome = "ready" if item.status == "success" else "failed"
             report("images", len(results) + 2, f"{name} {outcome}")
 
+    product_photography = None
+    if styles:
+        steps = iter(range(len(specs) + 3, total + 1))
+        product_photography = await run_product_photography(
+            loaded.image,
+            signals,
+            styles=styles,
+            colour=request.background_colour,
+            forced=request.product is True,
+            product_name=request.description,
+            targets=[
+                StyleTarget(job.spec.key, job.variant.size, job.output_format, job.spec.max_bytes)
+                for job in plan.values()
+            ],
+            branding=Branding(logo, context.logo_options, context.exif),
+            session_dir=session_dir,
+            settings=photography or PhotographySettings.from_env(os.environ),
+            report=lambda message: report("photography", next(steps), message),
+            executor=executor,
+        )
+
     result = OptimizeResult(
         session_id=session_id,
         user_uuid=_user_uuid(request.user_id),
@@ -164,6 +195,7 @@ async def run_optimization(
             notes=loaded.notes,
         ),
         platforms={key: results[key] for key in plan},
+        product_photography=product_photography,
     )
     (session_dir / RESULTS_FILE).write_text(
         json.dumps(result.to_json(), indent=2, ensure_ascii=False), encoding="utf-8"

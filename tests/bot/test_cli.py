@@ -124,3 +124,34 @@ def test_console_script_exit_codes(tmp_path) -> None:
         [sys.executable, "-m", "postready", "optimize"], capture_output=True, text=True
     )
     assert usage.returncode == 2 and "usage:" in usage.stderr
+
+
+def test_styles_end_to_end(tmp_path, capsys) -> None:
+    from tests.product_images import product_photo
+
+    photo = tmp_path / "mug.jpg"
+    photo.write_bytes(encode(product_photo("mug", "studio", size=(800, 600)).image, "JPEG"))
+    out = tmp_path / "out"
+    args = ["optimize", str(photo), "-p", "x", "--out", str(out), "--logo", str(SAMPLE)]
+    styles = ["--styles", "floating", "solid background", "--background-color", "Sage Green"]
+    assert main([*args, *styles]) == EXIT_OK
+    folder = session_dir(out)
+    assert sorted(p.name for p in (folder / "styles").iterdir()) == [
+        "floating_x.jpg",
+        "solid_background_x.jpg",
+    ]
+    with Image.open(folder / "styles" / "solid_background_x.jpg") as styled:
+        assert styled.size == (1600, 900)
+        sage = (178, 190, 160)
+        assert styled.getpixel((60, 60)) == pytest.approx(sage, abs=4)
+        # The logo (the sample photo) sits in the bottom-right corner of every style image.
+        corner = styled.getpixel((1600 - 80, 900 - 60))
+        assert max(abs(a - b) for a, b in zip(corner, sage, strict=True)) > 20
+    results = json.loads((folder / "results.json").read_text())
+    assert set(results["product_photography"]["styles"]) == {"floating", "solid_background"}
+    printed = capsys.readouterr().out
+    assert "Product photography (local" in printed and "Solid Background: 1 image(s)" in printed
+
+    assert main([*args, "--styles", "all", "--no-product"]) == EXIT_OK
+    assert main([*args, "--styles", "retro"]) == EXIT_BAD_INPUT
+    assert capsys.readouterr().err.startswith("error: UNKNOWN_STYLE: ")

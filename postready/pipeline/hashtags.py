@@ -36,7 +36,8 @@ class Niche:
     key: str
     label: str
     emoji: str
-    triggers: frozenset[str]
+    triggers: frozenset[str]  # single words
+    phrases: tuple[str, ...]  # multi-word triggers, matched before single words
     tags: dict[Tier, tuple[str, ...]]
 
 
@@ -65,7 +66,8 @@ def parse_hashtags(data: dict) -> HashtagData:
             key=key,
             label=entry["label"],
             emoji=entry["emoji"],
-            triggers=frozenset(t.lower() for t in entry["triggers"]),
+            triggers=frozenset(t.lower() for t in entry["triggers"] if " " not in t),
+            phrases=tuple(t.lower() for t in entry["triggers"] if " " in t),
             tags={tier: tuple(clean_tag(t) for t in entry.get(tier, ())) for tier in TIERS},
         )
         for key, entry in data["niches"].items()
@@ -79,19 +81,33 @@ def match_niches(
     """Niches whose triggers appear in the user's words (counted double) or the photo's
     subjects; a sensible default from the photo itself when nothing matches."""
     scores: dict[str, float] = {}
-    described = set(analysis.keywords) | {_singular(w) for w in analysis.keywords}
+    text = f" {' '.join(analysis.keywords)} "
+    for key, niche in data.niches.items():  # phrases first: "latte art" is coffee, not art
+        for phrase in niche.phrases:
+            if f" {phrase} " in text:
+                scores[key] = scores.get(key, 0) + 3
+                text = text.replace(f" {phrase} ", " ")
+    words = text.split()
+    described = set(words) | {_singular(w) for w in words}
     seen = set(keywords(" ".join(analysis.subjects)))
     seen |= {_singular(w) for w in seen}
     for key, niche in data.niches.items():
         score = 2 * len(niche.triggers & described) + len(niche.triggers & seen)
         if score:
-            scores[key] = score
+            scores[key] = scores.get(key, 0) + score
     if analysis.faces:
         scores["portrait"] = scores.get("portrait", 0) + 0.5
     if analysis.product_shot:
         scores["small_business"] = scores.get("small_business", 0) + 0.5
+
+    def first_use(key: str) -> int:  # ties: the niche the user mentioned first
+        triggers = data.niches[key].triggers
+        return next(
+            (i for i, w in enumerate(words) if w in triggers or _singular(w) in triggers), 99
+        )
+
     order = list(data.niches)
-    ranked = sorted(scores, key=lambda k: (-scores[k], order.index(k)))
+    ranked = sorted(scores, key=lambda k: (-scores[k], first_use(k), order.index(k)))
     return tuple(ranked[:limit]) or (FALLBACK_NICHE,)
 
 
@@ -132,7 +148,7 @@ def select_hashtags(
     }
     if spec.hashtags.max > 2:  # only where there is room for long-tail tags
         add(_description_tag(analysis, data))
-        add(next((tag for tag in related if data.allowed(tag)), ""))
+        add(next((t for t in related if data.allowed(t) and data.allowed(t) not in picked), ""))
     order = _TIER_ORDER.get(spec.key, _TIER_ORDER["default"])
     for round_ in range(len(order) * 2):
         if len(picked) >= want:

@@ -1,5 +1,6 @@
 """Wire the stages for one request: load once, analyse once, then crop, resize, brand and encode
-every platform concurrently off the event loop, reporting progress as platforms finish."""
+every platform concurrently off the event loop while the content step (captions, hashtags,
+times, accounts) runs alongside, reporting progress as parts finish."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
 from PIL import Image
 
+from postready.pipeline.caption_file import caption_file_name, render_caption_file
+from postready.pipeline.content import CONTENT_EVENTS, ContentEngine, ContentOutcome
 from postready.pipeline.cropping import CropSignals, choose_crop_box, detect_crop_signals
 from postready.pipeline.encoding import EXTENSIONS, encode_under_limit, public_exif
 from postready.pipeline.errors import ErrorCode, PostReadyError
@@ -33,6 +36,7 @@ from postready.pipeline.models import (
 )
 from postready.pipeline.platforms import PLATFORMS, ImageVariant, OutputFormat, PlatformSpec
 from postready.pipeline.resizing import MAX_UPSCALE, resize_crop
+from postready.pipeline.timing import zone
 
 log = logging.getLogger(__name__)
 
@@ -78,23 +82,33 @@ async def run_optimization(
     progress: ProgressCallback | None = None,
     executor: Executor | None = None,
     session_id: str | None = None,
+    content: ContentEngine | None = None,
 ) -> OptimizeResult:
-    """Optimise `request.source` for its platforms; write `<output_root>/<session>/`.
+    """Optimise `request.source` for its platforms; write `<output_root>/<session>/`: one image
+    and one `<platform>_caption.txt` per platform, and `results.json`.
 
-    Raises PostReadyError when the request itself is unusable (bad image, unknown platform or
-    variant). A platform that fails on its own is reported failed; the others still finish.
+    `content` holds the providers and their cache (local and offline when None; pass one
+    long-lived engine to share its cache between sessions).
+
+    Raises PostReadyError when the request itself is unusable (bad image, unknown platform,
+    variant or time zone). A platform that fails on its own is reported failed; the others
+    still finish.
     """
     loop = asyncio.get_running_loop()
     started = datetime.now(UTC)
     session_id = session_id or str(uuid.uuid4())
     specs = _platform_specs(request)
-    total = len(specs) + 2
+    engine = content or ContentEngine()
+    total = len(specs) + 2 + CONTENT_EVENTS
+    done = -1
 
-    def report(stage: str, done: int, message: str) -> None:
+    def report(stage: str, message: str) -> None:
+        nonlocal done
+        done += 1
         if progress is not None:
             progress(ProgressEvent(stage, done, total, message))
 
-    report("load", 0, "reading the photo")
+    report("load", "reading the photo")
     plan: dict[str, _Job] = {}
 
     def decode_size(size: tuple[int, int]) -> tuple[int, int]:
@@ -107,9 +121,12 @@ async def run_optimization(
     logo = None
     if request.logo is not None:
         logo = await loop.run_in_executor(executor, _load_logo, request.logo.source)
-    report("analyse", 1, "finding faces and the subject")
+    report("analyse", "finding faces and the subject")
     signals = await loop.run_in_executor(executor, detect_crop_signals, loaded.image)
-    report("images", 2, "cropping and encoding")
+    report("images", "cropping and encoding")
+    content_task = asyncio.create_task(
+        _content(engine, request, loaded, signals, started, executor, report)
+    )
 
     session_dir = output_root / session_id
     session_dir.mkdir(parents=True, exist_ok=True)
@@ -122,11 +139,17 @@ async def run_optimization(
         for key, job in plan.items()
     }
     results: dict[str, PlatformResult] = {}
-    for done, future in enumerate(asyncio.as_completed(tasks.values()), start=3):
+    for future in asyncio.as_completed(tasks.values()):
         result = await future
         results[result.platform] = result
         name = PLATFORMS[result.platform].display_name
-        report("images", done, f"{name} {'ready' if result.status == 'success' else 'failed'}")
+        report("images", f"{name} {'ready' if result.status == 'success' else 'failed'}")
+    outcome = await content_task
+    if outcome is not None:
+        for key, text in outcome.platforms.items():
+            path = session_dir / caption_file_name(key)
+            path.write_text(render_caption_file(PLATFORMS[key], text), encoding="utf-8")
+            results[key] = replace(results[key], content=text, caption_file=path)
 
     result = OptimizeResult(
         session_id=session_id,
@@ -140,11 +163,44 @@ async def run_optimization(
             notes=loaded.notes,
         ),
         platforms={key: results[key] for key in plan},
+        analysis=outcome.analysis if outcome else None,
+        ai_calls=outcome.ai_calls if outcome else 0,
     )
     (session_dir / RESULTS_FILE).write_text(
         json.dumps(result.to_json(), indent=2, ensure_ascii=False), encoding="utf-8"
     )
     return result
+
+
+async def _content(
+    engine: ContentEngine,
+    request: OptimizeRequest,
+    loaded: LoadedImage,
+    signals: CropSignals,
+    now: datetime,
+    executor: Executor | None,
+    report: Callable[[str, str], None],
+) -> ContentOutcome | None:
+    """The content step; None (and a log entry) if it breaks, so the images still arrive."""
+    loop = asyncio.get_running_loop()
+    reported = 0
+
+    def content_report(message: str) -> None:
+        nonlocal reported
+        reported += 1
+        report("content", message)
+
+    try:
+        photo = await loop.run_in_executor(
+            executor,
+            partial(engine.prepare, loaded.image, signals, request.source, request.description),
+        )
+        return await engine.generate(request, photo, now, content_report)
+    except Exception:
+        log.exception("content_failed")
+        for _ in range(CONTENT_EVENTS - reported):
+            report("content", "content failed; see the log")
+        return None
 
 
 def _platform_specs(request: OptimizeRequest) -> list[PlatformSpec]:
@@ -155,6 +211,9 @@ def _platform_specs(request: OptimizeRequest) -> list[PlatformSpec]:
         raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, "no platform was chosen")
     for key, name in request.variants.items():
         PLATFORMS[key].variant(name)  # raises UNKNOWN_VARIANT with the choices
+    for name in (request.timezone, request.audience_timezone):
+        if name is not None:
+            zone(name)  # raises INVALID_OPTION naming the zone
     return [PLATFORMS[key] for key in dict.fromkeys(request.platforms)]
 
 

@@ -58,6 +58,24 @@ def build_parser() -> argparse.ArgumentParser:
     optimize.add_argument(
         "--max-megapixels", type=float, default=80.0, help="refuse larger images (80)"
     )
+    optimize.add_argument(
+        "--description", "-d", default="", metavar="TEXT", help="what the photo shows, your words"
+    )
+    optimize.add_argument(
+        "--timezone", default="UTC", metavar="ZONE", help="yours, for posting times (IANA name)"
+    )
+    optimize.add_argument(
+        "--audience-timezone", metavar="ZONE", help="your audience's, if not yours"
+    )
+    optimize.add_argument(
+        "--use-ai",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="use OpenAI/Gemini (default: when their API keys are set); --no-ai: local only",
+    )
+    optimize.add_argument(
+        "--accounts", type=Path, metavar="FILE", help="TOML list of accounts to suggest per niche"
+    )
 
     commands.add_parser("platforms", help="list platforms, image sizes and limits")
     return parser
@@ -78,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _optimize(args: argparse.Namespace) -> int:
+    from postready.bot.ai_settings import AISettings, provider_settings
+    from postready.pipeline.content import ContentEngine
     from postready.pipeline.loading import LoadLimits
     from postready.pipeline.logo import LogoOptions
     from postready.pipeline.models import LogoRequest, OptimizeRequest
@@ -85,6 +105,7 @@ def _optimize(args: argparse.Namespace) -> int:
     from postready.pipeline.runner import run_optimization
 
     specs = resolve_platforms(args.platforms)
+    providers, provider_notes = provider_settings(AISettings(), args.use_ai, args.accounts)
     logo_options = LogoOptions(args.logo_position, args.logo_scale, opacity=args.logo_opacity)
     logo = LogoRequest(args.logo, logo_options) if args.logo is not None else None
     request = OptimizeRequest(
@@ -95,6 +116,9 @@ def _optimize(args: argparse.Namespace) -> int:
         logo=logo,
         user_id=f"cli:{_local_user()}",
         source_name=str(args.photo),
+        description=args.description,
+        timezone=args.timezone,
+        audience_timezone=args.audience_timezone,
     )
     limits = LoadLimits(
         max_bytes=round(args.max_file_mb * 1_000_000),
@@ -102,9 +126,15 @@ def _optimize(args: argparse.Namespace) -> int:
     )
     with _progress_display() as on_progress:
         result = asyncio.run(
-            run_optimization(request, args.out, limits=limits, progress=on_progress)
+            run_optimization(
+                request,
+                args.out,
+                limits=limits,
+                progress=on_progress,
+                content=ContentEngine(providers),
+            )
         )
-    _print_summary(result, args.out)
+    _print_summary(result, args.out, provider_notes)
     return EXIT_OK if len(result.successful) == len(result.platforms) else EXIT_PLATFORM_FAILED
 
 
@@ -165,16 +195,22 @@ class _progress_display:
             self._progress.stop()
 
 
-def _print_summary(result, out_dir: Path) -> None:
+def _print_summary(result, out_dir: Path, provider_notes: list[str]) -> None:
     from rich.console import Console
     from rich.table import Table
 
     from postready.pipeline.platforms import PLATFORMS
 
+    console = Console()
+    for key, item in result.platforms.items():
+        if item.content is not None:
+            _print_post(console, PLATFORMS[key].display_name, item.content)
+
     table = Table(title=f"Session {result.session_id}", title_justify="left")
     for column in ("Platform", "Format", "Size", "File", "Crop"):
         table.add_column(column)
     notes: list[str] = [f"source: {note}" for note in result.source.notes]
+    notes.extend(f"content: {note}" for note in provider_notes)
     for key, item in result.platforms.items():
         name = PLATFORMS[key].display_name
         notes.extend(f"{name}: {warning}" for warning in item.warnings)
@@ -191,11 +227,32 @@ def _print_summary(result, out_dir: Path) -> None:
             f"{image.bytes / 1000:,.0f} kB {image.format.upper()}{quality}",
             item.crop_method,
         )
-    console = Console()
     console.print(table)
     for note in notes:
         console.print(f"• {note}", highlight=False)
     console.print(f"Saved to {out_dir / result.session_id}/")
+
+
+def _print_post(console, name: str, content) -> None:
+    """One platform's post as the user copies it: caption, first comment, next slot."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from postready.pipeline.timing import slot_label
+
+    body = Text(content.caption)
+    if content.first_comment:
+        body.append(f"\n\nFirst comment: {content.first_comment}", style="dim")
+    if content.posting.next_slots:
+        body.append(f"\nBest next slot: {slot_label(content.posting.next_slots[0])}", style="dim")
+    handles = " ".join(a.handle for a in content.accounts.accounts)
+    if handles:
+        body.append(f"\nAccounts to tag: {handles}", style="dim")
+    sources = content.sources
+    subtitle = f"written by {sources.writing}" + (
+        f" (fallback: {'; '.join(sources.fallbacks.values())})" if sources.fallbacks else ""
+    )
+    console.print(Panel(body, title=name, title_align="left", subtitle=subtitle))
 
 
 def _print_platforms() -> int:

@@ -56,7 +56,7 @@ def analyse_image(image: Image.Image, signals: CropSignals, description: str) ->
     faces = len(signals.faces)
     analysis = ImageAnalysis(
         summary="",
-        subjects=words[:4],
+        subjects=(),  # pixels alone do not name things; a vision model fills this in
         colours=colours,
         brightness=round(brightness, 3),
         contrast=round(contrast, 3),
@@ -67,7 +67,7 @@ def analyse_image(image: Image.Image, signals: CropSignals, description: str) ->
         subject=subject,
         keywords=words,
     )
-    return analysis.with_vision(_summary(analysis), analysis.subjects, product)
+    return analysis.with_vision(_summary(analysis), (), product)
 
 
 def dominant_colours(image: Image.Image, count: int = _COLOURS) -> tuple[NamedColour, ...]:

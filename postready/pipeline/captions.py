@@ -32,8 +32,9 @@ _GENERIC_SUBJECT = {
 }  # fmt: skip
 _DETAILS = (
     "{Colour} and {colour2} tones, {mood}.",
-    "Shot in {colour} and {colour2}: {mood}.",
+    "Shot in {colour} and {colour2}.",
     "All {colour} and {colour2}, with a {mood} feel.",
+    "The mood: {mood}.",
 )
 _PRODUCT_DETAILS = ("Every detail, in {colour} and {colour2}.", "Made to be looked at twice.")
 _PEOPLE_DETAILS = ("Real people, real moments.", "The people behind it all.")
@@ -119,6 +120,11 @@ def _fill_words(analysis: ImageAnalysis, niche_label: str, tone: str) -> dict[st
         "Colour": _upper_first(colours[0]),
         "colour2": colours[1] if colours[1] != colours[0] else colours[2],
     }
+
+
+def _shared_words(first: str, second: str) -> bool:
+    fields = ("{mood}", "{colour}", "{Colour}")
+    return any(f in first for f in fields) and any(f in second for f in fields)
 
 
 def _has_determiner(subject: str) -> bool:

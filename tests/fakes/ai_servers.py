@@ -99,7 +99,10 @@ def gemini_response(
         metadata["groundingChunks"] = [{"web": {"uri": u, "title": t}} for u, t in sources]
     if supports:
         metadata["groundingSupports"] = [
-            {"segment": {"startIndex": 0, "endIndex": len(s), "text": s}, "groundingChunkIndices": i}
+            {
+                "segment": {"startIndex": 0, "endIndex": len(s), "text": s},
+                "groundingChunkIndices": i,
+            }
             for s, i in supports
         ]
     return {

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 MAX_ACCOUNTS = 5
 _SDK_RETRIED_STATUS = [408, 500, 502, 503, 504]
 _RATE_LIMITED = 429
+_MAX_SERVER_DELAY = 60.0  # a 429 asking for longer is not retried: the local fallback is better
 
 
 class _Account(BaseModel):
@@ -125,13 +126,13 @@ class GeminiAccountFinder:
         backoff = wait_exponential_jitter(initial=config.initial_delay, max=config.max_delay)
 
         def retryable(exc: BaseException) -> bool:
-            return isinstance(exc, TimeoutError) or (
-                isinstance(exc, api_error) and getattr(exc, "code", None) == _RATE_LIMITED
-            )
+            if isinstance(exc, api_error) and getattr(exc, "code", None) == _RATE_LIMITED:
+                return (server_delay(exc) or 0.0) <= _MAX_SERVER_DELAY
+            return isinstance(exc, TimeoutError)
 
         def wait(state: Any) -> float:
             delay = server_delay(state.outcome.exception())
-            return min(delay, config.max_delay) if delay is not None else backoff(state)
+            return delay if delay is not None else backoff(state)
 
         return AsyncRetrying(
             stop=stop_after_attempt(config.attempts),

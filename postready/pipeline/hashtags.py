@@ -8,7 +8,7 @@ import json
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Literal
 
@@ -41,10 +41,14 @@ class Niche:
     tags: dict[Tier, tuple[str, ...]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class HashtagData:
     niches: dict[str, Niche]
     banned: frozenset[str]
+
+    @cached_property
+    def curated(self) -> frozenset[str]:
+        return frozenset(t for n in self.niches.values() for tags in n.tags.values() for t in tags)
 
     def allowed(self, tag: str) -> str:
         """`tag` cleaned to valid characters, or "" when unusable or banned."""
@@ -148,7 +152,9 @@ def select_hashtags(
     }
     if spec.hashtags.max > 2:  # only where there is room for long-tail tags
         add(_description_tag(analysis, data))
-        add(next((t for t in related if data.allowed(t) and data.allowed(t) not in picked), ""))
+        # A page's tag that the dataset lacks: curated ones come in through the niches anyway.
+        known = data.curated | set(picked)
+        add(next((t for t in related if data.allowed(t) and data.allowed(t) not in known), ""))
     order = _TIER_ORDER.get(spec.key, _TIER_ORDER["default"])
     for round_ in range(len(order) * 2):
         if len(picked) >= want:

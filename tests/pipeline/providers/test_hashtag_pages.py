@@ -69,7 +69,7 @@ async def test_fetch_retries_and_merges(pages_server) -> None:
 
 async def test_fetch_gives_up_with_a_reason(pages_server) -> None:
     config, _ = pages_server
-    with pytest.raises(ProviderError, match="hashtag pages unavailable.*HTTP 503"):
+    with pytest.raises(ProviderError, match=r"hashtag pages unavailable.*HTTP 503"):
         await HashtagPages(config).related(["gone"])
 
 

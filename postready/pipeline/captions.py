@@ -10,12 +10,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from postready.pipeline.hashtags import HashtagData, format_hashtags
+from postready.pipeline.hashtags import SHORT_SUBJECT_WORDS, HashtagData, format_hashtags
 from postready.pipeline.platforms import EmojiPolicy, HashtagPlacement, PlatformSpec
 from postready.pipeline.providers.types import ImageAnalysis
 from postready.pipeline.text import measure, shorten
-
-_SHORT_SUBJECT_WORDS = 6  # longer descriptions become the body rather than the hook
 
 _HOOKS = {
     "friendly": ("Meet {the_subject}.", "Say hello to {the_subject}.",
@@ -27,8 +25,8 @@ _HOOKS = {
     "casual": ("{Subject}, {mood}.", "Today's view: {subject}.", "New on the timeline: {subject}."),
 }  # fmt: skip
 _GENERIC_SUBJECT = {
-    "friendly": "this {niche} moment", "professional": "our latest {niche} work",
-    "inspiring": "{niche} inspiration", "casual": "{niche} mood",
+    "friendly": "this {thing}", "professional": "our latest {thing}",
+    "inspiring": "{thing} ideas", "casual": "this {thing}",
 }  # fmt: skip
 _DETAILS = (
     "{Colour} and {colour2} tones, {mood}.",
@@ -83,8 +81,8 @@ def draft_caption(
     rng = random.Random(hashlib.sha256(f"{seed}|caption|{spec.key}".encode()).digest())
     style = spec.caption_style
     niche = data.niches.get(niches[0]) if niches else None
-    words = _fill_words(analysis, niche.label.lower() if niche else "photo", style.tone)
-    long_description = len(analysis.subject.split()) > _SHORT_SUBJECT_WORDS
+    words = _fill_words(analysis, niche.thing if niche else "shot", style.tone)
+    long_description = len(analysis.subject.split()) > SHORT_SUBJECT_WORDS
     hook = rng.choice(_HOOKS[style.tone]).format(**words)
     details = (
         _PRODUCT_DETAILS if analysis.product_shot else
@@ -105,9 +103,9 @@ def draft_caption(
     return fitting[0] if fitting else min(texts, key=lambda t: measure(t, style.unit))
 
 
-def _fill_words(analysis: ImageAnalysis, niche_label: str, tone: str) -> dict[str, str]:
-    short = analysis.subject and len(analysis.subject.split()) <= _SHORT_SUBJECT_WORDS
-    subject = analysis.subject if short else _GENERIC_SUBJECT[tone].format(niche=niche_label)
+def _fill_words(analysis: ImageAnalysis, thing: str, tone: str) -> dict[str, str]:
+    short = analysis.subject and len(analysis.subject.split()) <= SHORT_SUBJECT_WORDS
+    subject = analysis.subject if short else _GENERIC_SUBJECT[tone].format(thing=thing)
     subject = _lower_first(subject.rstrip(".!"))
     colours = [c.name for c in analysis.colours] + ["neutral", "soft"]
     mood = analysis.mood.split(",")[0]

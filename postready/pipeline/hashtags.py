@@ -19,6 +19,7 @@ from postready.pipeline.text import clean_tag, keywords
 Tier = Literal["broad", "medium", "niche", "professional"]
 TIERS: tuple[Tier, ...] = ("broad", "medium", "niche", "professional")
 FALLBACK_NICHE = "photography"
+SHORT_SUBJECT_WORDS = 6  # a description this short names the subject; longer ones are sentences
 MAX_NICHES = 3
 # Order in which tiers are drawn: the specific tags first (they reach the people who care),
 # one broad tag for reach. LinkedIn wants professional tags; X and Threads one or two that
@@ -36,6 +37,7 @@ class Niche:
     key: str
     label: str
     emoji: str
+    thing: str  # what to call the subject without a description: "coffee break"
     triggers: frozenset[str]  # single words
     phrases: tuple[str, ...]  # multi-word triggers, matched before single words
     tags: dict[Tier, tuple[str, ...]]
@@ -70,6 +72,7 @@ def parse_hashtags(data: dict) -> HashtagData:
             key=key,
             label=entry["label"],
             emoji=entry["emoji"],
+            thing=entry["thing"],
             triggers=frozenset(t.lower() for t in entry["triggers"] if " " not in t),
             phrases=tuple(t.lower() for t in entry["triggers"] if " " in t),
             tags={tier: tuple(clean_tag(t) for t in entry.get(tier, ())) for tier in TIERS},
@@ -178,9 +181,12 @@ def _shuffled(tags: tuple[str, ...], rng: random.Random) -> list[str]:
 
 
 def _description_tag(analysis: ImageAnalysis, data: HashtagData) -> str:
-    """The user's subject as one long-tail tag ("ceramic mug" → "ceramicmug"), when short."""
-    words = analysis.keywords[-2:] if len(analysis.keywords) >= 2 else ()
-    return data.allowed("".join(words)) if words and len("".join(words)) <= 20 else ""
+    """A short subject's last two words as one long-tail tag ("handmade ceramic mug" →
+    "ceramicmug"); nothing for a sentence, where the last words are rarely the topic."""
+    if len(analysis.subject.split()) > SHORT_SUBJECT_WORDS or len(analysis.keywords) < 2:
+        return ""
+    tag = "".join(analysis.keywords[-2:])
+    return data.allowed(tag) if len(tag) <= 20 else ""
 
 
 def format_hashtags(tags: Iterable[str]) -> str:

@@ -38,9 +38,12 @@ def test_optimize_writes_files_and_results(photo, tmp_path, capsys) -> None:
     folder = session_dir(tmp_path)
     assert sorted(p.name for p in folder.iterdir()) == [
         "instagram.jpg",
+        "instagram_caption.txt",
         "pinterest.jpg",
+        "pinterest_caption.txt",
         "results.json",
         "x.jpg",
+        "x_caption.txt",
     ]
     results = json.loads((folder / "results.json").read_text())
     assert results["session_id"] == folder.name

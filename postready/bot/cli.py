@@ -67,11 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
     optimize.add_argument(
         "--audience-timezone", metavar="ZONE", help="your audience's, if not yours"
     )
-    optimize.add_argument(
+    ai = optimize.add_mutually_exclusive_group()
+    ai.add_argument(
         "--use-ai",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="use OpenAI/Gemini (default: when their API keys are set); --no-ai: local only",
+        action="store_const",
+        const=True,
+        dest="use_ai",
+        help="use OpenAI/Gemini (the default when their API keys are set)",
+    )
+    ai.add_argument(
+        "--no-ai", action="store_const", const=False, dest="use_ai", help="local providers only"
     )
     optimize.add_argument(
         "--accounts", type=Path, metavar="FILE", help="TOML list of accounts to suggest per niche"

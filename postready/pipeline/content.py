@@ -200,7 +200,14 @@ class ContentEngine:
         (provider, run), (fallback, run_fallback) = call, fallback_call
         if not provider.remote:
             return await run(), _Part(provider.name)
-        key = cache_key(part, brief.image_hash, brief.platforms, brief.description, provider.name)
+        key = cache_key(
+            part,
+            brief.image_hash,
+            brief.platforms,
+            brief.description,
+            brief.language,
+            provider.name,
+        )
         hit = self._cache.get(key)
         if hit is not None:
             return kind.from_json(hit), _Part(provider.name, cached=True)

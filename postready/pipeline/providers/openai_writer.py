@@ -152,6 +152,13 @@ class OpenAIVisionWriter:
                     except ValueError as exc:
                         log.warning("openai_invalid_answer attempt=%d error=%s", attempt, exc)
                         reason = str(exc)
+                    # Ask again, saying what was wrong (the same request tends to fail alike).
+                    messages = [
+                        *messages[:2],
+                        {"role": "assistant", "content": _answer_text(completion)},
+                        {"role": "user", "content": f"That answer was invalid ({reason}). "
+                                                    "Reply again with JSON for the schema only."},
+                    ]  # fmt: skip
         except openai.APITimeoutError as exc:
             raise ProviderError(
                 f"OpenAI timed out ({config.timeout:g} s, {config.max_retries} retries)"
@@ -172,6 +179,10 @@ def _status_reason(exc: Any, retries: int) -> str:
     if status in (401, 403):
         return f"OpenAI refused the API key ({status})"
     return f"OpenAI rejected the request ({status}): {exc.message}"
+
+
+def _answer_text(completion: Any) -> str:
+    return (completion.choices[0].message.content or "") if completion.choices else ""
 
 
 def _parse(completion: Any, platforms: tuple[str, ...]) -> _Answer:

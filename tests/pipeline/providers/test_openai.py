@@ -128,6 +128,10 @@ async def test_invalid_json_is_retried_once(server, run_content) -> None:
     outcome = await run_content(settings(server))
     assert len(server.requests) == 2
     assert outcome.platforms["x"].sources.writing == "openai:gpt-test"
+    retry = server.requests[1].json["messages"]
+    assert retry[2] == {"role": "assistant", "content": "Sure! Here are your posts: {"}
+    assert retry[3]["role"] == "user" and "invalid" in retry[3]["content"]
+    assert retry[:2] == server.requests[0].json["messages"]  # the photo is sent again
 
 
 async def test_invalid_json_twice_falls_back(server, run_content) -> None:

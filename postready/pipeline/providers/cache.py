@@ -23,10 +23,16 @@ class ContentCache(Protocol):
 
 
 def cache_key(
-    part: str, image_hash: str, platforms: tuple[str, ...], description: str, provider: str
+    part: str,
+    image_hash: str,
+    platforms: tuple[str, ...],
+    description: str,
+    language: str,
+    provider: str,
 ) -> str:
     """A stable key: the platform set is unordered, the description compared as typed."""
-    parts = [part, image_hash, ",".join(sorted(set(platforms))), description.strip(), provider]
+    platform_set = ",".join(sorted(set(platforms)))
+    parts = [part, image_hash, platform_set, description.strip(), language, provider]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 

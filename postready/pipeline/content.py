@@ -210,7 +210,10 @@ class ContentEngine:
         )
         hit = self._cache.get(key)
         if hit is not None:
-            return kind.from_json(hit), _Part(provider.name, cached=True)
+            try:
+                return kind.from_json(hit), _Part(provider.name, cached=True)
+            except (KeyError, TypeError, ValueError):  # written by another version: a miss
+                log.warning("cache_entry_unusable part=%s", part)
         try:
             budget.spend(part)
             result = await run()

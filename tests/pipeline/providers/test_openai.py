@@ -168,3 +168,13 @@ async def test_a_repeated_request_makes_no_new_call(server, run_content, tmp_pat
     assert len(server.requests) == 1
     await run_content(fresh, description="handmade ceramic mug, blue glaze")
     assert len(server.requests) == 2
+
+
+async def test_an_unusable_cache_entry_is_a_miss(server, run_content, tmp_path) -> None:
+    cached = ProviderSettings(openai=settings(server).openai, cache_dir=tmp_path)
+    await run_content(cached)
+    for entry in tmp_path.glob("*.json"):
+        entry.write_text('{"analysis": {}}')
+    outcome = await run_content(cached)
+    assert len(server.requests) == 2
+    assert outcome.platforms["x"].sources.cached == ()

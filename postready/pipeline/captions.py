@@ -60,6 +60,10 @@ _EMOJI = re.compile(
 )
 
 
+_TRAILING_TAGS = re.compile(r"(?:[ \t]*#\w+)+[ \t]*$", re.MULTILINE)
+_INLINE_TAG = re.compile(r"(?<![\w&])#(\w+)")
+
+
 @dataclass(frozen=True, slots=True)
 class Post:
     """What the user copies: the caption (with inline hashtags where the platform wants them)
@@ -156,11 +160,18 @@ def apply_emoji_policy(text: str, policy: EmojiPolicy) -> str:
     return re.sub(r"[ \t]{2,}", " ", re.sub(r"[ \t]+([.,!?])", r"\1", text)).strip()
 
 
+def strip_hashtags(text: str) -> str:
+    """A caption without hashtags of its own (they would break the platform's tag count):
+    trailing runs of tags go, a tag inside a sentence becomes its word."""
+    text = _INLINE_TAG.sub(r"\1", _TRAILING_TAGS.sub("", text))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
 def assemble_post(spec: PlatformSpec, caption: str, hashtags: Sequence[str]) -> Post:
     """Place the hashtags as the platform wants and keep everything within its limits: the
     caption is shortened before hashtags are dropped, and never below the platform's minimum."""
     style = spec.caption_style
-    caption = apply_emoji_policy(caption.strip(), style.emoji)
+    caption = apply_emoji_policy(strip_hashtags(caption), style.emoji)
     tags = list(hashtags)[: spec.hashtags.max]
     if spec.hashtags.placement == HashtagPlacement.FIRST_COMMENT:
         return Post(

@@ -180,3 +180,9 @@ def test_assembling_keeps_limits_and_emoji_policy() -> None:
     assert apply_emoji_policy("Hi 🙂 there 🎉!", "one") == "Hi 🙂 there!"
     instagram = assemble_post(PLATFORMS["instagram"], "A caption.", ["a1", "b2", "c3"])
     assert instagram.caption == "A caption." and instagram.first_comment == "#a1 #b2 #c3"
+    # A model's own hashtags would break the platform's count: tag blocks go, inline tags
+    # become words.
+    written = "Slow #coffee mornings.\n\n#coffee #mug #love\nMore soon #yay"
+    post = assemble_post(PLATFORMS["instagram"], written, ["pottery"])
+    assert post.caption == "Slow coffee mornings.\n\nMore soon"
+    assert "#" not in post.caption and post.first_comment == "#pottery"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from postready.pipeline.hashtags import load_hashtags
 from postready.pipeline.models import PlatformContent
 from postready.pipeline.platforms import HashtagPlacement, PlatformSpec
 from postready.pipeline.text import measure
@@ -55,7 +56,7 @@ def _posting_info(spec: PlatformSpec, content: PlatformContent) -> list[str]:
         f"Caption Length: {length} characters{counted} of {spec.caption_limit:,}",
         f"Hashtags: {len(content.hashtags)} (platform allows {spec.hashtags.min}–"
         f"{spec.hashtags.max})",
-        f"Niches: {', '.join(content.niches)}",
+        f"Niches: {', '.join(_niche_label(key) for key in content.niches)}",
     ]
     sources = content.sources
     lines.append(
@@ -63,6 +64,11 @@ def _posting_info(spec: PlatformSpec, content: PlatformContent) -> list[str]:
     )
     lines.extend(f"Fallback ({part}): {reason}" for part, reason in sources.fallbacks.items())
     return lines
+
+
+def _niche_label(key: str) -> str:
+    niche = load_hashtags().niches.get(key)
+    return niche.label if niche else key
 
 
 def _posting_times(content: PlatformContent) -> list[str]:
@@ -77,14 +83,13 @@ def _posting_times(content: PlatformContent) -> list[str]:
         zone += f" (audience in {posting.audience_timezone})"
     return [
         f"Best Days: {', '.join(posting.best_days)}",
-        "Best Times: " + ", ".join(clock(peak.start.replace(hour=t.hour, minute=t.minute))
-                                   for t in starts),
+        "Best Times: " + ", ".join(clock(start) for start in starts),
         f"Peak Engagement: {window_label(peak)}",
         "Windows: " + "; ".join(window_label(s) for s in weekly),
         "Next Slots: " + "; ".join(slot_label(s) for s in posting.next_slots),
         f"Time Zone: {zone}",
         f"Source: {posting.source}",
-    ]  # fmt: skip
+    ]
 
 
 def _accounts(content: PlatformContent) -> list[str]:

@@ -115,7 +115,7 @@ def _by_weekday(slots: tuple[PostingSlot, ...]) -> list[PostingSlot]:
     return sorted(slots, key=lambda slot: (slot.start.weekday(), slot.start.time()))
 
 
-def clock(moment: datetime) -> str:
+def clock(moment: datetime | time) -> str:
     """ "9 AM", "10:30 AM": the way people say times."""
     hour = moment.hour % 12 or 12
     minutes = f":{moment.minute:02d}" if moment.minute else ""

@@ -66,6 +66,7 @@ def test_sections_in_the_seed_order_and_shape() -> None:
     assert info[0] == "Platform: INSTAGRAM"
     assert info[1] == f"Caption Length: {len(content.caption)} characters of 2,200"
     assert "Fallback (accounts): Gemini timed out" in info
+    assert "Niches: Handmade, Coffee" in info
     times = parts["BEST POSTING TIMES"]
     assert times[0] == "Best Days: Monday, Tuesday, Wednesday, Friday"
     assert times[1].startswith("Best Times: 9 AM, 10 AM")

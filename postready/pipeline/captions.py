@@ -54,7 +54,7 @@ _CTAS = {
 _CTA_EMOJI = {"instagram": "👇", "tiktok": "✨"}
 _PARAGRAPHS = {"instagram", "linkedin", "facebook", "pinterest", "tiktok"}  # the rest: one line
 # Pictographs, dingbats, flags, variation selectors and joiners: what "emoji" means here.
-_EMOJI = re.compile(
+EMOJI = re.compile(
     "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff\U00002b00-\U00002bff"
     "\ufe0f\u200d\u20e3]+"
 )
@@ -152,7 +152,7 @@ def apply_emoji_policy(text: str, policy: EmojiPolicy) -> str:
     """Remove emoji a platform's style does not want ("one": keep the first only)."""
     if policy == "some":
         return text
-    matches = list(_EMOJI.finditer(text))
+    matches = list(EMOJI.finditer(text))
     keep = matches[:1] if policy == "one" else []
     for match in reversed(matches):
         if match not in keep:

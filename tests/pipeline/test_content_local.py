@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from postready.pipeline.analysis import analyse_image, colour_name, dominant_colours
-from postready.pipeline.captions import _EMOJI, apply_emoji_policy, assemble_post
+from postready.pipeline.captions import EMOJI, apply_emoji_policy, assemble_post
 from postready.pipeline.content import ContentEngine
 from postready.pipeline.cropping import detect_crop_signals
 from postready.pipeline.hashtags import load_hashtags, match_niches
@@ -73,7 +73,7 @@ async def test_every_platform_within_its_rules(photos) -> None:
                 assert content.first_comment == ""
                 assert content.caption.endswith(" ".join(f"#{t}" for t in tags))
             if spec.caption_style.emoji == "none":
-                assert not _EMOJI.search(content.caption), where
+                assert not EMOJI.search(content.caption), where
             assert len(content.posting.next_slots) == 3
             assert content.accounts.accounts == () and content.accounts.note == NO_ACCOUNTS_NOTE
             assert content.sources.writing == "local" and content.sources.accounts == "none"

@@ -25,6 +25,14 @@ def photo(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def small_photo(tmp_path_factory) -> Path:
+    """For tests about the text: image work kept small."""
+    path = tmp_path_factory.mktemp("in") / "mug.jpg"
+    path.write_bytes(encode(textured((640, 480)), "JPEG", quality=90))
+    return path
+
+
 def session_dir(out: Path) -> Path:
     (only,) = out.iterdir()
     return only
@@ -128,8 +136,8 @@ def test_console_script_exit_codes(tmp_path) -> None:
     assert usage.returncode == 2 and "usage:" in usage.stderr
 
 
-def test_description_and_timezone_make_ready_posts(photo, tmp_path, capsys) -> None:
-    args = ["optimize", str(photo), "-p", "ig", "x", "--out", str(tmp_path), "--no-ai"]
+def test_description_and_timezone_make_ready_posts(small_photo, tmp_path, capsys) -> None:
+    args = ["optimize", str(small_photo), "-p", "ig", "x", "--out", str(tmp_path), "--no-ai"]
     args += ["-d", "handmade ceramic mug", "--timezone", "America/New_York"]
     assert main(args) == EXIT_OK
     out = capsys.readouterr().out
@@ -151,12 +159,12 @@ def test_description_and_timezone_make_ready_posts(photo, tmp_path, capsys) -> N
     assert "SUGGESTED ACCOUNTS TO TAG:" in caption_file
 
 
-def test_accounts_file_supplies_handles(photo, tmp_path) -> None:
+def test_accounts_file_supplies_handles(small_photo, tmp_path) -> None:
     accounts = tmp_path / "accounts.toml"
     accounts.write_text('[accounts]\nhandmade = ["@eastfork", "florian_gadsby"]\n')
     out = tmp_path / "out"
-    args = ["optimize", str(photo), "-p", "ig", "-d", "handmade ceramic mug", "--out", str(out)]
-    assert main([*args, "--accounts", str(accounts)]) == EXIT_OK
+    args = ["optimize", str(small_photo), "-p", "ig", "-d", "handmade ceramic mug"]
+    assert main([*args, "--out", str(out), "--accounts", str(accounts)]) == EXIT_OK
     results = json.loads((session_dir(out) / "results.json").read_text())
     profile = results["platforms"]["instagram"]["profile_results"]
     assert profile["extracted_usernames"] == ["@eastfork", "@florian_gadsby"]
@@ -172,17 +180,17 @@ def test_accounts_file_supplies_handles(photo, tmp_path) -> None:
         ("coffee = [", "accounts file"),
     ],
 )
-def test_bad_accounts_files_exit_2(photo, tmp_path, capsys, toml, message) -> None:
+def test_bad_accounts_files_exit_2(small_photo, tmp_path, capsys, toml, message) -> None:
     accounts = tmp_path / "accounts.toml"
     accounts.write_text(toml)
-    args = ["optimize", str(photo), "--accounts", str(accounts), "--out", str(tmp_path / "o")]
+    args = ["optimize", str(small_photo), "--accounts", str(accounts), "--out", str(tmp_path / "o")]
     assert main(args) == EXIT_BAD_INPUT
     err = capsys.readouterr().err
     assert err.startswith("error: INVALID_OPTION: ") and message in err
 
 
-def test_use_ai_without_keys_and_bad_zones_exit_2(photo, tmp_path, capsys) -> None:
-    base = ["optimize", str(photo), "--out", str(tmp_path)]
+def test_use_ai_without_keys_and_bad_zones_exit_2(small_photo, tmp_path, capsys) -> None:
+    base = ["optimize", str(small_photo), "--out", str(tmp_path)]
     assert main([*base, "--use-ai"]) == EXIT_BAD_INPUT
     assert "needs OPENAI_API_KEY" in capsys.readouterr().err
     assert main([*base, "--timezone", "Europe/Lundon"]) == EXIT_BAD_INPUT
@@ -190,7 +198,7 @@ def test_use_ai_without_keys_and_bad_zones_exit_2(photo, tmp_path, capsys) -> No
     assert not any(tmp_path.iterdir())
 
 
-def test_ai_from_the_environment_one_call(photo, tmp_path, monkeypatch, capsys) -> None:
+def test_ai_from_the_environment_one_call(small_photo, tmp_path, monkeypatch, capsys) -> None:
     """OPENAI_* set: the CLI's posts come from the (fake) OpenAI server, in one request."""
     from tests.fakes.ai_servers import FakeServer, Reply, openai_completion
     from tests.fakes.threaded import running_in_thread
@@ -201,7 +209,7 @@ def test_ai_from_the_environment_one_call(photo, tmp_path, monkeypatch, capsys) 
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
         monkeypatch.setenv("OPENAI_BASE_URL", f"{fake.origin}/v1")
         monkeypatch.setenv("OPENAI_MODEL", "gpt-test")
-        args = ["optimize", str(photo), "-p", "x", "-d", "mug", "--out", str(tmp_path)]
+        args = ["optimize", str(small_photo), "-p", "x", "-d", "mug", "--out", str(tmp_path)]
         assert main(args) == EXIT_OK
         assert main(args) == EXIT_OK  # the same request again: served from the cache
     assert len(fake.requests) == 1

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from postready.pipeline.content import ContentEngine
 from postready.pipeline.providers.base import GeminiConfig, OpenAIConfig, ProviderSettings
 from postready.pipeline.providers.gemini_accounts import server_delay
 from postready.pipeline.providers.local import NO_ACCOUNTS_NOTE
@@ -146,3 +147,12 @@ async def test_at_most_two_calls_per_session_for_every_platform(server, run_cont
 
 
 ALL = ("instagram", "facebook", "linkedin", "pinterest", "x", "tiktok", "threads", "bluesky")
+
+
+async def test_a_repeated_search_is_served_from_the_cache(server, run_content) -> None:
+    engine = ContentEngine(settings(server))
+    first = await run_content(engine)
+    again = await run_content(engine)
+    assert len(server.requests) == 1 and again.ai_calls == 0
+    assert again.platforms["x"].sources.cached == ("accounts",)
+    assert again.platforms["x"].accounts == first.platforms["x"].accounts

@@ -18,9 +18,9 @@ from PIL import Image
 
 from postready.pipeline.captions import assemble_post
 from postready.pipeline.cropping import CropSignals
-from postready.pipeline.hashtags import HashtagData, load_hashtags, match_niches, select_hashtags
+from postready.pipeline.hashtags import load_hashtags, match_niches, select_hashtags
 from postready.pipeline.models import ContentSources, OptimizeRequest, PlatformContent
-from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.platforms import PLATFORMS, PlatformSpec
 from postready.pipeline.providers.base import MAX_VISION_SIDE, ProviderError, ProviderSettings
 from postready.pipeline.providers.cache import ContentCache, DirectoryCache, MemoryCache, cache_key
 from postready.pipeline.providers.gemini_accounts import GeminiAccountFinder
@@ -115,7 +115,8 @@ class ContentEngine:
         now: datetime,
         report: Report = lambda message: None,
     ) -> ContentOutcome:
-        data = load_hashtags()
+        """Every requested platform's post. The writer and the account finder run at once;
+        `report` is called once as each finishes (CONTENT_EVENTS in all)."""
         budget = CallBudget(self.settings.max_ai_calls)
         platforms = tuple(dict.fromkeys(request.platforms))
         brief = ContentBrief(
@@ -128,7 +129,7 @@ class ContentEngine:
         )
         pages_reason = None
         if self._pages is not None:
-            brief, pages_reason = await self._with_related_tags(brief, data)
+            brief, pages_reason = await self._with_related_tags(brief)
         local = await self._local_writer.write(brief)
 
         async def write() -> tuple[Writing, _Part]:
@@ -164,26 +165,11 @@ class ContentEngine:
             fallbacks=fallbacks,
             cached=tuple(p for p, i in (("writing", written), ("accounts", found)) if i.cached),
         )  # fmt: skip
-        niches = writing.niches or local.niches
-        seed = f"{brief.image_hash}|{brief.description}"
-        contents = {}
-        for key in platforms:
-            spec = PLATFORMS[key]
-            draft = writing.posts.get(key) or local.posts[key]
-            tags = select_hashtags(
-                spec, niches, writing.analysis, data,
-                preferred=draft.hashtags, related=brief.related_tags, seed=seed,
-            )  # fmt: skip
-            post = assemble_post(spec, draft.caption or local.posts[key].caption, tags)
-            contents[key] = PlatformContent(
-                niches=niches,
-                hashtags=post.hashtags,
-                caption=post.caption,
-                first_comment=post.first_comment,
-                posting=posting_times(spec, now, request.timezone, request.audience_timezone),
-                accounts=accounts,
-                sources=sources,
-            )
+        contents = {
+            key: _platform_content(PLATFORMS[key], request, brief, now, writing, local, accounts,
+                                   sources)
+            for key in platforms
+        }  # fmt: skip
         return ContentOutcome(writing.analysis, contents, budget.used)
 
     async def _call(
@@ -228,11 +214,10 @@ class ContentEngine:
         log.warning("provider_fallback part=%s provider=%s reason=%s", part, provider.name, reason)
         return await run_fallback(), _Part(fallback.name, fallback=reason)
 
-    async def _with_related_tags(
-        self, brief: ContentBrief, data: HashtagData
-    ) -> tuple[ContentBrief, str | None]:
+    async def _with_related_tags(self, brief: ContentBrief) -> tuple[ContentBrief, str | None]:
         """The brief with tags related to its niches' top tags, or the reason there are none."""
         assert self._pages is not None
+        data = load_hashtags()
         niches = [data.niches[key] for key in match_niches(brief.analysis, data)[:2]]
         seeds = [niche.tags["medium"][0] for niche in niches if niche.tags["medium"]]
         try:
@@ -240,6 +225,37 @@ class ContentEngine:
         except ProviderError as exc:
             return brief, exc.reason
         return replace(brief, related_tags=related), None
+
+
+def _platform_content(
+    spec: PlatformSpec,
+    request: OptimizeRequest,
+    brief: ContentBrief,
+    now: datetime,
+    writing: Writing,
+    local: Writing,
+    accounts: AccountSuggestions,
+    sources: ContentSources,
+) -> PlatformContent:
+    """One platform's post from whichever writer produced it, through the same checks: tags
+    within the platform's rules (the writer's picks first), caption within its limits."""
+    draft = writing.posts.get(spec.key) or local.posts[spec.key]
+    niches = writing.niches or local.niches
+    tags = select_hashtags(
+        spec, niches, writing.analysis, load_hashtags(),
+        preferred=draft.hashtags, related=brief.related_tags,
+        seed=f"{brief.image_hash}|{brief.description}",
+    )  # fmt: skip
+    post = assemble_post(spec, draft.caption or local.posts[spec.key].caption, tags)
+    return PlatformContent(
+        niches=niches,
+        hashtags=post.hashtags,
+        caption=post.caption,
+        first_comment=post.first_comment,
+        posting=posting_times(spec, now, request.timezone, request.audience_timezone),
+        accounts=accounts,
+        sources=sources,
+    )
 
 
 def vision_jpeg(image: Image.Image, side: int = MAX_VISION_SIDE) -> bytes:

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PIL import Image
 
@@ -21,12 +21,15 @@ from postready.pipeline.cropping import CropSignals
 from postready.pipeline.hashtags import load_hashtags, match_niches, select_hashtags
 from postready.pipeline.models import ContentSources, OptimizeRequest, PlatformContent
 from postready.pipeline.platforms import PLATFORMS, PlatformSpec
-from postready.pipeline.providers.base import MAX_VISION_SIDE, ProviderError, ProviderSettings
+from postready.pipeline.providers.base import (
+    MAX_VISION_SIDE,
+    AccountFinder,
+    ProviderError,
+    ProviderSettings,
+    Writer,
+)
 from postready.pipeline.providers.cache import ContentCache, DirectoryCache, MemoryCache, cache_key
-from postready.pipeline.providers.gemini_accounts import GeminiAccountFinder
-from postready.pipeline.providers.hashtag_pages import HashtagPages
 from postready.pipeline.providers.local import LocalAccountFinder, LocalVision, LocalWriter
-from postready.pipeline.providers.openai_writer import OpenAIVisionWriter
 from postready.pipeline.providers.types import (
     AccountSuggestions,
     ContentBrief,
@@ -34,6 +37,9 @@ from postready.pipeline.providers.types import (
     Writing,
 )
 from postready.pipeline.timing import posting_times
+
+if TYPE_CHECKING:
+    from postready.pipeline.providers.hashtag_pages import HashtagPages
 
 log = logging.getLogger(__name__)
 CONTENT_EVENTS = 2  # progress events the content step reports: captions, accounts
@@ -89,11 +95,22 @@ class ContentEngine:
         self._local_accounts = LocalAccountFinder(
             settings.accounts_by_niche, settings.accounts_source
         )
-        self.writer = OpenAIVisionWriter(settings.openai) if settings.openai else self._local_writer
-        self.accounts = (
-            GeminiAccountFinder(settings.gemini) if settings.gemini else self._local_accounts
-        )
-        self._pages = HashtagPages(settings.hashtag_pages) if settings.hashtag_pages else None
+        # Remote providers (and their pydantic models) are imported only when configured.
+        self.writer: Writer = self._local_writer
+        self.accounts: AccountFinder = self._local_accounts
+        self._pages: HashtagPages | None = None
+        if settings.openai:
+            from postready.pipeline.providers.openai_writer import OpenAIVisionWriter
+
+            self.writer = OpenAIVisionWriter(settings.openai)
+        if settings.gemini:
+            from postready.pipeline.providers.gemini_accounts import GeminiAccountFinder
+
+            self.accounts = GeminiAccountFinder(settings.gemini)
+        if settings.hashtag_pages:
+            from postready.pipeline.providers.hashtag_pages import HashtagPages
+
+            self._pages = HashtagPages(settings.hashtag_pages)
         self._cache = cache or (
             DirectoryCache(settings.cache_dir) if settings.cache_dir else MemoryCache()
         )

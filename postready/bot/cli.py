@@ -239,25 +239,25 @@ def _print_summary(result, out_dir: Path, provider_notes: list[str]) -> None:
 
 
 def _print_post(console, name: str, content) -> None:
-    """One platform's post as the user copies it: caption, first comment, next slot."""
-    from rich.panel import Panel
-    from rich.text import Text
-
+    """One platform's post as the user copies it: the caption unwrapped and without borders
+    (so a terminal copy is exact), then the first comment, next slot and accounts."""
     from postready.pipeline.timing import slot_label
 
-    body = Text(content.caption)
+    sources = content.sources
+    fallback = f", fallback: {'; '.join(sources.fallbacks.values())}" if sources.fallbacks else ""
+    console.rule(f"{name} (written by {sources.writing}{fallback})", align="left")
+    console.print(content.caption, soft_wrap=True, markup=False, highlight=False, emoji=False)
+    details = []
     if content.first_comment:
-        body.append(f"\n\nFirst comment: {content.first_comment}", style="dim")
+        details.append(f"First comment: {content.first_comment}")
     if content.posting.next_slots:
-        body.append(f"\nBest next slot: {slot_label(content.posting.next_slots[0])}", style="dim")
+        details.append(f"Best next slot: {slot_label(content.posting.next_slots[0])}")
     handles = " ".join(a.handle for a in content.accounts.accounts)
     if handles:
-        body.append(f"\nAccounts to tag: {handles}", style="dim")
-    sources = content.sources
-    subtitle = f"written by {sources.writing}" + (
-        f" (fallback: {'; '.join(sources.fallbacks.values())})" if sources.fallbacks else ""
-    )
-    console.print(Panel(body, title=name, title_align="left", subtitle=subtitle))
+        details.append(f"Accounts to tag: {handles}")
+    for line in details:
+        console.print(line, style="dim", soft_wrap=True, markup=False, highlight=False)
+    console.print()
 
 
 def _print_platforms() -> int:

@@ -22,7 +22,7 @@ _HOOKS = {
                      "Behind the work: {the_subject}."),
     "inspiring": ("Ideas to save: {subject}.", "Inspiration for your board: {subject}.",
                   "{Subject} in {colour} tones."),
-    "casual": ("{Subject}, {mood}.", "Today's view: {subject}.", "New on the timeline: {subject}."),
+    "casual": ("{Subject}.", "Today's view: {subject}.", "New on the timeline: {subject}."),
 }  # fmt: skip
 _GENERIC_SUBJECT = {
     "friendly": "this {thing}", "professional": "our latest {thing}",

@@ -74,6 +74,8 @@ async def test_every_platform_within_its_rules(photos) -> None:
                 assert content.caption.endswith(" ".join(f"#{t}" for t in tags))
             if spec.caption_style.emoji == "none":
                 assert not EMOJI.search(content.caption), where
+            if "\n" in content.caption:  # the hook is seen before "more"
+                assert len(content.caption.split("\n")[0]) <= spec.caption_visible, where
             assert len(content.posting.next_slots) == 3
             assert content.accounts.accounts == () and content.accounts.note == NO_ACCOUNTS_NOTE
             assert content.sources.writing == "local" and content.sources.accounts == "none"

@@ -87,14 +87,16 @@ def draft_caption(
     niche = data.niches.get(niches[0]) if niches else None
     words = _fill_words(analysis, niche.thing if niche else "shot", style.tone)
     long_description = len(analysis.subject.split()) > SHORT_SUBJECT_WORDS
-    hook = rng.choice(_HOOKS[style.tone]).format(**words)
+    hook_template = rng.choice(_HOOKS[style.tone])
+    # The hook must be read before the platform's "more" (room left for an emoji).
+    hook = shorten(hook_template.format(**words), spec.caption_visible - 3, style.unit)
     details = (
         _PRODUCT_DETAILS if analysis.product_shot else
         _PEOPLE_DETAILS if analysis.faces else _DETAILS
     )  # fmt: skip
-    detail = (
-        _sentence(analysis.subject) if long_description else rng.choice(details).format(**words)
-    )
+    # Say each thing once: no mood or colour in the detail when the hook already has it.
+    fresh = [d for d in details if not _shared_words(hook_template, d)] or list(details)
+    detail = _sentence(analysis.subject) if long_description else rng.choice(fresh).format(**words)
     cta = rng.choice(_CTAS[spec.key])
     if style.emoji != "none" and niche:
         hook = f"{hook} {niche.emoji}"

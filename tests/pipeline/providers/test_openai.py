@@ -178,3 +178,14 @@ async def test_an_unusable_cache_entry_is_a_miss(server, run_content, tmp_path) 
     outcome = await run_content(cached)
     assert len(server.requests) == 2
     assert outcome.platforms["x"].sources.cached == ()
+
+
+async def test_a_refusal_falls_back_with_the_models_words(server, run_content) -> None:
+    refusal = openai_completion("")
+    refusal["choices"][0]["message"].update(content=None, refusal="I can't help with that.")
+    server.default = Reply(body=refusal)
+    outcome = await run_content(settings(server))
+    assert len(server.requests) == 2
+    reason = outcome.platforms["x"].sources.fallbacks["writing"]
+    assert "the model refused: I can't help with that." in reason
+    assert outcome.platforms["x"].caption  # the local post, ready all the same

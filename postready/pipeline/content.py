@@ -131,6 +131,7 @@ class ContentEngine:
         photo: PreparedPhoto,
         now: datetime,
         report: Report = lambda message: None,
+        session_id: str = "",
     ) -> ContentOutcome:
         """Every requested platform's post. The writer and the account finder run at once;
         `report` is called once as each finishes (CONTENT_EVENTS in all)."""
@@ -151,7 +152,7 @@ class ContentEngine:
 
         async def write() -> tuple[Writing, _Part]:
             result = await self._call(
-                "writing", brief, budget, Writing,
+                "writing", session_id, brief, budget, Writing,
                 (self.writer, lambda: self.writer.write(brief)),
                 (self._local_writer, lambda: self._local_writer.write(brief)),
             )  # fmt: skip
@@ -160,7 +161,7 @@ class ContentEngine:
 
         async def find() -> tuple[AccountSuggestions, _Part]:
             result = await self._call(
-                "accounts", brief, budget, AccountSuggestions,
+                "accounts", session_id, brief, budget, AccountSuggestions,
                 (self.accounts, lambda: self.accounts.find(brief, local.niches)),
                 (self._local_accounts, lambda: self._local_accounts.find(brief, local.niches)),
             )  # fmt: skip
@@ -192,6 +193,7 @@ class ContentEngine:
     async def _call(
         self,
         part: str,
+        session_id: str,
         brief: ContentBrief,
         budget: CallBudget,
         kind: Any,  # the result's class, for from_json on a cache hit
@@ -216,19 +218,24 @@ class ContentEngine:
             try:
                 return kind.from_json(hit), _Part(provider.name, cached=True)
             except (KeyError, TypeError, ValueError):  # written by another version: a miss
-                log.warning("cache_entry_unusable part=%s", part)
+                log.warning("cache_entry_unusable session=%s part=%s", session_id, part)
         try:
             budget.spend(part)
             result = await run()
         except ProviderError as exc:
             reason = exc.reason
         except Exception as exc:
-            log.exception("provider_failed part=%s provider=%s", part, provider.name)
+            log.exception(
+                "provider_failed session=%s part=%s provider=%s", session_id, part, provider.name
+            )
             reason = f"{provider.name} failed unexpectedly ({type(exc).__name__})"
         else:
             self._cache.put(key, result.to_json())
             return result, _Part(provider.name)
-        log.warning("provider_fallback part=%s provider=%s reason=%s", part, provider.name, reason)
+        log.warning(
+            "provider_fallback session=%s part=%s provider=%s reason=%s",
+            session_id, part, provider.name, reason,
+        )  # fmt: skip
         return await run_fallback(), _Part(fallback.name, fallback=reason)
 
     async def _with_related_tags(self, brief: ContentBrief) -> tuple[ContentBrief, str | None]:

@@ -125,7 +125,7 @@ async def run_optimization(
     signals = await loop.run_in_executor(executor, detect_crop_signals, loaded.image)
     report("images", "cropping and encoding")
     content_task = asyncio.create_task(
-        _content(engine, request, loaded, signals, started, executor, report)
+        _content(engine, request, loaded, signals, started, executor, report, session_id)
     )
 
     session_dir = output_root / session_id
@@ -180,6 +180,7 @@ async def _content(
     now: datetime,
     executor: Executor | None,
     report: Callable[[str, str], None],
+    session_id: str,
 ) -> ContentOutcome | None:
     """The content step; None (and a log entry) if it breaks, so the images still arrive."""
     loop = asyncio.get_running_loop()
@@ -195,9 +196,9 @@ async def _content(
             executor,
             partial(engine.prepare, loaded.image, signals, request.source, request.description),
         )
-        return await engine.generate(request, photo, now, content_report)
+        return await engine.generate(request, photo, now, content_report, session_id)
     except Exception:
-        log.exception("content_failed")
+        log.exception("content_failed session=%s", session_id)
         for _ in range(CONTENT_EVENTS - reported):
             report("content", "content failed; see the log")
         return None

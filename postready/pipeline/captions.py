@@ -53,6 +53,7 @@ _CTAS = {
 }  # fmt: skip
 _CTA_EMOJI = {"instagram": "👇", "tiktok": "✨"}
 _PARAGRAPHS = {"instagram", "linkedin", "facebook", "pinterest", "tiktok"}  # the rest: one line
+_TAG_ROOM = 60  # characters kept free for inline hashtags when a long description fills a post
 # Pictographs, dingbats, flags, variation selectors and joiners: what "emoji" means here.
 EMOJI = re.compile(
     "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff\U00002b00-\U00002bff"
@@ -96,15 +97,24 @@ def draft_caption(
     )  # fmt: skip
     # Say each thing once: no mood or colour in the detail when the hook already has it.
     fresh = [d for d in details if not _shared_words(hook_template, d)] or list(details)
-    detail = _sentence(analysis.subject) if long_description else rng.choice(fresh).format(**words)
     cta = rng.choice(_CTAS[spec.key])
     if style.emoji != "none" and niche:
         hook = f"{hook} {niche.emoji}"
         if style.emoji == "some" and spec.key in _CTA_EMOJI:
             cta = f"{cta} {_CTA_EMOJI[spec.key]}"
-    candidates = [(hook, detail, cta), (hook, cta), (hook, detail), (hook,)]
-    texts = ["\n\n".join(parts) if spec.key in _PARAGRAPHS else " ".join(parts)
-             for parts in candidates]  # fmt: skip
+    separator = "\n\n" if spec.key in _PARAGRAPHS else " "
+
+    def join(*parts: str) -> str:
+        return separator.join(parts)
+
+    if long_description:
+        # The user's own words come first: kept whole up to the hard limit (less room for
+        # hashtags), shortened only when even that is too little.
+        room = spec.caption_limit - _TAG_ROOM - measure(join(hook, "", cta), style.unit)
+        detail = shorten(_sentence(analysis.subject), max(room, _TAG_ROOM), style.unit)
+        return join(hook, detail, cta)
+    detail = rng.choice(fresh).format(**words)
+    texts = [join(hook, detail, cta), join(hook, cta), join(hook, detail), hook]
     fitting = [t for t in texts if measure(t, style.unit) <= style.target]
     return fitting[0] if fitting else min(texts, key=lambda t: measure(t, style.unit))
 

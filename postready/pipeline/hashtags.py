@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -115,7 +116,9 @@ def match_niches(
 
     order = list(data.niches)
     ranked = sorted(scores, key=lambda k: (-scores[k], first_use(k), order.index(k)))
-    return tuple(ranked[:limit]) or (FALLBACK_NICHE,)
+    # Passing mentions in a long text ("brew at home") do not make a second niche.
+    strong = [key for key in ranked if 2 * scores[key] > scores[ranked[0]]]
+    return tuple(strong[:limit]) or (FALLBACK_NICHE,)
 
 
 def _singular(word: str) -> str:
@@ -185,7 +188,10 @@ def _description_tag(analysis: ImageAnalysis, data: HashtagData) -> str:
     "ceramicmug"); nothing for a sentence, where the last words are rarely the topic."""
     if len(analysis.subject.split()) > SHORT_SUBJECT_WORDS or len(analysis.keywords) < 2:
         return ""
-    tag = "".join(analysis.keywords[-2:])
+    pair = analysis.keywords[-2:]
+    if " ".join(pair) not in " ".join(re.findall(r"\w+", analysis.subject.lower())):
+        return ""  # not side by side ("skyline at dusk"): not one thing
+    tag = "".join(pair)
     return data.allowed(tag) if len(tag) <= 20 else ""
 
 

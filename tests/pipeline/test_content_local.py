@@ -97,13 +97,26 @@ async def test_the_description_is_woven_in_and_output_is_deterministic(photos) -
     assert other.platforms["instagram"].caption != first.platforms["instagram"].caption
 
 
-async def test_long_descriptions_become_the_body(photos) -> None:
-    outcome = await generate(photos, "coffee", DESCRIPTIONS[2])
-    instagram = outcome.platforms["instagram"].caption
-    assert "Our new sourdough loaf, baked this morning with a 48-hour ferment" in instagram
-    assert outcome.platforms["instagram"].niches[0] == "baking"
-    x = outcome.platforms["x"].caption
-    assert measure(x, "x_weighted") <= 280
+ROASTERY = (
+    "We opened our little roastery in 2019 with one goal: to roast every bean by hand in small "
+    "batches, so that every cup you brew at home tastes like the first sip at our counter. This "
+    "week's single origin comes from a family farm in Huila, Colombia: bright, juicy and sweet, "
+    "with notes of red apple, panela and cocoa. Grab a bag before Friday."
+)
+
+
+async def test_long_descriptions_are_kept_whole_where_they_fit(photos) -> None:
+    outcome = await generate(photos, "coffee", ROASTERY)
+    assert outcome.platforms["instagram"].niches == ("coffee",)  # "at home" is no niche
+    for key in ("instagram", "linkedin", "facebook", "tiktok", "threads", "pinterest"):
+        assert ROASTERY in outcome.platforms[key].caption, key
+    for key in ("x", "bluesky"):  # short limits: the words shortened, not dropped
+        caption = outcome.platforms[key].caption
+        assert "We opened our little roastery in 2019" in caption and "…" in caption, key
+        assert ROASTERY not in caption
+    sourdough = await generate(photos, "coffee", DESCRIPTIONS[2], ("instagram",))
+    assert DESCRIPTIONS[2] in sourdough.platforms["instagram"].caption
+    assert sourdough.platforms["instagram"].niches[0] == "baking"
 
 
 async def test_user_accounts_per_niche(photos) -> None:

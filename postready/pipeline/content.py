@@ -63,8 +63,10 @@ class PreparedPhoto:
     vision_jpeg: bytes  # empty when no vision API will see it
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Part:
+    """How one part (writing, accounts) was produced."""
+
     provider: str
     cached: bool = False
     fallback: str | None = None

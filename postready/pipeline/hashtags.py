@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 from postready.pipeline.platforms import PlatformSpec
 from postready.pipeline.providers.types import ImageAnalysis
@@ -66,7 +66,7 @@ def load_hashtags() -> HashtagData:
     return parse_hashtags(json.loads(text))
 
 
-def parse_hashtags(data: dict) -> HashtagData:
+def parse_hashtags(data: dict[str, Any]) -> HashtagData:
     banned = frozenset(clean_tag(t) for t in data["banned"])
     niches = {
         key: Niche(

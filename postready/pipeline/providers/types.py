@@ -49,7 +49,9 @@ class ImageAnalysis:
             }
         )
 
-    def with_vision(self, summary: str, subjects: tuple[str, ...], product_shot: bool):
+    def with_vision(
+        self, summary: str, subjects: tuple[str, ...], product_shot: bool
+    ) -> ImageAnalysis:
         """This analysis with a vision model's description and classification."""
         return replace(self, summary=summary, subjects=subjects, product_shot=product_shot)
 

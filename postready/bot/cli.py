@@ -83,6 +83,29 @@ def build_parser() -> argparse.ArgumentParser:
     optimize.add_argument(
         "--max-megapixels", type=float, default=80.0, help="refuse larger images (80)"
     )
+    optimize.add_argument(
+        "--description", "-d", default="", metavar="TEXT", help="what the photo shows, your words"
+    )
+    optimize.add_argument(
+        "--timezone", default="UTC", metavar="ZONE", help="yours, for posting times (IANA name)"
+    )
+    optimize.add_argument(
+        "--audience-timezone", metavar="ZONE", help="your audience's, if not yours"
+    )
+    ai = optimize.add_mutually_exclusive_group()
+    ai.add_argument(
+        "--use-ai",
+        action="store_const",
+        const=True,
+        dest="use_ai",
+        help="use OpenAI/Gemini (the default when their API keys are set)",
+    )
+    ai.add_argument(
+        "--no-ai", action="store_const", const=False, dest="use_ai", help="local providers only"
+    )
+    optimize.add_argument(
+        "--accounts", type=Path, metavar="FILE", help="TOML list of accounts to suggest per niche"
+    )
 
     commands.add_parser("platforms", help="list platforms, image sizes and limits")
     return parser
@@ -106,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _optimize(args: argparse.Namespace) -> int:
+    from postready.bot.ai_settings import AISettings, provider_settings
+    from postready.pipeline.content import ContentEngine
     from postready.pipeline.loading import LoadLimits
     from postready.pipeline.logo import LogoOptions
     from postready.pipeline.models import LogoRequest, OptimizeRequest
@@ -113,6 +138,7 @@ def _optimize(args: argparse.Namespace) -> int:
     from postready.pipeline.runner import run_optimization
 
     specs = resolve_platforms(args.platforms)
+    providers, provider_notes = provider_settings(AISettings(), args.use_ai, args.accounts)
     logo_options = LogoOptions(args.logo_position, args.logo_scale, opacity=args.logo_opacity)
     logo = LogoRequest(args.logo, logo_options) if args.logo is not None else None
     request = OptimizeRequest(
@@ -123,6 +149,9 @@ def _optimize(args: argparse.Namespace) -> int:
         logo=logo,
         user_id=f"cli:{_local_user()}",
         source_name=str(args.photo),
+        description=args.description,
+        timezone=args.timezone,
+        audience_timezone=args.audience_timezone,
         styles=tuple(args.styles),
         background_colour=args.background_color,
         product=args.product,
@@ -133,9 +162,15 @@ def _optimize(args: argparse.Namespace) -> int:
     )
     with _progress_display() as on_progress:
         result = asyncio.run(
-            run_optimization(request, args.out, limits=limits, progress=on_progress)
+            run_optimization(
+                request,
+                args.out,
+                limits=limits,
+                progress=on_progress,
+                content=ContentEngine(providers),
+            )
         )
-    _print_summary(result, args.out)
+    _print_summary(result, args.out, provider_notes)
     return EXIT_OK if len(result.successful) == len(result.platforms) else EXIT_PLATFORM_FAILED
 
 
@@ -196,10 +231,15 @@ class _progress_display:
             self._progress.stop()
 
 
-def _print_summary(result, out_dir: Path) -> None:
+def _print_summary(result, out_dir: Path, provider_notes: list[str]) -> None:
     from postready.pipeline.platforms import PLATFORMS
 
+    for key, item in result.platforms.items():
+        if item.content is not None:
+            _print_post(PLATFORMS[key].display_name, item.content)
+
     rows, notes = [], [f"source: {note}" for note in result.source.notes]
+    notes.extend(f"content: {note}" for note in provider_notes)
     for key, item in result.platforms.items():
         name = PLATFORMS[key].display_name
         notes.extend(f"{name}: {warning}" for warning in item.warnings)
@@ -242,6 +282,25 @@ def _print_photography(photography) -> None:
         print(f"  {STYLES[key].name}: FAILED ({reason})")
     for note in photography.notes:
         print(f"• {note}")
+
+
+def _print_post(name: str, content) -> None:
+    """One platform's post as the user copies it: the caption unwrapped and without borders
+    (so a terminal copy is exact), then the first comment, next slot and accounts."""
+    from postready.pipeline.timing import slot_label
+
+    sources = content.sources
+    fallback = f", fallback: {'; '.join(sources.fallbacks.values())}" if sources.fallbacks else ""
+    print(f"── {name} (written by {sources.writing}{fallback}) ──")
+    print(content.caption)
+    if content.first_comment:
+        print(f"First comment: {content.first_comment}")
+    if content.posting.next_slots:
+        print(f"Best next slot: {slot_label(content.posting.next_slots[0])}")
+    handles = " ".join(a.handle for a in content.accounts.accounts)
+    if handles:
+        print(f"Accounts to tag: {handles}")
+    print()
 
 
 def _print_platforms() -> int:

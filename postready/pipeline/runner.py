@@ -1,17 +1,17 @@
 """Wire the stages for one request: load once, analyse once, then crop, resize, brand and encode
-every platform concurrently off the event loop, reporting progress as platforms finish."""
+every platform concurrently off the event loop while the content step (captions, hashtags,
+times, accounts) runs alongside, reporting progress as parts finish."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-import os
 import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from postready.pipeline.caption_file import caption_file_name, render_caption_file
+from postready.pipeline.content import CONTENT_EVENTS, ContentEngine, ContentOutcome
 from postready.pipeline.cropping import (
     CropSignals,
     choose_crop_box,
@@ -32,7 +34,7 @@ from postready.pipeline.encoding import (
     public_exif,
 )
 from postready.pipeline.errors import ErrorCode, PostReadyError
-from postready.pipeline.loading import LoadLimits, load_image
+from postready.pipeline.loading import LoadedImage, LoadLimits, load_image
 from postready.pipeline.logo import LogoOptions, place_logo
 from postready.pipeline.models import (
     ErrorInfo,
@@ -52,6 +54,7 @@ from postready.pipeline.product_photos import (
     run_product_photography,
 )
 from postready.pipeline.resizing import MAX_UPSCALE, resize_crop
+from postready.pipeline.timing import zone
 
 log = logging.getLogger(__name__)
 
@@ -97,25 +100,36 @@ async def run_optimization(
     progress: ProgressCallback | None = None,
     executor: Executor | None = None,
     session_id: str | None = None,
+    content: ContentEngine | None = None,
     photography: PhotographySettings | None = None,
 ) -> OptimizeResult:
-    """Optimise `request.source` for its platforms; write `<output_root>/<session>/`.
+    """Optimise `request.source` for its platforms; write `<output_root>/<session>/`: one image
+    and one `<platform>_caption.txt` per platform, and `results.json`.
 
-    Raises PostReadyError when the request itself is unusable (bad image, unknown platform or
-    variant). A platform that fails on its own is reported failed; the others still finish.
+    `content` holds the text providers and their cache, `photography` the services product
+    photography may use; both are local and offline when None (pass one long-lived engine to
+    share its cache between sessions).
+
+    Raises PostReadyError when the request itself is unusable (bad image, unknown platform,
+    variant or time zone). A platform that fails on its own is reported failed; the others
+    still finish.
     """
     loop = asyncio.get_running_loop()
     started = datetime.now(UTC)
     session_id = session_id or str(uuid.uuid4())
     specs = _platform_specs(request)
     styles = photography_styles(request)
-    total = len(specs) + 2 + (len(styles) + 1 if styles else 0)
+    engine = content or ContentEngine()
+    total = len(specs) + 2 + CONTENT_EVENTS + (len(styles) + 1 if styles else 0)
+    done = -1
 
-    def report(stage: str, done: int, message: str) -> None:
+    def report(stage: str, message: str) -> None:
+        nonlocal done
+        done += 1
         if progress is not None:
             progress(ProgressEvent(stage, done, total, message))
 
-    report("load", 0, "reading the photo")
+    report("load", "reading the photo")
     plan: dict[str, _Job] = {}
 
     def decode_size(size: tuple[int, int]) -> tuple[int, int]:
@@ -128,60 +142,59 @@ async def run_optimization(
         executor, partial(load_image, request.source, limits, min_decoded_size=decode_size)
     )
     await detectors_ready
-    report("analyse", 1, "finding faces and the subject")
+    report("analyse", "finding faces and the subject")
     logo_loading = (
         loop.run_in_executor(executor, _load_logo, request.logo.source) if request.logo else None
     )
     signals = await loop.run_in_executor(executor, detect_crop_signals, loaded.image)
     logo = await logo_loading if logo_loading else None
-    report("images", 2, "cropping and encoding")
-
-    session_dir = output_root / session_id
-    session_dir.mkdir(parents=True, exist_ok=True)
-    context = _RenderContext(
-        pixels=np.asarray(loaded.image),
-        mode=loaded.image.mode,
-        scale=loaded.scale,
-        signals=signals,
-        logo=logo,
-        logo_options=request.logo.options if request.logo else None,
-        exif=public_exif(loaded.exif),
-        session_dir=session_dir,
+    report("images", "cropping and encoding")
+    content_task = asyncio.create_task(
+        _content(engine, request, loaded, signals, started, executor, report, session_id)
     )
-    groups: dict[tuple[tuple[int, int], OutputFormat], list[_Job]] = {}
-    for job in plan.values():
-        groups.setdefault((job.variant.size, job.output_format), []).append(job)
-    tasks = [
-        loop.run_in_executor(executor, _render_group, jobs, context) for jobs in groups.values()
-    ]
-    results: dict[str, PlatformResult] = {}
-    for future in asyncio.as_completed(tasks):
-        for item in await future:
-            results[item.platform] = item
-            name = PLATFORMS[item.platform].display_name
-            outcome = "ready" if item.status == "success" else "failed"
-            report("images", len(results) + 2, f"{name} {outcome}")
-
-    product_photography = None
-    if styles:
-        steps = iter(range(len(specs) + 3, total + 1))
-        product_photography = await run_product_photography(
-            loaded.image,
-            signals,
-            styles=styles,
-            colour=request.background_colour,
-            forced=request.product is True,
-            product_name=request.description,
-            targets=[
-                StyleTarget(job.spec.key, job.variant.size, job.output_format, job.spec.max_bytes)
-                for job in plan.values()
-            ],
-            branding=Branding(logo, context.logo_options, context.exif),
+    try:
+        session_dir = output_root / session_id
+        session_dir.mkdir(parents=True, exist_ok=True)
+        context = _RenderContext(
+            pixels=np.asarray(loaded.image),
+            mode=loaded.image.mode,
+            scale=loaded.scale,
+            signals=signals,
+            logo=logo,
+            logo_options=request.logo.options if request.logo else None,
+            exif=public_exif(loaded.exif),
             session_dir=session_dir,
-            settings=photography or PhotographySettings.from_env(os.environ),
-            report=lambda message: report("photography", next(steps), message),
-            executor=executor,
         )
+        results = await _render_platforms(list(plan.values()), context, executor, report)
+        product_photography = None
+        if styles:
+            product_photography = await run_product_photography(
+                loaded.image,
+                signals,
+                styles=styles,
+                colour=request.background_colour,
+                forced=request.product is True,
+                product_name=request.description,
+                targets=[
+                    StyleTarget(
+                        job.spec.key, job.variant.size, job.output_format, job.spec.max_bytes
+                    )
+                    for job in plan.values()
+                ],
+                branding=Branding(logo, context.logo_options, context.exif),
+                session_dir=session_dir,
+                settings=photography or PhotographySettings(),
+                report=lambda message: report("photography", message),
+                executor=executor,
+            )
+        outcome = await content_task
+    finally:
+        content_task.cancel()
+    if outcome is not None:
+        for key, text in outcome.platforms.items():
+            path = session_dir / caption_file_name(key)
+            path.write_text(render_caption_file(PLATFORMS[key], text), encoding="utf-8")
+            results[key] = replace(results[key], content=text, caption_file=path)
 
     result = OptimizeResult(
         session_id=session_id,
@@ -195,12 +208,69 @@ async def run_optimization(
             notes=loaded.notes,
         ),
         platforms={key: results[key] for key in plan},
+        analysis=outcome.analysis if outcome else None,
+        ai_calls=outcome.ai_calls if outcome else 0,
         product_photography=product_photography,
     )
     (session_dir / RESULTS_FILE).write_text(
         json.dumps(result.to_json(), indent=2, ensure_ascii=False), encoding="utf-8"
     )
     return result
+
+
+async def _render_platforms(
+    jobs: list[_Job],
+    context: _RenderContext,
+    executor: Executor | None,
+    report: Callable[[str, str], None],
+) -> dict[str, PlatformResult]:
+    """Every platform's image, one render per distinct (size, format), concurrently."""
+    loop = asyncio.get_running_loop()
+    groups: dict[tuple[tuple[int, int], OutputFormat], list[_Job]] = {}
+    for job in jobs:
+        groups.setdefault((job.variant.size, job.output_format), []).append(job)
+    tasks = [
+        loop.run_in_executor(executor, _render_group, group, context) for group in groups.values()
+    ]
+    results: dict[str, PlatformResult] = {}
+    for future in asyncio.as_completed(tasks):
+        for item in await future:
+            results[item.platform] = item
+            name = PLATFORMS[item.platform].display_name
+            report("images", f"{name} {'ready' if item.status == 'success' else 'failed'}")
+    return results
+
+
+async def _content(
+    engine: ContentEngine,
+    request: OptimizeRequest,
+    loaded: LoadedImage,
+    signals: CropSignals,
+    now: datetime,
+    executor: Executor | None,
+    report: Callable[[str, str], None],
+    session_id: str,
+) -> ContentOutcome | None:
+    """The content step; None (and a log entry) if it breaks, so the images still arrive."""
+    loop = asyncio.get_running_loop()
+    reported = 0
+
+    def content_report(message: str) -> None:
+        nonlocal reported
+        reported += 1
+        report("content", message)
+
+    try:
+        photo = await loop.run_in_executor(
+            executor,
+            partial(engine.prepare, loaded.image, signals, request.source, request.description),
+        )
+        return await engine.generate(request, photo, now, content_report, session_id)
+    except Exception:
+        log.exception("content_failed session=%s", session_id)
+        for _ in range(CONTENT_EVENTS - reported):
+            report("content", "content failed; see the log")
+        return None
 
 
 def _platform_specs(request: OptimizeRequest) -> list[PlatformSpec]:
@@ -211,6 +281,9 @@ def _platform_specs(request: OptimizeRequest) -> list[PlatformSpec]:
         raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, "no platform was chosen")
     for key, name in request.variants.items():
         PLATFORMS[key].variant(name)  # raises UNKNOWN_VARIANT with the choices
+    for name in (request.timezone, request.audience_timezone):
+        if name is not None:
+            zone(name)  # raises INVALID_OPTION naming the zone
     return [PLATFORMS[key] for key in dict.fromkeys(request.platforms)]
 
 

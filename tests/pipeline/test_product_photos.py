@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from postready.pipeline.content import CONTENT_EVENTS
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.models import OptimizeRequest
 from postready.pipeline.product_photos import PhotographySettings, api_inputs
@@ -74,7 +75,8 @@ async def test_not_a_product_is_skipped_with_the_reason(tmp_path) -> None:
     result = await run_optimization(request, tmp_path, progress=events.append, photography=LOCAL)
     assert result.product_photography.styles == {}
     assert "face" in result.product_photography.detection.reason
-    assert events[-1].done == events[-1].total == 1 + 2 + 1 + 7
+    # After "load" (done 0): analyse, images, one platform, two content steps, detection, 7 styles
+    assert events[-1].done == events[-1].total == 2 + 1 + CONTENT_EVENTS + 1 + 7
     assert not (tmp_path / result.session_id / "styles").exists()
     skipped = await run_optimization(
         OptimizeRequest(people, ("instagram",), styles=("all",), product=False), tmp_path

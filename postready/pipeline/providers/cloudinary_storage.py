@@ -5,13 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from tenacity import (
-    retry,
-    retry_if_exception_type,
-    stop_after_attempt,
-    wait_exponential_jitter,
-)
-
 _TIMEOUT = 60  # seconds per upload attempt
 
 
@@ -54,12 +47,19 @@ class CloudinaryStorage:
         attempts: int = 4,
         max_wait: float = 8.0,
     ) -> None:
+        from tenacity import (
+            retry,
+            retry_if_exception_type,
+            stop_after_attempt,
+            wait_exponential_jitter,
+        )
+
         self.folder = folder
         self._account = account_options(cloudinary_url)
         self._upload = retry(
             retry=retry_if_exception_type(_retriable()),
             stop=stop_after_attempt(attempts),
-            wait=wait_exponential_jitter(multiplier=0.5, max=max_wait, jitter=0.5),
+            wait=wait_exponential_jitter(initial=0.5, max=max_wait, jitter=0.5),
             reraise=True,
         )(self._upload_once)
 

@@ -35,3 +35,31 @@ def test_layer_imports_go_downwards(layer: str) -> None:
     ]
     assert not offences
     assert any((PACKAGE / layer).rglob("*.py"))
+
+
+# Network SDKs: only providers may use them, and only inside the functions that need them, so
+# that neither a local run nor start-up pays for importing them.
+NETWORK_LIBRARIES = ("openai", "google.genai", "google", "aiohttp", "bs4", "tenacity")
+
+
+def test_network_libraries_only_in_providers_and_imported_lazily() -> None:
+    offences = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top_level = {id(node) for node in tree.body}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                if not any(name == lib or name.startswith(lib + ".") for lib in NETWORK_LIBRARIES):
+                    continue
+                where = path.relative_to(PACKAGE.parent)
+                if "providers" not in path.parts:
+                    offences.append(f"{where} imports {name} outside pipeline/providers")
+                elif id(node) in top_level:
+                    offences.append(f"{where} imports {name} at module level")
+    assert not offences

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -47,16 +48,63 @@ def build_parser() -> argparse.ArgumentParser:
     optimize.add_argument("--format", choices=OUTPUT_FORMATS, default="jpeg", dest="fmt")
     optimize.add_argument("--out", type=Path, default=Path("output"), help="default: ./output")
     optimize.add_argument("--logo", type=Path, help="a logo to place on every image")
-    optimize.add_argument("--logo-position", default="bottom-right", choices=LOGO_POSITIONS)
+    optimize.add_argument(
+        "--logo-position", default="bottom-right", help=" | ".join(LOGO_POSITIONS)
+    )
     optimize.add_argument(
         "--logo-scale", type=float, default=0.18, help="logo width / shorter side (0.18)"
     )
     optimize.add_argument("--logo-opacity", type=float, default=1.0)
     optimize.add_argument(
+        "--styles",
+        nargs="+",
+        default=[],
+        metavar="STYLE",
+        help="product-photography styles: floating, 'flat lay', lifestyle, 'product art', "
+        "macro, 'dark and moody', 'solid background', or all",
+    )
+    optimize.add_argument(
+        "--background-color", default="White", help="for 'solid background', e.g. 'Sage Green'"
+    )
+    product = optimize.add_mutually_exclusive_group()
+    product.add_argument(
+        "--no-product", dest="product", action="store_false", help="skip product photography"
+    )
+    product.add_argument(
+        "--product",
+        dest="product",
+        action="store_true",
+        help="treat the photo as a product shot whatever the detection says",
+    )
+    optimize.set_defaults(product=None)
+    optimize.add_argument(
         "--max-file-mb", type=float, default=50.0, help="refuse larger files (50)"
     )
     optimize.add_argument(
         "--max-megapixels", type=float, default=80.0, help="refuse larger images (80)"
+    )
+    optimize.add_argument(
+        "--description", "-d", default="", metavar="TEXT", help="what the photo shows, your words"
+    )
+    optimize.add_argument(
+        "--timezone", default="UTC", metavar="ZONE", help="yours, for posting times (IANA name)"
+    )
+    optimize.add_argument(
+        "--audience-timezone", metavar="ZONE", help="your audience's, if not yours"
+    )
+    ai = optimize.add_mutually_exclusive_group()
+    ai.add_argument(
+        "--use-ai",
+        action="store_const",
+        const=True,
+        dest="use_ai",
+        help="use OpenAI/Gemini (the default when their API keys are set)",
+    )
+    ai.add_argument(
+        "--no-ai", action="store_const", const=False, dest="use_ai", help="local providers only"
+    )
+    optimize.add_argument(
+        "--accounts", type=Path, metavar="FILE", help="TOML list of accounts to suggest per niche"
     )
 
     commands.add_parser("platforms", help="list platforms, image sizes and limits")
@@ -93,9 +141,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `postready platforms | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _optimize(args: argparse.Namespace) -> int:
+    from postready.bot.ai_settings import AISettings, provider_settings
+    from postready.pipeline.content import ContentEngine
     from postready.pipeline.loading import LoadLimits
     from postready.pipeline.logo import LogoOptions
     from postready.pipeline.models import LogoRequest, OptimizeRequest
@@ -103,6 +156,7 @@ def _optimize(args: argparse.Namespace) -> int:
     from postready.pipeline.runner import run_optimization
 
     specs = resolve_platforms(args.platforms)
+    providers, provider_notes = provider_settings(AISettings(), args.use_ai, args.accounts)
     logo_options = LogoOptions(args.logo_position, args.logo_scale, opacity=args.logo_opacity)
     logo = LogoRequest(args.logo, logo_options) if args.logo is not None else None
     request = OptimizeRequest(
@@ -113,6 +167,12 @@ def _optimize(args: argparse.Namespace) -> int:
         logo=logo,
         user_id=f"cli:{_local_user()}",
         source_name=str(args.photo),
+        description=args.description,
+        timezone=args.timezone,
+        audience_timezone=args.audience_timezone,
+        styles=tuple(args.styles),
+        background_colour=args.background_color,
+        product=args.product,
     )
     limits = LoadLimits(
         max_bytes=round(args.max_file_mb * 1_000_000),
@@ -120,9 +180,15 @@ def _optimize(args: argparse.Namespace) -> int:
     )
     with _progress_display() as on_progress:
         result = asyncio.run(
-            run_optimization(request, args.out, limits=limits, progress=on_progress)
+            run_optimization(
+                request,
+                args.out,
+                limits=limits,
+                progress=on_progress,
+                content=ContentEngine(providers),
+            )
         )
-    _print_summary(result, args.out)
+    _print_summary(result, args.out, provider_notes)
     return EXIT_OK if len(result.successful) == len(result.platforms) else EXIT_PLATFORM_FAILED
 
 
@@ -183,63 +249,103 @@ class _progress_display:
             self._progress.stop()
 
 
-def _print_summary(result, out_dir: Path) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
+def _print_summary(result, out_dir: Path, provider_notes: list[str]) -> None:
     from postready.pipeline.platforms import PLATFORMS
 
-    table = Table(title=f"Session {result.session_id}", title_justify="left")
-    for column in ("Platform", "Format", "Size", "File", "Crop"):
-        table.add_column(column)
-    notes: list[str] = [f"source: {note}" for note in result.source.notes]
+    for key, item in result.platforms.items():
+        if item.content is not None:
+            _print_post(PLATFORMS[key].display_name, item.content)
+
+    rows, notes = [], [f"source: {note}" for note in result.source.notes]
+    notes.extend(f"content: {note}" for note in provider_notes)
     for key, item in result.platforms.items():
         name = PLATFORMS[key].display_name
         notes.extend(f"{name}: {warning}" for warning in item.warnings)
         if item.image is None:
-            table.add_row(name, "[red]failed[/]", "—", "—", "—")
-            notes.append(f"{name}: [red]{item.error.code}[/]: {item.error.message}")
+            rows.append((name, "FAILED", "", "", ""))
+            notes.append(f"{name}: {item.error.code}: {item.error.message}")
             continue
         image = item.image
         quality = f" q{image.quality}" if image.quality else ""
-        table.add_row(
-            name,
-            item.variant,
-            f"{image.width}×{image.height}",
-            f"{image.bytes / 1000:,.0f} kB {image.format.upper()}{quality}",
-            item.crop_method,
+        rows.append(
+            (
+                name,
+                item.variant,
+                f"{image.width}×{image.height}",
+                f"{image.bytes / 1000:,.0f} kB {image.format.upper()}{quality}",
+                item.crop_method,
+            )
         )
-    console = Console()
-    console.print(table)
+    print(f"Session {result.session_id}")
+    print(_table(("Platform", "Format", "Size", "File", "Crop"), rows))
     for note in notes:
-        console.print(f"• {note}", highlight=False)
-    console.print(f"Saved to {out_dir / result.session_id}/")
+        print(f"• {note}")
+    if result.product_photography is not None:
+        _print_photography(result.product_photography)
+    print(f"Saved to {out_dir / result.session_id}/")
+
+
+def _print_photography(photography) -> None:
+    from postready.pipeline.photography import STYLES
+
+    detection = photography.detection
+    if not photography.styles and not photography.failed:
+        print(f"Product photography skipped: {detection.reason} (--product to force)")
+        return
+    cutout = f"cut-out {photography.cutout_method} ({photography.cutout_confidence:.2f})"
+    print(f"Product photography ({photography.provider}, {cutout}):")
+    for key, outputs in photography.styles.items():
+        print(f"  {STYLES[key].name}: {len(outputs)} image(s)")
+    for key, reason in photography.failed.items():
+        print(f"  {STYLES[key].name}: FAILED ({reason})")
+    for note in photography.notes:
+        print(f"• {note}")
+
+
+def _print_post(name: str, content) -> None:
+    """One platform's post as the user copies it: the caption unwrapped and without borders
+    (so a terminal copy is exact), then the first comment, next slot and accounts."""
+    from postready.pipeline.timing import slot_label
+
+    sources = content.sources
+    fallback = f", fallback: {'; '.join(sources.fallbacks.values())}" if sources.fallbacks else ""
+    print(f"── {name} (written by {sources.writing}{fallback}) ──")
+    print(content.caption)
+    if content.first_comment:
+        print(f"First comment: {content.first_comment}")
+    if content.posting.next_slots:
+        print(f"Best next slot: {slot_label(content.posting.next_slots[0])}")
+    handles = " ".join(a.handle for a in content.accounts.accounts)
+    if handles:
+        print(f"Accounts to tag: {handles}")
+    print()
 
 
 def _print_platforms() -> int:
-    from rich.console import Console
-    from rich.table import Table
-
     from postready.pipeline.platforms import PLATFORMS
 
-    table = Table(title="Platforms")
-    for column in ("Platform", "Aliases", "Image formats", "Max size", "Caption", "Hashtags"):
-        table.add_column(column)
+    rows = []
     for spec in PLATFORMS.values():
-        variants = "\n".join(
-            f"{v.name} {v.width}×{v.height}" + ("" if v.auto else " (on request)")
-            for v in spec.variants
-        )
         rule = spec.hashtags
-        table.add_row(
-            f"{spec.display_name} ({spec.key})",
-            ", ".join(spec.aliases),
-            variants,
-            f"{spec.max_bytes / 1_000_000:g} MB " + "/".join(f.upper() for f in spec.formats),
-            f"{spec.caption_limit:,} chars",
-            f"{rule.min}–{rule.max}, {rule.placement.value.replace('_', ' ')}",
-        )
-    Console().print(table)
+        for index, variant in enumerate(spec.variants):
+            first = index == 0
+            rows.append(
+                (
+                    spec.display_name if first else "",
+                    ", ".join((spec.key, *spec.aliases)) if first else "",
+                    f"{variant.name} {variant.width}×{variant.height}"
+                    + ("" if variant.auto else " (on request)"),
+                    f"{spec.max_bytes / 1_000_000:g} MB " + "/".join(spec.formats).upper()
+                    if first
+                    else "",
+                    f"{spec.caption_limit:,}" if first else "",
+                    f"{rule.min}–{rule.max} {rule.placement.value.replace('_', ' ')}"
+                    if first
+                    else "",
+                )
+            )
+    headers = ("Platform", "Names", "Image formats", "Max upload", "Caption", "Hashtags")
+    print(_table(headers, rows))
     return EXIT_OK
 
 
@@ -331,3 +437,13 @@ def _jobs(args: argparse.Namespace) -> int:
 
 
 _QUEUE_COMMANDS = {"worker": _worker, "jobs": _jobs, "enqueue": _enqueue}
+
+
+def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """Plain aligned columns: readable on a terminal, in a pipe and in a log alike."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
+    lines = [headers, tuple("─" * width for width in widths), *rows]
+    return "\n".join(
+        "  ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import math
 import os
@@ -24,12 +25,13 @@ import shutil
 import signal
 import socket
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from postready.bot.ai_settings import AISettings, provider_settings
 from postready.bot.config import Settings
 from postready.bot.store import (
     GeneratedFile,
@@ -39,6 +41,7 @@ from postready.bot.store import (
     Store,
     User,
 )
+from postready.pipeline.content import ContentEngine
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import HEADER_BYTES, require_format
 from postready.pipeline.logo import LogoOptions
@@ -50,6 +53,7 @@ from postready.pipeline.models import (
     ProgressEvent,
 )
 from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.product_photos import PhotographySettings
 from postready.pipeline.runner import RESULTS_FILE, run_optimization
 
 log = logging.getLogger(__name__)
@@ -87,11 +91,21 @@ class JobQueue:
     """Submit, cancel and inspect jobs; `start` runs the worker pool in this process."""
 
     def __init__(
-        self, store: Store, settings: Settings, *, subscriber: JobSubscriber | None = None
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        subscriber: JobSubscriber | None = None,
+        content: ContentEngine | None = None,
+        photography: PhotographySettings | None = None,
     ) -> None:
+        """`content` and `photography` are the pipeline's services (local when None); one
+        content engine serves every job, sharing its cache."""
         self._store = store
         self._settings = settings
         self._subscriber = subscriber
+        self._content = content
+        self._photography = photography
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._limits = QueueLimits(
             in_flight=settings.max_jobs_in_flight,
@@ -290,6 +304,8 @@ class JobQueue:
                     progress=relay.offer,
                     executor=self._executor,
                     session_id=job.session.id,
+                    content=self._content,
+                    photography=self._photography,
                 )
         except asyncio.CancelledError:
             reason = self._stop_reasons.get(job.id)
@@ -361,16 +377,8 @@ class JobQueue:
 
     async def _generated_files(self, result: OptimizeResult) -> list[GeneratedFile]:
         results_path = self._settings.output_dir / result.session_id / RESULTS_FILE
-        size = await asyncio.get_running_loop().run_in_executor(
-            self._executor, lambda: results_path.stat().st_size
-        )
-        files = [GeneratedFile("json", results_path, size)]
-        files += [
-            GeneratedFile("image", item.image.path, item.image.bytes, key)
-            for key, item in result.platforms.items()
-            if item.image is not None
-        ]
-        return files
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, _generated_files, result, results_path)
 
     async def _notify(self, update: JobUpdate) -> None:
         if self._subscriber is None:
@@ -448,8 +456,17 @@ async def run_worker(settings: Settings, subscriber: JobSubscriber | None = None
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, on_signal)
+    providers, notes = provider_settings(AISettings())
+    for note in notes:
+        log.info("providers %s", note)
     async with await Store.open(settings.db_path) as store:
-        queue = JobQueue(store, settings, subscriber=subscriber)
+        queue = JobQueue(
+            store,
+            settings,
+            subscriber=subscriber,
+            content=ContentEngine(providers),
+            photography=PhotographySettings.from_env(os.environ),
+        )
         await queue.start()
         await stop.wait()
         log.info("worker_stopping grace=%ss", settings.shutdown_grace)
@@ -493,51 +510,81 @@ def _save(source: bytes | Path, target: Path) -> int:
     return target.stat().st_size
 
 
+def _generated_files(result: OptimizeResult, results_path: Path) -> list[GeneratedFile]:
+    """Every file a finished session wrote (or uploaded), for the generated_files table."""
+    files = [GeneratedFile("json", results_path, _size(results_path))]
+    for key, item in result.platforms.items():
+        if item.image is not None:
+            files.append(GeneratedFile("image", item.image.path, item.image.bytes, key))
+        if item.caption_file is not None:
+            files.append(GeneratedFile("caption", item.caption_file, _size(item.caption_file), key))
+    if result.product_photography is not None:
+        for by_platform in result.product_photography.styles.values():
+            for key, where in by_platform.items():
+                if where.startswith(("https://", "http://")):
+                    files.append(GeneratedFile("product_photo", None, None, key, url=where))
+                else:
+                    files.append(
+                        GeneratedFile("product_photo", Path(where), _size(Path(where)), key)
+                    )
+    return files
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
 def _read_header(path: Path) -> bytes:
     with path.open("rb") as stream:
         return stream.read(HEADER_BYTES)
 
 
+# Request fields stored in columns of their own (or rebuilt from the job), not in `options`.
+_COLUMN_FIELDS = {"source", "platforms", "description", "user_id", "chat_id", "logo"}
+
+
 def _options(request: OptimizeRequest, logo: LogoRequest | None) -> dict[str, Any]:
-    """The request's options as stored with its session (everything but source and platforms)."""
-    return {
-        "output_format": request.output_format,
-        "variants": dict(request.variants),
-        "logo": None
-        if logo is None
-        else {
-            "path": str(logo.source),
-            "position": logo.options.position,
-            "scale": logo.options.scale,
-            "margin": logo.options.margin,
-            "opacity": logo.options.opacity,
-        },
-        "timezone": request.timezone,
-        "language": request.language,
-        "source_name": request.source_name,
+    """The request's other fields as JSON, stored with its session; new request fields are
+    kept without changes here."""
+    options: dict[str, Any] = {
+        f.name: _jsonable(getattr(request, f.name))
+        for f in dataclasses.fields(OptimizeRequest)
+        if f.name not in _COLUMN_FIELDS
     }
+    options["logo"] = None
+    if logo is not None:
+        options["logo"] = {"path": str(logo.source)} | {
+            f.name: getattr(logo.options, f.name) for f in dataclasses.fields(LogoOptions)
+        }
+    return options
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, Mapping):
+        return dict(value)
+    return value
 
 
 def _request(job: Job) -> OptimizeRequest:
     """The pipeline request a stored job describes."""
     session = job.session
-    options = session.options
-    logo = options["logo"]
+    options = {
+        key: tuple(value) if isinstance(value, list) else value
+        for key, value in session.options.items()
+        if key != "logo"
+    }
+    logo = dict(session.options["logo"] or {})
     return OptimizeRequest(
         source=Path(session.source_path or ""),
         platforms=session.platforms,
         description=session.description,
-        output_format=options["output_format"],
-        variants=options["variants"],
-        logo=None
-        if logo is None
-        else LogoRequest(
-            Path(logo["path"]),
-            LogoOptions(logo["position"], logo["scale"], logo["margin"], logo["opacity"]),
-        ),
+        logo=LogoRequest(Path(logo.pop("path")), LogoOptions(**logo)) if logo else None,
         user_id=session.user_key,
         chat_id=session.chat_id,
-        timezone=options["timezone"],
-        language=options["language"],
-        source_name=options["source_name"] or "upload",
+        **options,
     )

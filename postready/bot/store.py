@@ -189,9 +189,10 @@ class QueueLimits:
 @dataclass(frozen=True, slots=True)
 class GeneratedFile:
     file_type: FileType
-    path: Path
+    path: Path | None  # None: only uploaded, at `url`
     size: int | None = None  # bytes
     platform: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,11 +315,13 @@ class Store:
     async def session_files(self, session_id: str) -> list[GeneratedFile]:
         async with self._lock:
             rows = await self._db.execute_fetchall(
-                "SELECT file_type, file_path, file_size, platform FROM generated_files"
+                "SELECT file_type, file_path, file_size, platform, file_url FROM generated_files"
                 " WHERE session_id = ? ORDER BY id",
                 (session_id,),
             )
-        return [GeneratedFile(row[0], Path(row[1]), row[2], row[3]) for row in rows]
+        return [
+            GeneratedFile(row[0], row[1] and Path(row[1]), row[2], row[3], row[4]) for row in rows
+        ]
 
     # The job queue
 
@@ -449,10 +452,11 @@ class Store:
             if not await _holds(db, job_id, owner):
                 return False
             session_id = result.session_id
+            results = result.to_json()
             await db.execute(
                 "UPDATE processing_sessions SET status = 'completed', results = ?,"
                 " completed_at = ?, updated_at = ? WHERE id = ?",
-                (json.dumps(result.to_json(), ensure_ascii=False), now, now, session_id),
+                (json.dumps(results, ensure_ascii=False), now, now, session_id),
             )
             await db.executemany(
                 "INSERT INTO platform_results (session_id, platform, status,"
@@ -465,10 +469,10 @@ class Store:
                         item.status,
                         str(item.image.path) if item.image else None,
                         item.processing_time,
-                        False,
+                        results["platforms"][key]["product_photography_used"],
                         item.error.code if item.error else None,
                         item.error.message if item.error else None,
-                        json.dumps(item.to_json(), ensure_ascii=False),
+                        json.dumps(results["platforms"][key], ensure_ascii=False),
                         now,
                     )
                     for key, item in result.platforms.items()
@@ -684,9 +688,12 @@ async def _add_files(
     db: aiosqlite.Connection, session_id: str, files: Sequence[GeneratedFile], now: float
 ) -> None:
     await db.executemany(
-        "INSERT INTO generated_files (session_id, file_type, platform, file_path, file_size,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [(session_id, f.file_type, f.platform, str(f.path), f.size, now) for f in files],
+        "INSERT INTO generated_files (session_id, file_type, platform, file_path, file_url,"
+        " file_size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (session_id, f.file_type, f.platform, f.path and str(f.path), f.url, f.size, now)
+            for f in files
+        ],
     )
 
 

@@ -63,9 +63,10 @@ CREATE TABLE generated_files (
     file_type TEXT NOT NULL
         CHECK (file_type IN ('source', 'json', 'caption', 'image', 'product_photo')),
     platform TEXT,
-    file_path TEXT NOT NULL,
+    file_path TEXT,                         -- NULL when the file was only uploaded
     file_url TEXT,
     file_size INTEGER,
-    created_at REAL NOT NULL
+    created_at REAL NOT NULL,
+    CHECK (file_path IS NOT NULL OR file_url IS NOT NULL)
 );
 CREATE INDEX generated_files_session ON generated_files (session_id);

@@ -5,7 +5,9 @@ target aspect ratio the largest window that keeps every face inside and holds th
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 import numpy as np
@@ -18,7 +20,9 @@ _FACE_MARGIN = 0.25  # keep hair and chin: grow each face box by this fraction p
 _CENTRE_TOLERANCE = 0.03  # prefer the centred window unless another holds 3 % more saliency
 _EDGE_BAND = 0.08  # width of the strip at each crop edge whose saliency counts against it
 _CENTRE_PRIOR = 0.5  # saliency at the corners counts half as much as at the centre
-_thread_local = threading.local()
+# One cascade for the process: loading it costs more than a detection, and it is not safe to
+# use from two threads at once, hence the lock.
+_face_lock = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,20 +74,27 @@ def detect_crop_signals(image: Image.Image) -> CropSignals:
     """Faces (Haar cascade) and a fine-grained saliency map, on a small copy."""
     import cv2
 
-    small = image.convert("RGB")
-    small.thumbnail((_ANALYSIS_SIDE, _ANALYSIS_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    scale = min(1.0, _ANALYSIS_SIDE / max(image.size))
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    small = image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0).convert("RGB")
     rgb = np.asarray(small)
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     factor = image.width / small.width
     min_face = max(24, round(min(small.size) * 0.06))
-    faces = _face_detector().detectMultiScale(
-        gray, scaleFactor=1.1, minNeighbors=5, minSize=(min_face, min_face)
-    )
+    # The two detectors are independent and OpenCV releases the GIL: run them side by side.
+    with ThreadPoolExecutor(1) as helper:
+        saliency_future = helper.submit(_saliency_map, rgb)
+        with _face_lock:
+            faces = _face_detector().detectMultiScale(
+                cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY),
+                scaleFactor=1.1,
+                minNeighbors=5,
+                minSize=(min_face, min_face),
+            )
+        saliency = saliency_future.result()
     face_boxes = tuple(
         CropBox(x, y, x + w, y + h).scaled(factor)
         for x, y, w, h in np.asarray(faces).reshape(-1, 4)
     )
-    saliency = _saliency_map(rgb)
     for box in face_boxes:
         left, top, right, bottom = (box.scaled(1 / factor)).as_tuple()
         saliency[top:bottom, left:right] = 1.0
@@ -108,15 +119,16 @@ def _saliency_map(rgb: np.ndarray) -> np.ndarray:
     return saliency / peak if peak > 0 else saliency
 
 
+@cache
 def _face_detector():
-    # Cascade classifiers are not safe to share between threads: one per thread.
-    detector = getattr(_thread_local, "faces", None)
-    if detector is None:
-        import cv2
+    import cv2
 
-        detector = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_alt2.xml")
-        _thread_local.faces = detector
-    return detector
+    return cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_alt2.xml")
+
+
+def prepare_detectors() -> None:
+    """Load OpenCV and the face model ahead of time (e.g. while a photo decodes)."""
+    _face_detector()
 
 
 def choose_crop_box(

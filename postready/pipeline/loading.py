@@ -170,7 +170,7 @@ def _decode(
         raise PostReadyError(
             ErrorCode.CORRUPT_IMAGE, f"the {fmt} file is damaged or cut short and cannot be read"
         ) from exc
-    if getattr(image, "n_frames", 1) > 1:
+    if getattr(image, "is_animated", False):
         notes += ("animated image: the first frame was used",)
     return LoadedImage(upright, fmt, upright_size, exif, notes)
 

@@ -6,13 +6,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from postready.pipeline.cropping import CropBox, CropMethod
 from postready.pipeline.errors import ErrorCode
+from postready.pipeline.hashtags import format_hashtags
 from postready.pipeline.loading import ImageSource
 from postready.pipeline.logo import LogoOptions
 from postready.pipeline.platforms import OutputFormat
+from postready.pipeline.providers.types import AccountSuggestions, ImageAnalysis
+from postready.pipeline.timing import PostingTimes
+
+if TYPE_CHECKING:
+    from postready.pipeline.product_photos import ProductPhotographyResult
 
 PlatformStatus = Literal["success", "failed"]
 
@@ -35,9 +41,13 @@ class OptimizeRequest:
     logo: LogoRequest | None = None
     user_id: str | None = None
     chat_id: str | None = None
-    timezone: str = "UTC"
+    timezone: str = "UTC"  # the user's, for posting times
+    audience_timezone: str | None = None  # where the audience lives; default: the user's zone
     language: str = "en"
     source_name: str = ""  # what to call the source in results (file name or chat file id)
+    styles: tuple[str, ...] = ()  # product-photography style keys (photography.STYLES)
+    background_colour: str = "White"  # for the solid-background style
+    product: bool | None = None  # None: detect; True: it is a product; False: skip styles
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +79,58 @@ class ImageOutput:
 
 
 @dataclass(frozen=True, slots=True)
+class ContentSources:
+    """Which provider produced each part of the content, and why a fallback happened."""
+
+    analysis: str
+    writing: str
+    accounts: str
+    fallbacks: Mapping[str, str] = field(default_factory=dict)  # part → reason
+    cached: tuple[str, ...] = ()  # parts served from the cache (no new call)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "analysis": self.analysis,
+            "writing": self.writing,
+            "accounts": self.accounts,
+            "fallbacks": dict(self.fallbacks),
+            "cached": list(self.cached),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformContent:
+    """The ready-to-post text for one platform."""
+
+    niches: tuple[str, ...]
+    hashtags: tuple[str, ...]  # bodies, without '#'
+    caption: str  # with inline hashtags where the platform wants them
+    first_comment: str
+    posting: PostingTimes
+    accounts: AccountSuggestions
+    sources: ContentSources
+
+    def to_json(self) -> dict[str, Any]:
+        handles = [account.handle for account in self.accounts.accounts]
+        return {
+            "niches": list(self.niches),
+            "hashtags": format_hashtags(self.hashtags),
+            "hashtag_list": list(self.hashtags),
+            "caption": self.caption,
+            "first_comment": self.first_comment,
+            "posting_times": self.posting.to_json(),
+            "profile_results": {
+                "extracted_usernames": handles,
+                "total_usernames": len(handles),
+                "sources": list(self.accounts.sources),
+                "accounts": self.accounts.to_json()["accounts"],
+                "note": self.accounts.note,
+            },
+            "providers": self.sources.to_json(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class PlatformResult:
     platform: str
     status: PlatformStatus
@@ -79,6 +141,8 @@ class PlatformResult:
     image: ImageOutput | None = None
     warnings: tuple[str, ...] = ()
     error: ErrorInfo | None = None
+    content: PlatformContent | None = None
+    caption_file: Path | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -103,6 +167,10 @@ class PlatformResult:
             data["warnings"] = list(self.warnings)
         if self.error:
             data["error"] = {"code": str(self.error.code), "message": self.error.message}
+        if self.content:
+            data.update(self.content.to_json())
+        if self.caption_file:
+            data["caption_file"] = str(self.caption_file)
         return data
 
 
@@ -123,6 +191,9 @@ class OptimizeResult:
     finished_at: datetime
     source: SourceInfo
     platforms: dict[str, PlatformResult]
+    product_photography: ProductPhotographyResult | None = None
+    analysis: ImageAnalysis | None = None
+    ai_calls: int = 0  # calls to AI services this session (transport retries not counted)
 
     @property
     def successful(self) -> list[PlatformResult]:
@@ -141,11 +212,16 @@ class OptimizeResult:
                 "height": self.source.height,
                 "notes": list(self.source.notes),
             },
+            "analysis": self.analysis.to_json() if self.analysis else None,
             "platforms": {key: result.to_json() for key, result in self.platforms.items()},
+            "product_photography": (
+                self.product_photography.to_json() if self.product_photography else None
+            ),
             "optimization_metadata": {
                 "generated_at": self.finished_at.isoformat().replace("+00:00", "Z"),
                 "total_platforms": len(self.platforms),
                 "successful_platforms": len(self.successful),
                 "processing_time": round((self.finished_at - self.started_at).total_seconds(), 3),
+                "ai_calls": self.ai_calls,
             },
         }

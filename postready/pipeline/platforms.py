@@ -53,6 +53,22 @@ class HashtagRule:
     placement: HashtagPlacement
 
 
+EmojiPolicy = Literal["none", "one", "some"]
+# How a platform counts caption length: code points, UTF-16 units (TikTok's API), or X's
+# weighted count (most characters outside Latin and general punctuation, emoji included, count 2).
+LengthUnit = Literal["characters", "utf16", "x_weighted"]
+
+
+@dataclass(frozen=True, slots=True)
+class CaptionStyle:
+    """How a caption should read: a target length (what performs well) below the hard limit."""
+
+    target: int
+    emoji: EmojiPolicy
+    tone: Literal["friendly", "professional", "inspiring", "casual"]
+    unit: LengthUnit = "characters"
+
+
 @dataclass(frozen=True, slots=True)
 class PostingWindow:
     """Hours [start_hour, end_hour) on the given weekdays, in the audience's local time."""
@@ -73,6 +89,7 @@ class PlatformSpec:
     caption_limit: int
     caption_visible: int  # characters shown before "more"
     hashtags: HashtagRule
+    caption_style: CaptionStyle
     posting_windows: tuple[PostingWindow, ...]
     posting_source: str
 
@@ -89,6 +106,14 @@ class PlatformSpec:
 
 _WEEKDAYS_MON_THU = ("Mon", "Tue", "Wed", "Thu")
 _SPROUT_2023 = "Sprout Social 2023 (~2B engagements, 400K profiles)"
+# Sprout Social 2023; Threads and Bluesky have no study of their own and borrow these.
+_INSTAGRAM_WINDOWS = (
+    PostingWindow(("Mon",), 10, 12),
+    PostingWindow(("Tue",), 9, 13),
+    PostingWindow(("Wed",), 10, 13),
+    PostingWindow(("Fri",), 9, 11),
+)
+_X_WINDOWS = (PostingWindow(("Tue", "Wed", "Thu", "Fri"), 9, 12),)
 
 PLATFORMS: dict[str, PlatformSpec] = {
     spec.key: spec
@@ -112,12 +137,8 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_visible=125,
             # At most 5 hashtags: Instagram's limit announced 18 Dec 2025; 3-5 recommended.
             hashtags=HashtagRule(3, 5, 5, HashtagPlacement.FIRST_COMMENT),
-            posting_windows=(
-                PostingWindow(("Mon",), 10, 12),
-                PostingWindow(("Tue",), 9, 13),
-                PostingWindow(("Wed",), 10, 13),
-                PostingWindow(("Fri",), 9, 11),
-            ),
+            caption_style=CaptionStyle(target=300, emoji="some", tone="friendly"),
+            posting_windows=_INSTAGRAM_WINDOWS,
             posting_source=_SPROUT_2023,
         ),
         PlatformSpec(
@@ -134,6 +155,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_limit=63206,  # many tools cap at 5,000; 40-80 characters perform best
             caption_visible=80,
             hashtags=HashtagRule(1, 2, 3, HashtagPlacement.INLINE),
+            caption_style=CaptionStyle(target=80, emoji="one", tone="friendly"),
             posting_windows=(PostingWindow(_WEEKDAYS_MON_THU, 8, 13),),
             posting_source=_SPROUT_2023,
         ),
@@ -151,6 +173,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_limit=3000,
             caption_visible=210,
             hashtags=HashtagRule(3, 3, 5, HashtagPlacement.END),
+            caption_style=CaptionStyle(target=600, emoji="none", tone="professional"),
             posting_windows=(PostingWindow(("Tue", "Wed"), 10, 12),),
             posting_source=_SPROUT_2023,
         ),
@@ -166,6 +189,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_visible=100,
             hashtags=HashtagRule(2, 4, 5, HashtagPlacement.DESCRIPTION),
             # Sprout 2023 only says "afternoons"; these concrete slots are the seed's table.
+            caption_style=CaptionStyle(target=300, emoji="none", tone="inspiring"),
             posting_windows=(PostingWindow(("Sat", "Sun", "Tue", "Thu"), 20, 23),),
             posting_source="the seed pipeline's table (Sprout Social 2023: afternoons)",
         ),
@@ -182,7 +206,8 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_limit=280,  # links count 23; Premium 25,000
             caption_visible=280,
             hashtags=HashtagRule(1, 1, 2, HashtagPlacement.INLINE),
-            posting_windows=(PostingWindow(("Tue", "Wed", "Thu", "Fri"), 9, 12),),
+            caption_style=CaptionStyle(target=200, emoji="one", tone="casual", unit="x_weighted"),
+            posting_windows=_X_WINDOWS,
             posting_source=_SPROUT_2023,
         ),
         PlatformSpec(
@@ -199,6 +224,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_limit=4000,  # description, UTF-16 units (API); title 90
             caption_visible=90,
             hashtags=HashtagRule(3, 5, 6, HashtagPlacement.DESCRIPTION),
+            caption_style=CaptionStyle(target=150, emoji="some", tone="casual", unit="utf16"),
             posting_windows=(
                 PostingWindow(("Tue",), 14, 18),
                 PostingWindow(("Wed",), 14, 17),
@@ -219,12 +245,8 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_limit=500,
             caption_visible=500,
             hashtags=HashtagRule(1, 1, 1, HashtagPlacement.INLINE),  # one topic tag per post
-            posting_windows=(
-                PostingWindow(("Mon",), 10, 12),
-                PostingWindow(("Tue",), 9, 13),
-                PostingWindow(("Wed",), 10, 13),
-                PostingWindow(("Fri",), 9, 11),
-            ),
+            caption_style=CaptionStyle(target=250, emoji="one", tone="casual"),
+            posting_windows=_INSTAGRAM_WINDOWS,
             posting_source=f"{_SPROUT_2023}, Instagram's hours (no Threads-specific study)",
         ),
         PlatformSpec(
@@ -242,7 +264,8 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_limit=300,  # graphemes
             caption_visible=300,
             hashtags=HashtagRule(1, 2, 3, HashtagPlacement.INLINE),
-            posting_windows=(PostingWindow(("Tue", "Wed", "Thu", "Fri"), 9, 12),),
+            caption_style=CaptionStyle(target=220, emoji="one", tone="casual"),
+            posting_windows=_X_WINDOWS,
             posting_source=f"{_SPROUT_2023}, X's hours (no Bluesky-specific study)",
         ),
     )

@@ -26,10 +26,15 @@ class Resized:
 
 
 def resize_crop(
-    image: Image.Image, box: CropBox, target: tuple[int, int], max_upscale: float = MAX_UPSCALE
+    pixels: np.ndarray,
+    mode: str,
+    box: CropBox,
+    target: tuple[int, int],
+    max_upscale: float = MAX_UPSCALE,
 ) -> Resized:
-    """Crop `box` out of `image` (RGB or RGBA) and resize it to `target`, never enlarging more
-    than `max_upscale` (the output is then smaller than `target`, same aspect ratio)."""
+    """Crop `box` out of `pixels` (an RGB or RGBA array, `mode` says which) and resize it to
+    `target`, never enlarging more than `max_upscale` (the output is then smaller than
+    `target`, same aspect ratio). Taking an array lets every platform share one conversion."""
     import cv2
 
     scale = target[0] / box.width
@@ -38,8 +43,8 @@ def resize_crop(
         scale = max_upscale
         width = round(box.width * scale)
         target = (width, round(width * target[1] / target[0]))
-    pixels = np.asarray(image)[box.top : box.bottom, box.left : box.right]
-    alpha = pixels.shape[2] == 4
+    pixels = pixels[box.top : box.bottom, box.left : box.right]
+    alpha = mode == "RGBA"
     if alpha:  # resample premultiplied, or transparent pixels' colours bleed into the edges
         pixels = _premultiply(pixels)
     if pixels.shape[1::-1] == target:
@@ -52,7 +57,7 @@ def resize_crop(
         resized = cv2.resize(pixels, target, interpolation=cv2.INTER_LANCZOS4)
     if alpha:
         resized = _unpremultiply(resized)
-    return Resized(Image.fromarray(resized, image.mode), limited)
+    return Resized(Image.fromarray(resized, mode), limited)
 
 
 def _premultiply(rgba: np.ndarray) -> np.ndarray:

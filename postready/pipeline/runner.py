@@ -1,5 +1,6 @@
 """Wire the stages for one request: load once, analyse once, then crop, resize, brand and encode
-every platform concurrently off the event loop, reporting progress as platforms finish."""
+every platform concurrently off the event loop while the content step (captions, hashtags,
+times, accounts) runs alongside, reporting progress as parts finish."""
 
 from __future__ import annotations
 
@@ -10,18 +11,31 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
-from postready.pipeline.cropping import CropSignals, choose_crop_box, detect_crop_signals
-from postready.pipeline.encoding import EXTENSIONS, encode_under_limit, public_exif
+from postready.pipeline.caption_file import caption_file_name, render_caption_file
+from postready.pipeline.content import CONTENT_EVENTS, ContentEngine, ContentOutcome
+from postready.pipeline.cropping import (
+    CropSignals,
+    choose_crop_box,
+    detect_crop_signals,
+    prepare_detectors,
+)
+from postready.pipeline.encoding import (
+    EXTENSIONS,
+    EncodedImage,
+    encode_under_limit,
+    public_exif,
+)
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import LoadedImage, LoadLimits, load_image
-from postready.pipeline.logo import place_logo
+from postready.pipeline.logo import LogoOptions, place_logo
 from postready.pipeline.models import (
     ErrorInfo,
     ImageOutput,
@@ -32,7 +46,15 @@ from postready.pipeline.models import (
     SourceInfo,
 )
 from postready.pipeline.platforms import PLATFORMS, ImageVariant, OutputFormat, PlatformSpec
+from postready.pipeline.product_photos import (
+    Branding,
+    PhotographySettings,
+    StyleTarget,
+    photography_styles,
+    run_product_photography,
+)
 from postready.pipeline.resizing import MAX_UPSCALE, resize_crop
+from postready.pipeline.timing import zone
 
 log = logging.getLogger(__name__)
 
@@ -78,55 +100,101 @@ async def run_optimization(
     progress: ProgressCallback | None = None,
     executor: Executor | None = None,
     session_id: str | None = None,
+    content: ContentEngine | None = None,
+    photography: PhotographySettings | None = None,
 ) -> OptimizeResult:
-    """Optimise `request.source` for its platforms; write `<output_root>/<session>/`.
+    """Optimise `request.source` for its platforms; write `<output_root>/<session>/`: one image
+    and one `<platform>_caption.txt` per platform, and `results.json`.
 
-    Raises PostReadyError when the request itself is unusable (bad image, unknown platform or
-    variant). A platform that fails on its own is reported failed; the others still finish.
+    `content` holds the text providers and their cache, `photography` the services product
+    photography may use; both are local and offline when None (pass one long-lived engine to
+    share its cache between sessions).
+
+    Raises PostReadyError when the request itself is unusable (bad image, unknown platform,
+    variant or time zone). A platform that fails on its own is reported failed; the others
+    still finish.
     """
     loop = asyncio.get_running_loop()
     started = datetime.now(UTC)
     session_id = session_id or str(uuid.uuid4())
     specs = _platform_specs(request)
-    total = len(specs) + 2
+    styles = photography_styles(request)
+    engine = content or ContentEngine()
+    total = len(specs) + 2 + CONTENT_EVENTS + (len(styles) + 1 if styles else 0)
+    done = -1
 
-    def report(stage: str, done: int, message: str) -> None:
+    def report(stage: str, message: str) -> None:
+        nonlocal done
+        done += 1
         if progress is not None:
             progress(ProgressEvent(stage, done, total, message))
 
-    report("load", 0, "reading the photo")
+    report("load", "reading the photo")
     plan: dict[str, _Job] = {}
 
     def decode_size(size: tuple[int, int]) -> tuple[int, int]:
         plan.update({spec.key: _plan_job(spec, request, size) for spec in specs})
         return min_decoded_size([job.variant.size for job in plan.values()], size)
 
+    # The face model loads while the photo decodes: both release the GIL in their heavy parts.
+    detectors_ready = loop.run_in_executor(executor, prepare_detectors)
     loaded = await loop.run_in_executor(
         executor, partial(load_image, request.source, limits, min_decoded_size=decode_size)
     )
-    logo = None
-    if request.logo is not None:
-        logo = await loop.run_in_executor(executor, _load_logo, request.logo.source)
-    report("analyse", 1, "finding faces and the subject")
+    await detectors_ready
+    report("analyse", "finding faces and the subject")
+    logo_loading = (
+        loop.run_in_executor(executor, _load_logo, request.logo.source) if request.logo else None
+    )
     signals = await loop.run_in_executor(executor, detect_crop_signals, loaded.image)
-    report("images", 2, "cropping and encoding")
-
-    session_dir = output_root / session_id
-    session_dir.mkdir(parents=True, exist_ok=True)
-    exif = public_exif(loaded.exif)
-    tasks = {
-        key: loop.run_in_executor(
-            executor,
-            partial(_render_platform, job, loaded, signals, logo, request, exif, session_dir),
+    logo = await logo_loading if logo_loading else None
+    report("images", "cropping and encoding")
+    content_task = asyncio.create_task(
+        _content(engine, request, loaded, signals, started, executor, report, session_id)
+    )
+    try:
+        session_dir = output_root / session_id
+        session_dir.mkdir(parents=True, exist_ok=True)
+        context = _RenderContext(
+            pixels=np.asarray(loaded.image),
+            mode=loaded.image.mode,
+            scale=loaded.scale,
+            signals=signals,
+            logo=logo,
+            logo_options=request.logo.options if request.logo else None,
+            exif=public_exif(loaded.exif),
+            session_dir=session_dir,
         )
-        for key, job in plan.items()
-    }
-    results: dict[str, PlatformResult] = {}
-    for done, future in enumerate(asyncio.as_completed(tasks.values()), start=3):
-        result = await future
-        results[result.platform] = result
-        name = PLATFORMS[result.platform].display_name
-        report("images", done, f"{name} {'ready' if result.status == 'success' else 'failed'}")
+        results = await _render_platforms(list(plan.values()), context, executor, report)
+        product_photography = None
+        if styles:
+            product_photography = await run_product_photography(
+                loaded.image,
+                signals,
+                styles=styles,
+                colour=request.background_colour,
+                forced=request.product is True,
+                product_name=request.description,
+                targets=[
+                    StyleTarget(
+                        job.spec.key, job.variant.size, job.output_format, job.spec.max_bytes
+                    )
+                    for job in plan.values()
+                ],
+                branding=Branding(logo, context.logo_options, context.exif),
+                session_dir=session_dir,
+                settings=photography or PhotographySettings(),
+                report=lambda message: report("photography", message),
+                executor=executor,
+            )
+        outcome = await content_task
+    finally:
+        content_task.cancel()
+    if outcome is not None:
+        for key, text in outcome.platforms.items():
+            path = session_dir / caption_file_name(key)
+            path.write_text(render_caption_file(PLATFORMS[key], text), encoding="utf-8")
+            results[key] = replace(results[key], content=text, caption_file=path)
 
     result = OptimizeResult(
         session_id=session_id,
@@ -140,11 +208,69 @@ async def run_optimization(
             notes=loaded.notes,
         ),
         platforms={key: results[key] for key in plan},
+        analysis=outcome.analysis if outcome else None,
+        ai_calls=outcome.ai_calls if outcome else 0,
+        product_photography=product_photography,
     )
     (session_dir / RESULTS_FILE).write_text(
         json.dumps(result.to_json(), indent=2, ensure_ascii=False), encoding="utf-8"
     )
     return result
+
+
+async def _render_platforms(
+    jobs: list[_Job],
+    context: _RenderContext,
+    executor: Executor | None,
+    report: Callable[[str, str], None],
+) -> dict[str, PlatformResult]:
+    """Every platform's image, one render per distinct (size, format), concurrently."""
+    loop = asyncio.get_running_loop()
+    groups: dict[tuple[tuple[int, int], OutputFormat], list[_Job]] = {}
+    for job in jobs:
+        groups.setdefault((job.variant.size, job.output_format), []).append(job)
+    tasks = [
+        loop.run_in_executor(executor, _render_group, group, context) for group in groups.values()
+    ]
+    results: dict[str, PlatformResult] = {}
+    for future in asyncio.as_completed(tasks):
+        for item in await future:
+            results[item.platform] = item
+            name = PLATFORMS[item.platform].display_name
+            report("images", f"{name} {'ready' if item.status == 'success' else 'failed'}")
+    return results
+
+
+async def _content(
+    engine: ContentEngine,
+    request: OptimizeRequest,
+    loaded: LoadedImage,
+    signals: CropSignals,
+    now: datetime,
+    executor: Executor | None,
+    report: Callable[[str, str], None],
+    session_id: str,
+) -> ContentOutcome | None:
+    """The content step; None (and a log entry) if it breaks, so the images still arrive."""
+    loop = asyncio.get_running_loop()
+    reported = 0
+
+    def content_report(message: str) -> None:
+        nonlocal reported
+        reported += 1
+        report("content", message)
+
+    try:
+        photo = await loop.run_in_executor(
+            executor,
+            partial(engine.prepare, loaded.image, signals, request.source, request.description),
+        )
+        return await engine.generate(request, photo, now, content_report, session_id)
+    except Exception:
+        log.exception("content_failed session=%s", session_id)
+        for _ in range(CONTENT_EVENTS - reported):
+            report("content", "content failed; see the log")
+        return None
 
 
 def _platform_specs(request: OptimizeRequest) -> list[PlatformSpec]:
@@ -155,6 +281,9 @@ def _platform_specs(request: OptimizeRequest) -> list[PlatformSpec]:
         raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, "no platform was chosen")
     for key, name in request.variants.items():
         PLATFORMS[key].variant(name)  # raises UNKNOWN_VARIANT with the choices
+    for name in (request.timezone, request.audience_timezone):
+        if name is not None:
+            zone(name)  # raises INVALID_OPTION naming the zone
     return [PLATFORMS[key] for key in dict.fromkeys(request.platforms)]
 
 
@@ -169,35 +298,74 @@ def _plan_job(spec: PlatformSpec, request: OptimizeRequest, size: tuple[int, int
     return _Job(spec, variant, fmt, warnings)
 
 
-def _render_platform(
-    job: _Job,
-    loaded: LoadedImage,
-    signals: CropSignals,
-    logo: Image.Image | None,
-    request: OptimizeRequest,
-    exif: bytes,
-    session_dir: Path,
-) -> PlatformResult:
+@dataclass(frozen=True, slots=True)
+class _RenderContext:
+    """Everything platforms share: decoded once, analysed once."""
+
+    pixels: np.ndarray
+    mode: str
+    scale: float
+    signals: CropSignals
+    logo: Image.Image | None
+    logo_options: LogoOptions | None
+    exif: bytes
+    session_dir: Path
+
+
+def _render_group(jobs: list[_Job], context: _RenderContext) -> list[PlatformResult]:
+    """Render once for platforms that share a size and format (Instagram, Facebook and
+    LinkedIn often all want 1080×1080), then encode per byte limit and write each file."""
     started = time.perf_counter()
-    key = job.spec.key
+    variant = jobs[0].variant
     try:
-        choice = choose_crop_box(loaded.image.size, job.variant.ratio, signals)
-        resized = resize_crop(loaded.image, choice.box, job.variant.size)
+        height, width = context.pixels.shape[:2]
+        choice = choose_crop_box((width, height), variant.ratio, context.signals)
+        resized = resize_crop(context.pixels, context.mode, choice.box, variant.size)
         image = resized.image
-        if logo is not None and request.logo is not None:
-            image, _ = place_logo(image, logo, request.logo.options)
-        encoded = encode_under_limit(image, job.output_format, job.spec.max_bytes, exif)
-        path = session_dir / f"{key}.{EXTENSIONS[job.output_format]}"
-        path.write_bytes(encoded.data)
-    except PostReadyError as exc:
-        return _failed(key, started, ErrorInfo(exc.code, exc.message))
-    except Exception:
-        log.exception("platform_failed platform=%s", key)
-        return _failed(
-            key, started, ErrorInfo(ErrorCode.PROCESSING_FAILED, "unexpected error; see the log")
+        if context.logo is not None and context.logo_options is not None:
+            image, _ = place_logo(image, context.logo, context.logo_options)
+    except Exception as exc:
+        return [_failed(job.spec.key, started, _error_info(exc, job.spec.key)) for job in jobs]
+
+    results = []
+    encoded: EncodedImage | None = None
+    for job in sorted(jobs, key=lambda j: j.spec.max_bytes, reverse=True):
+        key = job.spec.key
+        try:
+            if encoded is None or len(encoded.data) > job.spec.max_bytes:
+                encoded = encode_under_limit(
+                    image, job.output_format, job.spec.max_bytes, context.exif
+                )
+            path = context.session_dir / f"{key}.{EXTENSIONS[job.output_format]}"
+            path.write_bytes(encoded.data)
+        except Exception as exc:
+            results.append(_failed(key, started, _error_info(exc, key)))
+            continue
+        results.append(
+            PlatformResult(
+                platform=key,
+                status="success",
+                processing_time=time.perf_counter() - started,
+                variant=variant.name,
+                crop_box=choice.box.scaled(1 / context.scale),
+                crop_method=choice.method,
+                image=ImageOutput(
+                    path,
+                    encoded.format,
+                    encoded.width,
+                    encoded.height,
+                    len(encoded.data),
+                    encoded.quality,
+                ),
+                warnings=_warnings(job, resized.upscale_limited, encoded),
+            )
         )
+    return results
+
+
+def _warnings(job: _Job, upscale_limited: bool, encoded: EncodedImage) -> tuple[str, ...]:
     warnings = list(job.warnings)
-    if resized.upscale_limited:
+    if upscale_limited:
         warnings.append(
             f"photo too small for {job.variant.width}×{job.variant.height}: saved at "
             f"{encoded.width}×{encoded.height} (enlarged at most {MAX_UPSCALE:g}×)"
@@ -207,18 +375,14 @@ def _render_platform(
             f"made smaller ({encoded.width}×{encoded.height}) to fit "
             f"{job.spec.max_bytes / 1_000_000:g} MB"
         )
-    return PlatformResult(
-        platform=key,
-        status="success",
-        processing_time=time.perf_counter() - started,
-        variant=job.variant.name,
-        crop_box=choice.box.scaled(1 / loaded.scale),
-        crop_method=choice.method,
-        image=ImageOutput(
-            path, encoded.format, encoded.width, encoded.height, len(encoded.data), encoded.quality
-        ),
-        warnings=tuple(warnings),
-    )
+    return tuple(warnings)
+
+
+def _error_info(exc: Exception, key: str) -> ErrorInfo:
+    if isinstance(exc, PostReadyError):
+        return ErrorInfo(exc.code, exc.message)
+    log.error("platform_failed platform=%s", key, exc_info=exc)
+    return ErrorInfo(ErrorCode.PROCESSING_FAILED, "unexpected error; see the log")
 
 
 def _failed(key: str, started: float, error: ErrorInfo) -> PlatformResult:

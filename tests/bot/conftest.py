@@ -1,4 +1,5 @@
-"""Fixtures for the bot core: a store on a fresh database, a clock tests can move."""
+"""Bot tests run as a user without API keys (no call may leave the machine), on a fresh
+database with a clock tests can move."""
 
 from __future__ import annotations
 
@@ -7,7 +8,22 @@ from pathlib import Path
 
 import pytest
 
+from postready.bot.ai_settings import AISettings
 from postready.bot.store import NewJob, QueueLimits, Store, User
+
+AI_VARIABLES = (
+    "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "GEMINI_API_KEY", "GEMINI_BASE_URL",
+    "GEMINI_MODEL", "POSTREADY_ACCOUNTS_FILE", "POSTREADY_HASHTAG_PAGES_URL",
+)  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def offline_environment(monkeypatch, tmp_path_factory) -> None:
+    for name in AI_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setitem(AISettings.model_config, "env_file", None)  # ignore a developer's .env
+    monkeypatch.setenv("POSTREADY_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
 
 T0 = 1_800_000_000.0
 

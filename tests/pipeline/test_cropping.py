@@ -111,3 +111,10 @@ def test_signals_are_in_the_coordinates_of_the_image_given() -> None:
     (face,) = signals.faces
     assert CropBox(300, 80, 600, 380).contains(face)
     assert signals.saliency.max() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("ratio", [4 / 5, 3 / 4, 1.0])
+def test_coffee_cup_stays_in_frame(ratio: float) -> None:
+    image = skimage_photo("coffee")  # 600×400; the cup's rim spans about x 175-400, y 20-200
+    choice = choose_crop_box(image.size, ratio, detect_crop_signals(image))
+    assert choice.box.contains(CropBox(175, 20, 400, 200))

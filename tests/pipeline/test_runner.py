@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -157,3 +158,21 @@ async def test_bad_logo_is_a_clear_error(large_jpeg, tmp_path) -> None:
         await run_optimization(request, tmp_path)
     assert caught.value.code == ErrorCode.INVALID_IMAGE_FORMAT
     assert caught.value.message.startswith("logo:")
+
+
+async def test_platforms_sharing_a_size_share_one_render(tmp_path, monkeypatch) -> None:
+    square = encode(textured((2000, 2000)), "JPEG", quality=90)
+    request = OptimizeRequest(square, ("instagram", "facebook", "threads", "bluesky"))
+    result = await run_optimization(request, tmp_path)
+    files = {key: r.image.path.read_bytes() for key, r in result.platforms.items()}
+    assert files["instagram"] == files["facebook"] == files["threads"] == files["bluesky"]
+
+    # A platform with a tighter byte limit gets its own encode from the same render.
+    monkeypatch.setitem(
+        PLATFORMS, "bluesky", dataclasses.replace(PLATFORMS["bluesky"], max_bytes=150_000)
+    )
+    result = await run_optimization(request, tmp_path)
+    facebook_q92, bluesky = result.platforms["facebook"], result.platforms["bluesky"]
+    assert facebook_q92.image.quality == 92
+    assert bluesky.image.quality < 92 and bluesky.image.bytes <= 150_000
+    assert (bluesky.image.width, bluesky.image.height) == (1080, 1080)

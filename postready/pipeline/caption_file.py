@@ -1,0 +1,107 @@
+"""The ready-to-post text file per platform, in the seed pipeline's sections."""
+
+from __future__ import annotations
+
+from postready.pipeline.hashtags import load_hashtags
+from postready.pipeline.models import PlatformContent
+from postready.pipeline.platforms import HashtagPlacement, PlatformSpec
+from postready.pipeline.text import measure
+from postready.pipeline.timing import clock, slot_label, window_label
+
+RULE = "-" * 30
+SECTIONS = (
+    "READY TO POST CONTENT",
+    "FIRST COMMENT (hashtags)",
+    "POSTING INFO",
+    "BEST POSTING TIMES",
+    "SUGGESTED ACCOUNTS TO TAG",
+)
+
+
+def caption_file_name(platform: str) -> str:
+    return f"{platform}_caption.txt"
+
+
+def render_caption_file(spec: PlatformSpec, content: PlatformContent) -> str:
+    """Five sections, each a title, a rule and its lines, as the seed wrote them."""
+    bodies = (
+        ["", content.caption],
+        [content.first_comment or _no_first_comment(spec)],
+        _posting_info(spec, content),
+        _posting_times(content),
+        _accounts(content),
+    )
+    blocks = [
+        f"{title}:\n{RULE}\n" + "\n".join(body)
+        for title, body in zip(SECTIONS, bodies, strict=True)
+    ]
+    return "\n\n".join(blocks) + "\n"
+
+
+def _no_first_comment(spec: PlatformSpec) -> str:
+    where = {
+        HashtagPlacement.INLINE: "in the post",
+        HashtagPlacement.END: "at the end of the post",
+        HashtagPlacement.DESCRIPTION: "in the description",
+    }.get(spec.hashtags.placement, "in the post")
+    return f"(none: {spec.display_name} hashtags go {where}, already included above)"
+
+
+def _posting_info(spec: PlatformSpec, content: PlatformContent) -> list[str]:
+    unit = spec.caption_style.unit
+    length = measure(content.caption, unit)
+    counted = {"utf16": " (UTF-16 units)", "x_weighted": " (as X counts them)"}.get(unit, "")
+    lines = [
+        f"Platform: {spec.display_name.upper()}",
+        f"Caption Length: {length} characters{counted} of {spec.caption_limit:,}",
+        f"Hashtags: {len(content.hashtags)} (platform allows {spec.hashtags.min}–"
+        f"{spec.hashtags.max})",
+        f"Niches: {', '.join(_niche_label(key) for key in content.niches)}",
+    ]
+    sources = content.sources
+    lines.append(
+        f"Written by: {sources.writing}; analysis: {sources.analysis}; accounts: {sources.accounts}"
+    )
+    lines.extend(f"Fallback ({part}): {reason}" for part, reason in sources.fallbacks.items())
+    return lines
+
+
+def _niche_label(key: str) -> str:
+    niche = load_hashtags().niches.get(key)
+    return niche.label if niche else key
+
+
+def _posting_times(content: PlatformContent) -> list[str]:
+    posting = content.posting
+    weekly = sorted(posting.weekly, key=lambda s: (s.start.weekday(), s.start.time()))
+    if not weekly:
+        return ["No data for this platform."]
+    starts = sorted({s.start.time() for s in weekly})
+    peak = max(weekly, key=lambda s: (s.end - s.start, -s.start.weekday()))
+    zone = posting.timezone
+    if posting.audience_timezone != posting.timezone:
+        zone += f" (audience in {posting.audience_timezone})"
+    return [
+        f"Best Days: {', '.join(posting.best_days)}",
+        "Best Times: " + ", ".join(clock(start) for start in starts),
+        f"Peak Engagement: {window_label(peak)}",
+        "Windows: " + "; ".join(window_label(s) for s in weekly),
+        "Next Slots: " + "; ".join(slot_label(s) for s in posting.next_slots),
+        f"Time Zone: {zone}",
+        f"Source: {posting.source}",
+    ]
+
+
+def _accounts(content: PlatformContent) -> list[str]:
+    accounts = content.accounts
+    lines = []
+    for account in accounts.accounts:
+        line = f"• {account.handle}"
+        if account.reason:
+            line += f" — {account.reason}"
+        if account.sources:
+            line += f" (source: {account.sources[0]})"
+        lines.append(line)
+    if accounts.note:
+        lines.append(accounts.note)
+    return lines or ["None suggested."]

@@ -1,0 +1,293 @@
+"""The content step: from the photo's analysis and the user's words to each platform's caption,
+hashtags, posting times and suggested accounts — with AI providers when configured (at most
+`max_ai_calls` per session, cached), and the local ones as the default and the fallback."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from PIL import Image
+
+from postready.pipeline.captions import assemble_post
+from postready.pipeline.cropping import CropSignals
+from postready.pipeline.hashtags import load_hashtags, match_niches, select_hashtags
+from postready.pipeline.models import ContentSources, OptimizeRequest, PlatformContent
+from postready.pipeline.platforms import PLATFORMS, PlatformSpec
+from postready.pipeline.providers.base import (
+    MAX_VISION_SIDE,
+    AccountFinder,
+    ProviderError,
+    ProviderSettings,
+    Writer,
+)
+from postready.pipeline.providers.cache import ContentCache, DirectoryCache, MemoryCache, cache_key
+from postready.pipeline.providers.local import LocalAccountFinder, LocalVision, LocalWriter
+from postready.pipeline.providers.types import (
+    AccountSuggestions,
+    ContentBrief,
+    ImageAnalysis,
+    Writing,
+)
+from postready.pipeline.timing import posting_times
+
+if TYPE_CHECKING:
+    from postready.pipeline.providers.hashtag_pages import HashtagPages
+
+log = logging.getLogger(__name__)
+CONTENT_EVENTS = 2  # progress events the content step reports: captions, accounts
+T = TypeVar("T")
+Report = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ContentOutcome:
+    analysis: ImageAnalysis
+    platforms: dict[str, PlatformContent]
+    ai_calls: int
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedPhoto:
+    """What the content step needs from the pixels, computed once off the event loop."""
+
+    analysis: ImageAnalysis
+    image_hash: str
+    vision_jpeg: bytes  # empty when no vision API will see it
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """How one part (writing, accounts) was produced."""
+
+    provider: str
+    cached: bool = False
+    fallback: str | None = None
+
+
+class CallBudget:
+    """AI calls left this session; spending past the limit is a provider failure."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.used = limit, 0
+
+    def spend(self, part: str) -> None:
+        if self.used >= self.limit:
+            raise ProviderError(f"AI call budget of {self.limit} per session used up before {part}")
+        self.used += 1
+
+
+class ContentEngine:
+    """Providers chosen once from settings, plus the cache; `generate` runs per session.
+    Long-lived (one per bot process) so the memory cache serves repeated requests."""
+
+    def __init__(
+        self, settings: ProviderSettings | None = None, cache: ContentCache | None = None
+    ) -> None:
+        self.settings = settings = settings or ProviderSettings()
+        self.vision = LocalVision()
+        self._local_writer = LocalWriter()
+        self._local_accounts = LocalAccountFinder(
+            settings.accounts_by_niche, settings.accounts_source
+        )
+        # Remote providers (and their pydantic models) are imported only when configured.
+        self.writer: Writer = self._local_writer
+        self.accounts: AccountFinder = self._local_accounts
+        self._pages: HashtagPages | None = None
+        if settings.openai:
+            from postready.pipeline.providers.openai_writer import OpenAIVisionWriter
+
+            self.writer = OpenAIVisionWriter(settings.openai)
+        if settings.gemini:
+            from postready.pipeline.providers.gemini_accounts import GeminiAccountFinder
+
+            self.accounts = GeminiAccountFinder(settings.gemini)
+        if settings.hashtag_pages:
+            from postready.pipeline.providers.hashtag_pages import HashtagPages
+
+            self._pages = HashtagPages(settings.hashtag_pages)
+        self._cache = cache or (
+            DirectoryCache(settings.cache_dir) if settings.cache_dir else MemoryCache()
+        )
+
+    def prepare(
+        self, image: Image.Image, signals: CropSignals, source: bytes | Path, description: str
+    ) -> PreparedPhoto:
+        """CPU work for the content step (for an executor): analysis, source hash, and the
+        downscaled JPEG a vision API would see."""
+        data = source if isinstance(source, bytes) else source.read_bytes()
+        analysis = self.vision.analyse(image, signals, description)
+        jpeg = vision_jpeg(image) if self.writer.remote else b""
+        return PreparedPhoto(analysis, hashlib.sha256(data).hexdigest(), jpeg)
+
+    async def generate(
+        self,
+        request: OptimizeRequest,
+        photo: PreparedPhoto,
+        now: datetime,
+        report: Report = lambda message: None,
+        session_id: str = "",
+    ) -> ContentOutcome:
+        """Every requested platform's post. The writer and the account finder run at once;
+        `report` is called once as each finishes (CONTENT_EVENTS in all)."""
+        budget = CallBudget(self.settings.max_ai_calls)
+        platforms = tuple(dict.fromkeys(request.platforms))
+        brief = ContentBrief(
+            image_jpeg=photo.vision_jpeg,
+            image_hash=photo.image_hash,
+            description=request.description,
+            platforms=platforms,
+            analysis=photo.analysis,
+            language=request.language,
+        )
+        pages_reason = None
+        if self._pages is not None:
+            brief, pages_reason = await self._with_related_tags(brief)
+        local = await self._local_writer.write(brief)
+
+        async def write() -> tuple[Writing, _Part]:
+            result = await self._call(
+                "writing", session_id, brief, budget, Writing,
+                (self.writer, lambda: self.writer.write(brief)),
+                (self._local_writer, lambda: self._local_writer.write(brief)),
+            )  # fmt: skip
+            report(f"captions written ({result[1].provider})")
+            return result
+
+        async def find() -> tuple[AccountSuggestions, _Part]:
+            result = await self._call(
+                "accounts", session_id, brief, budget, AccountSuggestions,
+                (self.accounts, lambda: self.accounts.find(brief, local.niches)),
+                (self._local_accounts, lambda: self._local_accounts.find(brief, local.niches)),
+            )  # fmt: skip
+            report(f"accounts ({result[1].provider})")
+            return result
+
+        (writing, written), (accounts, found) = await asyncio.gather(write(), find())
+        fallbacks = {
+            part: info.fallback for part, info in (("writing", written), ("accounts", found))
+            if info.fallback
+        }  # fmt: skip
+        if pages_reason:
+            fallbacks["hashtag_pages"] = pages_reason
+        sources = ContentSources(
+            analysis=self.vision.name if written.provider == self._local_writer.name
+            else f"{self.vision.name} + {written.provider}",
+            writing=written.provider,
+            accounts=found.provider,
+            fallbacks=fallbacks,
+            cached=tuple(p for p, i in (("writing", written), ("accounts", found)) if i.cached),
+        )  # fmt: skip
+        contents = {
+            key: _platform_content(PLATFORMS[key], request, brief, now, writing, local, accounts,
+                                   sources)
+            for key in platforms
+        }  # fmt: skip
+        return ContentOutcome(writing.analysis, contents, budget.used)
+
+    async def _call(
+        self,
+        part: str,
+        session_id: str,
+        brief: ContentBrief,
+        budget: CallBudget,
+        kind: Any,  # the result's class, for from_json on a cache hit
+        call: tuple[Any, Callable[[], Awaitable[T]]],
+        fallback_call: tuple[Any, Callable[[], Awaitable[T]]],
+    ) -> tuple[T, _Part]:
+        """One provider call: local ones directly; remote ones from the cache, or within the
+        budget, falling back to the local provider with the reason when they fail."""
+        (provider, run), (fallback, run_fallback) = call, fallback_call
+        if not provider.remote:
+            return await run(), _Part(provider.name)
+        key = cache_key(
+            part,
+            brief.image_hash,
+            brief.platforms,
+            brief.description,
+            brief.language,
+            provider.name,
+        )
+        hit = self._cache.get(key)
+        if hit is not None:
+            try:
+                return kind.from_json(hit), _Part(provider.name, cached=True)
+            except (KeyError, TypeError, ValueError):  # written by another version: a miss
+                log.warning("cache_entry_unusable session=%s part=%s", session_id, part)
+        try:
+            budget.spend(part)
+            result = await run()
+        except ProviderError as exc:
+            reason = exc.reason
+        except Exception as exc:
+            log.exception(
+                "provider_failed session=%s part=%s provider=%s", session_id, part, provider.name
+            )
+            reason = f"{provider.name} failed unexpectedly ({type(exc).__name__})"
+        else:
+            self._cache.put(key, result.to_json())
+            return result, _Part(provider.name)
+        log.warning(
+            "provider_fallback session=%s part=%s provider=%s reason=%s",
+            session_id, part, provider.name, reason,
+        )  # fmt: skip
+        return await run_fallback(), _Part(fallback.name, fallback=reason)
+
+    async def _with_related_tags(self, brief: ContentBrief) -> tuple[ContentBrief, str | None]:
+        """The brief with tags related to its niches' top tags, or the reason there are none."""
+        assert self._pages is not None
+        data = load_hashtags()
+        niches = [data.niches[key] for key in match_niches(brief.analysis, data)[:2]]
+        seeds = [niche.tags["medium"][0] for niche in niches if niche.tags["medium"]]
+        try:
+            related = await self._pages.related(seeds)
+        except ProviderError as exc:
+            return brief, exc.reason
+        return replace(brief, related_tags=related), None
+
+
+def _platform_content(
+    spec: PlatformSpec,
+    request: OptimizeRequest,
+    brief: ContentBrief,
+    now: datetime,
+    writing: Writing,
+    local: Writing,
+    accounts: AccountSuggestions,
+    sources: ContentSources,
+) -> PlatformContent:
+    """One platform's post from whichever writer produced it, through the same checks: tags
+    within the platform's rules (the writer's picks first), caption within its limits."""
+    draft = writing.posts.get(spec.key) or local.posts[spec.key]
+    niches = writing.niches or local.niches
+    tags = select_hashtags(
+        spec, niches, writing.analysis, load_hashtags(),
+        preferred=draft.hashtags, related=brief.related_tags,
+        seed=f"{brief.image_hash}|{brief.description}",
+    )  # fmt: skip
+    post = assemble_post(spec, draft.caption or local.posts[spec.key].caption, tags)
+    return PlatformContent(
+        niches=niches,
+        hashtags=post.hashtags,
+        caption=post.caption,
+        first_comment=post.first_comment,
+        posting=posting_times(spec, now, request.timezone, request.audience_timezone),
+        accounts=accounts,
+        sources=sources,
+    )
+
+
+def vision_jpeg(image: Image.Image, side: int = MAX_VISION_SIDE) -> bytes:
+    """The photo as a vision API should get it: at most `side` px, sRGB JPEG."""
+    small = image.convert("RGB")
+    small.thumbnail((side, side), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    small.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()

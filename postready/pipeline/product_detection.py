@@ -1,0 +1,81 @@
+"""Is this a product shot? One dominant object, a background that is uniform along the borders,
+no faces. Local and fast: it works on a 400 px copy and reuses the crop step's faces and
+saliency. It only informs: the caller (CLI flags, chat buttons) decides what to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from postready.pipeline.cropping import CropSignals
+from postready.pipeline.cutout import (
+    background_distance,
+    fit_background,
+    foreground_seed,
+    largest_components,
+)
+
+_SIDE = 400
+_PLAIN_RESIDUAL = 5.0  # ΔE: median border deviation from the fitted backdrop
+_MIN_COVERAGE = 0.02
+_MAX_COVERAGE = 0.85
+# The object must draw the eye: its mean saliency this many times the rest of the frame's.
+_SALIENCY_CONTRAST = 2.5
+
+
+@dataclass(frozen=True, slots=True)
+class ProductDetection:
+    suitable: bool
+    coverage: float  # fraction of the frame the main object covers
+    plain_background: bool
+    humans: int  # faces found
+    reason: str  # one plain sentence, shown to the user
+    source: str = "local"  # or the vision provider that answered
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "suitable": self.suitable,
+            "coverage": round(self.coverage, 3),
+            "plain_background": self.plain_background,
+            "humans": self.humans,
+            "reason": self.reason,
+            "source": self.source,
+        }
+
+
+def is_product_shot(image: Image.Image, signals: CropSignals) -> ProductDetection:
+    """Judge `image` locally; `signals` are its crop signals (faces and saliency)."""
+    import cv2
+
+    scale = min(1.0, _SIDE / max(image.size))
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    rgb = np.asarray(image.convert("RGB").resize(size, Image.Resampling.BILINEAR))
+    background = fit_background(rgb)
+    seed, _ = foreground_seed(background_distance(rgb, background))
+    main = largest_components(seed)
+    coverage = float(main.mean())
+    plain = background.residual <= _PLAIN_RESIDUAL
+    humans = len(signals.faces)
+
+    saliency = cv2.resize(signals.saliency, size, interpolation=cv2.INTER_LINEAR)
+    near_object = cv2.dilate(main.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    inside = float(saliency[near_object].mean()) if near_object.any() else 0.0
+    outside = float(saliency[~near_object].mean()) if not near_object.all() else 0.0
+    stands_out = inside >= _SALIENCY_CONTRAST * outside
+
+    if humans:
+        reason = f"faces found ({humans}): this looks like a photo of people"
+    elif not plain:
+        reason = "the background is busy, not a plain studio-like backdrop"
+    elif coverage < _MIN_COVERAGE:
+        reason = "no clear main object stands out from the background"
+    elif coverage > _MAX_COVERAGE:
+        reason = "the object fills the frame: there is no background to replace"
+    elif not stands_out:
+        reason = "the eye is drawn to more than one thing: no single main object"
+    else:
+        return ProductDetection(True, coverage, plain, 0, "one object on a plain background")
+    return ProductDetection(False, coverage, plain, humans, reason)

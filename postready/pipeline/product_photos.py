@@ -1,0 +1,342 @@
+"""Product photography for one request: judge the photo, cut the product out once, render each
+chosen style once per platform size (locally, or one image-API request per style), brand,
+encode, and upload when Cloudinary is configured."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PIL import Image
+
+from postready.pipeline.cropping import CropSignals, choose_crop_box
+from postready.pipeline.cutout import Cutout, cut_out
+from postready.pipeline.encoding import EXTENSIONS, encode_under_limit
+from postready.pipeline.logo import LogoOptions, place_logo
+from postready.pipeline.photography import (
+    STYLES,
+    Style,
+    render_style,
+    resolve_colour,
+    resolve_styles,
+)
+from postready.pipeline.platforms import OutputFormat
+from postready.pipeline.product_detection import ProductDetection, is_product_shot
+from postready.pipeline.providers.openai_images import (
+    DEFAULT_MODEL,
+    ImageServiceError,
+    OpenAIImageEditor,
+    OpenAIImageSettings,
+    closest_size,
+)
+from postready.pipeline.resizing import resize_crop
+
+if TYPE_CHECKING:
+    from postready.pipeline.models import OptimizeRequest
+    from postready.pipeline.providers.cloudinary_storage import CloudinaryStorage
+
+log = logging.getLogger(__name__)
+STYLES_DIR = "styles"
+_API_PRODUCT_FILL = 0.6  # the product's extent on the canvas sent to the image API
+
+
+@dataclass(frozen=True, slots=True)
+class PhotographySettings:
+    """Which services product photography may use; all optional, local by default."""
+
+    rembg_model: str | None = None  # POSTREADY_REMBG_MODEL
+    openai: OpenAIImageSettings | None = None  # OPENAI_API_KEY (+ OPENAI_BASE_URL, model)
+    cloudinary_url: str | None = None  # CLOUDINARY_URL
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> PhotographySettings:
+        key = env.get("OPENAI_API_KEY")
+        openai = (
+            OpenAIImageSettings(
+                api_key=key,
+                base_url=env.get("OPENAI_BASE_URL") or None,
+                model=env.get("OPENAI_IMAGE_MODEL") or DEFAULT_MODEL,
+            )
+            if key
+            else None
+        )
+        return cls(env.get("POSTREADY_REMBG_MODEL") or None, openai, env.get("CLOUDINARY_URL"))
+
+
+@dataclass(frozen=True, slots=True)
+class StyleTarget:
+    """One platform's image for the styles: its size, format and byte limit."""
+
+    platform: str
+    size: tuple[int, int]
+    output_format: OutputFormat
+    max_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Branding:
+    logo: Image.Image | None
+    options: LogoOptions | None
+    exif: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class ProductPhotographyResult:
+    detection: ProductDetection
+    styles: dict[str, dict[str, str]]  # style → platform → file path or URL
+    provider: str  # "local", or the image model when any style came from the API
+    cutout_method: str | None = None
+    cutout_confidence: float | None = None
+    notes: tuple[str, ...] = ()
+    failed: dict[str, str] = field(default_factory=dict)  # style → reason
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "detection": self.detection.to_json(),
+            "styles": self.styles,
+            "provider": self.provider,
+        }
+        if self.cutout_method:
+            data["cutout"] = {
+                "method": self.cutout_method,
+                "confidence": round(self.cutout_confidence or 0.0, 3),
+            }
+        if self.notes:
+            data["notes"] = list(self.notes)
+        if self.failed:
+            data["failed"] = self.failed
+        return data
+
+
+Report = Callable[[str], None]
+
+
+def photography_styles(request: OptimizeRequest) -> tuple[str, ...]:
+    """The styles to render for `request` (none when it opted out), after checking its style
+    and colour names: bad ones raise UNKNOWN_STYLE / UNKNOWN_COLOR before any work."""
+    if request.product is False or not request.styles:
+        return ()
+    resolve_colour(request.background_colour)
+    return resolve_styles(list(request.styles))
+
+
+async def run_product_photography(
+    image: Image.Image,
+    signals: CropSignals,
+    *,
+    styles: tuple[str, ...],
+    colour: str,
+    forced: bool,
+    product_name: str,
+    targets: list[StyleTarget],
+    branding: Branding,
+    session_dir: Path,
+    settings: PhotographySettings,
+    report: Report,
+    executor: Executor | None = None,
+) -> ProductPhotographyResult:
+    """Render `styles` for every target. Calls `report` exactly 1 + len(styles) times (the
+    cut-out, then each style), whatever happens. `forced`: the caller says it is a product
+    whatever the detection thinks."""
+    loop = asyncio.get_running_loop()
+    colour = resolve_colour(colour)
+    detection = await loop.run_in_executor(executor, is_product_shot, image, signals)
+    if not (detection.suitable or forced):
+        report(f"product photography skipped: {detection.reason}")
+        for key in styles:
+            report(f"{STYLES[key].name} skipped")
+        return ProductPhotographyResult(detection, {}, "local")
+
+    cutout = await loop.run_in_executor(executor, cut_out, image, settings.rembg_model)
+    notes = list(cutout.notes)
+    if cutout.uncertain:
+        notes.append(
+            f"the cut-out is uncertain (confidence {cutout.confidence:.2f}): check the edges "
+            "of the product in the styled images"
+        )
+    report(f"product cut out ({cutout.method})")
+    out_dir = session_dir / STYLES_DIR
+    out_dir.mkdir(parents=True, exist_ok=True)
+    editor = OpenAIImageEditor(settings.openai) if settings.openai else None
+    storage = _storage(settings, notes)
+    rendered: dict[str, dict[str, str]] = {}
+    failed: dict[str, str] = {}
+    api_used = False
+
+    async def one_style(key: str) -> None:
+        nonlocal api_used
+        style = STYLES[key]
+        renders = None
+        if editor is not None:
+            try:
+                api_image = await _api_render(editor, style, cutout, colour, product_name, targets)
+                render = partial(_crop_to, api_image)
+                renders = await loop.run_in_executor(executor, _render_all, render, targets)
+                api_used = True
+            except ImageServiceError as exc:
+                log.warning("image_api_failed style=%s error=%s", key, exc)
+                notes.append(f"{style.name}: the image service failed ({exc}); rendered locally")
+        if renders is None:
+            render = partial(render_style, style, cutout, colour=colour)
+            renders = await loop.run_in_executor(executor, _render_all, render, targets)
+        paths = await loop.run_in_executor(
+            executor, _write_all, renders, targets, branding, out_dir, key
+        )
+        if storage is not None:
+            paths = await _upload_all(storage, paths, session_dir.name, loop, executor, notes)
+        rendered[key] = paths
+        report(f"{style.name} ready")
+
+    async def guarded(key: str) -> None:
+        try:
+            await one_style(key)
+        except Exception as exc:
+            # One style failing (a bug, a full disk) must not take the others with it.
+            log.error("style_failed style=%s", key, exc_info=exc)
+            failed[key] = f"{type(exc).__name__}: {exc}"
+            report(f"{STYLES[key].name} failed")
+
+    try:
+        await asyncio.gather(*(guarded(key) for key in styles))
+    finally:
+        if editor is not None:
+            await editor.aclose()
+    provider = f"openai:{settings.openai.model}" if api_used and settings.openai else "local"
+    ordered = {key: rendered[key] for key in styles if key in rendered}
+    return ProductPhotographyResult(
+        detection,
+        ordered,
+        provider,
+        cutout.method,
+        cutout.confidence,
+        tuple(notes),
+        failed,
+    )
+
+
+def _storage(settings: PhotographySettings, notes: list[str]) -> CloudinaryStorage | None:
+    if not settings.cloudinary_url:
+        return None
+    from postready.pipeline.providers.cloudinary_storage import CloudinaryStorage, StorageError
+
+    try:
+        return CloudinaryStorage(settings.cloudinary_url)
+    except StorageError as exc:
+        notes.append(f"Cloudinary is not usable ({exc}); files kept locally")
+        return None
+
+
+def _render_all(
+    render: Callable[[tuple[int, int]], Image.Image], targets: list[StyleTarget]
+) -> dict[tuple[int, int], Image.Image]:
+    """One render per distinct size: platforms that share a size share the image."""
+    return {size: render(size) for size in dict.fromkeys(t.size for t in targets)}
+
+
+def _write_all(
+    renders: dict[tuple[int, int], Image.Image],
+    targets: list[StyleTarget],
+    branding: Branding,
+    out_dir: Path,
+    key: str,
+) -> dict[str, str]:
+    branded = {
+        size: place_logo(image, branding.logo, branding.options)[0]
+        if branding.logo is not None and branding.options is not None
+        else image
+        for size, image in renders.items()
+    }
+    paths = {}
+    for target in targets:
+        encoded = encode_under_limit(
+            branded[target.size], target.output_format, target.max_bytes, branding.exif
+        )
+        path = out_dir / f"{key}_{target.platform}.{EXTENSIONS[target.output_format]}"
+        path.write_bytes(encoded.data)
+        paths[target.platform] = str(path)
+    return paths
+
+
+async def _upload_all(
+    storage: CloudinaryStorage,
+    paths: dict[str, str],
+    session_id: str,
+    loop: asyncio.AbstractEventLoop,
+    executor: Executor | None,
+    notes: list[str],
+) -> dict[str, str]:
+    from postready.pipeline.providers.cloudinary_storage import StorageError
+
+    urls = {}
+    for platform, path in paths.items():
+        public_id = f"{session_id}/{Path(path).stem}"
+        try:
+            urls[platform] = await loop.run_in_executor(
+                executor, storage.upload, Path(path), public_id
+            )
+        except StorageError as exc:
+            notes.append(f"{exc}; kept the local file")
+            urls[platform] = path
+    return urls
+
+
+async def _api_render(
+    editor: OpenAIImageEditor,
+    style: Style,
+    cutout: Cutout,
+    colour: str,
+    product_name: str,
+    targets: list[StyleTarget],
+) -> Image.Image:
+    """One edit request for the style at the supported size closest to every target."""
+    size = closest_size([t.size[0] / t.size[1] for t in targets])
+    image_png, mask_png = api_inputs(cutout, size)
+    prompt = style.prompt.format(product=product_name or "the product", colour=colour)
+    data = await editor.edit(image_png, mask_png, prompt, size)
+    try:
+        with Image.open(io.BytesIO(data)) as generated:
+            return generated.convert("RGB")
+    except OSError as exc:
+        raise ImageServiceError("the returned image could not be read") from exc
+
+
+def api_inputs(cutout: Cutout, size: tuple[int, int]) -> tuple[bytes, bytes]:
+    """The product centred on a neutral canvas of `size`, and its mask: the same size, opaque
+    over the product (kept) and transparent everywhere else (repainted)."""
+    import cv2
+
+    sprite = cutout.sprite()
+    height, width = sprite.shape[:2]
+    scale = min(_API_PRODUCT_FILL * size[0] / width, _API_PRODUCT_FILL * size[1] / height)
+    new = (max(1, round(width * scale)), max(1, round(height * scale)))
+    product = cv2.resize(sprite, new, interpolation=cv2.INTER_AREA)
+    left, top = (size[0] - new[0]) // 2, (size[1] - new[1]) // 2
+    canvas = np.full((size[1], size[0], 3), 0.5, np.float32)
+    region = canvas[top : top + new[1], left : left + new[0]]
+    region[:] = product[..., :3] + region * (1 - product[..., 3:])
+    keep = np.zeros((size[1], size[0]), np.uint8)
+    keep[top : top + new[1], left : left + new[0]] = (product[..., 3] >= 0.5) * 255
+    mask = np.zeros((size[1], size[0], 4), np.uint8)
+    mask[..., 3] = keep
+    return _png(np.clip(canvas * 255 + 0.5, 0, 255).astype(np.uint8)), _png(mask)
+
+
+def _png(pixels: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _crop_to(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """The generated image cropped (centred: the product is in the middle) and resized to
+    one platform's size."""
+    choice = choose_crop_box(image.size, size[0] / size[1])
+    return resize_crop(np.asarray(image), image.mode, choice.box, size).image

@@ -1,0 +1,95 @@
+"""Local providers: the default, offline and free. The photo's pixels, the user's words and the
+curated hashtag dataset give niches, hashtags and captions; accounts only from the user's list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from PIL import Image
+
+from postready.pipeline.analysis import analyse_image
+from postready.pipeline.captions import draft_caption
+from postready.pipeline.cropping import CropSignals
+from postready.pipeline.hashtags import load_hashtags, match_niches, select_hashtags
+from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.providers.types import (
+    AccountSuggestions,
+    ContentBrief,
+    ImageAnalysis,
+    PostDraft,
+    SuggestedAccount,
+    Writing,
+)
+
+HANDLE = re.compile(r"^@?([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)$")
+NO_ACCOUNTS_NOTE = (
+    "No accounts suggested: PostReady never invents handles, and no account search is "
+    "configured. Set GEMINI_API_KEY for a search grounded in Google results, or list accounts "
+    "per niche in an accounts file."
+)
+
+
+def normalise_handle(text: str) -> str:
+    """ "@name" for a plausible handle (letters, digits, '_' and inner '.', ≤ 30), else ""."""
+    match = HANDLE.match(text.strip())
+    return f"@{match.group(1)}" if match else ""
+
+
+class LocalVision:
+    name = "local"
+
+    def analyse(self, image: Image.Image, signals: CropSignals, description: str) -> ImageAnalysis:
+        return analyse_image(image, signals, description)
+
+
+class LocalWriter:
+    name = "local"
+    remote = False
+
+    async def write(self, brief: ContentBrief) -> Writing:
+        data = load_hashtags()
+        analysis = brief.analysis
+        niches = match_niches(analysis, data)
+        seed = f"{brief.image_hash}|{brief.description}"
+        posts = {
+            key: PostDraft(
+                caption=draft_caption(PLATFORMS[key], analysis, niches, data, seed),
+                hashtags=select_hashtags(
+                    PLATFORMS[key], niches, analysis, data, related=brief.related_tags, seed=seed
+                ),
+            )
+            for key in brief.platforms
+        }
+        return Writing(analysis, niches, posts)
+
+
+class LocalAccountFinder:
+    """Accounts from a user-supplied list per niche; none otherwise, and it says so."""
+
+    remote = False
+
+    def __init__(self, by_niche: Mapping[str, tuple[str, ...]] | None = None, source: str = ""):
+        self._by_niche = {key: tuple(handles) for key, handles in (by_niche or {}).items()}
+        self._source = source
+        self.name = "your list" if self._by_niche else "none"
+
+    async def find(self, brief: ContentBrief, niches: tuple[str, ...]) -> AccountSuggestions:
+        accounts: dict[str, SuggestedAccount] = {}
+        for niche in niches:
+            for handle in self._by_niche.get(niche, ()):
+                clean = normalise_handle(handle)
+                if clean and clean not in accounts:
+                    accounts[clean] = SuggestedAccount(clean, f"from your list for {niche}")
+        if accounts:
+            where = f" ({self._source})" if self._source else ""
+            return AccountSuggestions(
+                tuple(accounts.values()), note=f"From your accounts list{where}."
+            )
+        if self._by_niche:
+            listed = ", ".join(sorted(self._by_niche))
+            return AccountSuggestions(
+                note=f"No accounts in your list for {', '.join(niches)} (it has: {listed})."
+            )
+        return AccountSuggestions(note=NO_ACCOUNTS_NOTE)

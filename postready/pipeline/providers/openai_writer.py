@@ -1,0 +1,218 @@
+"""OpenAI (or any OpenAI-compatible server): one vision + writing call that returns the photo's
+description, niches, captions and hashtags for every requested platform, as JSON checked
+against a schema. The SDK retries 408/409/429/5xx and timeouts with exponential backoff and
+jitter and honours Retry-After; an answer that is not valid JSON for the schema is asked for
+once more."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from postready.pipeline.hashtags import load_hashtags
+from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.providers.base import OpenAIConfig, ProviderError
+from postready.pipeline.providers.types import ContentBrief, PostDraft, Writing
+
+log = logging.getLogger(__name__)
+_INVALID_ANSWER_ATTEMPTS = 2  # the first answer and one retry
+_SYSTEM = (
+    "You are PostReady, a social media assistant. Look at the photo, then write ready-to-post "
+    "content for each requested platform, following each platform's rules exactly. Use the "
+    "user's description faithfully; never invent facts, prices, people's names or accounts. "
+    "Hashtags: letters, digits and underscores only, without '#', no spam or engagement-bait "
+    "tags. Captions must not contain hashtags (they are added separately). "
+    "Answer with JSON matching the schema."
+)
+
+
+class _Post(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    caption: str
+    hashtags: list[str]
+
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    summary: str
+    subjects: list[str]
+    product_shot: bool
+    niches: list[str]
+    posts: dict[str, _Post]
+
+
+def response_schema(platforms: tuple[str, ...], niches: list[str]) -> dict[str, Any]:
+    """The strict JSON schema of the answer: every platform is a required property."""
+
+    def obj(properties: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": properties,
+            "required": list(properties),
+            "additionalProperties": False,
+        }
+
+    strings = {"type": "array", "items": {"type": "string"}}
+    post = obj({"caption": {"type": "string"}, "hashtags": strings})
+    return obj(
+        {
+            "summary": {"type": "string"},
+            "subjects": strings,
+            "product_shot": {"type": "boolean"},
+            "niches": {"type": "array", "items": {"type": "string", "enum": niches}},
+            "posts": obj({key: post for key in platforms}),
+        }
+    )
+
+
+def _instructions(brief: ContentBrief) -> str:
+    rules = {}
+    for key in brief.platforms:
+        spec = PLATFORMS[key]
+        rules[key] = {
+            "platform": spec.display_name,
+            "caption_target_length": spec.caption_style.target,
+            "caption_max_length": spec.caption_limit,
+            "first_line_shown": spec.caption_visible,
+            "tone": spec.caption_style.tone,
+            "emoji": spec.caption_style.emoji,
+            "hashtags": {"min": spec.hashtags.min, "max": spec.hashtags.max,
+                         "recommended": spec.hashtags.recommended},
+        }  # fmt: skip
+    analysis = brief.analysis
+    facts = {
+        "user_description": brief.description or "(none)",
+        "language": brief.language,
+        "measured": {
+            "colours": [c.name for c in analysis.colours],
+            "mood": analysis.mood,
+            "faces": analysis.faces,
+            "looks_like_product_shot": analysis.product_shot,
+        },
+        "related_hashtags_seen_online": list(brief.related_tags),
+        "platforms": rules,
+    }
+    return (
+        "Write the posts for this photo. Start each caption with a hook line that works within "
+        "'first_line_shown' characters, weave in the user's description, end with a call to "
+        "action that suits the platform, and keep near the target length.\n"
+        + json.dumps(facts, ensure_ascii=False)
+    )
+
+
+class OpenAIVisionWriter:
+    """The Writer whose single call also does the vision part (description, product shot)."""
+
+    remote = True
+
+    def __init__(self, config: OpenAIConfig) -> None:
+        self._config = config
+        self.name = f"openai:{config.model}"
+
+    async def write(self, brief: ContentBrief) -> Writing:
+        import openai
+
+        niches = list(load_hashtags().niches)
+        schema = response_schema(brief.platforms, niches)
+        image_url = "data:image/jpeg;base64," + base64.b64encode(brief.image_jpeg).decode()
+        messages = [
+            {"role": "system", "content": _SYSTEM},
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": _instructions(brief)},
+                    {"type": "image_url", "image_url": {"url": image_url, "detail": "low"}},
+                ],
+            },
+        ]
+        config = self._config
+        try:
+            async with openai.AsyncOpenAI(
+                api_key=config.api_key,
+                base_url=config.base_url,
+                timeout=config.timeout,
+                max_retries=config.max_retries,
+            ) as client:
+                for attempt in range(1, _INVALID_ANSWER_ATTEMPTS + 1):
+                    completion = await client.chat.completions.create(
+                        model=config.model,
+                        messages=messages,
+                        response_format={
+                            "type": "json_schema",
+                            "json_schema": {"name": "postready_posts", "strict": True,
+                                            "schema": schema},
+                        },
+                    )  # fmt: skip
+                    try:
+                        return _writing(brief, _parse(completion, brief.platforms), niches)
+                    except ValueError as exc:
+                        log.warning("openai_invalid_answer attempt=%d error=%s", attempt, exc)
+                        reason = str(exc)
+                    # Ask again, saying what was wrong (the same request tends to fail alike).
+                    messages = [
+                        *messages[:2],
+                        {"role": "assistant", "content": _answer_text(completion)},
+                        {"role": "user", "content": f"That answer was invalid ({reason}). "
+                                                    "Reply again with JSON for the schema only."},
+                    ]  # fmt: skip
+        except openai.APITimeoutError as exc:
+            raise ProviderError(
+                f"OpenAI timed out ({config.timeout:g} s, {config.max_retries} retries)"
+            ) from exc
+        except openai.APIConnectionError as exc:
+            raise ProviderError(f"OpenAI could not be reached: {exc}") from exc
+        except openai.APIStatusError as exc:
+            raise ProviderError(_status_reason(exc, config.max_retries)) from exc
+        raise ProviderError(f"OpenAI's answer was not valid JSON for the schema twice: {reason}")
+
+
+def _status_reason(exc: Any, retries: int) -> str:
+    status = exc.status_code
+    if status == 429:
+        return f"OpenAI rate limit or quota (429) after {retries} retries"
+    if status >= 500:
+        return f"OpenAI server error ({status}) after {retries} retries"
+    if status in (401, 403):
+        return f"OpenAI refused the API key ({status})"
+    return f"OpenAI rejected the request ({status}): {exc.message}"
+
+
+def _answer_text(completion: Any) -> str:
+    return (completion.choices[0].message.content or "") if completion.choices else ""
+
+
+def _parse(completion: Any, platforms: tuple[str, ...]) -> _Answer:
+    """The answer checked against the schema; ValueError says what is wrong."""
+    if not completion.choices:
+        raise ValueError("no choices in the answer")
+    message = completion.choices[0].message
+    if getattr(message, "refusal", None):
+        raise ValueError(f"the model refused: {message.refusal}")
+    try:
+        answer = _Answer.model_validate_json(message.content or "")
+    except ValidationError as exc:
+        raise ValueError(
+            f"{exc.error_count()} schema errors, first: {exc.errors()[0]['msg']}"
+        ) from exc
+    missing = set(platforms) - set(answer.posts)
+    if missing:
+        raise ValueError(f"no posts for {', '.join(sorted(missing))}")
+    return answer
+
+
+def _writing(brief: ContentBrief, answer: _Answer, niches: list[str]) -> Writing:
+    known = [n for n in answer.niches if n in niches]
+    analysis = brief.analysis.with_vision(
+        answer.summary.strip() or brief.analysis.summary,
+        tuple(s.strip().lower() for s in answer.subjects if s.strip())[:6],
+        answer.product_shot,
+    )
+    posts = {
+        key: PostDraft(answer.posts[key].caption.strip(), tuple(answer.posts[key].hashtags))
+        for key in brief.platforms
+    }
+    return Writing(analysis, tuple(dict.fromkeys(known)), posts)

@@ -1,0 +1,136 @@
+"""The shapes providers take and return: an analysis of the photo, drafts of posts, accounts.
+
+Each serialises to plain JSON (`to_json` / `from_json`) for results and the cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class NamedColour:
+    name: str  # a name people use: "terracotta", "sage green"
+    hex: str
+    share: float  # fraction of the photo
+
+
+@dataclass(frozen=True, slots=True)
+class ImageAnalysis:
+    """What the photo shows and how it looks, plus the user's own words about it."""
+
+    summary: str  # one sentence
+    subjects: tuple[str, ...]  # things in the photo ("mug", "table"); from the user or a model
+    colours: tuple[NamedColour, ...]
+    brightness: float  # 0 (black) .. 1 (white), mean lightness
+    contrast: float  # spread of lightness, 0 .. ~0.5
+    saturation: float  # 0 (grey) .. 1
+    mood: str  # "bright and warm", "dark and moody", ...
+    faces: int
+    product_shot: bool  # one salient object on a plain background
+    subject: str = ""  # the user's description without command words: "handmade ceramic mug"
+    keywords: tuple[str, ...] = ()  # topic words from the description
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["colours"] = [asdict(c) for c in self.colours]
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ImageAnalysis:
+        return cls(
+            **{
+                **data,
+                "subjects": tuple(data["subjects"]),
+                "keywords": tuple(data["keywords"]),
+                "colours": tuple(NamedColour(**c) for c in data["colours"]),
+            }
+        )
+
+    def with_vision(
+        self, summary: str, subjects: tuple[str, ...], product_shot: bool
+    ) -> ImageAnalysis:
+        """This analysis with a vision model's description and classification."""
+        return replace(self, summary=summary, subjects=subjects, product_shot=product_shot)
+
+
+@dataclass(frozen=True, slots=True)
+class PostDraft:
+    """A caption (without hashtags) and its hashtags (bodies, without '#')."""
+
+    caption: str
+    hashtags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Writing:
+    """Everything a writer produced for one photo and all requested platforms."""
+
+    analysis: ImageAnalysis
+    niches: tuple[str, ...]  # niche keys of the hashtag dataset, best first
+    posts: Mapping[str, PostDraft]  # platform key → draft
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "analysis": self.analysis.to_json(),
+            "niches": list(self.niches),
+            "posts": {
+                key: {"caption": post.caption, "hashtags": list(post.hashtags)}
+                for key, post in self.posts.items()
+            },
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Writing:
+        return cls(
+            analysis=ImageAnalysis.from_json(data["analysis"]),
+            niches=tuple(data["niches"]),
+            posts={
+                key: PostDraft(post["caption"], tuple(post["hashtags"]))
+                for key, post in data["posts"].items()
+            },
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestedAccount:
+    handle: str  # "@name"
+    reason: str = ""
+    platform: str | None = None  # where the account lives, when known
+    sources: tuple[str, ...] = ()  # URLs that back the suggestion
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSuggestions:
+    accounts: tuple[SuggestedAccount, ...] = ()
+    sources: tuple[str, ...] = ()  # every URL consulted
+    note: str = ""  # said to the user, e.g. why there are none
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "accounts": [asdict(a) for a in self.accounts],
+            "sources": list(self.sources),
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> AccountSuggestions:
+        accounts = tuple(
+            SuggestedAccount(**{**a, "sources": tuple(a["sources"])}) for a in data["accounts"]
+        )
+        return cls(accounts, tuple(data["sources"]), data["note"])
+
+
+@dataclass(frozen=True, slots=True)
+class ContentBrief:
+    """What a provider is asked about: the photo (small JPEG), its analysis, the user's words."""
+
+    image_jpeg: bytes = field(repr=False)  # at most 1024 px on the longest side
+    image_hash: str  # sha256 of the source bytes
+    description: str
+    platforms: tuple[str, ...]
+    analysis: ImageAnalysis
+    language: str = "en"
+    related_tags: tuple[str, ...] = ()  # from public hashtag pages, when enabled

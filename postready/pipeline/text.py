@@ -1,0 +1,93 @@
+"""Small pure text helpers shared by hashtags and captions: keywords, tags, length, shortening."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from postready.pipeline.platforms import LengthUnit, platform_names
+
+# Words that carry no topic: articles, pronouns, fillers a user types around the subject.
+# fmt: off
+STOPWORDS = frozenset((
+    "a", "an", "the", "and", "or", "but", "of", "for", "to", "in", "on", "at", "by", "with",
+    "from", "into", "over", "under", "my", "our", "your", "their", "his", "her", "its", "this",
+    "that", "these", "those", "is", "are", "was", "were", "be", "been", "being", "it", "i", "we",
+    "you", "they", "me", "us", "them", "just", "very", "really", "so", "some", "any", "new",
+    "about", "as", "up", "out", "off", "via", "vs", "per", "here", "there", "now", "then",
+    "post", "photo", "picture", "pic", "image", "optimize", "optimise", "please",
+))
+# fmt: on
+_COMMAND = re.compile(r"^\s*/\w+(@\w+)?\s*")
+_WORD = re.compile(r"[^\W_][\w'’-]*", re.UNICODE)
+_TAG_CHARS = re.compile(r"[^\w]", re.UNICODE)
+_MAX_TAG_LENGTH = 30
+
+
+def subject_phrase(description: str) -> str:
+    """The user's words about the photo, without a leading /command or platform names:
+    "/optimize instagram handmade ceramic mug" → "handmade ceramic mug"."""
+    text = _COMMAND.sub("", description.strip())
+    names = set(platform_names()) | {"all"}
+    words = text.split()
+    while words and words[0].lower().strip(",") in names:
+        words.pop(0)
+    return " ".join(words).strip(" ,.;:-")
+
+
+def keywords(text: str) -> tuple[str, ...]:
+    """Topic words in order of first use, lower-case, without stopwords or duplicates."""
+    found: dict[str, None] = {}
+    for match in _WORD.finditer(text.lower()):
+        word = match.group().strip("'’-")
+        if len(word) > 1 and word not in STOPWORDS and not word.isdigit():
+            found.setdefault(word, None)
+    return tuple(found)
+
+
+def clean_tag(text: str) -> str:
+    """A hashtag body with valid characters only (letters, digits, underscore), lower-case;
+    "" when nothing usable is left (empty, digits only, or too long to be a real tag)."""
+    normalised = unicodedata.normalize("NFKC", text).strip().lstrip("#").lower()
+    tag = _TAG_CHARS.sub("", normalised.replace("&", "and"))
+    if not tag or tag.isdigit() or len(tag) > _MAX_TAG_LENGTH:
+        return ""
+    return tag
+
+
+def measure(text: str, unit: LengthUnit = "characters") -> int:
+    """Caption length the way the platform counts it."""
+    if unit == "utf16":
+        return len(text.encode("utf-16-le")) // 2
+    if unit == "x_weighted":
+        return sum(1 if _x_light(ord(ch)) else 2 for ch in text)
+    return len(text)
+
+
+def _x_light(code: int) -> bool:
+    # twitter-text's v3 config: these ranges weigh 1, everything else (CJK, emoji, ...) 2.
+    return (
+        code <= 0x10FF
+        or 0x2000 <= code <= 0x200D
+        or 0x2010 <= code <= 0x201F
+        or (0x2032 <= code <= 0x2037)
+    )
+
+
+def shorten(text: str, limit: int, unit: LengthUnit = "characters") -> str:
+    """`text` cut at a word boundary with an ellipsis so that it measures at most `limit`."""
+    if measure(text, unit) <= limit:
+        return text
+    ellipsis = "…"
+    budget = limit - measure(ellipsis, unit)
+    cut = ""
+    for match in re.finditer(r"\S+", text):
+        candidate = text[: match.end()]
+        if measure(candidate, unit) > budget:
+            break
+        cut = candidate
+    if not cut:  # a single word longer than the limit
+        cut = text
+        while cut and measure(cut, unit) > budget:
+            cut = cut[:-1]
+    return cut.rstrip(" ,;:-") + ellipsis

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from postready.bot.ai_settings import AISettings
 from postready.bot.cli import EXIT_BAD_INPUT, main
 from postready.bot.config import Settings, env_name
 
@@ -65,7 +66,8 @@ def test_env_example_documents_every_setting_on_one_line(clean_env) -> None:
         match = re.fullmatch(r"([A-Z_]+)=(\S*)\s+# (.+)", line)
         assert match, f"not NAME=value  # what it is: {line!r}"
         documented[match[1]] = match[2]
-    assert set(documented) == {env_name(field) for field in Settings.model_fields}
+    ai_names = {field.validation_alias.choices[0] for field in AISettings.model_fields.values()}
+    assert set(documented) == {env_name(field) for field in Settings.model_fields} | ai_names
     # And the example as it stands is a valid .env.
     (clean_env / ".env").write_text(EXAMPLE.read_text())
     assert Settings().processing_timeout == float(documented["PROCESSING_TIMEOUT"])

@@ -4,6 +4,7 @@ the updates its subscriber receives, cancel, stop and restart."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import time
 from collections.abc import AsyncIterator
@@ -16,7 +17,8 @@ from postready.bot.config import Settings
 from postready.bot.jobs import JobQueue, JobUpdate
 from postready.bot.store import Store, User
 from postready.pipeline.errors import ErrorCode, PostReadyError
-from postready.pipeline.models import OptimizeRequest, ProgressEvent
+from postready.pipeline.logo import LogoOptions
+from postready.pipeline.models import LogoRequest, OptimizeRequest, ProgressEvent
 from tests.images import encode, textured
 
 PHOTO = encode(textured((1200, 900)), "JPEG", quality=90)
@@ -377,3 +379,46 @@ async def test_a_worker_that_lost_its_lease_stops_and_reports_nothing(
     assert final.job.status == "completed" and final.job.attempts == 2
     ended = [u for u in updates.seen if u.progress is None and u.job.status != "queued"]
     assert len(ended) == 1  # the abandoned run reported nothing
+
+
+async def test_the_worker_runs_the_request_as_it_was_submitted(
+    harness, tmp_path: Path, monkeypatch
+) -> None:
+    store, updates = harness
+    seen: list[OptimizeRequest] = []
+
+    async def record(request: OptimizeRequest, *args, **kwargs):
+        seen.append(request)
+        raise PostReadyError(ErrorCode.INVALID_OPTION, "recorded")
+
+    monkeypatch.setattr(jobs, "run_optimization", record)
+    logo = encode(textured((200, 100)), "PNG")
+    submitted = request(
+        description="blue mug, handmade",
+        output_format="png",
+        variants={"instagram": "square"},
+        logo=LogoRequest(logo, LogoOptions("top-left", 0.25, opacity=0.8)),
+        chat_id="chat-3",
+        timezone="Europe/Berlin",
+        audience_timezone="America/New_York",
+        language="de",
+        styles=("floating", "flat_lay"),
+        background_colour="Sage Green",
+        product=True,
+    )
+    queue = JobQueue(store, settings_for(tmp_path), subscriber=updates)
+    job = (await queue.submit(await user(store), submitted)).job
+    await queue.start()
+    try:
+        await updates.final(job.id)
+    finally:
+        await queue.stop()
+    (ran,) = seen
+    assert Path(ran.source).read_bytes() == PHOTO
+    assert Path(ran.logo.source).read_bytes() == logo
+    assert ran.logo.options == submitted.logo.options
+    assert ran.user_id == "telegram:1"
+    expected = dataclasses.replace(
+        submitted, source=ran.source, logo=ran.logo, user_id="telegram:1"
+    )
+    assert ran == expected

@@ -69,7 +69,13 @@ async def migrate(db: aiosqlite.Connection, upto: int | None = None) -> int:
     Safe when two processes start at once: the loser's transaction fails, rolls back, and it
     finds the version already moved past that migration.
     """
-    for migration in migrations():
+    known = migrations()
+    if await schema_version(db) > len(known):
+        raise RuntimeError(
+            f"the database is at schema {await schema_version(db)}, newer than this PostReady "
+            f"knows ({len(known)}); upgrade PostReady"
+        )
+    for migration in known:
         if upto is not None and migration.version > upto:
             break
         if await schema_version(db) >= migration.version:
@@ -85,7 +91,8 @@ async def migrate(db: aiosqlite.Connection, upto: int | None = None) -> int:
                 await db.rollback()
             if await schema_version(db) < migration.version:
                 raise
-        log.info("migration_applied name=%s", migration.name)
+        else:
+            log.info("migration_applied name=%s", migration.name)
     return await schema_version(db)
 
 

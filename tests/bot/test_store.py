@@ -305,3 +305,14 @@ async def test_complete_records_results_files_and_progress(store: Store, tmp_pat
     (session,) = await store.recent_sessions(user.id)
     assert session.id == "session-1" and session.status == "completed"
     assert [j.id for j in await store.recent_jobs()] == [job.id]
+
+
+async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    db = await connect(path)
+    try:
+        await db.execute(f"PRAGMA user_version = {LATEST + 1}")
+    finally:
+        await db.close()
+    with pytest.raises(RuntimeError, match="newer than this PostReady"):
+        await Store.open(path)

@@ -258,6 +258,10 @@ class JobQueue:
                 # Stopped where _execute does not catch it: before its first step, or while
                 # its results were being saved.
                 await self._report(job, await self._stopped(job, self._stop_reasons[job.id]))
+            elif not task.cancelled() and task.exception() is not None:
+                # The store failed while ending the job; its lease will expire and it will be
+                # retried, so it is not lost.
+                log.error("job_not_recorded job=%s", job.id, exc_info=task.exception())
             self._running.pop(job.id, None)
             self._stop_reasons.pop(job.id, None)
 
@@ -270,7 +274,7 @@ class JobQueue:
                 log.exception("recovery_failed owner=%s", self._owner)
 
     async def _recover(self) -> None:
-        changed = await self._store.recover_expired(self._settings.retry_delay, self._owner)
+        changed = await self._store.recover_expired(self._settings.retry_delay, set(self._running))
         for job in changed:
             await self._notify(JobUpdate(job))
         if changed:
@@ -434,7 +438,11 @@ class _ProgressRelay:
                     continue
             if event is None:
                 return  # the job is over; its final update follows
-            await self._store.add_progress(self._job.id, event)
+            try:
+                await self._store.add_progress(self._job.id, event)
+            except Exception:
+                # Progress is for show: failing to store it must not fail the job.
+                log.exception("progress_not_stored job=%s", self._job.id)
             if event.done >= event.total or loop.time() - last_push >= self._interval:
                 await self._push(event)
                 pending, last_push = None, loop.time()

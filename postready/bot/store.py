@@ -14,7 +14,7 @@ import logging
 import re
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -515,20 +515,20 @@ class Store:
             await _end_lease(db, job_id)
         return True
 
-    async def recover_expired(self, retry_delay: float, alive: str | None = None) -> list[Job]:
+    async def recover_expired(self, retry_delay: float, alive: Collection[int] = ()) -> list[Job]:
         """Re-queue running jobs whose lease ran out (their worker died), after a back-off that
         doubles with each attempt; fail those out of attempts. Returns the jobs changed.
 
-        `alive` is the caller's own worker id: its jobs are running right here, however late
-        their heartbeats are, so they are left alone."""
+        `alive` are jobs the caller is running right now: however late their heartbeats are,
+        their worker is not dead, so they are left alone."""
         now = self._clock()
         async with self._transaction() as db:
             rows = await db.execute_fetchall(
                 "SELECT j.id, j.attempts, j.max_attempts FROM jobs j"
                 " JOIN processing_sessions s ON s.id = j.session_id"
                 " WHERE s.status = 'running' AND j.lease_expires_at < ?"
-                " AND j.lease_owner IS NOT ?",
-                (now, alive),
+                f" AND j.id NOT IN ({', '.join('?' * len(alive))})",
+                (now, *alive),
             )
             for job_id, attempts, max_attempts in rows:
                 await _end_lease(db, job_id)

@@ -204,10 +204,10 @@ async def test_heartbeat_keeps_the_lease(store: Store, tmp_path: Path, clock) ->
     assert await store.recover_expired(0) == []
     assert not (await store.heartbeat(job.id, "someone else", 30)).held
     clock.advance(31)  # a late heartbeat: only the worker itself may still keep its job
-    assert await store.recover_expired(0, alive="w") == []
+    assert await store.recover_expired(0, alive={job.id}) == []
     assert (await store.heartbeat(job.id, "w", 30)).held
     clock.advance(31)
-    assert [j.id for j in await store.recover_expired(0, alive="another")] == [job.id]
+    assert [j.id for j in await store.recover_expired(0, alive={job.id + 1})] == [job.id]
 
 
 async def test_expired_leases_use_up_attempts_then_fail(

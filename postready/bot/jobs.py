@@ -240,28 +240,32 @@ class JobQueue:
         while not self._stopping:
             try:
                 job = await self._store.claim(self._owner, self._settings.lease_seconds)
+                if job is not None:
+                    await self._process(job)
             except Exception:
-                log.exception("claim_failed owner=%s", self._owner)
+                # The store failed; a claimed job's lease will expire and it will be retried.
+                log.exception("worker_error owner=%s", self._owner)
                 job = None
             if job is None:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._settings.poll_seconds)
-                continue
-            if self._stopping:
-                await self._store.release(job.id, self._owner)
-                return
-            task = asyncio.create_task(self._run(job), name=f"postready-job-{job.id}")
-            self._running[job.id] = task
+
+    async def _process(self, job: Job) -> None:
+        if self._stopping:
+            await self._store.release(job.id, self._owner)
+            return
+        task = asyncio.create_task(self._run(job), name=f"postready-job-{job.id}")
+        self._running[job.id] = task
+        try:
             await asyncio.wait([task])  # a cancelled job must not cancel its worker
             if task.cancelled() and job.id in self._stop_reasons:
                 # Stopped where _execute does not catch it: before its first step, or while
                 # its results were being saved.
                 await self._report(job, await self._stopped(job, self._stop_reasons[job.id]))
             elif not task.cancelled() and task.exception() is not None:
-                # The store failed while ending the job; its lease will expire and it will be
-                # retried, so it is not lost.
-                log.error("job_not_recorded job=%s", job.id, exc_info=task.exception())
+                raise task.exception()  # type: ignore[misc]
+        finally:
             self._running.pop(job.id, None)
             self._stop_reasons.pop(job.id, None)
 

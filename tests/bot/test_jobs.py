@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import sqlite3
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -422,3 +423,29 @@ async def test_the_worker_runs_the_request_as_it_was_submitted(
         submitted, source=ran.source, logo=ran.logo, user_id="telegram:1"
     )
     assert ran == expected
+
+
+async def test_a_store_failure_while_recording_a_result_is_retried_not_lost(
+    harness, tmp_path: Path, monkeypatch
+) -> None:
+    store, updates = harness
+    real_complete = store.complete
+    failures = 0
+
+    async def complete_fails_once(*args, **kwargs):
+        nonlocal failures
+        if failures == 0:
+            failures += 1
+            raise sqlite3.OperationalError("disk I/O error")
+        return await real_complete(*args, **kwargs)
+
+    monkeypatch.setattr(store, "complete", complete_fails_once)
+    queue = JobQueue(store, settings_for(tmp_path, workers=1), subscriber=updates)
+    job = (await queue.submit(await user(store), request())).job
+    await queue.start()
+    try:
+        final = await updates.final(job.id)
+    finally:
+        await queue.stop()
+    assert failures == 1
+    assert final.job.status == "completed" and final.job.attempts == 2

@@ -77,18 +77,19 @@ class Choice:
 class Progress:
     """A job's progress, rendered by editing one status message."""
 
-    stage: str
+    stage: str  # the pipeline's stage key, e.g. "captions"
     percent: int
+    message: str  # what is happening, for people: "writing captions"
 
     @classmethod
     def from_event(cls, event: ProgressEvent) -> Progress:
-        return cls(event.message, round(100 * event.fraction))
+        return cls(event.stage, round(100 * event.fraction), event.message)
 
     @property
     def bar(self) -> str:
         """`▰▰▰▱▱ 60% · writing captions`"""
         filled = self.percent * BAR_CELLS // 100
-        return f"{'▰' * filled}{'▱' * (BAR_CELLS - filled)} {self.percent}% · {self.stage}"
+        return f"{'▰' * filled}{'▱' * (BAR_CELLS - filled)} {self.percent}% · {self.message}"
 
 
 Reply = Album | Files | Text | Choice | Progress

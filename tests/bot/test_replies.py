@@ -35,7 +35,9 @@ def test_albums_hold_one_to_ten_items() -> None:
     ],
 )
 def test_progress_bar(event: ProgressEvent, bar: str) -> None:
-    assert Progress.from_event(event).bar == bar
+    progress = Progress.from_event(event)
+    assert progress.bar == bar
+    assert progress.stage == event.stage
 
 
 PARAGRAPHS = "First paragraph, short.\n\nSecond paragraph\nhas two lines.\n\nThird one."

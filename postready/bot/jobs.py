@@ -6,10 +6,10 @@ claim jobs atomically under a lease that heartbeats renew; a job whose worker di
 when its lease runs out (on start-up and periodically), until its attempts are used up. The
 pipeline's CPU work runs in a shared thread pool, so the event loop keeps answering while jobs
 run. Threads rather than a process per job (bench/bench_workers.py, 2 shared CPUs): processes
-were up to ~20% faster on an idle machine and level under load, and kept the event loop within
-~15 ms (p99) where threads let it fall up to ~0.1 s behind, which a chat does not notice. The
-runner hands its executor closures and decoded images, so only a whole job could move to a
-child process, with progress and errors sent back across it; not worth it at this size.
+were 10-20% faster on an idle machine (3.9 against 3.3 jobs/s), level under load, and kept the
+event loop within ~7 ms (p99) where threads let it fall 50-100 ms behind, which a chat does not
+notice. The runner hands its executor closures and decoded images, so only a whole job could
+move to a child process, with progress, errors and cancellation carried across it.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from postready.bot.commands import (
@@ -19,6 +21,7 @@ from postready.bot.commands import (
     Status,
     parse_command,
 )
+from postready.bot.store import UserSettings
 from postready.pipeline.errors import ErrorCode
 from postready.pipeline.platforms import PLATFORMS
 
@@ -160,3 +163,10 @@ def test_errors_are_one_line() -> None:
 
 def test_mentions_are_accepted_when_the_bot_name_is_unknown() -> None:
     assert parse_command("/status@anybot 3") == Status(3)
+
+
+def test_setting_changes_apply_to_stored_settings() -> None:
+    for _, expected in CASES:
+        if isinstance(expected, ChangeSetting):
+            changed = dataclasses.replace(UserSettings(), **{expected.field: expected.value})
+            assert getattr(changed, expected.field) == expected.value

@@ -108,7 +108,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("platforms", help="list platforms, image sizes and limits")
+    _add_queue_commands(commands)
     return parser
+
+
+def _add_queue_commands(commands: argparse._SubParsersAction) -> None:
+    worker = commands.add_parser(
+        "worker", help="process queued jobs until stopped (SIGTERM or Ctrl-C)"
+    )
+    worker.add_argument(
+        "--workers", type=int, help="jobs at once (default: POSTREADY_WORKERS or the CPU count)"
+    )
+    jobs = commands.add_parser("jobs", help="list recent jobs and their state")
+    jobs.add_argument("--limit", type=int, default=20)
+    enqueue = commands.add_parser("enqueue", help="queue a photo for `postready worker`")
+    enqueue.add_argument("photo", type=Path)
+    enqueue.add_argument("--platforms", "-p", nargs="+", default=["all"], metavar="NAME")
+    enqueue.add_argument("--description", "-d", default="", help="what the photo shows")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "platforms":
             return _print_platforms()
+        if args.command in _QUEUE_COMMANDS:
+            return _QUEUE_COMMANDS[args.command](args)
         return _optimize(args)
     except PostReadyError as exc:
         print(f"error: {exc.code}: {exc.message}", file=sys.stderr)
@@ -329,6 +347,96 @@ def _print_platforms() -> int:
     headers = ("Platform", "Names", "Image formats", "Max upload", "Caption", "Hashtags")
     print(_table(headers, rows))
     return EXIT_OK
+
+
+def _worker(args: argparse.Namespace) -> int:
+    import logging
+
+    from postready.bot.config import load_settings
+    from postready.bot.jobs import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = load_settings()
+    if args.workers is not None:
+        settings = settings.model_copy(update={"workers": max(1, args.workers)})
+    asyncio.run(run_worker(settings, subscriber=_log_update))
+    return EXIT_OK
+
+
+async def _log_update(update) -> None:
+    """A headless worker's subscriber: one log line per progress update or ended job."""
+    import logging
+
+    job = update.job
+    if update.progress is not None:
+        from postready.bot.replies import Progress
+
+        detail = Progress.from_event(update.progress).bar
+    else:
+        error = job.session.error
+        detail = f"{job.status}" + (f" {error.code}: {error.message}" if error else "")
+    logging.getLogger("postready.worker").info("job=%s %s", job.id, detail)
+
+
+def _enqueue(args: argparse.Namespace) -> int:
+    from postready.bot.config import load_settings
+    from postready.bot.jobs import JobQueue
+    from postready.bot.store import Store
+    from postready.pipeline.models import OptimizeRequest
+    from postready.pipeline.platforms import resolve_platforms
+
+    specs = resolve_platforms(args.platforms)
+    settings = load_settings()
+
+    async def submit():
+        async with await Store.open(settings.db_path) as store:
+            user = await store.get_or_create_user("cli", _local_user())
+            request = OptimizeRequest(
+                source=args.photo,
+                platforms=tuple(spec.key for spec in specs),
+                description=args.description,
+                source_name=str(args.photo),
+            )
+            return await JobQueue(store, settings).submit(user, request)
+
+    submitted = asyncio.run(submit())
+    print(f"queued job #{submitted.job.id} (position {submitted.position})")
+    return EXIT_OK
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from postready.bot.config import load_settings
+    from postready.bot.store import Store
+
+    db_path = load_settings().db_path
+
+    async def recent():
+        async with await Store.open(db_path) as store:
+            return await store.recent_jobs(args.limit)
+
+    table = Table(title="Recent jobs", title_justify="left")
+    for column in ("Job", "State", "User", "Platforms", "Tries", "Queued at (UTC)", "Detail"):
+        table.add_column(column)
+    for job in asyncio.run(recent()):
+        session = job.session
+        error = session.error
+        table.add_row(
+            f"#{job.id}",
+            job.status + (" (cancel requested)" if job.cancel_requested else ""),
+            session.user_key,
+            ", ".join(session.platforms),
+            f"{job.attempts}/{job.max_attempts}",
+            session.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            f"{error.code}: {error.message}" if error else session.description,
+        )
+    Console().print(table)
+    return EXIT_OK
+
+
+_QUEUE_COMMANDS = {"worker": _worker, "jobs": _jobs, "enqueue": _enqueue}
 
 
 def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:

@@ -21,6 +21,7 @@ from PIL import Image, ImageCms
 from postready.pipeline.errors import ErrorCode, PostReadyError
 
 MB = 1_000_000
+HEADER_BYTES = 64  # enough for every signature `sniff_format` knows
 ImageSource = bytes | Path
 DecodeSizer = Callable[[tuple[int, int]], tuple[int, int]]
 
@@ -98,6 +99,18 @@ def sniff_format(header: bytes) -> str | None:
     return None
 
 
+def require_format(header: bytes) -> str:
+    """The format the first `HEADER_BYTES` of a file announce; INVALID_IMAGE_FORMAT if none."""
+    fmt = sniff_format(header)
+    if fmt is None:
+        raise PostReadyError(
+            ErrorCode.INVALID_IMAGE_FORMAT,
+            "this is not an image we can read; send a JPEG, PNG, WebP, HEIC, AVIF, GIF, BMP "
+            "or TIFF photo",
+        )
+    return fmt
+
+
 def load_image(
     source: ImageSource,
     limits: LoadLimits = LoadLimits(),
@@ -112,15 +125,8 @@ def load_image(
     user could send wrong: unknown format, too many bytes or pixels, too small, corrupt.
     """
     with _open_source(source, limits) as stream:
-        header = stream.read(64)
+        fmt = require_format(stream.read(HEADER_BYTES))
         stream.seek(0)
-        fmt = sniff_format(header)
-        if fmt is None:
-            raise PostReadyError(
-                ErrorCode.INVALID_IMAGE_FORMAT,
-                "this is not an image we can read; send a JPEG, PNG, WebP, HEIC, AVIF, GIF, BMP "
-                "or TIFF photo",
-            )
         if fmt == "HEIF":
             _register_heif()
         try:

@@ -1,10 +1,15 @@
-"""Command-line tests run as a user without API keys: no call may leave the machine."""
+"""Bot tests run as a user without API keys (no call may leave the machine), on a fresh
+database with a clock tests can move."""
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
 from postready.bot.ai_settings import AISettings
+from postready.bot.store import NewJob, QueueLimits, Store, User
 
 AI_VARIABLES = (
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "GEMINI_API_KEY", "GEMINI_BASE_URL",
@@ -18,3 +23,51 @@ def offline_environment(monkeypatch, tmp_path_factory) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setitem(AISettings.model_config, "env_file", None)  # ignore a developer's .env
     monkeypatch.setenv("POSTREADY_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+T0 = 1_800_000_000.0
+
+
+class Clock:
+    """Wall-clock seconds that only move when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[Store]:
+    async with await Store.open(tmp_path / "postready.db", clock) as opened:
+        yield opened
+
+
+LIMITS = QueueLimits(in_flight=2, per_hour=20, queued=100, max_attempts=3)
+
+
+def new_job(tmp_path: Path, number: int, platforms: tuple[str, ...] = ("instagram",)) -> NewJob:
+    source = tmp_path / f"upload-{number}.jpg"
+    source.write_bytes(b"photo")
+    return NewJob(
+        session_id=f"session-{number}",
+        source_path=source,
+        source_size=5,
+        platforms=platforms,
+        description="cozy mug",
+        options={"output_format": "jpeg"},
+        chat_id="chat-1",
+    )
+
+
+async def make_user(store: Store, name: str = "1") -> User:
+    return await store.get_or_create_user("telegram", name)

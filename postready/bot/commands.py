@@ -1,0 +1,257 @@
+"""The chat command grammar, one parser for Telegram and Discord.
+
+`parse_command` turns a message into a command, a `CommandError` (code and one-line message),
+or None when the message is not a command for this bot. It never raises for user input.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.logo import parse_logo_position
+from postready.pipeline.platforms import (
+    ALL_PLATFORMS_WORD,
+    OUTPUT_FORMATS,
+    PLATFORMS,
+    platform_names,
+    resolve_platform,
+    resolve_platforms,
+)
+
+MAX_DESCRIPTION = 1000
+_COMMAND = re.compile(r"^/(?P<name>[A-Za-z_]+)(?:@(?P<bot>[A-Za-z0-9_]+))?(?=\s|$)")
+_WORD = re.compile(r"[^\s,]+")
+_JOB_ID = re.compile(r"^#?(\d{1,12})$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z]{2})?$")
+# Typo suggestions only against full names: short aliases ("ig", "x") would match everyday words.
+_TYPO_TARGETS = [name for name in platform_names() if len(name) >= 6]
+_TYPO_CUTOFF = 0.8
+_SWITCH = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
+
+
+@dataclass(frozen=True, slots=True)
+class CommandError:
+    code: ErrorCode
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ListPlatforms:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ListStyles:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Optimize:
+    platforms: tuple[str, ...] | None  # platform keys; None: the user's defaults
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Logo:
+    """`/logo`: the next image is the logo; `/logo off` removes it; `/logo top-left` moves it."""
+
+    action: Literal["next_image", "off", "position"]
+    position: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShowSettings:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSetting:
+    """One user setting to change; `field` names a field of `store.UserSettings`."""
+
+    field: Literal["default_platforms", "timezone", "language", "output_format", "send_as_files"]
+    value: tuple[str, ...] | str | bool
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    limit: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    job_id: int | None = None  # None: the newest job in progress
+
+
+@dataclass(frozen=True, slots=True)
+class Cancel:
+    job_id: int | None = None  # None: the newest job in progress
+
+
+Command = (
+    Start
+    | Help
+    | ListPlatforms
+    | ListStyles
+    | Optimize
+    | Logo
+    | ShowSettings
+    | ChangeSetting
+    | History
+    | Status
+    | Cancel
+)
+
+
+def parse_command(text: str, bot_username: str | None = None) -> Command | CommandError | None:
+    """Parse a chat message. `/cmd@otherbot` (another bot's command in a group) and anything
+    that is not a command give None."""
+    match = _COMMAND.match(text.strip())
+    if match is None:
+        return None
+    if match["bot"] and bot_username and match["bot"].lower() != bot_username.lower():
+        return None
+    name = match["name"].lower()
+    args = text.strip()[match.end() :].strip()
+    try:
+        return _parse(name, args)
+    except PostReadyError as exc:
+        return CommandError(exc.code, exc.message)
+
+
+def _parse(name: str, args: str) -> Command:
+    words = args.split()
+    simple: dict[str, Command] = {
+        "start": Start(),
+        "help": Help(),
+        "platforms": ListPlatforms(),
+        "styles": ListStyles(),
+        "history": History(),
+    }
+    if name in simple:
+        return simple[name]
+    if name == "optimize":
+        return _optimize(args)
+    if name == "logo":
+        return _logo(args)
+    if name == "settings":
+        return _settings(words)
+    if name in ("status", "cancel"):
+        job_id = _job_id(words, name)
+        return Status(job_id) if name == "status" else Cancel(job_id)
+    raise PostReadyError(ErrorCode.UNKNOWN_COMMAND, f"unknown command /{name}; try /help")
+
+
+def _optimize(args: str) -> Optimize:
+    """Leading words that name platforms (or `all`) are the platforms; the rest, as typed, is
+    the description. A first leftover word that looks like a misspelt platform is an error."""
+    chosen: dict[str, None] = {}
+    everything = False
+    description = ""
+    for match in _WORD.finditer(args):
+        word = match[0]
+        spec = resolve_platform(word)
+        if spec is not None:
+            chosen[spec.key] = None
+        elif word.lower() == ALL_PLATFORMS_WORD:
+            everything = True
+        else:
+            typo = difflib.get_close_matches(word.lower(), _TYPO_TARGETS, 1, _TYPO_CUTOFF)
+            if typo:
+                key = resolve_platform(typo[0]).key  # type: ignore[union-attr]
+                raise PostReadyError(
+                    ErrorCode.UNKNOWN_PLATFORM,
+                    f"unknown platform '{word}' — did you mean '{key}'?",
+                )
+            description = args[match.start() :].strip()
+            break
+    if len(description) > MAX_DESCRIPTION:
+        raise PostReadyError(
+            ErrorCode.INVALID_OPTION,
+            f"the description is {len(description)} characters; keep it under {MAX_DESCRIPTION}",
+        )
+    if everything:
+        return Optimize(tuple(PLATFORMS), description)
+    return Optimize(tuple(chosen) or None, description)
+
+
+def _logo(args: str) -> Logo:
+    if not args:
+        return Logo("next_image")
+    if args.lower() in ("off", "remove", "none"):
+        return Logo("off")
+    return Logo("position", parse_logo_position(args))
+
+
+def _settings(words: list[str]) -> ShowSettings | ChangeSetting:
+    if not words:
+        return ShowSettings()
+    name, values = words[0].lower(), words[1:]
+    if name in ("platforms", "default", "defaults"):
+        if not values:
+            raise _usage("/settings platforms instagram pinterest (or all)")
+        if any(v.lower() == ALL_PLATFORMS_WORD for v in values):
+            return ChangeSetting("default_platforms", ())
+        return ChangeSetting(
+            "default_platforms", tuple(spec.key for spec in resolve_platforms(values))
+        )
+    value = " ".join(values)
+    if name in ("timezone", "tz"):
+        return ChangeSetting("timezone", _timezone(value))
+    if name in ("language", "lang") and _LANGUAGE.match(value.lower()):
+        return ChangeSetting("language", value.lower())
+    if name == "format" and value.lower() in OUTPUT_FORMATS:
+        return ChangeSetting("output_format", value.lower())
+    if name == "files" and value.lower() in _SWITCH:
+        return ChangeSetting("send_as_files", _SWITCH[value.lower()])
+    usages = {
+        "language": "/settings language en",
+        "lang": "/settings language en",
+        "format": f"/settings format {'|'.join(OUTPUT_FORMATS)}",
+        "files": "/settings files on|off",
+    }
+    if name in usages:
+        raise _usage(usages[name])
+    raise PostReadyError(
+        ErrorCode.INVALID_OPTION,
+        f"unknown setting '{words[0]}'; use platforms, timezone, language, format or files",
+    )
+
+
+def _timezone(name: str) -> str:
+    if not name:
+        raise _usage("/settings timezone Europe/Berlin")
+    try:
+        return str(ZoneInfo(name))
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise PostReadyError(
+            ErrorCode.INVALID_OPTION,
+            f"unknown timezone '{name}'; use a name like Europe/Berlin or America/New_York",
+        ) from None
+
+
+def _job_id(words: list[str], command: str) -> int | None:
+    if not words:
+        return None
+    match = _JOB_ID.match(words[0]) if len(words) == 1 else None
+    if match is None:
+        raise _usage(f"/{command} or /{command} 12 (a job number)")
+    return int(match[1])
+
+
+def _usage(example: str) -> PostReadyError:
+    return PostReadyError(ErrorCode.INVALID_OPTION, f"usage: {example}")

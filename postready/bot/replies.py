@@ -1,0 +1,124 @@
+"""Platform-neutral replies. Adapters render them (Telegram media groups, Discord embeds, ...);
+what every chat needs alike lives here: album size, the progress bar, splitting long text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from postready.pipeline.models import ProgressEvent
+
+MAX_ALBUM = 10  # Telegram media groups and Discord messages both take at most 10 attachments
+MAX_LABEL = 64
+BAR_CELLS = 5
+_SEPARATORS = ("\n\n", "\n", " ")
+
+
+@dataclass(frozen=True, slots=True)
+class MediaItem:
+    path: Path
+    label: str  # short: "Instagram · portrait 1080×1350"
+
+    def __post_init__(self) -> None:
+        if not self.label or len(self.label) > MAX_LABEL:
+            raise ValueError(f"a label needs 1 to {MAX_LABEL} characters: {self.label!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Album:
+    """Images shown together, at most ten; `albums` splits longer lists."""
+
+    items: tuple[MediaItem, ...]
+
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.items) <= MAX_ALBUM:
+            raise ValueError(f"an album holds 1 to {MAX_ALBUM} items, not {len(self.items)}")
+
+
+def albums(items: list[MediaItem]) -> list[Album]:
+    return [Album(tuple(items[i : i + MAX_ALBUM])) for i in range(0, len(items), MAX_ALBUM)]
+
+
+@dataclass(frozen=True, slots=True)
+class Files:
+    """Files sent as documents (uncompressed), e.g. when the user chose send-as-files."""
+
+    items: tuple[MediaItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A message; `copyable` is shown so it can be copied in one tap (the caption to paste)."""
+
+    body: str
+    copyable: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    key: str
+    label: str
+    selected: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """Buttons: pick one option, or several then Done; Skip when `skip_label` is set."""
+
+    prompt: str
+    options: tuple[Option, ...]
+    multi: bool = False
+    done_label: str = "Done"
+    skip_label: str | None = "Skip"
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A job's progress, rendered by editing one status message."""
+
+    stage: str  # the pipeline's stage key, e.g. "captions"
+    percent: int
+    message: str  # what is happening, for people: "writing captions"
+
+    @classmethod
+    def from_event(cls, event: ProgressEvent) -> Progress:
+        return cls(event.stage, round(100 * event.fraction), event.message)
+
+    @property
+    def bar(self) -> str:
+        """`▰▰▰▱▱ 60% · writing captions`"""
+        filled = self.percent * BAR_CELLS // 100
+        return f"{'▰' * filled}{'▱' * (BAR_CELLS - filled)} {self.percent}% · {self.message}"
+
+
+Reply = Album | Files | Text | Choice | Progress
+
+
+def split_text(text: str, limit: int, length: Callable[[str], int] = len) -> list[str]:
+    """Split `text` into messages of at most `limit` (measured by `length`: Telegram counts
+    UTF-16 units), breaking between paragraphs, else lines, else words, else characters."""
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    return _split(text.strip(), limit, length, 0)
+
+
+def _split(text: str, limit: int, length: Callable[[str], int], level: int) -> list[str]:
+    if length(text) <= limit:
+        return [text] if text else []
+    separator = _SEPARATORS[level] if level < len(_SEPARATORS) else ""
+    pieces = text.split(separator) if separator else list(text)
+    chunks: list[str] = []
+    current = ""
+    for piece in pieces:
+        candidate = f"{current}{separator}{piece}" if current else piece
+        if length(candidate) <= limit:
+            current = candidate
+            continue
+        chunks.append(current)
+        current = piece
+        if length(piece) > limit:  # only possible above the character level
+            *whole, current = _split(piece, limit, length, level + 1)
+            chunks += whole
+    chunks.append(current)
+    return [chunk.strip() for chunk in chunks if chunk.strip()]

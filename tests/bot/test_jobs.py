@@ -1,0 +1,451 @@
+"""The job queue and worker pool, driven the way an adapter drives them: submit a photo, watch
+the updates its subscriber receives, cancel, stop and restart."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from postready.bot import jobs
+from postready.bot.config import Settings
+from postready.bot.jobs import JobQueue, JobUpdate
+from postready.bot.store import Store, User
+from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.logo import LogoOptions
+from postready.pipeline.models import LogoRequest, OptimizeRequest, ProgressEvent
+from tests.images import encode, textured
+
+PHOTO = encode(textured((1200, 900)), "JPEG", quality=90)
+
+
+def settings_for(tmp_path: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "data_dir": tmp_path / "data",
+        "workers": 2,
+        "lease_seconds": 0.3,
+        "poll_seconds": 0.05,
+        "retry_delay": 0,
+        "progress_interval": 0,
+        "processing_timeout": 30,
+    }
+    return Settings(_env_file=None, **(values | overrides))  # type: ignore[call-arg]
+
+
+class Updates:
+    """A subscriber that records every update and lets a test wait for a job's end."""
+
+    def __init__(self) -> None:
+        self.seen: list[JobUpdate] = []
+        self._changed = asyncio.Condition()
+
+    async def __call__(self, update: JobUpdate) -> None:
+        async with self._changed:
+            self.seen.append(update)
+            self._changed.notify_all()
+
+    async def final(self, job_id: int, timeout: float = 15) -> JobUpdate:
+        def ended() -> JobUpdate | None:
+            for update in self.seen:
+                if update.job.id == job_id and update.job.status in (
+                    "completed",
+                    "failed",
+                    "cancelled",
+                ):
+                    return update
+            return None
+
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(lambda: ended() is not None)
+        return ended()  # type: ignore[return-value]
+
+    def progress(self, job_id: int) -> list[ProgressEvent]:
+        return [u.progress for u in self.seen if u.job.id == job_id and u.progress]
+
+
+class Gate:
+    """A pipeline that waits to be let through: a job that stays running for as long as the
+    test needs."""
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self.release = asyncio.Event()
+        self._real = jobs.run_optimization
+
+    async def wait_started(self) -> None:
+        await asyncio.wait_for(self.started.wait(), 10)
+
+    async def __call__(self, *args, **kwargs):
+        self.started.set()
+        await self.release.wait()
+        return await self._real(*args, **kwargs)
+
+
+@pytest.fixture
+async def harness(tmp_path: Path, clock) -> AsyncIterator[tuple[Store, Updates]]:
+    async with await Store.open(tmp_path / "data" / "postready.db") as store:
+        yield store, Updates()
+
+
+def request(**fields: object) -> OptimizeRequest:
+    values: dict[str, object] = {
+        "source": PHOTO,
+        "platforms": ("instagram", "pinterest"),
+        "source_name": "mug.jpg",
+    }
+    return OptimizeRequest(**(values | fields))  # type: ignore[arg-type]
+
+
+async def user(store: Store, name: str = "1") -> User:
+    return await store.get_or_create_user("telegram", name)
+
+
+async def test_a_job_is_committed_before_submit_returns_and_then_processed(
+    harness, tmp_path: Path
+) -> None:
+    store, updates = harness
+    settings = settings_for(tmp_path, progress_interval=60)
+    queue = JobQueue(store, settings, subscriber=updates)
+    submitted = await queue.submit(await user(store), request(chat_id="chat-9"))
+    assert submitted.position == 1
+
+    # Another process sees the job and its photo at once: nothing is only in memory.
+    async with await Store.open(settings.db_path) as other:
+        seen = await other.get_job(submitted.job.id)
+    assert seen.status == "queued" and seen.session.chat_id == "chat-9"
+    assert Path(seen.session.source_path).read_bytes() == PHOTO
+    assert seen.session.source_path.endswith(".jpg")
+
+    await queue.start()
+    try:
+        final = await updates.final(submitted.job.id)
+    finally:
+        await queue.stop()
+    assert final.job.status == "completed" and final.result is not None
+    folder = settings.output_dir / final.job.session.id
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "instagram.jpg",
+        "instagram_caption.txt",
+        "pinterest.jpg",
+        "pinterest_caption.txt",
+        "results.json",
+    ]
+    results = json.loads((folder / "results.json").read_text())
+    assert results["source_image"] == "mug.jpg"
+    assert final.job.session.results == results
+    kinds = sorted(f.file_type for f in await store.session_files(final.job.session.id))
+    assert kinds == ["caption", "caption", "image", "image", "json", "source"]
+    # Throttled to one update per minute: only the first and the last progress event went out.
+    pushed = updates.progress(submitted.job.id)
+    first, last = pushed
+    assert first.done == 0 and last.done == last.total > 2
+    status = await queue.status(await user(store), submitted.job.id)
+    assert status.progress == last
+    assert status.position is None
+
+
+async def test_progress_throttle_sends_the_newest_event_when_the_interval_ends(
+    harness, tmp_path: Path
+) -> None:
+    store, updates = harness
+    queue = JobQueue(store, settings_for(tmp_path))
+    job = (await queue.submit(await user(store), request())).job
+    relay = jobs._ProgressRelay(job, store, updates, interval=0.2)
+    for done in range(4):
+        relay.offer(ProgressEvent("images", done, 5, f"step {done}"))
+    await asyncio.sleep(0.05)
+    assert [e.done for e in updates.progress(job.id)] == [0]
+    await asyncio.sleep(0.3)
+    assert [e.done for e in updates.progress(job.id)] == [0, 3]
+    relay.offer(ProgressEvent("images", 5, 5, "done"))
+    await relay.close()
+    assert [e.done for e in updates.progress(job.id)] == [0, 3, 5]
+    assert (await store.latest_progress(job.id)).done == 5
+
+
+async def test_bad_requests_are_refused_before_anything_is_kept(harness, tmp_path: Path) -> None:
+    store, _ = harness
+    settings = settings_for(tmp_path, max_jobs_in_flight=1)
+    queue = JobQueue(store, settings)
+    me = await user(store)
+    for bad, code in [
+        (request(platforms=()), ErrorCode.UNKNOWN_PLATFORM),
+        (request(platforms=("myspace",)), ErrorCode.UNKNOWN_PLATFORM),
+        (request(source=tmp_path / "missing.jpg"), ErrorCode.FILE_NOT_FOUND),
+        (request(source=b"%PDF-1.7 not a photo"), ErrorCode.INVALID_IMAGE_FORMAT),
+        (request(source=b""), ErrorCode.INVALID_IMAGE_FORMAT),
+    ]:
+        with pytest.raises(PostReadyError) as refused:
+            await queue.submit(me, bad)
+        assert refused.value.code == code
+    await queue.submit(me, request())
+    with pytest.raises(PostReadyError) as busy:
+        await queue.submit(me, request())
+    assert busy.value.code == ErrorCode.TOO_MANY_JOBS
+    assert len(list(settings.uploads_dir.iterdir())) == 1  # only the queued job's photo
+    assert len(await store.recent_jobs()) == 1
+
+
+async def test_a_damaged_photo_fails_visibly_with_its_code(harness, tmp_path: Path) -> None:
+    store, updates = harness
+    queue = JobQueue(store, settings_for(tmp_path), subscriber=updates)
+    damaged = PHOTO[:200]  # a JPEG by its first bytes, cut off long before its pixels
+    job = (await queue.submit(await user(store), request(source=damaged))).job
+    await queue.start()
+    try:
+        final = await updates.final(job.id)
+    finally:
+        await queue.stop()
+    assert final.job.status == "failed"
+    assert final.job.session.error.code == ErrorCode.CORRUPT_IMAGE
+
+
+async def test_timeout_stops_a_job_with_processing_timeout(harness, tmp_path: Path) -> None:
+    store, updates = harness
+    queue = JobQueue(store, settings_for(tmp_path, processing_timeout=0.001), subscriber=updates)
+    job = (await queue.submit(await user(store), request())).job
+    await queue.start()
+    try:
+        final = await updates.final(job.id)
+    finally:
+        await queue.stop()
+    assert final.job.status == "failed"
+    assert final.job.session.error.code == ErrorCode.PROCESSING_TIMEOUT
+    assert "was stopped" in final.job.session.error.message
+
+
+async def test_an_unexpected_crash_fails_the_job_not_the_worker(
+    harness, tmp_path: Path, monkeypatch
+) -> None:
+    store, updates = harness
+    real = jobs.run_optimization
+    calls = 0
+
+    async def crashes_once(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("boom")
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "run_optimization", crashes_once)
+    queue = JobQueue(store, settings_for(tmp_path, workers=1), subscriber=updates)
+    first = (await queue.submit(await user(store, "a"), request())).job
+    second = (await queue.submit(await user(store, "b"), request())).job
+    await queue.start()
+    try:
+        crashed, fine = await updates.final(first.id), await updates.final(second.id)
+    finally:
+        await queue.stop()
+    assert crashed.job.session.error.code == ErrorCode.PROCESSING_FAILED
+    assert fine.job.status == "completed"
+
+
+async def test_cancel_a_queued_and_a_running_job(harness, tmp_path: Path, monkeypatch) -> None:
+    store, updates = harness
+    gate = Gate()
+    monkeypatch.setattr(jobs, "run_optimization", gate)
+    queue = JobQueue(store, settings_for(tmp_path, workers=1), subscriber=updates)
+    me = await user(store)
+    running = (await queue.submit(me, request())).job
+    waiting = await queue.submit(me, request())
+    assert waiting.position == 2
+    await queue.start()
+    try:
+        await gate.wait_started()
+        assert (await queue.status(me, waiting.job.id)).position == 1
+        cancelled = await queue.cancel(me, waiting.job.id)
+        assert cancelled.status == "cancelled"
+        await queue.cancel(me)  # the newest job in progress: the running one
+        final = await updates.final(running.id)
+    finally:
+        await queue.stop()
+    assert final.job.status == "cancelled"
+    assert final.job.session.error.code == ErrorCode.CANCELLED
+    with pytest.raises(PostReadyError) as nothing:
+        await queue.cancel(me)
+    assert nothing.value.code == ErrorCode.JOB_NOT_FOUND
+
+
+async def test_cancel_from_another_process_reaches_the_worker(
+    harness, tmp_path: Path, monkeypatch
+) -> None:
+    store, updates = harness
+    gate = Gate()
+    monkeypatch.setattr(jobs, "run_optimization", gate)
+    settings = settings_for(tmp_path)
+    queue = JobQueue(store, settings, subscriber=updates)
+    me = await user(store)
+    job = (await queue.submit(me, request())).job
+    await queue.start()
+    try:
+        await gate.wait_started()
+        async with await Store.open(settings.db_path) as bot_process:
+            await JobQueue(bot_process, settings).cancel(me, job.id)
+        final = await updates.final(job.id)  # at the worker's next heartbeat
+    finally:
+        await queue.stop()
+    assert final.job.status == "cancelled"
+
+
+async def test_stopping_puts_running_jobs_back_for_the_next_worker(
+    harness, tmp_path: Path, monkeypatch
+) -> None:
+    store, updates = harness
+    gate = Gate()
+    monkeypatch.setattr(jobs, "run_optimization", gate)
+    settings = settings_for(tmp_path)
+    queue = JobQueue(store, settings, subscriber=updates)
+    job = (await queue.submit(await user(store), request())).job
+    await queue.start()
+    await gate.wait_started()
+    await queue.stop(grace=0.05)
+    released = await store.get_job(job.id)
+    assert released.status == "queued" and released.attempts == 0
+    assert updates.seen[-1].job.status == "queued"
+
+    monkeypatch.setattr(jobs, "run_optimization", gate._real)
+    restarted = JobQueue(store, settings, subscriber=updates)
+    await restarted.start()
+    try:
+        final = await updates.final(job.id)
+    finally:
+        await restarted.stop()
+    assert final.job.status == "completed" and final.job.attempts == 1
+
+
+async def test_a_dead_workers_job_is_recovered_when_its_lease_expires(
+    harness, tmp_path: Path
+) -> None:
+    store, updates = harness
+    settings = settings_for(tmp_path)
+    queue = JobQueue(store, settings, subscriber=updates)
+    job = (await queue.submit(await user(store), request())).job
+    # A worker that claims the job and then dies: it never heartbeats or finishes.
+    assert (await store.claim("dead-worker", settings.lease_seconds)).id == job.id
+    await queue.start()
+    try:
+        final = await updates.final(job.id)
+    finally:
+        await queue.stop()
+    assert final.job.status == "completed" and final.job.attempts == 2
+    assert any(u.job.status == "queued" for u in updates.seen)  # told it was re-queued
+
+
+async def test_stopping_lets_a_running_job_finish_within_the_grace_period(
+    harness, tmp_path: Path, monkeypatch
+) -> None:
+    store, updates = harness
+    gate = Gate()
+    monkeypatch.setattr(jobs, "run_optimization", gate)
+    queue = JobQueue(store, settings_for(tmp_path), subscriber=updates)
+    job = (await queue.submit(await user(store), request())).job
+    await queue.start()
+    await gate.wait_started()
+    asyncio.get_running_loop().call_later(0.05, gate.release.set)
+    await queue.stop(grace=30)
+    assert (await store.get_job(job.id)).status == "completed"
+
+
+async def test_a_worker_that_lost_its_lease_stops_and_reports_nothing(
+    harness, tmp_path: Path, monkeypatch
+) -> None:
+    store, updates = harness
+    gate = Gate()
+    monkeypatch.setattr(jobs, "run_optimization", gate)
+    settings = settings_for(tmp_path, workers=1)
+    queue = JobQueue(store, settings, subscriber=updates)
+    job = (await queue.submit(await user(store), request())).job
+    await queue.start()
+    try:
+        await gate.wait_started()
+        # Another process whose clock says the lease has run out takes the job back, as it
+        # would from a worker whose event loop stalled past its lease.
+        ahead = settings.lease_seconds + 0.05
+        async with await Store.open(settings.db_path, lambda: time.time() + ahead) as other:
+            (requeued,) = await other.recover_expired(retry_delay=0)
+        assert requeued.status == "queued"
+        gate.started.clear()
+        await gate.wait_started()  # the heartbeat noticed, dropped the job, and claimed it anew
+        gate.release.set()
+        final = await updates.final(job.id)
+    finally:
+        await queue.stop()
+    assert final.job.status == "completed" and final.job.attempts == 2
+    ended = [u for u in updates.seen if u.progress is None and u.job.status != "queued"]
+    assert len(ended) == 1  # the abandoned run reported nothing
+
+
+async def test_the_worker_runs_the_request_as_it_was_submitted(
+    harness, tmp_path: Path, monkeypatch
+) -> None:
+    store, updates = harness
+    seen: list[OptimizeRequest] = []
+
+    async def record(request: OptimizeRequest, *args, **kwargs):
+        seen.append(request)
+        raise PostReadyError(ErrorCode.INVALID_OPTION, "recorded")
+
+    monkeypatch.setattr(jobs, "run_optimization", record)
+    logo = encode(textured((200, 100)), "PNG")
+    submitted = request(
+        description="blue mug, handmade",
+        output_format="png",
+        variants={"instagram": "square"},
+        logo=LogoRequest(logo, LogoOptions("top-left", 0.25, opacity=0.8)),
+        chat_id="chat-3",
+        timezone="Europe/Berlin",
+        audience_timezone="America/New_York",
+        language="de",
+        styles=("floating", "flat_lay"),
+        background_colour="Sage Green",
+        product=True,
+    )
+    queue = JobQueue(store, settings_for(tmp_path), subscriber=updates)
+    job = (await queue.submit(await user(store), submitted)).job
+    await queue.start()
+    try:
+        await updates.final(job.id)
+    finally:
+        await queue.stop()
+    (ran,) = seen
+    assert Path(ran.source).read_bytes() == PHOTO
+    assert Path(ran.logo.source).read_bytes() == logo
+    assert ran.logo.options == submitted.logo.options
+    assert ran.user_id == "telegram:1"
+    expected = dataclasses.replace(
+        submitted, source=ran.source, logo=ran.logo, user_id="telegram:1"
+    )
+    assert ran == expected
+
+
+async def test_a_store_failure_while_recording_a_result_is_retried_not_lost(
+    harness, tmp_path: Path, monkeypatch
+) -> None:
+    store, updates = harness
+    real_complete = store.complete
+    failures = 0
+
+    async def complete_fails_once(*args, **kwargs):
+        nonlocal failures
+        if failures == 0:
+            failures += 1
+            raise sqlite3.OperationalError("disk I/O error")
+        return await real_complete(*args, **kwargs)
+
+    monkeypatch.setattr(store, "complete", complete_fails_once)
+    queue = JobQueue(store, settings_for(tmp_path, workers=1), subscriber=updates)
+    job = (await queue.submit(await user(store), request())).job
+    await queue.start()
+    try:
+        final = await updates.final(job.id)
+    finally:
+        await queue.stop()
+    assert failures == 1
+    assert final.job.status == "completed" and final.job.attempts == 2

@@ -1,5 +1,7 @@
-"""Provider settings from the environment (and `.env`): which AI services to use, built into the
-plain dataclasses the pipeline takes. No key is required; missing keys select local providers."""
+"""Service settings from the environment (and `.env`): which AI and cloud services to use, built
+into the plain dataclasses the pipeline takes. No key is required; missing keys select local
+providers. Loading this module costs pydantic-settings' import: `bot/services.py` decides
+whether a run needs it."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from postready.bot.services import local_service_notes
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.hashtags import load_hashtags
+from postready.pipeline.product_photos import PhotographySettings
 from postready.pipeline.providers.base import (
     DEFAULT_GEMINI_MODEL,
     DEFAULT_OPENAI_MODEL,
@@ -21,6 +25,8 @@ from postready.pipeline.providers.base import (
     ProviderSettings,
 )
 from postready.pipeline.providers.local import normalise_handle
+from postready.pipeline.providers.openai_images import DEFAULT_MODEL as DEFAULT_IMAGE_MODEL
+from postready.pipeline.providers.openai_images import OpenAIImageSettings
 
 
 def _env(name: str) -> AliasChoices:
@@ -44,6 +50,11 @@ class AISettings(BaseSettings):
     hashtag_pages_url: str | None = Field(
         None, validation_alias=_env("POSTREADY_HASHTAG_PAGES_URL")
     )
+    openai_image_model: str = Field(
+        DEFAULT_IMAGE_MODEL, validation_alias=_env("OPENAI_IMAGE_MODEL")
+    )
+    cloudinary_url: str | None = Field(None, validation_alias=_env("CLOUDINARY_URL"), repr=False)
+    rembg_model: str | None = Field(None, validation_alias=_env("POSTREADY_REMBG_MODEL"))
     cache_dir: Path = Field(
         default_factory=lambda: (
             Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "postready"
@@ -80,10 +91,7 @@ def provider_settings(
             raise PostReadyError(
                 ErrorCode.INVALID_OPTION, "--use-ai needs OPENAI_API_KEY and/or GEMINI_API_KEY"
             )
-        if openai is None:
-            notes.append("no OPENAI_API_KEY: captions and hashtags written locally")
-        if gemini is None:
-            notes.append("no GEMINI_API_KEY: no account search")
+        notes = local_service_notes(openai=openai is not None, gemini=gemini is not None)
     path = accounts_file or settings.accounts_file
     pages = HashtagPagesConfig(settings.hashtag_pages_url) if settings.hashtag_pages_url else None
     return (
@@ -97,6 +105,18 @@ def provider_settings(
         ),
         notes,
     )
+
+
+def photography_settings(settings: AISettings) -> PhotographySettings:
+    """Which services product photography may use: OpenAI images, Cloudinary, a rembg model."""
+    openai = (
+        OpenAIImageSettings(
+            settings.openai_api_key, settings.openai_base_url, settings.openai_image_model
+        )
+        if settings.openai_api_key
+        else None
+    )
+    return PhotographySettings(settings.rembg_model, openai, settings.cloudinary_url)
 
 
 def load_accounts_file(path: Path) -> dict[str, tuple[str, ...]]:

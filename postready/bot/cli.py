@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _optimize(args: argparse.Namespace) -> int:
-    from postready.bot.ai_settings import AISettings, provider_settings
+    from postready.bot.services import load_service_settings
     from postready.pipeline.content import ContentEngine
     from postready.pipeline.loading import LoadLimits
     from postready.pipeline.logo import LogoOptions
@@ -156,7 +156,7 @@ def _optimize(args: argparse.Namespace) -> int:
     from postready.pipeline.runner import run_optimization
 
     specs = resolve_platforms(args.platforms)
-    providers, provider_notes = provider_settings(AISettings(), args.use_ai, args.accounts)
+    services = load_service_settings(args.use_ai, args.accounts)
     logo_options = LogoOptions(args.logo_position, args.logo_scale, opacity=args.logo_opacity)
     logo = LogoRequest(args.logo, logo_options) if args.logo is not None else None
     request = OptimizeRequest(
@@ -185,10 +185,11 @@ def _optimize(args: argparse.Namespace) -> int:
                 args.out,
                 limits=limits,
                 progress=on_progress,
-                content=ContentEngine(providers),
+                content=ContentEngine(services.providers),
+                photography=services.photography,
             )
         )
-    _print_summary(result, args.out, provider_notes)
+    _print_summary(result, args.out, services.notes)
     return EXIT_OK if len(result.successful) == len(result.platforms) else EXIT_PLATFORM_FAILED
 
 
@@ -249,7 +250,7 @@ class _progress_display:
             self._progress.stop()
 
 
-def _print_summary(result, out_dir: Path, provider_notes: list[str]) -> None:
+def _print_summary(result, out_dir: Path, service_notes: tuple[str, ...]) -> None:
     from postready.pipeline.platforms import PLATFORMS
 
     for key, item in result.platforms.items():
@@ -257,7 +258,7 @@ def _print_summary(result, out_dir: Path, provider_notes: list[str]) -> None:
             _print_post(PLATFORMS[key].display_name, item.content)
 
     rows, notes = [], [f"source: {note}" for note in result.source.notes]
-    notes.extend(f"content: {note}" for note in provider_notes)
+    notes.extend(f"services: {note}" for note in service_notes)
     for key, item in result.platforms.items():
         name = PLATFORMS[key].display_name
         notes.extend(f"{name}: {warning}" for warning in item.warnings)

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from postready.bot.ai_settings import AISettings, provider_settings
 from postready.bot.config import Settings
+from postready.bot.services import load_service_settings
 from postready.bot.store import (
     GeneratedFile,
     Job,
@@ -468,16 +468,16 @@ async def run_worker(settings: Settings, subscriber: JobSubscriber | None = None
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, on_signal)
-    providers, notes = provider_settings(AISettings())
-    for note in notes:
-        log.info("providers %s", note)
+    services = load_service_settings()
+    for note in services.notes:
+        log.info("services %s", note)
     async with await Store.open(settings.db_path) as store:
         queue = JobQueue(
             store,
             settings,
             subscriber=subscriber,
-            content=ContentEngine(providers),
-            photography=PhotographySettings.from_env(os.environ),
+            content=ContentEngine(services.providers),
+            photography=services.photography,
         )
         await queue.start()
         await stop.wait()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from functools import partial
@@ -31,7 +31,6 @@ from postready.pipeline.photography import (
 from postready.pipeline.platforms import OutputFormat
 from postready.pipeline.product_detection import ProductDetection, is_product_shot
 from postready.pipeline.providers.openai_images import (
-    DEFAULT_MODEL,
     ImageServiceError,
     OpenAIImageEditor,
     OpenAIImageSettings,
@@ -55,20 +54,6 @@ class PhotographySettings:
     rembg_model: str | None = None  # POSTREADY_REMBG_MODEL
     openai: OpenAIImageSettings | None = None  # OPENAI_API_KEY (+ OPENAI_BASE_URL, model)
     cloudinary_url: str | None = None  # CLOUDINARY_URL
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> PhotographySettings:
-        key = env.get("OPENAI_API_KEY")
-        openai = (
-            OpenAIImageSettings(
-                api_key=key,
-                base_url=env.get("OPENAI_BASE_URL") or None,
-                model=env.get("OPENAI_IMAGE_MODEL") or DEFAULT_MODEL,
-            )
-            if key
-            else None
-        )
-        return cls(env.get("POSTREADY_REMBG_MODEL") or None, openai, env.get("CLOUDINARY_URL"))
 
 
 @dataclass(frozen=True, slots=True)

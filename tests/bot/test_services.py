@@ -1,0 +1,76 @@
+"""Which services a run uses: from the environment, and cheaply when there are none."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from postready.bot.ai_settings import AISettings
+from postready.bot.services import SERVICE_VARIABLES, load_service_settings
+from postready.pipeline.errors import ErrorCode, PostReadyError
+
+
+def test_every_switch_is_a_setting() -> None:
+    aliases = {
+        choice.upper()
+        for field in AISettings.model_fields.values()
+        for choice in field.validation_alias.choices
+    }
+    assert set(SERVICE_VARIABLES) <= aliases
+    keys_and_urls = {a for a in aliases if a.endswith(("_API_KEY", "_URL", "_FILE", "REMBG_MODEL"))}
+    base_urls = {"OPENAI_BASE_URL", "GEMINI_BASE_URL"}  # where to call, not whether to
+    assert keys_and_urls - base_urls == set(SERVICE_VARIABLES)
+
+
+def test_nothing_configured_means_every_service_local(monkeypatch, tmp_path) -> None:
+    monkeypatch.chdir(tmp_path)
+    services = load_service_settings()
+    assert services.providers.openai is None and services.providers.gemini is None
+    assert services.photography.openai is None and services.photography.cloudinary_url is None
+    assert "no OPENAI_API_KEY: captions and hashtags written locally" in services.notes
+    assert load_service_settings(use_ai=False).notes == ()
+    with pytest.raises(PostReadyError) as caught:
+        load_service_settings(use_ai=True)
+    assert caught.value.code == ErrorCode.INVALID_OPTION
+
+
+def test_keys_switch_services_on_for_text_and_photos(monkeypatch, tmp_path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("OPENAI_IMAGE_MODEL", "gpt-image-2")
+    monkeypatch.setenv("CLOUDINARY_URL", "cloudinary://key:secret@demo")
+    monkeypatch.setenv("POSTREADY_REMBG_MODEL", "u2netp")
+    services = load_service_settings()
+    assert services.providers.openai.api_key == "sk-test"
+    assert services.photography.openai.model == "gpt-image-2"
+    assert services.photography.cloudinary_url == "cloudinary://key:secret@demo"
+    assert services.photography.rembg_model == "u2netp"
+    off = load_service_settings(use_ai=False)
+    assert off.providers.openai is None and off.photography.openai is None
+
+
+def test_a_dotenv_file_is_read(monkeypatch, tmp_path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(AISettings.model_config, "env_file", ".env")
+    (tmp_path / ".env").write_text("GEMINI_API_KEY=g-test\n")
+    assert load_service_settings().providers.gemini.api_key == "g-test"
+
+
+def test_an_offline_cli_run_does_not_load_pydantic_settings(tmp_path) -> None:
+    """~150 ms of start-up a user without keys does not pay."""
+    from tests.images import encode, textured
+
+    photo = tmp_path / "p.jpg"
+    photo.write_bytes(encode(textured((600, 600)), "JPEG"))
+    script = (
+        "import sys; from postready.bot.cli import main; "
+        f"code = main(['optimize', {str(photo)!r}, '-p', 'x', '--out', {str(tmp_path)!r}]); "
+        "print('pydantic_settings' in sys.modules, code)"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if k not in SERVICE_VARIABLES}
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
+    assert out.stdout.strip().splitlines()[-1] == "False 0"

@@ -10,9 +10,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from postready.pipeline.product_photos import PhotographySettings
 from postready.pipeline.providers.base import ProviderSettings
+
+if TYPE_CHECKING:
+    from postready.pipeline.product_photos import PhotographySettings
 
 # The variables that switch a service on (bot/ai_settings.py reads them; a test keeps the two
 # in step). Model names and base URLs alone switch nothing on.
@@ -29,7 +32,7 @@ SERVICE_VARIABLES = (
 @dataclass(frozen=True, slots=True)
 class ServiceSettings:
     providers: ProviderSettings
-    photography: PhotographySettings
+    photography: PhotographySettings | None  # None: every photography step local
     notes: tuple[str, ...]  # said once to the user: which services are off and why
 
 
@@ -54,10 +57,10 @@ def load_service_settings(
     provider local), True requires a key (INVALID_OPTION otherwise)."""
     if not (use_ai or accounts_file or services_configured()):
         notes = () if use_ai is False else tuple(local_service_notes(openai=False, gemini=False))
-        return ServiceSettings(ProviderSettings(), PhotographySettings(), notes)
+        return ServiceSettings(ProviderSettings(), None, notes)
     from postready.bot.ai_settings import AISettings, photography_settings, provider_settings
 
     settings = AISettings()
     providers, notes = provider_settings(settings, use_ai, accounts_file)
-    photography = photography_settings(settings) if use_ai is not False else PhotographySettings()
+    photography = photography_settings(settings) if use_ai is not False else None
     return ServiceSettings(providers, photography, tuple(notes))

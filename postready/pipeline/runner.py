@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
@@ -46,15 +47,11 @@ from postready.pipeline.models import (
     SourceInfo,
 )
 from postready.pipeline.platforms import PLATFORMS, ImageVariant, OutputFormat, PlatformSpec
-from postready.pipeline.product_photos import (
-    Branding,
-    PhotographySettings,
-    StyleTarget,
-    photography_styles,
-    run_product_photography,
-)
 from postready.pipeline.resizing import MAX_UPSCALE, resize_crop
 from postready.pipeline.timing import zone
+
+if TYPE_CHECKING:
+    from postready.pipeline.product_photos import PhotographySettings
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +115,7 @@ async def run_optimization(
     started = datetime.now(UTC)
     session_id = session_id or str(uuid.uuid4())
     specs = _platform_specs(request)
-    styles = photography_styles(request)
+    styles = _requested_styles(request)
     engine = content or ContentEngine()
     total = len(specs) + 2 + CONTENT_EVENTS + (len(styles) + 1 if styles else 0)
     done = -1
@@ -168,6 +165,13 @@ async def run_optimization(
         results = await _render_platforms(list(plan.values()), context, executor, report)
         product_photography = None
         if styles:
+            from postready.pipeline.product_photos import (
+                Branding,
+                PhotographySettings,
+                StyleTarget,
+                run_product_photography,
+            )
+
             product_photography = await run_product_photography(
                 loaded.image,
                 signals,
@@ -271,6 +275,16 @@ async def _content(
         for _ in range(CONTENT_EVENTS - reported):
             report("content", "content failed; see the log")
         return None
+
+
+def _requested_styles(request: OptimizeRequest) -> tuple[str, ...]:
+    """The style keys asked for (UNKNOWN_STYLE before any work). Product photography's modules
+    load only then: most runs ask for no styles and should not pay their import."""
+    if not request.styles:
+        return ()
+    from postready.pipeline.product_photos import photography_styles
+
+    return photography_styles(request)
 
 
 def _platform_specs(request: OptimizeRequest) -> list[PlatformSpec]:

@@ -28,7 +28,7 @@ def test_nothing_configured_means_every_service_local(monkeypatch, tmp_path) -> 
     monkeypatch.chdir(tmp_path)
     services = load_service_settings()
     assert services.providers.openai is None and services.providers.gemini is None
-    assert services.photography.openai is None and services.photography.cloudinary_url is None
+    assert services.photography is None  # local
     assert "no OPENAI_API_KEY: captions and hashtags written locally" in services.notes
     assert load_service_settings(use_ai=False).notes == ()
     with pytest.raises(PostReadyError) as caught:
@@ -48,7 +48,7 @@ def test_keys_switch_services_on_for_text_and_photos(monkeypatch, tmp_path) -> N
     assert services.photography.cloudinary_url == "cloudinary://key:secret@demo"
     assert services.photography.rembg_model == "u2netp"
     off = load_service_settings(use_ai=False)
-    assert off.providers.openai is None and off.photography.openai is None
+    assert off.providers.openai is None and off.photography is None
 
 
 def test_a_dotenv_file_is_read(monkeypatch, tmp_path) -> None:

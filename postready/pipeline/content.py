@@ -52,6 +52,7 @@ class ContentOutcome:
     analysis: ImageAnalysis
     platforms: dict[str, PlatformContent]
     ai_calls: int
+    vision: str | None = None  # the AI provider that looked at the photo; None: only local
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +191,8 @@ class ContentEngine:
                                    sources)
             for key in platforms
         }  # fmt: skip
-        return ContentOutcome(writing.analysis, contents, budget.used)
+        vision = None if written.provider == self._local_writer.name else written.provider
+        return ContentOutcome(writing.analysis, contents, budget.used, vision)
 
     async def _call(
         self,

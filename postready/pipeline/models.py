@@ -144,12 +144,12 @@ class PlatformResult:
     content: PlatformContent | None = None
     caption_file: Path | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, product_photography_used: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
             "status": self.status,
             "processed_image": str(self.image.path) if self.image else None,
             "processing_time": round(self.processing_time, 3),
-            "product_photography_used": False,
+            "product_photography_used": product_photography_used,
         }
         if self.variant:
             data["variant"] = self.variant
@@ -201,6 +201,8 @@ class OptimizeResult:
 
     def to_json(self) -> dict[str, Any]:
         """The seed pipeline's results.json shape (its keys kept), plus our extra detail."""
+        styles = self.product_photography.styles if self.product_photography else {}
+        styled = {platform for outputs in styles.values() for platform in outputs}
         return {
             "session_id": self.session_id,
             "user_uuid": self.user_uuid,
@@ -213,7 +215,9 @@ class OptimizeResult:
                 "notes": list(self.source.notes),
             },
             "analysis": self.analysis.to_json() if self.analysis else None,
-            "platforms": {key: result.to_json() for key, result in self.platforms.items()},
+            "platforms": {
+                key: result.to_json(key in styled) for key, result in self.platforms.items()
+            },
             "product_photography": (
                 self.product_photography.to_json() if self.product_photography else None
             ),

@@ -4,7 +4,7 @@ saliency. It only informs: the caller (CLI flags, chat buttons) decides what to 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -46,8 +46,32 @@ class ProductDetection:
         }
 
 
-def is_product_shot(image: Image.Image, signals: CropSignals) -> ProductDetection:
-    """Judge `image` locally; `signals` are its crop signals (faces and saliency)."""
+@dataclass(frozen=True, slots=True)
+class VisionVerdict:
+    """A vision model's answer from the content step's single call: no extra call is made."""
+
+    product_shot: bool
+    provider: str
+
+
+def is_product_shot(
+    image: Image.Image, signals: CropSignals, vision: VisionVerdict | None = None
+) -> ProductDetection:
+    """Judge `image`; `signals` are its crop signals (faces and saliency). The measurements are
+    always local; when a vision model has looked at the photo, its verdict decides."""
+    local = _judge_locally(image, signals)
+    if vision is None:
+        return local
+    verdict = "a product shot" if vision.product_shot else "not a product shot"
+    return replace(
+        local,
+        suitable=vision.product_shot,
+        reason=f"the {vision.provider} vision model sees {verdict}",
+        source=vision.provider,
+    )
+
+
+def _judge_locally(image: Image.Image, signals: CropSignals) -> ProductDetection:
     import cv2
 
     scale = min(1.0, _SIDE / max(image.size))

@@ -29,7 +29,7 @@ from postready.pipeline.photography import (
     resolve_styles,
 )
 from postready.pipeline.platforms import OutputFormat
-from postready.pipeline.product_detection import ProductDetection, is_product_shot
+from postready.pipeline.product_detection import ProductDetection, VisionVerdict, is_product_shot
 from postready.pipeline.providers.openai_images import (
     ImageServiceError,
     OpenAIImageEditor,
@@ -127,13 +127,15 @@ async def run_product_photography(
     settings: PhotographySettings,
     report: Report,
     executor: Executor | None = None,
+    vision: VisionVerdict | None = None,
 ) -> ProductPhotographyResult:
     """Render `styles` for every target. Calls `report` exactly 1 + len(styles) times (the
     cut-out, then each style), whatever happens. `forced`: the caller says it is a product
-    whatever the detection thinks."""
+    whatever the detection thinks; `vision`: a vision model's verdict, which decides over the
+    local one."""
     loop = asyncio.get_running_loop()
     colour = resolve_colour(colour)
-    detection = await loop.run_in_executor(executor, is_product_shot, image, signals)
+    detection = await loop.run_in_executor(executor, is_product_shot, image, signals, vision)
     if not (detection.suitable or forced):
         report(f"product photography skipped: {detection.reason}")
         for key in styles:

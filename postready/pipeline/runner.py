@@ -52,6 +52,7 @@ from postready.pipeline.timing import zone
 
 if TYPE_CHECKING:
     from postready.pipeline.product_photos import PhotographySettings
+    from postready.pipeline.providers.types import ImageAnalysis
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +166,7 @@ async def run_optimization(
         results = await _render_platforms(list(plan.values()), context, executor, report)
         product_photography = None
         if styles:
+            from postready.pipeline.product_detection import VisionVerdict
             from postready.pipeline.product_photos import (
                 Branding,
                 PhotographySettings,
@@ -172,13 +174,22 @@ async def run_optimization(
                 run_product_photography,
             )
 
+            # The content step's vision answer (if a model looked) decides "is it a product"
+            # and names it, so product photography needs no call of its own.
+            outcome = await content_task
+            analysis = outcome.analysis if outcome else None
             product_photography = await run_product_photography(
                 loaded.image,
                 signals,
                 styles=styles,
                 colour=request.background_colour,
                 forced=request.product is True,
-                product_name=request.description,
+                product_name=_product_name(request, analysis),
+                vision=(
+                    VisionVerdict(analysis.product_shot, outcome.vision)
+                    if analysis and outcome.vision
+                    else None
+                ),
                 targets=[
                     StyleTarget(
                         job.spec.key, job.variant.size, job.output_format, job.spec.max_bytes
@@ -275,6 +286,14 @@ async def _content(
         for _ in range(CONTENT_EVENTS - reported):
             report("content", "content failed; see the log")
         return None
+
+
+def _product_name(request: OptimizeRequest, analysis: ImageAnalysis | None) -> str:
+    """What to call the product in image prompts: the user's words without command words, else
+    what the vision model saw, else the raw description."""
+    if analysis is not None:
+        return analysis.subject or next(iter(analysis.subjects), "") or request.description
+    return request.description
 
 
 def _requested_styles(request: OptimizeRequest) -> tuple[str, ...]:

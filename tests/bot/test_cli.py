@@ -160,6 +160,7 @@ def test_styles_end_to_end(tmp_path, capsys) -> None:
         assert max(abs(a - b) for a, b in zip(corner, sage, strict=True)) > 20
     results = json.loads((folder / "results.json").read_text())
     assert set(results["product_photography"]["styles"]) == {"floating", "solid_background"}
+    assert results["platforms"]["x"]["product_photography_used"] is True
     printed = capsys.readouterr().out
     assert "Product photography (local" in printed and "Solid Background: 1 image(s)" in printed
 

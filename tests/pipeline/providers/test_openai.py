@@ -189,3 +189,32 @@ async def test_a_refusal_falls_back_with_the_models_words(server, run_content) -
     reason = outcome.platforms["x"].sources.fallbacks["writing"]
     assert "the model refused: I can't help with that." in reason
     assert outcome.platforms["x"].caption  # the local post, ready all the same
+
+
+async def test_the_vision_answer_decides_product_photography_without_another_call(
+    tmp_path,
+) -> None:
+    """Faces make the local detector say "not a product"; the vision model, which saw the
+    photo in the content step's one call, says it is, and names it for the style prompts."""
+    from postready.pipeline.content import ContentEngine as Engine
+    from postready.pipeline.models import OptimizeRequest
+    from postready.pipeline.runner import run_optimization
+    from tests.images import encode, skimage_photo
+
+    photo = encode(skimage_photo("astronaut"), "JPEG")
+    async with FakeServer(
+        "/v1/chat/completions", Reply(body=openai_completion(answer(platforms=("x",))))
+    ) as fake:
+        engine = Engine(settings(fake))
+        request = OptimizeRequest(photo, ("x",), styles=("solid background",))
+        result = await run_optimization(request, tmp_path, content=engine)
+    assert len(fake.requests) == 1  # the writer's call; detection made none
+    detection = result.product_photography.detection
+    assert detection.suitable and detection.source == "openai:gpt-test"
+    assert detection.humans == 1  # the local measurement is still reported
+    assert "openai:gpt-test vision model sees a product shot" in detection.reason
+    assert set(result.product_photography.styles) == {"solid_background"}
+
+    local = await run_optimization(request, tmp_path)  # no vision model: faces say no
+    assert not local.product_photography.detection.suitable
+    assert local.product_photography.detection.source == "local"

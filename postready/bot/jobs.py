@@ -43,7 +43,7 @@ from postready.bot.store import (
 )
 from postready.pipeline.content import ContentEngine
 from postready.pipeline.errors import ErrorCode, PostReadyError
-from postready.pipeline.loading import HEADER_BYTES, require_format
+from postready.pipeline.loading import HEADER_BYTES, LoadLimits, check_byte_size, require_format
 from postready.pipeline.logo import LogoOptions
 from postready.pipeline.models import (
     ErrorInfo,
@@ -57,6 +57,8 @@ from postready.pipeline.product_photos import PhotographySettings
 from postready.pipeline.runner import RESULTS_FILE, run_optimization
 
 log = logging.getLogger(__name__)
+# The same caps at submission (refuse at once) and when the job runs.
+_LOAD_LIMITS = LoadLimits()
 
 _SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
 _StopReason = Literal["cancel", "shutdown", "lease_lost"]
@@ -138,6 +140,10 @@ class JobQueue:
             copies.append((logo.source, uploads / f"{session_id}-logo"))
             logo = LogoRequest(copies[-1][1], logo.options)
         loop = asyncio.get_running_loop()
+        # Refuse an oversized upload before copying it, not after a wait in the queue.
+        check_byte_size(
+            await loop.run_in_executor(None, _upload_size, request.source), _LOAD_LIMITS
+        )
         try:
             sizes = [await loop.run_in_executor(None, _save, data, path) for data, path in copies]
             # Refuse what is not an image now, not after a wait in the queue.
@@ -309,6 +315,7 @@ class JobQueue:
                 result = await run_optimization(
                     _request(job),
                     self._settings.output_dir,
+                    limits=_LOAD_LIMITS,
                     progress=relay.offer,
                     executor=self._executor,
                     session_id=job.session.id,
@@ -496,6 +503,15 @@ def _check_platforms(platforms: tuple[str, ...]) -> None:
 def _suffix(name: str) -> str:
     suffix = Path(name).suffix.lower()
     return suffix if _SUFFIX.match(suffix) else ""
+
+
+def _upload_size(source: bytes | Path) -> int:
+    if isinstance(source, bytes):
+        return len(source)
+    try:
+        return source.stat().st_size
+    except OSError as exc:
+        raise PostReadyError(ErrorCode.FILE_NOT_FOUND, f"cannot read '{source}'") from exc
 
 
 def _save(source: bytes | Path, target: Path) -> int:

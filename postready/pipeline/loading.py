@@ -275,7 +275,7 @@ def _too_many_pixels(size: tuple[int, int] | None, limits: LoadLimits) -> PostRe
 def _open_source(source: ImageSource, limits: LoadLimits) -> Iterator[BinaryIO]:
     """A seekable binary stream over `source`, after the byte-size check."""
     if isinstance(source, bytes):
-        _check_byte_size(len(source), limits)
+        check_byte_size(len(source), limits)
         yield io.BytesIO(source)
         return
     path = Path(source)
@@ -286,11 +286,12 @@ def _open_source(source: ImageSource, limits: LoadLimits) -> Iterator[BinaryIO]:
             ErrorCode.FILE_NOT_FOUND, f"cannot read '{path}': {exc.strerror or exc}"
         ) from exc
     with stream:
-        _check_byte_size(os.fstat(stream.fileno()).st_size, limits)
+        check_byte_size(os.fstat(stream.fileno()).st_size, limits)
         yield stream
 
 
-def _check_byte_size(size: int, limits: LoadLimits) -> None:
+def check_byte_size(size: int, limits: LoadLimits) -> None:
+    """FILE_TOO_LARGE (or INVALID_IMAGE_FORMAT for an empty file) unless `size` is allowed."""
     if size > limits.max_bytes:
         raise PostReadyError(
             ErrorCode.FILE_TOO_LARGE,

@@ -180,6 +180,7 @@ async def test_bad_requests_are_refused_before_anything_is_kept(harness, tmp_pat
         (request(source=tmp_path / "missing.jpg"), ErrorCode.FILE_NOT_FOUND),
         (request(source=b"%PDF-1.7 not a photo"), ErrorCode.INVALID_IMAGE_FORMAT),
         (request(source=b""), ErrorCode.INVALID_IMAGE_FORMAT),
+        (request(source=b"\xff\xd8\xff" + bytes(50_000_001)), ErrorCode.FILE_TOO_LARGE),
     ]:
         with pytest.raises(PostReadyError) as refused:
             await queue.submit(me, bad)

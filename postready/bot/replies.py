@@ -19,6 +19,7 @@ _SEPARATORS = ("\n\n", "\n", " ")
 class MediaItem:
     path: Path
     label: str  # short: "Instagram · portrait 1080×1350"
+    size: tuple[int, int] | None = None  # width, height in pixels, when known
 
     def __post_init__(self) -> None:
         if not self.label or len(self.label) > MAX_LABEL:
@@ -48,18 +49,29 @@ class Files:
 
 
 @dataclass(frozen=True, slots=True)
-class Text:
-    """A message; `copyable` is shown so it can be copied in one tap (the caption to paste)."""
-
-    body: str
-    copyable: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Option:
     key: str
     label: str
     selected: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Copyable:
+    """Text shown so it copies in one tap (a caption to paste), in its own block."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A message of paragraphs, some copyable, with optional buttons under it."""
+
+    parts: tuple[str | Copyable, ...]
+    actions: tuple[Option, ...] = ()
+
+    @classmethod
+    def line(cls, text: str) -> Text:
+        return cls((text,))
 
 
 @dataclass(frozen=True, slots=True)

@@ -330,6 +330,26 @@ class Store:
             GeneratedFile(row[0], row[1] and Path(row[1]), row[2], row[3], row[4]) for row in rows
         ]
 
+    # Chat messages
+
+    async def set_job_message(self, job_id: int, chat_id: str, message_id: str) -> None:
+        """Remember the chat message that shows the job's status."""
+        async with self._lock:
+            await self._db.execute(
+                "INSERT INTO job_messages (job_id, chat_id, message_id) VALUES (?, ?, ?)"
+                " ON CONFLICT (job_id) DO UPDATE SET chat_id = excluded.chat_id,"
+                " message_id = excluded.message_id",
+                (job_id, chat_id, message_id),
+            )
+
+    async def job_message(self, job_id: int) -> tuple[str, str] | None:
+        """(chat id, message id) of the job's status message, if one was recorded."""
+        async with self._lock:
+            row = await _one(
+                self._db, "SELECT chat_id, message_id FROM job_messages WHERE job_id = ?", (job_id,)
+            )
+        return (row[0], row[1]) if row else None
+
     # The job queue
 
     async def enqueue(self, user: User, job: NewJob, limits: QueueLimits) -> Job:

@@ -39,6 +39,7 @@ TABLES = {
     "platform_results",
     "generated_files",
     "jobs",
+    "job_messages",
     "job_progress",
 }
 

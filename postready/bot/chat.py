@@ -1,0 +1,334 @@
+"""The conversation, for any chat platform: what a message, a button or a job update means,
+and which replies it gets. An adapter turns its platform's updates into `Incoming` messages and
+implements `ChatOutput`; everything else is decided here."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from postready.bot.commands import (
+    Cancel,
+    ChangeSetting,
+    Command,
+    CommandError,
+    Help,
+    History,
+    ListPlatforms,
+    ListStyles,
+    Logo,
+    Optimize,
+    ShowSettings,
+    Start,
+    Status,
+    parse_command,
+)
+from postready.bot.jobs import JobQueue, JobUpdate
+from postready.bot.replies import Album, Files, MediaItem, Progress, Reply, Text
+from postready.bot.results import FILES_ACTION, result_replies
+from postready.bot.store import Store, User
+from postready.bot.texts import (
+    HELP,
+    WAITING_FOR_LOGO,
+    WAITING_FOR_PHOTO,
+    history_text,
+    platforms_text,
+    settings_text,
+    styles_text,
+)
+from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.loading import HEADER_BYTES, require_format
+from postready.pipeline.logo import LogoOptions
+from postready.pipeline.models import LogoRequest, OptimizeRequest
+from postready.pipeline.platforms import PLATFORMS
+
+log = logging.getLogger(__name__)
+MB = 1_000_000
+PENDING_SECONDS = 300.0  # `/optimize` sent alone waits this long for its photo
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """An image in a message, downloaded only when it is used."""
+
+    fetch: Callable[[], Awaitable[bytes]]
+    name: str  # the file name, or the chat's file id
+    size: int | None  # bytes, as the chat reports it before download
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    user_id: str
+    chat_id: str
+    text: str  # the message text or the photo's caption
+    photos: tuple[Photo, ...] = ()  # several for an album
+    reply_photos: tuple[Photo, ...] = ()  # the photo of the message this one replies to
+
+
+class ChatOutput(Protocol):
+    """What an adapter does for the conversation: send a reply (returning the id of its last
+    message, if any) and edit a message it sent."""
+
+    async def send(self, chat_id: str, reply: Reply) -> str | None: ...
+
+    async def edit(self, chat_id: str, message_id: str, reply: Text | Progress) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ChatLimits:
+    max_download: int | None = None  # bytes the platform lets a bot download
+    download_note: str = ""  # said when a photo is over it
+
+
+class ChatService:
+    """One chat platform's conversation over the shared store and job queue."""
+
+    def __init__(
+        self,
+        platform: str,
+        store: Store,
+        queue: JobQueue,
+        output: ChatOutput,
+        logo_dir: Path,
+        *,
+        limits: ChatLimits = ChatLimits(),
+        bot_username: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.platform = platform
+        self._store = store
+        self._queue = queue
+        self._out = output
+        self._logo_dir = logo_dir
+        self._limits = limits
+        self._bot_username = bot_username
+        self._clock = clock
+        self._pending: dict[tuple[str, str], tuple[Optimize, float]] = {}
+        # Held while a job is submitted and its status message recorded, so that none of the
+        # job's updates looks for the message before it is known.
+        self._registering = asyncio.Lock()
+
+    async def on_message(self, message: Incoming) -> None:
+        command = parse_command(message.text, self._bot_username) if message.text else None
+        if isinstance(command, CommandError):
+            await self._error(message.chat_id, command.code, command.message)
+            return
+        user = await self._store.get_or_create_user(self.platform, message.user_id)
+        if command is None and not message.photos:
+            return  # chatter in a group, or a message this bot has nothing to say to
+        if command is None or isinstance(command, Optimize):
+            await self._optimize(user, message, command)
+        else:
+            await self._command(user, message.chat_id, command)
+
+    async def on_action(self, user_id: str, chat_id: str, key: str) -> str | None:
+        """A button was pressed; returns a short alert for the presser, or None."""
+        name, _, session_id = key.partition(":")
+        session = await self._store.get_session(session_id) if name == FILES_ACTION else None
+        if session is None:
+            return "This button has expired."
+        user = await self._store.get_or_create_user(self.platform, user_id)
+        if session.user_id != user.id:
+            return "Only the person who sent the photo can use this button."
+        files = [
+            MediaItem(f.path, f"{PLATFORMS[f.platform].display_name}")
+            for f in await self._store.session_files(session_id)
+            if f.file_type in ("image", "product_photo") and f.path and f.path.is_file()
+        ]
+        if not files:
+            return "These files are no longer kept."
+        await self._out.send(chat_id, Files(tuple(files)))
+        return None
+
+    async def on_job_update(self, update: JobUpdate) -> None:
+        job = update.job
+        async with self._registering:
+            where = await self._store.job_message(job.id)
+        chat_id = where[0] if where else job.session.chat_id
+        if chat_id is None:
+            return
+        if update.progress is not None:
+            if where is not None:
+                await self._out.edit(*where, Progress.from_event(update.progress))
+            return
+        status = _job_status(update)
+        if status is not None:
+            if where is not None:
+                await self._out.edit(*where, status)
+            else:
+                await self._out.send(chat_id, status)
+        if update.result is not None:
+            user = await self._store.get_or_create_user(*job.session.user_key.split(":", 1))
+            for reply in result_replies(update.result, user.settings.send_as_files):
+                await self._out.send(chat_id, reply)
+
+    # Messages
+
+    async def _optimize(self, user: User, message: Incoming, command: Optimize | None) -> None:
+        photos = message.photos or message.reply_photos
+        who = (message.chat_id, message.user_id)
+        if command is not None and not photos:
+            self._pending[who] = (command, self._clock())
+            await self._out.send(message.chat_id, Text.line(WAITING_FOR_PHOTO))
+            return
+        if command is None:
+            if user.settings.awaiting_logo:
+                await self._save_logo(user, message.chat_id, photos[0])
+                return
+            pending, since = self._pending.pop(who, (None, 0.0))
+            fresh = pending is not None and self._clock() - since <= PENDING_SECONDS
+            command = pending if fresh else Optimize(None)
+        for photo in photos:
+            await self._submit(user, message.chat_id, photo, command)  # type: ignore[arg-type]
+
+    async def _submit(self, user: User, chat_id: str, photo: Photo, command: Optimize) -> None:
+        try:
+            data = await self._download(photo)
+            request = _request(user, chat_id, photo.name, data, command)
+            async with self._registering:
+                submitted = await self._queue.submit(user, request)
+                position = submitted.position
+                text = f"⏳ Queued — position {position}" if position else "⏳ Starting…"
+                message_id = await self._out.send(chat_id, Text.line(text))
+                if message_id is not None:
+                    await self._store.set_job_message(submitted.job.id, chat_id, message_id)
+        except PostReadyError as exc:
+            await self._error(chat_id, exc.code, exc.message)
+
+    async def _download(self, photo: Photo) -> bytes:
+        limit = self._limits.max_download
+        if limit is not None and photo.size is not None and photo.size > limit:
+            raise PostReadyError(
+                ErrorCode.FILE_TOO_LARGE,
+                f"the file is {photo.size / MB:.0f} MB; {self._limits.download_note}",
+            )
+        return await photo.fetch()
+
+    async def _save_logo(self, user: User, chat_id: str, photo: Photo) -> None:
+        try:
+            data = await self._download(photo)
+            fmt = require_format(data[:HEADER_BYTES])
+        except PostReadyError as exc:
+            await self._error(chat_id, exc.code, exc.message)
+            return
+        path = self._logo_dir / f"{user.id}.{fmt.lower()}"
+        await asyncio.to_thread(_write, path, data)
+        settings = dataclasses.replace(user.settings, logo_path=str(path), awaiting_logo=False)
+        await self._store.save_settings(user.id, settings)
+        label = f"Logo saved · {settings.logo_position}"
+        await self._out.send(chat_id, Album((MediaItem(path, label),)))
+
+    # Commands
+
+    async def _command(self, user: User, chat_id: str, command: Command) -> None:
+        try:
+            reply = await self._answer(user, chat_id, command)
+        except PostReadyError as exc:
+            await self._error(chat_id, exc.code, exc.message)
+            return
+        await self._out.send(chat_id, reply)
+
+    async def _answer(self, user: User, chat_id: str, command: Command) -> Reply:
+        match command:
+            case Start() | Help():
+                return Text.line(HELP)
+            case ListPlatforms():
+                return Text.line(platforms_text())
+            case ListStyles():
+                return Text.line(styles_text())
+            case ShowSettings():
+                return Text.line(settings_text(user.settings))
+            case ChangeSetting(field=field, value=value):
+                user = await self._store.save_settings(
+                    user.id, dataclasses.replace(user.settings, **{field: value})
+                )
+                return Text.line("Saved.\n" + settings_text(user.settings))
+            case Logo(action="next_image"):
+                settings = dataclasses.replace(user.settings, awaiting_logo=True)
+                await self._store.save_settings(user.id, settings)
+                return Text.line(WAITING_FOR_LOGO)
+            case Logo(action="off"):
+                settings = dataclasses.replace(user.settings, logo_path=None, awaiting_logo=False)
+                await self._store.save_settings(user.id, settings)
+                return Text.line("Logo removed.")
+            case Logo(position=position):
+                settings = dataclasses.replace(user.settings, logo_position=position or "")
+                await self._store.save_settings(user.id, settings)
+                return Text.line(f"Logo position: {position}.")
+            case History(limit=limit):
+                return Text.line(history_text(await self._store.recent_sessions(user.id, limit)))
+            case Status(job_id=job_id):
+                status = await self._queue.status(user, job_id)
+                if status.position:
+                    detail = f"queued — position {status.position}"
+                elif status.progress is not None:
+                    detail = Progress.from_event(status.progress).bar
+                else:
+                    detail = status.job.status
+                return Text.line(f"Job #{status.job.id}: {detail}")
+            case Cancel(job_id=job_id):
+                job = await self._queue.cancel(user, job_id)
+                if job.status == "cancelled":
+                    where = await self._store.job_message(job.id)
+                    if where is not None:
+                        await self._out.edit(*where, Text.line("✖️ Cancelled"))
+                    return Text.line(f"Job #{job.id} cancelled.")
+                return Text.line(f"Stopping job #{job.id}…")
+        raise AssertionError(f"unhandled command {command!r}")
+
+    async def _error(self, chat_id: str, code: ErrorCode, message: str) -> None:
+        await self._out.send(chat_id, Text.line(error_line(code, message)))
+
+
+def error_line(code: ErrorCode | str, message: str) -> str:
+    return f"⚠️ {message} ({code})"
+
+
+def _job_status(update: JobUpdate) -> Text | None:
+    job = update.job
+    error = job.session.error
+    if job.status == "completed" and update.result is not None:
+        done, total = len(update.result.successful), len(update.result.platforms)
+        return Text.line(f"✅ Done — {done} of {total} platforms ready")
+    if job.status == "completed":
+        return Text.line("✅ Done — see /history")
+    if job.status == "queued":
+        return Text.line("⏳ Queued again — it will resume shortly")
+    if job.status == "cancelled":
+        return Text.line("✖️ Cancelled")
+    if job.status == "failed" and error is not None:
+        return Text.line(error_line(error.code, error.message))
+    return None
+
+
+def _request(
+    user: User, chat_id: str, name: str, data: bytes, command: Optimize
+) -> OptimizeRequest:
+    settings = user.settings
+    platforms = command.platforms or settings.default_platforms or tuple(PLATFORMS)
+    logo = None
+    if settings.logo_path:
+        logo = LogoRequest(Path(settings.logo_path), LogoOptions(settings.logo_position))
+    return OptimizeRequest(
+        source=data,
+        platforms=platforms,
+        description=command.description,
+        output_format=settings.output_format,  # type: ignore[arg-type]
+        logo=logo,
+        user_id=user.key,
+        chat_id=chat_id,
+        timezone=settings.timezone,
+        language=settings.language,
+        source_name=name,
+    )
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)

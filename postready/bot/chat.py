@@ -8,6 +8,7 @@ import asyncio
 import dataclasses
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,11 +111,18 @@ class ChatService:
         self._bot_username = bot_username
         self._clock = clock
         self._pending: dict[tuple[str, str], tuple[Optimize, float]] = {}
+        # A user's messages are handled in order (`/optimize` then the photo), other users'
+        # meanwhile.
+        self._turns: defaultdict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)
         # Held while a job is submitted and its status message recorded, so that none of the
         # job's updates looks for the message before it is known.
         self._registering = asyncio.Lock()
 
     async def on_message(self, message: Incoming) -> None:
+        async with self._turns[(message.chat_id, message.user_id)]:
+            await self._on_message(message)
+
+    async def _on_message(self, message: Incoming) -> None:
         command = parse_command(message.text, self._bot_username) if message.text else None
         if isinstance(command, CommandError):
             await self._error(message.chat_id, command.code, command.message)

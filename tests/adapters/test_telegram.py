@@ -9,21 +9,24 @@ import io
 import os
 import re
 import signal
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 from PIL import Image
+from telegram import Bot
 
 from postready.adapters.telegram import telegram_frontend
-from postready.adapters.telegram.render import render_messages, utf16_len
+from postready.adapters.telegram.render import TelegramOutput, render_messages, utf16_len
 from postready.bot.config import Settings
 from postready.bot.jobs import run_worker
-from postready.bot.replies import Copyable, Text
+from postready.bot.replies import Album, Copyable, MediaItem, Text
 from tests.fakes.telegram_server import TOKEN, FakeTelegram
 from tests.images import encode, textured
 
+ROOT = Path(__file__).parents[2]
 ALICE, BOB = 1001, 1002
 
 
@@ -244,3 +247,55 @@ async def test_missing_token_is_one_line_and_exit_2(monkeypatch, capsys) -> None
         "error: INVALID_OPTION: TELEGRAM_BOT_TOKEN is not set; "
         "create a bot with @BotFather and set its token\n"
     )
+
+
+async def test_the_command_starts_polls_and_stops_cleanly_on_sigterm(telegram, tmp_path) -> None:
+    """`postready bot telegram` as a process: commands registered, a user answered, SIGTERM
+    ends it within seconds with exit code 0."""
+    env = os.environ | {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": telegram.origin,
+        "POSTREADY_DATA_DIR": str(tmp_path / "data"),
+        "PYTHONPATH": str(ROOT),
+    }
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "postready", "bot", "telegram", env=env, cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        await until(lambda: telegram.methods("setMyCommands"), 30)
+        await telegram.send_text(ALICE, "/platforms")
+        await until(lambda: telegram.chat(ALICE))
+        assert telegram.chat(ALICE)[0].text.startswith("Platforms")
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(bot.communicate(), 10)
+    assert bot.returncode == 0, output.decode()
+    assert TOKEN not in output.decode()  # the token is in every API URL: never logged
+
+
+async def test_albums_keep_to_telegram_photo_limits(telegram, tmp_path) -> None:
+    """Photos over 10 MB or 10,000 px (width + height) go as documents; one item is no group."""
+    small, huge = tmp_path / "small.jpg", tmp_path / "huge.png"
+    small.write_bytes(photo_bytes((400, 300)))
+    huge.write_bytes(os.urandom(11 * 1024 * 1024))
+    wide = tmp_path / "wide.jpg"
+    wide.write_bytes(photo_bytes((400, 300), seed=1))
+    album = Album(
+        (
+            MediaItem(small, "Small · 400×300", (400, 300)),
+            MediaItem(huge, "Huge · 3000×3000", (3000, 3000)),
+            MediaItem(wide, "Wide · 9000×1200", (9000, 1200)),
+        )
+    )
+    async with Bot(TOKEN, base_url=f"{telegram.origin}/bot") as bot:
+        await TelegramOutput(bot).send(str(ALICE), album)
+    kinds = [(s.kind, s.text) for s in telegram.chat(ALICE)]
+    assert kinds == [
+        ("photo", "Small · 400×300"),
+        ("document", "Huge · 3000×3000"),
+        ("document", "Wide · 9000×1200"),
+    ]
+    assert [c.method for c in telegram.calls if c.method.startswith("send")] == [
+        "sendChatAction", "sendPhoto", "sendMediaGroup",
+    ]  # fmt: skip

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import logging
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -31,9 +33,11 @@ from postready.bot.commands import (
     parse_command,
 )
 from postready.bot.jobs import JobQueue, JobUpdate
-from postready.bot.replies import Album, Files, MediaItem, Progress, Reply, Text
+from postready.bot.replies import Album, Choice, Files, MediaItem, Progress, Reply, Text
 from postready.bot.results import FILES_ACTION, result_replies
-from postready.bot.store import Store, User
+from postready.bot.store import Store, StyleChoice, User
+from postready.bot.style_picker import PREFIX as STYLE_ACTION
+from postready.bot.style_picker import StylePicker
 from postready.bot.texts import (
     HELP,
     WAITING_FOR_LOGO,
@@ -47,7 +51,9 @@ from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import HEADER_BYTES, require_format
 from postready.pipeline.logo import LogoOptions
 from postready.pipeline.models import LogoRequest, OptimizeRequest
+from postready.pipeline.photography import DEFAULT_COLOUR
 from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.product_detection import detect_product
 
 log = logging.getLogger(__name__)
 MB = 1_000_000
@@ -78,7 +84,9 @@ class ChatOutput(Protocol):
 
     async def send(self, chat_id: str, reply: Reply) -> str | None: ...
 
-    async def edit(self, chat_id: str, message_id: str, reply: Text | Progress) -> None: ...
+    async def edit(
+        self, chat_id: str, message_id: str, reply: Text | Progress | Choice
+    ) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +104,7 @@ class ChatService:
         store: Store,
         queue: JobQueue,
         output: ChatOutput,
-        logo_dir: Path,
+        data_dir: Path,
         *,
         limits: ChatLimits = ChatLimits(),
         bot_username: str | None = None,
@@ -106,7 +114,7 @@ class ChatService:
         self._store = store
         self._queue = queue
         self._out = output
-        self._logo_dir = logo_dir
+        self._data_dir = data_dir
         self._limits = limits
         self._bot_username = bot_username
         self._clock = clock
@@ -117,6 +125,14 @@ class ChatService:
         # Held while a job is submitted and its status message recorded, so that none of the
         # job's updates looks for the message before it is known.
         self._registering = asyncio.Lock()
+        self._styles = StylePicker(store, output, self._submit_choice)
+
+    async def start(self) -> None:
+        """Pick up what a previous run left waiting (style choices and their timeouts)."""
+        await self._styles.resume()
+
+    async def stop(self) -> None:
+        await self._styles.close()
 
     async def on_message(self, message: Incoming) -> None:
         async with self._turns[(message.chat_id, message.user_id)]:
@@ -138,6 +154,8 @@ class ChatService:
     async def on_action(self, user_id: str, chat_id: str, key: str) -> str | None:
         """A button was pressed; returns a short alert for the presser, or None."""
         name, _, session_id = key.partition(":")
+        if name == STYLE_ACTION:
+            return await self._styles.press(user_id, key)
         session = await self._store.get_session(session_id) if name == FILES_ACTION else None
         if session is None:
             return "This button has expired."
@@ -196,18 +214,63 @@ class ChatService:
             await self._submit(user, message.chat_id, photo, command)  # type: ignore[arg-type]
 
     async def _submit(self, user: User, chat_id: str, photo: Photo, command: Optimize) -> None:
+        """Queue the photo, or first offer product-photography styles when it is a product."""
         try:
             data = await self._download(photo)
-            request = _request(user, chat_id, photo.name, data, command)
-            async with self._registering:
-                submitted = await self._queue.submit(user, request)
-                position = submitted.position
-                text = f"⏳ Queued — position {position}" if position else "⏳ Starting…"
-                message_id = await self._out.send(chat_id, Text.line(text))
-                if message_id is not None:
-                    await self._store.set_job_message(submitted.job.id, chat_id, message_id)
+            platforms = command.platforms or user.settings.default_platforms or tuple(PLATFORMS)
+            if (await asyncio.to_thread(detect_product, data)).suitable:
+                path = self._data_dir / "choices" / uuid.uuid4().hex
+                await asyncio.to_thread(_write, path, data)
+                send = functools.partial(self._out.send, chat_id)
+                await self._styles.offer(
+                    user, chat_id, path, photo.name, platforms, command.description, send
+                )
+                return
+            request = _request(user, chat_id, data, photo.name, platforms, command.description)
+            await self._queue_job(user, request, None)
         except PostReadyError as exc:
             await self._error(chat_id, exc.code, exc.message)
+
+    async def _submit_choice(
+        self, choice: StyleChoice, styles: tuple[str, ...], colour: str
+    ) -> None:
+        """Queue a product photo once its styles are chosen (none: skipped or timed out); its
+        buttons' message becomes the job's status message."""
+        user = await self._store.get_or_create_user(choice.platform, choice.platform_user_id)
+        request = _request(
+            user,
+            choice.chat_id,
+            choice.source_path,
+            choice.source_name,
+            choice.platforms,
+            choice.description,
+            styles=styles,
+            colour=colour,
+        )
+        try:
+            await self._queue_job(user, request, choice.message_id)
+        except PostReadyError as exc:
+            line = Text.line(error_line(exc.code, exc.message))
+            if choice.message_id is None:
+                await self._out.send(choice.chat_id, line)
+            else:
+                await self._out.edit(choice.chat_id, choice.message_id, line)
+
+    async def _queue_job(
+        self, user: User, request: OptimizeRequest, message_id: str | None
+    ) -> None:
+        """Submit the job and show its status: in a new message, or in `message_id`."""
+        chat_id = request.chat_id or ""
+        async with self._registering:
+            submitted = await self._queue.submit(user, request)
+            position = submitted.position
+            status = Text.line(f"⏳ Queued — position {position}" if position else "⏳ Starting…")
+            if message_id is None:
+                message_id = await self._out.send(chat_id, status)
+            else:
+                await self._out.edit(chat_id, message_id, status)
+            if message_id is not None:
+                await self._store.set_job_message(submitted.job.id, chat_id, message_id)
 
     async def _download(self, photo: Photo) -> bytes:
         limit = self._limits.max_download
@@ -225,7 +288,7 @@ class ChatService:
         except PostReadyError as exc:
             await self._error(chat_id, exc.code, exc.message)
             return
-        path = self._logo_dir / f"{user.id}.{fmt.lower()}"
+        path = self._data_dir / "logos" / f"{user.id}.{fmt.lower()}"
         await asyncio.to_thread(_write, path, data)
         settings = dataclasses.replace(user.settings, logo_path=str(path), awaiting_logo=False)
         await self._store.save_settings(user.id, settings)
@@ -316,17 +379,24 @@ def _job_status(update: JobUpdate) -> Text | None:
 
 
 def _request(
-    user: User, chat_id: str, name: str, data: bytes, command: Optimize
+    user: User,
+    chat_id: str,
+    source: bytes | Path,
+    name: str,
+    platforms: tuple[str, ...],
+    description: str,
+    *,
+    styles: tuple[str, ...] = (),
+    colour: str = DEFAULT_COLOUR,
 ) -> OptimizeRequest:
     settings = user.settings
-    platforms = command.platforms or settings.default_platforms or tuple(PLATFORMS)
     logo = None
     if settings.logo_path:
         logo = LogoRequest(Path(settings.logo_path), LogoOptions(settings.logo_position))
     return OptimizeRequest(
-        source=data,
+        source=source,
         platforms=platforms,
-        description=command.description,
+        description=description,
         output_format=settings.output_format,  # type: ignore[arg-type]
         logo=logo,
         user_id=user.key,
@@ -334,6 +404,10 @@ def _request(
         timezone=settings.timezone,
         language=settings.language,
         source_name=name,
+        styles=styles,
+        background_colour=colour,
+        # The owner looked at the photo and chose styles: it is a product.
+        product=True if styles else None,
     )
 
 

@@ -76,13 +76,10 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """Buttons: pick one option, or several then Done; Skip when `skip_label` is set."""
+    """A prompt with rows of buttons; a selected option shows as chosen (✅)."""
 
     prompt: str
-    options: tuple[Option, ...]
-    multi: bool = False
-    done_label: str = "Done"
-    skip_label: str | None = "Skip"
+    rows: tuple[tuple[Option, ...], ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,11 +20,13 @@ from telegram import Bot
 
 from postready.adapters.telegram import telegram_frontend
 from postready.adapters.telegram.render import TelegramOutput, render_messages, utf16_len
+from postready.bot import style_picker
 from postready.bot.config import Settings
 from postready.bot.jobs import run_worker
 from postready.bot.replies import Album, Copyable, MediaItem, Text
-from tests.fakes.telegram_server import TOKEN, FakeTelegram
+from tests.fakes.telegram_server import TOKEN, FakeTelegram, Shown
 from tests.images import encode, textured
+from tests.product_images import product_photo
 
 ROOT = Path(__file__).parents[2]
 ALICE, BOB = 1001, 1002
@@ -77,7 +79,7 @@ def photo_bytes(size: tuple[int, int] = (1200, 900), seed: int = 0) -> bytes:
 
 def finished(telegram: FakeTelegram, chat: int) -> int:
     """How many of the chat's jobs have sent all their results (the last post has buttons)."""
-    return sum(bool(s.buttons) for s in telegram.chat(chat))
+    return sum(any(d.startswith("files:") for _, d in s.buttons) for s in telegram.chat(chat))
 
 
 async def test_photo_with_caption_gets_status_progress_albums_and_posts(telegram, settings):
@@ -149,7 +151,8 @@ async def test_errors_are_one_line_with_their_code(telegram, settings):
 async def test_too_many_jobs_and_two_users_at_once(telegram, settings):
     settings = settings.model_copy(update={"max_jobs_in_flight": 1})
     async with running(settings):
-        await telegram.send_photo(ALICE, photo_bytes(), "/optimize x")
+        # A large photo for every platform: still running when the second one arrives.
+        await telegram.send_photo(ALICE, photo_bytes((3000, 2000)), "/optimize all")
         await telegram.send_photo(BOB, photo_bytes(seed=1), "/optimize threads")
         await until(lambda: telegram.chat(ALICE))
         await telegram.send_photo(ALICE, photo_bytes(seed=2), "/optimize x")
@@ -299,3 +302,64 @@ async def test_albums_keep_to_telegram_photo_limits(telegram, tmp_path) -> None:
     assert [c.method for c in telegram.calls if c.method.startswith("send")] == [
         "sendChatAction", "sendPhoto", "sendMediaGroup",
     ]  # fmt: skip
+
+
+def product_bytes() -> bytes:
+    return encode(product_photo("mug", "white", (800, 600)).image)
+
+
+def keyboard_message(telegram: FakeTelegram, chat: int) -> Shown:
+    return next(s for s in telegram.chat(chat) if any(d.startswith("st:") for _, d in s.buttons))
+
+
+def button(shown: Shown, label: str) -> str:
+    return next(data for text, data in shown.buttons if text.removeprefix("✅ ") == label)
+
+
+async def test_product_shot_offers_styles_only_its_owner_can_pick(telegram, settings):
+    async with running(settings):
+        await telegram.send_photo(ALICE, product_bytes(), "/optimize instagram x red mug")
+        await until(lambda: telegram.chat(ALICE))
+        keys = keyboard_message(telegram, ALICE)
+        labels = [text for text, _ in keys.buttons]
+        assert labels[:7] == ["Floating", "Flat Lay", "Lifestyle", "Product Art", "Macro",
+                              "Dark and Moody", "Solid Background"]  # fmt: skip
+        assert labels[7:] == ["Generate", "Skip"]
+        assert all(len(data.encode()) <= 64 for _, data in keys.buttons)
+        assert not telegram.methods("getFile")[1:]  # one download; no job before the choice
+
+        await telegram.press(BOB, keys.message_id, button(keys, "Macro"))
+        await until(lambda: telegram.methods("answerCallbackQuery"))
+        assert "Only the person" in telegram.methods("answerCallbackQuery")[0].params["text"]
+        assert not any(text.startswith("✅") for text, _ in keys.buttons)
+
+        await telegram.press(ALICE, keys.message_id, button(keys, "Solid Background"))
+        await until(lambda: "Sage Green" in [t.removeprefix("✅ ") for t, _ in keys.buttons])
+        assert "✅ Solid Background" in [text for text, _ in keys.buttons]
+        assert "✅ White" in [text for text, _ in keys.buttons]  # the default colour
+        await telegram.press(ALICE, keys.message_id, button(keys, "Sage Green"))
+        await until(lambda: "✅ Sage Green" in [text for text, _ in keys.buttons])
+
+        generate = button(keys, "Generate")
+        await telegram.press(ALICE, keys.message_id, generate)
+        await telegram.press(ALICE, keys.message_id, generate)  # twice: harmless
+        await until(lambda: finished(telegram, ALICE))
+    assert keys.text == "✅ Done — 2 of 2 platforms ready" and not keys.buttons
+    photos = [s.text.split(" · ")[0] for s in telegram.chat(ALICE) if s.kind == "photo"]
+    assert photos == ["Instagram", "X", "Solid Background", "Solid Background"]
+    # The buttons' message became the status message: no other was sent.
+    assert telegram.chat(ALICE)[0] is keys and keys.text.startswith("✅ Done")
+
+
+async def test_style_buttons_survive_a_restart_and_time_out(telegram, settings, monkeypatch):
+    async with running(settings):
+        await telegram.send_photo(ALICE, product_bytes(), "/optimize x")
+        await until(lambda: telegram.chat(ALICE))
+    keys = keyboard_message(telegram, ALICE)
+    async with running(settings):
+        await telegram.press(ALICE, keys.message_id, button(keys, "Macro"))
+        await until(lambda: "✅ Macro" in [text for text, _ in keys.buttons])
+    monkeypatch.setattr(style_picker, "CHOICE_SECONDS", 0.5)
+    async with running(settings):  # its time is up: it goes on without styles
+        await until(lambda: finished(telegram, ALICE))
+    assert [s.text for s in telegram.chat(ALICE) if s.kind == "photo"] == ["X · 1600×900"]

@@ -40,6 +40,7 @@ TABLES = {
     "generated_files",
     "jobs",
     "job_messages",
+    "style_choices",
     "job_progress",
 }
 

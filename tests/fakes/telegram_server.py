@@ -195,6 +195,8 @@ class FakeTelegram:
     async def _get_updates(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
         offset = int(params.get("offset") or 0)
         timeout = min(float(params.get("timeout") or 0), 1.0)
+        # As Telegram does: an offset confirms every earlier update, which is then forgotten.
+        self._updates = [u for u in self._updates if u["update_id"] >= offset]
 
         def ready() -> list[dict[str, Any]]:
             return [u for u in self._updates if u["update_id"] >= offset]
@@ -234,6 +236,7 @@ class FakeTelegram:
         )
         shown.text = _visible(params)
         shown.edits.append(shown.text)
+        shown.buttons = _buttons(params)
         return self._messages[shown.message_id]
 
     def _bot_message(
@@ -248,17 +251,21 @@ class FakeTelegram:
             "text": text,
         }
         self._messages[message["message_id"]] = message
-        markup = params.get("reply_markup") or {}
-        buttons = [(b["text"], b["callback_data"]) for row in markup.get("inline_keyboard", [])
-                   for b in row]  # fmt: skip
         self._shown.setdefault(str(chat_id), []).append(
-            Shown(message["message_id"], kind, text, data, buttons, [text])
+            Shown(message["message_id"], kind, text, data, _buttons(params), [text])
         )
         return message
 
 
 class _BadRequest(Exception):
     pass
+
+
+def _buttons(params: dict[str, Any]) -> list[tuple[str, str]]:
+    markup = params.get("reply_markup") or {}
+    return [
+        (b["text"], b["callback_data"]) for row in markup.get("inline_keyboard", []) for b in row
+    ]
 
 
 def _visible(params: dict[str, Any]) -> str:

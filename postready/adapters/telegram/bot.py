@@ -89,7 +89,7 @@ class TelegramFrontend:
             store,
             queue,
             TelegramOutput(bot),
-            self._settings.data_dir / "logos",
+            self._settings.data_dir,
             limits=limits,
             bot_username=bot.username,
         )
@@ -97,6 +97,7 @@ class TelegramFrontend:
         self._app.add_handler(CallbackQueryHandler(self._on_button))
         self._app.add_error_handler(self._on_error)
         await bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
+        await self._service.start()
         await self._app.start()
         assert self._app.updater is not None
         if self._settings.telegram_webhook_url:
@@ -111,6 +112,8 @@ class TelegramFrontend:
         log.info("telegram_started bot=%s", bot.username)
 
     async def stop(self) -> None:
+        if self._service is not None:
+            await self._service.stop()
         assert self._app.updater is not None
         if self._app.updater.running:
             await self._app.updater.stop()

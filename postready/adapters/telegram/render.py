@@ -63,10 +63,15 @@ def render_messages(text: Text, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> li
     return ["\n\n".join(parts) for parts, _ in messages]
 
 
-def keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup | None:
+def keyboard(rows: Sequence[Sequence[Option]]) -> InlineKeyboardMarkup | None:
     buttons = [
-        [InlineKeyboardButton(("✅ " if o.selected else "") + o.label, callback_data=o.key)]
-        for o in options
+        [
+            InlineKeyboardButton(
+                ("✅ " if option.selected else "") + option.label, callback_data=option.key
+            )
+            for option in row
+        ]
+        for row in rows
     ]
     return InlineKeyboardMarkup(buttons) if buttons else None
 
@@ -105,18 +110,28 @@ class TelegramOutput:
                     sent = await self._media(chat_id, batch, InputMediaDocument) or sent
             case Choice():
                 sent = await self._bot.send_message(
-                    chat_id, html.escape(reply.prompt, quote=False), parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(reply.options),
-                )  # fmt: skip
+                    chat_id, reply.prompt, reply_markup=keyboard(reply.rows)
+                )
             case Progress():
                 sent = await self._bot.send_message(chat_id, reply.bar)
         return str(sent.message_id) if sent is not None else None
 
-    async def edit(self, chat_id: str, message_id: str, reply: Text | Progress) -> None:
-        body = reply.bar if isinstance(reply, Progress) else render_messages(reply)[0]
+    async def edit(self, chat_id: str, message_id: str, reply: Text | Progress | Choice) -> None:
+        markup = None
+        match reply:
+            case Progress():
+                body = html.escape(reply.bar, quote=False)
+            case Choice():
+                body, markup = html.escape(reply.prompt, quote=False), keyboard(reply.rows)
+            case Text():
+                body = render_messages(reply)[0]
         try:
             await self._bot.edit_message_text(
-                body, chat_id=chat_id, message_id=int(message_id), parse_mode=ParseMode.HTML
+                body,
+                chat_id=chat_id,
+                message_id=int(message_id),
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
             )
         except BadRequest as exc:
             # The same text again (a repeated update), or a message the user deleted.
@@ -131,7 +146,7 @@ class TelegramOutput:
                 chat_id,
                 body,
                 parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(text.actions) if last else None,
+                reply_markup=keyboard([[a] for a in text.actions]) if last else None,
             )
         assert sent is not None
         return sent

@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from aiohttp import ClientSession
 from PIL import Image
 from telegram import Bot
 
@@ -363,3 +364,18 @@ async def test_style_buttons_survive_a_restart_and_time_out(telegram, settings, 
     async with running(settings):  # its time is up: it goes on without styles
         await until(lambda: finished(telegram, ALICE))
     assert [s.text for s in telegram.chat(ALICE) if s.kind == "photo"] == ["X · 1600×900"]
+
+
+async def test_webhook_mode(telegram, settings, unused_tcp_port) -> None:
+    url = f"http://127.0.0.1:{unused_tcp_port}/telegram/hook"
+    settings = settings.model_copy(
+        update={"telegram_webhook_url": url, "telegram_webhook_port": unused_tcp_port}
+    )
+    async with running(settings):
+        assert telegram.webhook is not None and telegram.webhook[0] == url
+        async with ClientSession() as session, session.post(url, json={"update_id": 1}) as forged:
+            assert forged.status == 403  # no secret token: not from Telegram
+        await telegram.send_photo(ALICE, photo_bytes(), "/optimize bluesky")
+        await until(lambda: finished(telegram, ALICE))
+    assert not telegram.methods("getUpdates")
+    assert [s.text for s in telegram.chat(ALICE) if s.kind == "photo"] == ["Bluesky · 1200×675"]

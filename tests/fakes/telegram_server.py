@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 
 TOKEN = "123456:TEST-token"
 DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the cloud Bot API's getFile refuses larger files
@@ -47,6 +47,7 @@ class FakeTelegram:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.throttle: dict[str, int] = {}  # method → retry_after for its next call (429)
+        self.webhook: tuple[str, str] | None = None  # (url, secret token) once setWebhook
         self._updates: list[dict[str, Any]] = []
         self._new_update = asyncio.Condition()
         self._ids = itertools.count(1)
@@ -64,6 +65,7 @@ class FakeTelegram:
             "sendDocument": self._send_document,
             "sendMediaGroup": self._send_media_group,
             "editMessageText": self._edit_message_text,
+            "setWebhook": self._set_webhook,
         }  # every other method answers True
 
     async def __aenter__(self) -> FakeTelegram:
@@ -154,6 +156,12 @@ class FakeTelegram:
         return message["message_id"]
 
     async def _push(self, update: dict[str, Any]) -> None:
+        if self.webhook is not None:  # delivered by POST, as Telegram does once one is set
+            url, secret = self.webhook
+            headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+            body = {"update_id": next(self._ids), **update}
+            async with ClientSession() as session, session.post(url, json=body, headers=headers):
+                return
         async with self._new_update:
             self._updates.append({"update_id": next(self._ids), **update})
             self._new_update.notify_all()
@@ -205,6 +213,10 @@ class FakeTelegram:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_update.wait_for(lambda: bool(ready())), timeout)
             return ready()
+
+    async def _set_webhook(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
+        self.webhook = (params["url"], params["secret_token"])
+        return True
 
     async def _get_file(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
         file_id = params["file_id"]

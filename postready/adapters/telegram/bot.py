@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, Message, Update
 from telegram.error import BadRequest, InvalidToken, TelegramError
@@ -100,12 +102,16 @@ class TelegramFrontend:
         await self._service.start()
         await self._app.start()
         assert self._app.updater is not None
-        if self._settings.telegram_webhook_url:
+        webhook = self._settings.telegram_webhook_url
+        if webhook:
             await self._app.updater.start_webhook(
                 listen="0.0.0.0",  # the webhook must be reachable from outside
                 port=self._settings.telegram_webhook_port,
-                webhook_url=self._settings.telegram_webhook_url,
+                url_path=urlsplit(webhook).path.lstrip("/"),
+                webhook_url=webhook,
                 allowed_updates=Update.ALL_TYPES,
+                # Telegram sends it with every update: requests from anyone else are refused.
+                secret_token=secrets.token_urlsafe(32),
             )
         else:
             await self._app.updater.start_polling(allowed_updates=Update.ALL_TYPES)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from postready.bot import settings_menu
 from postready.bot.commands import (
     Cancel,
     ChangeSetting,
@@ -151,11 +152,13 @@ class ChatService:
         else:
             await self._command(user, message.chat_id, command)
 
-    async def on_action(self, user_id: str, chat_id: str, key: str) -> str | None:
+    async def on_action(self, user_id: str, chat_id: str, message_id: str, key: str) -> str | None:
         """A button was pressed; returns a short alert for the presser, or None."""
         name, _, session_id = key.partition(":")
         if name == STYLE_ACTION:
             return await self._styles.press(user_id, key)
+        if name == settings_menu.PREFIX:
+            return await self._settings_button(user_id, chat_id, message_id, key)
         session = await self._store.get_session(session_id) if name == FILES_ACTION else None
         if session is None:
             return "This button has expired."
@@ -314,7 +317,7 @@ class ChatService:
             case ListStyles():
                 return Text.line(styles_text())
             case ShowSettings():
-                return Text.line(settings_text(user.settings))
+                return settings_menu.settings_menu(user)
             case ChangeSetting(field=field, value=value):
                 user = await self._store.save_settings(
                     user.id, dataclasses.replace(user.settings, **{field: value})
@@ -352,6 +355,18 @@ class ChatService:
                     return Text.line(f"Job #{job.id} cancelled.")
                 return Text.line(f"Stopping job #{job.id}…")
         raise AssertionError(f"unhandled command {command!r}")
+
+    async def _settings_button(
+        self, user_id: str, chat_id: str, message_id: str, key: str
+    ) -> str | None:
+        if settings_menu.owner(key) != user_id:
+            return "These are someone else's settings; send /settings for yours."
+        user = await self._store.get_or_create_user(self.platform, user_id)
+        changed = settings_menu.apply(user.settings, key)
+        if changed != user.settings:
+            user = await self._store.save_settings(user.id, changed)
+            await self._out.edit(chat_id, message_id, settings_menu.settings_menu(user))
+        return None
 
     async def _error(self, chat_id: str, code: ErrorCode, message: str) -> None:
         await self._out.send(chat_id, Text.line(error_line(code, message)))

@@ -379,3 +379,27 @@ async def test_webhook_mode(telegram, settings, unused_tcp_port) -> None:
         await until(lambda: finished(telegram, ALICE))
     assert not telegram.methods("getUpdates")
     assert [s.text for s in telegram.chat(ALICE) if s.kind == "photo"] == ["Bluesky · 1200×675"]
+
+
+async def test_settings_buttons(telegram, settings) -> None:
+    async with running(settings):
+        await telegram.send_text(ALICE, "/settings")
+        await until(lambda: telegram.chat(ALICE))
+        menu = telegram.chat(ALICE)[0]
+        assert "✅ Pinterest" in [text for text, _ in menu.buttons]  # default: every platform
+        await telegram.press(BOB, menu.message_id, button(menu, "Pinterest"))
+        await until(lambda: telegram.methods("answerCallbackQuery"))
+        assert "someone else's" in telegram.methods("answerCallbackQuery")[0].params["text"]
+        for label in ("Pinterest", "Send images as files", "top-left"):
+            edits = len(menu.edits)
+            await telegram.press(ALICE, menu.message_id, button(menu, label))
+            await until(lambda edits=edits: len(menu.edits) > edits)
+        labels = [text for text, _ in menu.buttons]
+        assert "Pinterest" in labels and "✅ Instagram" in labels
+        assert "✅ Send images as files" in labels and "✅ top-left" in labels
+        assert "• files: on" in menu.text and "platforms: instagram, facebook" in menu.text
+        await telegram.send_photo(ALICE, photo_bytes())  # now: 7 platforms, sent as files
+        await until(lambda: [s for s in telegram.chat(ALICE) if s.kind == "document"])
+    documents = [s.text.split(" · ")[0] for s in telegram.chat(ALICE) if s.kind == "document"]
+    assert "Pinterest" not in documents and len(documents) == 7
+    assert not [s for s in telegram.chat(ALICE) if s.kind == "photo"]

@@ -152,7 +152,10 @@ class TelegramFrontend:
         if query is None or query.message is None or self._service is None:
             return
         alert = await self._service.on_action(
-            str(query.from_user.id), str(query.message.chat.id), query.data or ""
+            str(query.from_user.id),
+            str(query.message.chat.id),
+            str(query.message.message_id),
+            query.data or "",
         )
         await query.answer(alert, show_alert=alert is not None)
 

@@ -22,6 +22,7 @@ from telegram import Bot
 from postready.adapters.telegram import telegram_frontend
 from postready.adapters.telegram.render import TelegramOutput, render_messages, utf16_len
 from postready.bot import style_picker
+from postready.bot.chat import ChatService
 from postready.bot.config import Settings
 from postready.bot.jobs import run_worker
 from postready.bot.replies import Album, Copyable, MediaItem, Text
@@ -403,3 +404,36 @@ async def test_settings_buttons(telegram, settings) -> None:
     documents = [s.text.split(" · ")[0] for s in telegram.chat(ALICE) if s.kind == "document"]
     assert "Pinterest" not in documents and len(documents) == 7
     assert not [s for s in telegram.chat(ALICE) if s.kind == "photo"]
+
+
+async def test_status_and_cancel(telegram, settings) -> None:
+    async with running(settings):
+        await telegram.send_photo(ALICE, photo_bytes((3000, 2000)), "/optimize all")
+        await until(lambda: telegram.chat(ALICE))
+        await telegram.send_text(ALICE, "/status")
+        await until(lambda: len(telegram.chat(ALICE)) == 2)
+        await telegram.send_text(ALICE, "/cancel")
+        await until(lambda: telegram.chat(ALICE)[0].text == "✖️ Cancelled")
+        await telegram.send_text(ALICE, "/cancel")
+        await until(lambda: len(telegram.chat(ALICE)) == 4)
+    status, progress, stopping, nothing = (s.text for s in telegram.chat(ALICE))
+    assert status == "✖️ Cancelled"
+    assert progress.startswith("Job #1: ")
+    assert stopping in ("Stopping job #1…", "Job #1 cancelled.")
+    assert nothing.endswith("(JOB_NOT_FOUND)")
+    assert not [s for s in telegram.chat(ALICE) if s.kind == "photo"]
+
+
+async def test_a_failing_update_is_logged_and_the_user_told(telegram, settings, monkeypatch):
+    async def broken(self, message):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(ChatService, "_on_message", broken)
+    async with running(settings):
+        await telegram.send_text(ALICE, "/help")
+        await until(lambda: telegram.chat(ALICE))
+        monkeypatch.undo()
+        await telegram.send_text(ALICE, "/help")  # the bot is still answering
+        await until(lambda: len(telegram.chat(ALICE)) == 2)
+    assert telegram.chat(ALICE)[0].text == "⚠️ something went wrong on our side (PROCESSING_FAILED)"
+    assert telegram.chat(ALICE)[1].text.startswith("PostReady makes one photo")

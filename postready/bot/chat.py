@@ -8,6 +8,7 @@ import asyncio
 import dataclasses
 import functools
 import logging
+import math
 import time
 import uuid
 from collections import defaultdict
@@ -166,9 +167,12 @@ class ChatService:
         if session.user_id != user.id:
             return "Only the person who sent the photo can use this button."
         files = [
-            MediaItem(f.path, f"{PLATFORMS[f.platform].display_name}")
+            MediaItem(f.path, f"{PLATFORMS[f.platform].display_name} · {f.path.name}")
             for f in await self._store.session_files(session_id)
-            if f.file_type in ("image", "product_photo") and f.path and f.path.is_file()
+            if f.file_type in ("image", "product_photo")
+            and f.platform
+            and f.path
+            and f.path.is_file()
         ]
         if not files:
             return "These files are no longer kept."
@@ -193,7 +197,8 @@ class ChatService:
             else:
                 await self._out.send(chat_id, status)
         if update.result is not None:
-            user = await self._store.get_or_create_user(*job.session.user_key.split(":", 1))
+            platform, _, platform_user_id = job.session.user_key.partition(":")
+            user = await self._store.get_or_create_user(platform, platform_user_id)
             for reply in result_replies(update.result, user.settings.send_as_files):
                 await self._out.send(chat_id, reply)
 
@@ -210,11 +215,10 @@ class ChatService:
             if user.settings.awaiting_logo:
                 await self._save_logo(user, message.chat_id, photos[0])
                 return
-            pending, since = self._pending.pop(who, (None, 0.0))
-            fresh = pending is not None and self._clock() - since <= PENDING_SECONDS
-            command = pending if fresh else Optimize(None)
+            pending, since = self._pending.pop(who, (Optimize(None), -math.inf))
+            command = pending if self._clock() - since <= PENDING_SECONDS else Optimize(None)
         for photo in photos:
-            await self._submit(user, message.chat_id, photo, command)  # type: ignore[arg-type]
+            await self._submit(user, message.chat_id, photo, command)
 
     async def _submit(self, user: User, chat_id: str, photo: Photo, command: Optimize) -> None:
         """Queue the photo, or first offer product-photography styles when it is a product."""

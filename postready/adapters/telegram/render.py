@@ -34,7 +34,7 @@ from postready.bot.replies import (
 log = logging.getLogger(__name__)
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # sendPhoto: larger images go as documents
 MAX_PHOTO_SIDES = 10_000  # sendPhoto: width + height at most
-_PRE_OVERHEAD = 2  # the blank line between parts
+_SEPARATOR = "\n\n"  # between the parts of a message
 
 
 def utf16_len(text: str) -> int:
@@ -53,14 +53,14 @@ def render_messages(text: Text, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> li
             if isinstance(part, Copyable):
                 markup = f"<pre>{markup}</pre>"
             pieces.append((markup, utf16_len(chunk)))
-    messages: list[tuple[list[str], int]] = []
+    messages: list[tuple[list[str], int]] = []  # (pieces, visible length)
     for markup, length in pieces:
-        if messages and messages[-1][1] + _PRE_OVERHEAD + length <= limit:
-            messages[-1][0].append(markup)
-            messages[-1] = (messages[-1][0], messages[-1][1] + _PRE_OVERHEAD + length)
+        joined = messages[-1][1] + len(_SEPARATOR) + length if messages else limit + 1
+        if joined <= limit:
+            messages[-1] = ([*messages[-1][0], markup], joined)
         else:
             messages.append(([markup], length))
-    return ["\n\n".join(parts) for parts, _ in messages]
+    return [_SEPARATOR.join(parts) for parts, _ in messages]
 
 
 def keyboard(rows: Sequence[Sequence[Option]]) -> InlineKeyboardMarkup | None:

@@ -54,11 +54,16 @@ def settings(tmp_path: Path, telegram: FakeTelegram) -> Settings:
 
 
 @asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[None]:
+async def running(settings: Settings, telegram: FakeTelegram) -> AsyncIterator[None]:
     """The bot as `postready bot telegram` runs it; stopped with SIGTERM, as a service manager
     stops it."""
     task = asyncio.create_task(run_worker(settings, frontends=[telegram_frontend(settings)]))
-    await asyncio.sleep(0.3)
+    calls = len(telegram.calls)
+
+    def receiving() -> bool:  # polling, or a webhook set, in this run
+        return bool({"getUpdates", "setWebhook"} & {c.method for c in telegram.calls[calls:]})
+
+    await until(lambda: task.done() or receiving())
     assert not task.done(), task.exception()
     try:
         yield
@@ -85,7 +90,7 @@ def finished(telegram: FakeTelegram, chat: int) -> int:
 
 
 async def test_photo_with_caption_gets_status_progress_albums_and_posts(telegram, settings):
-    async with running(settings):
+    async with running(settings, telegram):
         commands = telegram.methods("setMyCommands")[0].params["commands"]
         assert {c["command"] for c in commands} >= {"optimize", "help", "settings", "cancel"}
         await telegram.send_photo(ALICE, photo_bytes(), "/optimize instagram pinterest cozy mug")
@@ -115,7 +120,7 @@ async def test_photo_with_caption_gets_status_progress_albums_and_posts(telegram
 
 
 async def test_original_files_only_for_the_requester(telegram, settings):
-    async with running(settings):
+    async with running(settings, telegram):
         await telegram.send_photo(ALICE, photo_bytes(), "/optimize instagram x")
         await until(lambda: any(s.buttons for s in telegram.chat(ALICE)))
         post = next(s for s in telegram.chat(ALICE) if s.buttons)
@@ -132,7 +137,7 @@ async def test_original_files_only_for_the_requester(telegram, settings):
 
 
 async def test_errors_are_one_line_with_their_code(telegram, settings):
-    async with running(settings):
+    async with running(settings, telegram):
         pdf = b"%PDF-1.7 not an image"
         await telegram.send_photo(ALICE, pdf, "/optimize instagram", as_document=True)
         await telegram.send_photo(ALICE, photo_bytes(), "/optimize instgram mug")
@@ -152,7 +157,7 @@ async def test_errors_are_one_line_with_their_code(telegram, settings):
 
 async def test_too_many_jobs_and_two_users_at_once(telegram, settings):
     settings = settings.model_copy(update={"max_jobs_in_flight": 1})
-    async with running(settings):
+    async with running(settings, telegram):
         # A large photo for every platform: still running when the second one arrives.
         await telegram.send_photo(ALICE, photo_bytes((3000, 2000)), "/optimize all")
         await telegram.send_photo(BOB, photo_bytes(seed=1), "/optimize threads")
@@ -165,13 +170,14 @@ async def test_too_many_jobs_and_two_users_at_once(telegram, settings):
 
 
 async def test_reply_to_a_photo_and_command_then_photo(telegram, settings):
-    async with running(settings):
+    async with running(settings, telegram):
         photo = await telegram.send_photo(ALICE, photo_bytes())  # no caption: default platforms
         await until(lambda: finished(telegram, ALICE) == 1)
         assert len([s for s in telegram.chat(ALICE) if s.kind == "photo"]) == 8  # one album
         assert [len(c.params["media"]) for c in telegram.methods("sendMediaGroup")] == [8]
         count = len(telegram.chat(ALICE))
-        await telegram.send_text(ALICE, "/optimize linkedin office desk", reply_to=photo)
+        await telegram.send_text(ALICE, "/optimize@other_bot pinterest", reply_to=photo)  # not us
+        await telegram.send_text(ALICE, "/optimize@postready_bot linkedin desk", reply_to=photo)
         await until(lambda: finished(telegram, ALICE) == 2)
         labels = [s.text.split(" · ")[0] for s in telegram.chat(ALICE)[count:] if s.kind == "photo"]
         assert labels == ["LinkedIn"]
@@ -186,7 +192,7 @@ async def test_reply_to_a_photo_and_command_then_photo(telegram, settings):
 
 
 async def test_an_album_with_one_caption_processes_every_photo(telegram, settings):
-    async with running(settings):
+    async with running(settings, telegram):
         for seed in range(2):
             await telegram.send_photo(
                 ALICE, photo_bytes(seed=seed), "/optimize x" if seed == 0 else None, album="g1"
@@ -197,19 +203,19 @@ async def test_an_album_with_one_caption_processes_every_photo(telegram, setting
 
 async def test_a_restart_in_the_middle_of_a_job_still_delivers_the_result(telegram, settings):
     settings = settings.model_copy(update={"shutdown_grace": 0, "retry_delay": 0})
-    async with running(settings):
+    async with running(settings, telegram):
         await telegram.send_photo(ALICE, photo_bytes((3000, 2000)), "/optimize all")
         await until(lambda: any(len(s.edits) > 1 for s in telegram.chat(ALICE)), 20)
     status = telegram.chat(ALICE)[0]
     assert status.text == "⏳ Queued again — it will resume shortly"
-    async with running(settings):
+    async with running(settings, telegram):
         await until(lambda: finished(telegram, ALICE))
     assert telegram.chat(ALICE)[0].text == "✅ Done — 8 of 8 platforms ready"
 
 
 async def test_flood_control_retry_after_is_honoured(telegram, settings):
     telegram.throttle["sendMessage"] = 1
-    async with running(settings):
+    async with running(settings, telegram):
         await telegram.send_text(ALICE, "/help")
         await until(lambda: telegram.chat(ALICE))
     assert len(telegram.methods("sendMessage")) == 2  # refused once, then sent
@@ -217,7 +223,7 @@ async def test_flood_control_retry_after_is_honoured(telegram, settings):
 
 
 async def test_logo_settings_history(telegram, settings):
-    async with running(settings):
+    async with running(settings, telegram):
         await telegram.send_text(ALICE, "/logo")
         await until(lambda: telegram.chat(ALICE))
         await telegram.send_photo(ALICE, encode(textured((300, 300)), "PNG"), as_document=True)
@@ -243,14 +249,22 @@ def test_long_text_is_split_at_paragraphs_and_escaped() -> None:
     assert len(messages) == 5  # two paragraphs, two blocks of the long one, two of emoji → 5
 
 
-async def test_missing_token_is_one_line_and_exit_2(monkeypatch, capsys) -> None:
+async def test_missing_token_is_one_line_and_exit_2(monkeypatch, capsys, tmp_path) -> None:
     from postready.main import main
 
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    assert main(["bot", "telegram"]) == 2
-    assert capsys.readouterr().err == (
+    monkeypatch.chdir(tmp_path)  # no developer's .env
+    line = (
         "error: INVALID_OPTION: TELEGRAM_BOT_TOKEN is not set; "
         "create a bot with @BotFather and set its token\n"
+    )
+    for command in (["bot", "telegram"], ["bot"]):  # named, or every configured chat
+        assert main(command) == 2
+        assert capsys.readouterr().err == line
+    assert main(["bot", "discord"]) == 2
+    assert (
+        capsys.readouterr().err
+        == "error: INVALID_OPTION: unknown chat 'discord'; available: telegram\n"
     )
 
 
@@ -319,7 +333,7 @@ def button(shown: Shown, label: str) -> str:
 
 
 async def test_product_shot_offers_styles_only_its_owner_can_pick(telegram, settings):
-    async with running(settings):
+    async with running(settings, telegram):
         await telegram.send_photo(ALICE, product_bytes(), "/optimize instagram x red mug")
         await until(lambda: telegram.chat(ALICE))
         keys = keyboard_message(telegram, ALICE)
@@ -354,15 +368,15 @@ async def test_product_shot_offers_styles_only_its_owner_can_pick(telegram, sett
 
 
 async def test_style_buttons_survive_a_restart_and_time_out(telegram, settings, monkeypatch):
-    async with running(settings):
+    async with running(settings, telegram):
         await telegram.send_photo(ALICE, product_bytes(), "/optimize x")
         await until(lambda: telegram.chat(ALICE))
     keys = keyboard_message(telegram, ALICE)
-    async with running(settings):
+    async with running(settings, telegram):
         await telegram.press(ALICE, keys.message_id, button(keys, "Macro"))
         await until(lambda: "✅ Macro" in [text for text, _ in keys.buttons])
     monkeypatch.setattr(style_picker, "CHOICE_SECONDS", 0.5)
-    async with running(settings):  # its time is up: it goes on without styles
+    async with running(settings, telegram):  # its time is up: it goes on without styles
         await until(lambda: finished(telegram, ALICE))
     assert [s.text for s in telegram.chat(ALICE) if s.kind == "photo"] == ["X · 1600×900"]
 
@@ -372,7 +386,7 @@ async def test_webhook_mode(telegram, settings, unused_tcp_port) -> None:
     settings = settings.model_copy(
         update={"telegram_webhook_url": url, "telegram_webhook_port": unused_tcp_port}
     )
-    async with running(settings):
+    async with running(settings, telegram):
         assert telegram.webhook is not None and telegram.webhook[0] == url
         async with ClientSession() as session, session.post(url, json={"update_id": 1}) as forged:
             assert forged.status == 403  # no secret token: not from Telegram
@@ -383,7 +397,7 @@ async def test_webhook_mode(telegram, settings, unused_tcp_port) -> None:
 
 
 async def test_settings_buttons(telegram, settings) -> None:
-    async with running(settings):
+    async with running(settings, telegram):
         await telegram.send_text(ALICE, "/settings")
         await until(lambda: telegram.chat(ALICE))
         menu = telegram.chat(ALICE)[0]
@@ -407,7 +421,7 @@ async def test_settings_buttons(telegram, settings) -> None:
 
 
 async def test_status_and_cancel(telegram, settings) -> None:
-    async with running(settings):
+    async with running(settings, telegram):
         await telegram.send_photo(ALICE, photo_bytes((3000, 2000)), "/optimize all")
         await until(lambda: telegram.chat(ALICE))
         await telegram.send_text(ALICE, "/status")
@@ -429,7 +443,7 @@ async def test_a_failing_update_is_logged_and_the_user_told(telegram, settings, 
         raise RuntimeError("bug")
 
     monkeypatch.setattr(ChatService, "_on_message", broken)
-    async with running(settings):
+    async with running(settings, telegram):
         await telegram.send_text(ALICE, "/help")
         await until(lambda: telegram.chat(ALICE))
         monkeypatch.undo()

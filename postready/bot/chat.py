@@ -124,9 +124,9 @@ class ChatService:
         # A user's messages are handled in order (`/optimize` then the photo), other users'
         # meanwhile.
         self._turns: defaultdict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)
-        # Held while a job is submitted and its status message recorded, so that none of the
-        # job's updates looks for the message before it is known.
-        self._registering = asyncio.Lock()
+        # Per chat, held while a job is submitted and its status message recorded, so that
+        # none of the job's updates looks for the message before it is known.
+        self._registering: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._styles = StylePicker(store, output, self._submit_choice)
 
     async def start(self) -> None:
@@ -181,7 +181,7 @@ class ChatService:
 
     async def on_job_update(self, update: JobUpdate) -> None:
         job = update.job
-        async with self._registering:
+        async with self._registering[job.session.chat_id or ""]:
             where = await self._store.job_message(job.id)
         chat_id = where[0] if where else job.session.chat_id
         if chat_id is None:
@@ -268,7 +268,7 @@ class ChatService:
     ) -> None:
         """Submit the job and show its status: in a new message, or in `message_id`."""
         chat_id = request.chat_id or ""
-        async with self._registering:
+        async with self._registering[chat_id]:
             submitted = await self._queue.submit(user, request)
             position = submitted.position
             status = Text.line(f"⏳ Queued — position {position}" if position else "⏳ Starting…")

@@ -41,8 +41,9 @@ def settings_menu(user: User) -> Choice:
 
 
 def owner(key: str) -> str:
-    """The platform user id a settings button belongs to."""
-    return key.split(":", 2)[1]
+    """The platform user id a settings button belongs to ("" for malformed data)."""
+    parts = key.split(":", 2)
+    return parts[1] if len(parts) == 3 else ""
 
 
 def apply(settings: UserSettings, key: str) -> UserSettings:

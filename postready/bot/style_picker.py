@@ -113,8 +113,8 @@ class StylePicker:
 
     async def press(self, platform_user_id: str, key: str) -> str | None:
         """A style button; returns an alert for the presser, or None."""
-        _, choice_id, op = key.split(":", 2)
-        choice = await self._store.get_style_choice(int(choice_id))
+        _, choice_id, op = [*key.split(":", 2), "", ""][:3]
+        choice = await self._store.get_style_choice(int(choice_id)) if choice_id.isdigit() else None
         if choice is None:
             return "This choice has expired; send the photo again."
         if choice.platform_user_id != platform_user_id:

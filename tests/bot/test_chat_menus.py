@@ -21,6 +21,7 @@ def test_platform_buttons_toggle_and_come_back_to_every_platform() -> None:
     assert apply(only, f"set:{USER.platform_user_id}:p:x").default_platforms == ()
     assert apply(only, f"set:{USER.platform_user_id}:p:nonsense") == only
     assert owner(key) == USER.platform_user_id
+    assert owner("set") == owner(f"set:{USER.platform_user_id}") == ""  # forged data
 
 
 def test_files_and_logo_position() -> None:

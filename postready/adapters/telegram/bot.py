@@ -161,12 +161,16 @@ class TelegramFrontend:
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram_update_failed", exc_info=context.error)
-        if isinstance(update, Update) and update.effective_chat is not None:
-            line = error_line(ErrorCode.PROCESSING_FAILED, "something went wrong on our side")
-            try:
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        line = error_line(ErrorCode.PROCESSING_FAILED, "something went wrong on our side")
+        try:
+            if update.callback_query is not None:  # stop the button's spinner
+                await update.callback_query.answer(line, show_alert=True)
+            else:
                 await context.bot.send_message(update.effective_chat.id, line)
-            except TelegramError:
-                log.exception("telegram_error_reply_failed")
+        except TelegramError:
+            log.exception("telegram_error_reply_failed")
 
 
 def _incoming(messages: list[Message]) -> Incoming:

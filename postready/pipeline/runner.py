@@ -132,6 +132,8 @@ async def run_optimization(
 
     def decode_size(size: tuple[int, int]) -> tuple[int, int]:
         plan.update({spec.key: _plan_job(spec, request, size) for spec in specs})
+        if styles:  # styles crop tight (macro) and cut out edges: they want every pixel
+            return size
         return min_decoded_size([job.variant.size for job in plan.values()], size)
 
     # The face model loads while the photo decodes: both release the GIL in their heavy parts.

@@ -176,3 +176,22 @@ async def test_platforms_sharing_a_size_share_one_render(tmp_path, monkeypatch) 
     assert facebook_q92.image.quality == 92
     assert bluesky.image.quality < 92 and bluesky.image.bytes <= 150_000
     assert (bluesky.image.width, bluesky.image.height) == (1080, 1080)
+
+
+async def test_styles_get_the_full_resolution_decode(large_jpeg, tmp_path, monkeypatch) -> None:
+    decoded = []
+    real_load = runner.load_image
+
+    def recording_load(*args, **kwargs):
+        loaded = real_load(*args, **kwargs)
+        decoded.append(loaded.image.size)
+        return loaded
+
+    monkeypatch.setattr(runner, "load_image", recording_load)
+    await run_optimization(OptimizeRequest(large_jpeg, ("x",)), tmp_path)
+    opted_out = OptimizeRequest(large_jpeg, ("x",), styles=("macro",), product=False)
+    await run_optimization(opted_out, tmp_path)
+    styled = OptimizeRequest(large_jpeg, ("x",), styles=("macro",), product=True)
+    await run_optimization(styled, tmp_path)
+    # X's 1600×900 needs only half the pixels; a macro crop wants all of them.
+    assert decoded == [(2000, 1500), (2000, 1500), SOURCE_SIZE]

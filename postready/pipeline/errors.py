@@ -40,3 +40,7 @@ class PostReadyError(Exception):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
+
+    def __reduce__(self) -> tuple[type[PostReadyError], tuple[ErrorCode, str]]:
+        # Exceptions pickle their args; ours are (code, message), not the message alone.
+        return (type(self), (self.code, self.message))

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Called on the event loop's thread, in order; it must not block.
 ProgressCallback = Callable[[ProgressEvent], None]
 RESULTS_FILE = "results.json"
 _LOGO_LIMITS = LoadLimits(max_bytes=10_000_000, max_pixels=25_000_000, min_side=16)
@@ -104,6 +105,8 @@ async def run_optimization(
     """Optimise `request.source` for its platforms; write `<output_root>/<session>/`: one image
     and one `<platform>_caption.txt` per platform, and `results.json`.
 
+    `executor` runs the CPU work; it must be a thread pool (or None, the loop's default):
+    the steps share the decoded photo and closures that cannot be pickled.
     `content` holds the text providers and their cache, `photography` the services product
     photography may use; both are local and offline when None (pass one long-lived engine to
     share its cache between sessions).
@@ -132,6 +135,8 @@ async def run_optimization(
 
     def decode_size(size: tuple[int, int]) -> tuple[int, int]:
         plan.update({spec.key: _plan_job(spec, request, size) for spec in specs})
+        if styles:  # styles crop tight (macro) and cut out edges: they want every pixel
+            return size
         return min_decoded_size([job.variant.size for job in plan.values()], size)
 
     # The face model loads while the photo decodes: both release the GIL in their heavy parts.

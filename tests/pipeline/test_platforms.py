@@ -110,3 +110,11 @@ def test_unknown_variant_lists_the_choices() -> None:
         PLATFORMS["instagram"].variant("banner")
     assert caught.value.code == ErrorCode.UNKNOWN_VARIANT
     assert "portrait" in caught.value.message and "story" in caught.value.message
+
+
+def test_errors_survive_pickling() -> None:
+    import pickle
+
+    error = PostReadyError(ErrorCode.UNKNOWN_PLATFORM, "unknown platform 'myspace'")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.code, copy.message, str(copy)) == (error.code, error.message, str(error))

@@ -176,3 +176,26 @@ async def test_platforms_sharing_a_size_share_one_render(tmp_path, monkeypatch) 
     assert facebook_q92.image.quality == 92
     assert bluesky.image.quality < 92 and bluesky.image.bytes <= 150_000
     assert (bluesky.image.width, bluesky.image.height) == (1080, 1080)
+
+
+async def test_styles_get_the_full_resolution_decode(large_jpeg, tmp_path, monkeypatch) -> None:
+    decoded = []
+    real_load = runner.load_image
+
+    class Decoded(Exception):
+        """Stops a run once its photo is decoded: the decode is all this test is about."""
+
+    def recording_load(*args, **kwargs):
+        decoded.append(real_load(*args, **kwargs).image.size)
+        raise Decoded
+
+    monkeypatch.setattr(runner, "load_image", recording_load)
+    for request in (
+        OptimizeRequest(large_jpeg, ("x",)),
+        OptimizeRequest(large_jpeg, ("x",), styles=("macro",), product=False),
+        OptimizeRequest(large_jpeg, ("x",), styles=("macro",), product=True),
+    ):
+        with pytest.raises(Decoded):
+            await run_optimization(request, tmp_path)
+    # X's 1600×900 needs only half the pixels; a macro crop wants all of them.
+    assert decoded == [(2000, 1500), (2000, 1500), SOURCE_SIZE]

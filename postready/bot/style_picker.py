@@ -142,7 +142,11 @@ class StylePicker:
 
     async def _expire(self, choice_id: int, delay: float) -> None:
         await asyncio.sleep(delay)
-        await self._decide(choice_id, ())
+        try:
+            await self._decide(choice_id, ())
+        except Exception:
+            # Nobody awaits a timer: log here. The choice is closed; its photo was not queued.
+            log.exception("style_choice_timeout_failed choice=%s", choice_id)
 
     async def _decide(self, choice_id: int, styles: tuple[str, ...]) -> None:
         closed = await self._store.close_style_choice(choice_id)

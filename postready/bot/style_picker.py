@@ -145,7 +145,7 @@ class StylePicker:
         try:
             await self._decide(choice_id, ())
         except Exception:
-            # Nobody awaits a timer: log here. The choice is closed; its photo was not queued.
+            # Nobody awaits a timer, so log here; the choice stays closed.
             log.exception("style_choice_timeout_failed choice=%s", choice_id)
 
     async def _decide(self, choice_id: int, styles: tuple[str, ...]) -> None:

@@ -1,3 +1,3 @@
-from postready.bot.cli import main
+from postready.main import main
 
 raise SystemExit(main())

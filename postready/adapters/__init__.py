@@ -1,1 +1,2 @@
-"""Chat adapters (Telegram, Discord): parse updates, render replies. Know nothing about pixels."""
+"""Chat adapters: each turns its platform's updates into the bot's conversation and renders the
+bot's replies with its chat library (DESIGN.md)."""

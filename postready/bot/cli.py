@@ -10,11 +10,19 @@ import argparse
 import asyncio
 import os
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
 
+if TYPE_CHECKING:
+    from postready.bot.config import Settings
+    from postready.bot.jobs import Frontend
+
 EXIT_OK, EXIT_PLATFORM_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+# Builds a chat adapter from the settings; raises PostReadyError when it is not configured.
+ChatFactory = Callable[["Settings"], "Frontend"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -119,6 +127,12 @@ def _add_queue_commands(commands: argparse._SubParsersAction) -> None:
     worker.add_argument(
         "--workers", type=int, help="jobs at once (default: POSTREADY_WORKERS or the CPU count)"
     )
+    bot = commands.add_parser(
+        "bot", help="run the chat bots and the worker pool until stopped (SIGTERM or Ctrl-C)"
+    )
+    bot.add_argument(
+        "chats", nargs="*", metavar="CHAT", help="telegram (default: every chat with a token)"
+    )
     jobs = commands.add_parser("jobs", help="list recent jobs and their state")
     jobs.add_argument("--limit", type=int, default=20)
     enqueue = commands.add_parser("enqueue", help="queue a photo for `postready worker`")
@@ -127,11 +141,15 @@ def _add_queue_commands(commands: argparse._SubParsersAction) -> None:
     enqueue.add_argument("--description", "-d", default="", help="what the photo shows")
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, chats: Mapping[str, ChatFactory] | None = None) -> int:
+    """`chats`: the chat adapters `postready bot` can run, by name (given by the entry point,
+    `postready.main`, since this layer does not import adapters)."""
     args = build_parser().parse_args(argv)
     try:
         if args.command == "platforms":
             return _print_platforms()
+        if args.command == "bot":
+            return _bot(args, chats or {})
         if args.command in _QUEUE_COMMANDS:
             return _QUEUE_COMMANDS[args.command](args)
         return _optimize(args)
@@ -361,6 +379,40 @@ def _worker(args: argparse.Namespace) -> int:
     if args.workers is not None:
         settings = settings.model_copy(update={"workers": max(1, args.workers)})
     asyncio.run(run_worker(settings, subscriber=_log_update))
+    return EXIT_OK
+
+
+def _bot(args: argparse.Namespace, chats: Mapping[str, ChatFactory]) -> int:
+    import logging
+
+    from postready.bot.config import load_settings
+    from postready.bot.jobs import run_worker
+
+    unknown = [name for name in args.chats if name not in chats]
+    if unknown:
+        known = ", ".join(chats) or "none"
+        raise PostReadyError(
+            ErrorCode.INVALID_OPTION, f"unknown chat '{unknown[0]}'; available: {known}"
+        )
+    settings = load_settings()
+    frontends, refusals = [], []
+    for name in args.chats or chats:
+        try:
+            frontends.append(chats[name](settings))
+        except PostReadyError as exc:
+            if args.chats:
+                raise
+            refusals.append(exc)
+    if not frontends:
+        raise (
+            refusals[0]
+            if refusals
+            else PostReadyError(ErrorCode.INVALID_OPTION, "no chat adapter is installed")
+        )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # httpx logs every request URL, and Bot API URLs hold the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    asyncio.run(run_worker(settings, subscriber=_log_update, frontends=frontends))
     return EXIT_OK
 
 

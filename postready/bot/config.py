@@ -5,15 +5,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
 
 
+def _alias(name: str) -> AliasChoices:
+    return AliasChoices(name, name.lower())
+
+
 class Settings(BaseSettings):
-    """Bot-core settings. Each field reads `POSTREADY_<FIELD>`; the timeout reads
-    `PROCESSING_TIMEOUT`, its name in the design."""
+    """Bot-core settings. Each field reads `POSTREADY_<FIELD>`; the timeout and the chat
+    adapters' fields read their names in the design (`PROCESSING_TIMEOUT`, `TELEGRAM_...`)."""
 
     model_config = SettingsConfigDict(
         env_prefix="POSTREADY_",
@@ -26,9 +30,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     db: Path | None = None  # default: <data_dir>/postready.db
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
-    processing_timeout: float = Field(
-        600.0, gt=0, validation_alias=AliasChoices("PROCESSING_TIMEOUT", "processing_timeout")
-    )
+    processing_timeout: float = Field(600.0, gt=0, validation_alias=_alias("PROCESSING_TIMEOUT"))
     max_jobs_in_flight: int = Field(2, ge=1)  # per user: queued + running
     max_jobs_per_hour: int = Field(20, ge=1)  # per user
     queue_limit: int = Field(100, ge=1)  # queued jobs, all users together
@@ -38,6 +40,16 @@ class Settings(BaseSettings):
     poll_seconds: float = Field(1.0, gt=0)  # idle workers look for jobs from other processes
     progress_interval: float = Field(2.0, ge=0)  # at most one progress update per job per this
     shutdown_grace: float = Field(20.0, ge=0)  # on SIGTERM, running jobs get this long to finish
+    telegram_bot_token: SecretStr | None = Field(
+        None, validation_alias=_alias("TELEGRAM_BOT_TOKEN")
+    )
+    telegram_api_base_url: str = Field(
+        "https://api.telegram.org", validation_alias=_alias("TELEGRAM_API_BASE_URL")
+    )
+    telegram_webhook_url: str | None = Field(None, validation_alias=_alias("TELEGRAM_WEBHOOK_URL"))
+    telegram_webhook_port: int = Field(
+        8443, ge=1, le=65535, validation_alias=_alias("TELEGRAM_WEBHOOK_PORT")
+    )
 
     @property
     def db_path(self) -> Path:

@@ -25,11 +25,11 @@ import shutil
 import signal
 import socket
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from postready.bot.config import Settings
 from postready.bot.services import load_service_settings
@@ -464,9 +464,27 @@ class _ProgressRelay:
         await self._notify(JobUpdate(self._job, progress=event))
 
 
-async def run_worker(settings: Settings, subscriber: JobSubscriber | None = None) -> None:
-    """Run the worker pool until SIGTERM or SIGINT, then shut it down cleanly: running jobs get
-    `shutdown_grace` seconds to finish (a second signal cuts it short) and are re-queued."""
+class Frontend(Protocol):
+    """A chat adapter served by `run_worker`: it submits jobs and hears its users' updates."""
+
+    platform: str  # the user-key prefix of its users ("telegram")
+
+    async def start(self, store: Store, queue: JobQueue) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def on_job_update(self, update: JobUpdate) -> None: ...
+
+
+async def run_worker(
+    settings: Settings,
+    subscriber: JobSubscriber | None = None,
+    frontends: Sequence[Frontend] = (),
+) -> None:
+    """Run the worker pool (and the chat `frontends` on the same loop) until SIGTERM or SIGINT,
+    then shut down cleanly: running jobs get `shutdown_grace` seconds to finish (a second
+    signal cuts it short) and are re-queued; frontends stop last, so those results still reach
+    their chats."""
     stop, hurry = asyncio.Event(), asyncio.Event()
 
     def on_signal() -> None:
@@ -478,18 +496,35 @@ async def run_worker(settings: Settings, subscriber: JobSubscriber | None = None
     services = load_service_settings()
     for note in services.notes:
         log.info("services %s", note)
+    by_platform = {frontend.platform: frontend for frontend in frontends}
+
+    async def route(update: JobUpdate) -> None:
+        frontend = by_platform.get(update.job.session.user_key.partition(":")[0])
+        if frontend is not None:
+            await frontend.on_job_update(update)
+        elif subscriber is not None:
+            await subscriber(update)
+
     async with await Store.open(settings.db_path) as store:
         queue = JobQueue(
             store,
             settings,
-            subscriber=subscriber,
+            subscriber=route,
             content=ContentEngine(services.providers),
             photography=services.photography,
         )
-        await queue.start()
-        await stop.wait()
-        log.info("worker_stopping grace=%ss", settings.shutdown_grace)
-        await queue.stop(settings.shutdown_grace, hurry)
+        started: list[Frontend] = []
+        try:
+            for frontend in frontends:
+                await frontend.start(store, queue)
+                started.append(frontend)
+            await queue.start()
+            await stop.wait()
+            log.info("worker_stopping grace=%ss", settings.shutdown_grace)
+            await queue.stop(settings.shutdown_grace, hurry)
+        finally:
+            for frontend in reversed(started):
+                await frontend.stop()
 
 
 def _check_platforms(platforms: tuple[str, ...]) -> None:

@@ -19,6 +19,7 @@ _SEPARATORS = ("\n\n", "\n", " ")
 class MediaItem:
     path: Path
     label: str  # short: "Instagram · portrait 1080×1350"
+    size: tuple[int, int] | None = None  # width, height in pixels, when known
 
     def __post_init__(self) -> None:
         if not self.label or len(self.label) > MAX_LABEL:
@@ -48,14 +49,6 @@ class Files:
 
 
 @dataclass(frozen=True, slots=True)
-class Text:
-    """A message; `copyable` is shown so it can be copied in one tap (the caption to paste)."""
-
-    body: str
-    copyable: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Option:
     key: str
     label: str
@@ -63,14 +56,30 @@ class Option:
 
 
 @dataclass(frozen=True, slots=True)
+class Copyable:
+    """Text shown so it copies in one tap (a caption to paste), in its own block."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A message of paragraphs, some copyable, with optional buttons under it."""
+
+    parts: tuple[str | Copyable, ...]
+    actions: tuple[Option, ...] = ()
+
+    @classmethod
+    def line(cls, text: str) -> Text:
+        return cls((text,))
+
+
+@dataclass(frozen=True, slots=True)
 class Choice:
-    """Buttons: pick one option, or several then Done; Skip when `skip_label` is set."""
+    """A prompt with rows of buttons; a selected option shows as chosen (✅)."""
 
     prompt: str
-    options: tuple[Option, ...]
-    multi: bool = False
-    done_label: str = "Done"
-    skip_label: str | None = "Skip"
+    rows: tuple[tuple[Option, ...], ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -203,6 +203,25 @@ class GeneratedFile:
 
 
 @dataclass(frozen=True, slots=True)
+class StyleChoice:
+    """A product photo waiting for its owner's choice of photography styles."""
+
+    id: int
+    platform: str
+    platform_user_id: str
+    chat_id: str
+    message_id: str | None
+    source_path: Path
+    source_name: str
+    platforms: tuple[str, ...]
+    description: str
+    chosen: tuple[str, ...]
+    colour: str
+    open: bool
+    created_at: float  # Unix seconds
+
+
+@dataclass(frozen=True, slots=True)
 class Heartbeat:
     held: bool  # False: the lease was lost (expired and re-queued, or the job was cancelled)
     cancel_requested: bool
@@ -329,6 +348,92 @@ class Store:
         return [
             GeneratedFile(row[0], row[1] and Path(row[1]), row[2], row[3], row[4]) for row in rows
         ]
+
+    # Chat messages
+
+    async def set_job_message(self, job_id: int, chat_id: str, message_id: str) -> None:
+        """Remember the chat message that shows the job's status."""
+        async with self._lock:
+            await self._db.execute(
+                "INSERT INTO job_messages (job_id, chat_id, message_id) VALUES (?, ?, ?)"
+                " ON CONFLICT (job_id) DO UPDATE SET chat_id = excluded.chat_id,"
+                " message_id = excluded.message_id",
+                (job_id, chat_id, message_id),
+            )
+
+    async def job_message(self, job_id: int) -> tuple[str, str] | None:
+        """(chat id, message id) of the job's status message, if one was recorded."""
+        async with self._lock:
+            row = await _one(
+                self._db, "SELECT chat_id, message_id FROM job_messages WHERE job_id = ?", (job_id,)
+            )
+        return (row[0], row[1]) if row else None
+
+    # Style choices
+
+    async def add_style_choice(self, choice: StyleChoice) -> StyleChoice:
+        """Store `choice` (its id and creation time are assigned here)."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO style_choices (platform, platform_user_id, chat_id, message_id,"
+                " source_path, source_name, platforms, description, chosen, colour, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    choice.platform,
+                    choice.platform_user_id,
+                    choice.chat_id,
+                    choice.message_id,
+                    str(choice.source_path),
+                    choice.source_name,
+                    json.dumps(list(choice.platforms)),
+                    choice.description,
+                    json.dumps(list(choice.chosen)),
+                    choice.colour,
+                    self._clock(),
+                ),
+            )
+            row = await _one(db, "SELECT * FROM style_choices WHERE id = ?", (cursor.lastrowid,))
+        return _style_choice(row)
+
+    async def get_style_choice(self, choice_id: int) -> StyleChoice | None:
+        async with self._lock:
+            row = await _one(self._db, "SELECT * FROM style_choices WHERE id = ?", (choice_id,))
+        return _style_choice(row) if row else None
+
+    async def open_style_choices(self) -> list[StyleChoice]:
+        async with self._lock:
+            rows = await self._db.execute_fetchall(
+                "SELECT * FROM style_choices WHERE status = 'open' ORDER BY id"
+            )
+        return [_style_choice(row) for row in rows]
+
+    async def update_style_choice(
+        self, choice_id: int, chosen: tuple[str, ...], colour: str, message_id: str | None
+    ) -> StyleChoice | None:
+        """Change an open choice; None when it is closed (or gone)."""
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE style_choices SET chosen = ?, colour = ?, message_id = ?"
+                " WHERE id = ? AND status = 'open'",
+                (json.dumps(list(chosen)), colour, message_id, choice_id),
+            )
+            row = await _one(
+                db, "SELECT * FROM style_choices WHERE id = ? AND status = 'open'", (choice_id,)
+            )
+        return _style_choice(row) if row else None
+
+    async def close_style_choice(self, choice_id: int) -> StyleChoice | None:
+        """Close an open choice and return it; None when it was already closed: of two
+        presses (or a press and the timeout) exactly one gets it."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE style_choices SET status = 'closed' WHERE id = ? AND status = 'open'",
+                (choice_id,),
+            )
+            if cursor.rowcount != 1:
+                return None
+            row = await _one(db, "SELECT * FROM style_choices WHERE id = ?", (choice_id,))
+        return _style_choice(row)
 
     # The job queue
 
@@ -739,6 +844,24 @@ def _session(row: sqlite3.Row, created_key: str = "created_at", id_key: str = "i
         created_at=cast(datetime, _dt(row[created_key])),
         started_at=_dt(row["started_at"]),
         completed_at=_dt(row["completed_at"]),
+    )
+
+
+def _style_choice(row: sqlite3.Row) -> StyleChoice:
+    return StyleChoice(
+        id=row["id"],
+        platform=row["platform"],
+        platform_user_id=row["platform_user_id"],
+        chat_id=row["chat_id"],
+        message_id=row["message_id"],
+        source_path=Path(row["source_path"]),
+        source_name=row["source_name"],
+        platforms=tuple(json.loads(row["platforms"])),
+        description=row["description"],
+        chosen=tuple(json.loads(row["chosen"])),
+        colour=row["colour"],
+        open=row["status"] == "open",
+        created_at=row["created_at"],
     )
 
 

@@ -17,8 +17,10 @@ from postready.pipeline.cutout import (
     foreground_seed,
     largest_components,
 )
+from postready.pipeline.loading import ImageSource, LoadLimits
 
 _SIDE = 400
+_DECODE_SIDE = 800  # a reduced JPEG decode at least this large feeds the 400 px judgement
 _PLAIN_RESIDUAL = 5.0  # ΔE: median border deviation from the fitted backdrop
 _MIN_COVERAGE = 0.02
 _MAX_COVERAGE = 0.85
@@ -69,6 +71,20 @@ def is_product_shot(
         reason=f"the {vision.provider} vision model sees {verdict}",
         source=vision.provider,
     )
+
+
+def detect_product(source: ImageSource, limits: LoadLimits = LoadLimits()) -> ProductDetection:
+    """Judge a photo from its bytes or path alone, before any job runs (a chat offering the
+    styles). It decodes only as large as the judgement needs."""
+    from postready.pipeline.cropping import detect_crop_signals
+    from postready.pipeline.loading import load_image
+
+    def small(size: tuple[int, int]) -> tuple[int, int]:
+        scale = min(1.0, _DECODE_SIDE / max(size))
+        return (max(1, round(size[0] * scale)), max(1, round(size[1] * scale)))
+
+    loaded = load_image(source, limits, min_decoded_size=small)
+    return is_product_shot(loaded.image, detect_crop_signals(loaded.image))
 
 
 def _judge_locally(image: Image.Image, signals: CropSignals) -> ProductDetection:

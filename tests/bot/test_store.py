@@ -39,6 +39,8 @@ TABLES = {
     "platform_results",
     "generated_files",
     "jobs",
+    "job_messages",
+    "style_choices",
     "job_progress",
 }
 
@@ -305,6 +307,14 @@ async def test_complete_records_results_files_and_progress(store: Store, tmp_pat
     (session,) = await store.recent_sessions(user.id)
     assert session.id == "session-1" and session.status == "completed"
     assert [j.id for j in await store.recent_jobs()] == [job.id]
+
+
+async def test_a_job_remembers_its_status_message(store: Store, tmp_path: Path) -> None:
+    job = await store.enqueue(await make_user(store), new_job(tmp_path, 1), LIMITS)
+    assert await store.job_message(job.id) is None
+    await store.set_job_message(job.id, "chat-1", "10")
+    await store.set_job_message(job.id, "chat-1", "11")  # a new status message replaces it
+    assert await store.job_message(job.id) == ("chat-1", "11")
 
 
 async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:

@@ -1,0 +1,213 @@
+"""The Telegram bot: python-telegram-bot's Application on the worker pool's event loop.
+
+Every message goes to one handler (a caption command is no `CommandHandler` match, and the
+bot's own grammar parses commands for every chat alike); albums are collected by their media
+group id with a short debounce, since Telegram delivers each photo as its own update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, Message, Update
+from telegram.error import BadRequest, InvalidToken, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from postready.adapters.telegram.render import TelegramOutput
+from postready.bot.chat import ChatLimits, ChatService, Incoming, Photo, error_line
+from postready.bot.config import Settings
+from postready.bot.jobs import JobQueue, JobUpdate
+from postready.bot.store import Store
+from postready.bot.texts import COMMANDS
+from postready.pipeline.errors import ErrorCode, PostReadyError
+
+log = logging.getLogger(__name__)
+PLATFORM = "telegram"
+# The cloud Bot API lets bots download files up to 20 MB (a local Bot API server has no limit).
+CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024
+ALBUM_DEBOUNCE = 1.0  # seconds to wait for the rest of an album
+TOO_BIG = "bots can download at most 20 MB from Telegram; send a smaller file"
+RATE_LIMIT_RETRIES = 3
+
+
+def telegram_frontend(settings: Settings) -> TelegramFrontend:
+    """The bot for `settings`; INVALID_OPTION when no token is configured."""
+    if settings.telegram_bot_token is None:
+        raise PostReadyError(
+            ErrorCode.INVALID_OPTION,
+            "TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and set its token",
+        )
+    return TelegramFrontend(settings)
+
+
+class TelegramFrontend:
+    """A `jobs.Frontend`: receives updates by long polling (or a webhook) and renders replies."""
+
+    platform = PLATFORM
+
+    def __init__(self, settings: Settings) -> None:
+        assert settings.telegram_bot_token is not None
+        base = settings.telegram_api_base_url.rstrip("/")
+        self._settings = settings
+        self._app = (
+            Application.builder()
+            .token(settings.telegram_bot_token.get_secret_value())
+            .base_url(f"{base}/bot")
+            .base_file_url(f"{base}/file/bot")
+            .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+            .concurrent_updates(True)
+            .build()
+        )
+        self._cloud = base == "https://api.telegram.org"
+        self._service: ChatService | None = None
+        self._albums: dict[str, list[Message]] = {}
+
+    async def start(self, store: Store, queue: JobQueue) -> None:
+        """Connect (getMe), register the commands menu, and start receiving updates."""
+        try:
+            await self._app.initialize()
+        except InvalidToken:
+            raise PostReadyError(
+                ErrorCode.INVALID_OPTION, "TELEGRAM_BOT_TOKEN was refused by Telegram"
+            ) from None
+        bot = self._app.bot
+        limits = ChatLimits(
+            CLOUD_DOWNLOAD_LIMIT if self._cloud else None,
+            TOO_BIG,
+        )
+        self._service = ChatService(
+            PLATFORM,
+            store,
+            queue,
+            TelegramOutput(bot),
+            self._settings.data_dir,
+            limits=limits,
+            bot_username=bot.username,
+        )
+        self._app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self._on_message))
+        self._app.add_handler(CallbackQueryHandler(self._on_button))
+        self._app.add_error_handler(self._on_error)
+        await bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
+        await self._service.start()
+        await self._app.start()
+        assert self._app.updater is not None
+        webhook = self._settings.telegram_webhook_url
+        if webhook:
+            await self._app.updater.start_webhook(
+                listen="0.0.0.0",  # the webhook must be reachable from outside
+                port=self._settings.telegram_webhook_port,
+                url_path=urlsplit(webhook).path.lstrip("/"),
+                webhook_url=webhook,
+                allowed_updates=Update.ALL_TYPES,
+                # Telegram sends it with every update: requests from anyone else are refused.
+                secret_token=secrets.token_urlsafe(32),
+            )
+        else:
+            await self._app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        log.info("telegram_started bot=%s", bot.username)
+
+    async def stop(self) -> None:
+        if self._service is not None:
+            await self._service.stop()
+        assert self._app.updater is not None
+        if self._app.updater.running:
+            await self._app.updater.stop()
+        if self._app.running:
+            await self._app.stop()
+        await self._app.shutdown()
+        log.info("telegram_stopped")
+
+    async def on_job_update(self, update: JobUpdate) -> None:
+        if self._service is not None:
+            await self._service.on_job_update(update)
+
+    async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.message
+        if message is None or message.from_user is None or self._service is None:
+            return
+        group = message.media_group_id
+        if group is None:
+            await self._service.on_message(_incoming([message]))
+            return
+        # An album: its photos arrive one by one; the first schedules them all.
+        waiting = self._albums.setdefault(group, [])
+        waiting.append(message)
+        if len(waiting) == 1:
+            await asyncio.sleep(ALBUM_DEBOUNCE)
+            await self._service.on_message(_incoming(self._albums.pop(group)))
+
+    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None or query.message is None or self._service is None:
+            return
+        alert = await self._service.on_action(
+            str(query.from_user.id),
+            str(query.message.chat.id),
+            str(query.message.message_id),
+            query.data or "",
+        )
+        await query.answer(alert, show_alert=alert is not None)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram_update_failed", exc_info=context.error)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        line = error_line(ErrorCode.PROCESSING_FAILED, "something went wrong on our side")
+        try:
+            if update.callback_query is not None:  # stop the button's spinner
+                await update.callback_query.answer(line, show_alert=True)
+            else:
+                await context.bot.send_message(update.effective_chat.id, line)
+        except TelegramError:
+            log.exception("telegram_error_reply_failed")
+
+
+def _incoming(messages: list[Message]) -> Incoming:
+    """One conversation message from a message (or an album's messages, in order)."""
+    messages.sort(key=lambda m: m.message_id)
+    first = messages[0]
+    text = next((m.text or m.caption for m in messages if m.text or m.caption), "")
+    reply = first.reply_to_message
+    return Incoming(
+        user_id=str(first.from_user.id),  # type: ignore[union-attr]
+        chat_id=str(first.chat.id),
+        text=text or "",
+        photos=tuple(p for m in messages if (p := _photo(m)) is not None),
+        reply_photos=tuple(p for p in [_photo(reply)] if p is not None) if reply else (),
+    )
+
+
+def _photo(message: Message) -> Photo | None:
+    """The message's image: the largest size of a compressed photo, or a document."""
+    if message.photo:
+        largest = message.photo[-1]
+        return Photo(_fetcher(message, largest.file_id), largest.file_id, largest.file_size)
+    document = message.document
+    if document is not None:
+        name = document.file_name or document.file_id
+        return Photo(_fetcher(message, document.file_id), name, document.file_size)
+    return None
+
+
+def _fetcher(message: Message, file_id: str) -> Callable[[], Awaitable[bytes]]:
+    async def fetch() -> bytes:
+        try:
+            file = await message.get_bot().get_file(file_id)
+        except BadRequest as exc:
+            if "too big" not in exc.message.lower():
+                raise
+            raise PostReadyError(ErrorCode.FILE_TOO_LARGE, TOO_BIG) from None
+        return bytes(await file.download_as_bytearray())
+
+    return fetch

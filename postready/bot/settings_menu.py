@@ -1,0 +1,64 @@
+"""`/settings` as buttons: default platforms, logo position, files on/off. The button data
+names the owner (`set:<user>:<op>`), so only they change their settings with it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from postready.bot.replies import Choice, Option
+from postready.bot.store import User, UserSettings
+from postready.bot.texts import settings_text
+from postready.pipeline.logo import LOGO_POSITIONS
+from postready.pipeline.platforms import PLATFORMS
+
+PREFIX = "set"
+_PER_ROW = 4
+
+
+def settings_menu(user: User) -> Choice:
+    settings = user.settings
+
+    def option(op: str, label: str, selected: bool) -> Option:
+        return Option(f"{PREFIX}:{user.platform_user_id}:{op}", label, selected)
+
+    everything = not settings.default_platforms
+    platforms = [
+        option(f"p:{key}", spec.display_name, everything or key in settings.default_platforms)
+        for key, spec in PLATFORMS.items()
+    ]
+    positions = [
+        option(f"l:{position}", position, position == settings.logo_position)
+        for position in LOGO_POSITIONS
+    ]
+    files = option("f", "Send images as files", settings.send_as_files)
+    rows = [
+        *(tuple(platforms[i : i + _PER_ROW]) for i in range(0, len(platforms), _PER_ROW)),
+        *(tuple(positions[i : i + _PER_ROW]) for i in range(0, len(positions), _PER_ROW)),
+        (files,),
+    ]
+    prompt = settings_text(settings) + "\nButtons: default platforms, logo position, files."
+    return Choice(prompt, tuple(rows))
+
+
+def owner(key: str) -> str:
+    """The platform user id a settings button belongs to ("" for malformed data)."""
+    parts = key.split(":", 2)
+    return parts[1] if len(parts) == 3 else ""
+
+
+def apply(settings: UserSettings, key: str) -> UserSettings:
+    """The settings after pressing the button `key` (unchanged for a button it does not know)."""
+    op = key.split(":", 2)[2]
+    kind, _, value = op.partition(":")
+    if kind == "p" and value in PLATFORMS:
+        chosen = set(settings.default_platforms or PLATFORMS) ^ {value}
+        # None left, or every one: the default, every platform.
+        platforms = (
+            () if len(chosen) in (0, len(PLATFORMS)) else tuple(k for k in PLATFORMS if k in chosen)
+        )
+        return dataclasses.replace(settings, default_platforms=platforms)
+    if kind == "l" and value in LOGO_POSITIONS:
+        return dataclasses.replace(settings, logo_position=value)
+    if kind == "f":
+        return dataclasses.replace(settings, send_as_files=not settings.send_as_files)
+    return settings

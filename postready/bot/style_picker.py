@@ -1,0 +1,162 @@
+"""Buttons to pick product-photography styles before a product photo's job is queued.
+
+The photo waits in SQLite (`style_choices`) with what its owner has picked so far; Generate,
+Skip or the timeout closes it exactly once and hands it to the queue. Button data is short
+(`st:<id>:<op>`), so a keyboard from before a restart still works."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Protocol
+
+from postready.bot.replies import Choice, Option, Text
+from postready.bot.store import Store, StyleChoice, User
+from postready.pipeline.photography import COLOURS, DEFAULT_COLOUR, STYLES
+
+log = logging.getLogger(__name__)
+PREFIX = "st"
+CHOICE_SECONDS = 600.0  # no answer in 10 minutes: the photo goes on without styles
+SOLID = "solid_background"
+_COLOURS = list(COLOURS)
+_PER_ROW = (2, 5)  # style buttons, colour buttons
+PROMPT = (
+    "This looks like a product shot. Pick photography styles to render as well, then "
+    "Generate — or Skip."
+)
+
+# Queues the closed choice with these styles and background colour (no styles: skip).
+Submit = Callable[[StyleChoice, tuple[str, ...], str], Awaitable[None]]
+
+
+class Editor(Protocol):
+    async def edit(self, chat_id: str, message_id: str, reply: Choice | Text) -> None: ...
+
+
+def keyboard(choice: StyleChoice) -> Choice:
+    def option(op: str, label: str, selected: bool = False) -> Option:
+        return Option(f"{PREFIX}:{choice.id}:{op}", label, selected)
+
+    styles = [option(key, style.name, key in choice.chosen) for key, style in STYLES.items()]
+    rows = _rows(styles, _PER_ROW[0])
+    if SOLID in choice.chosen:
+        colours = [option(f"c{n}", name, name == choice.colour) for n, name in enumerate(_COLOURS)]
+        rows += _rows(colours, _PER_ROW[1])
+    rows.append((option("go", "Generate"), option("skip", "Skip")))
+    return Choice(PROMPT, tuple(rows))
+
+
+def _rows(options: list[Option], size: int) -> list[tuple[Option, ...]]:
+    return [tuple(options[i : i + size]) for i in range(0, len(options), size)]
+
+
+class StylePicker:
+    def __init__(
+        self,
+        store: Store,
+        editor: Editor,
+        submit: Submit,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._store = store
+        self._editor = editor
+        self._submit = submit
+        self._clock = clock
+        self._timers: dict[int, asyncio.Task[None]] = {}
+
+    async def offer(
+        self,
+        user: User,
+        chat_id: str,
+        source: Path,
+        name: str,
+        platforms: tuple[str, ...],
+        description: str,
+        send: Callable[[Choice], Awaitable[str | None]],
+    ) -> None:
+        """Keep the request (its photo saved at `source`, which it now owns) and show the
+        style buttons (through `send`)."""
+        choice = await self._store.add_style_choice(
+            StyleChoice(
+                id=0,  # assigned by the store, as is created_at
+                platform=user.platform,
+                platform_user_id=user.platform_user_id,
+                chat_id=chat_id,
+                message_id=None,
+                source_path=source,
+                source_name=name,
+                platforms=platforms,
+                description=description,
+                chosen=(),
+                colour=DEFAULT_COLOUR,
+                open=True,
+                created_at=0.0,
+            )
+        )
+        message_id = await send(keyboard(choice))
+        await self._store.update_style_choice(choice.id, (), choice.colour, message_id)
+        self._schedule(choice)
+
+    async def resume(self) -> None:
+        """Restart the timeouts of choices left open by a previous run."""
+        for choice in await self._store.open_style_choices():
+            self._schedule(choice)
+
+    async def close(self) -> None:
+        for timer in self._timers.values():
+            timer.cancel()
+        await asyncio.gather(*self._timers.values(), return_exceptions=True)
+
+    async def press(self, platform_user_id: str, key: str) -> str | None:
+        """A style button; returns an alert for the presser, or None."""
+        _, choice_id, op = [*key.split(":", 2), "", ""][:3]
+        choice = await self._store.get_style_choice(int(choice_id)) if choice_id.isdigit() else None
+        if choice is None:
+            return "This choice has expired; send the photo again."
+        if choice.platform_user_id != platform_user_id:
+            return "Only the person who sent the photo can choose its styles."
+        if not choice.open:
+            return None  # already decided: a second press changes nothing
+        if op in ("go", "skip"):
+            await self._decide(choice.id, choice.chosen if op == "go" else ())
+            return None
+        chosen, colour = choice.chosen, choice.colour
+        if op in STYLES:
+            chosen = tuple(k for k in STYLES if (k in chosen) != (k == op))
+        elif op.startswith("c") and op[1:].isdigit() and int(op[1:]) < len(_COLOURS):
+            colour = _COLOURS[int(op[1:])]
+        updated = await self._store.update_style_choice(
+            choice.id, chosen, colour, choice.message_id
+        )
+        if updated is not None and updated.message_id is not None:
+            await self._editor.edit(updated.chat_id, updated.message_id, keyboard(updated))
+        return None
+
+    def _schedule(self, choice: StyleChoice) -> None:
+        delay = max(0.0, choice.created_at + CHOICE_SECONDS - self._clock())
+        self._timers[choice.id] = asyncio.create_task(self._expire(choice.id, delay))
+
+    async def _expire(self, choice_id: int, delay: float) -> None:
+        await asyncio.sleep(delay)
+        try:
+            await self._decide(choice_id, ())
+        except Exception:
+            # Nobody awaits a timer, so log here; the choice stays closed.
+            log.exception("style_choice_timeout_failed choice=%s", choice_id)
+
+    async def _decide(self, choice_id: int, styles: tuple[str, ...]) -> None:
+        closed = await self._store.close_style_choice(choice_id)
+        if closed is None:
+            return
+        timer = self._timers.pop(choice_id, None)
+        if timer is not None and timer is not asyncio.current_task():
+            timer.cancel()
+        try:
+            await self._submit(closed, styles, closed.colour)
+        finally:
+            with contextlib.suppress(OSError):
+                closed.source_path.unlink()

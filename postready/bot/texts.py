@@ -1,0 +1,84 @@
+"""The fixed texts of the chat: help, the platform and style lists, settings, history lines."""
+
+from __future__ import annotations
+
+from postready.bot.store import Session, UserSettings
+from postready.pipeline.platforms import PLATFORMS
+
+# The commands menu (Telegram's setMyCommands), in the order users meet them.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("optimize", "photo caption: /optimize instagram pinterest cozy mug"),
+    ("platforms", "the platforms and their image sizes"),
+    ("styles", "product-photography styles"),
+    ("logo", "set your logo (send an image next), /logo off"),
+    ("settings", "default platforms, timezone, format, files"),
+    ("status", "your photo in progress"),
+    ("cancel", "stop your photo in progress"),
+    ("history", "your recent photos"),
+    ("help", "how to use PostReady"),
+)
+
+HELP = """PostReady makes one photo ready to post everywhere: sized images, captions, hashtags and \
+the best times to post.
+
+Send a photo with a caption:
+/optimize instagram pinterest cozy morning coffee
+— the platforms first (or "all"), then what the photo shows in your words.
+
+Or reply /optimize … to a photo, or send /optimize … and then the photo.
+A photo without a caption is made ready for your default platforms (/settings).
+
+/platforms — sizes and limits · /styles — product photography
+/logo — send your logo next · /logo off · /logo top-left
+/settings timezone Europe/Berlin · /settings platforms instagram x · /settings files on
+/status · /cancel · /history"""
+
+WAITING_FOR_PHOTO = "Now send the photo (within 5 minutes)."
+WAITING_FOR_LOGO = "Send your logo as the next image (a PNG with transparency works best)."
+
+
+def platforms_text() -> str:
+    lines = ["Platforms (name — sizes, caption limit):"]
+    for spec in PLATFORMS.values():
+        sizes = ", ".join(f"{v.name} {v.width}×{v.height}" for v in spec.variants)
+        lines.append(f"• {spec.display_name} ({spec.key}) — {sizes}; {spec.caption_limit} chars")
+    return "\n".join(lines)
+
+
+def styles_text() -> str:
+    from postready.pipeline.photography import COLOURS, STYLES
+
+    lines = ["Product-photography styles (for product shots):"]
+    lines += [f"• {style.name}" for style in STYLES.values()]
+    lines.append(f"Solid background colours: {', '.join(COLOURS)}")
+    return "\n".join(lines)
+
+
+def settings_text(settings: UserSettings) -> str:
+    platforms = ", ".join(settings.default_platforms) or "all"
+    logo = f"on, {settings.logo_position}" if settings.logo_path else "none (/logo)"
+    return "\n".join(
+        [
+            "Your settings:",
+            f"• platforms: {platforms}",
+            f"• timezone: {settings.timezone}",
+            f"• language: {settings.language}",
+            f"• format: {settings.output_format}",
+            f"• files: {'on' if settings.send_as_files else 'off'} (images as documents)",
+            f"• logo: {logo}",
+            "Change one: /settings timezone Europe/Berlin",
+        ]
+    )
+
+
+def history_text(sessions: list[Session]) -> str:
+    if not sessions:
+        return "No photos yet. Send one with /optimize as its caption."
+    lines = ["Your recent photos:"]
+    for session in sessions:
+        detail = session.error.code if session.error else session.description[:40]
+        lines.append(
+            f"• {session.created_at:%d %b %H:%M} · {session.status} · "
+            f"{', '.join(session.platforms)}" + (f" · {detail}" if detail else "")
+        )
+    return "\n".join(lines)

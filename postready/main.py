@@ -1,0 +1,25 @@
+"""The `postready` console script: the command line with every chat adapter plugged in.
+
+The entry point sits above the layers so that `bot/` (which runs `postready bot`) never
+imports an adapter; it is handed them here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from postready.bot.cli import main as cli_main
+
+if TYPE_CHECKING:
+    from postready.bot.config import Settings
+    from postready.bot.jobs import Frontend
+
+
+def _telegram(settings: Settings) -> Frontend:
+    # Imported only when `postready bot` runs, so the other commands stay light.
+    from postready.adapters.telegram import telegram_frontend
+
+    return telegram_frontend(settings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return cli_main(argv, chats={"telegram": _telegram})

@@ -1,0 +1,453 @@
+"""The Telegram bot end to end: the real python-telegram-bot client against a fake Bot API, as
+`postready bot telegram` runs it (worker pool on the same loop), checked as the user sees it."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import io
+import os
+import re
+import signal
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from aiohttp import ClientSession
+from PIL import Image
+from telegram import Bot
+
+from postready.adapters.telegram import telegram_frontend
+from postready.adapters.telegram.render import TelegramOutput, render_messages, utf16_len
+from postready.bot import style_picker
+from postready.bot.chat import ChatService
+from postready.bot.config import Settings
+from postready.bot.jobs import run_worker
+from postready.bot.replies import Album, Copyable, MediaItem, Text
+from tests.fakes.telegram_server import TOKEN, FakeTelegram, Shown
+from tests.images import encode, textured
+from tests.product_images import product_photo
+
+ROOT = Path(__file__).parents[2]
+ALICE, BOB = 1001, 1002
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as server:
+        yield server
+
+
+@pytest.fixture
+def settings(tmp_path: Path, telegram: FakeTelegram) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data",
+        workers=2,
+        progress_interval=0.2,
+        poll_seconds=0.1,
+        shutdown_grace=5,
+        telegram_bot_token=TOKEN,
+        telegram_api_base_url=telegram.origin,
+    )
+
+
+@asynccontextmanager
+async def running(settings: Settings, telegram: FakeTelegram) -> AsyncIterator[None]:
+    """The bot as `postready bot telegram` runs it; stopped with SIGTERM, as a service manager
+    stops it."""
+    task = asyncio.create_task(run_worker(settings, frontends=[telegram_frontend(settings)]))
+    calls = len(telegram.calls)
+
+    def receiving() -> bool:  # polling, or a webhook set, in this run
+        return bool({"getUpdates", "setWebhook"} & {c.method for c in telegram.calls[calls:]})
+
+    await until(lambda: task.done() or receiving())
+    assert not task.done(), task.exception()
+    try:
+        yield
+    finally:
+        os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.wait_for(task, 10)
+
+
+async def until(condition: Callable[[], object], timeout: float = 20.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+def photo_bytes(size: tuple[int, int] = (1200, 900), seed: int = 0) -> bytes:
+    return encode(textured(size, seed))
+
+
+def finished(telegram: FakeTelegram, chat: int) -> int:
+    """How many of the chat's jobs have sent all their results (the last post has buttons)."""
+    return sum(any(d.startswith("files:") for _, d in s.buttons) for s in telegram.chat(chat))
+
+
+async def test_photo_with_caption_gets_status_progress_albums_and_posts(telegram, settings):
+    async with running(settings, telegram):
+        commands = telegram.methods("setMyCommands")[0].params["commands"]
+        assert {c["command"] for c in commands} >= {"optimize", "help", "settings", "cancel"}
+        await telegram.send_photo(ALICE, photo_bytes(), "/optimize instagram pinterest cozy mug")
+        await until(lambda: finished(telegram, ALICE))
+    shown = telegram.chat(ALICE)
+    status = shown[0]
+    # One status message, edited in place: queued, progress bars, then done.
+    assert status.edits[0].startswith("⏳ Queued — position") or status.edits[0] == "⏳ Starting…"
+    assert any("▰" in text or "▱" in text for text in status.edits[1:])
+    assert status.text == "✅ Done — 2 of 2 platforms ready"
+    assert len(telegram.methods("editMessageText")) <= 12  # throttled
+    # The album: two labelled images of the platforms' sizes.
+    photos = [s for s in shown if s.kind == "photo"]
+    assert [p.text.split(" · ")[0] for p in photos] == ["Instagram", "Pinterest"]
+    for photo in photos:
+        width, height = Image.open(io.BytesIO(photo.file)).size
+        assert photo.text.endswith(f"{width}×{height}")
+    assert len(telegram.methods("sendMediaGroup")) == 1
+    assert telegram.methods("sendChatAction")
+    # One post per platform, the caption in a copyable block, the files button on the last.
+    posts = [s for s in shown if s.kind == "text"][1:]
+    assert [p.text.split(" — ")[0] for p in posts] == ["Instagram", "Pinterest"]
+    sent = telegram.methods("sendMessage")[-2:]
+    assert all(c.params["parse_mode"] == "HTML" and "<pre>" in c.params["text"] for c in sent)
+    assert "First comment (hashtags)" in posts[0].text and "Best times to post" in posts[0].text
+    assert posts[-1].buttons[0][0] == "📎 Original files"
+
+
+async def test_original_files_only_for_the_requester(telegram, settings):
+    async with running(settings, telegram):
+        await telegram.send_photo(ALICE, photo_bytes(), "/optimize instagram x")
+        await until(lambda: any(s.buttons for s in telegram.chat(ALICE)))
+        post = next(s for s in telegram.chat(ALICE) if s.buttons)
+        await telegram.press(BOB, post.message_id, post.buttons[0][1])
+        await until(lambda: telegram.methods("answerCallbackQuery"))
+        refused = telegram.methods("answerCallbackQuery")[0].params
+        assert refused["show_alert"] is True and "Only the person" in refused["text"]
+        assert not [s for s in telegram.chat(ALICE) if s.kind == "document"]
+        await telegram.press(ALICE, post.message_id, post.buttons[0][1])
+        await until(lambda: len([s for s in telegram.chat(ALICE) if s.kind == "document"]) == 2)
+    documents = [s for s in telegram.chat(ALICE) if s.kind == "document"]
+    photos = [s for s in telegram.chat(ALICE) if s.kind == "photo"]
+    assert [d.file for d in documents] == [p.file for p in photos]  # the same bytes, uncompressed
+
+
+async def test_errors_are_one_line_with_their_code(telegram, settings):
+    async with running(settings, telegram):
+        pdf = b"%PDF-1.7 not an image"
+        await telegram.send_photo(ALICE, pdf, "/optimize instagram", as_document=True)
+        await telegram.send_photo(ALICE, photo_bytes(), "/optimize instgram mug")
+        await telegram.send_photo(
+            ALICE, photo_bytes(), "/optimize instagram", reported_bytes=25_000_000
+        )
+        await telegram.send_text(ALICE, "/frobnicate")
+        await until(lambda: len(telegram.chat(ALICE)) == 4)
+    lines = sorted(s.text for s in telegram.chat(ALICE))
+    assert all(line.startswith("⚠️") and "\n" not in line for line in lines)
+    joined = " | ".join(lines)
+    assert "(INVALID_IMAGE_FORMAT)" in joined
+    assert "did you mean 'instagram'? (UNKNOWN_PLATFORM)" in joined
+    assert "20 MB" in joined and "(FILE_TOO_LARGE)" in joined
+    assert "(UNKNOWN_COMMAND)" in joined
+
+
+async def test_too_many_jobs_and_two_users_at_once(telegram, settings):
+    settings = settings.model_copy(update={"max_jobs_in_flight": 1})
+    async with running(settings, telegram):
+        # A large photo for every platform: still running when the second one arrives.
+        await telegram.send_photo(ALICE, photo_bytes((3000, 2000)), "/optimize all")
+        await telegram.send_photo(BOB, photo_bytes(seed=1), "/optimize threads")
+        await until(lambda: telegram.chat(ALICE))
+        await telegram.send_photo(ALICE, photo_bytes(seed=2), "/optimize x")
+        await until(lambda: finished(telegram, ALICE) and finished(telegram, BOB))
+    texts = [s.text for s in telegram.chat(ALICE)]
+    assert any("(TOO_MANY_JOBS)" in text for text in texts)
+    assert [s.text.split(" · ")[0] for s in telegram.chat(BOB) if s.kind == "photo"] == ["Threads"]
+
+
+async def test_reply_to_a_photo_and_command_then_photo(telegram, settings):
+    async with running(settings, telegram):
+        photo = await telegram.send_photo(ALICE, photo_bytes())  # no caption: default platforms
+        await until(lambda: finished(telegram, ALICE) == 1)
+        assert len([s for s in telegram.chat(ALICE) if s.kind == "photo"]) == 8  # one album
+        assert [len(c.params["media"]) for c in telegram.methods("sendMediaGroup")] == [8]
+        count = len(telegram.chat(ALICE))
+        await telegram.send_text(ALICE, "/optimize@other_bot pinterest", reply_to=photo)  # not us
+        await telegram.send_text(ALICE, "/optimize@postready_bot linkedin desk", reply_to=photo)
+        await until(lambda: finished(telegram, ALICE) == 2)
+        labels = [s.text.split(" · ")[0] for s in telegram.chat(ALICE)[count:] if s.kind == "photo"]
+        assert labels == ["LinkedIn"]
+        count = len(telegram.chat(ALICE))
+        await telegram.send_text(ALICE, "/optimize bluesky")
+        await until(lambda: len(telegram.chat(ALICE)) > count)
+        assert telegram.chat(ALICE)[count].text == "Now send the photo (within 5 minutes)."
+        await telegram.send_photo(ALICE, photo_bytes(seed=3))
+        await until(lambda: finished(telegram, ALICE) == 3)
+    last = [s.text.split(" · ")[0] for s in telegram.chat(ALICE)[count:] if s.kind == "photo"]
+    assert last == ["Bluesky"]
+
+
+async def test_an_album_with_one_caption_processes_every_photo(telegram, settings):
+    async with running(settings, telegram):
+        for seed in range(2):
+            await telegram.send_photo(
+                ALICE, photo_bytes(seed=seed), "/optimize x" if seed == 0 else None, album="g1"
+            )
+        await until(lambda: finished(telegram, ALICE) == 2)
+    assert len([s for s in telegram.chat(ALICE) if s.kind == "photo"]) == 2
+
+
+async def test_a_restart_in_the_middle_of_a_job_still_delivers_the_result(telegram, settings):
+    settings = settings.model_copy(update={"shutdown_grace": 0, "retry_delay": 0})
+    async with running(settings, telegram):
+        await telegram.send_photo(ALICE, photo_bytes((3000, 2000)), "/optimize all")
+        await until(lambda: any(len(s.edits) > 1 for s in telegram.chat(ALICE)), 20)
+    status = telegram.chat(ALICE)[0]
+    assert status.text == "⏳ Queued again — it will resume shortly"
+    async with running(settings, telegram):
+        await until(lambda: finished(telegram, ALICE))
+    assert telegram.chat(ALICE)[0].text == "✅ Done — 8 of 8 platforms ready"
+
+
+async def test_flood_control_retry_after_is_honoured(telegram, settings):
+    telegram.throttle["sendMessage"] = 1
+    async with running(settings, telegram):
+        await telegram.send_text(ALICE, "/help")
+        await until(lambda: telegram.chat(ALICE))
+    assert len(telegram.methods("sendMessage")) == 2  # refused once, then sent
+    assert "/optimize instagram pinterest" in telegram.chat(ALICE)[0].text
+
+
+async def test_logo_settings_history(telegram, settings):
+    async with running(settings, telegram):
+        await telegram.send_text(ALICE, "/logo")
+        await until(lambda: telegram.chat(ALICE))
+        await telegram.send_photo(ALICE, encode(textured((300, 300)), "PNG"), as_document=True)
+        await until(lambda: len(telegram.chat(ALICE)) == 2)
+        await telegram.send_text(ALICE, "/settings timezone Europe/Berlin")
+        await until(lambda: len(telegram.chat(ALICE)) == 3)
+        await telegram.send_text(ALICE, "/history")
+        await until(lambda: len(telegram.chat(ALICE)) == 4)
+    logo, saved, history = telegram.chat(ALICE)[1:]
+    assert logo.kind == "photo" and logo.text == "Logo saved · bottom-right"
+    assert "timezone: Europe/Berlin" in saved.text and "logo: on, bottom-right" in saved.text
+    assert history.text.startswith("No photos yet")
+
+
+def test_long_text_is_split_at_paragraphs_and_escaped() -> None:
+    paragraph = "<b>& " + "ab " * 600  # 1805 characters
+    text = Text((paragraph, paragraph, Copyable("x < y " * 900), "🙂" * 3000))
+    messages = render_messages(text)
+    visible = [html.unescape(re.sub("</?pre>", "", m)) for m in messages]
+    assert all(utf16_len(m) <= 4096 for m in visible)
+    assert messages[0].startswith("&lt;b&gt;&amp; ab")
+    assert "<pre>x &lt; y" in messages[1]
+    assert len(messages) == 5  # two paragraphs, two blocks of the long one, two of emoji → 5
+
+
+async def test_missing_token_is_one_line_and_exit_2(monkeypatch, capsys, tmp_path) -> None:
+    from postready.main import main
+
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)  # no developer's .env
+    line = (
+        "error: INVALID_OPTION: TELEGRAM_BOT_TOKEN is not set; "
+        "create a bot with @BotFather and set its token\n"
+    )
+    for command in (["bot", "telegram"], ["bot"]):  # named, or every configured chat
+        assert main(command) == 2
+        assert capsys.readouterr().err == line
+    assert main(["bot", "discord"]) == 2
+    assert (
+        capsys.readouterr().err
+        == "error: INVALID_OPTION: unknown chat 'discord'; available: telegram\n"
+    )
+
+
+async def test_the_command_starts_polls_and_stops_cleanly_on_sigterm(telegram, tmp_path) -> None:
+    """`postready bot telegram` as a process: commands registered, a user answered, SIGTERM
+    ends it within seconds with exit code 0."""
+    env = os.environ | {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": telegram.origin,
+        "POSTREADY_DATA_DIR": str(tmp_path / "data"),
+        "PYTHONPATH": str(ROOT),
+    }
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "postready", "bot", "telegram", env=env, cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        await until(lambda: telegram.methods("setMyCommands"), 30)
+        await telegram.send_text(ALICE, "/platforms")
+        await until(lambda: telegram.chat(ALICE))
+        assert telegram.chat(ALICE)[0].text.startswith("Platforms")
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(bot.communicate(), 10)
+    assert bot.returncode == 0, output.decode()
+    assert TOKEN not in output.decode()  # the token is in every API URL: never logged
+
+
+async def test_albums_keep_to_telegram_photo_limits(telegram, tmp_path) -> None:
+    """Photos over 10 MB or 10,000 px (width + height) go as documents; one item is no group."""
+    small, huge = tmp_path / "small.jpg", tmp_path / "huge.png"
+    small.write_bytes(photo_bytes((400, 300)))
+    huge.write_bytes(os.urandom(11 * 1024 * 1024))
+    wide = tmp_path / "wide.jpg"
+    wide.write_bytes(photo_bytes((400, 300), seed=1))
+    album = Album(
+        (
+            MediaItem(small, "Small · 400×300", (400, 300)),
+            MediaItem(huge, "Huge · 3000×3000", (3000, 3000)),
+            MediaItem(wide, "Wide · 9000×1200", (9000, 1200)),
+        )
+    )
+    async with Bot(TOKEN, base_url=f"{telegram.origin}/bot") as bot:
+        await TelegramOutput(bot).send(str(ALICE), album)
+    kinds = [(s.kind, s.text) for s in telegram.chat(ALICE)]
+    assert kinds == [
+        ("photo", "Small · 400×300"),
+        ("document", "Huge · 3000×3000"),
+        ("document", "Wide · 9000×1200"),
+    ]
+    assert [c.method for c in telegram.calls if c.method.startswith("send")] == [
+        "sendChatAction", "sendPhoto", "sendMediaGroup",
+    ]  # fmt: skip
+
+
+def product_bytes() -> bytes:
+    return encode(product_photo("mug", "white", (800, 600)).image)
+
+
+def keyboard_message(telegram: FakeTelegram, chat: int) -> Shown:
+    return next(s for s in telegram.chat(chat) if any(d.startswith("st:") for _, d in s.buttons))
+
+
+def button(shown: Shown, label: str) -> str:
+    return next(data for text, data in shown.buttons if text.removeprefix("✅ ") == label)
+
+
+async def test_product_shot_offers_styles_only_its_owner_can_pick(telegram, settings):
+    async with running(settings, telegram):
+        await telegram.send_photo(ALICE, product_bytes(), "/optimize instagram x red mug")
+        await until(lambda: telegram.chat(ALICE))
+        keys = keyboard_message(telegram, ALICE)
+        labels = [text for text, _ in keys.buttons]
+        assert labels[:7] == ["Floating", "Flat Lay", "Lifestyle", "Product Art", "Macro",
+                              "Dark and Moody", "Solid Background"]  # fmt: skip
+        assert labels[7:] == ["Generate", "Skip"]
+        assert all(len(data.encode()) <= 64 for _, data in keys.buttons)
+        assert not telegram.methods("getFile")[1:]  # one download; no job before the choice
+
+        await telegram.press(BOB, keys.message_id, button(keys, "Macro"))
+        await until(lambda: telegram.methods("answerCallbackQuery"))
+        assert "Only the person" in telegram.methods("answerCallbackQuery")[0].params["text"]
+        assert not any(text.startswith("✅") for text, _ in keys.buttons)
+
+        await telegram.press(ALICE, keys.message_id, button(keys, "Solid Background"))
+        await until(lambda: "Sage Green" in [t.removeprefix("✅ ") for t, _ in keys.buttons])
+        assert "✅ Solid Background" in [text for text, _ in keys.buttons]
+        assert "✅ White" in [text for text, _ in keys.buttons]  # the default colour
+        await telegram.press(ALICE, keys.message_id, button(keys, "Sage Green"))
+        await until(lambda: "✅ Sage Green" in [text for text, _ in keys.buttons])
+
+        generate = button(keys, "Generate")
+        await telegram.press(ALICE, keys.message_id, generate)
+        await telegram.press(ALICE, keys.message_id, generate)  # twice: harmless
+        await until(lambda: finished(telegram, ALICE))
+    assert keys.text == "✅ Done — 2 of 2 platforms ready" and not keys.buttons
+    photos = [s.text.split(" · ")[0] for s in telegram.chat(ALICE) if s.kind == "photo"]
+    assert photos == ["Instagram", "X", "Solid Background", "Solid Background"]
+    # The buttons' message became the status message: no other was sent.
+    assert telegram.chat(ALICE)[0] is keys and keys.text.startswith("✅ Done")
+
+
+async def test_style_buttons_survive_a_restart_and_time_out(telegram, settings, monkeypatch):
+    async with running(settings, telegram):
+        await telegram.send_photo(ALICE, product_bytes(), "/optimize x")
+        await until(lambda: telegram.chat(ALICE))
+    keys = keyboard_message(telegram, ALICE)
+    async with running(settings, telegram):
+        await telegram.press(ALICE, keys.message_id, button(keys, "Macro"))
+        await until(lambda: "✅ Macro" in [text for text, _ in keys.buttons])
+    monkeypatch.setattr(style_picker, "CHOICE_SECONDS", 0.5)
+    async with running(settings, telegram):  # its time is up: it goes on without styles
+        await until(lambda: finished(telegram, ALICE))
+    assert [s.text for s in telegram.chat(ALICE) if s.kind == "photo"] == ["X · 1600×900"]
+
+
+async def test_webhook_mode(telegram, settings, unused_tcp_port) -> None:
+    url = f"http://127.0.0.1:{unused_tcp_port}/telegram/hook"
+    settings = settings.model_copy(
+        update={"telegram_webhook_url": url, "telegram_webhook_port": unused_tcp_port}
+    )
+    async with running(settings, telegram):
+        assert telegram.webhook is not None and telegram.webhook[0] == url
+        async with ClientSession() as session, session.post(url, json={"update_id": 1}) as forged:
+            assert forged.status == 403  # no secret token: not from Telegram
+        await telegram.send_photo(ALICE, photo_bytes(), "/optimize bluesky")
+        await until(lambda: finished(telegram, ALICE))
+    assert not telegram.methods("getUpdates")
+    assert [s.text for s in telegram.chat(ALICE) if s.kind == "photo"] == ["Bluesky · 1200×675"]
+
+
+async def test_settings_buttons(telegram, settings) -> None:
+    async with running(settings, telegram):
+        await telegram.send_text(ALICE, "/settings")
+        await until(lambda: telegram.chat(ALICE))
+        menu = telegram.chat(ALICE)[0]
+        assert "✅ Pinterest" in [text for text, _ in menu.buttons]  # default: every platform
+        await telegram.press(BOB, menu.message_id, button(menu, "Pinterest"))
+        await until(lambda: telegram.methods("answerCallbackQuery"))
+        assert "someone else's" in telegram.methods("answerCallbackQuery")[0].params["text"]
+        for label in ("Pinterest", "Send images as files", "top-left"):
+            edits = len(menu.edits)
+            await telegram.press(ALICE, menu.message_id, button(menu, label))
+            await until(lambda edits=edits: len(menu.edits) > edits)
+        labels = [text for text, _ in menu.buttons]
+        assert "Pinterest" in labels and "✅ Instagram" in labels
+        assert "✅ Send images as files" in labels and "✅ top-left" in labels
+        assert "• files: on" in menu.text and "platforms: instagram, facebook" in menu.text
+        await telegram.send_photo(ALICE, photo_bytes())  # now: 7 platforms, sent as files
+        await until(lambda: [s for s in telegram.chat(ALICE) if s.kind == "document"])
+    documents = [s.text.split(" · ")[0] for s in telegram.chat(ALICE) if s.kind == "document"]
+    assert "Pinterest" not in documents and len(documents) == 7
+    assert not [s for s in telegram.chat(ALICE) if s.kind == "photo"]
+
+
+async def test_status_and_cancel(telegram, settings) -> None:
+    async with running(settings, telegram):
+        await telegram.send_photo(ALICE, photo_bytes((3000, 2000)), "/optimize all")
+        await until(lambda: telegram.chat(ALICE))
+        await telegram.send_text(ALICE, "/status")
+        await until(lambda: len(telegram.chat(ALICE)) == 2)
+        await telegram.send_text(ALICE, "/cancel")
+        await until(lambda: telegram.chat(ALICE)[0].text == "✖️ Cancelled")
+        await telegram.send_text(ALICE, "/cancel")
+        await until(lambda: len(telegram.chat(ALICE)) == 4)
+    status, progress, stopping, nothing = (s.text for s in telegram.chat(ALICE))
+    assert status == "✖️ Cancelled"
+    assert progress.startswith("Job #1: ")
+    assert stopping in ("Stopping job #1…", "Job #1 cancelled.")
+    assert nothing.endswith("(JOB_NOT_FOUND)")
+    assert not [s for s in telegram.chat(ALICE) if s.kind == "photo"]
+
+
+async def test_a_failing_update_is_logged_and_the_user_told(telegram, settings, monkeypatch):
+    async def broken(self, message):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(ChatService, "_on_message", broken)
+    async with running(settings, telegram):
+        await telegram.send_text(ALICE, "/help")
+        await until(lambda: telegram.chat(ALICE))
+        monkeypatch.undo()
+        await telegram.send_text(ALICE, "/help")  # the bot is still answering
+        await until(lambda: len(telegram.chat(ALICE)) == 2)
+    assert telegram.chat(ALICE)[0].text == "⚠️ something went wrong on our side (PROCESSING_FAILED)"
+    assert telegram.chat(ALICE)[1].text.startswith("PostReady makes one photo")

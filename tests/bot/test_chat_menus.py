@@ -1,0 +1,41 @@
+"""The settings buttons and the style buttons: what pressing does, and short button data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from postready.bot.settings_menu import apply, owner, settings_menu
+from postready.bot.store import StyleChoice, User, UserSettings
+from postready.bot.style_picker import keyboard
+from postready.pipeline.platforms import PLATFORMS
+
+USER = User(1, "telegram", "9" * 15, UserSettings())
+
+
+def test_platform_buttons_toggle_and_come_back_to_every_platform() -> None:
+    key = f"set:{USER.platform_user_id}:p:pinterest"
+    without = apply(USER.settings, key)
+    assert without.default_platforms == tuple(k for k in PLATFORMS if k != "pinterest")
+    assert apply(without, key).default_platforms == ()  # all again
+    only = UserSettings(default_platforms=("x",))
+    assert apply(only, f"set:{USER.platform_user_id}:p:x").default_platforms == ()
+    assert apply(only, f"set:{USER.platform_user_id}:p:nonsense") == only
+    assert owner(key) == USER.platform_user_id
+    assert owner("set") == owner(f"set:{USER.platform_user_id}") == ""  # forged data
+
+
+def test_files_and_logo_position() -> None:
+    changed = apply(apply(USER.settings, "set:1:f"), "set:1:l:top-left")
+    assert changed.send_as_files and changed.logo_position == "top-left"
+
+
+def test_button_data_fits_telegram() -> None:
+    menu = settings_menu(USER)
+    choice = StyleChoice(
+        10**12, "telegram", "9" * 15, "1", "2", Path("p"), "", ("x",), "", ("solid_background",),
+        "White", True, 0.0,
+    )  # fmt: skip
+    styles = keyboard(choice)
+    keys = [o.key for c in (menu, styles) for row in c.rows for o in row]
+    assert max(len(k.encode()) for k in keys) <= 64
+    assert len(styles.rows) == 4 + 3 + 1  # styles in pairs, 15 colours in fives, Generate/Skip

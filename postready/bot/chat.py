@@ -217,10 +217,12 @@ class ChatService:
                 return
             pending, since = self._pending.pop(who, (Optimize(None), -math.inf))
             command = pending if self._clock() - since <= PENDING_SECONDS else Optimize(None)
-        for photo in photos:
-            await self._submit(user, message.chat_id, photo, command)
+        for index, photo in enumerate(photos):
+            await self._submit(user, message.chat_id, photo, command, index)
 
-    async def _submit(self, user: User, chat_id: str, photo: Photo, command: Optimize) -> None:
+    async def _submit(
+        self, user: User, chat_id: str, photo: Photo, command: Optimize, album_index: int = 0
+    ) -> None:
         """Queue the photo, or first offer product-photography styles when it is a product."""
         try:
             data = await self._download(photo)
@@ -234,7 +236,7 @@ class ChatService:
                 )
                 return
             request = _request(user, chat_id, data, photo.name, platforms, command.description)
-            await self._queue_job(user, request, None)
+            await self._queue_job(user, request, None, album_index)
         except PostReadyError as exc:
             await self._error(chat_id, exc.code, exc.message)
 
@@ -264,12 +266,12 @@ class ChatService:
                 await self._out.edit(choice.chat_id, choice.message_id, line)
 
     async def _queue_job(
-        self, user: User, request: OptimizeRequest, message_id: str | None
+        self, user: User, request: OptimizeRequest, message_id: str | None, album_index: int = 0
     ) -> None:
         """Submit the job and show its status: in a new message, or in `message_id`."""
         chat_id = request.chat_id or ""
         async with self._registering[chat_id]:
-            submitted = await self._queue.submit(user, request)
+            submitted = await self._queue.submit(user, request, album_index=album_index)
             position = submitted.position
             status = Text.line(f"⏳ Queued — position {position}" if position else "⏳ Starting…")
             if message_id is None:

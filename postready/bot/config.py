@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     retry_delay: float = Field(5.0, ge=0)  # before a re-queued job runs again (doubles per try)
     poll_seconds: float = Field(1.0, gt=0)  # idle workers look for jobs from other processes
     progress_interval: float = Field(2.0, ge=0)  # at most one progress update per job per this
-    shutdown_grace: float = Field(20.0, ge=0)  # on SIGTERM, running jobs get this long to finish
+    shutdown_grace: float = Field(3.0, ge=0)  # on SIGTERM, running jobs get this long to finish
     telegram_bot_token: SecretStr | None = Field(
         None, validation_alias=_alias("TELEGRAM_BOT_TOKEN")
     )

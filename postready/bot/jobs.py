@@ -125,8 +125,14 @@ class JobQueue:
 
     # The front: what a chat adapter or the CLI calls
 
-    async def submit(self, user: User, request: OptimizeRequest) -> Submitted:
-        """Save the photo and commit its job; raise PostReadyError when it cannot be queued."""
+    async def submit(
+        self, user: User, request: OptimizeRequest, *, album_index: int = 0
+    ) -> Submitted:
+        """Save the photo and commit its job; raise PostReadyError when it cannot be queued.
+
+        `album_index`: the photo's place in an album sent with one command. An album counts as
+        one request against the in-flight limit (the hourly and queue limits still apply to
+        every photo), so all its photos are processed."""
         _check_platforms(request.platforms)
         session_id = str(uuid.uuid4())
         uploads = self._settings.uploads_dir
@@ -159,7 +165,7 @@ class JobQueue:
                     options=_options(request, logo),
                     chat_id=request.chat_id,
                 ),
-                self._limits,
+                dataclasses.replace(self._limits, in_flight=self._limits.in_flight + album_index),
             )
         except BaseException:
             for _, path in copies:

@@ -192,13 +192,16 @@ async def test_reply_to_a_photo_and_command_then_photo(telegram, settings):
 
 
 async def test_an_album_with_one_caption_processes_every_photo(telegram, settings):
+    # More photos than the per-user in-flight limit (2): an album counts as one request.
+    settings = settings.model_copy(update={"max_jobs_in_flight": 2})
     async with running(settings, telegram):
-        for seed in range(2):
+        for seed in range(3):
             await telegram.send_photo(
                 ALICE, photo_bytes(seed=seed), "/optimize x" if seed == 0 else None, album="g1"
             )
-        await until(lambda: finished(telegram, ALICE) == 2)
-    assert len([s for s in telegram.chat(ALICE) if s.kind == "photo"]) == 2
+        await until(lambda: finished(telegram, ALICE) == 3, 30)
+    assert len([s for s in telegram.chat(ALICE) if s.kind == "photo"]) == 3
+    assert not any("TOO_MANY_JOBS" in (s.text or "") for s in telegram.chat(ALICE))
 
 
 async def test_a_restart_in_the_middle_of_a_job_still_delivers_the_result(telegram, settings):

@@ -342,7 +342,7 @@ class ChatService:
                 await self._store.save_settings(user.id, settings)
                 return Text.line(f"Logo position: {position}.")
             case History(limit=limit):
-                return Text.line(history_text(await self._store.recent_sessions(user.id, limit)))
+                return Text.line(history_text(await self._store.recent_jobs(limit, user.id)))
             case Status(job_id=job_id):
                 status = await self._queue.status(user, job_id)
                 if status.position:

@@ -329,15 +329,6 @@ class Store:
             row = await _one(self._db, _SESSION_SELECT + " WHERE s.id = ?", (session_id,))
         return _session(row) if row else None
 
-    async def recent_sessions(self, user_id: int, limit: int = 10) -> list[Session]:
-        async with self._lock:
-            rows = await self._db.execute_fetchall(
-                _SESSION_SELECT + " WHERE s.user_id = ? ORDER BY s.created_at DESC, s.rowid DESC"
-                " LIMIT ?",
-                (user_id, limit),
-            )
-        return [_session(row) for row in rows]
-
     async def session_files(self, session_id: str) -> list[GeneratedFile]:
         async with self._lock:
             rows = await self._db.execute_fetchall(
@@ -712,10 +703,12 @@ class Store:
             )
         return (row[0] or None) if row else None
 
-    async def recent_jobs(self, limit: int = 20) -> list[Job]:
+    async def recent_jobs(self, limit: int = 20, user_id: int | None = None) -> list[Job]:
+        """The newest jobs first: everyone's, or one user's."""
+        where, args = (" WHERE s.user_id = ?", (user_id,)) if user_id is not None else ("", ())
         async with self._lock:
             rows = await self._db.execute_fetchall(
-                _JOB_SELECT + " ORDER BY j.id DESC LIMIT ?", (limit,)
+                _JOB_SELECT + where + " ORDER BY j.id DESC LIMIT ?", (*args, limit)
             )
         return [_job(row) for row in rows]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from postready.bot.store import Session, UserSettings
+from postready.bot.store import Job, UserSettings
 from postready.pipeline.platforms import PLATFORMS
 
 # The commands menu (Telegram's setMyCommands), in the order users meet them.
@@ -71,14 +71,16 @@ def settings_text(settings: UserSettings) -> str:
     )
 
 
-def history_text(sessions: list[Session]) -> str:
-    if not sessions:
+def history_text(jobs: list[Job]) -> str:
+    """One line per job, with the number /status and /cancel take."""
+    if not jobs:
         return "No photos yet. Send one with /optimize as its caption."
-    lines = ["Your recent photos:"]
-    for session in sessions:
+    lines = ["Your recent photos (use the number with /status or /cancel):"]
+    for job in jobs:
+        session = job.session
         detail = session.error.code if session.error else session.description[:40]
         lines.append(
-            f"• {session.created_at:%d %b %H:%M} · {session.status} · "
+            f"• #{job.id} · {session.created_at:%d %b %H:%M} · {session.status} · "
             f"{', '.join(session.platforms)}" + (f" · {detail}" if detail else "")
         )
     return "\n".join(lines)

@@ -433,11 +433,14 @@ async def test_status_and_cancel(telegram, settings) -> None:
         await until(lambda: telegram.chat(ALICE)[0].text == "✖️ Cancelled")
         await telegram.send_text(ALICE, "/cancel")
         await until(lambda: len(telegram.chat(ALICE)) == 4)
-    status, progress, stopping, nothing = (s.text for s in telegram.chat(ALICE))
+        await telegram.send_text(ALICE, "/history")
+        await until(lambda: len(telegram.chat(ALICE)) == 5)
+    status, progress, stopping, nothing, history = (s.text for s in telegram.chat(ALICE))
     assert status == "✖️ Cancelled"
     assert progress.startswith("Job #1: ")
     assert stopping in ("Stopping job #1…", "Job #1 cancelled.")
     assert nothing.endswith("(JOB_NOT_FOUND)")
+    assert "#1 · " in history and "cancelled" in history
     assert not [s for s in telegram.chat(ALICE) if s.kind == "photo"]
 
 

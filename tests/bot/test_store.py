@@ -304,9 +304,10 @@ async def test_complete_records_results_files_and_progress(store: Store, tmp_pat
         ("source", 5),
         ("image", 123_456),
     ]
-    (session,) = await store.recent_sessions(user.id)
-    assert session.id == "session-1" and session.status == "completed"
+    (mine,) = await store.recent_jobs(user_id=user.id)
+    assert mine.session.id == "session-1" and mine.session.status == "completed"
     assert [j.id for j in await store.recent_jobs()] == [job.id]
+    assert await store.recent_jobs(user_id=user.id + 1) == []
 
 
 async def test_a_job_remembers_its_status_message(store: Store, tmp_path: Path) -> None:

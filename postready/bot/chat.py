@@ -78,6 +78,7 @@ class Incoming:
     text: str  # the message text or the photo's caption
     photos: tuple[Photo, ...] = ()  # several for an album
     reply_photos: tuple[Photo, ...] = ()  # the photo of the message this one replies to
+    group: bool = False  # said in a group, where a bare photo is not addressed to the bot
 
 
 class ChatOutput(Protocol):
@@ -215,8 +216,12 @@ class ChatService:
             if user.settings.awaiting_logo:
                 await self._save_logo(user, message.chat_id, photos[0])
                 return
-            pending, since = self._pending.pop(who, (Optimize(None), -math.inf))
-            command = pending if self._clock() - since <= PENDING_SECONDS else Optimize(None)
+            pending, since = self._pending.pop(who, (None, -math.inf))
+            if pending is None or self._clock() - since > PENDING_SECONDS:
+                if message.group:
+                    return  # people share photos in groups; only a command makes one ours
+                pending = Optimize(None)
+            command = pending
         for index, photo in enumerate(photos):
             await self._submit(user, message.chat_id, photo, command, index)
 

@@ -423,6 +423,18 @@ async def test_settings_buttons(telegram, settings) -> None:
     assert not [s for s in telegram.chat(ALICE) if s.kind == "photo"]
 
 
+async def test_in_a_group_only_photos_with_a_command_are_ours(telegram, settings) -> None:
+    group = -4242
+    async with running(settings, telegram):
+        await telegram.send_photo(ALICE, photo_bytes(seed=1), group=group)  # people sharing
+        await telegram.send_photo(
+            ALICE, photo_bytes(seed=2), "/optimize@postready_bot x", group=group
+        )
+        await until(lambda: finished(telegram, group) == 1)
+    assert len([s for s in telegram.chat(group) if s.kind == "photo"]) == 1
+    assert not telegram.chat(ALICE)
+
+
 async def test_status_and_cancel(telegram, settings) -> None:
     async with running(settings, telegram):
         await telegram.send_photo(ALICE, photo_bytes((3000, 2000)), "/optimize all")

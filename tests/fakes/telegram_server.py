@@ -101,6 +101,7 @@ class FakeTelegram:
         reported_bytes: int | None = None,
         album: str | None = None,
         reply_to: int | None = None,
+        group: int | None = None,
     ) -> int:
         file_id = f"file{next(self._ids)}"
         reported = reported_bytes or len(data)
@@ -120,7 +121,7 @@ class FakeTelegram:
             media["caption"] = caption
         if album is not None:
             media["media_group_id"] = album
-        return await self._user_message(user, media, reply_to)
+        return await self._user_message(user, media, reply_to, group)
 
     async def press(self, user: int, message_id: int, data: str) -> None:
         await self._push(
@@ -141,11 +142,15 @@ class FakeTelegram:
     def methods(self, *names: str) -> list[Call]:
         return [call for call in self.calls if call.method in names]
 
-    async def _user_message(self, user: int, content: dict[str, Any], reply_to: int | None) -> int:
+    async def _user_message(
+        self, user: int, content: dict[str, Any], reply_to: int | None, group: int | None = None
+    ) -> int:
+        """`group`: the id of a group chat the user writes in; their private chat otherwise."""
+        chat = {"id": user, "type": "private"} if group is None else {"id": group, "type": "group"}
         message = {
             "message_id": next(self._ids),
             "date": int(time.time()),
-            "chat": {"id": user, "type": "private"},
+            "chat": chat,
             "from": _user(user),
             **content,
         }

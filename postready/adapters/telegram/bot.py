@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, Message, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest, InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -185,6 +186,7 @@ def _incoming(messages: list[Message]) -> Incoming:
         text=text or "",
         photos=tuple(p for m in messages if (p := _photo(m)) is not None),
         reply_photos=tuple(p for p in [_photo(reply)] if p is not None) if reply else (),
+        group=first.chat.type != ChatType.PRIVATE,
     )
 
 

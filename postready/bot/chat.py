@@ -8,8 +8,6 @@ import asyncio
 import dataclasses
 import functools
 import logging
-import math
-import time
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -111,7 +109,6 @@ class ChatService:
         *,
         limits: ChatLimits = ChatLimits(),
         bot_username: str | None = None,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.platform = platform
         self._store = store
@@ -120,8 +117,6 @@ class ChatService:
         self._data_dir = data_dir
         self._limits = limits
         self._bot_username = bot_username
-        self._clock = clock
-        self._pending: dict[tuple[str, str], tuple[Optimize, float]] = {}
         # A user's messages are handled in order (`/optimize` then the photo), other users'
         # meanwhile.
         self._turns: defaultdict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)
@@ -207,17 +202,19 @@ class ChatService:
 
     async def _optimize(self, user: User, message: Incoming, command: Optimize | None) -> None:
         photos = message.photos or message.reply_photos
-        who = (message.chat_id, message.user_id)
         if command is not None and not photos:
-            self._pending[who] = (command, self._clock())
+            await self._store.set_pending_command(message.chat_id, user.key, message.text)
             await self._out.send(message.chat_id, Text.line(WAITING_FOR_PHOTO))
             return
         if command is None:
             if user.settings.awaiting_logo:
                 await self._save_logo(user, message.chat_id, photos[0])
                 return
-            pending, since = self._pending.pop(who, (None, -math.inf))
-            if pending is None or self._clock() - since > PENDING_SECONDS:
+            waiting = await self._store.take_pending_command(
+                message.chat_id, user.key, PENDING_SECONDS
+            )
+            pending = parse_command(waiting, self._bot_username) if waiting else None
+            if not isinstance(pending, Optimize):
                 if message.group:
                     return  # people share photos in groups; only a command makes one ours
                 pending = Optimize(None)

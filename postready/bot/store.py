@@ -352,6 +352,30 @@ class Store:
                 (job_id, chat_id, message_id),
             )
 
+    async def set_pending_command(self, chat_id: str, user_key: str, command: str) -> None:
+        """Remember an `/optimize` that waits for its photo (the newest replaces older ones)."""
+        async with self._lock:
+            await self._db.execute(
+                "INSERT INTO pending_commands (chat_id, user_key, command, created_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (chat_id, user_key) DO UPDATE SET"
+                " command = excluded.command, created_at = excluded.created_at",
+                (chat_id, user_key, command, self._clock()),
+            )
+
+    async def take_pending_command(self, chat_id: str, user_key: str, max_age: float) -> str | None:
+        """The waiting `/optimize`, if one was sent at most `max_age` seconds ago; it is used
+        up either way."""
+        async with self._lock:
+            row = await _one(
+                self._db,
+                "DELETE FROM pending_commands WHERE chat_id = ? AND user_key = ?"
+                " RETURNING command, created_at",
+                (chat_id, user_key),
+            )
+        if row is None or self._clock() - row[1] > max_age:
+            return None
+        return row[0]
+
     async def job_message(self, job_id: int) -> tuple[str, str] | None:
         """(chat id, message id) of the job's status message, if one was recorded."""
         async with self._lock:

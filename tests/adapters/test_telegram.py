@@ -191,6 +191,17 @@ async def test_reply_to_a_photo_and_command_then_photo(telegram, settings):
     assert last == ["Bluesky"]
 
 
+async def test_a_command_sent_before_a_restart_still_applies_to_the_photo(telegram, settings):
+    async with running(settings, telegram):
+        await telegram.send_text(ALICE, "/optimize pinterest")
+        await until(lambda: telegram.chat(ALICE))
+    async with running(settings, telegram):
+        await telegram.send_photo(ALICE, photo_bytes(seed=4))
+        await until(lambda: finished(telegram, ALICE) == 1)
+    labels = [s.text.split(" · ")[0] for s in telegram.chat(ALICE) if s.kind == "photo"]
+    assert labels == ["Pinterest"]
+
+
 async def test_an_album_with_one_caption_processes_every_photo(telegram, settings):
     # More photos than the per-user in-flight limit (2): an album counts as one request.
     settings = settings.model_copy(update={"max_jobs_in_flight": 2})

@@ -41,6 +41,7 @@ TABLES = {
     "jobs",
     "job_messages",
     "style_choices",
+    "pending_commands",
     "job_progress",
 }
 
@@ -316,6 +317,18 @@ async def test_a_job_remembers_its_status_message(store: Store, tmp_path: Path) 
     await store.set_job_message(job.id, "chat-1", "10")
     await store.set_job_message(job.id, "chat-1", "11")  # a new status message replaces it
     assert await store.job_message(job.id) == ("chat-1", "11")
+
+
+async def test_a_pending_command_waits_five_minutes_and_is_used_once(store, clock) -> None:
+    await store.set_pending_command("chat-1", "telegram:1", "/optimize x")
+    await store.set_pending_command("chat-1", "telegram:1", "/optimize bluesky")  # newest wins
+    clock.advance(299)
+    assert await store.take_pending_command("chat-1", "telegram:2", 300) is None  # not theirs
+    assert await store.take_pending_command("chat-1", "telegram:1", 300) == "/optimize bluesky"
+    assert await store.take_pending_command("chat-1", "telegram:1", 300) is None  # used up
+    await store.set_pending_command("chat-1", "telegram:1", "/optimize x")
+    clock.advance(301)
+    assert await store.take_pending_command("chat-1", "telegram:1", 300) is None  # too old
 
 
 async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:

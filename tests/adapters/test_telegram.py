@@ -109,7 +109,8 @@ async def test_photo_with_caption_gets_status_progress_albums_and_posts(telegram
         width, height = Image.open(io.BytesIO(photo.file)).size
         assert photo.text.endswith(f"{width}×{height}")
     assert len(telegram.methods("sendMediaGroup")) == 1
-    assert telegram.methods("sendChatAction")
+    actions = [c.params["action"] for c in telegram.methods("sendChatAction")]
+    assert "upload_photo" in actions and "typing" in actions
     # One post per platform, the caption in a copyable block, the files button on the last.
     posts = [s for s in shown if s.kind == "text"][1:]
     assert [p.text.split(" — ")[0] for p in posts] == ["Instagram", "Pinterest"]

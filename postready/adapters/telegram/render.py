@@ -95,6 +95,7 @@ class TelegramOutput:
     async def send(self, chat_id: str, reply: Reply) -> str | None:
         match reply:
             case Text():
+                await self._bot.send_chat_action(chat_id, ChatAction.TYPING)
                 sent = await self._text(chat_id, reply)
             case Album(items=items):
                 photos = [item for item in items if _as_photo(item)]

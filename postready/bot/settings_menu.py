@@ -1,5 +1,5 @@
-"""`/settings` as buttons: default platforms, logo position, files on/off. The button data
-names the owner (`set:<user>:<op>`), so only they change their settings with it."""
+"""`/settings` as buttons: default platforms, time zone, logo position, files on/off. The
+button data names the owner (`set:<user>:<op>`), so only they change their settings with it."""
 
 from __future__ import annotations
 
@@ -13,6 +13,18 @@ from postready.pipeline.platforms import PLATFORMS
 
 PREFIX = "set"
 _PER_ROW = 4
+# The zones most audiences live in; any other IANA zone: `/settings timezone Area/City`.
+TIMEZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+)
 
 
 def settings_menu(user: User) -> Choice:
@@ -26,6 +38,11 @@ def settings_menu(user: User) -> Choice:
         option(f"p:{key}", spec.display_name, everything or key in settings.default_platforms)
         for key, spec in PLATFORMS.items()
     ]
+    zones = TIMEZONES if settings.timezone in TIMEZONES else (*TIMEZONES, settings.timezone)
+    timezones = [
+        option(f"t:{zone}", zone.rpartition("/")[2].replace("_", " "), zone == settings.timezone)
+        for zone in zones
+    ]
     positions = [
         option(f"l:{position}", position, position == settings.logo_position)
         for position in LOGO_POSITIONS
@@ -33,10 +50,14 @@ def settings_menu(user: User) -> Choice:
     files = option("f", "Send images as files", settings.send_as_files)
     rows = [
         *(tuple(platforms[i : i + _PER_ROW]) for i in range(0, len(platforms), _PER_ROW)),
+        *(tuple(timezones[i : i + _PER_ROW]) for i in range(0, len(timezones), _PER_ROW)),
         *(tuple(positions[i : i + _PER_ROW]) for i in range(0, len(positions), _PER_ROW)),
         (files,),
     ]
-    prompt = settings_text(settings) + "\nButtons: default platforms, logo position, files."
+    prompt = settings_text(settings) + (
+        "\nButtons: default platforms, time zone (others: /settings timezone Area/City), "
+        "logo position, files."
+    )
     return Choice(prompt, tuple(rows))
 
 
@@ -57,6 +78,8 @@ def apply(settings: UserSettings, key: str) -> UserSettings:
             () if len(chosen) in (0, len(PLATFORMS)) else tuple(k for k in PLATFORMS if k in chosen)
         )
         return dataclasses.replace(settings, default_platforms=platforms)
+    if kind == "t" and (value in TIMEZONES or value == settings.timezone):
+        return dataclasses.replace(settings, timezone=value)
     if kind == "l" and value in LOGO_POSITIONS:
         return dataclasses.replace(settings, logo_position=value)
     if kind == "f":

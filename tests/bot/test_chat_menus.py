@@ -29,6 +29,20 @@ def test_files_and_logo_position() -> None:
     assert changed.send_as_files and changed.logo_position == "top-left"
 
 
+def test_time_zone_buttons() -> None:
+    menu = settings_menu(USER)
+    zones = [o for row in menu.rows for o in row if ":t:" in o.key]
+    assert [o.label for o in zones if o.selected] == ["UTC"]
+    assert "New York" in [o.label for o in zones]
+    moved = apply(USER.settings, f"set:{USER.platform_user_id}:t:America/New_York")
+    assert moved.timezone == "America/New_York"
+    assert apply(USER.settings, "set:1:t:Mars/Olympus") == USER.settings  # forged zone
+    # A zone set by text stays visible and selected among the buttons.
+    lima = User(1, "telegram", "7", UserSettings(timezone="America/Lima"))
+    selected = [o.label for row in settings_menu(lima).rows for o in row if o.selected]
+    assert "Lima" in selected
+
+
 def test_button_data_fits_telegram() -> None:
     menu = settings_menu(USER)
     choice = StyleChoice(

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import io
 import os
 import statistics
 import tempfile
@@ -25,28 +24,13 @@ import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
-from PIL import Image
+from bench_images import make_photo
 
 from postready.pipeline.models import OptimizeRequest
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.runner import run_optimization
 
 TICK = 0.010
-
-
-def photo_bytes(size: tuple[int, int] = (4000, 3000)) -> bytes:
-    """A photo-like 12 MP JPEG: gradients plus grain, so decode and encode cost what they do."""
-    rng = np.random.default_rng(0)
-    width, height = size
-    xs = np.arange(width, dtype=np.float32)[None, :]
-    ys = np.arange(height, dtype=np.float32)[:, None]
-    pixels = rng.standard_normal((height, width, 3), dtype=np.float32) * 18 + 128
-    pixels[..., 0] += 80 * np.sin(xs / 97.0)
-    pixels[..., 1] += 80 * np.cos(ys / 61.0)
-    buffer = io.BytesIO()
-    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=92)
-    return buffer.getvalue()
 
 
 def _request(photo: bytes) -> OptimizeRequest:
@@ -108,7 +92,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    photo = photo_bytes()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "photo.jpg"
+        make_photo(path)  # the image benchmark's 12 MP photo: the same work in both benchmarks
+        photo = path.read_bytes()
     print(f"{args.jobs} jobs × {len(PLATFORMS)} platforms, 12 MP JPEG, {args.workers} at a time,")
     print(f"{os.cpu_count()} CPUs; wall time per batch and event-loop lag of a {TICK * 1000:g} ms")
     print("sleep (ms), median over the repeats; modes alternate so both see the same load.")

@@ -51,7 +51,7 @@ from postready.pipeline.resizing import MAX_UPSCALE, resize_crop
 from postready.pipeline.timing import zone
 
 if TYPE_CHECKING:
-    from postready.pipeline.product_photos import PhotographySettings
+    from postready.pipeline.product_photos import PhotographySettings, ProductPhotographyResult
     from postready.pipeline.providers.types import ImageAnalysis
 
 log = logging.getLogger(__name__)
@@ -171,42 +171,12 @@ async def run_optimization(
         results = await _render_platforms(list(plan.values()), context, executor, report)
         product_photography = None
         if styles:
-            from postready.pipeline.product_detection import VisionVerdict
-            from postready.pipeline.product_photos import (
-                Branding,
-                PhotographySettings,
-                StyleTarget,
-                run_product_photography,
-            )
-
             # The content step's vision answer (if a model looked) decides "is it a product"
             # and names it, so product photography needs no call of its own.
-            outcome = await content_task
-            analysis = outcome.analysis if outcome else None
-            product_photography = await run_product_photography(
-                loaded.image,
-                signals,
-                styles=styles,
-                colour=request.background_colour,
-                forced=request.product is True,
-                product_name=_product_name(request, analysis),
-                vision=(
-                    VisionVerdict(analysis.product_shot, outcome.vision)
-                    if analysis and outcome.vision
-                    else None
-                ),
-                targets=[
-                    StyleTarget(
-                        job.spec.key, job.variant.size, job.output_format, job.spec.max_bytes
-                    )
-                    for job in plan.values()
-                ],
-                branding=Branding(logo, context.logo_options, context.exif),
-                session_dir=session_dir,
-                settings=photography or PhotographySettings(),
-                report=lambda message: report("photography", message),
-                executor=executor,
-            )
+            product_photography = await _product_photography(
+                request, styles, loaded.image, await content_task, list(plan.values()), context,
+                photography, executor, report,
+            )  # fmt: skip
         outcome = await content_task
     finally:
         content_task.cancel()
@@ -291,6 +261,47 @@ async def _content(
         for _ in range(CONTENT_EVENTS - reported):
             report("content", "content failed; see the log")
         return None
+
+
+async def _product_photography(
+    request: OptimizeRequest,
+    styles: tuple[str, ...],
+    image: Image.Image,
+    outcome: ContentOutcome | None,
+    jobs: list[_Job],
+    context: _RenderContext,
+    photography: PhotographySettings | None,
+    executor: Executor | None,
+    report: Callable[[str, str], None],
+) -> ProductPhotographyResult:
+    from postready.pipeline.product_detection import VisionVerdict
+    from postready.pipeline.product_photos import (
+        Branding,
+        PhotographySettings,
+        StyleTarget,
+        run_product_photography,
+    )
+
+    analysis = outcome.analysis if outcome else None
+    vision = outcome.vision if outcome else None
+    return await run_product_photography(
+        image,
+        context.signals,
+        styles=styles,
+        colour=request.background_colour,
+        forced=request.product is True,
+        product_name=_product_name(request, analysis),
+        vision=VisionVerdict(analysis.product_shot, vision) if analysis and vision else None,
+        targets=[
+            StyleTarget(job.spec.key, job.variant.size, job.output_format, job.spec.max_bytes)
+            for job in jobs
+        ],
+        branding=Branding(context.logo, context.logo_options, context.exif),
+        session_dir=context.session_dir,
+        settings=photography or PhotographySettings(),
+        report=lambda message: report("photography", message),
+        executor=executor,
+    )
 
 
 def _product_name(request: OptimizeRequest, analysis: ImageAnalysis | None) -> str:

@@ -1,0 +1,140 @@
+"""The Discord bot end to end: the real discord.py client (gateway, application commands,
+interaction callbacks and webhook followups) against a fake Discord, as `postready bot discord`
+runs it, checked as the user sees it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from postready.adapters.discord import discord_frontend
+from postready.bot.config import Settings
+from postready.bot.jobs import run_worker
+from tests.fakes.discord_server import TOKEN, FakeDiscord, Shown
+from tests.images import encode, textured
+
+ALICE = 2001
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord() as server:
+        yield server
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data",
+        workers=2,
+        progress_interval=0.2,
+        poll_seconds=0.1,
+        shutdown_grace=5,
+        discord_bot_token=TOKEN,
+    )
+
+
+@asynccontextmanager
+async def running(settings: Settings, fake: FakeDiscord) -> AsyncIterator[None]:
+    """The bot as `postready bot discord` runs it; stopped with SIGTERM."""
+    fake.ready.clear()
+    task = asyncio.create_task(run_worker(settings, frontends=[discord_frontend(settings)]))
+    await until(lambda: task.done() or fake.ready.is_set())
+    assert not task.done(), task.exception()
+    try:
+        yield
+    finally:
+        os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.wait_for(task, 10)
+
+
+async def until(condition: Callable[[], object], timeout: float = 20.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+def photo(fake: FakeDiscord, seed: int = 0) -> dict:
+    return fake.upload(f"photo{seed}.jpg", encode(textured((1200, 900), seed)))
+
+
+def done(shown: Shown) -> bool:
+    return bool(shown.original) and shown.original[-1].startswith("✅")
+
+
+async def test_optimize_defers_edits_progress_and_follows_up_with_files_and_embeds(fake, settings):
+    async with running(settings, fake):
+        options = {"image": photo(fake), "platforms": "instagram pinterest", "description": "mug"}
+        token = await fake.slash(ALICE, "optimize", options)
+        await until(lambda: done(fake.shown(token)) and len(fake.shown(token).followups) >= 3)
+    # Registered once, with the options the user fills in.
+    synced = fake.made("PUT", "/commands")[0].payload["_list"]
+    optimize = next(c for c in synced if c["name"] == "optimize")
+    assert [(o["name"], o["type"]) for o in optimize["options"]] == [
+        ("image", 11),
+        ("platforms", 3),
+        ("description", 3),
+    ]
+    shown = fake.shown(token)
+    assert shown.deferred  # "PostReady is thinking…" at once
+    assert shown.original[0].startswith("⏳")
+    assert any("▰" in text or "▱" in text for text in shown.original[1:])
+    assert shown.original[-1] == "✅ Done — 2 of 2 platforms ready"
+    assert len(shown.original) <= 12  # throttled
+    files, *posts = shown.followups
+    assert [name for name, _ in files.files] == ["instagram.jpg", "pinterest.jpg"]
+    assert [a["description"].split(" · ")[0] for a in files.payload["attachments"]] == [
+        "Instagram",
+        "Pinterest",
+    ]
+    embeds = [e for post in posts for e in post.payload["embeds"]]
+    assert [e["title"] for e in embeds] == ["Instagram — caption", "Pinterest — caption"]
+    description = embeds[0]["description"]
+    assert description.startswith("```\n") and "mug" in description.lower()
+    assert "**Best times to post:**" in description and ":F>" in description
+    assert not any(post.ephemeral for post in shown.followups)
+
+
+async def test_commands_are_synced_only_when_changed_or_asked(fake, settings):
+    async with running(settings, fake):
+        pass
+    async with running(settings, fake):
+        pass
+    assert len(fake.made("PUT", "/commands")) == 1
+    async with running(settings.model_copy(update={"discord_sync_commands": True}), fake):
+        pass
+    assert len(fake.made("PUT", "/commands")) == 2
+
+
+async def test_an_error_is_one_ephemeral_line_with_its_code(fake, settings):
+    async with running(settings, fake):
+        pdf = fake.upload("notes.pdf", b"%PDF-1.7 not an image")
+        token = await fake.slash(ALICE, "optimize", {"image": pdf, "platforms": "instagram"})
+        typo = await fake.slash(ALICE, "optimize", {"image": photo(fake), "platforms": "instgram"})
+        await until(lambda: fake.shown(token).followups and fake.shown(typo).followups)
+    for key, code in ((token, "(INVALID_IMAGE_FORMAT)"), (typo, "(UNKNOWN_PLATFORM)")):
+        shown = fake.shown(key)
+        assert shown.deferred and shown.original_deleted and not shown.original
+        (line,) = shown.followups
+        assert line.ephemeral and line.payload["content"].startswith("⚠️")
+        assert line.payload["content"].endswith(code) and "\n" not in line.payload["content"]
+
+
+def test_missing_token_is_one_line_and_exit_2(monkeypatch, capsys, tmp_path) -> None:
+    from postready.main import main
+
+    monkeypatch.delenv("DISCORD_BOT_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)  # no developer's .env
+    assert main(["bot", "discord"]) == 2
+    assert capsys.readouterr().err == (
+        "error: INVALID_OPTION: DISCORD_BOT_TOKEN is not set; create an application at "
+        "https://discord.com/developers/applications and set its bot token\n"
+    )

@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from postready.adapters.discord import discord_frontend
+from postready.adapters.discord.render import embed_messages, file_batches, post_embeds
 from postready.bot.config import Settings
 from postready.bot.jobs import run_worker
+from postready.bot.replies import Copyable, MediaItem, Text
 from tests.fakes.discord_server import TOKEN, FakeDiscord, Shown
 from tests.images import encode, textured
 
@@ -138,3 +140,46 @@ def test_missing_token_is_one_line_and_exit_2(monkeypatch, capsys, tmp_path) -> 
         "error: INVALID_OPTION: DISCORD_BOT_TOKEN is not set; create an application at "
         "https://discord.com/developers/applications and set its bot token\n"
     )
+
+
+def test_files_are_split_into_messages_of_ten_under_the_size_limit(tmp_path) -> None:
+    items = []
+    for number, size in enumerate([400, 500, 300, 900, 1200, *[10] * 12]):
+        path = tmp_path / f"f{number}.jpg"
+        path.write_bytes(b"x" * size)
+        items.append(MediaItem(path, f"file {number}"))
+    batches, too_big = file_batches(items, 1000)
+    assert too_big == ["file 4 (0.0 MB)"]
+    assert [[i.label for i in batch] for batch in batches][:3] == [
+        ["file 0", "file 1"],
+        ["file 2"],
+        ["file 3", *[f"file {n}" for n in range(5, 14)]],
+    ]
+    assert all(len(b) <= 10 and sum(i.path.stat().st_size for i in b) <= 1000 for b in batches)
+    assert [i.label for b in batches for i in b] == [i.label for i in items if i.label != "file 4"]
+
+
+async def test_files_over_the_interactions_upload_limit_are_named_not_sent(fake, settings):
+    fake.attachment_limit = 2_000  # bytes: smaller than any photo
+    async with running(settings, fake):
+        options = {"image": photo(fake), "platforms": "instagram x"}
+        token = await fake.slash(ALICE, "optimize", options)
+        await until(lambda: done(fake.shown(token)) and len(fake.shown(token).followups) >= 3)
+    note, *posts = fake.shown(token).followups
+    assert not note.files and not any(post.files for post in posts)
+    assert note.payload["content"].startswith("Too large to upload here: Instagram · ")
+    assert ", X · " in note.payload["content"]
+
+
+def test_a_long_post_is_split_to_fit_embed_limits() -> None:
+    caption = "\n\n".join(f"Paragraph {n} " + "word " * 150 for n in range(12))  # ~9000 chars
+    post = Text(("Instagram — caption", Copyable(caption), "Accounts to tag: none found"))
+    embeds = post_embeds(post)
+    assert len(embeds) == 3 and {e.title for e in embeds} == {"Instagram — caption"}
+    assert all(len(e.description or "") <= 4096 for e in embeds)
+    assert all(e.description.startswith("```\n") for e in embeds[:2])
+    messages = embed_messages(embeds * 4)
+    assert all(sum(len(e) for e in m.embeds) <= 6000 and len(m.embeds) <= 10 for m in messages)
+    assert sum(len(m.embeds) for m in messages) == 12
+    rebuilt = "".join(e.description for e in embeds).replace("```", "")
+    assert rebuilt.count("Paragraph") == 12

@@ -18,10 +18,12 @@ from postready.adapters.discord.render import embed_messages, file_batches, post
 from postready.bot.config import Settings
 from postready.bot.jobs import run_worker
 from postready.bot.replies import Copyable, MediaItem, Text
+from postready.bot.style_picker import PROMPT
 from tests.fakes.discord_server import TOKEN, FakeDiscord, Shown
 from tests.images import encode, textured
+from tests.product_images import product_photo
 
-ALICE = 2001
+ALICE, BOB = 2001, 2002
 
 
 @pytest.fixture
@@ -183,3 +185,38 @@ def test_a_long_post_is_split_to_fit_embed_limits() -> None:
     assert sum(len(m.embeds) for m in messages) == 12
     rebuilt = "".join(e.description for e in embeds).replace("```", "")
     assert rebuilt.count("Paragraph") == 12
+
+
+def button(shown: Shown, label: str) -> dict:
+    return next(b for b in shown.buttons if b["label"] == label)
+
+
+async def test_product_shot_offers_style_buttons_only_its_owner_can_press(fake, settings):
+    async with running(settings, fake):
+        mug = fake.upload("mug.jpg", encode(product_photo("mug", "white", (800, 600)).image))
+        token = await fake.slash(ALICE, "optimize", {"image": mug, "platforms": "instagram x"})
+        await until(lambda: fake.shown(token).buttons)
+        shown = fake.shown(token)
+        assert shown.original == [PROMPT]  # the "thinking…" response became the picker
+        labels = [b["label"] for b in shown.buttons]
+        assert labels[:7] == ["Floating", "Flat Lay", "Lifestyle", "Product Art", "Macro",
+                              "Dark and Moody", "Solid Background"]  # fmt: skip
+        assert labels[-2:] == ["Generate", "Skip"]
+
+        refused = await fake.press(BOB, token, button(shown, "Macro")["custom_id"])
+        await until(lambda: fake.shown(refused).response)
+        answer = fake.shown(refused).response
+        assert answer["type"] == 4 and answer["data"]["flags"] & 64  # ephemeral
+        assert "Only the person" in answer["data"]["content"]
+        assert button(shown, "Macro")["style"] == 2  # not selected
+
+        picked = await fake.press(ALICE, token, button(shown, "Solid Background")["custom_id"])
+        await until(lambda: button(shown, "Solid Background")["style"] == 3)
+        assert fake.shown(picked).response["type"] == 6  # acknowledged, no message
+        assert button(shown, "White")["style"] == 3  # the default colour, now offered
+
+        await fake.press(ALICE, token, button(shown, "Generate")["custom_id"])
+        await until(lambda: done(shown) and len(shown.followups) >= 3)
+    assert shown.original[-1] == "✅ Done — 2 of 2 platforms ready" and not shown.buttons
+    files = [name for f in shown.followups for name, _ in f.files]
+    assert files[:2] == ["instagram.jpg", "x.jpg"] and len(files) == 4  # + two solid backgrounds

@@ -54,9 +54,16 @@ class Shown:
     """One interaction as its user sees it."""
 
     deferred: bool = False
+    response: dict[str, Any] | None = None  # the interaction callback's payload
     original: list[str] = field(default_factory=list)  # contents, in order
+    original_id: int = 0
+    rows: list[dict[str, Any]] = field(default_factory=list)  # the original's components, now
     original_deleted: bool = False
     followups: list[Followup] = field(default_factory=list)
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        return [button for row in self.rows for button in row["components"]]
 
 
 class FakeDiscord:
@@ -124,6 +131,32 @@ class FakeDiscord:
                 values.append({"name": key, "type": 11, "value": value["id"]})
             else:
                 values.append({"name": key, "type": 3, "value": value})
+        payload = self._interaction(user_id, token, 2)
+        payload["data"] = {
+            "id": "1",
+            "name": name,
+            "type": 1,
+            "options": values,
+            "resolved": resolved,
+        }
+        self._shown[token] = Shown()
+        await self._dispatch("INTERACTION_CREATE", payload)
+        return token
+
+    async def press(self, user_id: int, origin: str, custom_id: str) -> str:
+        """The user presses a button on `origin`'s original response; returns the press's
+        interaction token."""
+        token = f"token-{next(self._ids)}"
+        payload = self._interaction(user_id, token, 3)
+        shown = self._shown[origin]
+        original = {"content": shown.original[-1], "components": shown.rows}
+        payload["message"] = self._message(original, str(shown.original_id))
+        payload["data"] = {"custom_id": custom_id, "component_type": 2}
+        self._shown[token] = Shown()
+        await self._dispatch("INTERACTION_CREATE", payload)
+        return token
+
+    def _interaction(self, user_id: int, token: str, kind: int) -> dict[str, Any]:
         user = {
             "id": str(user_id),
             "username": f"user{user_id}",
@@ -131,11 +164,11 @@ class FakeDiscord:
             "avatar": None,
             "global_name": None,
         }
-        payload = {
+        return {
             # A snowflake holds its creation time: interactions expire 15 minutes after it.
             "id": str(discord.utils.time_snowflake(discord.utils.utcnow()) + next(self._ids)),
             "application_id": str(APP_ID),
-            "type": 2,
+            "type": kind,
             "token": token,
             "version": 1,
             "guild_id": str(GUILD_ID),
@@ -165,11 +198,7 @@ class FakeDiscord:
             "entitlements": [],
             "authorizing_integration_owners": {},
             "attachment_size_limit": self.attachment_limit,
-            "data": {"id": "1", "name": name, "type": 1, "options": values, "resolved": resolved},
         }
-        self._shown[token] = Shown()
-        await self._dispatch("INTERACTION_CREATE", payload)
-        return token
 
     def shown(self, token: str) -> Shown:
         return self._shown[token]
@@ -237,14 +266,19 @@ class FakeDiscord:
                     ]
                 )
             case "POST", ["interactions", interaction_id, token, "callback"]:
-                self._shown[token].deferred = payload["type"] == 5
+                self._shown[token].deferred = payload["type"] in (5, 6)
+                self._shown[token].response = payload
                 callback = {"id": interaction_id, "type": 2, "response_message_loading": True}
                 flags = (payload.get("data") or {}).get("flags", 0)
                 callback["response_message_ephemeral"] = bool(flags & 64)
                 return _json({"interaction": callback, "resource": {"type": payload["type"]}})
             case "PATCH", ["webhooks", _, token, "messages", "@original"]:
-                self._shown[token].original.append(payload.get("content") or "")
-                return _json(self._message(payload, "0"))
+                shown = self._shown[token]
+                shown.original_id = shown.original_id or next(self._ids)
+                shown.original.append(payload.get("content") or "")
+                if "components" in payload:
+                    shown.rows = payload["components"]
+                return _json(self._message(payload, str(shown.original_id)))
             case "DELETE", ["webhooks", _, token, "messages", "@original"]:
                 self._shown[token].original_deleted = True
                 return web.Response(status=204)
@@ -275,6 +309,7 @@ class FakeDiscord:
             "mention_roles": [],
             "attachments": [],
             "embeds": payload.get("embeds") or [],
+            "components": payload.get("components") or [],
             "pinned": False,
             "type": 0,
             "flags": payload.get("flags", 0),

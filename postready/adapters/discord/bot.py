@@ -15,7 +15,7 @@ from pathlib import Path
 import discord
 from discord import app_commands
 
-from postready.adapters.discord.render import DiscordOutput
+from postready.adapters.discord.render import ActionButton, ActionClient, DiscordOutput
 from postready.bot.chat import ChatService, Incoming, Photo, error_line
 from postready.bot.config import Settings
 from postready.bot.jobs import JobQueue, JobUpdate
@@ -47,7 +47,9 @@ class DiscordFrontend:
         assert settings.discord_bot_token is not None
         self._settings = settings
         # Application commands need no privileged intents.
-        self._client = discord.Client(intents=discord.Intents(guilds=True))
+        self._client = ActionClient(intents=discord.Intents(guilds=True))
+        self._client.on_press = self._on_press
+        self._client.add_dynamic_items(ActionButton)
         self._tree = app_commands.CommandTree(self._client)
         self._tree.on_error = self._on_error
         self._output = DiscordOutput(self._client)
@@ -121,6 +123,16 @@ class DiscordFrontend:
             await self._service.on_message(
                 Incoming(str(interaction.user.id), chat_id, text, photos=(photo,))
             )
+
+    async def _on_press(self, interaction: discord.Interaction, key: str) -> None:
+        """A button: the conversation decides (and refuses anyone but its owner)."""
+        assert self._service is not None
+        chat_id, message_id = self._output.locate(interaction)
+        alert = await self._service.on_action(str(interaction.user.id), chat_id, message_id, key)
+        if alert is not None:
+            await interaction.response.send_message(alert, ephemeral=True)
+        elif not interaction.response.is_done():
+            await interaction.response.defer()
 
     async def _on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

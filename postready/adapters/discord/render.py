@@ -5,7 +5,7 @@ followups (files, one embed per platform post), or plain channel messages once t
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,7 @@ from postready.bot.replies import (
     Copyable,
     Files,
     MediaItem,
+    Option,
     Progress,
     Reply,
     Schedule,
@@ -38,13 +39,56 @@ _FENCE = "```"
 _BROKEN_FENCE = "`\u200b``"  # shows as ``` but does not close a code block
 
 
+ACTION = "pr:"  # a button's custom id: this prefix and the option's key
+MAX_BUTTONS = 25  # five rows of five
+
+
 @dataclass
 class Message:
-    """One message to send: text, embeds or files."""
+    """One message to send: text, embeds or files, and buttons."""
 
     content: str | None = None
     embeds: list[discord.Embed] = field(default_factory=list)
     files: list[MediaItem] = field(default_factory=list)
+    buttons: tuple[Option, ...] = ()
+
+
+class ActionClient(discord.Client):
+    """A client that hands every PostReady button press to `on_press` (set by the bot)."""
+
+    on_press: Callable[[discord.Interaction, str], Awaitable[None]]
+
+
+class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"pr:(?P<key>.+)"):
+    """A button of a `Choice` or of a post's actions. Dynamic: it works for any message with
+    such a custom id, also those sent before a restart."""
+
+    def __init__(self, key: str, label: str = "", selected: bool = False) -> None:
+        style = discord.ButtonStyle.success if selected else discord.ButtonStyle.secondary
+        button = discord.ui.Button(label=label or None, custom_id=ACTION + key, style=style)
+        super().__init__(button)
+        self.key = key
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: Any
+    ) -> ActionButton:
+        return cls(match["key"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        client = interaction.client
+        assert isinstance(client, ActionClient)
+        await client.on_press(interaction, self.key)
+
+
+def buttons_view(options: Sequence[Option]) -> discord.ui.View | None:
+    """Buttons in rows of five; their presses go to `ActionClient.on_press`."""
+    if not options:
+        return None
+    view = discord.ui.View(timeout=None)
+    for option in options[:MAX_BUTTONS]:
+        view.add_item(ActionButton(option.key, option.label[:80], option.selected))
+    return view
 
 
 def chat_key(interaction: discord.Interaction) -> str:
@@ -142,13 +186,15 @@ def messages_for(reply: Reply, file_limit: int) -> list[Message]:
                 messages.append(Message(content=note[:MAX_CONTENT]))
             return messages
         case Text() if any(isinstance(p, Copyable) for p in reply.parts):
-            return embed_messages(post_embeds(reply))
+            messages = embed_messages(post_embeds(reply))
         case Text():
-            return [Message(content=c) for c in plain(reply)]
-        case Choice(prompt=prompt):
-            return [Message(content=prompt)]
+            messages = [Message(content=c) for c in plain(reply)]
+        case Choice(prompt=prompt, rows=rows):
+            return [Message(content=prompt, buttons=tuple(o for row in rows for o in row))]
         case Progress():
             return [Message(content=reply.bar)]
+    messages[-1].buttons = reply.actions
+    return messages
 
 
 def _first_line(reply: Text | Progress | Choice) -> str:
@@ -176,12 +222,17 @@ class DiscordOutput:
         self._client = client
         self._interactions: dict[str, discord.Interaction] = {}
         self._thinking: set[str] = set()  # deferred, original response not yet shown
+        self._messages: dict[int, tuple[str, str]] = {}  # message → (chat id, message id)
 
     def track(self, interaction: discord.Interaction) -> str:
         """Remember a deferred interaction; returns its chat id."""
-        for key in [k for k, i in self._interactions.items() if i.is_expired()]:
+        expired = {k for k, i in self._interactions.items() if i.is_expired()}
+        for key in expired:
             del self._interactions[key]
             self._thinking.discard(key)
+        self._messages = {
+            m: where for m, where in self._messages.items() if where[0] not in expired
+        }
         key = chat_key(interaction)
         self._interactions[key] = interaction
         self._thinking.add(key)
@@ -191,36 +242,49 @@ class DiscordOutput:
         interaction = self._interactions.get(chat_id)
         return interaction if interaction is not None and not interaction.is_expired() else None
 
+    def locate(self, interaction: discord.Interaction) -> tuple[str, str]:
+        """The chat and message id of the message whose button was pressed."""
+        message = interaction.message
+        assert message is not None
+        known = self._messages.get(message.id)
+        if known is not None:
+            return known
+        # Sent before a restart: its conversation is the interaction that made it.
+        origin = message.interaction_metadata
+        key = f"{message.channel.id}:{origin.id if origin else message.id}"
+        return key, str(message.id)
+
     async def send(self, chat_id: str, reply: Reply) -> str | None:
         interaction = self._live(chat_id)
         if interaction is None:
             return await self._to_channel(chat_id, reply)
         private = isinstance(reply, Text) and reply.private
-        if chat_id in self._thinking and isinstance(reply, Text | Progress) and not private:
+        if chat_id in self._thinking and isinstance(reply, Text | Progress | Choice):
             self._thinking.discard(chat_id)
-            await interaction.edit_original_response(content=_first_line(reply))
-            return ORIGINAL
-        if private and chat_id in self._thinking:
+            if not private:
+                shown = await interaction.edit_original_response(**_edit_kwargs(reply))
+                self._messages[shown.id] = (chat_id, ORIGINAL)
+                return ORIGINAL
             # The "thinking…" response is public; an ephemeral line must be a new message.
-            self._thinking.discard(chat_id)
             await interaction.delete_original_response()
         sent: discord.WebhookMessage | None = None
         for message in messages_for(reply, interaction.filesize_limit):
             sent = await interaction.followup.send(**_kwargs(message), ephemeral=private, wait=True)
+            self._messages[sent.id] = (chat_id, str(sent.id))
         return str(sent.id) if sent is not None else None
 
     async def edit(self, chat_id: str, message_id: str, reply: Text | Progress | Choice) -> None:
         interaction = self._live(chat_id)
-        content = _first_line(reply)
+        kwargs = _edit_kwargs(reply)
         try:
             if interaction is None:
                 channel = self._client.get_partial_messageable(int(chat_id.split(":")[0]))
-                await channel.get_partial_message(int(message_id)).edit(content=content)
+                await channel.get_partial_message(int(message_id)).edit(**kwargs)
             elif message_id == ORIGINAL:
                 self._thinking.discard(chat_id)
-                await interaction.edit_original_response(content=content)
+                await interaction.edit_original_response(**kwargs)
             else:
-                await interaction.followup.edit_message(int(message_id), content=content)
+                await interaction.followup.edit_message(int(message_id), **kwargs)
         except discord.HTTPException as exc:
             # A message the user dismissed, or one this bot can no longer edit.
             log.info("edit_skipped chat=%s message=%s reason=%s", chat_id, message_id, exc)
@@ -233,6 +297,18 @@ class DiscordOutput:
         return str(sent.id) if sent is not None else None
 
 
+def _edit_kwargs(reply: Text | Progress | Choice) -> dict[str, Any]:
+    """An edit shows one line of text, and the reply's buttons (none: they are removed)."""
+    match reply:
+        case Choice(rows=rows):
+            options: tuple[Option, ...] = tuple(o for row in rows for o in row)
+        case Text(actions=actions):
+            options = actions
+        case Progress():
+            options = ()
+    return {"content": _first_line(reply), "view": buttons_view(options)}
+
+
 def _kwargs(message: Message) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     if message.content:
@@ -241,4 +317,7 @@ def _kwargs(message: Message) -> dict[str, Any]:
         kwargs["embeds"] = message.embeds
     if message.files:
         kwargs["files"] = _files(message.files)
+    view = buttons_view(message.buttons)
+    if view is not None:
+        kwargs["view"] = view
     return kwargs

@@ -220,3 +220,30 @@ async def test_product_shot_offers_style_buttons_only_its_owner_can_press(fake, 
     assert shown.original[-1] == "✅ Done — 2 of 2 platforms ready" and not shown.buttons
     files = [name for f in shown.followups for name, _ in f.files]
     assert files[:2] == ["instagram.jpg", "x.jpg"] and len(files) == 4  # + two solid backgrounds
+
+
+async def test_message_command_optimizes_the_messages_photo(fake, settings):
+    async with running(settings, fake):
+        token = await fake.on_message(ALICE, "Optimize for social", [photo(fake)])
+        await until(lambda: done(fake.shown(token)))
+    menu = next(c for c in fake.made("PUT", "/commands")[0].payload["_list"] if c["type"] == 3)
+    assert menu["name"] == "Optimize for social"
+    assert fake.shown(token).original[-1] == "✅ Done — 8 of 8 platforms ready"  # all platforms
+
+
+async def test_settings_history_and_help_are_private(fake, settings):
+    async with running(settings, fake):
+        change = await fake.slash(ALICE, "settings", {"options": "timezone Europe/London"})
+        await until(lambda: fake.shown(change).original)
+        history = await fake.slash(ALICE, "history", {})
+        help_ = await fake.slash(ALICE, "help", {})
+        status = await fake.slash(ALICE, "status", {})
+        await until(lambda: all(fake.shown(t).original for t in (history, help_)))
+        await until(lambda: fake.shown(status).followups)
+    for token in (change, history, help_, status):
+        assert fake.shown(token).response["data"]["flags"] & 64  # deferred ephemerally
+    assert fake.shown(change).original[0].startswith("Saved.")
+    assert "Europe/London" in fake.shown(change).original[0]
+    assert fake.shown(help_).original[0].startswith("PostReady makes one photo")
+    (no_job,) = fake.shown(status).followups
+    assert no_job.ephemeral and no_job.payload["content"].startswith("⚠️")

@@ -143,6 +143,23 @@ class FakeDiscord:
         await self._dispatch("INTERACTION_CREATE", payload)
         return token
 
+    async def on_message(self, user_id: int, name: str, attachments: list[dict[str, Any]]) -> str:
+        """The user runs the message command `name` on a message with `attachments`."""
+        token = f"token-{next(self._ids)}"
+        message = self._message({"content": "look at this"}, str(next(self._ids)))
+        message["attachments"] = attachments
+        payload = self._interaction(user_id, token, 2)
+        payload["data"] = {
+            "id": "2",
+            "name": name,
+            "type": 3,
+            "target_id": message["id"],
+            "resolved": {"messages": {message["id"]: message}},
+        }
+        self._shown[token] = Shown()
+        await self._dispatch("INTERACTION_CREATE", payload)
+        return token
+
     async def press(self, user_id: int, origin: str, custom_id: str) -> str:
         """The user presses a button on `origin`'s original response; returns the press's
         interaction token."""
@@ -261,6 +278,7 @@ class FakeDiscord:
                             "id": str(next(self._ids)),
                             "application_id": str(APP_ID),
                             "version": "1",
+                            "description": c.get("description", ""),  # "" for context menus
                         }
                         for c in payload["_list"]
                     ]

@@ -20,11 +20,18 @@ from postready.bot.chat import ChatService, Incoming, Photo, error_line
 from postready.bot.config import Settings
 from postready.bot.jobs import JobQueue, JobUpdate
 from postready.bot.store import Store
+from postready.bot.texts import COMMANDS
 from postready.pipeline.errors import ErrorCode, PostReadyError
 
 log = logging.getLogger(__name__)
 PLATFORM = "discord"
 COMMANDS_DIGEST = "discord_commands.sha256"  # in the data directory: what was last synced
+_ABOUT = dict(COMMANDS)
+_OPTIONS = {
+    "settings": "e.g. timezone Europe/London, platforms instagram x, format png",
+    "status": "a job number (default: your latest)",
+    "cancel": "a job number (default: your latest)",
+}
 
 
 def discord_frontend(settings: Settings) -> DiscordFrontend:
@@ -115,14 +122,58 @@ class DiscordFrontend:
             platforms: str = "",
             description: str = "",
         ) -> None:
-            await interaction.response.defer(thinking=True)
-            chat_id = self._output.track(interaction)
-            assert self._service is not None
-            photo = Photo(image.read, image.filename, image.size)
             text = " ".join(p for p in ("/optimize", platforms, description) if p)
-            await self._service.on_message(
-                Incoming(str(interaction.user.id), chat_id, text, photos=(photo,))
-            )
+            await self._converse(interaction, text, (_photo(image),))
+
+        @self._tree.context_menu(name="Optimize for social")
+        async def optimize_message(interaction: discord.Interaction, message: discord.Message):
+            photos = tuple(_photo(a) for a in message.attachments)
+            await self._converse(interaction, "/optimize", photos)
+
+        @self._tree.command(name="logo", description=_ABOUT["logo"])
+        @app_commands.describe(
+            image="your logo (PNG with transparency works best)",
+            option="a position (bottom-right, top-left, center, …) or off",
+        )
+        async def logo(
+            interaction: discord.Interaction,
+            image: discord.Attachment | None = None,
+            option: str = "",
+        ) -> None:
+            if image is None:
+                await self._converse(interaction, f"/logo {option}".strip(), private=True)
+            else:  # `/logo` then the image, as on Telegram
+                await self._converse(interaction, "/logo", private=True)
+                assert self._service is not None
+                user, chat_id = str(interaction.user.id), self._output.track(interaction)
+                await self._service.on_message(Incoming(user, chat_id, "", (_photo(image),)))
+
+        for name, about in COMMANDS:
+            if name not in ("optimize", "logo"):
+                self._tree.add_command(self._text_command(name, about))
+
+    def _text_command(self, name: str, about: str) -> app_commands.Command:
+        """`/name options`, answered privately (settings, status, history, …)."""
+
+        async def callback(interaction: discord.Interaction, options: str = "") -> None:
+            await self._converse(interaction, f"/{name} {options}".strip(), private=True)
+
+        command = app_commands.Command(name=name, description=about[:100], callback=callback)
+        return app_commands.describe(options=_OPTIONS.get(name, "optional words"))(command)
+
+    async def _converse(
+        self,
+        interaction: discord.Interaction,
+        text: str,
+        photos: tuple[Photo, ...] = (),
+        *,
+        private: bool = False,
+    ) -> None:
+        """Defer at once (Discord waits 3 seconds), then let the conversation answer."""
+        await interaction.response.defer(thinking=True, ephemeral=private)
+        chat_id = self._output.track(interaction)
+        assert self._service is not None
+        await self._service.on_message(Incoming(str(interaction.user.id), chat_id, text, photos))
 
     async def _on_press(self, interaction: discord.Interaction, key: str) -> None:
         """A button: the conversation decides (and refuses anyone but its owner)."""
@@ -146,3 +197,7 @@ class DiscordFrontend:
                 await interaction.response.send_message(line, ephemeral=True)
         except discord.HTTPException:
             log.exception("discord_error_reply_failed")
+
+
+def _photo(attachment: discord.Attachment) -> Photo:
+    return Photo(attachment.read, attachment.filename, attachment.size)

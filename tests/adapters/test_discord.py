@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from postready.adapters.discord import discord_frontend
+from postready.adapters.discord.bot import platform_completions
 from postready.adapters.discord.render import embed_messages, file_batches, post_embeds
 from postready.bot.config import Settings
 from postready.bot.jobs import run_worker
@@ -247,3 +248,27 @@ async def test_settings_history_and_help_are_private(fake, settings):
     assert fake.shown(help_).original[0].startswith("PostReady makes one photo")
     (no_job,) = fake.shown(status).followups
     assert no_job.ephemeral and no_job.payload["content"].startswith("⚠️")
+
+
+def test_platforms_autocomplete_adds_one_platform_at_a_time() -> None:
+    assert platform_completions("")[:3] == ["instagram", "facebook", "linkedin"]
+    assert platform_completions("instagram p") == ["instagram pinterest"]
+    assert "instagram instagram" not in platform_completions("instagram ")
+    assert platform_completions("instagram ")[0] == "instagram facebook"
+    assert platform_completions("zzz") == []
+
+
+async def test_a_restart_in_the_middle_of_a_job_posts_the_result_in_the_channel(fake, settings):
+    settings = settings.model_copy(update={"shutdown_grace": 0, "retry_delay": 0})
+    large = fake.upload("large.jpg", encode(textured((3000, 2000), 5)))
+    async with running(settings, fake):
+        token = await fake.slash(ALICE, "optimize", {"image": large, "platforms": "all"})
+        await until(lambda: len(fake.shown(token).original) > 1)
+    assert fake.shown(token).original[-1] == "⏳ Queued again — it will resume shortly"
+    async with running(settings, fake):
+        await until(lambda: len(fake.channel) >= 9)  # files, then a post per platform
+    assert not fake.shown(token).followups  # the interaction belonged to the last run
+    files = [name for message in fake.channel for name, _ in message.files]
+    assert len(files) == 8 and "instagram.jpg" in files
+    posts = [e["title"] for m in fake.channel for e in m.payload.get("embeds", [])]
+    assert len(posts) == 8 and posts[0].endswith("— caption")

@@ -79,6 +79,7 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self.origin = ""
         self._saved: tuple[str, Any] | None = None
+        self.channel: list[Followup] = []  # messages the bot posted in the channel itself
 
     async def __aenter__(self) -> FakeDiscord:
         app = web.Application(client_max_size=200 * 1024 * 1024)
@@ -300,6 +301,10 @@ class FakeDiscord:
             case "DELETE", ["webhooks", _, token, "messages", "@original"]:
                 self._shown[token].original_deleted = True
                 return web.Response(status=204)
+            case "POST", ["channels", _, "messages"]:
+                message_id = next(self._ids)
+                self.channel.append(Followup(message_id, payload, files, False))
+                return _json(self._message(payload, str(message_id)))
             case "POST", ["webhooks", _, token]:
                 message_id = next(self._ids)
                 ephemeral = bool(payload.get("flags", 0) & 64)

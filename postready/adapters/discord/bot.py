@@ -22,10 +22,12 @@ from postready.bot.jobs import JobQueue, JobUpdate
 from postready.bot.store import Store
 from postready.bot.texts import COMMANDS
 from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.platforms import ALL_PLATFORMS_WORD, PLATFORMS
 
 log = logging.getLogger(__name__)
 PLATFORM = "discord"
 COMMANDS_DIGEST = "discord_commands.sha256"  # in the data directory: what was last synced
+MAX_CHOICES = 25  # autocomplete suggestions Discord shows
 _ABOUT = dict(COMMANDS)
 _OPTIONS = {
     "settings": "e.g. timezone Europe/London, platforms instagram x, format png",
@@ -125,6 +127,12 @@ class DiscordFrontend:
             text = " ".join(p for p in ("/optimize", platforms, description) if p)
             await self._converse(interaction, text, (_photo(image),))
 
+        @optimize.autocomplete("platforms")
+        async def complete_platforms(
+            interaction: discord.Interaction, current: str
+        ) -> list[app_commands.Choice[str]]:
+            return [app_commands.Choice(name=c, value=c) for c in platform_completions(current)]
+
         @self._tree.context_menu(name="Optimize for social")
         async def optimize_message(interaction: discord.Interaction, message: discord.Message):
             photos = tuple(_photo(a) for a in message.attachments)
@@ -197,6 +205,20 @@ class DiscordFrontend:
                 await interaction.response.send_message(line, ephemeral=True)
         except discord.HTTPException:
             log.exception("discord_error_reply_failed")
+
+
+def platform_completions(current: str) -> list[str]:
+    """What the platforms option may become: the words typed so far and one more platform
+    (the one being typed, or any not yet chosen)."""
+    words = current.split()
+    partial = "" if current.endswith(" ") or not words else words.pop().lower()
+    chosen = set(words)
+    stem = " ".join(words)
+    return [
+        f"{stem} {key}".strip()
+        for key in [*PLATFORMS, ALL_PLATFORMS_WORD]
+        if key.startswith(partial) and key not in chosen
+    ][:MAX_CHOICES]
 
 
 def _photo(attachment: discord.Attachment) -> Photo:

@@ -277,7 +277,11 @@ class DiscordOutput:
         interaction = self._live(chat_id)
         kwargs = _edit_kwargs(reply)
         try:
-            if interaction is None:
+            if interaction is None and message_id == ORIGINAL:
+                # The interaction's token is gone (a restart, or 15 minutes): its response
+                # can no longer be edited; results still reach the channel.
+                log.info("edit_expired chat=%s", chat_id)
+            elif interaction is None:
                 channel = self._client.get_partial_messageable(int(chat_id.split(":")[0]))
                 await channel.get_partial_message(int(message_id)).edit(**kwargs)
             elif message_id == ORIGINAL:

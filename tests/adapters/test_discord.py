@@ -16,6 +16,7 @@ import pytest
 from postready.adapters.discord import discord_frontend
 from postready.adapters.discord.bot import platform_completions
 from postready.adapters.discord.render import embed_messages, file_batches, post_embeds
+from postready.bot.chat import ChatService
 from postready.bot.config import Settings
 from postready.bot.jobs import run_worker
 from postready.bot.replies import Copyable, MediaItem, Text
@@ -272,3 +273,20 @@ async def test_a_restart_in_the_middle_of_a_job_posts_the_result_in_the_channel(
     assert len(files) == 8 and "instagram.jpg" in files
     posts = [e["title"] for m in fake.channel for e in m.payload.get("embeds", [])]
     assert len(posts) == 8 and posts[0].endswith("— caption")
+
+
+async def test_a_failing_command_is_logged_and_the_user_told(fake, settings, monkeypatch, caplog):
+    async def broken(self, message) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ChatService, "on_message", broken)
+    async with running(settings, fake):
+        token = await fake.slash(ALICE, "help", {})
+        await until(lambda: fake.shown(token).followups)
+        second = await fake.slash(ALICE, "help", {})  # the bot still answers
+        await until(lambda: fake.shown(second).followups)
+    shown = fake.shown(token)
+    (line,) = shown.followups
+    assert shown.original_deleted and line.ephemeral
+    assert line.payload["content"] == "⚠️ something went wrong on our side (PROCESSING_FAILED)"
+    assert "discord_interaction_failed" in caplog.text

@@ -15,10 +15,16 @@ from pathlib import Path
 import discord
 from discord import app_commands
 
-from postready.adapters.discord.render import ActionButton, ActionClient, DiscordOutput
+from postready.adapters.discord.render import (
+    ActionButton,
+    ActionClient,
+    DiscordOutput,
+    chat_key,
+)
 from postready.bot.chat import ChatService, Incoming, Photo, error_line
 from postready.bot.config import Settings
 from postready.bot.jobs import JobQueue, JobUpdate
+from postready.bot.replies import Text
 from postready.bot.store import Store
 from postready.bot.texts import COMMANDS
 from postready.pipeline.errors import ErrorCode, PostReadyError
@@ -199,8 +205,8 @@ class DiscordFrontend:
         log.error("discord_interaction_failed", exc_info=error)
         line = error_line(ErrorCode.PROCESSING_FAILED, "something went wrong on our side")
         try:
-            if interaction.response.is_done():
-                await interaction.followup.send(line, ephemeral=True)
+            if interaction.response.is_done():  # deferred: replace "thinking…" with the line
+                await self._output.send(chat_key(interaction), Text.line(line, private=True))
             else:
                 await interaction.response.send_message(line, ephemeral=True)
         except discord.HTTPException:

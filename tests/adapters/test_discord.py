@@ -206,15 +206,15 @@ async def test_product_shot_offers_style_buttons_only_its_owner_can_press(fake, 
         assert labels[-2:] == ["Generate", "Skip"]
 
         refused = await fake.press(BOB, token, button(shown, "Macro")["custom_id"])
-        await until(lambda: fake.shown(refused).response)
-        answer = fake.shown(refused).response
-        assert answer["type"] == 4 and answer["data"]["flags"] & 64  # ephemeral
-        assert "Only the person" in answer["data"]["content"]
+        await until(lambda: fake.shown(refused).followups)
+        assert fake.shown(refused).response["type"] == 6  # acknowledged at once
+        (answer,) = fake.shown(refused).followups
+        assert answer.ephemeral and "Only the person" in answer.payload["content"]
         assert button(shown, "Macro")["style"] == 2  # not selected
 
         picked = await fake.press(ALICE, token, button(shown, "Solid Background")["custom_id"])
         await until(lambda: button(shown, "Solid Background")["style"] == 3)
-        assert fake.shown(picked).response["type"] == 6  # acknowledged, no message
+        assert not fake.shown(picked).followups  # acknowledged, no message
         assert button(shown, "White")["style"] == 3  # the default colour, now offered
 
         await fake.press(ALICE, token, button(shown, "Generate")["custom_id"])

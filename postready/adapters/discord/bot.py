@@ -192,12 +192,12 @@ class DiscordFrontend:
     async def _on_press(self, interaction: discord.Interaction, key: str) -> None:
         """A button: the conversation decides (and refuses anyone but its owner)."""
         assert self._service is not None
+        # Acknowledged at once: Discord waits 3 seconds, and sending files can take longer.
+        await interaction.response.defer()
         chat_id, message_id = self._output.locate(interaction)
         alert = await self._service.on_action(str(interaction.user.id), chat_id, message_id, key)
         if alert is not None:
-            await interaction.response.send_message(alert, ephemeral=True)
-        elif not interaction.response.is_done():
-            await interaction.response.defer()
+            await interaction.followup.send(alert, ephemeral=True)
 
     async def _on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

@@ -21,5 +21,11 @@ def _telegram(settings: Settings) -> Frontend:
     return telegram_frontend(settings)
 
 
+def _discord(settings: Settings) -> Frontend:
+    from postready.adapters.discord import discord_frontend
+
+    return discord_frontend(settings)
+
+
 def main(argv: list[str] | None = None) -> int:
-    return cli_main(argv, chats={"telegram": _telegram})
+    return cli_main(argv, chats={"telegram": _telegram, "discord": _discord})

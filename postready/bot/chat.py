@@ -377,7 +377,7 @@ class ChatService:
         return None
 
     async def _error(self, chat_id: str, code: ErrorCode, message: str) -> None:
-        await self._out.send(chat_id, Text.line(error_line(code, message)))
+        await self._out.send(chat_id, Text.line(error_line(code, message), private=True))
 
 
 def error_line(code: ErrorCode | str, message: str) -> str:

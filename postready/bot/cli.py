@@ -131,7 +131,15 @@ def _add_queue_commands(commands: argparse._SubParsersAction) -> None:
         "bot", help="run the chat bots and the worker pool until stopped (SIGTERM or Ctrl-C)"
     )
     bot.add_argument(
-        "chats", nargs="*", metavar="CHAT", help="telegram (default: every chat with a token)"
+        "chats",
+        nargs="*",
+        metavar="CHAT",
+        help="telegram, discord (default: every chat with a token)",
+    )
+    bot.add_argument(
+        "--sync",
+        action="store_true",
+        help="register Discord's slash commands even when they look unchanged",
     )
     jobs = commands.add_parser("jobs", help="list recent jobs and their state")
     jobs.add_argument("--limit", type=int, default=20)
@@ -395,6 +403,8 @@ def _bot(args: argparse.Namespace, chats: Mapping[str, ChatFactory]) -> int:
             ErrorCode.INVALID_OPTION, f"unknown chat '{unknown[0]}'; available: {known}"
         )
     settings = load_settings()
+    if args.sync:
+        settings = settings.model_copy(update={"discord_sync_commands": True})
     frontends, refusals = [], []
     for name in args.chats or chats:
         try:

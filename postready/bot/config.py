@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     telegram_webhook_port: int = Field(
         8443, ge=1, le=65535, validation_alias=_alias("TELEGRAM_WEBHOOK_PORT")
     )
+    discord_bot_token: SecretStr | None = Field(None, validation_alias=_alias("DISCORD_BOT_TOKEN"))
+    # Register the slash commands even when they look unchanged (`postready bot --sync`).
+    discord_sync_commands: bool = False
 
     @property
     def db_path(self) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from postready.pipeline.models import ProgressEvent
@@ -63,15 +64,39 @@ class Copyable:
 
 
 @dataclass(frozen=True, slots=True)
+class Slot:
+    start: datetime  # aware
+    end: datetime
+    label: str  # in the user's time zone: "Tue 24 Nov 2026, 9 AM - 1 PM GMT"
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """Times to post, under a heading; a chat that can show each reader their own time zone
+    (Discord timestamps) renders `slots`, the others `text`."""
+
+    heading: str
+    slots: tuple[Slot, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join([self.heading, *(f"• {slot.label}" for slot in self.slots)])
+
+
+Part = str | Copyable | Schedule
+
+
+@dataclass(frozen=True, slots=True)
 class Text:
     """A message of paragraphs, some copyable, with optional buttons under it."""
 
-    parts: tuple[str | Copyable, ...]
+    parts: tuple[Part, ...]
     actions: tuple[Option, ...] = ()
+    private: bool = False  # for its addressee only, where the chat can (Discord: ephemeral)
 
     @classmethod
-    def line(cls, text: str) -> Text:
-        return cls((text,))
+    def line(cls, text: str, *, private: bool = False) -> Text:
+        return cls((text,), private=private)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from postready.bot.replies import Copyable, Files, MediaItem, Option, Reply, Text, albums
+from postready.bot.replies import (
+    Copyable,
+    Files,
+    MediaItem,
+    Option,
+    Part,
+    Reply,
+    Schedule,
+    Slot,
+    Text,
+    albums,
+)
 from postready.pipeline.models import OptimizeResult, PlatformResult
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.timing import slot_label
@@ -59,12 +70,13 @@ def _post(item: PlatformResult) -> Text:
             return Text.line(f"⚠️ {spec.display_name} failed — {reason}")
         return Text.line(f"{spec.display_name}: image ready; {reason}")
     content = item.content
-    parts: list[str | Copyable] = [f"{spec.display_name} — caption", Copyable(content.caption)]
+    parts: list[Part] = [f"{spec.display_name} — caption", Copyable(content.caption)]
     if content.first_comment:
         parts += ["First comment (hashtags)", Copyable(content.first_comment)]
     slots = content.posting.next_slots[:MAX_SLOTS]
     if slots:
-        parts.append("Best times to post:\n" + "\n".join(f"• {slot_label(s)}" for s in slots))
+        schedule = tuple(Slot(s.start, s.end, slot_label(s)) for s in slots)
+        parts.append(Schedule("Best times to post:", schedule))
     accounts = content.accounts
     if accounts.accounts:
         lines = [

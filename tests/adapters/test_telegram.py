@@ -276,10 +276,10 @@ async def test_missing_token_is_one_line_and_exit_2(monkeypatch, capsys, tmp_pat
     for command in (["bot", "telegram"], ["bot"]):  # named, or every configured chat
         assert main(command) == 2
         assert capsys.readouterr().err == line
-    assert main(["bot", "discord"]) == 2
+    assert main(["bot", "whatsapp"]) == 2
     assert (
         capsys.readouterr().err
-        == "error: INVALID_OPTION: unknown chat 'discord'; available: telegram\n"
+        == "error: INVALID_OPTION: unknown chat 'whatsapp'; available: telegram, discord\n"
     )
 
 

@@ -47,7 +47,7 @@ def render_messages(text: Text, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> li
     whole where they fit and split at paragraphs where one alone is too long."""
     pieces: list[tuple[str, int]] = []  # (html, visible length)
     for part in text.parts:
-        plain = part.text if isinstance(part, Copyable) else part
+        plain = part if isinstance(part, str) else part.text
         for chunk in split_text(plain, limit, utf16_len):
             markup = html.escape(chunk, quote=False)
             if isinstance(part, Copyable):

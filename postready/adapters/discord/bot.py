@@ -1,0 +1,231 @@
+"""The Discord bot: a discord.py client with application commands on the worker pool's loop.
+
+Slash commands become the same `Incoming` messages Telegram's chat sends (one command grammar
+for both); the interaction is deferred at once, and its original response becomes the job's
+status line."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from pathlib import Path
+
+import discord
+from discord import app_commands
+
+from postready.adapters.discord.render import (
+    ActionButton,
+    ActionClient,
+    DiscordOutput,
+    chat_key,
+)
+from postready.bot.chat import ChatService, Incoming, Photo, error_line
+from postready.bot.config import Settings
+from postready.bot.jobs import JobQueue, JobUpdate
+from postready.bot.replies import Text
+from postready.bot.store import Store
+from postready.bot.texts import COMMANDS
+from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.platforms import ALL_PLATFORMS_WORD, PLATFORMS
+
+log = logging.getLogger(__name__)
+PLATFORM = "discord"
+COMMANDS_DIGEST = "discord_commands.sha256"  # in the data directory: what was last synced
+MAX_CHOICES = 25  # autocomplete suggestions Discord shows
+_ABOUT = dict(COMMANDS)
+_OPTIONS = {
+    "settings": "e.g. timezone Europe/London, platforms instagram x, format png",
+    "status": "a job number (default: your latest)",
+    "cancel": "a job number (default: your latest)",
+}
+
+
+def discord_frontend(settings: Settings) -> DiscordFrontend:
+    """The bot for `settings`; INVALID_OPTION when no token is configured."""
+    if settings.discord_bot_token is None:
+        raise PostReadyError(
+            ErrorCode.INVALID_OPTION,
+            "DISCORD_BOT_TOKEN is not set; create an application at "
+            "https://discord.com/developers/applications and set its bot token",
+        )
+    return DiscordFrontend(settings)
+
+
+class DiscordFrontend:
+    """A `jobs.Frontend`: receives interactions over the gateway and answers them."""
+
+    platform = PLATFORM
+
+    def __init__(self, settings: Settings) -> None:
+        assert settings.discord_bot_token is not None
+        self._settings = settings
+        # Application commands need no privileged intents.
+        self._client = ActionClient(intents=discord.Intents(guilds=True))
+        self._client.on_press = self._on_press
+        self._client.add_dynamic_items(ActionButton)
+        self._tree = app_commands.CommandTree(self._client)
+        self._tree.on_error = self._on_error
+        self._output = DiscordOutput(self._client)
+        self._service: ChatService | None = None
+        self._gateway: asyncio.Task[None] | None = None
+        self._add_commands()
+
+    async def start(self, store: Store, queue: JobQueue) -> None:
+        """Log in, register the commands if they changed, and connect to the gateway."""
+        assert self._settings.discord_bot_token is not None
+        try:
+            await self._client.login(self._settings.discord_bot_token.get_secret_value())
+            await self._sync_commands()
+        except discord.LoginFailure:
+            await self._client.close()
+            raise PostReadyError(
+                ErrorCode.INVALID_OPTION, "DISCORD_BOT_TOKEN was refused by Discord"
+            ) from None
+        except BaseException:
+            await self._client.close()
+            raise
+        self._service = ChatService(PLATFORM, store, queue, self._output, self._settings.data_dir)
+        await self._service.start()
+        self._gateway = asyncio.create_task(self._client.connect(), name="discord-gateway")
+        log.info("discord_started bot=%s", self._client.user)
+
+    async def stop(self) -> None:
+        if self._service is not None:
+            await self._service.stop()
+        await self._client.close()
+        if self._gateway is not None:
+            await self._gateway
+        log.info("discord_stopped")
+
+    async def on_job_update(self, update: JobUpdate) -> None:
+        if self._service is not None:
+            await self._service.on_job_update(update)
+
+    async def _sync_commands(self) -> None:
+        """Discord limits how many commands a bot may create a day: sync only when they differ
+        from the last sync (or when asked to)."""
+        payload = [command.to_dict(self._tree) for command in self._tree.get_commands()]
+        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        path: Path = self._settings.data_dir / COMMANDS_DIGEST
+        known = path.read_text().strip() if path.is_file() else ""
+        if known == digest and not self._settings.discord_sync_commands:
+            return
+        await self._tree.sync()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(digest)
+        log.info("discord_commands_synced count=%d", len(payload))
+
+    def _add_commands(self) -> None:
+        @self._tree.command(name="optimize", description="Ready-to-post images and posts")
+        @app_commands.describe(
+            image="the photo",
+            platforms="e.g. instagram pinterest (default: your platforms, or all)",
+            description="what the photo shows, woven into the captions",
+        )
+        async def optimize(
+            interaction: discord.Interaction,
+            image: discord.Attachment,
+            platforms: str = "",
+            description: str = "",
+        ) -> None:
+            text = " ".join(p for p in ("/optimize", platforms, description) if p)
+            await self._converse(interaction, text, (_photo(image),))
+
+        @optimize.autocomplete("platforms")
+        async def complete_platforms(
+            interaction: discord.Interaction, current: str
+        ) -> list[app_commands.Choice[str]]:
+            return [app_commands.Choice(name=c, value=c) for c in platform_completions(current)]
+
+        @self._tree.context_menu(name="Optimize for social")
+        async def optimize_message(interaction: discord.Interaction, message: discord.Message):
+            photos = tuple(_photo(a) for a in message.attachments)
+            await self._converse(interaction, "/optimize", photos)
+
+        @self._tree.command(name="logo", description=_ABOUT["logo"])
+        @app_commands.describe(
+            image="your logo (PNG with transparency works best)",
+            option="a position (bottom-right, top-left, center, …) or off",
+        )
+        async def logo(
+            interaction: discord.Interaction,
+            image: discord.Attachment | None = None,
+            option: str = "",
+        ) -> None:
+            if image is None:
+                await self._converse(interaction, f"/logo {option}".strip(), private=True)
+            else:  # `/logo` then the image, as on Telegram
+                await self._converse(interaction, "/logo", private=True)
+                assert self._service is not None
+                user, chat_id = str(interaction.user.id), self._output.track(interaction)
+                await self._service.on_message(Incoming(user, chat_id, "", (_photo(image),)))
+
+        for name, about in COMMANDS:
+            if name not in ("optimize", "logo"):
+                self._tree.add_command(self._text_command(name, about))
+
+    def _text_command(self, name: str, about: str) -> app_commands.Command:
+        """`/name options`, answered privately (settings, status, history, …)."""
+
+        async def callback(interaction: discord.Interaction, options: str = "") -> None:
+            await self._converse(interaction, f"/{name} {options}".strip(), private=True)
+
+        command = app_commands.Command(name=name, description=about[:100], callback=callback)
+        return app_commands.describe(options=_OPTIONS.get(name, "optional words"))(command)
+
+    async def _converse(
+        self,
+        interaction: discord.Interaction,
+        text: str,
+        photos: tuple[Photo, ...] = (),
+        *,
+        private: bool = False,
+    ) -> None:
+        """Defer at once (Discord waits 3 seconds), then let the conversation answer."""
+        await interaction.response.defer(thinking=True, ephemeral=private)
+        chat_id = self._output.track(interaction)
+        assert self._service is not None
+        await self._service.on_message(Incoming(str(interaction.user.id), chat_id, text, photos))
+
+    async def _on_press(self, interaction: discord.Interaction, key: str) -> None:
+        """A button: the conversation decides (and refuses anyone but its owner)."""
+        assert self._service is not None
+        # Acknowledged at once: Discord waits 3 seconds, and sending files can take longer.
+        await interaction.response.defer()
+        chat_id, message_id = self._output.locate(interaction)
+        alert = await self._service.on_action(str(interaction.user.id), chat_id, message_id, key)
+        if alert is not None:
+            await interaction.followup.send(alert, ephemeral=True)
+
+    async def _on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        log.error("discord_interaction_failed", exc_info=error)
+        line = error_line(ErrorCode.PROCESSING_FAILED, "something went wrong on our side")
+        try:
+            if interaction.response.is_done():  # deferred: replace "thinking…" with the line
+                await self._output.send(chat_key(interaction), Text.line(line, private=True))
+            else:
+                await interaction.response.send_message(line, ephemeral=True)
+        except discord.HTTPException:
+            log.exception("discord_error_reply_failed")
+
+
+def platform_completions(current: str) -> list[str]:
+    """What the platforms option may become: the words typed so far and one more platform
+    (the one being typed, or any not yet chosen)."""
+    words = current.split()
+    partial = "" if current.endswith(" ") or not words else words.pop().lower()
+    chosen = set(words)
+    stem = " ".join(words)
+    return [
+        f"{stem} {key}".strip()
+        for key in [*PLATFORMS, ALL_PLATFORMS_WORD]
+        if key.startswith(partial) and key not in chosen
+    ][:MAX_CHOICES]
+
+
+def _photo(attachment: discord.Attachment) -> Photo:
+    return Photo(attachment.read, attachment.filename, attachment.size)

@@ -1,0 +1,327 @@
+"""The bot's replies as Discord messages: the interaction's original response (the status line),
+followups (files, one embed per platform post), or plain channel messages once the interaction's
+15-minute token has expired (a job resumed after a restart)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+from discord.utils import DEFAULT_FILE_SIZE_LIMIT_BYTES, format_dt
+
+from postready.bot.replies import (
+    Album,
+    Choice,
+    Copyable,
+    Files,
+    MediaItem,
+    Option,
+    Progress,
+    Reply,
+    Schedule,
+    Text,
+    split_text,
+)
+
+log = logging.getLogger(__name__)
+ORIGINAL = "@original"  # the message id of an interaction's original response
+MAX_FILES = 10  # attachments per message
+MAX_CONTENT = 2000  # characters of a message's content
+MAX_TITLE = 256
+MAX_DESCRIPTION = 4096  # an embed's description
+MAX_EMBEDS_TOTAL = 6000  # characters of all embeds of one message
+MAX_EMBEDS = 10
+MAX_ALT_TEXT = 1024
+_FENCE = "```"
+_BROKEN_FENCE = "`\u200b``"  # shows as ``` but does not close a code block
+
+
+ACTION = "pr:"  # a button's custom id: this prefix and the option's key
+MAX_BUTTONS = 25  # five rows of five
+
+
+@dataclass
+class Message:
+    """One message to send: text, embeds or files, and buttons."""
+
+    content: str | None = None
+    embeds: list[discord.Embed] = field(default_factory=list)
+    files: list[MediaItem] = field(default_factory=list)
+    buttons: tuple[Option, ...] = ()
+
+
+class ActionClient(discord.Client):
+    """A client that hands every PostReady button press to `on_press` (set by the bot)."""
+
+    on_press: Callable[[discord.Interaction, str], Awaitable[None]]
+
+
+class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"pr:(?P<key>.+)"):
+    """A button of a `Choice` or of a post's actions. Dynamic: it works for any message with
+    such a custom id, also those sent before a restart."""
+
+    def __init__(self, key: str, label: str = "", selected: bool = False) -> None:
+        style = discord.ButtonStyle.success if selected else discord.ButtonStyle.secondary
+        button = discord.ui.Button(label=label or None, custom_id=ACTION + key, style=style)
+        super().__init__(button)
+        self.key = key
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: Any
+    ) -> ActionButton:
+        return cls(match["key"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        client = interaction.client
+        assert isinstance(client, ActionClient)
+        await client.on_press(interaction, self.key)
+
+
+def buttons_view(options: Sequence[Option]) -> discord.ui.View | None:
+    """Buttons in rows of five; their presses go to `ActionClient.on_press`."""
+    if not options:
+        return None
+    view = discord.ui.View(timeout=None)
+    for option in options[:MAX_BUTTONS]:
+        view.add_item(ActionButton(option.key, option.label[:80], option.selected))
+    return view
+
+
+def chat_key(interaction: discord.Interaction) -> str:
+    """A conversation is one interaction in its channel: `channel:interaction`."""
+    return f"{interaction.channel_id}:{interaction.id}"
+
+
+def file_batches(items: Sequence[MediaItem], limit: int) -> tuple[list[list[MediaItem]], list[str]]:
+    """`items` in messages of at most ten files and `limit` bytes each, in order; files over
+    the limit on their own are left out and named in the second list."""
+    batches: list[list[MediaItem]] = []
+    too_big: list[str] = []
+    total = limit + 1
+    for item in items:
+        size = item.path.stat().st_size
+        if size > limit:
+            too_big.append(f"{item.label} ({size / 1_000_000:.1f} MB)")
+            continue
+        if total + size > limit or len(batches[-1]) == MAX_FILES:
+            batches.append([])
+            total = 0
+        batches[-1].append(item)
+        total += size
+    return batches, too_big
+
+
+def _code_block(text: str) -> str:
+    # A fence inside the caption would end the block early.
+    return f"{_FENCE}\n{text.replace(_FENCE, _BROKEN_FENCE)}\n{_FENCE}"
+
+
+def _pieces(part: str | Copyable | Schedule, limit: int) -> list[str]:
+    match part:
+        case Copyable(text=text):
+            room = limit - len(_code_block(""))
+            return [_code_block(chunk) for chunk in split_text(text, room)]
+        case Schedule(heading=heading, slots=slots):
+            lines = [f"• {format_dt(s.start, 'F')} – {format_dt(s.end, 't')}" for s in slots]
+            return split_text("\n".join([f"**{heading}**", *lines]), limit)
+        case str():
+            return split_text(part, limit)
+
+
+def post_embeds(text: Text) -> list[discord.Embed]:
+    """A post as embeds: its first paragraph the title, the rest the description, continued
+    in further embeds past 4096 characters."""
+    title, *rest = text.parts
+    title_text = title if isinstance(title, str) else title.text
+    pieces = [piece for part in rest for piece in _pieces(part, MAX_DESCRIPTION)]
+    descriptions: list[str] = []
+    for piece in pieces:
+        joined = f"{descriptions[-1]}\n\n{piece}" if descriptions else None
+        if joined is not None and len(joined) <= MAX_DESCRIPTION:
+            descriptions[-1] = joined
+        else:
+            descriptions.append(piece)
+    embeds = [discord.Embed(title=title_text[:MAX_TITLE], description=d) for d in descriptions]
+    return embeds or [discord.Embed(title=title_text[:MAX_TITLE])]
+
+
+def embed_messages(embeds: Sequence[discord.Embed]) -> list[Message]:
+    """Embeds in messages of at most ten and 6000 characters each."""
+    messages: list[Message] = []
+    total = MAX_EMBEDS_TOTAL + 1
+    for embed in embeds:
+        size = len(embed)
+        if total + size > MAX_EMBEDS_TOTAL or len(messages[-1].embeds) == MAX_EMBEDS:
+            messages.append(Message())
+            total = 0
+        messages[-1].embeds.append(embed)
+        total += size
+    return messages
+
+
+def plain(text: Text) -> list[str]:
+    """Text as message contents, copyable parts in code blocks."""
+    pieces = [piece for part in text.parts for piece in _pieces(part, MAX_CONTENT)]
+    contents: list[str] = []
+    for piece in pieces:
+        joined = f"{contents[-1]}\n\n{piece}" if contents else None
+        if joined is not None and len(joined) <= MAX_CONTENT:
+            contents[-1] = joined
+        else:
+            contents.append(piece)
+    return contents
+
+
+def messages_for(reply: Reply, file_limit: int) -> list[Message]:
+    match reply:
+        case Album(items=items) | Files(items=items):
+            batches, too_big = file_batches(items, file_limit)
+            messages = [Message(files=batch) for batch in batches]
+            if too_big:
+                note = "Too large to upload here: " + ", ".join(too_big)
+                messages.append(Message(content=note[:MAX_CONTENT]))
+            return messages
+        case Text() if any(isinstance(p, Copyable) for p in reply.parts):
+            messages = embed_messages(post_embeds(reply))
+        case Text():
+            messages = [Message(content=c) for c in plain(reply)]
+        case Choice(prompt=prompt, rows=rows):
+            return [Message(content=prompt, buttons=tuple(o for row in rows for o in row))]
+        case Progress():
+            return [Message(content=reply.bar)]
+    messages[-1].buttons = reply.actions
+    return messages
+
+
+def _first_line(reply: Text | Progress | Choice) -> str:
+    match reply:
+        case Progress():
+            return reply.bar
+        case Choice():
+            return reply.prompt
+        case Text():
+            return (plain(reply) or [""])[0]
+
+
+def _files(items: Sequence[MediaItem]) -> list[discord.File]:
+    return [
+        discord.File(item.path, filename=item.path.name, description=item.label[:MAX_ALT_TEXT])
+        for item in items
+    ]
+
+
+class DiscordOutput:
+    """`ChatOutput` for one client: answers interactions, or posts in their channel once they
+    have expired."""
+
+    def __init__(self, client: discord.Client) -> None:
+        self._client = client
+        self._interactions: dict[str, discord.Interaction] = {}
+        self._thinking: set[str] = set()  # deferred, original response not yet shown
+        self._messages: dict[int, tuple[str, str]] = {}  # message → (chat id, message id)
+
+    def track(self, interaction: discord.Interaction) -> str:
+        """Remember a deferred interaction; returns its chat id."""
+        expired = {k for k, i in self._interactions.items() if i.is_expired()}
+        for key in expired:
+            del self._interactions[key]
+            self._thinking.discard(key)
+        self._messages = {
+            m: where for m, where in self._messages.items() if where[0] not in expired
+        }
+        key = chat_key(interaction)
+        self._interactions[key] = interaction
+        self._thinking.add(key)
+        return key
+
+    def _live(self, chat_id: str) -> discord.Interaction | None:
+        interaction = self._interactions.get(chat_id)
+        return interaction if interaction is not None and not interaction.is_expired() else None
+
+    def locate(self, interaction: discord.Interaction) -> tuple[str, str]:
+        """The chat and message id of the message whose button was pressed."""
+        message = interaction.message
+        assert message is not None
+        known = self._messages.get(message.id)
+        if known is not None:
+            return known
+        # Sent before a restart: its conversation is the interaction that made it.
+        origin = message.interaction_metadata
+        key = f"{message.channel.id}:{origin.id if origin else message.id}"
+        return key, str(message.id)
+
+    async def send(self, chat_id: str, reply: Reply) -> str | None:
+        interaction = self._live(chat_id)
+        if interaction is None:
+            return await self._to_channel(chat_id, reply)
+        private = isinstance(reply, Text) and reply.private
+        if chat_id in self._thinking and isinstance(reply, Text | Progress | Choice):
+            self._thinking.discard(chat_id)
+            if not private:
+                shown = await interaction.edit_original_response(**_edit_kwargs(reply))
+                self._messages[shown.id] = (chat_id, ORIGINAL)
+                return ORIGINAL
+            # The "thinking…" response is public; an ephemeral line must be a new message.
+            await interaction.delete_original_response()
+        sent: discord.WebhookMessage | None = None
+        for message in messages_for(reply, interaction.filesize_limit):
+            sent = await interaction.followup.send(**_kwargs(message), ephemeral=private, wait=True)
+            self._messages[sent.id] = (chat_id, str(sent.id))
+        return str(sent.id) if sent is not None else None
+
+    async def edit(self, chat_id: str, message_id: str, reply: Text | Progress | Choice) -> None:
+        interaction = self._live(chat_id)
+        kwargs = _edit_kwargs(reply)
+        try:
+            if interaction is None and message_id == ORIGINAL:
+                # The interaction's token is gone (a restart, or 15 minutes): its response
+                # can no longer be edited; results still reach the channel.
+                log.info("edit_expired chat=%s", chat_id)
+            elif interaction is None:
+                channel = self._client.get_partial_messageable(int(chat_id.split(":")[0]))
+                await channel.get_partial_message(int(message_id)).edit(**kwargs)
+            elif message_id == ORIGINAL:
+                self._thinking.discard(chat_id)
+                await interaction.edit_original_response(**kwargs)
+            else:
+                await interaction.followup.edit_message(int(message_id), **kwargs)
+        except discord.HTTPException as exc:
+            # A message the user dismissed, or one this bot can no longer edit.
+            log.info("edit_skipped chat=%s message=%s reason=%s", chat_id, message_id, exc)
+
+    async def _to_channel(self, chat_id: str, reply: Reply) -> str | None:
+        channel = self._client.get_partial_messageable(int(chat_id.split(":")[0]))
+        sent: discord.Message | None = None
+        for message in messages_for(reply, DEFAULT_FILE_SIZE_LIMIT_BYTES):
+            sent = await channel.send(**_kwargs(message))
+        return str(sent.id) if sent is not None else None
+
+
+def _edit_kwargs(reply: Text | Progress | Choice) -> dict[str, Any]:
+    """An edit shows one line of text, and the reply's buttons (none: they are removed)."""
+    match reply:
+        case Choice(rows=rows):
+            options: tuple[Option, ...] = tuple(o for row in rows for o in row)
+        case Text(actions=actions):
+            options = actions
+        case Progress():
+            options = ()
+    return {"content": _first_line(reply), "view": buttons_view(options)}
+
+
+def _kwargs(message: Message) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    if message.content:
+        kwargs["content"] = message.content
+    if message.embeds:
+        kwargs["embeds"] = message.embeds
+    if message.files:
+        kwargs["files"] = _files(message.files)
+    view = buttons_view(message.buttons)
+    if view is not None:
+        kwargs["view"] = view
+    return kwargs

@@ -1,0 +1,292 @@
+"""The Discord bot end to end: the real discord.py client (gateway, application commands,
+interaction callbacks and webhook followups) against a fake Discord, as `postready bot discord`
+runs it, checked as the user sees it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from postready.adapters.discord import discord_frontend
+from postready.adapters.discord.bot import platform_completions
+from postready.adapters.discord.render import embed_messages, file_batches, post_embeds
+from postready.bot.chat import ChatService
+from postready.bot.config import Settings
+from postready.bot.jobs import run_worker
+from postready.bot.replies import Copyable, MediaItem, Text
+from postready.bot.style_picker import PROMPT
+from tests.fakes.discord_server import TOKEN, FakeDiscord, Shown
+from tests.images import encode, textured
+from tests.product_images import product_photo
+
+ALICE, BOB = 2001, 2002
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord() as server:
+        yield server
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data",
+        workers=2,
+        progress_interval=0.2,
+        poll_seconds=0.1,
+        shutdown_grace=5,
+        discord_bot_token=TOKEN,
+    )
+
+
+@asynccontextmanager
+async def running(settings: Settings, fake: FakeDiscord) -> AsyncIterator[None]:
+    """The bot as `postready bot discord` runs it; stopped with SIGTERM."""
+    fake.ready.clear()
+    task = asyncio.create_task(run_worker(settings, frontends=[discord_frontend(settings)]))
+    await until(lambda: task.done() or fake.ready.is_set())
+    assert not task.done(), task.exception()
+    try:
+        yield
+    finally:
+        os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.wait_for(task, 10)
+
+
+async def until(condition: Callable[[], object], timeout: float = 20.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+def photo(fake: FakeDiscord, seed: int = 0) -> dict:
+    return fake.upload(f"photo{seed}.jpg", encode(textured((1200, 900), seed)))
+
+
+def done(shown: Shown) -> bool:
+    return bool(shown.original) and shown.original[-1].startswith("✅")
+
+
+async def test_optimize_defers_edits_progress_and_follows_up_with_files_and_embeds(fake, settings):
+    async with running(settings, fake):
+        options = {"image": photo(fake), "platforms": "instagram pinterest", "description": "mug"}
+        token = await fake.slash(ALICE, "optimize", options)
+        await until(lambda: done(fake.shown(token)) and len(fake.shown(token).followups) >= 3)
+    # Registered once, with the options the user fills in.
+    synced = fake.made("PUT", "/commands")[0].payload["_list"]
+    optimize = next(c for c in synced if c["name"] == "optimize")
+    assert [(o["name"], o["type"]) for o in optimize["options"]] == [
+        ("image", 11),
+        ("platforms", 3),
+        ("description", 3),
+    ]
+    shown = fake.shown(token)
+    assert shown.deferred  # "PostReady is thinking…" at once
+    assert shown.original[0].startswith("⏳")
+    assert any("▰" in text or "▱" in text for text in shown.original[1:])
+    assert shown.original[-1] == "✅ Done — 2 of 2 platforms ready"
+    assert len(shown.original) <= 12  # throttled
+    files, *posts = shown.followups
+    assert [name for name, _ in files.files] == ["instagram.jpg", "pinterest.jpg"]
+    assert [a["description"].split(" · ")[0] for a in files.payload["attachments"]] == [
+        "Instagram",
+        "Pinterest",
+    ]
+    embeds = [e for post in posts for e in post.payload["embeds"]]
+    assert [e["title"] for e in embeds] == ["Instagram — caption", "Pinterest — caption"]
+    description = embeds[0]["description"]
+    assert description.startswith("```\n") and "mug" in description.lower()
+    assert "**Best times to post:**" in description and ":F>" in description
+    assert not any(post.ephemeral for post in shown.followups)
+
+
+async def test_commands_are_synced_only_when_changed_or_asked(fake, settings):
+    async with running(settings, fake):
+        pass
+    async with running(settings, fake):
+        pass
+    assert len(fake.made("PUT", "/commands")) == 1
+    async with running(settings.model_copy(update={"discord_sync_commands": True}), fake):
+        pass
+    assert len(fake.made("PUT", "/commands")) == 2
+
+
+async def test_an_error_is_one_ephemeral_line_with_its_code(fake, settings):
+    async with running(settings, fake):
+        pdf = fake.upload("notes.pdf", b"%PDF-1.7 not an image")
+        token = await fake.slash(ALICE, "optimize", {"image": pdf, "platforms": "instagram"})
+        typo = await fake.slash(ALICE, "optimize", {"image": photo(fake), "platforms": "instgram"})
+        await until(lambda: fake.shown(token).followups and fake.shown(typo).followups)
+    for key, code in ((token, "(INVALID_IMAGE_FORMAT)"), (typo, "(UNKNOWN_PLATFORM)")):
+        shown = fake.shown(key)
+        assert shown.deferred and shown.original_deleted and not shown.original
+        (line,) = shown.followups
+        assert line.ephemeral and line.payload["content"].startswith("⚠️")
+        assert line.payload["content"].endswith(code) and "\n" not in line.payload["content"]
+
+
+def test_missing_token_is_one_line_and_exit_2(monkeypatch, capsys, tmp_path) -> None:
+    from postready.main import main
+
+    monkeypatch.delenv("DISCORD_BOT_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)  # no developer's .env
+    assert main(["bot", "discord"]) == 2
+    assert capsys.readouterr().err == (
+        "error: INVALID_OPTION: DISCORD_BOT_TOKEN is not set; create an application at "
+        "https://discord.com/developers/applications and set its bot token\n"
+    )
+
+
+def test_files_are_split_into_messages_of_ten_under_the_size_limit(tmp_path) -> None:
+    items = []
+    for number, size in enumerate([400, 500, 300, 900, 1200, *[10] * 12]):
+        path = tmp_path / f"f{number}.jpg"
+        path.write_bytes(b"x" * size)
+        items.append(MediaItem(path, f"file {number}"))
+    batches, too_big = file_batches(items, 1000)
+    assert too_big == ["file 4 (0.0 MB)"]
+    assert [[i.label for i in batch] for batch in batches][:3] == [
+        ["file 0", "file 1"],
+        ["file 2"],
+        ["file 3", *[f"file {n}" for n in range(5, 14)]],
+    ]
+    assert all(len(b) <= 10 and sum(i.path.stat().st_size for i in b) <= 1000 for b in batches)
+    assert [i.label for b in batches for i in b] == [i.label for i in items if i.label != "file 4"]
+
+
+async def test_files_over_the_interactions_upload_limit_are_named_not_sent(fake, settings):
+    fake.attachment_limit = 2_000  # bytes: smaller than any photo
+    async with running(settings, fake):
+        options = {"image": photo(fake), "platforms": "instagram x"}
+        token = await fake.slash(ALICE, "optimize", options)
+        await until(lambda: done(fake.shown(token)) and len(fake.shown(token).followups) >= 3)
+    note, *posts = fake.shown(token).followups
+    assert not note.files and not any(post.files for post in posts)
+    assert note.payload["content"].startswith("Too large to upload here: Instagram · ")
+    assert ", X · " in note.payload["content"]
+
+
+def test_a_long_post_is_split_to_fit_embed_limits() -> None:
+    caption = "\n\n".join(f"Paragraph {n} " + "word " * 150 for n in range(12))  # ~9000 chars
+    post = Text(("Instagram — caption", Copyable(caption), "Accounts to tag: none found"))
+    embeds = post_embeds(post)
+    assert len(embeds) == 3 and {e.title for e in embeds} == {"Instagram — caption"}
+    assert all(len(e.description or "") <= 4096 for e in embeds)
+    assert all(e.description.startswith("```\n") for e in embeds[:2])
+    messages = embed_messages(embeds * 4)
+    assert all(sum(len(e) for e in m.embeds) <= 6000 and len(m.embeds) <= 10 for m in messages)
+    assert sum(len(m.embeds) for m in messages) == 12
+    rebuilt = "".join(e.description for e in embeds).replace("```", "")
+    assert rebuilt.count("Paragraph") == 12
+
+
+def button(shown: Shown, label: str) -> dict:
+    return next(b for b in shown.buttons if b["label"] == label)
+
+
+async def test_product_shot_offers_style_buttons_only_its_owner_can_press(fake, settings):
+    async with running(settings, fake):
+        mug = fake.upload("mug.jpg", encode(product_photo("mug", "white", (800, 600)).image))
+        token = await fake.slash(ALICE, "optimize", {"image": mug, "platforms": "instagram x"})
+        await until(lambda: fake.shown(token).buttons)
+        shown = fake.shown(token)
+        assert shown.original == [PROMPT]  # the "thinking…" response became the picker
+        labels = [b["label"] for b in shown.buttons]
+        assert labels[:7] == ["Floating", "Flat Lay", "Lifestyle", "Product Art", "Macro",
+                              "Dark and Moody", "Solid Background"]  # fmt: skip
+        assert labels[-2:] == ["Generate", "Skip"]
+
+        refused = await fake.press(BOB, token, button(shown, "Macro")["custom_id"])
+        await until(lambda: fake.shown(refused).followups)
+        assert fake.shown(refused).response["type"] == 6  # acknowledged at once
+        (answer,) = fake.shown(refused).followups
+        assert answer.ephemeral and "Only the person" in answer.payload["content"]
+        assert button(shown, "Macro")["style"] == 2  # not selected
+
+        picked = await fake.press(ALICE, token, button(shown, "Solid Background")["custom_id"])
+        await until(lambda: button(shown, "Solid Background")["style"] == 3)
+        assert not fake.shown(picked).followups  # acknowledged, no message
+        assert button(shown, "White")["style"] == 3  # the default colour, now offered
+
+        await fake.press(ALICE, token, button(shown, "Generate")["custom_id"])
+        await until(lambda: done(shown) and len(shown.followups) >= 3)
+    assert shown.original[-1] == "✅ Done — 2 of 2 platforms ready" and not shown.buttons
+    files = [name for f in shown.followups for name, _ in f.files]
+    assert files[:2] == ["instagram.jpg", "x.jpg"] and len(files) == 4  # + two solid backgrounds
+
+
+async def test_message_command_optimizes_the_messages_photo(fake, settings):
+    async with running(settings, fake):
+        token = await fake.on_message(ALICE, "Optimize for social", [photo(fake)])
+        await until(lambda: done(fake.shown(token)))
+    menu = next(c for c in fake.made("PUT", "/commands")[0].payload["_list"] if c["type"] == 3)
+    assert menu["name"] == "Optimize for social"
+    assert fake.shown(token).original[-1] == "✅ Done — 8 of 8 platforms ready"  # all platforms
+
+
+async def test_settings_history_and_help_are_private(fake, settings):
+    async with running(settings, fake):
+        change = await fake.slash(ALICE, "settings", {"options": "timezone Europe/London"})
+        await until(lambda: fake.shown(change).original)
+        history = await fake.slash(ALICE, "history", {})
+        help_ = await fake.slash(ALICE, "help", {})
+        status = await fake.slash(ALICE, "status", {})
+        await until(lambda: all(fake.shown(t).original for t in (history, help_)))
+        await until(lambda: fake.shown(status).followups)
+    for token in (change, history, help_, status):
+        assert fake.shown(token).response["data"]["flags"] & 64  # deferred ephemerally
+    assert fake.shown(change).original[0].startswith("Saved.")
+    assert "Europe/London" in fake.shown(change).original[0]
+    assert fake.shown(help_).original[0].startswith("PostReady makes one photo")
+    (no_job,) = fake.shown(status).followups
+    assert no_job.ephemeral and no_job.payload["content"].startswith("⚠️")
+
+
+def test_platforms_autocomplete_adds_one_platform_at_a_time() -> None:
+    assert platform_completions("")[:3] == ["instagram", "facebook", "linkedin"]
+    assert platform_completions("instagram p") == ["instagram pinterest"]
+    assert "instagram instagram" not in platform_completions("instagram ")
+    assert platform_completions("instagram ")[0] == "instagram facebook"
+    assert platform_completions("zzz") == []
+
+
+async def test_a_restart_in_the_middle_of_a_job_posts_the_result_in_the_channel(fake, settings):
+    settings = settings.model_copy(update={"shutdown_grace": 0, "retry_delay": 0})
+    large = fake.upload("large.jpg", encode(textured((3000, 2000), 5)))
+    async with running(settings, fake):
+        token = await fake.slash(ALICE, "optimize", {"image": large, "platforms": "all"})
+        await until(lambda: len(fake.shown(token).original) > 1)
+    assert fake.shown(token).original[-1] == "⏳ Queued again — it will resume shortly"
+    async with running(settings, fake):
+        await until(lambda: len(fake.channel) >= 9)  # files, then a post per platform
+    assert not fake.shown(token).followups  # the interaction belonged to the last run
+    files = [name for message in fake.channel for name, _ in message.files]
+    assert len(files) == 8 and "instagram.jpg" in files
+    posts = [e["title"] for m in fake.channel for e in m.payload.get("embeds", [])]
+    assert len(posts) == 8 and posts[0].endswith("— caption")
+
+
+async def test_a_failing_command_is_logged_and_the_user_told(fake, settings, monkeypatch, caplog):
+    async def broken(self, message) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ChatService, "on_message", broken)
+    async with running(settings, fake):
+        token = await fake.slash(ALICE, "help", {})
+        await until(lambda: fake.shown(token).followups)
+        second = await fake.slash(ALICE, "help", {})  # the bot still answers
+        await until(lambda: fake.shown(second).followups)
+    shown = fake.shown(token)
+    (line,) = shown.followups
+    assert shown.original_deleted and line.ephemeral
+    assert line.payload["content"] == "⚠️ something went wrong on our side (PROCESSING_FAILED)"
+    assert "discord_interaction_failed" in caplog.text

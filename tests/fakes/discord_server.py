@@ -1,0 +1,380 @@
+"""A fake Discord (REST API, gateway and CDN) on 127.0.0.1 that the real discord.py client
+talks to, with `discord.http.Route.BASE` and the gateway URL pointed at it.
+
+Tests act as users (`slash`), which dispatches INTERACTION_CREATE over the gateway; every
+request the bot makes is recorded with its JSON payload and uploaded files, and `shown(id)` is
+what the user sees of one interaction: the original response (its every content, in order) and
+the followups.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+from aiohttp import BodyPartReader, web
+
+TOKEN = "MTIz.fake.discord-token"
+APP_ID = 4242
+BOT_USER = {
+    "id": "4243",
+    "username": "postready",
+    "discriminator": "0",
+    "avatar": None,
+    "bot": True,
+    "global_name": None,
+}
+GUILD_ID = 77
+CHANNEL_ID = 88
+FILESIZE_LIMIT = 10 * 1024 * 1024
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    payload: dict[str, Any]
+    files: list[tuple[str, bytes]]  # (file name, bytes)
+
+
+@dataclass
+class Followup:
+    message_id: int
+    payload: dict[str, Any]
+    files: list[tuple[str, bytes]]
+    ephemeral: bool
+
+
+@dataclass
+class Shown:
+    """One interaction as its user sees it."""
+
+    deferred: bool = False
+    response: dict[str, Any] | None = None  # the interaction callback's payload
+    original: list[str] = field(default_factory=list)  # contents, in order
+    original_id: int = 0
+    rows: list[dict[str, Any]] = field(default_factory=list)  # the original's components, now
+    original_deleted: bool = False
+    followups: list[Followup] = field(default_factory=list)
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        return [button for row in self.rows for button in row["components"]]
+
+
+class FakeDiscord:
+    def __init__(self) -> None:
+        self.requests: list[Request] = []
+        self.attachment_limit = FILESIZE_LIMIT
+        self._ids = itertools.count(1000)
+        self._shown: dict[str, Shown] = {}  # interaction token → what it shows
+        self._cdn: dict[str, bytes] = {}
+        self._sockets: list[web.WebSocketResponse] = []
+        self._sequence = itertools.count(1)
+        self.ready = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.origin = ""
+        self._saved: tuple[str, Any] | None = None
+        self.channel: list[Followup] = []  # messages the bot posted in the channel itself
+
+    async def __aenter__(self) -> FakeDiscord:
+        app = web.Application(client_max_size=200 * 1024 * 1024)
+        app.router.add_route("*", "/api/v10/{path:.*}", self._api)
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/cdn/{name}", self._download)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.origin = f"http://127.0.0.1:{port}"
+        gateway = discord.gateway.DiscordWebSocket
+        self._saved = (discord.http.Route.BASE, gateway.DEFAULT_GATEWAY)
+        discord.http.Route.BASE = f"{self.origin}/api/v10"
+        gateway.DEFAULT_GATEWAY = discord.gateway.yarl.URL(f"ws://127.0.0.1:{port}/gateway")
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        assert self._saved is not None
+        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = self._saved
+        for socket in self._sockets:
+            await socket.close()
+        assert self._runner is not None
+        await self._runner.cleanup()
+
+    # What the tests do and look at
+
+    def upload(self, name: str, data: bytes) -> dict[str, Any]:
+        """An attachment as Discord resolves it in an interaction."""
+        self._cdn[name] = data
+        return {
+            "id": str(next(self._ids)),
+            "filename": name,
+            "size": len(data),
+            "url": f"{self.origin}/cdn/{name}",
+            "proxy_url": f"{self.origin}/cdn/{name}",
+            "content_type": "image/jpeg",
+        }
+
+    async def slash(self, user_id: int, name: str, options: dict[str, Any]) -> str:
+        """The user runs `/name`; returns the interaction's token. An attachment option's
+        value is `upload(...)`'s dict."""
+        token = f"token-{next(self._ids)}"
+        resolved: dict[str, Any] = {"attachments": {}}
+        values = []
+        for key, value in options.items():
+            if isinstance(value, dict):
+                resolved["attachments"][value["id"]] = value
+                values.append({"name": key, "type": 11, "value": value["id"]})
+            else:
+                values.append({"name": key, "type": 3, "value": value})
+        payload = self._interaction(user_id, token, 2)
+        payload["data"] = {
+            "id": "1",
+            "name": name,
+            "type": 1,
+            "options": values,
+            "resolved": resolved,
+        }
+        self._shown[token] = Shown()
+        await self._dispatch("INTERACTION_CREATE", payload)
+        return token
+
+    async def on_message(self, user_id: int, name: str, attachments: list[dict[str, Any]]) -> str:
+        """The user runs the message command `name` on a message with `attachments`."""
+        token = f"token-{next(self._ids)}"
+        message = self._message({"content": "look at this"}, str(next(self._ids)))
+        message["attachments"] = attachments
+        payload = self._interaction(user_id, token, 2)
+        payload["data"] = {
+            "id": "2",
+            "name": name,
+            "type": 3,
+            "target_id": message["id"],
+            "resolved": {"messages": {message["id"]: message}},
+        }
+        self._shown[token] = Shown()
+        await self._dispatch("INTERACTION_CREATE", payload)
+        return token
+
+    async def press(self, user_id: int, origin: str, custom_id: str) -> str:
+        """The user presses a button on `origin`'s original response; returns the press's
+        interaction token."""
+        token = f"token-{next(self._ids)}"
+        payload = self._interaction(user_id, token, 3)
+        shown = self._shown[origin]
+        original = {"content": shown.original[-1], "components": shown.rows}
+        payload["message"] = self._message(original, str(shown.original_id))
+        payload["data"] = {"custom_id": custom_id, "component_type": 2}
+        self._shown[token] = Shown()
+        await self._dispatch("INTERACTION_CREATE", payload)
+        return token
+
+    def _interaction(self, user_id: int, token: str, kind: int) -> dict[str, Any]:
+        user = {
+            "id": str(user_id),
+            "username": f"user{user_id}",
+            "discriminator": "0",
+            "avatar": None,
+            "global_name": None,
+        }
+        return {
+            # A snowflake holds its creation time: interactions expire 15 minutes after it.
+            "id": str(discord.utils.time_snowflake(discord.utils.utcnow()) + next(self._ids)),
+            "application_id": str(APP_ID),
+            "type": kind,
+            "token": token,
+            "version": 1,
+            "guild_id": str(GUILD_ID),
+            "channel_id": str(CHANNEL_ID),
+            "channel": {
+                "id": str(CHANNEL_ID),
+                "type": 0,
+                "guild_id": str(GUILD_ID),
+                "name": "general",
+                "position": 0,
+                "permission_overwrites": [],
+                "nsfw": False,
+                "parent_id": None,
+            },
+            "member": {
+                "user": user,
+                "roles": [],
+                "joined_at": "2026-01-01T00:00:00+00:00",
+                "deaf": False,
+                "mute": False,
+                "permissions": "0",
+                "flags": 0,
+            },
+            "app_permissions": "0",
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {},
+            "attachment_size_limit": self.attachment_limit,
+        }
+
+    def shown(self, token: str) -> Shown:
+        return self._shown[token]
+
+    def made(self, method: str, path_part: str) -> list[Request]:
+        return [r for r in self.requests if r.method == method and path_part in r.path]
+
+    # Gateway
+
+    async def _dispatch(self, event: str, data: dict[str, Any]) -> None:
+        await self.ready.wait()
+        message = {"op": 0, "t": event, "s": next(self._sequence), "d": data}
+        await self._sockets[-1].send_str(json.dumps(message))
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        await socket.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 45_000}}))
+        async for message in socket:
+            op = json.loads(message.data)["op"]
+            if op == 1:
+                await socket.send_str(json.dumps({"op": 11}))
+            elif op == 2:  # IDENTIFY
+                ready = {
+                    "v": 10,
+                    "user": BOT_USER,
+                    "guilds": [],
+                    "session_id": "session",
+                    "resume_gateway_url": f"ws://{request.host}/gateway",
+                    "application": {"id": str(APP_ID), "flags": 0},
+                    "shard": [0, 1],
+                }
+                await socket.send_str(
+                    json.dumps({"op": 0, "t": "READY", "s": next(self._sequence), "d": ready})
+                )
+                self.ready.set()
+        return socket
+
+    # REST
+
+    async def _download(self, request: web.Request) -> web.Response:
+        return web.Response(body=self._cdn[request.match_info["name"]])
+
+    async def _api(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["path"]
+        payload, files = await _read(request)
+        self.requests.append(Request(request.method, path, payload, files))
+        parts = path.strip("/").split("/")
+        match request.method, parts:
+            case "GET", ["users", "@me"]:
+                return _json(BOT_USER)
+            case "GET", ["oauth2", "applications", "@me"]:
+                return _json(_application())
+            case "PUT", ["applications", _, "commands"]:
+                return _json(
+                    [
+                        {
+                            **c,
+                            "id": str(next(self._ids)),
+                            "application_id": str(APP_ID),
+                            "version": "1",
+                            "description": c.get("description", ""),  # "" for context menus
+                        }
+                        for c in payload["_list"]
+                    ]
+                )
+            case "POST", ["interactions", interaction_id, token, "callback"]:
+                self._shown[token].deferred = payload["type"] in (5, 6)
+                self._shown[token].response = payload
+                callback = {"id": interaction_id, "type": 2, "response_message_loading": True}
+                flags = (payload.get("data") or {}).get("flags", 0)
+                callback["response_message_ephemeral"] = bool(flags & 64)
+                return _json({"interaction": callback, "resource": {"type": payload["type"]}})
+            case "PATCH", ["webhooks", _, token, "messages", "@original"]:
+                shown = self._shown[token]
+                shown.original_id = shown.original_id or next(self._ids)
+                shown.original.append(payload.get("content") or "")
+                if "components" in payload:
+                    shown.rows = payload["components"]
+                return _json(self._message(payload, str(shown.original_id)))
+            case "DELETE", ["webhooks", _, token, "messages", "@original"]:
+                self._shown[token].original_deleted = True
+                return web.Response(status=204)
+            case "POST", ["channels", _, "messages"]:
+                message_id = next(self._ids)
+                self.channel.append(Followup(message_id, payload, files, False))
+                return _json(self._message(payload, str(message_id)))
+            case "POST", ["webhooks", _, token]:
+                message_id = next(self._ids)
+                ephemeral = bool(payload.get("flags", 0) & 64)
+                shown = self._shown[token]
+                shown.followups.append(Followup(message_id, payload, files, ephemeral))
+                return _json(self._message(payload, str(message_id)))
+            case "PATCH", ["webhooks", _, token, "messages", message_id]:
+                for followup in self._shown[token].followups:
+                    if str(followup.message_id) == message_id:
+                        followup.payload = {**followup.payload, **payload}
+                return _json(self._message(payload, message_id))
+        return _json({"message": "unknown route", "code": 0}, status=404)
+
+    def _message(self, payload: dict[str, Any], message_id: str) -> dict[str, Any]:
+        return {
+            "id": message_id,
+            "channel_id": str(CHANNEL_ID),
+            "author": BOT_USER,
+            "content": payload.get("content") or "",
+            "timestamp": "2026-01-01T00:00:00+00:00",
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": payload.get("embeds") or [],
+            "components": payload.get("components") or [],
+            "pinned": False,
+            "type": 0,
+            "flags": payload.get("flags", 0),
+            "webhook_id": str(APP_ID),
+        }
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    # discord.py parses a body as JSON only when its content type is exactly this (no charset).
+    return web.Response(
+        body=json.dumps(data).encode(), status=status, content_type="application/json"
+    )
+
+
+def _application() -> dict[str, Any]:
+    return {
+        "id": str(APP_ID),
+        "name": "PostReady",
+        "description": "",
+        "icon": None,
+        "bot_public": True,
+        "bot_require_code_grant": False,
+        "owner": BOT_USER,
+        "verify_key": "0" * 64,
+        "flags": 0,
+    }
+
+
+async def _read(request: web.Request) -> tuple[dict[str, Any], list[tuple[str, bytes]]]:
+    """The request's JSON payload (a list comes as `{"_list": [...]}`) and uploaded files."""
+    if request.content_type.startswith("multipart/"):
+        payload: dict[str, Any] = {}
+        files: list[tuple[str, bytes]] = []
+        reader = await request.multipart()
+        async for part in reader:
+            assert isinstance(part, BodyPartReader)
+            if part.name == "payload_json":
+                payload = json.loads(await part.text())
+            else:
+                files.append((part.filename or "", bytes(await part.read())))
+        return payload, files
+    if request.can_read_body:
+        data = await request.json()
+        return (data if isinstance(data, dict) else {"_list": data}), []
+    return {}, []

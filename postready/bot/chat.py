@@ -48,7 +48,7 @@ from postready.bot.texts import (
     styles_text,
 )
 from postready.pipeline.errors import ErrorCode, PostReadyError
-from postready.pipeline.loading import HEADER_BYTES, require_format
+from postready.pipeline.loading import HEADER_BYTES, LoadLimits, check_byte_size, require_format
 from postready.pipeline.logo import LogoOptions
 from postready.pipeline.models import LogoRequest, OptimizeRequest
 from postready.pipeline.photography import DEFAULT_COLOUR
@@ -58,6 +58,7 @@ from postready.pipeline.product_detection import detect_product
 log = logging.getLogger(__name__)
 MB = 1_000_000
 PENDING_SECONDS = 300.0  # `/optimize` sent alone waits this long for its photo
+_UPLOAD_LIMITS = LoadLimits()  # the queue and the pipeline refuse more than this anyway
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,12 +285,16 @@ class ChatService:
                 await self._store.set_job_message(submitted.job.id, chat_id, message_id)
 
     async def _download(self, photo: Photo) -> bytes:
-        limit = self._limits.max_download
-        if limit is not None and photo.size is not None and photo.size > limit:
-            raise PostReadyError(
-                ErrorCode.FILE_TOO_LARGE,
-                f"the file is {photo.size / MB:.0f} MB; {self._limits.download_note}",
-            )
+        """The photo's bytes, unless the platform or PostReady would refuse them anyway: a
+        file over the cap is never read into memory."""
+        if photo.size is not None:
+            limit = self._limits.max_download
+            if limit is not None and photo.size > limit:
+                raise PostReadyError(
+                    ErrorCode.FILE_TOO_LARGE,
+                    f"the file is {photo.size / MB:.0f} MB; {self._limits.download_note}",
+                )
+            check_byte_size(photo.size, _UPLOAD_LIMITS)
         return await photo.fetch()
 
     async def _save_logo(self, user: User, chat_id: str, photo: Photo) -> None:

@@ -125,8 +125,15 @@ async def test_an_error_is_one_ephemeral_line_with_its_code(fake, settings):
         pdf = fake.upload("notes.pdf", b"%PDF-1.7 not an image")
         token = await fake.slash(ALICE, "optimize", {"image": pdf, "platforms": "instagram"})
         typo = await fake.slash(ALICE, "optimize", {"image": photo(fake), "platforms": "instgram"})
-        await until(lambda: fake.shown(token).followups and fake.shown(typo).followups)
-    for key, code in ((token, "(INVALID_IMAGE_FORMAT)"), (typo, "(UNKNOWN_PLATFORM)")):
+        # Discord says how big an attachment is: one over PostReady's cap is never downloaded.
+        huge = {**photo(fake), "size": 60_000_000}
+        big = await fake.slash(ALICE, "optimize", {"image": huge, "platforms": "x"})
+        await until(lambda: all(fake.shown(t).followups for t in (token, typo, big)))
+    for key, code in (
+        (token, "(INVALID_IMAGE_FORMAT)"),
+        (typo, "(UNKNOWN_PLATFORM)"),
+        (big, "(FILE_TOO_LARGE)"),
+    ):
         shown = fake.shown(key)
         assert shown.deferred and shown.original_deleted and not shown.original
         (line,) = shown.followups

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from postready.bot.config import Settings
 from postready.bot.jobs import run_worker
 from postready.bot.replies import Copyable, MediaItem, Text
 from postready.bot.style_picker import PROMPT
+from tests.adapters.waiting import until
 from tests.fakes.discord_server import TOKEN, FakeDiscord, Shown
 from tests.images import encode, textured
 from tests.product_images import product_photo
@@ -58,14 +59,6 @@ async def running(settings: Settings, fake: FakeDiscord) -> AsyncIterator[None]:
     finally:
         os.kill(os.getpid(), signal.SIGTERM)
         await asyncio.wait_for(task, 10)
-
-
-async def until(condition: Callable[[], object], timeout: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "timed out"
-        await asyncio.sleep(0.05)
 
 
 def photo(fake: FakeDiscord, seed: int = 0) -> dict:

@@ -10,7 +10,7 @@ import os
 import re
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from postready.bot.chat import ChatService
 from postready.bot.config import Settings
 from postready.bot.jobs import run_worker
 from postready.bot.replies import Album, Copyable, MediaItem, Text
+from tests.adapters.waiting import until
 from tests.fakes.telegram_server import TOKEN, FakeTelegram, Shown
 from tests.images import encode, textured
 from tests.product_images import product_photo
@@ -70,14 +71,6 @@ async def running(settings: Settings, telegram: FakeTelegram) -> AsyncIterator[N
     finally:
         os.kill(os.getpid(), signal.SIGTERM)
         await asyncio.wait_for(task, 10)
-
-
-async def until(condition: Callable[[], object], timeout: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "timed out"
-        await asyncio.sleep(0.05)
 
 
 def photo_bytes(size: tuple[int, int] = (1200, 900), seed: int = 0) -> bytes:

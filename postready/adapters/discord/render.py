@@ -138,13 +138,7 @@ def post_embeds(text: Text) -> list[discord.Embed]:
     title, *rest = text.parts
     title_text = title if isinstance(title, str) else title.text
     pieces = [piece for part in rest for piece in _pieces(part, MAX_DESCRIPTION)]
-    descriptions: list[str] = []
-    for piece in pieces:
-        joined = f"{descriptions[-1]}\n\n{piece}" if descriptions else None
-        if joined is not None and len(joined) <= MAX_DESCRIPTION:
-            descriptions[-1] = joined
-        else:
-            descriptions.append(piece)
+    descriptions = _pack(pieces, MAX_DESCRIPTION)
     embeds = [discord.Embed(title=title_text[:MAX_TITLE], description=d) for d in descriptions]
     return embeds or [discord.Embed(title=title_text[:MAX_TITLE])]
 
@@ -165,15 +159,21 @@ def embed_messages(embeds: Sequence[discord.Embed]) -> list[Message]:
 
 def plain(text: Text) -> list[str]:
     """Text as message contents, copyable parts in code blocks."""
-    pieces = [piece for part in text.parts for piece in _pieces(part, MAX_CONTENT)]
-    contents: list[str] = []
+    return _pack(
+        [piece for part in text.parts for piece in _pieces(part, MAX_CONTENT)], MAX_CONTENT
+    )
+
+
+def _pack(pieces: list[str], limit: int) -> list[str]:
+    """Pieces (each within `limit`) joined by blank lines into as few texts as fit `limit`."""
+    texts: list[str] = []
     for piece in pieces:
-        joined = f"{contents[-1]}\n\n{piece}" if contents else None
-        if joined is not None and len(joined) <= MAX_CONTENT:
-            contents[-1] = joined
+        joined = f"{texts[-1]}\n\n{piece}" if texts else None
+        if joined is not None and len(joined) <= limit:
+            texts[-1] = joined
         else:
-            contents.append(piece)
-    return contents
+            texts.append(piece)
+    return texts
 
 
 def messages_for(reply: Reply, file_limit: int) -> list[Message]:

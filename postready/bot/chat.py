@@ -150,13 +150,21 @@ class ChatService:
         else:
             await self._command(user, message.chat_id, command)
 
-    async def on_action(self, user_id: str, chat_id: str, message_id: str, key: str) -> str | None:
-        """A button was pressed; returns a short alert for the presser, or None."""
+    async def on_action(
+        self,
+        user_id: str,
+        chat_id: str,
+        message_id: str,
+        key: str,
+        picked: tuple[str, ...] | None = None,
+    ) -> str | None:
+        """A button was pressed, or options were picked in the menu `key` (`picked`: their
+        keys); returns a short alert for the presser, or None."""
         name, _, session_id = key.partition(":")
         if name == STYLE_ACTION:
-            return await self._styles.press(user_id, key)
+            return await self._styles.press(user_id, key, picked)
         if name == settings_menu.PREFIX:
-            return await self._settings_button(user_id, chat_id, message_id, key)
+            return await self._settings_button(user_id, chat_id, message_id, key, picked)
         session = await self._store.get_session(session_id) if name == FILES_ACTION else None
         if session is None:
             return "This button has expired."
@@ -370,12 +378,12 @@ class ChatService:
         raise AssertionError(f"unhandled command {command!r}")
 
     async def _settings_button(
-        self, user_id: str, chat_id: str, message_id: str, key: str
+        self, user_id: str, chat_id: str, message_id: str, key: str, picked: tuple[str, ...] | None
     ) -> str | None:
         if settings_menu.owner(key) != user_id:
             return "These are someone else's settings; send /settings for yours."
         user = await self._store.get_or_create_user(self.platform, user_id)
-        changed = settings_menu.apply(user.settings, key)
+        changed = settings_menu.apply(user.settings, key, picked)
         if changed != user.settings:
             user = await self._store.save_settings(user.id, changed)
             await self._out.edit(chat_id, message_id, settings_menu.settings_menu(user))

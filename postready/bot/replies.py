@@ -100,11 +100,35 @@ class Text:
 
 
 @dataclass(frozen=True, slots=True)
+class Menu:
+    """Options to pick from. A chat with select menus (Discord) shows one and sends every
+    pick at once: `key` with the keys of all picked options. Others (Telegram) show each option
+    as a button, `columns` to a row, a press sending that option's key."""
+
+    key: str
+    placeholder: str
+    options: tuple[Option, ...]
+    multiple: bool = False  # pick any number (none included), else exactly one
+    columns: int = 4
+
+
+@dataclass(frozen=True, slots=True)
 class Choice:
-    """A prompt with rows of buttons; a selected option shows as chosen (✅)."""
+    """A prompt with menus, then rows of buttons; a selected option shows as chosen (✅)."""
 
     prompt: str
     rows: tuple[tuple[Option, ...], ...]
+    menus: tuple[Menu, ...] = ()
+
+    def button_rows(self) -> tuple[tuple[Option, ...], ...]:
+        """Every option as a button: the menus' options in rows of their `columns`, then
+        `rows`."""
+        rows = [
+            menu.options[start : start + menu.columns]
+            for menu in self.menus
+            for start in range(0, len(menu.options), menu.columns)
+        ]
+        return (*rows, *self.rows)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from postready.bot.replies import Choice, Option
+from postready.bot.replies import Choice, Menu, Option
 from postready.bot.store import User, UserSettings
 from postready.bot.texts import settings_text
 from postready.pipeline.logo import LOGO_POSITIONS
 from postready.pipeline.platforms import PLATFORMS
 
 PREFIX = "set"
-_PER_ROW = 4
 # The zones most audiences live in; any other IANA zone: `/settings timezone Area/City`.
 TIMEZONES = (
     "UTC",
@@ -30,8 +29,11 @@ TIMEZONES = (
 def settings_menu(user: User) -> Choice:
     settings = user.settings
 
+    def key(op: str) -> str:
+        return f"{PREFIX}:{user.platform_user_id}:{op}"
+
     def option(op: str, label: str, selected: bool) -> Option:
-        return Option(f"{PREFIX}:{user.platform_user_id}:{op}", label, selected)
+        return Option(key(op), label, selected)
 
     everything = not settings.default_platforms
     platforms = [
@@ -47,18 +49,17 @@ def settings_menu(user: User) -> Choice:
         option(f"l:{position}", position, position == settings.logo_position)
         for position in LOGO_POSITIONS
     ]
-    files = option("f", "Send images as files", settings.send_as_files)
-    rows = [
-        *(tuple(platforms[i : i + _PER_ROW]) for i in range(0, len(platforms), _PER_ROW)),
-        *(tuple(timezones[i : i + _PER_ROW]) for i in range(0, len(timezones), _PER_ROW)),
-        *(tuple(positions[i : i + _PER_ROW]) for i in range(0, len(positions), _PER_ROW)),
-        (files,),
-    ]
-    prompt = settings_text(settings) + (
-        "\nButtons: default platforms, time zone (others: /settings timezone Area/City), "
-        "logo position, files."
+    menus = (
+        Menu(key("p"), "Default platforms", tuple(platforms), multiple=True),
+        Menu(key("t"), "Time zone", tuple(timezones)),
+        Menu(key("l"), "Logo position", tuple(positions)),
     )
-    return Choice(prompt, tuple(rows))
+    files = option("f", "Send images as files", settings.send_as_files)
+    prompt = settings_text(settings) + (
+        "\nPick your default platforms, time zone (others: /settings timezone Area/City), "
+        "logo position, and whether images come as files."
+    )
+    return Choice(prompt, ((files,),), menus)
 
 
 def owner(key: str) -> str:
@@ -67,17 +68,18 @@ def owner(key: str) -> str:
     return parts[1] if len(parts) == 3 else ""
 
 
-def apply(settings: UserSettings, key: str) -> UserSettings:
-    """The settings after pressing the button `key` (unchanged for a button it does not know)."""
-    op = key.split(":", 2)[2]
-    kind, _, value = op.partition(":")
+def apply(settings: UserSettings, key: str, picked: tuple[str, ...] | None = None) -> UserSettings:
+    """The settings after pressing the button `key`, or after picking `picked` (option keys)
+    in the menu `key`; unchanged for a button or an option it does not know."""
+    kind, _, value = key.split(":", 2)[2].partition(":")
+    ops = [p.split(":", 2)[2].partition(":") for p in picked or () if p.count(":") >= 3]
+    values = [v for k, _, v in ops if k == kind]
+    if kind == "p" and picked is not None:
+        return _platforms(settings, {v for v in values if v in PLATFORMS})
+    if picked is not None:
+        value = values[0] if len(values) == 1 else ""
     if kind == "p" and value in PLATFORMS:
-        chosen = set(settings.default_platforms or PLATFORMS) ^ {value}
-        # None left, or every one: the default, every platform.
-        platforms = (
-            () if len(chosen) in (0, len(PLATFORMS)) else tuple(k for k in PLATFORMS if k in chosen)
-        )
-        return dataclasses.replace(settings, default_platforms=platforms)
+        return _platforms(settings, set(settings.default_platforms or PLATFORMS) ^ {value})
     if kind == "t" and (value in TIMEZONES or value == settings.timezone):
         return dataclasses.replace(settings, timezone=value)
     if kind == "l" and value in LOGO_POSITIONS:
@@ -85,3 +87,11 @@ def apply(settings: UserSettings, key: str) -> UserSettings:
     if kind == "f":
         return dataclasses.replace(settings, send_as_files=not settings.send_as_files)
     return settings
+
+
+def _platforms(settings: UserSettings, chosen: set[str]) -> UserSettings:
+    # None left, or every one: the default, every platform.
+    platforms = (
+        () if len(chosen) in (0, len(PLATFORMS)) else tuple(k for k in PLATFORMS if k in chosen)
+    )
+    return dataclasses.replace(settings, default_platforms=platforms)

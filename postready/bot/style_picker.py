@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Protocol
 
-from postready.bot.replies import Choice, Option, Text
+from postready.bot.replies import Choice, Menu, Option, Text
 from postready.bot.store import Store, StyleChoice, User
 from postready.pipeline.photography import COLOURS, DEFAULT_COLOUR, STYLES
 
@@ -22,8 +22,8 @@ log = logging.getLogger(__name__)
 PREFIX = "st"
 CHOICE_SECONDS = 600.0  # no answer in 10 minutes: the photo goes on without styles
 SOLID = "solid_background"
+STYLES_MENU, COLOUR_MENU = "styles", "colour"  # a select menu's whole pick
 _COLOURS = list(COLOURS)
-_PER_ROW = (2, 5)  # style buttons, colour buttons
 PROMPT = (
     "This looks like a product shot. Pick photography styles to render as well, then "
     "Generate — or Skip."
@@ -38,20 +38,20 @@ class Editor(Protocol):
 
 
 def keyboard(choice: StyleChoice) -> Choice:
+    def key(op: str) -> str:
+        return f"{PREFIX}:{choice.id}:{op}"
+
     def option(op: str, label: str, selected: bool = False) -> Option:
-        return Option(f"{PREFIX}:{choice.id}:{op}", label, selected)
+        return Option(key(op), label, selected)
 
-    styles = [option(key, style.name, key in choice.chosen) for key, style in STYLES.items()]
-    rows = _rows(styles, _PER_ROW[0])
+    styles = tuple(option(key, style.name, key in choice.chosen) for key, style in STYLES.items())
+    menus = [Menu(key(STYLES_MENU), "Styles", styles, multiple=True, columns=2)]
     if SOLID in choice.chosen:
-        colours = [option(f"c{n}", name, name == choice.colour) for n, name in enumerate(_COLOURS)]
-        rows += _rows(colours, _PER_ROW[1])
-    rows.append((option("go", "Generate"), option("skip", "Skip")))
-    return Choice(PROMPT, tuple(rows))
-
-
-def _rows(options: list[Option], size: int) -> list[tuple[Option, ...]]:
-    return [tuple(options[i : i + size]) for i in range(0, len(options), size)]
+        colours = tuple(
+            option(f"c{n}", name, name == choice.colour) for n, name in enumerate(_COLOURS)
+        )
+        menus.append(Menu(key(COLOUR_MENU), "Background colour", colours, columns=5))
+    return Choice(PROMPT, ((option("go", "Generate"), option("skip", "Skip")),), tuple(menus))
 
 
 class StylePicker:
@@ -111,8 +111,11 @@ class StylePicker:
             timer.cancel()
         await asyncio.gather(*self._timers.values(), return_exceptions=True)
 
-    async def press(self, platform_user_id: str, key: str) -> str | None:
-        """A style button; returns an alert for the presser, or None."""
+    async def press(
+        self, platform_user_id: str, key: str, picked: tuple[str, ...] | None = None
+    ) -> str | None:
+        """A style button, or a menu's whole pick (`picked`: the picked options' keys);
+        returns an alert for the presser, or None."""
         _, choice_id, op = [*key.split(":", 2), "", ""][:3]
         choice = await self._store.get_style_choice(int(choice_id)) if choice_id.isdigit() else None
         if choice is None:
@@ -125,10 +128,13 @@ class StylePicker:
             await self._decide(choice.id, choice.chosen if op == "go" else ())
             return None
         chosen, colour = choice.chosen, choice.colour
-        if op in STYLES:
+        ops = [p.rpartition(":")[2] for p in picked or ()]
+        if op == STYLES_MENU and picked is not None:
+            chosen = tuple(k for k in STYLES if k in ops)
+        elif op in STYLES:
             chosen = tuple(k for k in STYLES if (k in chosen) != (k == op))
-        elif op.startswith("c") and op[1:].isdigit() and int(op[1:]) < len(_COLOURS):
-            colour = _COLOURS[int(op[1:])]
+        else:
+            colour = _colour(ops[0] if op == COLOUR_MENU and ops else op, colour)
         updated = await self._store.update_style_choice(
             choice.id, chosen, colour, choice.message_id
         )
@@ -160,3 +166,11 @@ class StylePicker:
         finally:
             with contextlib.suppress(OSError):
                 closed.source_path.unlink()
+
+
+def _colour(op: str, current: str) -> str:
+    """The colour a `c<n>` option names; `current` for anything else."""
+    number = op[1:]
+    if op.startswith("c") and number.isdigit() and int(number) < len(_COLOURS):
+        return _COLOURS[int(number)]
+    return current

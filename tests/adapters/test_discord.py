@@ -193,35 +193,75 @@ def button(shown: Shown, label: str) -> dict:
     return next(b for b in shown.buttons if b["label"] == label)
 
 
-async def test_product_shot_offers_style_buttons_only_its_owner_can_press(fake, settings):
+def select(shown: Shown, placeholder: str) -> dict:
+    return next(s for s in shown.selects if s["placeholder"] == placeholder)
+
+
+def picked(menu: dict) -> list[str]:
+    return [o["label"] for o in menu["options"] if o.get("default")]
+
+
+async def test_product_shot_offers_a_style_menu_only_its_owner_can_use(fake, settings):
     async with running(settings, fake):
         mug = fake.upload("mug.jpg", encode(product_photo("mug", "white", (800, 600)).image))
         token = await fake.slash(ALICE, "optimize", {"image": mug, "platforms": "instagram x"})
-        await until(lambda: fake.shown(token).buttons)
+        await until(lambda: fake.shown(token).selects)
         shown = fake.shown(token)
         assert shown.original == [PROMPT]  # the "thinking…" response became the picker
-        labels = [b["label"] for b in shown.buttons]
-        assert labels[:7] == ["Floating", "Flat Lay", "Lifestyle", "Product Art", "Macro",
-                              "Dark and Moody", "Solid Background"]  # fmt: skip
-        assert labels[-2:] == ["Generate", "Skip"]
+        styles = select(shown, "Styles")
+        assert [o["label"] for o in styles["options"]] == ["Floating", "Flat Lay", "Lifestyle",
+            "Product Art", "Macro", "Dark and Moody", "Solid Background"]  # fmt: skip
+        assert (styles["min_values"], styles["max_values"]) == (0, 7) and not picked(styles)
+        assert [b["label"] for b in shown.buttons] == ["Generate", "Skip"]
+        assert len(shown.selects) == 1  # no colours until a solid background is picked
 
-        refused = await fake.press(BOB, token, button(shown, "Macro")["custom_id"])
+        refused = await fake.pick(BOB, token, styles["custom_id"], ["Macro"])
         await until(lambda: fake.shown(refused).followups)
         assert fake.shown(refused).response["type"] == 6  # acknowledged at once
         (answer,) = fake.shown(refused).followups
         assert answer.ephemeral and "Only the person" in answer.payload["content"]
-        assert button(shown, "Macro")["style"] == 2  # not selected
+        assert not picked(select(shown, "Styles"))
 
-        picked = await fake.press(ALICE, token, button(shown, "Solid Background")["custom_id"])
-        await until(lambda: button(shown, "Solid Background")["style"] == 3)
-        assert not fake.shown(picked).followups  # acknowledged, no message
-        assert button(shown, "White")["style"] == 3  # the default colour, now offered
+        chosen = ["Floating", "Solid Background"]
+        pick = await fake.pick(ALICE, token, styles["custom_id"], chosen)
+        await until(lambda: len(shown.selects) == 2)
+        assert not fake.shown(pick).followups  # acknowledged, no message
+        assert picked(select(shown, "Styles")) == chosen
+        colours = select(shown, "Background colour")
+        assert (colours["min_values"], colours["max_values"]) == (1, 1)
+        assert picked(colours) == ["White"] and len(colours["options"]) == 15
+        await fake.pick(ALICE, token, colours["custom_id"], ["Sea Blue"])
+        await until(lambda: picked(select(shown, "Background colour")) == ["Sea Blue"])
 
+        late = await fake.press(BOB, token, button(shown, "Generate")["custom_id"])
+        await until(lambda: fake.shown(late).followups)
+        assert len(shown.original) == 3  # Bob's Generate did nothing
         await fake.press(ALICE, token, button(shown, "Generate")["custom_id"])
+        await fake.press(ALICE, token, button(shown, "Generate")["custom_id"])  # twice
         await until(lambda: done(shown) and len(shown.followups) >= 3)
-    assert shown.original[-1] == "✅ Done — 2 of 2 platforms ready" and not shown.buttons
+    assert shown.original[-1] == "✅ Done — 2 of 2 platforms ready" and not shown.rows
     files = [name for f in shown.followups for name, _ in f.files]
-    assert files[:2] == ["instagram.jpg", "x.jpg"] and len(files) == 4  # + two solid backgrounds
+    assert files[:2] == ["instagram.jpg", "x.jpg"] and len(files) == 6  # + two per style
+    assert len(fake.made("POST", "/callback")) == 7  # every press and pick acknowledged
+    assert sum(1 for r in fake.requests if r.path.endswith("@original")) == len(shown.original)
+
+
+async def test_settings_menu_uses_selects_and_a_button(fake, settings):
+    async with running(settings, fake):
+        token = await fake.slash(ALICE, "settings", {})
+        await until(lambda: fake.shown(token).selects)
+        shown = fake.shown(token)
+        menus = [s["placeholder"] for s in shown.selects]
+        assert menus == ["Default platforms", "Time zone", "Logo position"]
+        assert [b["label"] for b in shown.buttons] == ["Send images as files"]
+        zones = select(shown, "Time zone")
+        await fake.pick(ALICE, token, zones["custom_id"], ["Tokyo"])
+        await until(lambda: picked(select(shown, "Time zone")) == ["Tokyo"])
+        platforms = select(shown, "Default platforms")
+        chosen = ["Instagram", "Pinterest"]
+        await fake.pick(ALICE, token, platforms["custom_id"], chosen)
+        await until(lambda: picked(select(shown, "Default platforms")) == chosen)
+        assert "Asia/Tokyo" in shown.original[-1]
 
 
 async def test_message_command_optimizes_the_messages_photo(fake, settings):

@@ -31,7 +31,7 @@ def test_files_and_logo_position() -> None:
 
 def test_time_zone_buttons() -> None:
     menu = settings_menu(USER)
-    zones = [o for row in menu.rows for o in row if ":t:" in o.key]
+    zones = [o for row in menu.button_rows() for o in row if ":t:" in o.key]
     assert [o.label for o in zones if o.selected] == ["UTC"]
     assert "New York" in [o.label for o in zones]
     moved = apply(USER.settings, f"set:{USER.platform_user_id}:t:America/New_York")
@@ -39,7 +39,7 @@ def test_time_zone_buttons() -> None:
     assert apply(USER.settings, "set:1:t:Mars/Olympus") == USER.settings  # forged zone
     # A zone set by text stays visible and selected among the buttons.
     lima = User(1, "telegram", "7", UserSettings(timezone="America/Lima"))
-    selected = [o.label for row in settings_menu(lima).rows for o in row if o.selected]
+    selected = [o.label for row in settings_menu(lima).button_rows() for o in row if o.selected]
     assert "Lima" in selected
 
 
@@ -50,6 +50,24 @@ def test_button_data_fits_telegram() -> None:
         "White", True, 0.0,
     )  # fmt: skip
     styles = keyboard(choice)
-    keys = [o.key for c in (menu, styles) for row in c.rows for o in row]
+    keys = [o.key for c in (menu, styles) for row in c.button_rows() for o in row]
     assert max(len(k.encode()) for k in keys) <= 64
-    assert len(styles.rows) == 4 + 3 + 1  # styles in pairs, 15 colours in fives, Generate/Skip
+    # Styles in pairs, 15 colours in fives, Generate/Skip.
+    assert len(styles.button_rows()) == 4 + 3 + 1
+
+
+def test_a_menu_pick_sets_what_was_picked() -> None:
+    menu = settings_menu(USER)
+    platforms, zones, positions = menu.menus
+    assert platforms.multiple and not zones.multiple and not positions.multiple
+    assert platforms.key == f"set:{USER.platform_user_id}:p"
+    by_label = {o.label: o.key for m in menu.menus for o in m.options}
+    picked = apply(USER.settings, platforms.key, (by_label["Instagram"], by_label["X"]))
+    assert picked.default_platforms == ("instagram", "x")
+    assert apply(picked, platforms.key, ()).default_platforms == ()  # none: every platform
+    assert apply(USER.settings, zones.key, (by_label["Tokyo"],)).timezone == "Asia/Tokyo"
+    assert apply(USER.settings, positions.key, (by_label["centre"],)).logo_position == "centre"
+    # An option of another menu, or two picks in a pick-one menu, change nothing.
+    assert apply(USER.settings, zones.key, (by_label["centre"],)) == USER.settings
+    both = (by_label["Tokyo"], by_label["UTC"])
+    assert apply(USER.settings, zones.key, both) == USER.settings

@@ -63,7 +63,11 @@ class Shown:
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
-        return [button for row in self.rows for button in row["components"]]
+        return [item for row in self.rows for item in row["components"] if item["type"] == 2]
+
+    @property
+    def selects(self) -> list[dict[str, Any]]:
+        return [item for row in self.rows for item in row["components"] if item["type"] == 3]
 
 
 class FakeDiscord:
@@ -164,12 +168,24 @@ class FakeDiscord:
     async def press(self, user_id: int, origin: str, custom_id: str) -> str:
         """The user presses a button on `origin`'s original response; returns the press's
         interaction token."""
+        return await self._component(user_id, origin, {"custom_id": custom_id, "component_type": 2})
+
+    async def pick(self, user_id: int, origin: str, custom_id: str, labels: list[str]) -> str:
+        """The user picks the options labelled `labels` in a select menu of `origin`'s original
+        response (Discord sends their values); returns the pick's interaction token."""
+        select = next(s for s in self._shown[origin].selects if s["custom_id"] == custom_id)
+        values = [o["value"] for o in select["options"] if o["label"] in labels]
+        assert len(values) == len(labels), f"no such options: {labels}"
+        data = {"custom_id": custom_id, "component_type": 3, "values": values}
+        return await self._component(user_id, origin, data)
+
+    async def _component(self, user_id: int, origin: str, data: dict[str, Any]) -> str:
         token = f"token-{next(self._ids)}"
         payload = self._interaction(user_id, token, 3)
         shown = self._shown[origin]
         original = {"content": shown.original[-1], "components": shown.rows}
         payload["message"] = self._message(original, str(shown.original_id))
-        payload["data"] = {"custom_id": custom_id, "component_type": 2}
+        payload["data"] = data
         self._shown[token] = Shown()
         await self._dispatch("INTERACTION_CREATE", payload)
         return token

@@ -18,6 +18,7 @@ from discord import app_commands
 from postready.adapters.discord.render import (
     ActionButton,
     ActionClient,
+    ActionSelect,
     DiscordOutput,
     chat_key,
 )
@@ -64,7 +65,7 @@ class DiscordFrontend:
         # Application commands need no privileged intents.
         self._client = ActionClient(intents=discord.Intents(guilds=True))
         self._client.on_press = self._on_press
-        self._client.add_dynamic_items(ActionButton)
+        self._client.add_dynamic_items(ActionButton, ActionSelect)
         self._tree = app_commands.CommandTree(self._client)
         self._tree.on_error = self._on_error
         self._output = DiscordOutput(self._client)
@@ -189,13 +190,21 @@ class DiscordFrontend:
         assert self._service is not None
         await self._service.on_message(Incoming(str(interaction.user.id), chat_id, text, photos))
 
-    async def _on_press(self, interaction: discord.Interaction, key: str) -> None:
-        """A button: the conversation decides (and refuses anyone but its owner)."""
+    async def _on_press(
+        self, interaction: discord.Interaction, key: str, picked: tuple[str, ...] | None
+    ) -> None:
+        """A button or a menu pick: the conversation decides (and refuses anyone but its
+        owner)."""
         assert self._service is not None
         # Acknowledged at once: Discord waits 3 seconds, and sending files can take longer.
         await interaction.response.defer()
         chat_id, message_id = self._output.locate(interaction)
-        alert = await self._service.on_action(str(interaction.user.id), chat_id, message_id, key)
+        user_id = str(interaction.user.id)
+        try:
+            alert = await self._service.on_action(user_id, chat_id, message_id, key, picked)
+        except Exception:
+            log.exception("discord_action_failed key=%s", key)
+            alert = error_line(ErrorCode.PROCESSING_FAILED, "something went wrong on our side")
         if alert is not None:
             await interaction.followup.send(alert, ephemeral=True)
 

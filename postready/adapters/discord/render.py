@@ -18,6 +18,7 @@ from postready.bot.replies import (
     Copyable,
     Files,
     MediaItem,
+    Menu,
     Option,
     Progress,
     Reply,
@@ -40,7 +41,11 @@ _BROKEN_FENCE = "`\u200b``"  # shows as ``` but does not close a code block
 
 
 ACTION = "pr:"  # a button's custom id: this prefix and the option's key
+PICK = "prs:"  # a select menu's custom id: this prefix and the menu's key
 MAX_BUTTONS = 25  # five rows of five
+MAX_SELECT_OPTIONS = 25
+MAX_PLACEHOLDER = 150
+MAX_OPTION_LABEL = 100
 
 
 @dataclass
@@ -51,12 +56,14 @@ class Message:
     embeds: list[discord.Embed] = field(default_factory=list)
     files: list[MediaItem] = field(default_factory=list)
     buttons: tuple[Option, ...] = ()
+    menus: tuple[Menu, ...] = ()
 
 
 class ActionClient(discord.Client):
-    """A client that hands every PostReady button press to `on_press` (set by the bot)."""
+    """A client that hands every PostReady button press and menu pick to `on_press` (set by
+    the bot): the key, and for a menu the keys of the picked options."""
 
-    on_press: Callable[[discord.Interaction, str], Awaitable[None]]
+    on_press: Callable[[discord.Interaction, str, tuple[str, ...] | None], Awaitable[None]]
 
 
 class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"pr:(?P<key>.+)"):
@@ -78,15 +85,54 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"pr:(?P<
     async def callback(self, interaction: discord.Interaction) -> None:
         client = interaction.client
         assert isinstance(client, ActionClient)
-        await client.on_press(interaction, self.key)
+        await client.on_press(interaction, self.key, None)
 
 
-def buttons_view(options: Sequence[Option]) -> discord.ui.View | None:
-    """Buttons in rows of five; their presses go to `ActionClient.on_press`."""
-    if not options:
+class ActionSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"prs:(?P<key>.+)"):
+    """A `Menu` as a select menu; dynamic like `ActionButton`."""
+
+    def __init__(self, key: str, select: discord.ui.Select) -> None:
+        super().__init__(select)
+        self.key = key
+
+    @classmethod
+    def of(cls, menu: Menu) -> ActionSelect:
+        options = menu.options[:MAX_SELECT_OPTIONS]
+        select: discord.ui.Select = discord.ui.Select(
+            custom_id=PICK + menu.key,
+            placeholder=menu.placeholder[:MAX_PLACEHOLDER],
+            min_values=0 if menu.multiple else 1,
+            max_values=len(options) if menu.multiple else 1,
+            options=[
+                discord.SelectOption(
+                    label=o.label[:MAX_OPTION_LABEL], value=o.key, default=o.selected
+                )
+                for o in options
+            ],
+        )
+        return cls(menu.key, select)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Select, match: Any
+    ) -> ActionSelect:
+        return cls(match["key"], item)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        client = interaction.client
+        assert isinstance(client, ActionClient)
+        await client.on_press(interaction, self.key, tuple(self.item.values))
+
+
+def components(menus: Sequence[Menu], options: Sequence[Option]) -> discord.ui.View | None:
+    """A select menu per row, then buttons in rows of five; their presses go to
+    `ActionClient.on_press`."""
+    if not menus and not options:
         return None
     view = discord.ui.View(timeout=None)
-    for option in options[:MAX_BUTTONS]:
+    for menu in menus:
+        view.add_item(ActionSelect.of(menu))
+    for option in options[: MAX_BUTTONS - len(menus) * 5]:
         view.add_item(ActionButton(option.key, option.label[:80], option.selected))
     return view
 
@@ -189,8 +235,9 @@ def messages_for(reply: Reply, file_limit: int) -> list[Message]:
             messages = embed_messages(post_embeds(reply))
         case Text():
             messages = [Message(content=c) for c in plain(reply)]
-        case Choice(prompt=prompt, rows=rows):
-            return [Message(content=prompt, buttons=tuple(o for row in rows for o in row))]
+        case Choice(prompt=prompt, rows=rows, menus=menus):
+            buttons = tuple(o for row in rows for o in row)
+            return [Message(content=prompt, buttons=buttons, menus=menus)]
         case Progress():
             return [Message(content=reply.bar)]
     messages[-1].buttons = reply.actions
@@ -302,15 +349,17 @@ class DiscordOutput:
 
 
 def _edit_kwargs(reply: Text | Progress | Choice) -> dict[str, Any]:
-    """An edit shows one line of text, and the reply's buttons (none: they are removed)."""
+    """An edit shows one line of text, and the reply's menus and buttons (none: they are
+    removed)."""
+    menus: tuple[Menu, ...] = ()
     match reply:
-        case Choice(rows=rows):
+        case Choice(rows=rows, menus=menus):
             options: tuple[Option, ...] = tuple(o for row in rows for o in row)
         case Text(actions=actions):
             options = actions
         case Progress():
             options = ()
-    return {"content": _first_line(reply), "view": buttons_view(options)}
+    return {"content": _first_line(reply), "view": components(menus, options)}
 
 
 def _kwargs(message: Message) -> dict[str, Any]:
@@ -321,7 +370,7 @@ def _kwargs(message: Message) -> dict[str, Any]:
         kwargs["embeds"] = message.embeds
     if message.files:
         kwargs["files"] = _files(message.files)
-    view = buttons_view(message.buttons)
+    view = components(message.menus, message.buttons)
     if view is not None:
         kwargs["view"] = view
     return kwargs

@@ -111,7 +111,7 @@ class TelegramOutput:
                     sent = await self._media(chat_id, batch, InputMediaDocument) or sent
             case Choice():
                 sent = await self._bot.send_message(
-                    chat_id, reply.prompt, reply_markup=keyboard(reply.rows)
+                    chat_id, reply.prompt, reply_markup=keyboard(reply.button_rows())
                 )
             case Progress():
                 sent = await self._bot.send_message(chat_id, reply.bar)
@@ -123,7 +123,7 @@ class TelegramOutput:
             case Progress():
                 body = html.escape(reply.bar, quote=False)
             case Choice():
-                body, markup = html.escape(reply.prompt, quote=False), keyboard(reply.rows)
+                body, markup = html.escape(reply.prompt, quote=False), keyboard(reply.button_rows())
             case Text():
                 body = render_messages(reply)[0]
         try:

@@ -38,6 +38,15 @@ _HOUR = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
+class InteractionToken:
+    """What answers a chat interaction until `expires_at` (Unix seconds)."""
+
+    token: str
+    file_limit: int  # bytes of attachments per message
+    expires_at: float
+
+
+@dataclass(frozen=True, slots=True)
 class Migration:
     version: int
     name: str
@@ -383,6 +392,29 @@ class Store:
                 self._db, "SELECT chat_id, message_id FROM job_messages WHERE job_id = ?", (job_id,)
             )
         return (row[0], row[1]) if row else None
+
+    async def save_interaction_token(self, chat_id: str, token: InteractionToken) -> None:
+        """Keep the token that answers the conversation `chat_id`; expired ones are dropped."""
+        async with self._lock:
+            await self._db.execute(
+                "DELETE FROM interaction_tokens WHERE expires_at <= ?", (self._clock(),)
+            )
+            await self._db.execute(
+                "INSERT OR REPLACE INTO interaction_tokens (chat_id, token, file_limit, expires_at)"
+                " VALUES (?, ?, ?, ?)",
+                (chat_id, token.token, token.file_limit, token.expires_at),
+            )
+
+    async def interaction_token(self, chat_id: str) -> InteractionToken | None:
+        """The conversation's token, unless it has expired."""
+        async with self._lock:
+            row = await _one(
+                self._db,
+                "SELECT token, file_limit, expires_at FROM interaction_tokens"
+                " WHERE chat_id = ? AND expires_at > ?",
+                (chat_id, self._clock()),
+            )
+        return InteractionToken(row[0], row[1], row[2]) if row else None
 
     # Style choices
 

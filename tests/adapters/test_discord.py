@@ -9,6 +9,7 @@ import os
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -299,20 +300,34 @@ def test_platforms_autocomplete_adds_one_platform_at_a_time() -> None:
     assert platform_completions("zzz") == []
 
 
-async def test_a_restart_in_the_middle_of_a_job_posts_the_result_in_the_channel(fake, settings):
+async def test_a_restart_in_the_middle_of_a_job_answers_in_the_same_conversation(fake, settings):
     settings = settings.model_copy(update={"shutdown_grace": 0, "retry_delay": 0})
     large = fake.upload("large.jpg", encode(textured((3000, 2000), 5)))
     async with running(settings, fake):
         token = await fake.slash(ALICE, "optimize", {"image": large, "platforms": "all"})
         await until(lambda: len(fake.shown(token).original) > 1)
-    assert fake.shown(token).original[-1] == "⏳ Queued again — it will resume shortly"
-    async with running(settings, fake):
-        await until(lambda: len(fake.channel) >= 9)  # files, then a post per platform
-    assert not fake.shown(token).followups  # the interaction belonged to the last run
-    files = [name for message in fake.channel for name, _ in message.files]
+    shown = fake.shown(token)
+    assert shown.original[-1] == "⏳ Queued again — it will resume shortly"
+    async with running(settings, fake):  # a new process: the interaction's token is stored
+        await until(lambda: done(shown) and len(shown.followups) >= 9)
+    assert shown.original[-1] == "✅ Done — 8 of 8 platforms ready" and not fake.channel
+    files = [name for message in shown.followups for name, _ in message.files]
     assert len(files) == 8 and "instagram.jpg" in files
-    posts = [e["title"] for m in fake.channel for e in m.payload.get("embeds", [])]
+    posts = [e["title"] for m in shown.followups for e in m.payload.get("embeds", [])]
     assert len(posts) == 8 and posts[0].endswith("— caption")
+
+
+async def test_past_the_interactions_15_minutes_the_answer_goes_to_the_channel(fake, settings):
+    async with running(settings, fake):
+        options = {"image": photo(fake), "platforms": "instagram"}
+        token = await fake.slash(ALICE, "optimize", options, age=timedelta(minutes=16))
+        await until(lambda: len(fake.channel) >= 3)
+        await until(lambda: fake.channel[0].payload["content"].startswith("✅"))
+    assert fake.shown(token).deferred and not fake.shown(token).followups
+    status, files, post = fake.channel
+    assert status.payload["content"] == "✅ Done — 1 of 1 platforms ready"
+    assert files.files[0][0] == "instagram.jpg"
+    assert post.payload["embeds"][0]["title"] == "Instagram — caption"
 
 
 async def test_a_failing_command_is_logged_and_the_user_told(fake, settings, monkeypatch, caplog):

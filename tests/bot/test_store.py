@@ -12,6 +12,7 @@ import pytest
 
 from postready.bot.store import (
     GeneratedFile,
+    InteractionToken,
     QueueLimits,
     Store,
     UserSettings,
@@ -42,6 +43,7 @@ TABLES = {
     "job_messages",
     "style_choices",
     "pending_commands",
+    "interaction_tokens",
     "job_progress",
 }
 
@@ -329,6 +331,20 @@ async def test_a_pending_command_waits_five_minutes_and_is_used_once(store, cloc
     await store.set_pending_command("chat-1", "telegram:1", "/optimize x")
     clock.advance(301)
     assert await store.take_pending_command("chat-1", "telegram:1", 300) is None  # too old
+
+
+async def test_an_interaction_token_answers_until_it_expires(store, clock) -> None:
+    start = clock()
+    await store.save_interaction_token("88:1", InteractionToken("old", 10, start + 900))
+    await store.save_interaction_token("88:1", InteractionToken("t1", 25, start + 900))
+    await store.save_interaction_token("88:2", InteractionToken("t2", 25, start + 60))
+    assert await store.interaction_token("88:1") == InteractionToken("t1", 25, start + 900)
+    assert await store.interaction_token("88:3") is None
+    clock.advance(61)
+    assert await store.interaction_token("88:2") is None  # expired
+    await store.save_interaction_token("88:4", InteractionToken("t4", 25, start + 900))
+    rows = await store._db.execute_fetchall("SELECT chat_id FROM interaction_tokens")
+    assert sorted(r[0] for r in rows) == ["88:1", "88:4"]  # the expired one was dropped
 
 
 async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:

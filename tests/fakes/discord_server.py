@@ -13,6 +13,7 @@ import asyncio
 import itertools
 import json
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import discord
@@ -124,9 +125,11 @@ class FakeDiscord:
             "content_type": "image/jpeg",
         }
 
-    async def slash(self, user_id: int, name: str, options: dict[str, Any]) -> str:
-        """The user runs `/name`; returns the interaction's token. An attachment option's
-        value is `upload(...)`'s dict."""
+    async def slash(
+        self, user_id: int, name: str, options: dict[str, Any], age: timedelta = timedelta()
+    ) -> str:
+        """The user runs `/name` (`age` ago, as Discord might deliver it late); returns the
+        interaction's token. An attachment option's value is `upload(...)`'s dict."""
         token = f"token-{next(self._ids)}"
         resolved: dict[str, Any] = {"attachments": {}}
         values = []
@@ -136,7 +139,7 @@ class FakeDiscord:
                 values.append({"name": key, "type": 11, "value": value["id"]})
             else:
                 values.append({"name": key, "type": 3, "value": value})
-        payload = self._interaction(user_id, token, 2)
+        payload = self._interaction(user_id, token, 2, age)
         payload["data"] = {
             "id": "1",
             "name": name,
@@ -190,7 +193,9 @@ class FakeDiscord:
         await self._dispatch("INTERACTION_CREATE", payload)
         return token
 
-    def _interaction(self, user_id: int, token: str, kind: int) -> dict[str, Any]:
+    def _interaction(
+        self, user_id: int, token: str, kind: int, age: timedelta = timedelta()
+    ) -> dict[str, Any]:
         user = {
             "id": str(user_id),
             "username": f"user{user_id}",
@@ -200,7 +205,7 @@ class FakeDiscord:
         }
         return {
             # A snowflake holds its creation time: interactions expire 15 minutes after it.
-            "id": str(discord.utils.time_snowflake(discord.utils.utcnow()) + next(self._ids)),
+            "id": str(discord.utils.time_snowflake(discord.utils.utcnow() - age) + next(self._ids)),
             "application_id": str(APP_ID),
             "type": kind,
             "token": token,
@@ -321,6 +326,11 @@ class FakeDiscord:
                 message_id = next(self._ids)
                 self.channel.append(Followup(message_id, payload, files, False))
                 return _json(self._message(payload, str(message_id)))
+            case "PATCH", ["channels", _, "messages", message_id]:
+                for message in self.channel:
+                    if str(message.message_id) == message_id:
+                        message.payload = {**message.payload, **payload}
+                return _json(self._message(payload, message_id))
             case "POST", ["webhooks", _, token]:
                 message_id = next(self._ids)
                 ephemeral = bool(payload.get("flags", 0) & 64)

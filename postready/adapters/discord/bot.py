@@ -68,7 +68,7 @@ class DiscordFrontend:
         self._client.add_dynamic_items(ActionButton, ActionSelect)
         self._tree = app_commands.CommandTree(self._client)
         self._tree.on_error = self._on_error
-        self._output = DiscordOutput(self._client)
+        self._output: DiscordOutput | None = None  # needs the store: made in `start`
         self._service: ChatService | None = None
         self._gateway: asyncio.Task[None] | None = None
         self._add_commands()
@@ -87,6 +87,7 @@ class DiscordFrontend:
         except BaseException:
             await self._client.close()
             raise
+        self._output = DiscordOutput(self._client, store)
         self._service = ChatService(PLATFORM, store, queue, self._output, self._settings.data_dir)
         await self._service.start()
         self._gateway = asyncio.create_task(self._client.connect(), name="discord-gateway")
@@ -160,7 +161,8 @@ class DiscordFrontend:
             else:  # `/logo` then the image, as on Telegram
                 await self._converse(interaction, "/logo", private=True)
                 assert self._service is not None
-                user, chat_id = str(interaction.user.id), self._output.track(interaction)
+                assert self._output is not None
+                user, chat_id = str(interaction.user.id), await self._output.track(interaction)
                 await self._service.on_message(Incoming(user, chat_id, "", (_photo(image),)))
 
         for name, about in COMMANDS:
@@ -186,8 +188,8 @@ class DiscordFrontend:
     ) -> None:
         """Defer at once (Discord waits 3 seconds), then let the conversation answer."""
         await interaction.response.defer(thinking=True, ephemeral=private)
-        chat_id = self._output.track(interaction)
-        assert self._service is not None
+        assert self._service is not None and self._output is not None
+        chat_id = await self._output.track(interaction)
         await self._service.on_message(Incoming(str(interaction.user.id), chat_id, text, photos))
 
     async def _on_press(
@@ -195,7 +197,7 @@ class DiscordFrontend:
     ) -> None:
         """A button or a menu pick: the conversation decides (and refuses anyone but its
         owner)."""
-        assert self._service is not None
+        assert self._service is not None and self._output is not None
         # Acknowledged at once: Discord waits 3 seconds, and sending files can take longer.
         await interaction.response.defer()
         chat_id, message_id = self._output.locate(interaction)
@@ -214,7 +216,8 @@ class DiscordFrontend:
         log.error("discord_interaction_failed", exc_info=error)
         line = error_line(ErrorCode.PROCESSING_FAILED, "something went wrong on our side")
         try:
-            if interaction.response.is_done():  # deferred: replace "thinking…" with the line
+            if interaction.response.is_done() and self._output is not None:
+                # Deferred: replace "thinking…" with the line.
                 await self._output.send(chat_key(interaction), Text.line(line, private=True))
             else:
                 await interaction.response.send_message(line, ephemeral=True)

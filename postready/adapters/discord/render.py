@@ -1,6 +1,7 @@
 """The bot's replies as Discord messages: the interaction's original response (the status line),
 followups (files, one embed per platform post), or plain channel messages once the interaction's
-15-minute token has expired (a job resumed after a restart)."""
+15-minute token has expired. The token is kept in the store, so a job resumed after a restart
+still answers in its conversation."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from postready.bot.replies import (
     Text,
     split_text,
 )
+from postready.bot.store import InteractionToken, Store
 
 log = logging.getLogger(__name__)
 ORIGINAL = "@original"  # the message id of an interaction's original response
@@ -261,18 +263,37 @@ def _files(items: Sequence[MediaItem]) -> list[discord.File]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class _Answerer:
+    """How one conversation is answered: through its live interaction, or after a restart
+    through the webhook its stored token still opens (for 15 minutes after it was sent)."""
+
+    followup: discord.Webhook
+    file_limit: int
+    interaction: discord.Interaction | None  # None: rebuilt from the stored token
+
+    async def edit_original(self, **kwargs: Any) -> discord.Message:
+        if self.interaction is not None:
+            return await self.interaction.edit_original_response(**kwargs)
+        # `@original` is Discord's id for an interaction's response in the webhook routes;
+        # discord.py puts the id into the route as given.
+        return await self.followup.edit_message(ORIGINAL, **kwargs)  # type: ignore[arg-type]
+
+
 class DiscordOutput:
     """`ChatOutput` for one client: answers interactions, or posts in their channel once they
     have expired."""
 
-    def __init__(self, client: discord.Client) -> None:
+    def __init__(self, client: discord.Client, store: Store) -> None:
         self._client = client
+        self._store = store
         self._interactions: dict[str, discord.Interaction] = {}
         self._thinking: set[str] = set()  # deferred, original response not yet shown
         self._messages: dict[int, tuple[str, str]] = {}  # message → (chat id, message id)
 
-    def track(self, interaction: discord.Interaction) -> str:
-        """Remember a deferred interaction; returns its chat id."""
+    async def track(self, interaction: discord.Interaction) -> str:
+        """Remember a deferred interaction (its token also in the store, for a job that
+        outlives this run); returns its chat id."""
         expired = {k for k, i in self._interactions.items() if i.is_expired()}
         for key in expired:
             del self._interactions[key]
@@ -283,11 +304,22 @@ class DiscordOutput:
         key = chat_key(interaction)
         self._interactions[key] = interaction
         self._thinking.add(key)
+        token = InteractionToken(
+            interaction.token, interaction.filesize_limit, interaction.expires_at.timestamp()
+        )
+        await self._store.save_interaction_token(key, token)
         return key
 
-    def _live(self, chat_id: str) -> discord.Interaction | None:
+    async def _answerer(self, chat_id: str) -> _Answerer | None:
         interaction = self._interactions.get(chat_id)
-        return interaction if interaction is not None and not interaction.is_expired() else None
+        if interaction is not None and not interaction.is_expired():
+            return _Answerer(interaction.followup, interaction.filesize_limit, interaction)
+        stored = await self._store.interaction_token(chat_id)
+        app_id = self._client.application_id
+        if stored is None or app_id is None:
+            return None
+        webhook = discord.Webhook.partial(app_id, stored.token, client=self._client)
+        return _Answerer(webhook, stored.file_limit, None)
 
     def locate(self, interaction: discord.Interaction) -> tuple[str, str]:
         """The chat and message id of the message whose button was pressed."""
@@ -302,11 +334,15 @@ class DiscordOutput:
         return key, str(message.id)
 
     async def send(self, chat_id: str, reply: Reply) -> str | None:
-        interaction = self._live(chat_id)
-        if interaction is None:
+        answerer = await self._answerer(chat_id)
+        if answerer is None:
             return await self._to_channel(chat_id, reply)
-        private = isinstance(reply, Text) and reply.private
+        # A rebuilt webhook cannot send ephemeral messages (discord.py allows them only on
+        # the interaction's own), and nothing a resumed job says is private.
+        private = isinstance(reply, Text) and reply.private and answerer.interaction is not None
+        interaction = answerer.interaction
         if chat_id in self._thinking and isinstance(reply, Text | Progress | Choice):
+            assert interaction is not None  # only this run's interactions are thinking
             self._thinking.discard(chat_id)
             if not private:
                 shown = await interaction.edit_original_response(**_edit_kwargs(reply))
@@ -315,27 +351,27 @@ class DiscordOutput:
             # The "thinking…" response is public; an ephemeral line must be a new message.
             await interaction.delete_original_response()
         sent: discord.WebhookMessage | None = None
-        for message in messages_for(reply, interaction.filesize_limit):
-            sent = await interaction.followup.send(**_kwargs(message), ephemeral=private, wait=True)
+        for message in messages_for(reply, answerer.file_limit):
+            sent = await answerer.followup.send(**_kwargs(message), ephemeral=private, wait=True)
             self._messages[sent.id] = (chat_id, str(sent.id))
         return str(sent.id) if sent is not None else None
 
     async def edit(self, chat_id: str, message_id: str, reply: Text | Progress | Choice) -> None:
-        interaction = self._live(chat_id)
+        answerer = await self._answerer(chat_id)
         kwargs = _edit_kwargs(reply)
         try:
-            if interaction is None and message_id == ORIGINAL:
-                # The interaction's token is gone (a restart, or 15 minutes): its response
-                # can no longer be edited; results still reach the channel.
+            if answerer is None and message_id == ORIGINAL:
+                # The interaction's token has expired (15 minutes): its response can no
+                # longer be edited; results still reach the channel.
                 log.info("edit_expired chat=%s", chat_id)
-            elif interaction is None:
+            elif answerer is None:
                 channel = self._client.get_partial_messageable(int(chat_id.split(":")[0]))
                 await channel.get_partial_message(int(message_id)).edit(**kwargs)
             elif message_id == ORIGINAL:
                 self._thinking.discard(chat_id)
-                await interaction.edit_original_response(**kwargs)
+                await answerer.edit_original(**kwargs)
             else:
-                await interaction.followup.edit_message(int(message_id), **kwargs)
+                await answerer.followup.edit_message(int(message_id), **kwargs)
         except discord.HTTPException as exc:
             # A message the user dismissed, or one this bot can no longer edit.
             log.info("edit_skipped chat=%s message=%s reason=%s", chat_id, message_id, exc)

@@ -78,6 +78,8 @@ class Incoming:
     photos: tuple[Photo, ...] = ()  # several for an album
     reply_photos: tuple[Photo, ...] = ()  # the photo of the message this one replies to
     group: bool = False  # said in a group, where a bare photo is not addressed to the bot
+    # Parsed already, by a chat whose commands come with separate options (Discord).
+    command: Command | CommandError | None = None
 
 
 class ChatOutput(Protocol):
@@ -138,7 +140,9 @@ class ChatService:
             await self._on_message(message)
 
     async def _on_message(self, message: Incoming) -> None:
-        command = parse_command(message.text, self._bot_username) if message.text else None
+        command = message.command
+        if command is None and message.text:
+            command = parse_command(message.text, self._bot_username)
         if isinstance(command, CommandError):
             await self._error(message.chat_id, command.code, command.message)
             return

@@ -156,12 +156,33 @@ def _parse(name: str, args: str) -> Command:
     raise PostReadyError(ErrorCode.UNKNOWN_COMMAND, f"unknown command /{name}; try /help")
 
 
+def optimize_options(platforms: str, description: str) -> Optimize | CommandError:
+    """`/optimize` from separate options (Discord's slash command): every word of `platforms`
+    must name a platform (or `all`); `description` is taken as written."""
+    try:
+        chosen, rest = _leading_platforms(platforms)
+        if rest:
+            raise PostReadyError(
+                ErrorCode.UNKNOWN_PLATFORM,
+                f"unknown platform '{rest.split()[0]}'; see /platforms for the list",
+            )
+        return _optimize_command(chosen, description.strip())
+    except PostReadyError as exc:
+        return CommandError(exc.code, exc.message)
+
+
 def _optimize(args: str) -> Optimize:
     """Leading words that name platforms (or `all`) are the platforms; the rest, as typed, is
-    the description. A first leftover word that looks like a misspelt platform is an error."""
+    the description."""
+    return _optimize_command(*_leading_platforms(args))
+
+
+def _leading_platforms(args: str) -> tuple[tuple[str, ...] | None, str]:
+    """The platform keys the leading words name (None: no platform named) and the rest of
+    `args` as typed. A first leftover word that looks like a misspelt platform is an error."""
     chosen: dict[str, None] = {}
     everything = False
-    description = ""
+    rest = ""
     for match in _WORD.finditer(args):
         word = match[0]
         spec = resolve_platform(word)
@@ -177,16 +198,18 @@ def _optimize(args: str) -> Optimize:
                     ErrorCode.UNKNOWN_PLATFORM,
                     f"unknown platform '{word}' — did you mean '{key}'?",
                 )
-            description = args[match.start() :].strip()
+            rest = args[match.start() :].strip()
             break
+    return (tuple(PLATFORMS) if everything else tuple(chosen) or None), rest
+
+
+def _optimize_command(platforms: tuple[str, ...] | None, description: str) -> Optimize:
     if len(description) > MAX_DESCRIPTION:
         raise PostReadyError(
             ErrorCode.INVALID_OPTION,
             f"the description is {len(description)} characters; keep it under {MAX_DESCRIPTION}",
         )
-    if everything:
-        return Optimize(tuple(PLATFORMS), description)
-    return Optimize(tuple(chosen) or None, description)
+    return Optimize(platforms, description)
 
 
 def _logo(args: str) -> Logo:

@@ -274,6 +274,29 @@ async def test_message_command_optimizes_the_messages_photo(fake, settings):
     assert fake.shown(token).original[-1] == "✅ Done — 8 of 8 platforms ready"  # all platforms
 
 
+async def test_a_description_starting_with_a_platform_name_stays_a_description(fake, settings):
+    async with running(settings, fake):
+        options = {"image": photo(fake), "platforms": "x", "description": "Pinterest-worthy mug"}
+        token = await fake.slash(ALICE, "optimize", options)
+        await until(lambda: done(fake.shown(token)) and len(fake.shown(token).followups) >= 2)
+    shown = fake.shown(token)
+    assert shown.original[-1] == "✅ Done — 1 of 1 platforms ready"  # X only, not Pinterest
+    (post,) = [e for f in shown.followups for e in f.payload.get("embeds", [])]
+    assert post["title"] == "X — caption" and "pinterest-worthy mug" in post["description"].lower()
+
+
+async def test_message_command_on_a_message_without_an_image_says_so(fake, settings):
+    async with running(settings, fake):
+        pdf = {**fake.upload("notes.pdf", b"%PDF-1.7"), "content_type": "application/pdf"}
+        token = await fake.on_message(ALICE, "Optimize for social", [pdf])
+        await until(lambda: fake.shown(token).response)
+    shown = fake.shown(token)
+    assert shown.response["type"] == 4 and shown.response["data"]["flags"] & 64  # private
+    assert shown.response["data"]["content"] == (
+        "⚠️ that message has no image attached; pick one with a photo (INVALID_IMAGE_FORMAT)"
+    )
+
+
 async def test_settings_history_and_help_are_private(fake, settings):
     async with running(settings, fake):
         change = await fake.slash(ALICE, "settings", {"options": "timezone Europe/London"})

@@ -19,6 +19,7 @@ from postready.bot.commands import (
     ShowSettings,
     Start,
     Status,
+    optimize_options,
     parse_command,
 )
 from postready.bot.store import UserSettings
@@ -170,3 +171,17 @@ def test_setting_changes_apply_to_stored_settings() -> None:
         if isinstance(expected, ChangeSetting):
             changed = dataclasses.replace(UserSettings(), **{expected.field: expected.value})
             assert getattr(changed, expected.field) == expected.value
+
+
+def test_optimize_from_separate_options_keeps_the_description_whole() -> None:
+    pinned = optimize_options("pinterest, ig", "  Pinterest-worthy mug  ")
+    assert pinned == Optimize(("pinterest", "instagram"), "Pinterest-worthy mug")
+    assert optimize_options("", "x marks the spot") == Optimize(None, "x marks the spot")
+    assert optimize_options("all", "") == Optimize(EVERY, "")
+    assert optimize_options("instagram myspace", "") == CommandError(
+        UNKNOWN_PLATFORM, "unknown platform 'myspace'; see /platforms for the list"
+    )
+    assert optimize_options("instgram", "") == CommandError(
+        UNKNOWN_PLATFORM, "unknown platform 'instgram' — did you mean 'instagram'?"
+    )
+    assert optimize_options("x", "d" * 1001).code == INVALID_OPTION

@@ -23,6 +23,7 @@ from postready.adapters.discord.render import (
     chat_key,
 )
 from postready.bot.chat import ChatService, Incoming, Photo, error_line
+from postready.bot.commands import Command, CommandError, optimize_options
 from postready.bot.config import Settings
 from postready.bot.jobs import JobQueue, JobUpdate
 from postready.bot.replies import Text
@@ -132,8 +133,9 @@ class DiscordFrontend:
             platforms: str = "",
             description: str = "",
         ) -> None:
-            text = " ".join(p for p in ("/optimize", platforms, description) if p)
-            await self._converse(interaction, text, (_photo(image),))
+            # Parsed apart: a description that starts with a platform's name stays whole.
+            command = optimize_options(platforms, description)
+            await self._converse(interaction, "/optimize", (_photo(image),), command=command)
 
         @optimize.autocomplete("platforms")
         async def complete_platforms(
@@ -143,7 +145,13 @@ class DiscordFrontend:
 
         @self._tree.context_menu(name="Optimize for social")
         async def optimize_message(interaction: discord.Interaction, message: discord.Message):
-            photos = tuple(_photo(a) for a in message.attachments)
+            photos = tuple(_photo(a) for a in message.attachments if _maybe_image(a))
+            if not photos:
+                line = "that message has no image attached; pick one with a photo"
+                await interaction.response.send_message(
+                    error_line(ErrorCode.INVALID_IMAGE_FORMAT, line), ephemeral=True
+                )
+                return
             await self._converse(interaction, "/optimize", photos)
 
         @self._tree.command(name="logo", description=_ABOUT["logo"])
@@ -185,12 +193,14 @@ class DiscordFrontend:
         photos: tuple[Photo, ...] = (),
         *,
         private: bool = False,
+        command: Command | CommandError | None = None,
     ) -> None:
         """Defer at once (Discord waits 3 seconds), then let the conversation answer."""
         await interaction.response.defer(thinking=True, ephemeral=private)
         assert self._service is not None and self._output is not None
         chat_id = await self._output.track(interaction)
-        await self._service.on_message(Incoming(str(interaction.user.id), chat_id, text, photos))
+        user_id = str(interaction.user.id)
+        await self._service.on_message(Incoming(user_id, chat_id, text, photos, command=command))
 
     async def _on_press(
         self, interaction: discord.Interaction, key: str, picked: tuple[str, ...] | None
@@ -237,6 +247,12 @@ def platform_completions(current: str) -> list[str]:
         for key in [*PLATFORMS, ALL_PLATFORMS_WORD]
         if key.startswith(partial) and key not in chosen
     ][:MAX_CHOICES]
+
+
+def _maybe_image(attachment: discord.Attachment) -> bool:
+    # Discord guesses the type from the name; with no guess the photo's bytes will tell.
+    kind = attachment.content_type
+    return kind is None or kind.startswith("image/")
 
 
 def _photo(attachment: discord.Attachment) -> Photo:

@@ -4,22 +4,37 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+Server = TypeVar("Server")
+T = TypeVar("T")
+
+
+@dataclass
+class Threaded(Generic[Server]):
+    server: Server
+    loop: asyncio.AbstractEventLoop
+
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 10) -> T:
+        """Run `coroutine` (e.g. a user's message) on the server's loop; its result."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
 
 @contextmanager
-def running_in_thread(server: Any) -> Iterator[Any]:
+def running_in_thread(server: Server) -> Iterator[Threaded[Server]]:
     """`server` is an async context manager (e.g. FakeServer), entered and exited in a thread."""
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
+    threaded = Threaded(server, loop)
     try:
-        asyncio.run_coroutine_threadsafe(server.__aenter__(), loop).result(timeout=10)
-        yield server
+        threaded.run(server.__aenter__())  # type: ignore[attr-defined]
+        yield threaded
     finally:
-        asyncio.run_coroutine_threadsafe(server.__aexit__(None, None, None), loop).result(10)
+        threaded.run(server.__aexit__(None, None, None))  # type: ignore[attr-defined]
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
         loop.close()

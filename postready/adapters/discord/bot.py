@@ -109,16 +109,20 @@ class DiscordFrontend:
     async def _sync_commands(self) -> None:
         """Discord limits how many commands a bot may create a day: sync only when they differ
         from the last sync (or when asked to)."""
-        payload = [command.to_dict(self._tree) for command in self._tree.get_commands()]
-        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        digest = self.commands_digest()
         path: Path = self._settings.data_dir / COMMANDS_DIGEST
         known = path.read_text().strip() if path.is_file() else ""
         if known == digest and not self._settings.discord_sync_commands:
             return
-        await self._tree.sync()
+        synced = await self._tree.sync()
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(digest)
-        log.info("discord_commands_synced count=%d", len(payload))
+        log.info("discord_commands_synced count=%d", len(synced))
+
+    def commands_digest(self) -> str:
+        """A hash of the application commands as they would be registered."""
+        payload = [command.to_dict(self._tree) for command in self._tree.get_commands()]
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
     def _add_commands(self) -> None:
         @self._tree.command(name="optimize", description="Ready-to-post images and posts")

@@ -151,6 +151,8 @@ class ChatService:
             return  # chatter in a group, or a message this bot has nothing to say to
         if command is None or isinstance(command, Optimize):
             await self._optimize(user, message, command)
+        elif isinstance(command, Logo) and command.action != "off" and message.photos:
+            await self._save_logo(user, message.chat_id, message.photos[0], command.position)
         else:
             await self._command(user, message.chat_id, command)
 
@@ -309,7 +311,10 @@ class ChatService:
             check_byte_size(photo.size, _UPLOAD_LIMITS)
         return await photo.fetch()
 
-    async def _save_logo(self, user: User, chat_id: str, photo: Photo) -> None:
+    async def _save_logo(
+        self, user: User, chat_id: str, photo: Photo, position: str | None = None
+    ) -> None:
+        """Keep `photo` as the user's logo (at `position`, else where the last one was)."""
         try:
             data = await self._download(photo)
             fmt = require_format(data[:HEADER_BYTES])
@@ -318,7 +323,12 @@ class ChatService:
             return
         path = self._data_dir / "logos" / f"{user.id}.{fmt.lower()}"
         await asyncio.to_thread(_write, path, data)
-        settings = dataclasses.replace(user.settings, logo_path=str(path), awaiting_logo=False)
+        settings = dataclasses.replace(
+            user.settings,
+            logo_path=str(path),
+            logo_position=position or user.settings.logo_position,
+            awaiting_logo=False,
+        )
         await self._store.save_settings(user.id, settings)
         label = f"Logo saved · {settings.logo_position}"
         await self._out.send(chat_id, Album((MediaItem(path, label),)))

@@ -21,6 +21,7 @@ from postready.bot.chat import ChatService
 from postready.bot.config import Settings
 from postready.bot.jobs import run_worker
 from postready.bot.replies import Copyable, MediaItem, Text
+from postready.bot import style_picker
 from postready.bot.style_picker import PROMPT
 from tests.adapters.waiting import until
 from tests.fakes.discord_server import TOKEN, FakeDiscord, Shown
@@ -297,6 +298,19 @@ async def test_message_command_on_a_message_without_an_image_says_so(fake, setti
     )
 
 
+async def test_logo_with_an_image_saves_it_where_asked(fake, settings):
+    async with running(settings, fake):
+        png = fake.upload("logo.png", encode(textured((300, 300)), "PNG"))
+        token = await fake.slash(ALICE, "logo", {"image": png, "option": "top left"})
+        await until(lambda: fake.shown(token).followups)
+        shown_settings = await fake.slash(ALICE, "settings", {})
+        await until(lambda: fake.shown(shown_settings).original)
+    (saved,) = fake.shown(token).followups
+    assert saved.files[0][0] == "1.png"
+    assert saved.payload["attachments"][0]["description"] == "Logo saved · top-left"
+    assert "logo: on, top-left" in fake.shown(shown_settings).original[0]
+
+
 async def test_settings_history_and_help_are_private(fake, settings):
     async with running(settings, fake):
         change = await fake.slash(ALICE, "settings", {"options": "timezone Europe/London"})
@@ -351,6 +365,46 @@ async def test_past_the_interactions_15_minutes_the_answer_goes_to_the_channel(f
     assert status.payload["content"] == "✅ Done — 1 of 1 platforms ready"
     assert files.files[0][0] == "instagram.jpg"
     assert post.payload["embeds"][0]["title"] == "Instagram — caption"
+
+
+async def test_status_and_cancel_of_a_running_job(fake, settings):
+    large = fake.upload("large.jpg", encode(textured((3000, 2000), 5)))
+    async with running(settings, fake):
+        job = await fake.slash(ALICE, "optimize", {"image": large, "platforms": "all"})
+        await until(lambda: fake.shown(job).original)
+        status = await fake.slash(ALICE, "status", {})
+        await until(lambda: fake.shown(status).original)
+        intruder = await fake.slash(BOB, "cancel", {"options": "1"})
+        await until(lambda: fake.shown(intruder).followups)
+        cancel = await fake.slash(ALICE, "cancel", {})
+        await until(lambda: fake.shown(job).original[-1] == "✖️ Cancelled")
+        await until(lambda: fake.shown(cancel).original)
+    assert fake.shown(status).original[0].startswith("Job #1: ")
+    (refused,) = fake.shown(intruder).followups
+    assert refused.ephemeral and refused.payload["content"].endswith("(JOB_NOT_FOUND)")
+    assert fake.shown(cancel).original[0] in ("Stopping job #1…", "Job #1 cancelled.")
+    assert not any(f.files for f in fake.shown(job).followups)
+
+
+async def test_style_menu_left_alone_times_out_and_the_photo_goes_on(fake, settings, monkeypatch):
+    monkeypatch.setattr(style_picker, "CHOICE_SECONDS", 0.5)
+    async with running(settings, fake):
+        mug = fake.upload("mug.jpg", encode(product_photo("mug", "white", (800, 600)).image))
+        token = await fake.slash(ALICE, "optimize", {"image": mug, "platforms": "x"})
+        shown = fake.shown(token)
+        await until(lambda: done(shown) and len(shown.followups) >= 2)
+    assert shown.original[0] == PROMPT and not shown.rows  # the menu was removed
+    assert [name for f in shown.followups for name, _ in f.files] == ["x.jpg"]  # no styles
+
+
+async def test_rate_limited_requests_are_retried(fake, settings):
+    fake.throttle = {("POST", "webhooks"): 2, ("PATCH", "webhooks"): 1}
+    async with running(settings, fake):
+        token = await fake.slash(ALICE, "optimize", {"image": photo(fake), "platforms": "x"})
+        await until(lambda: done(fake.shown(token)) and len(fake.shown(token).followups) >= 2)
+    assert fake.throttle == {("POST", "webhooks"): 0, ("PATCH", "webhooks"): 0}
+    files, post = fake.shown(token).followups
+    assert files.files[0][0] == "x.jpg" and post.payload["embeds"][0]["title"] == "X — caption"
 
 
 async def test_a_failing_command_is_logged_and_the_user_told(fake, settings, monkeypatch, caplog):

@@ -246,6 +246,15 @@ async def test_logo_settings_history(telegram, settings):
     assert history.text.startswith("No photos yet")
 
 
+async def test_a_logo_sent_with_logo_in_its_caption_is_saved_at_once(telegram, settings):
+    async with running(settings, telegram):
+        png = encode(textured((300, 300)), "PNG")
+        await telegram.send_photo(ALICE, png, "/logo top left", as_document=True)
+        await until(lambda: telegram.chat(ALICE))
+    (saved,) = telegram.chat(ALICE)
+    assert saved.kind == "photo" and saved.text == "Logo saved · top-left"
+
+
 def test_long_text_is_split_at_paragraphs_and_escaped() -> None:
     paragraph = "<b>& " + "ab " * 600  # 1805 characters
     text = Text((paragraph, paragraph, Copyable("x < y " * 900), "🙂" * 3000))

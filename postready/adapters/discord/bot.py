@@ -168,14 +168,8 @@ class DiscordFrontend:
             image: discord.Attachment | None = None,
             option: str = "",
         ) -> None:
-            if image is None:
-                await self._converse(interaction, f"/logo {option}".strip(), private=True)
-            else:  # `/logo` then the image, as on Telegram
-                await self._converse(interaction, "/logo", private=True)
-                assert self._service is not None
-                assert self._output is not None
-                user, chat_id = str(interaction.user.id), await self._output.track(interaction)
-                await self._service.on_message(Incoming(user, chat_id, "", (_photo(image),)))
+            photos = () if image is None else (_photo(image),)
+            await self._converse(interaction, f"/logo {option}".strip(), photos, private=True)
 
         for name, about in COMMANDS:
             if name not in ("optimize", "logo"):

@@ -17,11 +17,11 @@ import pytest
 from postready.adapters.discord import discord_frontend
 from postready.adapters.discord.bot import platform_completions
 from postready.adapters.discord.render import embed_messages, file_batches, post_embeds
+from postready.bot import style_picker
 from postready.bot.chat import ChatService
 from postready.bot.config import Settings
 from postready.bot.jobs import run_worker
 from postready.bot.replies import Copyable, MediaItem, Text
-from postready.bot import style_picker
 from postready.bot.style_picker import PROMPT
 from tests.adapters.waiting import until
 from tests.fakes.discord_server import TOKEN, FakeDiscord, Shown

@@ -341,9 +341,11 @@ class DiscordOutput:
         # the interaction's own), and nothing a resumed job says is private.
         private = isinstance(reply, Text) and reply.private and answerer.interaction is not None
         interaction = answerer.interaction
-        if chat_id in self._thinking and isinstance(reply, Text | Progress | Choice):
+        thinking = chat_id in self._thinking
+        # Whatever comes first ends "thinking…": a followup takes the response's place.
+        self._thinking.discard(chat_id)
+        if thinking and isinstance(reply, Text | Progress | Choice):
             assert interaction is not None  # only this run's interactions are thinking
-            self._thinking.discard(chat_id)
             if not private:
                 shown = await interaction.edit_original_response(**_edit_kwargs(reply))
                 self._messages[shown.id] = (chat_id, ORIGINAL)

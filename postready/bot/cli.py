@@ -443,7 +443,7 @@ async def _log_update(update) -> None:
 
 def _enqueue(args: argparse.Namespace) -> int:
     from postready.bot.config import load_settings
-    from postready.bot.jobs import JobQueue
+    from postready.bot.jobs import HEADLESS_PLATFORM, JobQueue
     from postready.bot.store import Store
     from postready.pipeline.models import OptimizeRequest
     from postready.pipeline.platforms import resolve_platforms
@@ -453,7 +453,7 @@ def _enqueue(args: argparse.Namespace) -> int:
 
     async def submit():
         async with await Store.open(settings.db_path) as store:
-            user = await store.get_or_create_user("cli", _local_user())
+            user = await store.get_or_create_user(HEADLESS_PLATFORM, _local_user())
             request = OptimizeRequest(
                 source=args.photo,
                 platforms=tuple(spec.key for spec in specs),

@@ -25,7 +25,7 @@ import shutil
 import signal
 import socket
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +60,7 @@ log = logging.getLogger(__name__)
 # The same caps at submission (refuse at once) and when the job runs.
 _LOAD_LIMITS = LoadLimits()
 
+HEADLESS_PLATFORM = "cli"  # the users of `postready enqueue`
 _SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
 _StopReason = Literal["cancel", "shutdown", "lease_lost"]
 
@@ -100,9 +101,12 @@ class JobQueue:
         subscriber: JobSubscriber | None = None,
         content: ContentEngine | None = None,
         photography: PhotographySettings | None = None,
+        platforms: Collection[str] | None = None,
     ) -> None:
         """`content` and `photography` are the pipeline's services (local when None); one
-        content engine serves every job, sharing its cache."""
+        content engine serves every job, sharing its cache. `platforms`: the workers take only
+        jobs of users on these platforms, whose results this process can deliver (None: any)."""
+        self._platforms = platforms
         self._store = store
         self._settings = settings
         self._subscriber = subscriber
@@ -251,7 +255,8 @@ class JobQueue:
     async def _worker(self) -> None:
         while not self._stopping:
             try:
-                job = await self._store.claim(self._owner, self._settings.lease_seconds)
+                lease = self._settings.lease_seconds
+                job = await self._store.claim(self._owner, lease, self._platforms)
                 if job is not None:
                     await self._process(job)
             except Exception:
@@ -518,6 +523,9 @@ async def run_worker(
             subscriber=route,
             content=ContentEngine(services.providers),
             photography=services.photography,
+            # A chat's job runs where that chat's bot runs, so its results reach the chat; a
+            # headless worker takes the command line's jobs only.
+            platforms={HEADLESS_PLATFORM, *by_platform},
         )
         started: list[Frontend] = []
         try:

@@ -547,15 +547,23 @@ class Store:
             row = await _one(db, _JOB_SELECT + " WHERE j.id = ?", (job_id,))
         return _job(row)
 
-    async def claim(self, owner: str, lease_seconds: float) -> Job | None:
-        """Take the oldest queued job that may run now, leased to `owner`; None if none."""
+    async def claim(
+        self, owner: str, lease_seconds: float, platforms: Collection[str] | None = None
+    ) -> Job | None:
+        """Take the oldest queued job that may run now, leased to `owner`; None if none.
+        `platforms`: only jobs of users on these platforms (None: any)."""
         now = self._clock()
+        where, args = "", [now]
+        if platforms is not None:
+            where = f" AND u.platform IN ({', '.join('?' * len(platforms))})"
+            args += sorted(platforms)
         async with self._transaction() as db:
             row = await _one(
                 db,
                 "SELECT j.id FROM jobs j JOIN processing_sessions s ON s.id = j.session_id"
-                " WHERE s.status = 'queued' AND j.not_before <= ? ORDER BY j.id LIMIT 1",
-                (now,),
+                " JOIN users u ON u.id = s.user_id"
+                f" WHERE s.status = 'queued' AND j.not_before <= ?{where} ORDER BY j.id LIMIT 1",
+                args,
             )
             if row is None:
                 return None

@@ -200,6 +200,17 @@ async def test_claim_order_position_and_not_before(store: Store, tmp_path: Path,
     assert (await store.claim("w", 30)).id == jobs[0].id
 
 
+async def test_a_worker_claims_only_jobs_of_the_platforms_it_serves(store, tmp_path) -> None:
+    telegram = await make_user(store, "1")
+    cli = await store.get_or_create_user("cli", "me")
+    chat_job = await store.enqueue(telegram, new_job(tmp_path, 0), LIMITS)
+    cli_job = await store.enqueue(cli, new_job(tmp_path, 1), LIMITS)
+    assert await store.claim("headless", 30, {"cli"}) == await store.get_job(cli_job.id)
+    assert await store.claim("headless", 30, {"cli"}) is None  # the chat's job waits
+    assert await store.claim("discord-bot", 30, {"cli", "discord"}) is None
+    assert (await store.claim("telegram-bot", 30, {"cli", "telegram"})).id == chat_job.id
+
+
 async def test_heartbeat_keeps_the_lease(store: Store, tmp_path: Path, clock) -> None:
     job = await store.enqueue(await make_user(store), new_job(tmp_path, 1), LIMITS)
     await store.claim("w", 30)

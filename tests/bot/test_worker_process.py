@@ -63,20 +63,20 @@ def start_worker(env: dict[str, str], stuck: bool) -> subprocess.Popen[str]:
     )
 
 
-def job_one() -> Job:
+def job_one(job_id: int = 1) -> Job:
     async def read() -> Job:
         async with await Store.open(Settings().db_path) as store:
-            job = await store.get_job(1)
+            job = await store.get_job(job_id)
         assert job is not None
         return job
 
     return asyncio.run(read())
 
 
-def wait_until(check: Callable[[Job], bool], timeout: float = 30) -> Job:
+def wait_until(check: Callable[[Job], bool], timeout: float = 30, job_id: int = 1) -> Job:
     deadline = time.monotonic() + timeout
     while True:
-        job = job_one()
+        job = job_one(job_id)
         if check(job):
             return job
         assert time.monotonic() < deadline, f"job stuck as {job}"
@@ -162,3 +162,30 @@ def test_enqueue_refusals_are_one_line_errors(env, queued_photo, tmp_path: Path,
     assert capsys.readouterr().out == "queued job #2 (position 2)\n"
     assert main(["enqueue", photo]) == EXIT_BAD_INPUT
     assert capsys.readouterr().err.startswith("error: TOO_MANY_JOBS: you already have 2 photos")
+
+
+def test_a_headless_worker_leaves_a_chats_job_to_that_chats_bot(env, tmp_path, capsys) -> None:
+    """Only the bot's process can send a chat its results, so only it runs the chat's jobs."""
+    from postready.bot.jobs import JobQueue
+    from postready.pipeline.models import OptimizeRequest
+
+    photo = tmp_path / "mug.jpg"
+    photo.write_bytes(encode(textured((1200, 900)), "JPEG", quality=90))
+
+    async def from_telegram() -> None:
+        settings = Settings()
+        async with await Store.open(settings.db_path) as store:
+            user = await store.get_or_create_user("telegram", "42")
+            request = OptimizeRequest(source=photo, platforms=("x",), chat_id="42")
+            await JobQueue(store, settings).submit(user, request)
+
+    asyncio.run(from_telegram())
+    assert main(["enqueue", str(photo), "-p", "x"]) == EXIT_OK
+    assert capsys.readouterr().out == "queued job #2 (position 2)\n"
+    worker = start_worker(env, stuck=False)
+    try:
+        wait_until(lambda job: job.status == "completed", job_id=2)
+        time.sleep(0.3)  # a few more polls
+    finally:
+        stop(worker, signal.SIGTERM)
+    assert job_one(1).status == "queued" and job_one(1).attempts == 0

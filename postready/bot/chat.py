@@ -211,7 +211,12 @@ class ChatService:
             platform, _, platform_user_id = job.session.user_key.partition(":")
             user = await self._store.get_or_create_user(platform, platform_user_id)
             for reply in result_replies(update.result, user.settings.send_as_files):
-                await self._out.send(chat_id, reply)
+                try:
+                    await self._out.send(chat_id, reply)
+                except Exception:
+                    # One reply the chat refused (a file it will not take) must not keep the
+                    # others from the user.
+                    log.exception("reply_failed job=%s reply=%s", job.id, type(reply).__name__)
 
     # Messages
 

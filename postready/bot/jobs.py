@@ -34,6 +34,7 @@ from typing import Any, Literal, Protocol
 from postready.bot.config import Settings
 from postready.bot.services import load_service_settings
 from postready.bot.store import (
+    ENDED_STATUSES,
     GeneratedFile,
     Job,
     NewJob,
@@ -61,6 +62,7 @@ log = logging.getLogger(__name__)
 _LOAD_LIMITS = LoadLimits()
 
 HEADLESS_PLATFORM = "cli"  # the users of `postready enqueue`
+DELIVERY_WINDOW = 24 * 3600.0  # seconds: results older than this are not sent late
 _SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
 _StopReason = Literal["cancel", "shutdown", "lease_lost"]
 
@@ -515,6 +517,8 @@ async def run_worker(
             await frontend.on_job_update(update)
         elif subscriber is not None:
             await subscriber(update)
+        if update.job.status in ENDED_STATUSES:
+            await store.mark_delivered(update.job.id)
 
     async with await Store.open(settings.db_path) as store:
         queue = JobQueue(
@@ -532,6 +536,8 @@ async def run_worker(
             for frontend in frontends:
                 await frontend.start(store, queue)
                 started.append(frontend)
+            # Before any worker starts: every undelivered job is one a previous run left.
+            await _deliver_left_over(store, by_platform, route)
             await queue.start()
             await stop.wait()
             log.info("worker_stopping grace=%ss", settings.shutdown_grace)
@@ -539,6 +545,26 @@ async def run_worker(
         finally:
             for frontend in reversed(started):
                 await frontend.stop()
+
+
+async def _deliver_left_over(
+    store: Store, platforms: Collection[str], route: JobSubscriber
+) -> None:
+    """Tell the chats about jobs that ended while no process could (it died sending them)."""
+    if not platforms:
+        return
+    for job in await store.undelivered_jobs(platforms, DELIVERY_WINDOW):
+        result = None
+        if job.status == "completed" and job.session.results is not None:
+            try:
+                result = OptimizeResult.from_json(job.session.results)
+            except ValueError as exc:  # written by another version: the status line only
+                log.warning("results_unreadable job=%s reason=%s", job.id, exc)
+        log.info("job_delivered_late job=%s status=%s", job.id, job.status)
+        try:
+            await route(JobUpdate(job, result=result))
+        except Exception:
+            log.exception("late_delivery_failed job=%s", job.id)
 
 
 def _check_platforms(platforms: tuple[str, ...]) -> None:

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 SessionStatus = Literal["pending", "queued", "running", "completed", "failed", "cancelled"]
 FileType = Literal["source", "json", "caption", "image", "product_photo"]
 ACTIVE_STATUSES: tuple[SessionStatus, ...] = ("queued", "running")
+ENDED_STATUSES: tuple[SessionStatus, ...] = ("completed", "failed", "cancelled")
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 _BUSY_TIMEOUT_MS = 10_000
 _HOUR = 3600.0
@@ -733,10 +734,31 @@ class Store:
             if job.status == "queued":
                 error = ErrorInfo(ErrorCode.CANCELLED, "cancelled before it started")
                 await _set_status(db, job_id, "cancelled", now, error)
+                # Whoever cancels it tells the user; no worker ever sees it.
+                await db.execute("UPDATE jobs SET delivered_at = ? WHERE id = ?", (now, job_id))
             else:
                 await db.execute("UPDATE jobs SET cancel_requested = 1 WHERE id = ?", (job_id,))
             row = await _one(db, _JOB_SELECT + " WHERE j.id = ?", (job_id,))
         return _job(row)
+
+    async def mark_delivered(self, job_id: int) -> None:
+        """The job's end has been handed to its chat (or subscriber)."""
+        async with self._lock:
+            await self._db.execute(
+                "UPDATE jobs SET delivered_at = ? WHERE id = ?", (self._clock(), job_id)
+            )
+
+    async def undelivered_jobs(self, platforms: Collection[str], max_age: float) -> list[Job]:
+        """Jobs of users on `platforms` that ended in the last `max_age` seconds without their
+        end reaching the chat, oldest first."""
+        async with self._lock:
+            rows = await self._db.execute_fetchall(
+                _JOB_SELECT + " WHERE j.delivered_at IS NULL"
+                " AND s.status IN ('completed', 'failed', 'cancelled') AND s.updated_at >= ?"
+                f" AND u.platform IN ({', '.join('?' * len(platforms))}) ORDER BY j.id",
+                [self._clock() - max_age, *sorted(platforms)],
+            )
+        return [_job(row) for row in rows]
 
     async def get_job(self, job_id: int) -> Job | None:
         async with self._lock:
@@ -832,7 +854,7 @@ async def _set_status(
     now: float,
     error: ErrorInfo | None = None,
 ) -> None:
-    ended = status in ("completed", "failed", "cancelled")
+    ended = status in ENDED_STATUSES
     await db.execute(
         "UPDATE processing_sessions SET status = ?, updated_at = ?,"
         " started_at = CASE WHEN ? = 'running' THEN coalesce(started_at, ?) ELSE started_at END,"

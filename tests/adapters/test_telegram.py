@@ -26,6 +26,7 @@ from postready.bot.chat import ChatService
 from postready.bot.config import Settings
 from postready.bot.jobs import run_worker
 from postready.bot.replies import Album, Copyable, MediaItem, Text
+from postready.bot.store import Store
 from tests.adapters.waiting import until
 from tests.fakes.telegram_server import TOKEN, FakeTelegram, Shown
 from tests.images import encode, textured
@@ -447,6 +448,42 @@ async def test_in_a_group_only_photos_with_a_command_are_ours(telegram, settings
         await until(lambda: finished(telegram, group) == 1)
     assert len([s for s in telegram.chat(group) if s.kind == "photo"]) == 1
     assert not telegram.chat(ALICE)
+
+
+async def test_results_a_dying_process_did_not_send_arrive_at_the_next_start(
+    telegram, settings, monkeypatch
+):
+    deliver = ChatService.on_job_update
+
+    async def dies_sending(self, update):
+        if update.result is not None:
+            raise ConnectionError("the process died while sending the results")
+        await deliver(self, update)
+
+    async def job_status() -> str | None:
+        async with await Store.open(settings.db_path) as store:
+            job = await store.get_job(1)
+        return job.status if job else None
+
+    monkeypatch.setattr(ChatService, "on_job_update", dies_sending)
+    async with running(settings, telegram):
+        await telegram.send_photo(ALICE, photo_bytes(), "/optimize x")
+        await until_async(lambda: job_status(), "completed")
+    assert not [s for s in telegram.chat(ALICE) if s.kind == "photo"]
+    monkeypatch.setattr(ChatService, "on_job_update", deliver)
+    for _ in range(2):  # told once, not at every start
+        async with running(settings, telegram):
+            await until(lambda: finished(telegram, ALICE))
+    status, *rest = telegram.chat(ALICE)
+    assert status.text == "✅ Done — 1 of 1 platforms ready"
+    assert [s.text for s in rest if s.kind == "photo"] == ["X · 1600×900"]
+
+
+async def until_async(read, expected, timeout: float = 20) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while (value := await read()) != expected:
+        assert asyncio.get_running_loop().time() < deadline, f"still {value!r}"
+        await asyncio.sleep(0.05)
 
 
 async def test_status_and_cancel(telegram, settings) -> None:

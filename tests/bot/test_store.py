@@ -358,6 +358,32 @@ async def test_an_interaction_token_answers_until_it_expires(store, clock) -> No
     assert sorted(r[0] for r in rows) == ["88:1", "88:4"]  # the expired one was dropped
 
 
+async def test_ended_jobs_wait_to_be_delivered(store, tmp_path, clock) -> None:
+    users = [await make_user(store, str(n)) for n in range(3)]
+    users.append(await store.get_or_create_user("discord", "2"))
+    done, failed, cancelled, discord = [
+        await store.enqueue(user, new_job(tmp_path, n), LIMITS) for n, user in enumerate(users)
+    ]
+    await store.request_cancel(cancelled.id)  # queued: whoever cancels tells the user
+    for job in (done, failed, discord):
+        claimed = await store.claim("w", 30)
+        assert claimed.id == job.id
+        if job is failed:
+            await store.finish(job.id, "w", "failed", ErrorInfo(ErrorCode.ENCODING_FAILED, "x"))
+        else:
+            await store.complete(job.id, "w", result_for(job.session.id, tmp_path), [])
+    left = await store.undelivered_jobs({"telegram"}, max_age=60)
+    assert [(j.id, j.status) for j in left] == [(done.id, "completed"), (failed.id, "failed")]
+    assert left[0].session.results["session_id"] == done.session.id
+    await store.mark_delivered(done.id)
+    assert [j.id for j in await store.undelivered_jobs({"telegram", "discord"}, 60)] == [
+        failed.id,
+        discord.id,
+    ]
+    clock.advance(61)
+    assert await store.undelivered_jobs({"telegram", "discord"}, 60) == []  # too old now
+
+
 async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "future.db"
     db = await connect(path)

@@ -6,14 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from postready.pipeline.cropping import CropBox, CropMethod
-from postready.pipeline.errors import ErrorCode
+from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.hashtags import format_hashtags
 from postready.pipeline.loading import ImageSource
 from postready.pipeline.logo import LogoOptions
-from postready.pipeline.platforms import OutputFormat
+from postready.pipeline.platforms import PLATFORMS, OutputFormat
 from postready.pipeline.providers.types import AccountSuggestions, ImageAnalysis
 from postready.pipeline.timing import PostingTimes
 
@@ -97,6 +97,16 @@ class ContentSources:
             "cached": list(self.cached),
         }
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ContentSources:
+        return cls(
+            analysis=data["analysis"],
+            writing=data["writing"],
+            accounts=data["accounts"],
+            fallbacks=dict(data["fallbacks"]),
+            cached=tuple(data["cached"]),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class PlatformContent:
@@ -129,6 +139,19 @@ class PlatformContent:
             "providers": self.sources.to_json(),
         }
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PlatformContent:
+        """From `to_json`'s keys, which sit among a platform result's own."""
+        return cls(
+            niches=tuple(data["niches"]),
+            hashtags=tuple(data["hashtag_list"]),
+            caption=data["caption"],
+            first_comment=data["first_comment"],
+            posting=PostingTimes.from_json(data["posting_times"]),
+            accounts=AccountSuggestions.from_json(data["profile_results"]),
+            sources=ContentSources.from_json(data["providers"]),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class PlatformResult:
@@ -149,6 +172,7 @@ class PlatformResult:
             "status": self.status,
             "processed_image": str(self.image.path) if self.image else None,
             "processing_time": round(self.processing_time, 3),
+            "processing_time_exact": self.processing_time,
             "product_photography_used": product_photography_used,
         }
         if self.variant:
@@ -172,6 +196,28 @@ class PlatformResult:
         if self.caption_file:
             data["caption_file"] = str(self.caption_file)
         return data
+
+    @classmethod
+    def from_json(cls, platform: str, data: Mapping[str, Any]) -> PlatformResult:
+        """From `to_json`; `platform` is the key the results store it under."""
+        if platform not in PLATFORMS:
+            raise ValueError(f"unknown platform {platform!r}")
+        if data["status"] not in get_args(PlatformStatus):
+            raise ValueError(f"unknown status {data['status']!r} for {platform}")
+        image, crop, error = data.get("image"), data.get("crop"), data.get("error")
+        return cls(
+            platform=platform,
+            status=data["status"],
+            processing_time=data["processing_time_exact"],
+            variant=data.get("variant"),
+            crop_box=CropBox(*crop["box"]) if crop else None,
+            crop_method=crop["method"] if crop else None,
+            image=ImageOutput(Path(data["processed_image"]), **image) if image else None,
+            warnings=tuple(data.get("warnings", ())),
+            error=ErrorInfo(ErrorCode(error["code"]), error["message"]) if error else None,
+            content=PlatformContent.from_json(data) if "caption" in data else None,
+            caption_file=Path(data["caption_file"]) if "caption_file" in data else None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,10 +268,53 @@ class OptimizeResult:
                 self.product_photography.to_json() if self.product_photography else None
             ),
             "optimization_metadata": {
-                "generated_at": self.finished_at.isoformat().replace("+00:00", "Z"),
+                "started_at": _iso(self.started_at),
+                "generated_at": _iso(self.finished_at),
                 "total_platforms": len(self.platforms),
                 "successful_platforms": len(self.successful),
                 "processing_time": round((self.finished_at - self.started_at).total_seconds(), 3),
                 "ai_calls": self.ai_calls,
             },
         }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> OptimizeResult:
+        """The result `to_json` wrote, also after a JSON round trip. ValueError when `data` is
+        not a results document this version reads (one written before `started_at` was kept
+        is not)."""
+        try:
+            platforms = {
+                key: PlatformResult.from_json(key, item) for key, item in data["platforms"].items()
+            }
+            metadata, source = data["optimization_metadata"], data["source"]
+            analysis, photography = data["analysis"], data["product_photography"]
+            if photography is not None:  # as in the runner: its modules load only when used
+                from postready.pipeline.product_photos import ProductPhotographyResult
+
+                photography = ProductPhotographyResult.from_json(photography)
+            return cls(
+                session_id=data["session_id"],
+                user_uuid=data["user_uuid"],
+                started_at=datetime.fromisoformat(metadata["started_at"]),
+                finished_at=datetime.fromisoformat(metadata["generated_at"]),
+                source=SourceInfo(
+                    data["source_image"],
+                    source["format"],
+                    source["width"],
+                    source["height"],
+                    tuple(source["notes"]),
+                ),
+                platforms=platforms,
+                product_photography=photography,
+                analysis=ImageAnalysis.from_json(analysis) if analysis is not None else None,
+                ai_calls=metadata["ai_calls"],
+            )
+        except KeyError as exc:
+            raise ValueError(f"not a PostReady results document: missing {exc}") from exc
+        except (TypeError, AttributeError, ValueError, PostReadyError) as exc:
+            raise ValueError(f"not a PostReady results document: {exc}") from exc
+
+
+def _iso(moment: datetime) -> str:
+    """ISO 8601, exact to the microsecond; UTC written 'Z' as the seed did."""
+    return moment.isoformat().replace("+00:00", "Z")

@@ -4,6 +4,7 @@ saliency. It only informs: the caller (CLI flags, chat buttons) decides what to 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -41,11 +42,23 @@ class ProductDetection:
         return {
             "suitable": self.suitable,
             "coverage": round(self.coverage, 3),
+            "coverage_exact": self.coverage,
             "plain_background": self.plain_background,
             "humans": self.humans,
             "reason": self.reason,
             "source": self.source,
         }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ProductDetection:
+        return cls(
+            suitable=data["suitable"],
+            coverage=data["coverage_exact"],
+            plain_background=data["plain_background"],
+            humans=data["humans"],
+            reason=data["reason"],
+            source=data["source"],
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from functools import partial
@@ -93,12 +93,29 @@ class ProductPhotographyResult:
             data["cutout"] = {
                 "method": self.cutout_method,
                 "confidence": round(self.cutout_confidence or 0.0, 3),
+                "confidence_exact": self.cutout_confidence,
             }
         if self.notes:
             data["notes"] = list(self.notes)
         if self.failed:
             data["failed"] = self.failed
         return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ProductPhotographyResult:
+        unknown = [style for style in data["styles"] if style not in STYLES]
+        if unknown:
+            raise ValueError(f"unknown style {unknown[0]!r}")
+        cutout = data.get("cutout")
+        return cls(
+            detection=ProductDetection.from_json(data["detection"]),
+            styles={style: dict(outputs) for style, outputs in data["styles"].items()},
+            provider=data["provider"],
+            cutout_method=cutout["method"] if cutout else None,
+            cutout_confidence=cutout["confidence_exact"] if cutout else None,
+            notes=tuple(data.get("notes", ())),
+            failed=dict(data.get("failed", {})),
+        )
 
 
 Report = Callable[[str], None]

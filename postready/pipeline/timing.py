@@ -3,6 +3,7 @@ slots in the user's time zone, DST-correct through `zoneinfo`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -20,6 +21,17 @@ _HORIZON_DAYS = 15  # two weeks of windows always hold the next three slots
 class PostingSlot:
     start: datetime  # aware, in the user's time zone
     end: datetime
+
+    def to_json(self) -> dict[str, str]:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, str], user: ZoneInfo) -> PostingSlot:
+        """The slot back in the user's zone: its ISO strings keep only the UTC offset."""
+        return cls(
+            datetime.fromisoformat(data["start"]).astimezone(user),
+            datetime.fromisoformat(data["end"]).astimezone(user),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +53,21 @@ class PostingTimes:
             "audience_timezone": self.audience_timezone,
             "best_days": list(self.best_days),
             "best_times": [window_label(slot) for slot in _by_weekday(self.weekly)],
-            "next_slots": [
-                {"start": slot.start.isoformat(), "end": slot.end.isoformat()}
-                for slot in self.next_slots
-            ],
+            "next_slots": [slot.to_json() for slot in self.next_slots],
+            "weekly": [slot.to_json() for slot in self.weekly],
             "source": self.source,
         }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PostingTimes:
+        user = zone(data["timezone"])
+        return cls(
+            timezone=data["timezone"],
+            audience_timezone=data["audience_timezone"],
+            weekly=tuple(PostingSlot.from_json(slot, user) for slot in data["weekly"]),
+            next_slots=tuple(PostingSlot.from_json(slot, user) for slot in data["next_slots"]),
+            source=data["source"],
+        )
 
 
 def zone(name: str) -> ZoneInfo:

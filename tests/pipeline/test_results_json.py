@@ -1,0 +1,107 @@
+"""Results read back from their JSON (as SQLite keeps it): the same result, so that a finished
+job can still be delivered after a restart."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from postready.pipeline import runner
+from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.models import OptimizeRequest, OptimizeResult
+from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.product_photos import PhotographySettings
+from postready.pipeline.runner import run_optimization
+from tests.images import encode, textured
+from tests.product_images import product_photo
+
+SIZE = (600, 400)
+
+
+@pytest.fixture(scope="module")
+def photo() -> bytes:
+    return encode(textured(SIZE), "JPEG", quality=90)
+
+
+def assert_round_trips(result: OptimizeResult) -> None:
+    data = result.to_json()
+    rebuilt = OptimizeResult.from_json(json.loads(json.dumps(data)))
+    assert rebuilt == result
+    assert rebuilt.to_json() == data
+    # Also what == does not compare: the slots' time zones, whose names the chat shows.
+    assert repr(rebuilt) == repr(result)
+
+
+async def test_platforms_with_content(photo, tmp_path) -> None:
+    request = OptimizeRequest(
+        photo,
+        ("instagram", "x", "pinterest", "linkedin"),
+        description="handmade ceramic mug",
+        user_id="42",
+        timezone="Europe/London",
+        audience_timezone="America/New_York",
+        source_name="mug.jpg",
+    )
+    result = await run_optimization(request, tmp_path)
+    assert all(item.content is not None for item in result.platforms.values())
+    assert result.analysis is not None
+    assert_round_trips(result)
+
+
+async def test_product_photography(tmp_path) -> None:
+    bottle = encode(product_photo("bottle", "white", size=SIZE).image, "JPEG", quality=92)
+    request = OptimizeRequest(bottle, ("instagram", "x"), styles=("floating", "solid background"))
+    result = await run_optimization(request, tmp_path, photography=PhotographySettings())
+    assert set(result.product_photography.styles) == {"floating", "solid_background"}
+    assert result.product_photography.cutout_method is not None
+    assert_round_trips(result)
+
+
+async def test_failed_platforms(photo, tmp_path, monkeypatch) -> None:
+    real_encode = runner.encode_under_limit
+
+    def encode_failing(image, fmt, max_bytes, exif=b""):
+        if max_bytes == PLATFORMS["bluesky"].max_bytes:
+            raise PostReadyError(ErrorCode.ENCODING_FAILED, "could not fit")
+        if max_bytes == PLATFORMS["x"].max_bytes:
+            raise RuntimeError("a bug")
+        return real_encode(image, fmt, max_bytes, exif)
+
+    monkeypatch.setattr(runner, "encode_under_limit", encode_failing)
+    request = OptimizeRequest(photo, ("instagram", "bluesky", "x"))
+    result = await run_optimization(request, tmp_path)
+    assert [item.status for item in result.platforms.values()] == ["success", "failed", "failed"]
+    assert_round_trips(result)
+
+
+async def test_what_this_version_cannot_read_is_a_value_error(photo, tmp_path) -> None:
+    result = await run_optimization(OptimizeRequest(photo, ("instagram",)), tmp_path)
+
+    def changed(change: Callable[[dict], object]) -> dict:
+        data = json.loads(json.dumps(result.to_json()))
+        change(data)
+        return data
+
+    def instagram(data: dict) -> dict:
+        return data["platforms"]["instagram"]
+
+    for data, reason in [
+        ({}, "missing 'platforms'"),
+        ({"platforms": 3}, "no attribute 'items'"),
+        (None, "not subscriptable"),
+        ([], "list indices"),
+        (changed(lambda d: instagram(d).update(status="pending")), "status 'pending'"),
+        (changed(lambda d: d["platforms"].update(myspace={})), "platform 'myspace'"),
+        (changed(lambda d: instagram(d).update(error={"code": "NOPE", "message": ""})), "NOPE"),
+        (changed(lambda d: instagram(d).pop("processing_time_exact")), "processing_time_exact"),
+        (changed(lambda d: d["optimization_metadata"].pop("started_at")), "started_at"),
+        (changed(lambda d: d["optimization_metadata"].update(started_at="yesterday")), "yesterday"),
+        (changed(lambda d: instagram(d)["posting_times"].update(timezone="Mars/Base")), "Mars"),
+        (changed(lambda d: d["analysis"].update(smell="clay")), "smell"),
+    ]:
+        with pytest.raises(ValueError) as caught:
+            OptimizeResult.from_json(data)
+        message = str(caught.value)
+        assert message.startswith("not a PostReady results document: ") and reason in message

@@ -13,7 +13,7 @@ from PIL import Image
 from postready.pipeline import runner
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.logo import LogoOptions
-from postready.pipeline.models import LogoRequest, OptimizeRequest
+from postready.pipeline.models import LogoRequest, OptimizeRequest, OptimizeResult
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.runner import RESULTS_FILE, choose_variant, run_optimization
 from tests.images import encode, textured
@@ -88,6 +88,7 @@ async def test_a_failing_platform_does_not_stop_the_others(large_jpeg, tmp_path,
     assert result.platforms["x"].error.code == ErrorCode.PROCESSING_FAILED
     data = json.loads((tmp_path / result.session_id / RESULTS_FILE).read_text())
     assert data["platforms"]["x"]["error"]["code"] == "PROCESSING_FAILED"
+    assert OptimizeResult.from_json(data) == result  # failed platforms read back too
     assert data["optimization_metadata"]["successful_platforms"] == 1
 
 

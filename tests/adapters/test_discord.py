@@ -12,19 +12,21 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import discord
 import pytest
 
 from postready.adapters.discord import discord_frontend
 from postready.adapters.discord.bot import platform_completions
 from postready.adapters.discord.render import embed_messages, file_batches, post_embeds
-from postready.bot import style_picker
+from postready.bot import jobs, style_picker
 from postready.bot.chat import ChatService
 from postready.bot.config import Settings
 from postready.bot.jobs import run_worker
 from postready.bot.replies import Copyable, MediaItem, Text
+from postready.bot.store import Store
 from postready.bot.style_picker import PROMPT
 from tests.adapters.waiting import until
-from tests.fakes.discord_server import TOKEN, FakeDiscord, Shown
+from tests.fakes.discord_server import CHANNEL_ID, TOKEN, FakeDiscord, Shown
 from tests.images import encode, textured
 from tests.product_images import product_photo
 
@@ -352,6 +354,34 @@ async def test_a_restart_in_the_middle_of_a_job_answers_in_the_same_conversation
     assert len(files) == 8 and "instagram.jpg" in files
     posts = [e["title"] for m in shown.followups for e in m.payload.get("embeds", [])]
     assert len(posts) == 8 and posts[0].endswith("— caption")
+
+
+async def test_a_token_expiring_mid_job_still_edits_the_status_and_posts_in_the_channel(
+    fake, settings, monkeypatch
+):
+    go, expired = asyncio.Event(), asyncio.Event()
+    optimize = jobs.run_optimization
+
+    async def held(*args, **kwargs):
+        await go.wait()
+        return await optimize(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "run_optimization", held)
+    monkeypatch.setattr(discord.Interaction, "is_expired", lambda self: expired.is_set())
+    async with running(settings, fake):
+        token = await fake.slash(ALICE, "optimize", {"image": photo(fake), "platforms": "x"})
+        shown = fake.shown(token)
+        await until(lambda: shown.original)  # ⏳ Queued, the job waiting for `go`
+        expired.set()  # 15 minutes later, in this run and in the store
+        async with await Store.open(settings.db_path) as store:
+            await store._db.execute("UPDATE interaction_tokens SET expires_at = 0")
+        go.set()
+        await until(lambda: done(shown) and len(fake.channel) >= 2)
+    assert shown.original[-1] == "✅ Done — 1 of 1 platforms ready"  # edited as a message
+    assert fake.made("PATCH", f"/channels/{CHANNEL_ID}/messages/{shown.original_id}")
+    files, post = fake.channel
+    assert files.files[0][0] == "x.jpg" and post.payload["embeds"][0]["title"] == "X — caption"
+    assert not shown.followups
 
 
 async def test_past_the_interactions_15_minutes_the_answer_goes_to_the_channel(fake, settings):

@@ -338,6 +338,10 @@ class FakeDiscord:
                 for message in self.channel:
                     if str(message.message_id) == message_id:
                         message.payload = {**message.payload, **payload}
+                for shown in self._shown.values():  # an interaction's response, as a message
+                    if str(shown.original_id) == message_id:
+                        shown.original.append(payload.get("content") or "")
+                        shown.rows = payload.get("components", shown.rows)
                 return _json(self._message(payload, message_id))
             case "POST", ["webhooks", _, token]:
                 message_id = next(self._ids)

@@ -30,7 +30,10 @@ from postready.bot.replies import (
 from postready.bot.store import InteractionToken, Store
 
 log = logging.getLogger(__name__)
-ORIGINAL = "@original"  # the message id of an interaction's original response
+# An interaction's original response: Discord's name for it in webhook routes. Its handle in
+# the conversation is `@original:<message id>`, so that past the token's 15 minutes the bot can
+# still edit it as its own message in the channel.
+ORIGINAL = "@original"
 MAX_FILES = 10  # attachments per message
 MAX_CONTENT = 2000  # characters of a message's content
 MAX_TITLE = 256
@@ -348,8 +351,9 @@ class DiscordOutput:
             assert interaction is not None  # only this run's interactions are thinking
             if not private:
                 shown = await interaction.edit_original_response(**_edit_kwargs(reply))
-                self._messages[shown.id] = (chat_id, ORIGINAL)
-                return ORIGINAL
+                handle = f"{ORIGINAL}:{shown.id}"
+                self._messages[shown.id] = (chat_id, handle)
+                return handle
             # The "thinking…" response is public; an ephemeral line must be a new message.
             await interaction.delete_original_response()
         sent: discord.WebhookMessage | None = None
@@ -361,19 +365,20 @@ class DiscordOutput:
     async def edit(self, chat_id: str, message_id: str, reply: Text | Progress | Choice) -> None:
         answerer = await self._answerer(chat_id)
         kwargs = _edit_kwargs(reply)
+        original, _, number = message_id.rpartition(":")
+        if not number.isdigit():
+            log.info("edit_skipped chat=%s message=%s reason=unknown", chat_id, message_id)
+            return
         try:
-            if answerer is None and message_id == ORIGINAL:
-                # The interaction's token has expired (15 minutes): its response can no
-                # longer be edited; results still reach the channel.
-                log.info("edit_expired chat=%s", chat_id)
-            elif answerer is None:
-                channel = self._client.get_partial_messageable(int(chat_id.split(":")[0]))
-                await channel.get_partial_message(int(message_id)).edit(**kwargs)
-            elif message_id == ORIGINAL:
+            if answerer is not None and original == ORIGINAL:
                 self._thinking.discard(chat_id)
                 await answerer.edit_original(**kwargs)
+            elif answerer is not None:
+                await answerer.followup.edit_message(int(number), **kwargs)
             else:
-                await answerer.followup.edit_message(int(message_id), **kwargs)
+                # The token has expired (15 minutes): the bot edits its own message instead.
+                channel = self._client.get_partial_messageable(int(chat_id.split(":")[0]))
+                await channel.get_partial_message(int(number)).edit(**kwargs)
         except discord.HTTPException as exc:
             # A message the user dismissed, or one this bot can no longer edit.
             log.info("edit_skipped chat=%s message=%s reason=%s", chat_id, message_id, exc)

@@ -197,9 +197,9 @@ class ChatService:
         chat_id = where[0] if where else job.session.chat_id
         if chat_id is None:
             return
-        if update.progress is not None:
+        if update.progress is not None or update.position is not None:
             if where is not None:
-                await self._out.edit(*where, Progress.from_event(update.progress))
+                await self._out.edit(*where, _moving(update))
             return
         status = _job_status(update)
         if status is not None:
@@ -294,8 +294,7 @@ class ChatService:
         chat_id = request.chat_id or ""
         async with self._registering[chat_id]:
             submitted = await self._queue.submit(user, request, album_index=album_index)
-            position = submitted.position
-            status = Text.line(f"⏳ Queued — position {position}" if position else "⏳ Starting…")
+            status = Text.line(queued_line(submitted.position))
             if message_id is None:
                 message_id = await self._out.send(chat_id, status)
             else:
@@ -414,6 +413,18 @@ class ChatService:
 
 def error_line(code: ErrorCode | str, message: str) -> str:
     return f"⚠️ {message} ({code})"
+
+
+def queued_line(position: int) -> str:
+    """A waiting job's status line (0: a worker has it already)."""
+    return f"⏳ Queued — position {position}" if position else "⏳ Starting…"
+
+
+def _moving(update: JobUpdate) -> Progress | Text:
+    """A job on its way: its progress, or its new place in the queue."""
+    if update.progress is not None:
+        return Progress.from_event(update.progress)
+    return Text.line(queued_line(update.position or 0))
 
 
 def _job_status(update: JobUpdate) -> Text | None:

@@ -435,6 +435,8 @@ async def _log_update(update) -> None:
         from postready.bot.replies import Progress
 
         detail = Progress.from_event(update.progress).bar
+    elif update.position is not None:
+        detail = f"queued, position {update.position}"
     else:
         error = job.session.error
         detail = f"{job.status}" + (f" {error.code}: {error.message}" if error else "")

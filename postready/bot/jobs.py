@@ -63,6 +63,7 @@ _LOAD_LIMITS = LoadLimits()
 
 HEADLESS_PLATFORM = "cli"  # the users of `postready enqueue`
 DELIVERY_WINDOW = 24 * 3600.0  # seconds: results older than this are not sent late
+POSITIONS_SHOWN = 10  # waiting jobs told when the queue moves
 _SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
 _StopReason = Literal["cancel", "shutdown", "lease_lost"]
 
@@ -74,6 +75,7 @@ class JobUpdate:
     job: Job
     progress: ProgressEvent | None = None
     result: OptimizeResult | None = None  # when the job completed
+    position: int | None = None  # its new place in the queue, when it moved up
 
 
 JobSubscriber = Callable[[JobUpdate], Awaitable[None]]
@@ -128,6 +130,9 @@ class JobQueue:
         self._workers: list[asyncio.Task[None]] = []
         self._reaper: asyncio.Task[None] | None = None
         self._executor: ThreadPoolExecutor | None = None
+        self._positions: dict[int, int] = {}  # queued job → the place its chat last saw
+        self._moved = asyncio.Event()  # a job left the queue: the others moved up
+        self._announcer: asyncio.Task[None] | None = None
 
     # The front: what a chat adapter or the CLI calls
 
@@ -180,6 +185,8 @@ class JobQueue:
         log.info("job_queued job=%s session=%s user=%s", job.id, session_id, user.key)
         self._wake.set()
         position = await self._store.queue_position(job.id)
+        if position:
+            self._positions[job.id] = position
         return Submitted(job, position or 0)
 
     async def cancel(self, user: User, job_id: int | None = None) -> Job:
@@ -192,6 +199,8 @@ class JobQueue:
         job = await self._store.request_cancel(job_id, user.id)
         if job.id in self._running:
             self._stop(job.id, "cancel")
+        else:  # it left the queue: those behind it moved up
+            self._moved.set()
         log.info("job_cancel_requested job=%s session=%s", job.id, job.session.id)
         return job
 
@@ -224,6 +233,7 @@ class JobQueue:
         )
         await self._recover()
         self._reaper = asyncio.create_task(self._recover_periodically(), name="postready-reaper")
+        self._announcer = asyncio.create_task(self._announce(), name="postready-positions")
         self._workers = [
             asyncio.create_task(self._worker(), name=f"postready-worker-{n}")
             for n in range(self._settings.workers)
@@ -245,9 +255,10 @@ class JobQueue:
             hurrying.cancel()
         for job_id in list(self._running):
             self._stop(job_id, "shutdown")
-        if self._reaper is not None:
-            self._reaper.cancel()
-            await asyncio.gather(self._reaper, return_exceptions=True)
+        for helper in (self._reaper, self._announcer):
+            if helper is not None:
+                helper.cancel()
+                await asyncio.gather(helper, return_exceptions=True)
         await asyncio.gather(*self._workers)
         if self._executor is not None:
             # Threads of stopped jobs cannot be interrupted; do not wait for them.
@@ -260,6 +271,7 @@ class JobQueue:
                 lease = self._settings.lease_seconds
                 job = await self._store.claim(self._owner, lease, self._platforms)
                 if job is not None:
+                    self._moved.set()
                     await self._process(job)
             except Exception:
                 # The store failed; a claimed job's lease will expire and it will be retried.
@@ -288,6 +300,28 @@ class JobQueue:
             self._running.pop(job.id, None)
             self._stop_reasons.pop(job.id, None)
 
+    async def _announce(self) -> None:
+        """Beside the workers, so that chat edits never delay a job's start."""
+        while True:
+            await self._moved.wait()
+            self._moved.clear()
+            try:
+                await self._announce_positions()
+            except Exception:
+                log.exception("positions_failed owner=%s", self._owner)
+
+    async def _announce_positions(self) -> None:
+        """Tell the first waiting jobs' chats that the queue moved (only those whose place
+        changed, and not the whole queue: every update is a message edit)."""
+        queued = await self._store.queued_jobs(POSITIONS_SHOWN)
+        self._positions = {
+            job.id: self._positions[job.id] for job in queued if job.id in self._positions
+        }
+        for position, job in enumerate(queued, start=1):
+            if self._positions.get(job.id) != position:
+                self._positions[job.id] = position
+                await self._notify(JobUpdate(job, position=position))
+
     async def _recover_periodically(self) -> None:
         while True:
             await asyncio.sleep(self._settings.lease_seconds / 2)
@@ -302,6 +336,7 @@ class JobQueue:
             await self._notify(JobUpdate(job))
         if changed:
             self._wake.set()
+            self._moved.set()
 
     def _stop(self, job_id: int, reason: _StopReason) -> None:
         task = self._running.get(job_id)

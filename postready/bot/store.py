@@ -789,6 +789,14 @@ class Store:
             )
         return (row[0] or None) if row else None
 
+    async def queued_jobs(self, limit: int) -> list[Job]:
+        """The first `limit` queued jobs, next to start first (positions 1, 2, ...)."""
+        async with self._lock:
+            rows = await self._db.execute_fetchall(
+                _JOB_SELECT + " WHERE s.status = 'queued' ORDER BY j.id LIMIT ?", (limit,)
+            )
+        return [_job(row) for row in rows]
+
     async def recent_jobs(self, limit: int = 20, user_id: int | None = None) -> list[Job]:
         """The newest jobs first: everyone's, or one user's."""
         where, args = (" WHERE s.user_id = ?", (user_id,)) if user_id is not None else ("", ())

@@ -21,7 +21,7 @@ from telegram import Bot
 
 from postready.adapters.telegram import telegram_frontend
 from postready.adapters.telegram.render import TelegramOutput, render_messages, utf16_len
-from postready.bot import style_picker
+from postready.bot import jobs, style_picker
 from postready.bot.chat import ChatService
 from postready.bot.config import Settings
 from postready.bot.jobs import run_worker
@@ -33,7 +33,7 @@ from tests.images import encode, textured
 from tests.product_images import product_photo
 
 ROOT = Path(__file__).parents[2]
-ALICE, BOB = 1001, 1002
+ALICE, BOB, CAROL = 1001, 1002, 1003
 
 
 @pytest.fixture
@@ -484,6 +484,30 @@ async def until_async(read, expected, timeout: float = 20) -> None:
     while (value := await read()) != expected:
         assert asyncio.get_running_loop().time() < deadline, f"still {value!r}"
         await asyncio.sleep(0.05)
+
+
+async def test_waiting_photos_see_their_place_in_the_queue_move_up(telegram, settings, monkeypatch):
+    go = asyncio.Event()
+    optimize = jobs.run_optimization
+
+    async def held(*args, **kwargs):
+        await go.wait()
+        return await optimize(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "run_optimization", held)
+    settings = settings.model_copy(update={"workers": 1})
+    users = (ALICE, BOB, CAROL)
+    async with running(settings, telegram):
+        for user in users:
+            await telegram.send_photo(user, photo_bytes(), "/optimize x")
+            await until(lambda user=user: telegram.chat(user))
+        go.set()
+        await until(lambda: all(finished(telegram, user) for user in users))
+    edits = telegram.chat(CAROL)[0].edits
+    places = [int(e.rpartition(" ")[2]) for e in edits if e.startswith("⏳ Queued — position")]
+    # 3 2 1, or 2 1 when the first photo had started before Carol's was queued.
+    assert places == list(range(places[0], 0, -1)) and places[0] >= 2
+    assert edits[-1] == "✅ Done — 1 of 1 platforms ready"
 
 
 async def test_status_and_cancel(telegram, settings) -> None:

@@ -277,6 +277,19 @@ async def test_message_command_optimizes_the_messages_photo(fake, settings):
     assert fake.shown(token).original[-1] == "✅ Done — 8 of 8 platforms ready"  # all platforms
 
 
+async def test_a_settings_menu_from_before_a_restart_still_works(fake, settings):
+    async with running(settings, fake):
+        token = await fake.slash(ALICE, "settings", {})
+        await until(lambda: fake.shown(token).selects)
+    shown = fake.shown(token)
+    async with running(settings, fake):
+        await fake.pick(ALICE, token, select(shown, "Time zone")["custom_id"], ["Tokyo"])
+        await until(lambda: picked(select(shown, "Time zone")) == ["Tokyo"])
+    assert "Asia/Tokyo" in shown.original[-1]
+    # Edited as the interaction's response, through its stored token.
+    assert fake.made("PATCH", f"/{token}/messages/@original")[-1].payload["components"]
+
+
 async def test_a_description_starting_with_a_platform_name_stays_a_description(fake, settings):
     async with running(settings, fake):
         options = {"image": photo(fake), "platforms": "x", "description": "Pinterest-worthy mug"}

@@ -61,6 +61,7 @@ class Shown:
     rows: list[dict[str, Any]] = field(default_factory=list)  # the original's components, now
     original_deleted: bool = False
     followups: list[Followup] = field(default_factory=list)
+    interaction: dict[str, Any] = field(default_factory=dict)  # what the user sent
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
@@ -149,7 +150,7 @@ class FakeDiscord:
             "options": values,
             "resolved": resolved,
         }
-        self._shown[token] = Shown()
+        self._shown[token] = Shown(interaction=payload)
         await self._dispatch("INTERACTION_CREATE", payload)
         return token
 
@@ -166,7 +167,7 @@ class FakeDiscord:
             "target_id": message["id"],
             "resolved": {"messages": {message["id"]: message}},
         }
-        self._shown[token] = Shown()
+        self._shown[token] = Shown(interaction=payload)
         await self._dispatch("INTERACTION_CREATE", payload)
         return token
 
@@ -190,8 +191,17 @@ class FakeDiscord:
         shown = self._shown[origin]
         original = {"content": shown.original[-1], "components": shown.rows}
         payload["message"] = self._message(original, str(shown.original_id))
+        # The message is the response to `origin`'s interaction.
+        made_by = shown.interaction
+        user = (made_by.get("member") or {}).get("user") or made_by.get("user")
+        payload["message"]["interaction_metadata"] = {
+            "id": made_by["id"],
+            "type": made_by["type"],
+            "user": user,
+            "authorizing_integration_owners": {},
+        }
         payload["data"] = data
-        self._shown[token] = Shown()
+        self._shown[token] = Shown(interaction=payload)
         await self._dispatch("INTERACTION_CREATE", payload)
         return token
 

@@ -331,9 +331,12 @@ class DiscordOutput:
         known = self._messages.get(message.id)
         if known is not None:
             return known
-        # Sent before a restart: its conversation is the interaction that made it.
+        # Sent before a restart: its conversation is the interaction that made it, and it is
+        # that interaction's response unless Discord names another as the original.
         origin = message.interaction_metadata
         key = f"{message.channel.id}:{origin.id if origin else message.id}"
+        if origin is not None and origin.original_response_message_id is None:
+            return key, f"{ORIGINAL}:{message.id}"
         return key, str(message.id)
 
     async def send(self, chat_id: str, reply: Reply) -> str | None:

@@ -216,7 +216,10 @@ class ChatService:
                 except Exception:
                     # One reply the chat refused (a file it will not take) must not keep the
                     # others from the user.
-                    log.exception("reply_failed job=%s reply=%s", job.id, type(reply).__name__)
+                    kind = type(reply).__name__
+                    log.exception(
+                        "reply_failed job=%s session=%s reply=%s", job.id, job.session.id, kind
+                    )
 
     # Messages
 

@@ -594,12 +594,16 @@ async def _deliver_left_over(
             try:
                 result = OptimizeResult.from_json(job.session.results)
             except ValueError as exc:  # written by another version: the status line only
-                log.warning("results_unreadable job=%s reason=%s", job.id, exc)
-        log.info("job_delivered_late job=%s status=%s", job.id, job.status)
+                log.warning(
+                    "results_unreadable job=%s session=%s reason=%s", job.id, job.session.id, exc
+                )
+        log.info(
+            "job_delivered_late job=%s session=%s status=%s", job.id, job.session.id, job.status
+        )
         try:
             await route(JobUpdate(job, result=result))
         except Exception:
-            log.exception("late_delivery_failed job=%s", job.id)
+            log.exception("late_delivery_failed job=%s session=%s", job.id, job.session.id)
 
 
 def _check_platforms(platforms: tuple[str, ...]) -> None:

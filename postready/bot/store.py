@@ -556,7 +556,7 @@ class Store:
         now = self._clock()
         where, args = "", [now]
         if platforms is not None:
-            where = f" AND u.platform IN ({', '.join('?' * len(platforms))})"
+            where = f" AND u.platform IN ({_marks(platforms)})"
             args += sorted(platforms)
         async with self._transaction() as db:
             row = await _one(
@@ -688,7 +688,7 @@ class Store:
                 "SELECT j.id, j.attempts, j.max_attempts FROM jobs j"
                 " JOIN processing_sessions s ON s.id = j.session_id"
                 " WHERE s.status = 'running' AND j.lease_expires_at < ?"
-                f" AND j.id NOT IN ({', '.join('?' * len(alive))})",
+                f" AND j.id NOT IN ({_marks(alive)})",
                 (now, *alive),
             )
             for job_id, attempts, max_attempts in rows:
@@ -755,7 +755,7 @@ class Store:
             rows = await self._db.execute_fetchall(
                 _JOB_SELECT + " WHERE j.delivered_at IS NULL"
                 " AND s.status IN ('completed', 'failed', 'cancelled') AND s.updated_at >= ?"
-                f" AND u.platform IN ({', '.join('?' * len(platforms))}) ORDER BY j.id",
+                f" AND u.platform IN ({_marks(platforms)}) ORDER BY j.id",
                 [self._clock() - max_age, *sorted(platforms)],
             )
         return [_job(row) for row in rows]
@@ -826,7 +826,12 @@ async def _one(db: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> sql
 async def _many(db: aiosqlite.Connection, sql: str, ids: list[int]) -> Iterable[sqlite3.Row]:
     if not ids:
         return []
-    return await db.execute_fetchall(sql.format(", ".join("?" * len(ids))), ids)
+    return await db.execute_fetchall(sql.format(_marks(ids)), ids)
+
+
+def _marks(values: Collection[object]) -> str:
+    """The `?, ?, ...` of an SQL `IN (...)` for `values`."""
+    return ", ".join("?" * len(values))
 
 
 async def _active_job(db: aiosqlite.Connection, job_id: int, user_id: int | None) -> Job:

@@ -44,7 +44,9 @@ def keyboard(choice: StyleChoice) -> Choice:
     def option(op: str, label: str, selected: bool = False) -> Option:
         return Option(key(op), label, selected)
 
-    styles = tuple(option(key, style.name, key in choice.chosen) for key, style in STYLES.items())
+    styles = tuple(
+        option(name, style.name, name in choice.chosen) for name, style in STYLES.items()
+    )
     menus = [Menu(key(STYLES_MENU), "Styles", styles, multiple=True, columns=2)]
     if SOLID in choice.chosen:
         colours = tuple(

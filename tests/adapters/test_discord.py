@@ -18,14 +18,14 @@ import pytest
 from postready.adapters.discord import discord_frontend
 from postready.adapters.discord.bot import platform_completions
 from postready.adapters.discord.render import embed_messages, file_batches, post_embeds
-from postready.bot import jobs, style_picker
+from postready.bot import style_picker
 from postready.bot.chat import ChatService
 from postready.bot.config import Settings
 from postready.bot.jobs import run_worker
 from postready.bot.replies import Copyable, MediaItem, Text
 from postready.bot.store import Store
 from postready.bot.style_picker import PROMPT
-from tests.adapters.waiting import until
+from tests.adapters.waiting import hold_jobs, until
 from tests.fakes.discord_server import CHANNEL_ID, TOKEN, FakeDiscord, Shown
 from tests.images import encode, textured
 from tests.product_images import product_photo
@@ -372,14 +372,7 @@ async def test_a_restart_in_the_middle_of_a_job_answers_in_the_same_conversation
 async def test_a_token_expiring_mid_job_still_edits_the_status_and_posts_in_the_channel(
     fake, settings, monkeypatch
 ):
-    go, expired = asyncio.Event(), asyncio.Event()
-    optimize = jobs.run_optimization
-
-    async def held(*args, **kwargs):
-        await go.wait()
-        return await optimize(*args, **kwargs)
-
-    monkeypatch.setattr(jobs, "run_optimization", held)
+    go, expired = hold_jobs(monkeypatch), asyncio.Event()
     monkeypatch.setattr(discord.Interaction, "is_expired", lambda self: expired.is_set())
     async with running(settings, fake):
         token = await fake.slash(ALICE, "optimize", {"image": photo(fake), "platforms": "x"})

@@ -21,13 +21,13 @@ from telegram import Bot
 
 from postready.adapters.telegram import telegram_frontend
 from postready.adapters.telegram.render import TelegramOutput, render_messages, utf16_len
-from postready.bot import jobs, style_picker
+from postready.bot import style_picker
 from postready.bot.chat import ChatService
 from postready.bot.config import Settings
 from postready.bot.jobs import run_worker
 from postready.bot.replies import Album, Copyable, MediaItem, Text
 from postready.bot.store import Store
-from tests.adapters.waiting import until
+from tests.adapters.waiting import hold_jobs, until
 from tests.fakes.telegram_server import TOKEN, FakeTelegram, Shown
 from tests.images import encode, textured
 from tests.product_images import product_photo
@@ -460,15 +460,15 @@ async def test_results_a_dying_process_did_not_send_arrive_at_the_next_start(
             raise ConnectionError("the process died while sending the results")
         await deliver(self, update)
 
-    async def job_status() -> str | None:
+    async def completed() -> bool:
         async with await Store.open(settings.db_path) as store:
             job = await store.get_job(1)
-        return job.status if job else None
+        return job is not None and job.status == "completed"
 
     monkeypatch.setattr(ChatService, "on_job_update", dies_sending)
     async with running(settings, telegram):
         await telegram.send_photo(ALICE, photo_bytes(), "/optimize x")
-        await until_async(lambda: job_status(), "completed")
+        await until(completed)
     assert not [s for s in telegram.chat(ALICE) if s.kind == "photo"]
     monkeypatch.setattr(ChatService, "on_job_update", deliver)
     for _ in range(2):  # told once, not at every start
@@ -479,22 +479,8 @@ async def test_results_a_dying_process_did_not_send_arrive_at_the_next_start(
     assert [s.text for s in rest if s.kind == "photo"] == ["X · 1600×900"]
 
 
-async def until_async(read, expected, timeout: float = 20) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while (value := await read()) != expected:
-        assert asyncio.get_running_loop().time() < deadline, f"still {value!r}"
-        await asyncio.sleep(0.05)
-
-
 async def test_waiting_photos_see_their_place_in_the_queue_move_up(telegram, settings, monkeypatch):
-    go = asyncio.Event()
-    optimize = jobs.run_optimization
-
-    async def held(*args, **kwargs):
-        await go.wait()
-        return await optimize(*args, **kwargs)
-
-    monkeypatch.setattr(jobs, "run_optimization", held)
+    go = hold_jobs(monkeypatch)
     settings = settings.model_copy(update={"workers": 1})
     users = (ALICE, BOB, CAROL)
     async with running(settings, telegram):

@@ -3,12 +3,36 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
+
+import pytest
+
+from postready.bot import jobs
 
 
-async def until(condition: Callable[[], object], timeout: float = 20.0) -> None:
+async def until(condition: Callable[[], object | Awaitable[object]], timeout: float = 20.0) -> None:
+    """Wait until `condition()` (or what it returns, when that is awaitable) is true."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while not condition():
+    while True:
+        met = condition()
+        if inspect.isawaitable(met):
+            met = await met
+        if met:
+            return
         assert loop.time() < deadline, "timed out"
         await asyncio.sleep(0.05)
+
+
+def hold_jobs(monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
+    """Jobs start but wait before their pipeline runs, until the returned event is set."""
+    go = asyncio.Event()
+    optimize = jobs.run_optimization
+
+    async def held(*args, **kwargs):
+        await go.wait()
+        return await optimize(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "run_optimization", held)
+    return go

@@ -13,6 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.local_app import serve
+
 
 @dataclass
 class Reply:
@@ -41,11 +43,7 @@ class FakeServer:
     async def __aenter__(self) -> FakeServer:
         app = web.Application()
         app.router.add_post(self.route, self._handle)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.1)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
+        self._runner, self.port = await serve(app, shutdown_timeout=0.1)
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

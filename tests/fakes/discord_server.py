@@ -19,6 +19,8 @@ from typing import Any
 import discord
 from aiohttp import BodyPartReader, web
 
+from tests.fakes.local_app import serve
+
 TOKEN = "MTIz.fake.discord-token"
 APP_ID = 4242
 BOT_USER = {
@@ -94,11 +96,7 @@ class FakeDiscord:
         app.router.add_route("*", "/api/v10/{path:.*}", self._api)
         app.router.add_get("/gateway", self._gateway)
         app.router.add_get("/cdn/{name}", self._download)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, port = await serve(app)
         self.origin = f"http://127.0.0.1:{port}"
         gateway = discord.gateway.DiscordWebSocket
         self._saved = (discord.http.Route.BASE, gateway.DEFAULT_GATEWAY)

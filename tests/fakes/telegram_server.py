@@ -19,6 +19,8 @@ from typing import Any
 
 from aiohttp import ClientSession, web
 
+from tests.fakes.local_app import serve
+
 TOKEN = "123456:TEST-token"
 DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the cloud Bot API's getFile refuses larger files
 BOT_USER = {"id": 42, "is_bot": True, "first_name": "PostReady", "username": "postready_bot"}
@@ -73,11 +75,7 @@ class FakeTelegram:
         app.router.add_post(f"/bot{TOKEN}/{{method}}", self._api)
         app.router.add_get(f"/file/bot{TOKEN}/{{path:.+}}", self._download)
         app.router.add_post("/bot{bad}/{method}", self._unauthorized)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, port = await serve(app)
         self.origin = f"http://127.0.0.1:{port}"
         return self
 

@@ -88,9 +88,7 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"pr:(?P<
         return cls(match["key"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        client = interaction.client
-        assert isinstance(client, ActionClient)
-        await client.on_press(interaction, self.key, None)
+        await _hand_over(interaction, self.key, None)
 
 
 class ActionSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"prs:(?P<key>.+)"):
@@ -124,9 +122,15 @@ class ActionSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"prs:(?P
         return cls(match["key"], item)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        client = interaction.client
-        assert isinstance(client, ActionClient)
-        await client.on_press(interaction, self.key, tuple(self.item.values))
+        await _hand_over(interaction, self.key, tuple(self.item.values))
+
+
+async def _hand_over(
+    interaction: discord.Interaction, key: str, picked: tuple[str, ...] | None
+) -> None:
+    client = interaction.client
+    assert isinstance(client, ActionClient)
+    await client.on_press(interaction, key, picked)
 
 
 def components(menus: Sequence[Menu], options: Sequence[Option]) -> discord.ui.View | None:

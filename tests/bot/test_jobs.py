@@ -102,6 +102,15 @@ def request(**fields: object) -> OptimizeRequest:
     return OptimizeRequest(**(values | fields))  # type: ignore[arg-type]
 
 
+async def finals(queue: JobQueue, updates: Updates, *job_ids: int) -> list[JobUpdate]:
+    """Run the workers until these jobs have ended; their final updates."""
+    await queue.start()
+    try:
+        return [await updates.final(job_id) for job_id in job_ids]
+    finally:
+        await queue.stop()
+
+
 async def user(store: Store, name: str = "1") -> User:
     return await store.get_or_create_user("telegram", name)
 
@@ -122,11 +131,7 @@ async def test_a_job_is_committed_before_submit_returns_and_then_processed(
     assert Path(seen.session.source_path).read_bytes() == PHOTO
     assert seen.session.source_path.endswith(".jpg")
 
-    await queue.start()
-    try:
-        final = await updates.final(submitted.job.id)
-    finally:
-        await queue.stop()
+    (final,) = await finals(queue, updates, submitted.job.id)
     assert final.job.status == "completed" and final.result is not None
     folder = settings.output_dir / final.job.session.id
     assert sorted(p.name for p in folder.iterdir()) == [
@@ -198,11 +203,7 @@ async def test_a_damaged_photo_fails_visibly_with_its_code(harness, tmp_path: Pa
     queue = JobQueue(store, settings_for(tmp_path), subscriber=updates)
     damaged = PHOTO[:200]  # a JPEG by its first bytes, cut off long before its pixels
     job = (await queue.submit(await user(store), request(source=damaged))).job
-    await queue.start()
-    try:
-        final = await updates.final(job.id)
-    finally:
-        await queue.stop()
+    (final,) = await finals(queue, updates, job.id)
     assert final.job.status == "failed"
     assert final.job.session.error.code == ErrorCode.CORRUPT_IMAGE
 
@@ -211,11 +212,7 @@ async def test_timeout_stops_a_job_with_processing_timeout(harness, tmp_path: Pa
     store, updates = harness
     queue = JobQueue(store, settings_for(tmp_path, processing_timeout=0.001), subscriber=updates)
     job = (await queue.submit(await user(store), request())).job
-    await queue.start()
-    try:
-        final = await updates.final(job.id)
-    finally:
-        await queue.stop()
+    (final,) = await finals(queue, updates, job.id)
     assert final.job.status == "failed"
     assert final.job.session.error.code == ErrorCode.PROCESSING_TIMEOUT
     assert "was stopped" in final.job.session.error.message
@@ -239,11 +236,7 @@ async def test_an_unexpected_crash_fails_the_job_not_the_worker(
     queue = JobQueue(store, settings_for(tmp_path, workers=1), subscriber=updates)
     first = (await queue.submit(await user(store, "a"), request())).job
     second = (await queue.submit(await user(store, "b"), request())).job
-    await queue.start()
-    try:
-        crashed, fine = await updates.final(first.id), await updates.final(second.id)
-    finally:
-        await queue.stop()
+    crashed, fine = await finals(queue, updates, first.id, second.id)
     assert crashed.job.session.error.code == ErrorCode.PROCESSING_FAILED
     assert fine.job.status == "completed"
 
@@ -330,11 +323,7 @@ async def test_a_dead_workers_job_is_recovered_when_its_lease_expires(
     job = (await queue.submit(await user(store), request())).job
     # A worker that claims the job and then dies: it never heartbeats or finishes.
     assert (await store.claim("dead-worker", settings.lease_seconds)).id == job.id
-    await queue.start()
-    try:
-        final = await updates.final(job.id)
-    finally:
-        await queue.stop()
+    (final,) = await finals(queue, updates, job.id)
     assert final.job.status == "completed" and final.job.attempts == 2
     assert any(u.job.status == "queued" for u in updates.seen)  # told it was re-queued
 
@@ -410,11 +399,7 @@ async def test_the_worker_runs_the_request_as_it_was_submitted(
     )
     queue = JobQueue(store, settings_for(tmp_path), subscriber=updates)
     job = (await queue.submit(await user(store), submitted)).job
-    await queue.start()
-    try:
-        await updates.final(job.id)
-    finally:
-        await queue.stop()
+    await finals(queue, updates, job.id)
     (ran,) = seen
     assert Path(ran.source).read_bytes() == PHOTO
     assert Path(ran.logo.source).read_bytes() == logo
@@ -443,10 +428,6 @@ async def test_a_store_failure_while_recording_a_result_is_retried_not_lost(
     monkeypatch.setattr(store, "complete", complete_fails_once)
     queue = JobQueue(store, settings_for(tmp_path, workers=1), subscriber=updates)
     job = (await queue.submit(await user(store), request())).job
-    await queue.start()
-    try:
-        final = await updates.final(job.id)
-    finally:
-        await queue.stop()
+    (final,) = await finals(queue, updates, job.id)
     assert failures == 1
     assert final.job.status == "completed" and final.job.attempts == 2

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from postready.bot.cli import main as cli_main
+from postready.cli.main import main as cli_main
 
 if TYPE_CHECKING:
-    from postready.bot.config import Settings
-    from postready.bot.jobs import Frontend
+    from postready.core.config.settings import Settings
+    from postready.serve import Frontend
 
 
 def _telegram(settings: Settings) -> Frontend:

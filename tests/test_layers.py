@@ -1,4 +1,5 @@
-"""Imports go downwards only: adapters → bot → pipeline → pipeline.providers (DESIGN.md)."""
+"""Imports go downwards only: adapters → chat → core → pipeline → pipeline.providers; the
+entry points (`cli`, `serve`) sit above them all."""
 
 from __future__ import annotations
 
@@ -9,9 +10,22 @@ import pytest
 
 PACKAGE = Path(__file__).parents[1] / "postready"
 # What each layer must never import.
+ENTRY_POINTS = ("postready.cli", "postready.serve")
+CHAT_LIBRARIES = ("telegram", "discord")
 FORBIDDEN = {
-    "pipeline": ("postready.bot", "postready.adapters", "telegram", "discord", "aiosqlite"),
-    "bot": ("postready.adapters", "telegram", "discord"),
+    "pipeline": (
+        "postready.core",
+        "postready.chat",
+        "postready.adapters",
+        *ENTRY_POINTS,
+        *CHAT_LIBRARIES,
+        "aiosqlite",
+        "psycopg",
+        "procrastinate",
+    ),
+    "core": ("postready.chat", "postready.adapters", *ENTRY_POINTS, *CHAT_LIBRARIES),
+    "chat": ("postready.adapters", *ENTRY_POINTS, *CHAT_LIBRARIES),
+    "adapters": ENTRY_POINTS,
 }
 
 

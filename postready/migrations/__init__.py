@@ -1,1 +1,1 @@
-"""Numbered SQL migrations (`NNN_name.sql`), applied in order by `postready.bot.store`."""
+"""Numbered SQL migrations (`NNN_name.sql`), applied in order by `postready.core.storage.store`."""

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from postready.adapters.discord.bot import COMMANDS_DIGEST, DiscordFrontend
-from postready.bot.config import Settings
+from postready.core.config.settings import Settings
 from postready.main import main
 from tests.adapters.test_discord import done
 from tests.adapters.test_telegram import finished

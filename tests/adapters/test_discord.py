@@ -18,13 +18,13 @@ import pytest
 from postready.adapters.discord import discord_frontend
 from postready.adapters.discord.bot import platform_completions
 from postready.adapters.discord.render import embed_messages, file_batches, post_embeds
-from postready.bot import style_picker
-from postready.bot.chat import ChatService
-from postready.bot.config import Settings
-from postready.bot.jobs import run_worker
-from postready.bot.replies import Copyable, MediaItem, Text
-from postready.bot.store import Store
-from postready.bot.style_picker import PROMPT
+from postready.chat import styles as style_picker
+from postready.chat.conversation import ChatService
+from postready.chat.replies import Copyable, MediaItem, Text
+from postready.chat.styles import PROMPT
+from postready.core.config.settings import Settings
+from postready.core.storage.store import Store
+from postready.serve import run_worker
 from tests.adapters.waiting import hold_jobs, until
 from tests.fakes.discord_server import CHANNEL_ID, TOKEN, FakeDiscord, Shown
 from tests.images import encode, textured

@@ -21,12 +21,12 @@ from telegram import Bot
 
 from postready.adapters.telegram import telegram_frontend
 from postready.adapters.telegram.render import TelegramOutput, render_messages, utf16_len
-from postready.bot import style_picker
-from postready.bot.chat import ChatService
-from postready.bot.config import Settings
-from postready.bot.jobs import run_worker
-from postready.bot.replies import Album, Copyable, MediaItem, Text
-from postready.bot.store import Store
+from postready.chat import styles as style_picker
+from postready.chat.conversation import ChatService
+from postready.chat.replies import Album, Copyable, MediaItem, Text
+from postready.core.config.settings import Settings
+from postready.core.storage.store import Store
+from postready.serve import run_worker
 from tests.adapters.waiting import hold_jobs, until
 from tests.fakes.telegram_server import TOKEN, FakeTelegram, Shown
 from tests.images import encode, textured

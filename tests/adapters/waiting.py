@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from postready.bot import jobs
+from postready.core.queue import jobs
 
 
 async def until(condition: Callable[[], object | Awaitable[object]], timeout: float = 20.0) -> None:

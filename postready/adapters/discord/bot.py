@@ -22,13 +22,13 @@ from postready.adapters.discord.render import (
     DiscordOutput,
     chat_key,
 )
-from postready.bot.chat import ChatService, Incoming, Photo, error_line
-from postready.bot.commands import Command, CommandError, optimize_options
-from postready.bot.config import Settings
-from postready.bot.jobs import JobQueue, JobUpdate
-from postready.bot.replies import Text
-from postready.bot.store import Store
-from postready.bot.texts import COMMANDS
+from postready.chat.commands import Command, CommandError, optimize_options
+from postready.chat.conversation import ChatService, Incoming, Photo, error_line
+from postready.chat.replies import Text
+from postready.chat.texts import COMMANDS
+from postready.core.config.settings import Settings
+from postready.core.queue.jobs import JobQueue, JobUpdate
+from postready.core.storage.store import Store
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.platforms import ALL_PLATFORMS_WORD, PLATFORMS
 

@@ -13,7 +13,7 @@ from typing import Any
 import discord
 from discord.utils import DEFAULT_FILE_SIZE_LIMIT_BYTES, format_dt
 
-from postready.bot.replies import (
+from postready.chat.replies import (
     Album,
     Choice,
     Copyable,
@@ -27,7 +27,7 @@ from postready.bot.replies import (
     Text,
     split_text,
 )
-from postready.bot.store import InteractionToken, Store
+from postready.core.storage.store import InteractionToken, Store
 
 log = logging.getLogger(__name__)
 # An interaction's original response: Discord's name for it in webhook routes. Its handle in

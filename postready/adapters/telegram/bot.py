@@ -26,11 +26,11 @@ from telegram.ext import (
 )
 
 from postready.adapters.telegram.render import TelegramOutput
-from postready.bot.chat import ChatLimits, ChatService, Incoming, Photo, error_line
-from postready.bot.config import Settings
-from postready.bot.jobs import JobQueue, JobUpdate
-from postready.bot.store import Store
-from postready.bot.texts import COMMANDS
+from postready.chat.conversation import ChatLimits, ChatService, Incoming, Photo, error_line
+from postready.chat.texts import COMMANDS
+from postready.core.config.settings import Settings
+from postready.core.queue.jobs import JobQueue, JobUpdate
+from postready.core.storage.store import Store
 from postready.pipeline.errors import ErrorCode, PostReadyError
 
 log = logging.getLogger(__name__)

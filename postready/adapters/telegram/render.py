@@ -18,7 +18,7 @@ from telegram import (
 from telegram.constants import ChatAction, MessageLimit, ParseMode
 from telegram.error import BadRequest
 
-from postready.bot.replies import (
+from postready.chat.replies import (
     Album,
     Choice,
     Copyable,

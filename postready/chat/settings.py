@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from postready.bot.replies import Choice, Menu, Option
-from postready.bot.store import User, UserSettings
-from postready.bot.texts import settings_text
+from postready.chat.replies import Choice, Menu, Option
+from postready.chat.texts import settings_text
+from postready.core.storage.store import User, UserSettings
 from postready.pipeline.logo import LOGO_POSITIONS
 from postready.pipeline.platforms import PLATFORMS
 

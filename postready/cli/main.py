@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from postready.pipeline.errors import ErrorCode, PostReadyError
 
 if TYPE_CHECKING:
-    from postready.bot.config import Settings
-    from postready.bot.jobs import Frontend
+    from postready.core.config.settings import Settings
+    from postready.serve import Frontend
 
 EXIT_OK, EXIT_PLATFORM_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 # Builds a chat adapter from the settings; raises PostReadyError when it is not configured.
@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None, chats: Mapping[str, ChatFactory] | None 
 
 
 def _optimize(args: argparse.Namespace) -> int:
-    from postready.bot.services import load_service_settings
+    from postready.core.config.services import load_service_settings
     from postready.pipeline.content import ContentEngine
     from postready.pipeline.loading import LoadLimits
     from postready.pipeline.logo import LogoOptions
@@ -379,8 +379,8 @@ def _print_platforms() -> int:
 def _worker(args: argparse.Namespace) -> int:
     import logging
 
-    from postready.bot.config import load_settings
-    from postready.bot.jobs import run_worker
+    from postready.core.config.settings import load_settings
+    from postready.serve import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = load_settings()
@@ -393,8 +393,8 @@ def _worker(args: argparse.Namespace) -> int:
 def _bot(args: argparse.Namespace, chats: Mapping[str, ChatFactory]) -> int:
     import logging
 
-    from postready.bot.config import load_settings
-    from postready.bot.jobs import run_worker
+    from postready.core.config.settings import load_settings
+    from postready.serve import run_worker
 
     unknown = [name for name in args.chats if name not in chats]
     if unknown:
@@ -432,7 +432,7 @@ async def _log_update(update) -> None:
 
     job = update.job
     if update.progress is not None:
-        from postready.bot.replies import Progress
+        from postready.chat.replies import Progress
 
         detail = Progress.from_event(update.progress).bar
     elif update.position is not None:
@@ -444,9 +444,9 @@ async def _log_update(update) -> None:
 
 
 def _enqueue(args: argparse.Namespace) -> int:
-    from postready.bot.config import load_settings
-    from postready.bot.jobs import HEADLESS_PLATFORM, JobQueue
-    from postready.bot.store import Store
+    from postready.core.config.settings import load_settings
+    from postready.core.queue.jobs import HEADLESS_PLATFORM, JobQueue
+    from postready.core.storage.store import Store
     from postready.pipeline.models import OptimizeRequest
     from postready.pipeline.platforms import resolve_platforms
 
@@ -473,8 +473,8 @@ def _jobs(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from postready.bot.config import load_settings
-    from postready.bot.store import Store
+    from postready.core.config.settings import load_settings
+    from postready.core.storage.store import Store
 
     db_path = load_settings().db_path
 

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from postready.bot.commands import (
+from postready.chat.commands import (
     Cancel,
     ChangeSetting,
     CommandError,
@@ -22,7 +22,7 @@ from postready.bot.commands import (
     optimize_options,
     parse_command,
 )
-from postready.bot.store import UserSettings
+from postready.core.storage.store import UserSettings
 from postready.pipeline.errors import ErrorCode
 from postready.pipeline.platforms import PLATFORMS
 

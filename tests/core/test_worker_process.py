@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from postready.bot.cli import EXIT_BAD_INPUT, EXIT_OK, main
-from postready.bot.config import Settings
-from postready.bot.store import Job, Store
+from postready.cli.main import EXIT_BAD_INPUT, EXIT_OK, main
+from postready.core.config.settings import Settings
+from postready.core.storage.store import Job, Store
 from postready.pipeline.errors import ErrorCode
 from tests.images import encode, textured
 
@@ -24,13 +24,13 @@ ROOT = Path(__file__).parents[2]
 # A worker whose pipeline never finishes: a job that is "running" for as long as we like.
 STUCK_WORKER = """
 import asyncio, sys
-from postready.bot import jobs
+from postready.core.queue import jobs
 
 async def stuck(*args, **kwargs):
     await asyncio.Event().wait()
 
 jobs.run_optimization = stuck
-from postready.bot.cli import main
+from postready.cli.main import main
 sys.exit(main(["worker"]))
 """
 
@@ -166,7 +166,7 @@ def test_enqueue_refusals_are_one_line_errors(env, queued_photo, tmp_path: Path,
 
 def test_a_headless_worker_leaves_a_chats_job_to_that_chats_bot(env, tmp_path, capsys) -> None:
     """Only the bot's process can send a chat its results, so only it runs the chat's jobs."""
-    from postready.bot.jobs import JobQueue
+    from postready.core.queue.jobs import JobQueue
     from postready.pipeline.models import OptimizeRequest
 
     photo = tmp_path / "mug.jpg"

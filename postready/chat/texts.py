@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from postready.bot.store import Job, UserSettings
+from postready.core.storage.store import Job, UserSettings
 from postready.pipeline.platforms import PLATFORMS
 
 # The commands menu (Telegram's setMyCommands), in the order users meet them.

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from postready.bot.ai_settings import AISettings
-from postready.bot.cli import EXIT_BAD_INPUT, main
-from postready.bot.config import Settings, env_name
+from postready.cli.main import EXIT_BAD_INPUT, main
+from postready.core.config.ai import AISettings
+from postready.core.config.settings import Settings, env_name
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / ".env.example"
@@ -76,8 +76,8 @@ def test_env_example_documents_every_setting_on_one_line(clean_env) -> None:
 def test_cli_start_up_stays_light() -> None:
     """`postready optimize` is benchmarked: the queue's libraries load only for its commands."""
     code = (
-        "import sys; from postready.bot.cli import build_parser; build_parser(); "
-        "print(sorted(m for m in ('pydantic', 'aiosqlite', 'postready.bot.jobs') "
+        "import sys; from postready.cli.main import build_parser; build_parser(); "
+        "print(sorted(m for m in ('pydantic', 'aiosqlite', 'postready.core.queue.jobs') "
         "if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from postready.bot.services import local_service_notes
+from postready.core.config.services import local_service_notes
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.hashtags import load_hashtags
 from postready.pipeline.product_photos import PhotographySettings

@@ -58,7 +58,7 @@ def load_service_settings(
     if not (use_ai or accounts_file or services_configured()):
         notes = () if use_ai is False else tuple(local_service_notes(openai=False, gemini=False))
         return ServiceSettings(ProviderSettings(), None, notes)
-    from postready.bot.ai_settings import AISettings, photography_settings, provider_settings
+    from postready.core.config.ai import AISettings, photography_settings, provider_settings
 
     settings = AISettings()
     providers, notes = provider_settings(settings, use_ai, accounts_file)

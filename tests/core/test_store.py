@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from postready.bot.store import (
+from postready.core.storage.store import (
     GeneratedFile,
     InteractionToken,
     QueueLimits,
@@ -30,7 +30,7 @@ from postready.pipeline.models import (
     ProgressEvent,
     SourceInfo,
 )
-from tests.bot.conftest import LIMITS, T0, make_user, new_job
+from tests.core.conftest import LIMITS, T0, make_user, new_job
 
 LATEST = len(migrations())
 TABLES = {
@@ -96,7 +96,7 @@ async def test_two_processes_starting_together_both_migrate(tmp_path: Path) -> N
 
 
 async def test_a_failed_migration_leaves_no_trace(tmp_path: Path, monkeypatch) -> None:
-    from postready.bot import store as store_module
+    from postready.core.storage import store as store_module
 
     broken = [*migrations()[:1], store_module.Migration(2, "002_broken.sql", "CREATE TABLE x (;")]
     monkeypatch.setattr(store_module, "migrations", lambda: broken)

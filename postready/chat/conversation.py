@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from postready.bot import settings_menu
-from postready.bot.commands import (
+from postready.chat import settings as settings_menu
+from postready.chat.commands import (
     Cancel,
     ChangeSetting,
     Command,
@@ -32,13 +32,11 @@ from postready.bot.commands import (
     Status,
     parse_command,
 )
-from postready.bot.jobs import JobQueue, JobUpdate
-from postready.bot.replies import Album, Choice, Files, MediaItem, Progress, Reply, Text
-from postready.bot.results import FILES_ACTION, result_replies
-from postready.bot.store import Store, StyleChoice, User
-from postready.bot.style_picker import PREFIX as STYLE_ACTION
-from postready.bot.style_picker import StylePicker
-from postready.bot.texts import (
+from postready.chat.delivery import FILES_ACTION, result_replies
+from postready.chat.replies import Album, Choice, Files, MediaItem, Progress, Reply, Text
+from postready.chat.styles import PREFIX as STYLE_ACTION
+from postready.chat.styles import StylePicker
+from postready.chat.texts import (
     HELP,
     WAITING_FOR_LOGO,
     WAITING_FOR_PHOTO,
@@ -47,6 +45,8 @@ from postready.bot.texts import (
     settings_text,
     styles_text,
 )
+from postready.core.queue.jobs import JobQueue, JobUpdate
+from postready.core.storage.store import Store, StyleChoice, User
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import HEADER_BYTES, LoadLimits, check_byte_size, require_format
 from postready.pipeline.logo import LogoOptions

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from postready.bot import jobs
-from postready.bot.config import Settings
-from postready.bot.jobs import JobQueue, JobUpdate
-from postready.bot.store import Store, User
+from postready.core.config.settings import Settings
+from postready.core.queue import jobs
+from postready.core.queue.jobs import JobQueue, JobUpdate
+from postready.core.storage.store import Store, User
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.logo import LogoOptions
 from postready.pipeline.models import LogoRequest, OptimizeRequest, ProgressEvent

@@ -14,8 +14,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Protocol
 
-from postready.bot.replies import Choice, Menu, Option, Text
-from postready.bot.store import Store, StyleChoice, User
+from postready.chat.replies import Choice, Menu, Option, Text
+from postready.core.storage.store import Store, StyleChoice, User
 from postready.pipeline.photography import COLOURS, DEFAULT_COLOUR, STYLES
 
 log = logging.getLogger(__name__)

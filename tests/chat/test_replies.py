@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from postready.bot.replies import Album, MediaItem, Progress, albums, split_text
+from postready.chat.replies import Album, MediaItem, Progress, albums, split_text
 from postready.pipeline.models import ProgressEvent
 
 

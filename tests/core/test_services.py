@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from postready.bot.ai_settings import AISettings
-from postready.bot.services import SERVICE_VARIABLES, load_service_settings
+from postready.core.config.ai import AISettings
+from postready.core.config.services import SERVICE_VARIABLES, load_service_settings
 from postready.pipeline.errors import ErrorCode, PostReadyError
 
 
@@ -65,7 +65,7 @@ def test_an_offline_cli_run_does_not_load_pydantic_settings(tmp_path) -> None:
     photo = tmp_path / "p.jpg"
     photo.write_bytes(encode(textured((600, 600)), "JPEG"))
     script = (
-        "import sys; from postready.bot.cli import main; "
+        "import sys; from postready.cli.main import main; "
         f"code = main(['optimize', {str(photo)!r}, '-p', 'x', '--out', {str(tmp_path)!r}]); "
         "print('pydantic_settings' in sys.modules, code)"
     )

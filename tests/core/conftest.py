@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from postready.bot.ai_settings import AISettings
-from postready.bot.store import NewJob, QueueLimits, Store, User
+from postready.core.config.ai import AISettings
+from postready.core.storage.store import NewJob, QueueLimits, Store, User
 
 AI_VARIABLES = (
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "OPENAI_IMAGE_MODEL", "GEMINI_API_KEY",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from postready.bot.settings_menu import apply, owner, settings_menu
-from postready.bot.store import StyleChoice, User, UserSettings
-from postready.bot.style_picker import keyboard
+from postready.chat.settings import apply, owner, settings_menu
+from postready.chat.styles import keyboard
+from postready.core.storage.store import StyleChoice, User, UserSettings
 from postready.pipeline.platforms import PLATFORMS
 
 USER = User(1, "telegram", "9" * 15, UserSettings())

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from postready.bot.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_PLATFORM_FAILED, main
+from postready.cli.main import EXIT_BAD_INPUT, EXIT_OK, EXIT_PLATFORM_FAILED, main
 from postready.pipeline import runner
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from tests.images import encode, textured

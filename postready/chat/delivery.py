@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from postready.bot.replies import (
+from postready.chat.replies import (
     Copyable,
     Files,
     MediaItem,

@@ -1,1 +1,0 @@
-"""The application: configuration, command line, job queue and store. Knows no chat library."""

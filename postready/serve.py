@@ -1,0 +1,119 @@
+"""Process start-up for `postready bot` and `postready worker`: signals, the chat frontends and
+the worker pool on one event loop, and late delivery of results a previous run left behind."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Collection, Sequence
+from typing import Protocol
+
+from postready.core.config.services import load_service_settings
+from postready.core.config.settings import Settings
+from postready.core.queue.jobs import (
+    DELIVERY_WINDOW,
+    HEADLESS_PLATFORM,
+    JobQueue,
+    JobSubscriber,
+    JobUpdate,
+)
+from postready.core.storage.store import ENDED_STATUSES, Store
+from postready.pipeline.content import ContentEngine
+from postready.pipeline.models import OptimizeResult
+
+log = logging.getLogger(__name__)
+
+
+class Frontend(Protocol):
+    """A chat adapter served by `run_worker`: it submits jobs and hears its users' updates."""
+
+    platform: str  # the user-key prefix of its users ("telegram")
+
+    async def start(self, store: Store, queue: JobQueue) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def on_job_update(self, update: JobUpdate) -> None: ...
+
+
+async def run_worker(
+    settings: Settings,
+    subscriber: JobSubscriber | None = None,
+    frontends: Sequence[Frontend] = (),
+) -> None:
+    """Run the worker pool (and the chat `frontends` on the same loop) until SIGTERM or SIGINT,
+    then shut down cleanly: running jobs get `shutdown_grace` seconds to finish (a second
+    signal cuts it short) and are re-queued; frontends stop last, so those results still reach
+    their chats."""
+    stop, hurry = asyncio.Event(), asyncio.Event()
+
+    def on_signal() -> None:
+        (hurry if stop.is_set() else stop).set()
+
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, on_signal)
+    services = load_service_settings()
+    for note in services.notes:
+        log.info("services %s", note)
+    by_platform = {frontend.platform: frontend for frontend in frontends}
+
+    async def route(update: JobUpdate) -> None:
+        frontend = by_platform.get(update.job.session.user_key.partition(":")[0])
+        if frontend is not None:
+            await frontend.on_job_update(update)
+        elif subscriber is not None:
+            await subscriber(update)
+        if update.job.status in ENDED_STATUSES:
+            await store.mark_delivered(update.job.id)
+
+    async with await Store.open(settings.db_path) as store:
+        queue = JobQueue(
+            store,
+            settings,
+            subscriber=route,
+            content=ContentEngine(services.providers),
+            photography=services.photography,
+            # A chat's job runs where that chat's bot runs, so its results reach the chat; a
+            # headless worker takes the command line's jobs only.
+            platforms={HEADLESS_PLATFORM, *by_platform},
+        )
+        started: list[Frontend] = []
+        try:
+            for frontend in frontends:
+                await frontend.start(store, queue)
+                started.append(frontend)
+            # Before any worker starts: every undelivered job is one a previous run left.
+            await _deliver_left_over(store, by_platform, route)
+            await queue.start()
+            await stop.wait()
+            log.info("worker_stopping grace=%ss", settings.shutdown_grace)
+            await queue.stop(settings.shutdown_grace, hurry)
+        finally:
+            for frontend in reversed(started):
+                await frontend.stop()
+
+
+async def _deliver_left_over(
+    store: Store, platforms: Collection[str], route: JobSubscriber
+) -> None:
+    """Tell the chats about jobs that ended while no process could (it died sending them)."""
+    if not platforms:
+        return
+    for job in await store.undelivered_jobs(platforms, DELIVERY_WINDOW):
+        result = None
+        if job.status == "completed" and job.session.results is not None:
+            try:
+                result = OptimizeResult.from_json(job.session.results)
+            except ValueError as exc:  # written by another version: the status line only
+                log.warning(
+                    "results_unreadable job=%s session=%s reason=%s", job.id, job.session.id, exc
+                )
+        log.info(
+            "job_delivered_late job=%s session=%s status=%s", job.id, job.session.id, job.status
+        )
+        try:
+            await route(JobUpdate(job, result=result))
+        except Exception:
+            log.exception("late_delivery_failed job=%s session=%s", job.id, job.session.id)

@@ -30,7 +30,7 @@ from postready.pipeline.models import (
     ProgressEvent,
     SourceInfo,
 )
-from tests.core.conftest import LIMITS, T0, make_user, new_job
+from tests.conftest import LIMITS, T0, make_user, new_job
 
 LATEST = len(migrations())
 TABLES = {

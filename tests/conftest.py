@@ -1,4 +1,4 @@
-"""Bot tests run as a user without API keys (no call may leave the machine), on a fresh
+"""Tests run as a user without API keys (no call may leave the machine), on a fresh
 database with a clock tests can move."""
 
 from __future__ import annotations

@@ -11,26 +11,25 @@ from typing import Protocol
 
 from postready.core.config.services import load_service_settings
 from postready.core.config.settings import Settings
-from postready.core.queue.jobs import (
-    DELIVERY_WINDOW,
-    HEADLESS_PLATFORM,
-    JobQueue,
-    JobSubscriber,
-    JobUpdate,
-)
-from postready.core.storage.store import ENDED_STATUSES, Store
+from postready.core.identity import HEADLESS_PLATFORM
+from postready.core.queue import QueueService
+from postready.core.queue.api import JobQueue
+from postready.core.queue.updates import JobSubscriber, JobUpdate
+from postready.core.storage import Storage
+from postready.core.storage.models import ENDED_STATUSES
 from postready.pipeline.content import ContentEngine
 from postready.pipeline.models import OptimizeResult
 
 log = logging.getLogger(__name__)
+DELIVERY_WINDOW = 24 * 3600.0  # seconds: results older than this are not sent late
 
 
 class Frontend(Protocol):
-    """A chat adapter served by `run_worker`: it submits jobs and hears its users' updates."""
+    """A chat served by `run_worker`: it submits its users' jobs and hears their updates."""
 
-    platform: str  # the user-key prefix of its users ("telegram")
+    platform: str  # the platform of its users ("telegram")
 
-    async def start(self, store: Store, queue: JobQueue) -> None: ...
+    async def start(self, storage: Storage, queue: JobQueue) -> None: ...
 
     async def stop(self) -> None: ...
 
@@ -45,7 +44,7 @@ async def run_worker(
     """Run the worker pool (and the chat `frontends` on the same loop) until SIGTERM or SIGINT,
     then shut down cleanly: running jobs get `shutdown_grace` seconds to finish (a second
     signal cuts it short) and are re-queued; frontends stop last, so those results still reach
-    their chats."""
+    their chats. `subscriber` hears the updates of jobs no frontend here serves."""
     stop, hurry = asyncio.Event(), asyncio.Event()
 
     def on_signal() -> None:
@@ -59,20 +58,21 @@ async def run_worker(
         log.info("services %s", note)
     by_platform = {frontend.platform: frontend for frontend in frontends}
 
-    async def route(update: JobUpdate) -> None:
-        frontend = by_platform.get(update.job.session.user_key.partition(":")[0])
-        if frontend is not None:
-            await frontend.on_job_update(update)
-        elif subscriber is not None:
-            await subscriber(update)
-        if update.job.status in ENDED_STATUSES:
-            await store.mark_delivered(update.job.id)
+    async with await Storage.open(settings.db_path) as storage:
 
-    async with await Store.open(settings.db_path) as store:
-        queue = JobQueue(
-            store,
+        async def route(update: JobUpdate) -> None:
+            frontend = by_platform.get(update.job.session.user.platform)
+            if frontend is not None:
+                await frontend.on_job_update(update)
+            elif subscriber is not None:
+                await subscriber(update)
+            if update.job.status in ENDED_STATUSES:
+                await storage.jobs.mark_delivered(update.job.id)
+
+        queue = QueueService(
+            storage.jobs,
             settings,
-            subscriber=route,
+            route,
             content=ContentEngine(services.providers),
             photography=services.photography,
             # A chat's job runs where that chat's bot runs, so its results reach the chat; a
@@ -82,10 +82,10 @@ async def run_worker(
         started: list[Frontend] = []
         try:
             for frontend in frontends:
-                await frontend.start(store, queue)
+                await frontend.start(storage, queue.api)
                 started.append(frontend)
             # Before any worker starts: every undelivered job is one a previous run left.
-            await _deliver_left_over(store, by_platform, route)
+            await _deliver_left_over(storage, by_platform, route)
             await queue.start()
             await stop.wait()
             log.info("worker_stopping grace=%ss", settings.shutdown_grace)
@@ -96,12 +96,12 @@ async def run_worker(
 
 
 async def _deliver_left_over(
-    store: Store, platforms: Collection[str], route: JobSubscriber
+    storage: Storage, platforms: Collection[str], route: JobSubscriber
 ) -> None:
     """Tell the chats about jobs that ended while no process could (it died sending them)."""
     if not platforms:
         return
-    for job in await store.undelivered_jobs(platforms, DELIVERY_WINDOW):
+    for job in await storage.jobs.undelivered(platforms, DELIVERY_WINDOW):
         result = None
         if job.status == "completed" and job.session.results is not None:
             try:

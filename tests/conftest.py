@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from postready.core.config.ai import AISettings
-from postready.core.storage.store import NewJob, QueueLimits, Store, User
+from postready.core.identity import UserRef
+from postready.core.storage import Storage
+from postready.core.storage.models import NewJob, QueueLimits, User
 
 AI_VARIABLES = (
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "OPENAI_IMAGE_MODEL", "GEMINI_API_KEY",
@@ -48,8 +51,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[Store]:
-    async with await Store.open(tmp_path / "postready.db", clock) as opened:
+async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[Storage]:
+    async with await Storage.open(tmp_path / "postready.db", clock) as opened:
         yield opened
 
 
@@ -70,5 +73,11 @@ def new_job(tmp_path: Path, number: int, platforms: tuple[str, ...] = ("instagra
     )
 
 
-async def make_user(store: Store, name: str = "1") -> User:
-    return await store.get_or_create_user("telegram", name)
+async def make_user(store: Storage, name: str = "1") -> User:
+    return await store.users.get_or_create(UserRef("telegram", name))
+
+
+async def rows_of(store: Storage, sql: str) -> list[Any]:
+    """Rows of a statement run straight on the database, for what no repository reads."""
+    async with store.database.statements() as statements:
+        return await statements.all(sql)

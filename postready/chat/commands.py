@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from postready.core.errors import AnyErrorCode, AppErrorCode, error_code
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.logo import parse_logo_position
 from postready.pipeline.platforms import (
@@ -36,7 +37,7 @@ _SWITCH = {"on": True, "yes": True, "true": True, "off": False, "no": False, "fa
 
 @dataclass(frozen=True, slots=True)
 class CommandError:
-    code: ErrorCode
+    code: AnyErrorCode
     message: str
 
 
@@ -130,7 +131,7 @@ def parse_command(text: str, bot_username: str | None = None) -> Command | Comma
     try:
         return _parse(name, args)
     except PostReadyError as exc:
-        return CommandError(exc.code, exc.message)
+        return CommandError(error_code(exc.code), exc.message)
 
 
 def _parse(name: str, args: str) -> Command:
@@ -153,7 +154,7 @@ def _parse(name: str, args: str) -> Command:
     if name in ("status", "cancel"):
         job_id = _job_id(words, name)
         return Status(job_id) if name == "status" else Cancel(job_id)
-    raise PostReadyError(ErrorCode.UNKNOWN_COMMAND, f"unknown command /{name}; try /help")
+    raise PostReadyError(AppErrorCode.UNKNOWN_COMMAND, f"unknown command /{name}; try /help")
 
 
 def optimize_options(platforms: str, description: str) -> Optimize | CommandError:
@@ -168,7 +169,7 @@ def optimize_options(platforms: str, description: str) -> Optimize | CommandErro
             )
         return _optimize_command(chosen, description.strip())
     except PostReadyError as exc:
-        return CommandError(exc.code, exc.message)
+        return CommandError(error_code(exc.code), exc.message)
 
 
 def _optimize(args: str) -> Optimize:

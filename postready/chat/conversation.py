@@ -12,6 +12,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
@@ -40,13 +41,17 @@ from postready.chat.texts import (
     HELP,
     WAITING_FOR_LOGO,
     WAITING_FOR_PHOTO,
+    error_message,
     history_text,
     platforms_text,
     settings_text,
     styles_text,
 )
-from postready.core.queue.jobs import JobQueue, JobUpdate
-from postready.core.storage.store import Store, StyleChoice, User
+from postready.core.identity import UserRef
+from postready.core.queue.api import JobQueue
+from postready.core.queue.updates import JobUpdate
+from postready.core.storage import Storage
+from postready.core.storage.models import StyleChoice, User
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import HEADER_BYTES, LoadLimits, check_byte_size, require_format
 from postready.pipeline.logo import LogoOptions
@@ -100,12 +105,12 @@ class ChatLimits:
 
 
 class ChatService:
-    """One chat platform's conversation over the shared store and job queue."""
+    """One chat platform's conversation over the shared storage and job queue."""
 
     def __init__(
         self,
         platform: str,
-        store: Store,
+        storage: Storage,
         queue: JobQueue,
         output: ChatOutput,
         data_dir: Path,
@@ -114,7 +119,9 @@ class ChatService:
         bot_username: str | None = None,
     ) -> None:
         self.platform = platform
-        self._store = store
+        self._users = storage.users
+        self._jobs = storage.jobs
+        self._chats = storage.chats
         self._queue = queue
         self._out = output
         self._data_dir = data_dir
@@ -126,7 +133,7 @@ class ChatService:
         # Per chat, held while a job is submitted and its status message recorded, so that
         # none of the job's updates looks for the message before it is known.
         self._registering: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._styles = StylePicker(store, output, self._submit_choice)
+        self._styles = StylePicker(storage.chats, output, self._submit_choice)
 
     async def start(self) -> None:
         """Pick up what a previous run left waiting (style choices and their timeouts)."""
@@ -134,6 +141,9 @@ class ChatService:
 
     async def stop(self) -> None:
         await self._styles.close()
+
+    def _ref(self, platform_user_id: str) -> UserRef:
+        return UserRef(self.platform, platform_user_id)
 
     async def on_message(self, message: Incoming) -> None:
         async with self._turns[(message.chat_id, message.user_id)]:
@@ -146,7 +156,7 @@ class ChatService:
         if isinstance(command, CommandError):
             await self._error(message.chat_id, command.code, command.message)
             return
-        user = await self._store.get_or_create_user(self.platform, message.user_id)
+        user = await self._users.get_or_create(self._ref(message.user_id))
         if command is None and not message.photos:
             return  # chatter in a group, or a message this bot has nothing to say to
         if command is None or isinstance(command, Optimize):
@@ -168,18 +178,18 @@ class ChatService:
         keys); returns a short alert for the presser, or None."""
         name, _, session_id = key.partition(":")
         if name == STYLE_ACTION:
-            return await self._styles.press(user_id, key, picked)
+            return await self._styles.press(self._ref(user_id), key, picked)
         if name == settings_menu.PREFIX:
             return await self._settings_button(user_id, chat_id, message_id, key, picked)
-        session = await self._store.get_session(session_id) if name == FILES_ACTION else None
+        session = await self._jobs.get_session(session_id) if name == FILES_ACTION else None
         if session is None:
             return "This button has expired."
-        user = await self._store.get_or_create_user(self.platform, user_id)
+        user = await self._users.get_or_create(self._ref(user_id))
         if session.user_id != user.id:
             return "Only the person who sent the photo can use this button."
         files = [
             MediaItem(f.path, f"{PLATFORMS[f.platform].display_name} · {f.path.name}")
-            for f in await self._store.session_files(session_id)
+            for f in await self._jobs.session_files(session_id)
             if f.file_type in ("image", "product_photo")
             and f.platform
             and f.path
@@ -193,7 +203,7 @@ class ChatService:
     async def on_job_update(self, update: JobUpdate) -> None:
         job = update.job
         async with self._registering[job.session.chat_id or ""]:
-            where = await self._store.job_message(job.id)
+            where = await self._chats.job_message(job.id)
         chat_id = where[0] if where else job.session.chat_id
         if chat_id is None:
             return
@@ -208,8 +218,7 @@ class ChatService:
             else:
                 await self._out.send(chat_id, status)
         if update.result is not None:
-            platform, _, platform_user_id = job.session.user_key.partition(":")
-            user = await self._store.get_or_create_user(platform, platform_user_id)
+            user = await self._users.get_or_create(job.session.user)
             for reply in result_replies(update.result, user.settings.send_as_files):
                 try:
                     await self._out.send(chat_id, reply)
@@ -226,15 +235,15 @@ class ChatService:
     async def _optimize(self, user: User, message: Incoming, command: Optimize | None) -> None:
         photos = message.photos or message.reply_photos
         if command is not None and not photos:
-            await self._store.set_pending_command(message.chat_id, user.key, message.text)
+            await self._chats.set_pending_command(message.chat_id, user.ref, message.text)
             await self._out.send(message.chat_id, Text.line(WAITING_FOR_PHOTO))
             return
         if command is None:
             if user.settings.awaiting_logo:
                 await self._save_logo(user, message.chat_id, photos[0])
                 return
-            waiting = await self._store.take_pending_command(
-                message.chat_id, user.key, PENDING_SECONDS
+            waiting = await self._chats.take_pending_command(
+                message.chat_id, user.ref, PENDING_SECONDS
             )
             pending = parse_command(waiting, self._bot_username) if waiting else None
             if not isinstance(pending, Optimize):
@@ -263,14 +272,14 @@ class ChatService:
             request = _request(user, chat_id, data, photo.name, platforms, command.description)
             await self._queue_job(user, request, None, album_index)
         except PostReadyError as exc:
-            await self._error(chat_id, exc.code, exc.message)
+            await self._error(chat_id, exc.code, error_message(exc))
 
     async def _submit_choice(
         self, choice: StyleChoice, styles: tuple[str, ...], colour: str
     ) -> None:
         """Queue a product photo once its styles are chosen (none: skipped or timed out); its
         buttons' message becomes the job's status message."""
-        user = await self._store.get_or_create_user(choice.platform, choice.platform_user_id)
+        user = await self._users.get_or_create(choice.user)
         request = _request(
             user,
             choice.chat_id,
@@ -284,7 +293,7 @@ class ChatService:
         try:
             await self._queue_job(user, request, choice.message_id)
         except PostReadyError as exc:
-            line = Text.line(error_line(exc.code, exc.message))
+            line = Text.line(error_line(exc.code, error_message(exc)))
             if choice.message_id is None:
                 await self._out.send(choice.chat_id, line)
             else:
@@ -303,7 +312,7 @@ class ChatService:
             else:
                 await self._out.edit(chat_id, message_id, status)
             if message_id is not None:
-                await self._store.set_job_message(submitted.job.id, chat_id, message_id)
+                await self._chats.set_job_message(submitted.job.id, chat_id, message_id)
 
     async def _download(self, photo: Photo) -> bytes:
         """The photo's bytes, unless the platform or PostReady would refuse them anyway: a
@@ -326,7 +335,7 @@ class ChatService:
             data = await self._download(photo)
             fmt = require_format(data[:HEADER_BYTES])
         except PostReadyError as exc:
-            await self._error(chat_id, exc.code, exc.message)
+            await self._error(chat_id, exc.code, error_message(exc))
             return
         path = self._data_dir / "logos" / f"{user.id}.{fmt.lower()}"
         await asyncio.to_thread(_write, path, data)
@@ -336,7 +345,7 @@ class ChatService:
             logo_position=position or user.settings.logo_position,
             awaiting_logo=False,
         )
-        await self._store.save_settings(user.id, settings)
+        await self._users.save_settings(user.id, settings)
         label = f"Logo saved · {settings.logo_position}"
         await self._out.send(chat_id, Album((MediaItem(path, label),)))
 
@@ -346,7 +355,7 @@ class ChatService:
         try:
             reply = await self._answer(user, chat_id, command)
         except PostReadyError as exc:
-            await self._error(chat_id, exc.code, exc.message)
+            await self._error(chat_id, exc.code, error_message(exc))
             return
         await self._out.send(chat_id, reply)
 
@@ -361,24 +370,24 @@ class ChatService:
             case ShowSettings():
                 return settings_menu.settings_menu(user)
             case ChangeSetting(field=field, value=value):
-                user = await self._store.save_settings(
+                user = await self._users.save_settings(
                     user.id, dataclasses.replace(user.settings, **{field: value})
                 )
                 return Text.line("Saved.\n" + settings_text(user.settings))
             case Logo(action="next_image"):
                 settings = dataclasses.replace(user.settings, awaiting_logo=True)
-                await self._store.save_settings(user.id, settings)
+                await self._users.save_settings(user.id, settings)
                 return Text.line(WAITING_FOR_LOGO)
             case Logo(action="off"):
                 settings = dataclasses.replace(user.settings, logo_path=None, awaiting_logo=False)
-                await self._store.save_settings(user.id, settings)
+                await self._users.save_settings(user.id, settings)
                 return Text.line("Logo removed.")
             case Logo(position=position):
                 settings = dataclasses.replace(user.settings, logo_position=position or "")
-                await self._store.save_settings(user.id, settings)
+                await self._users.save_settings(user.id, settings)
                 return Text.line(f"Logo position: {position}.")
             case History(limit=limit):
-                return Text.line(history_text(await self._store.recent_jobs(limit, user.id)))
+                return Text.line(history_text(await self._jobs.recent(limit, user.id)))
             case Status(job_id=job_id):
                 status = await self._queue.status(user, job_id)
                 if status.position:
@@ -391,7 +400,7 @@ class ChatService:
             case Cancel(job_id=job_id):
                 job = await self._queue.cancel(user, job_id)
                 if job.status == "cancelled":
-                    where = await self._store.job_message(job.id)
+                    where = await self._chats.job_message(job.id)
                     if where is not None:
                         await self._out.edit(*where, Text.line("✖️ Cancelled"))
                     return Text.line(f"Job #{job.id} cancelled.")
@@ -403,18 +412,18 @@ class ChatService:
     ) -> str | None:
         if settings_menu.owner(key) != user_id:
             return "These are someone else's settings; send /settings for yours."
-        user = await self._store.get_or_create_user(self.platform, user_id)
+        user = await self._users.get_or_create(self._ref(user_id))
         changed = settings_menu.apply(user.settings, key, picked)
         if changed != user.settings:
-            user = await self._store.save_settings(user.id, changed)
+            user = await self._users.save_settings(user.id, changed)
             await self._out.edit(chat_id, message_id, settings_menu.settings_menu(user))
         return None
 
-    async def _error(self, chat_id: str, code: ErrorCode, message: str) -> None:
+    async def _error(self, chat_id: str, code: StrEnum, message: str) -> None:
         await self._out.send(chat_id, Text.line(error_line(code, message), private=True))
 
 
-def error_line(code: ErrorCode | str, message: str) -> str:
+def error_line(code: StrEnum, message: str) -> str:
     return f"⚠️ {message} ({code})"
 
 
@@ -468,7 +477,7 @@ def _request(
         description=description,
         output_format=settings.output_format,  # type: ignore[arg-type]
         logo=logo,
-        user_id=user.key,
+        user_id=str(user.ref),
         chat_id=chat_id,
         timezone=settings.timezone,
         language=settings.language,

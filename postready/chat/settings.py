@@ -7,7 +7,7 @@ import dataclasses
 
 from postready.chat.replies import Choice, Menu, Option
 from postready.chat.texts import settings_text
-from postready.core.storage.store import User, UserSettings
+from postready.core.storage.models import User, UserSettings
 from postready.pipeline.logo import LOGO_POSITIONS
 from postready.pipeline.platforms import PLATFORMS
 
@@ -30,7 +30,7 @@ def settings_menu(user: User) -> Choice:
     settings = user.settings
 
     def key(op: str) -> str:
-        return f"{PREFIX}:{user.platform_user_id}:{op}"
+        return f"{PREFIX}:{user.ref.platform_user_id}:{op}"
 
     def option(op: str, label: str, selected: bool) -> Option:
         return Option(key(op), label, selected)

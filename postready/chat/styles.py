@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Protocol
 
 from postready.chat.replies import Choice, Menu, Option, Text
-from postready.core.storage.store import Store, StyleChoice, User
+from postready.core.identity import UserRef
+from postready.core.storage.models import NewStyleChoice, StyleChoice, User
+from postready.core.storage.repositories import ChatStateRepository
 from postready.pipeline.photography import COLOURS, DEFAULT_COLOUR, STYLES
 
 log = logging.getLogger(__name__)
@@ -59,12 +61,12 @@ def keyboard(choice: StyleChoice) -> Choice:
 class StylePicker:
     def __init__(
         self,
-        store: Store,
+        chats: ChatStateRepository,
         editor: Editor,
         submit: Submit,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._store = store
+        self._chats = chats
         self._editor = editor
         self._submit = submit
         self._clock = clock
@@ -82,30 +84,24 @@ class StylePicker:
     ) -> None:
         """Keep the request (its photo saved at `source`, which it now owns) and show the
         style buttons (through `send`)."""
-        choice = await self._store.add_style_choice(
-            StyleChoice(
-                id=0,  # assigned by the store, as is created_at
-                platform=user.platform,
-                platform_user_id=user.platform_user_id,
+        choice = await self._chats.add_style_choice(
+            NewStyleChoice(
+                user=user.ref,
                 chat_id=chat_id,
-                message_id=None,
                 source_path=source,
                 source_name=name,
                 platforms=platforms,
                 description=description,
-                chosen=(),
                 colour=DEFAULT_COLOUR,
-                open=True,
-                created_at=0.0,
             )
         )
         message_id = await send(keyboard(choice))
-        await self._store.update_style_choice(choice.id, (), choice.colour, message_id)
+        await self._chats.update_style_choice(choice.id, (), choice.colour, message_id)
         self._schedule(choice)
 
     async def resume(self) -> None:
         """Restart the timeouts of choices left open by a previous run."""
-        for choice in await self._store.open_style_choices():
+        for choice in await self._chats.open_style_choices():
             self._schedule(choice)
 
     async def close(self) -> None:
@@ -114,15 +110,15 @@ class StylePicker:
         await asyncio.gather(*self._timers.values(), return_exceptions=True)
 
     async def press(
-        self, platform_user_id: str, key: str, picked: tuple[str, ...] | None = None
+        self, presser: UserRef, key: str, picked: tuple[str, ...] | None = None
     ) -> str | None:
         """A style button, or a menu's whole pick (`picked`: the picked options' keys);
         returns an alert for the presser, or None."""
         _, choice_id, op = [*key.split(":", 2), "", ""][:3]
-        choice = await self._store.get_style_choice(int(choice_id)) if choice_id.isdigit() else None
+        choice = await self._chats.get_style_choice(int(choice_id)) if choice_id.isdigit() else None
         if choice is None:
             return "This choice has expired; send the photo again."
-        if choice.platform_user_id != platform_user_id:
+        if choice.user != presser:
             return "Only the person who sent the photo can choose its styles."
         if not choice.open:
             return None  # already decided: a second press changes nothing
@@ -137,7 +133,7 @@ class StylePicker:
             chosen = tuple(k for k in STYLES if (k in chosen) != (k == op))
         else:
             colour = _colour(ops[0] if op == COLOUR_MENU and ops else op, colour)
-        updated = await self._store.update_style_choice(
+        updated = await self._chats.update_style_choice(
             choice.id, chosen, colour, choice.message_id
         )
         if updated is not None and updated.message_id is not None:
@@ -157,7 +153,7 @@ class StylePicker:
             log.exception("style_choice_timeout_failed choice=%s", choice_id)
 
     async def _decide(self, choice_id: int, styles: tuple[str, ...]) -> None:
-        closed = await self._store.close_style_choice(choice_id)
+        closed = await self._chats.close_style_choice(choice_id)
         if closed is None:
             return
         timer = self._timers.pop(choice_id, None)

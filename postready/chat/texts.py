@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from postready.core.storage.store import Job, UserSettings
+from postready.core.errors import JobNotFound, QueueLimitExceeded
+from postready.core.storage.models import Job, UserSettings
+from postready.pipeline.errors import PostReadyError
 from postready.pipeline.platforms import PLATFORMS
 
 # The commands menu (Telegram's setMyCommands), in the order users meet them.
@@ -84,3 +86,12 @@ def history_text(jobs: list[Job]) -> str:
             f"{', '.join(session.platforms)}" + (f" · {detail}" if detail else "")
         )
     return "\n".join(lines)
+
+
+def error_message(error: PostReadyError) -> str:
+    """The error's one line as the chat says it, pointing at the command that helps."""
+    if isinstance(error, QueueLimitExceeded) and error.kind == "in_flight":
+        return f"{error.message} or /cancel it"
+    if isinstance(error, JobNotFound) and error.job_id is None:
+        return f"{error.message}; /history lists past ones"
+    return error.message

@@ -445,8 +445,9 @@ async def _log_update(update) -> None:
 
 def _enqueue(args: argparse.Namespace) -> int:
     from postready.core.config.settings import load_settings
-    from postready.core.queue.jobs import HEADLESS_PLATFORM, JobQueue
-    from postready.core.storage.store import Store
+    from postready.core.identity import HEADLESS_PLATFORM, UserRef
+    from postready.core.queue.api import JobQueue
+    from postready.core.storage import Storage
     from postready.pipeline.models import OptimizeRequest
     from postready.pipeline.platforms import resolve_platforms
 
@@ -454,15 +455,15 @@ def _enqueue(args: argparse.Namespace) -> int:
     settings = load_settings()
 
     async def submit():
-        async with await Store.open(settings.db_path) as store:
-            user = await store.get_or_create_user(HEADLESS_PLATFORM, _local_user())
+        async with await Storage.open(settings.db_path) as storage:
+            user = await storage.users.get_or_create(UserRef(HEADLESS_PLATFORM, _local_user()))
             request = OptimizeRequest(
                 source=args.photo,
                 platforms=tuple(spec.key for spec in specs),
                 description=args.description,
                 source_name=str(args.photo),
             )
-            return await JobQueue(store, settings).submit(user, request)
+            return await JobQueue(storage.jobs, settings).submit(user, request)
 
     submitted = asyncio.run(submit())
     print(f"queued job #{submitted.job.id} (position {submitted.position})")
@@ -474,13 +475,13 @@ def _jobs(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from postready.core.config.settings import load_settings
-    from postready.core.storage.store import Store
+    from postready.core.storage import Storage
 
     db_path = load_settings().db_path
 
     async def recent():
-        async with await Store.open(db_path) as store:
-            return await store.recent_jobs(args.limit)
+        async with await Storage.open(db_path) as storage:
+            return await storage.jobs.recent(args.limit)
 
     table = Table(title="Recent jobs", title_justify="left")
     for column in ("Job", "State", "User", "Platforms", "Tries", "Queued at (UTC)", "Detail"):
@@ -491,7 +492,7 @@ def _jobs(args: argparse.Namespace) -> int:
         table.add_row(
             f"#{job.id}",
             job.status + (" (cancel requested)" if job.cancel_requested else ""),
-            session.user_key,
+            str(session.user),
             ", ".join(session.platforms),
             f"{job.attempts}/{job.max_attempts}",
             session.created_at.strftime("%Y-%m-%d %H:%M:%S"),

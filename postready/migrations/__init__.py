@@ -1,1 +1,2 @@
-"""Numbered SQL migrations (`NNN_name.sql`), applied in order by `postready.core.storage.store`."""
+"""Numbered SQL migrations (`NNN_name.sql`) per storage engine, one folder each, applied in
+order at start-up."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 
 
@@ -19,21 +20,13 @@ class ErrorCode(StrEnum):
     UNKNOWN_COLOR = "UNKNOWN_COLOR"
     ENCODING_FAILED = "ENCODING_FAILED"
     PROCESSING_FAILED = "PROCESSING_FAILED"
-    # The job queue and the chat command grammar (bot/).
-    QUEUE_FULL = "QUEUE_FULL"
-    TOO_MANY_JOBS = "TOO_MANY_JOBS"
-    RATE_LIMITED = "RATE_LIMITED"
-    PROCESSING_TIMEOUT = "PROCESSING_TIMEOUT"
-    JOB_INTERRUPTED = "JOB_INTERRUPTED"
-    JOB_NOT_FOUND = "JOB_NOT_FOUND"
-    CANCELLED = "CANCELLED"
-    UNKNOWN_COMMAND = "UNKNOWN_COMMAND"
 
 
 class PostReadyError(Exception):
-    """An error with a stable code, shown to the user as one line."""
+    """An error with a stable code, shown to the user as one line. The code is the pipeline's
+    `ErrorCode` or a layer above's own (the application's queue and chat codes)."""
 
-    def __init__(self, code: ErrorCode, message: str) -> None:
+    def __init__(self, code: StrEnum, message: str) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -41,6 +34,6 @@ class PostReadyError(Exception):
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
 
-    def __reduce__(self) -> tuple[type[PostReadyError], tuple[ErrorCode, str]]:
+    def __reduce__(self) -> tuple[Callable[..., PostReadyError], tuple[object, ...]]:
         # Exceptions pickle their args; ours are (code, message), not the message alone.
         return (type(self), (self.code, self.message))

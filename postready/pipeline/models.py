@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
@@ -64,7 +65,7 @@ class ProgressEvent:
 
 @dataclass(frozen=True, slots=True)
 class ErrorInfo:
-    code: ErrorCode
+    code: StrEnum  # the pipeline's ErrorCode, or an application's code for a whole job
     message: str
 
 

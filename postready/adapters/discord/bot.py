@@ -15,6 +15,7 @@ from pathlib import Path
 import discord
 from discord import app_commands
 
+from postready.adapters.discord.interaction_tokens import InteractionTokens
 from postready.adapters.discord.render import (
     ActionButton,
     ActionClient,
@@ -27,8 +28,9 @@ from postready.chat.conversation import ChatService, Incoming, Photo, error_line
 from postready.chat.replies import Text
 from postready.chat.texts import COMMANDS
 from postready.core.config.settings import Settings
-from postready.core.queue.jobs import JobQueue, JobUpdate
-from postready.core.storage.store import Store
+from postready.core.queue.api import JobQueue
+from postready.core.queue.updates import JobUpdate
+from postready.core.storage import Storage
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.platforms import ALL_PLATFORMS_WORD, PLATFORMS
 
@@ -69,12 +71,12 @@ class DiscordFrontend:
         self._client.add_dynamic_items(ActionButton, ActionSelect)
         self._tree = app_commands.CommandTree(self._client)
         self._tree.on_error = self._on_error
-        self._output: DiscordOutput | None = None  # needs the store: made in `start`
+        self._output: DiscordOutput | None = None  # needs the storage: made in `start`
         self._service: ChatService | None = None
         self._gateway: asyncio.Task[None] | None = None
         self._add_commands()
 
-    async def start(self, store: Store, queue: JobQueue) -> None:
+    async def start(self, storage: Storage, queue: JobQueue) -> None:
         """Log in, register the commands if they changed, and connect to the gateway."""
         assert self._settings.discord_bot_token is not None
         try:
@@ -88,8 +90,8 @@ class DiscordFrontend:
         except BaseException:
             await self._client.close()
             raise
-        self._output = DiscordOutput(self._client, store)
-        self._service = ChatService(PLATFORM, store, queue, self._output, self._settings.data_dir)
+        self._output = DiscordOutput(self._client, InteractionTokens(storage.database))
+        self._service = ChatService(PLATFORM, storage, queue, self._output, self._settings.data_dir)
         await self._service.start()
         self._gateway = asyncio.create_task(self._client.connect(), name="discord-gateway")
         log.info("discord_started bot=%s", self._client.user)

@@ -1,6 +1,6 @@
 """The bot's replies as Discord messages: the interaction's original response (the status line),
 followups (files, one embed per platform post), or plain channel messages once the interaction's
-15-minute token has expired. The token is kept in the store, so a job resumed after a restart
+15-minute token has expired. The token is kept in the database, so a job resumed after a restart
 still answers in its conversation."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 import discord
 from discord.utils import DEFAULT_FILE_SIZE_LIMIT_BYTES, format_dt
 
+from postready.adapters.discord.interaction_tokens import InteractionToken, InteractionTokens
 from postready.chat.replies import (
     Album,
     Choice,
@@ -27,7 +28,6 @@ from postready.chat.replies import (
     Text,
     split_text,
 )
-from postready.core.storage.store import InteractionToken, Store
 
 log = logging.getLogger(__name__)
 # An interaction's original response: Discord's name for it in webhook routes. Its handle in
@@ -291,15 +291,15 @@ class DiscordOutput:
     """`ChatOutput` for one client: answers interactions, or posts in their channel once they
     have expired."""
 
-    def __init__(self, client: discord.Client, store: Store) -> None:
+    def __init__(self, client: discord.Client, tokens: InteractionTokens) -> None:
         self._client = client
-        self._store = store
+        self._tokens = tokens
         self._interactions: dict[str, discord.Interaction] = {}
         self._thinking: set[str] = set()  # deferred, original response not yet shown
         self._messages: dict[int, tuple[str, str]] = {}  # message → (chat id, message id)
 
     async def track(self, interaction: discord.Interaction) -> str:
-        """Remember a deferred interaction (its token also in the store, for a job that
+        """Remember a deferred interaction (its token also in the database, for a job that
         outlives this run); returns its chat id."""
         expired = {k for k, i in self._interactions.items() if i.is_expired()}
         for key in expired:
@@ -314,14 +314,14 @@ class DiscordOutput:
         token = InteractionToken(
             interaction.token, interaction.filesize_limit, interaction.expires_at.timestamp()
         )
-        await self._store.save_interaction_token(key, token)
+        await self._tokens.save(key, token)
         return key
 
     async def _answerer(self, chat_id: str) -> _Answerer | None:
         interaction = self._interactions.get(chat_id)
         if interaction is not None and not interaction.is_expired():
             return _Answerer(interaction.followup, interaction.filesize_limit, interaction)
-        stored = await self._store.interaction_token(chat_id)
+        stored = await self._tokens.get(chat_id)
         app_id = self._client.application_id
         if stored is None or app_id is None:
             return None

@@ -29,8 +29,9 @@ from postready.adapters.telegram.render import TelegramOutput
 from postready.chat.conversation import ChatLimits, ChatService, Incoming, Photo, error_line
 from postready.chat.texts import COMMANDS
 from postready.core.config.settings import Settings
-from postready.core.queue.jobs import JobQueue, JobUpdate
-from postready.core.storage.store import Store
+from postready.core.queue.api import JobQueue
+from postready.core.queue.updates import JobUpdate
+from postready.core.storage import Storage
 from postready.pipeline.errors import ErrorCode, PostReadyError
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ class TelegramFrontend:
         self._service: ChatService | None = None
         self._albums: dict[str, list[Message]] = {}
 
-    async def start(self, store: Store, queue: JobQueue) -> None:
+    async def start(self, storage: Storage, queue: JobQueue) -> None:
         """Connect (getMe), register the commands menu, and start receiving updates."""
         try:
             await self._app.initialize()
@@ -89,7 +90,7 @@ class TelegramFrontend:
         )
         self._service = ChatService(
             PLATFORM,
-            store,
+            storage,
             queue,
             TelegramOutput(bot),
             self._settings.data_dir,

@@ -1,0 +1,60 @@
+"""The durable job queue: `api` (submit, cancel, status), `worker` (the pool that runs jobs),
+`codec` (a request as stored), `positions` and `progress` (what chats are told meanwhile)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Collection
+
+from postready.core.config.settings import Settings
+from postready.core.queue.api import JobQueue
+from postready.core.queue.positions import QueuePositions
+from postready.core.queue.updates import JobSubscriber, JobUpdate
+from postready.core.queue.worker import WorkerPool
+from postready.core.storage.repositories import JobRepository
+from postready.pipeline.content import ContentEngine
+from postready.pipeline.product_photos import PhotographySettings
+
+
+class QueueService:
+    """The queue's front and this process's worker pool, wired together: a submitted job
+    wakes a worker, a cancelled one stops at once, and waiting chats hear their new places."""
+
+    def __init__(
+        self,
+        jobs: JobRepository,
+        settings: Settings,
+        notify: JobSubscriber | None = None,
+        *,
+        content: ContentEngine | None = None,
+        photography: PhotographySettings | None = None,
+        platforms: Collection[str] | None = None,
+    ) -> None:
+        notify = notify or _nobody
+        self.positions = QueuePositions(jobs, notify)
+        self.workers = WorkerPool(
+            jobs,
+            settings,
+            notify,
+            positions=self.positions,
+            content=content,
+            photography=photography,
+            platforms=platforms,
+        )
+        self.api = JobQueue(jobs, settings, positions=self.positions, workers=self.workers)
+
+    async def start(self) -> None:
+        self.positions.start()
+        await self.workers.start()
+
+    async def stop(self, grace: float = 0.0, hurry: asyncio.Event | None = None) -> None:
+        """Stop the workers (see `WorkerPool.stop`), then the position announcements."""
+        await self.workers.stop(grace, hurry)
+        await self.positions.stop()
+
+
+async def _nobody(update: JobUpdate) -> None:
+    """No one in this process listens (a worker for another process's chats)."""
+
+
+__all__ = ["JobQueue", "JobUpdate", "QueueService", "WorkerPool"]

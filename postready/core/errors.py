@@ -1,0 +1,76 @@
+"""The application's errors: codes for what the queue and the chats refuse, beside the
+pipeline's own (`pipeline.errors`), and typed errors the storage raises. The words a chat
+shows for them live with the chat's texts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Literal
+
+from postready.pipeline.errors import ErrorCode, PostReadyError
+
+
+class AppErrorCode(StrEnum):
+    QUEUE_FULL = "QUEUE_FULL"
+    TOO_MANY_JOBS = "TOO_MANY_JOBS"
+    RATE_LIMITED = "RATE_LIMITED"
+    PROCESSING_TIMEOUT = "PROCESSING_TIMEOUT"
+    JOB_INTERRUPTED = "JOB_INTERRUPTED"
+    JOB_NOT_FOUND = "JOB_NOT_FOUND"
+    CANCELLED = "CANCELLED"
+    UNKNOWN_COMMAND = "UNKNOWN_COMMAND"
+
+
+AnyErrorCode = ErrorCode | AppErrorCode
+
+
+def error_code(value: str) -> AnyErrorCode:
+    """The code named `value` (ValueError for a name neither layer knows)."""
+    if value in AppErrorCode.__members__:
+        return AppErrorCode(value)
+    return ErrorCode(value)
+
+
+LimitKind = Literal["in_flight", "per_hour", "queued"]
+_LIMIT_CODES: dict[LimitKind, AppErrorCode] = {
+    "in_flight": AppErrorCode.TOO_MANY_JOBS,
+    "per_hour": AppErrorCode.RATE_LIMITED,
+    "queued": AppErrorCode.QUEUE_FULL,
+}
+_LIMIT_MESSAGES: dict[LimitKind, str] = {
+    "in_flight": "you already have {count} photos in progress; wait for one to finish",
+    "per_hour": "you have sent {count} photos in the last hour, the most allowed; "
+    "please try again later",
+    "queued": "PostReady is very busy right now; please try again soon",
+}
+
+
+class QueueLimitExceeded(PostReadyError):
+    """A job refused at submission: `kind` of limit, reached with `count` jobs."""
+
+    def __init__(self, kind: LimitKind, count: int) -> None:
+        super().__init__(_LIMIT_CODES[kind], _LIMIT_MESSAGES[kind].format(count=count))
+        self.kind: LimitKind = kind
+        self.count = count
+
+    def __reduce__(self) -> tuple[Callable[..., QueueLimitExceeded], tuple[object, ...]]:
+        return (type(self), (self.kind, self.count))
+
+
+class JobNotFound(PostReadyError):
+    """No such job for this user, or (`ended`) it has ended and cannot be changed."""
+
+    def __init__(self, job_id: int | None, ended: bool = False) -> None:
+        if job_id is None:
+            message = "you have no photo in progress"
+        elif ended:
+            message = f"job #{job_id} has already ended"
+        else:
+            message = f"there is no job #{job_id}"
+        super().__init__(AppErrorCode.JOB_NOT_FOUND, message)
+        self.job_id = job_id
+        self.ended = ended
+
+    def __reduce__(self) -> tuple[Callable[..., JobNotFound], tuple[object, ...]]:
+        return (type(self), (self.job_id, self.ended))

@@ -1,0 +1,166 @@
+"""The queue's front: what a chat or the command line calls to submit, cancel and look at
+jobs. A submitted photo is written under the data directory and its job committed before
+`submit` returns, so a caller never reports "queued" for a job a crash could lose."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Protocol
+
+from postready.core.config.settings import Settings
+from postready.core.errors import JobNotFound
+from postready.core.queue.codec import stored_options
+from postready.core.queue.positions import QueuePositions
+from postready.core.queue.uploads import read_header, save_upload, upload_name, upload_size
+from postready.core.queue.worker import LOAD_LIMITS
+from postready.core.storage.models import Job, NewJob, QueueLimits, User
+from postready.core.storage.repositories import JobRepository
+from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.loading import check_byte_size, require_format
+from postready.pipeline.models import LogoRequest, OptimizeRequest, ProgressEvent
+from postready.pipeline.platforms import PLATFORMS
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    job: Job
+    position: int  # in the queue: 1 is next; 0 when a worker already took it
+
+
+@dataclass(frozen=True, slots=True)
+class JobStatus:
+    job: Job
+    position: int | None  # None unless queued
+    progress: ProgressEvent | None  # the latest stored
+
+
+class LocalWorkers(Protocol):
+    """The worker pool of this process, when it has one."""
+
+    def wake(self) -> None: ...
+
+    def cancel_running(self, job_id: int) -> bool: ...
+
+
+class JobQueue:
+    """Submit, cancel and inspect jobs. `workers`: this process's pool, woken by a new job
+    and stopping a cancelled one at once (another process's stops at its next heartbeat)."""
+
+    def __init__(
+        self,
+        jobs: JobRepository,
+        settings: Settings,
+        *,
+        positions: QueuePositions | None = None,
+        workers: LocalWorkers | None = None,
+    ) -> None:
+        self._jobs = jobs
+        self._settings = settings
+        self._positions = positions
+        self._workers = workers
+        self._limits = QueueLimits(
+            in_flight=settings.max_jobs_in_flight,
+            per_hour=settings.max_jobs_per_hour,
+            queued=settings.queue_limit,
+            max_attempts=settings.max_attempts,
+        )
+
+    async def submit(
+        self, user: User, request: OptimizeRequest, *, album_index: int = 0
+    ) -> Submitted:
+        """Save the photo and commit its job; raise PostReadyError when it cannot be queued.
+
+        `album_index`: the photo's place in an album sent with one command. An album counts as
+        one request against the in-flight limit (the hourly and queue limits still apply to
+        every photo), so all its photos are processed."""
+        _check_platforms(request.platforms)
+        session_id = str(uuid.uuid4())
+        uploads = self._settings.uploads_dir
+        name = request.source_name or (
+            str(request.source) if not isinstance(request.source, bytes) else ""
+        )
+        source = uploads / upload_name(session_id, name)
+        copies = [(request.source, source)]
+        logo = request.logo
+        if logo is not None and isinstance(logo.source, bytes):
+            copies.append((logo.source, uploads / f"{session_id}-logo"))
+            logo = LogoRequest(copies[-1][1], logo.options)
+        loop = asyncio.get_running_loop()
+        # Refuse an oversized upload before copying it, not after a wait in the queue.
+        check_byte_size(await loop.run_in_executor(None, upload_size, request.source), LOAD_LIMITS)
+        try:
+            sizes = [
+                await loop.run_in_executor(None, save_upload, data, path) for data, path in copies
+            ]
+            # Refuse what is not an image now, not after a wait in the queue.
+            require_format(await loop.run_in_executor(None, read_header, source))
+            job = await self._jobs.enqueue(
+                user,
+                NewJob(
+                    session_id=session_id,
+                    source_path=source,
+                    source_size=sizes[0],
+                    platforms=tuple(dict.fromkeys(request.platforms)),
+                    description=request.description,
+                    options=stored_options(request, logo),
+                    chat_id=request.chat_id,
+                ),
+                dataclasses.replace(self._limits, in_flight=self._limits.in_flight + album_index),
+            )
+        except BaseException:
+            for _, path in copies:
+                path.unlink(missing_ok=True)
+            raise
+        log.info("job_queued job=%s session=%s user=%s", job.id, session_id, user.ref)
+        if self._workers is not None:
+            self._workers.wake()
+        position = await self._jobs.queue_position(job.id)
+        if position and self._positions is not None:
+            self._positions.shown(job.id, position)
+        return Submitted(job, position or 0)
+
+    async def cancel(self, user: User, job_id: int | None = None) -> Job:
+        """Cancel the user's job (their newest in-progress one by default).
+
+        A queued job is cancelled at once; a running one is stopped by its worker, at once in
+        this process or at its next heartbeat in another. Raises JobNotFound.
+        """
+        job_id = job_id if job_id is not None else (await self._active(user)).id
+        job = await self._jobs.request_cancel(job_id, user.id)
+        running_here = self._workers is not None and self._workers.cancel_running(job.id)
+        if not running_here and self._positions is not None:
+            self._positions.moved()  # it left the queue: those behind it moved up
+        log.info("job_cancel_requested job=%s session=%s", job.id, job.session.id)
+        return job
+
+    async def status(self, user: User, job_id: int | None = None) -> JobStatus:
+        """A job of the user's (their newest in-progress one by default). Raises JobNotFound."""
+        if job_id is None:
+            job = await self._active(user)
+        else:
+            found = await self._jobs.get(job_id)
+            if found is None or found.session.user_id != user.id:
+                raise JobNotFound(job_id)
+            job = found
+        position = await self._jobs.queue_position(job.id)
+        return JobStatus(job, position, await self._jobs.latest_progress(job.id))
+
+    async def _active(self, user: User) -> Job:
+        job = await self._jobs.latest_active(user.id)
+        if job is None:
+            raise JobNotFound(None)
+        return job
+
+
+def _check_platforms(platforms: tuple[str, ...]) -> None:
+    if not platforms:
+        raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, "no platform was chosen")
+    unknown = [key for key in platforms if key not in PLATFORMS]
+    if unknown:
+        raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, f"unknown platform '{unknown[0]}'")

@@ -1,0 +1,58 @@
+"""A submitted photo (and logo) written under the data directory before its job is committed."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.loading import HEADER_BYTES
+
+_SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
+
+
+def upload_name(session_id: str, name: str) -> str:
+    """The stored file's name: the session id with the original's suffix, when it has one."""
+    suffix = Path(name).suffix.lower()
+    return session_id + (suffix if _SUFFIX.match(suffix) else "")
+
+
+def upload_size(source: bytes | Path) -> int:
+    if isinstance(source, bytes):
+        return len(source)
+    try:
+        return source.stat().st_size
+    except OSError as exc:
+        raise PostReadyError(ErrorCode.FILE_NOT_FOUND, f"cannot read '{source}'") from exc
+
+
+def save_upload(source: bytes | Path, target: Path) -> int:
+    """Write `source` to `target` durably (fsync before the job that names it is committed);
+    its size in bytes."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    try:
+        with partial.open("wb") as out:
+            if isinstance(source, bytes):
+                out.write(source)
+            else:
+                with source.open("rb") as src:
+                    shutil.copyfileobj(src, out)
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        if isinstance(source, bytes):
+            raise
+        raise PostReadyError(
+            ErrorCode.FILE_NOT_FOUND, f"cannot read '{source}': {exc.strerror or exc}"
+        ) from exc
+    partial.replace(target)
+    return target.stat().st_size
+
+
+def read_header(path: Path) -> bytes:
+    with path.open("rb") as stream:
+        return stream.read(HEADER_BYTES)

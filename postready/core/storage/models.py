@@ -1,0 +1,139 @@
+"""What the storage keeps, as the repositories hand it out: users, sessions and their jobs,
+generated files, and a product photo waiting for its styles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from postready.core.identity import UserRef
+from postready.pipeline.models import ErrorInfo
+
+SessionStatus = Literal["pending", "queued", "running", "completed", "failed", "cancelled"]
+FileType = Literal["source", "json", "caption", "image", "product_photo"]
+ACTIVE_STATUSES: tuple[SessionStatus, ...] = ("queued", "running")
+ENDED_STATUSES: tuple[SessionStatus, ...] = ("completed", "failed", "cancelled")
+
+
+@dataclass(frozen=True, slots=True)
+class UserSettings:
+    default_platforms: tuple[str, ...] = ()  # empty: every platform
+    timezone: str = "UTC"
+    language: str = "en"
+    logo_path: str | None = None
+    logo_position: str = "bottom-right"
+    output_format: str = "jpeg"
+    send_as_files: bool = False
+    awaiting_logo: bool = False  # /logo was sent: the next image is the logo
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int  # the storage's own id
+    ref: UserRef
+    settings: UserSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    id: str
+    user_id: int
+    user: UserRef
+    chat_id: str | None
+    status: SessionStatus
+    source_path: str | None
+    platforms: tuple[str, ...]
+    description: str
+    options: dict[str, Any]
+    error: ErrorInfo | None
+    results: dict[str, Any] | None
+    created_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: int
+    session: Session
+    attempts: int
+    max_attempts: int
+    not_before: datetime
+    lease_owner: str | None
+    lease_expires_at: datetime | None
+    heartbeat_at: datetime | None
+    cancel_requested: bool
+    created_at: datetime
+
+    @property
+    def status(self) -> SessionStatus:
+        return self.session.status
+
+
+@dataclass(frozen=True, slots=True)
+class NewJob:
+    """What `enqueue` stores: the session's request, its uploaded source already on disk."""
+
+    session_id: str
+    source_path: Path
+    source_size: int
+    platforms: tuple[str, ...]
+    description: str
+    options: dict[str, Any]
+    chat_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueLimits:
+    in_flight: int  # per user, queued + running
+    per_hour: int  # per user
+    queued: int  # all users
+    max_attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedFile:
+    file_type: FileType
+    path: Path | None  # None: only uploaded, at `url`
+    size: int | None = None  # bytes
+    platform: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Heartbeat:
+    held: bool  # False: the lease was lost (expired and re-queued, or the job was cancelled)
+    cancel_requested: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StyleChoice:
+    """A product photo waiting for its owner's choice of photography styles."""
+
+    id: int
+    user: UserRef  # only they may choose
+    chat_id: str
+    message_id: str | None
+    source_path: Path
+    source_name: str
+    platforms: tuple[str, ...]
+    description: str
+    chosen: tuple[str, ...]
+    colour: str
+    open: bool
+    created_at: float  # Unix seconds
+
+
+@dataclass(frozen=True, slots=True)
+class NewStyleChoice:
+    """What `add_style_choice` stores; the id, the creation time and the state are its own."""
+
+    user: UserRef
+    chat_id: str
+    source_path: Path
+    source_name: str
+    platforms: tuple[str, ...]
+    description: str
+    colour: str

@@ -1,0 +1,138 @@
+"""The storage's interface: one repository per family of tables. SQLite implements it
+(`storage.sqlite`); a second engine implements the same protocols."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Literal, Protocol
+
+from postready.core.identity import UserRef
+from postready.core.storage.models import (
+    GeneratedFile,
+    Heartbeat,
+    Job,
+    NewJob,
+    NewStyleChoice,
+    QueueLimits,
+    Session,
+    StyleChoice,
+    User,
+    UserSettings,
+)
+from postready.pipeline.models import ErrorInfo, OptimizeResult, ProgressEvent
+
+
+class UserRepository(Protocol):
+    """Users and their settings."""
+
+    async def get_or_create(self, ref: UserRef) -> User: ...
+
+    async def save_settings(self, user_id: int, settings: UserSettings) -> User:
+        """LookupError for a user that does not exist."""
+        ...
+
+
+class JobRepository(Protocol):
+    """Sessions, their jobs in the queue, progress, results and generated files."""
+
+    async def enqueue(self, user: User, job: NewJob, limits: QueueLimits) -> Job:
+        """Commit a queued session and its job, or raise QueueLimitExceeded; the limits are
+        checked in the same transaction as the insert."""
+        ...
+
+    async def claim(
+        self, owner: str, lease_seconds: float, platforms: Collection[str] | None = None
+    ) -> Job | None:
+        """The oldest queued job that may run now, leased to `owner`; only jobs of users on
+        `platforms` (None: any)."""
+        ...
+
+    async def heartbeat(self, job_id: int, owner: str, lease_seconds: float) -> Heartbeat: ...
+
+    async def add_progress(self, job_id: int, event: ProgressEvent) -> None: ...
+
+    async def latest_progress(self, job_id: int) -> ProgressEvent | None: ...
+
+    async def complete(
+        self, job_id: int, owner: str, result: OptimizeResult, files: Sequence[GeneratedFile]
+    ) -> bool:
+        """Record a finished job's results, if `owner` still holds it."""
+        ...
+
+    async def finish(
+        self, job_id: int, owner: str, status: Literal["failed", "cancelled"], error: ErrorInfo
+    ) -> bool:
+        """End a running job as failed or cancelled, if `owner` still holds it."""
+        ...
+
+    async def release(self, job_id: int, owner: str) -> bool:
+        """Put a running job back in the queue without counting the attempt."""
+        ...
+
+    async def recover_expired(self, retry_delay: float, alive: Collection[int] = ()) -> list[Job]:
+        """Re-queue (or fail, out of attempts) running jobs whose lease ran out, except the
+        `alive` ones; the jobs changed."""
+        ...
+
+    async def request_cancel(self, job_id: int, user_id: int | None = None) -> Job:
+        """Cancel a queued job, or flag a running one; JobNotFound otherwise."""
+        ...
+
+    async def mark_delivered(self, job_id: int) -> None: ...
+
+    async def undelivered(self, platforms: Collection[str], max_age: float) -> list[Job]:
+        """Jobs of users on `platforms` that ended in the last `max_age` seconds without
+        their end reaching the chat, oldest first."""
+        ...
+
+    async def get(self, job_id: int) -> Job | None: ...
+
+    async def latest_active(self, user_id: int) -> Job | None: ...
+
+    async def queue_position(self, job_id: int) -> int | None:
+        """1 for the next job to start; None when the job is not queued."""
+        ...
+
+    async def queued(self, limit: int) -> list[Job]:
+        """The first `limit` queued jobs, next to start first."""
+        ...
+
+    async def recent(self, limit: int = 20, user_id: int | None = None) -> list[Job]: ...
+
+    async def get_session(self, session_id: str) -> Session | None: ...
+
+    async def session_files(self, session_id: str) -> list[GeneratedFile]: ...
+
+
+class ChatStateRepository(Protocol):
+    """What a conversation keeps across restarts: status messages, commands waiting for their
+    photo, and product photos waiting for their styles."""
+
+    async def set_job_message(self, job_id: int, chat_id: str, message_id: str) -> None: ...
+
+    async def job_message(self, job_id: int) -> tuple[str, str] | None:
+        """(chat id, message id) of the job's status message."""
+        ...
+
+    async def set_pending_command(self, chat_id: str, user: UserRef, command: str) -> None: ...
+
+    async def take_pending_command(self, chat_id: str, user: UserRef, max_age: float) -> str | None:
+        """The waiting command if it is at most `max_age` seconds old; used up either way."""
+        ...
+
+    async def add_style_choice(self, choice: NewStyleChoice) -> StyleChoice: ...
+
+    async def get_style_choice(self, choice_id: int) -> StyleChoice | None: ...
+
+    async def open_style_choices(self) -> list[StyleChoice]: ...
+
+    async def update_style_choice(
+        self, choice_id: int, chosen: tuple[str, ...], colour: str, message_id: str | None
+    ) -> StyleChoice | None:
+        """Change an open choice; None when it is closed (or gone)."""
+        ...
+
+    async def close_style_choice(self, choice_id: int) -> StyleChoice | None:
+        """Close an open choice and return it; None when it was closed already, so of two
+        presses exactly one gets it."""
+        ...

@@ -1,0 +1,106 @@
+"""What conversations keep across restarts, in SQLite: status messages, commands waiting for
+their photo, and product photos waiting for their styles."""
+
+from __future__ import annotations
+
+from postready.core.identity import UserRef
+from postready.core.storage.models import NewStyleChoice, StyleChoice
+from postready.core.storage.named_queries import load_queries
+from postready.core.storage.sqlite import rows
+from postready.core.storage.sqlite.database import Database
+
+SQL = load_queries("postready.core.storage.sqlite.queries", "chat_state.sql")
+
+
+class SQLiteChatState:
+    """A `ChatStateRepository`."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def set_job_message(self, job_id: int, chat_id: str, message_id: str) -> None:
+        async with self._db.statements() as sql:
+            await sql.run(
+                SQL.set_job_message,
+                {"job_id": job_id, "chat_id": chat_id, "message_id": message_id},
+            )
+
+    async def job_message(self, job_id: int) -> tuple[str, str] | None:
+        async with self._db.statements() as sql:
+            row = await sql.one(SQL.job_message, {"job_id": job_id})
+        return (row["chat_id"], row["message_id"]) if row else None
+
+    async def set_pending_command(self, chat_id: str, user: UserRef, command: str) -> None:
+        async with self._db.statements() as sql:
+            await sql.run(
+                SQL.set_pending_command,
+                _whose(chat_id, user) | {"command": command, "now": self._db.clock()},
+            )
+
+    async def take_pending_command(self, chat_id: str, user: UserRef, max_age: float) -> str | None:
+        async with self._db.statements() as sql:
+            row = await sql.one(SQL.take_pending_command, _whose(chat_id, user))
+        if row is None or self._db.clock() - row["created_at"] > max_age:
+            return None
+        return str(row["command"])
+
+    async def add_style_choice(self, choice: NewStyleChoice) -> StyleChoice:
+        async with self._db.transaction() as sql:
+            choice_id = await sql.insert(
+                SQL.insert_style_choice,
+                {
+                    "platform": choice.user.platform,
+                    "platform_user_id": choice.user.platform_user_id,
+                    "chat_id": choice.chat_id,
+                    "source_path": str(choice.source_path),
+                    "source_name": choice.source_name,
+                    "platforms": rows.json_list(choice.platforms),
+                    "description": choice.description,
+                    "colour": choice.colour,
+                    "now": self._db.clock(),
+                },
+            )
+            row = await sql.one(SQL.style_choice, {"choice_id": choice_id})
+        assert row is not None  # inserted just above, in the same transaction
+        return rows.style_choice(row)
+
+    async def get_style_choice(self, choice_id: int) -> StyleChoice | None:
+        async with self._db.statements() as sql:
+            row = await sql.one(SQL.style_choice, {"choice_id": choice_id})
+        return rows.style_choice(row) if row else None
+
+    async def open_style_choices(self) -> list[StyleChoice]:
+        async with self._db.statements() as sql:
+            found = await sql.all(SQL.open_style_choices)
+        return [rows.style_choice(row) for row in found]
+
+    async def update_style_choice(
+        self, choice_id: int, chosen: tuple[str, ...], colour: str, message_id: str | None
+    ) -> StyleChoice | None:
+        async with self._db.transaction() as sql:
+            await sql.run(
+                SQL.update_style_choice,
+                {
+                    "chosen": rows.json_list(chosen),
+                    "colour": colour,
+                    "message_id": message_id,
+                    "choice_id": choice_id,
+                },
+            )
+            row = await sql.one(SQL.open_style_choice, {"choice_id": choice_id})
+        return rows.style_choice(row) if row else None
+
+    async def close_style_choice(self, choice_id: int) -> StyleChoice | None:
+        async with self._db.transaction() as sql:
+            if await sql.run(SQL.close_style_choice, {"choice_id": choice_id}) != 1:
+                return None
+            row = await sql.one(SQL.style_choice, {"choice_id": choice_id})
+        return rows.style_choice(row) if row else None
+
+
+def _whose(chat_id: str, user: UserRef) -> dict[str, str]:
+    return {
+        "chat_id": chat_id,
+        "platform": user.platform,
+        "platform_user_id": user.platform_user_id,
+    }

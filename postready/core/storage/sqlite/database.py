@@ -1,0 +1,176 @@
+"""The SQLite database: one aiosqlite connection per process, its migrations, and statements
+run one at a time.
+
+The connection is in autocommit mode: every write is a single statement or an explicit
+`BEGIN IMMEDIATE` transaction, so several processes (bots, workers) share the file in WAL
+mode and a write never fails half-way on a lock it could have waited for. An asyncio lock
+keeps one coroutine's transaction from interleaving with another's statements.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Self
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+MIGRATIONS_PACKAGE = "postready.migrations.sqlite"
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+_BUSY_TIMEOUT_MS = 10_000
+
+Params = Mapping[str, Any]
+Row = sqlite3.Row
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def migrations() -> list[Migration]:
+    """The packaged migrations in order; their numbers must run 1, 2, 3, ... without gaps."""
+    found = []
+    for entry in resources.files(MIGRATIONS_PACKAGE).iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match[1]), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    if [m.version for m in found] != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migrations must be numbered 001, 002, ...: {[m.name for m in found]}")
+    return found
+
+
+async def schema_version(db: aiosqlite.Connection) -> int:
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def migrate(db: aiosqlite.Connection, upto: int | None = None) -> int:
+    """Apply the migrations newer than the database, each atomically with its version bump.
+
+    Safe when two processes start at once: the loser's transaction fails, rolls back, and it
+    finds the version already moved past that migration.
+    """
+    known = migrations()
+    if await schema_version(db) > len(known):
+        raise RuntimeError(
+            f"the database is at schema {await schema_version(db)}, newer than this PostReady "
+            f"knows ({len(known)}); upgrade PostReady"
+        )
+    for migration in known:
+        if upto is not None and migration.version > upto:
+            break
+        if await schema_version(db) >= migration.version:
+            continue
+        script = (
+            f"BEGIN IMMEDIATE;\n{migration.sql}\n"
+            f"PRAGMA user_version = {migration.version};\nCOMMIT;"
+        )
+        try:
+            await db.executescript(script)
+        except sqlite3.Error:
+            if db.in_transaction:
+                await db.rollback()
+            if await schema_version(db) < migration.version:
+                raise
+        else:
+            log.info("migration_applied name=%s", migration.name)
+    return await schema_version(db)
+
+
+async def connect(path: Path) -> aiosqlite.Connection:
+    """A connection with the settings every PostReady process uses."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = await aiosqlite.connect(path, isolation_level=None)
+    db.row_factory = sqlite3.Row
+    await db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+    await db.execute("PRAGMA journal_mode = WAL")
+    await db.execute("PRAGMA foreign_keys = ON")
+    return db
+
+
+class Statements:
+    """Statements on the connection, run by one coroutine at a time (see `Database`)."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+
+    async def one(self, sql: str, params: Params | None = None) -> Row | None:
+        async with self._connection.execute(sql, params or {}) as cursor:
+            row: Row | None = await cursor.fetchone()
+        return row
+
+    async def all(self, sql: str, params: Params | None = None) -> list[Row]:
+        async with self._connection.execute(sql, params or {}) as cursor:
+            return list(await cursor.fetchall())
+
+    async def run(self, sql: str, params: Params | None = None) -> int:
+        """Run a write; the number of rows it changed."""
+        async with self._connection.execute(sql, params or {}) as cursor:
+            return cursor.rowcount
+
+    async def insert(self, sql: str, params: Params) -> int:
+        """Run an INSERT; the new row's id."""
+        async with self._connection.execute(sql, params) as cursor:
+            if cursor.lastrowid is None:
+                raise RuntimeError("the INSERT added no row")
+            return cursor.lastrowid
+
+    async def run_many(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._connection.executemany(sql, rows)
+
+
+class Database:
+    """The connection, its migrations and its clock; repositories run their SQL through
+    `statements()` (one statement at a time) or `transaction()` (several, atomically)."""
+
+    def __init__(
+        self, connection: aiosqlite.Connection, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.clock = clock
+        self._connection = connection
+        self._statements = Statements(connection)
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path, clock: Callable[[], float] = time.time) -> Self:
+        """Connect and migrate to the newest schema."""
+        connection = await connect(path)
+        try:
+            await migrate(connection)
+        except BaseException:
+            await connection.close()
+            raise
+        return cls(connection, clock)
+
+    async def close(self) -> None:
+        await self._connection.close()
+
+    @asynccontextmanager
+    async def statements(self) -> AsyncIterator[Statements]:
+        async with self._lock:
+            yield self._statements
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Statements]:
+        async with self._lock:
+            await self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._statements
+            except BaseException:
+                await self._connection.rollback()
+                raise
+            await self._connection.commit()

@@ -1,0 +1,338 @@
+"""Sessions and their jobs in SQLite: the durable queue (enqueue under limits, claim under a
+lease, heartbeats, recovery of dead workers' jobs), progress, results and generated files."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Collection, Sequence
+from pathlib import Path
+from typing import Literal
+
+from postready.core.errors import AppErrorCode, JobNotFound, QueueLimitExceeded
+from postready.core.storage.models import (
+    ACTIVE_STATUSES,
+    GeneratedFile,
+    Heartbeat,
+    Job,
+    NewJob,
+    QueueLimits,
+    Session,
+    SessionStatus,
+    User,
+)
+from postready.core.storage.named_queries import load_queries
+from postready.core.storage.sqlite import rows
+from postready.core.storage.sqlite.database import Database, Params, Statements
+from postready.pipeline.models import ErrorInfo, OptimizeResult, ProgressEvent
+
+log = logging.getLogger(__name__)
+SQL = load_queries("postready.core.storage.sqlite.queries", "jobs.sql")
+_HOUR = 3600.0
+
+
+class SQLiteJobs:
+    """A `JobRepository`."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # The queue
+
+    async def enqueue(self, user: User, job: NewJob, limits: QueueLimits) -> Job:
+        now = self._db.clock()
+        async with self._db.transaction() as sql:
+            counts = await sql.one(SQL.user_job_counts, {"since": now - _HOUR, "user_id": user.id})
+            assert counts is not None  # an aggregate always has a row
+            if counts["in_flight"] >= limits.in_flight:
+                raise QueueLimitExceeded("in_flight", counts["in_flight"])
+            if counts["last_hour"] >= limits.per_hour:
+                raise QueueLimitExceeded("per_hour", counts["last_hour"])
+            queued = await sql.one(SQL.queued_count)
+            if queued is not None and queued[0] >= limits.queued:
+                raise QueueLimitExceeded("queued", queued[0])
+            await sql.run(
+                SQL.insert_session,
+                {
+                    "session_id": job.session_id,
+                    "user_id": user.id,
+                    "chat_id": job.chat_id,
+                    "source_path": str(job.source_path),
+                    "platforms": rows.json_list(job.platforms),
+                    "description": job.description,
+                    "options": json.dumps(job.options),
+                    "now": now,
+                },
+            )
+            source = GeneratedFile("source", job.source_path, job.source_size)
+            await _add_files(sql, job.session_id, [source], now)
+            job_id = await sql.insert(
+                SQL.insert_job,
+                {"session_id": job.session_id, "max_attempts": limits.max_attempts, "now": now},
+            )
+            return await _job(sql, job_id)
+
+    async def claim(
+        self, owner: str, lease_seconds: float, platforms: Collection[str] | None = None
+    ) -> Job | None:
+        now = self._db.clock()
+        serves = None if platforms is None else rows.json_list(platforms)
+        async with self._db.transaction() as sql:
+            row = await sql.one(SQL.next_claimable, {"now": now, "platforms": serves})
+            if row is None:
+                return None
+            job_id = row["id"]
+            await sql.run(
+                SQL.take_lease,
+                {"owner": owner, "expires_at": now + lease_seconds, "now": now, "job_id": job_id},
+            )
+            await _set_status(sql, job_id, "running", now)
+            return await _job(sql, job_id)
+
+    async def heartbeat(self, job_id: int, owner: str, lease_seconds: float) -> Heartbeat:
+        now = self._db.clock()
+        params = {"expires_at": now + lease_seconds, "now": now, "job_id": job_id, "owner": owner}
+        async with self._db.statements() as sql:
+            found = await sql.all(SQL.renew_lease, params)
+        return Heartbeat(held=bool(found), cancel_requested=bool(found and found[0][0]))
+
+    async def complete(
+        self, job_id: int, owner: str, result: OptimizeResult, files: Sequence[GeneratedFile]
+    ) -> bool:
+        now = self._db.clock()
+        results = result.to_json()
+        async with self._db.transaction() as sql:
+            if not await _holds(sql, job_id, owner):
+                return False
+            await sql.run(
+                SQL.save_results,
+                {
+                    "results": json.dumps(results, ensure_ascii=False),
+                    "now": now,
+                    "session_id": result.session_id,
+                },
+            )
+            await sql.run_many(
+                SQL.insert_platform_result,
+                [
+                    {
+                        "session_id": result.session_id,
+                        "platform": key,
+                        "status": item.status,
+                        "processed_image_path": str(item.image.path) if item.image else None,
+                        "processing_time": item.processing_time,
+                        "product_photography_used": results["platforms"][key][
+                            "product_photography_used"
+                        ],
+                        "error_code": item.error.code if item.error else None,
+                        "error_message": item.error.message if item.error else None,
+                        "details": json.dumps(results["platforms"][key], ensure_ascii=False),
+                        "now": now,
+                    }
+                    for key, item in result.platforms.items()
+                ],
+            )
+            await _add_files(sql, result.session_id, files, now)
+            await sql.run(SQL.end_lease, {"job_id": job_id})
+        return True
+
+    async def finish(
+        self, job_id: int, owner: str, status: Literal["failed", "cancelled"], error: ErrorInfo
+    ) -> bool:
+        now = self._db.clock()
+        async with self._db.transaction() as sql:
+            if not await _holds(sql, job_id, owner):
+                return False
+            await _set_status(sql, job_id, status, now, error)
+            await sql.run(SQL.end_lease, {"job_id": job_id})
+        return True
+
+    async def release(self, job_id: int, owner: str) -> bool:
+        now = self._db.clock()
+        async with self._db.transaction() as sql:
+            if not await _holds(sql, job_id, owner):
+                return False
+            await sql.run(SQL.give_back_attempt, {"now": now, "job_id": job_id})
+            await _set_status(sql, job_id, "queued", now)
+            await sql.run(SQL.end_lease, {"job_id": job_id})
+        return True
+
+    async def recover_expired(self, retry_delay: float, alive: Collection[int] = ()) -> list[Job]:
+        """Re-queue running jobs whose lease ran out (their worker died), after a back-off that
+        doubles with each attempt; fail those out of attempts."""
+        now = self._db.clock()
+        async with self._db.transaction() as sql:
+            expired = await sql.all(
+                SQL.expired_leases, {"now": now, "alive": rows.json_list(alive)}
+            )
+            for row in expired:
+                job_id, attempts = row["id"], row["attempts"]
+                await sql.run(SQL.end_lease, {"job_id": job_id})
+                if attempts >= row["max_attempts"]:
+                    error = ErrorInfo(
+                        AppErrorCode.JOB_INTERRUPTED,
+                        f"processing stopped {attempts} times without finishing; "
+                        "please send the photo again",
+                    )
+                    await _set_status(sql, job_id, "failed", now, error)
+                else:
+                    not_before = now + retry_delay * 2 ** (attempts - 1)
+                    await sql.run(SQL.delay, {"not_before": not_before, "job_id": job_id})
+                    await _set_status(sql, job_id, "queued", now)
+            ids = rows.json_list(row["id"] for row in expired)
+            changed = [rows.job(row) for row in await sql.all(SQL.jobs, {"ids": ids})]
+        for job in changed:
+            log.warning(
+                "job_lease_expired job=%s session=%s status=%s attempts=%s",
+                job.id,
+                job.session.id,
+                job.status,
+                job.attempts,
+            )
+        return changed
+
+    async def request_cancel(self, job_id: int, user_id: int | None = None) -> Job:
+        now = self._db.clock()
+        async with self._db.transaction() as sql:
+            job = await _job_of(sql, job_id, user_id)
+            if job.status not in ACTIVE_STATUSES:
+                raise JobNotFound(job_id, ended=True)
+            if job.status == "queued":
+                error = ErrorInfo(AppErrorCode.CANCELLED, "cancelled before it started")
+                await _set_status(sql, job_id, "cancelled", now, error)
+                # Whoever cancels it tells the user; no worker ever sees it.
+                await sql.run(SQL.mark_delivered, {"now": now, "job_id": job_id})
+            else:
+                await sql.run(SQL.flag_cancel, {"job_id": job_id})
+            return await _job(sql, job_id)
+
+    async def mark_delivered(self, job_id: int) -> None:
+        async with self._db.statements() as sql:
+            await sql.run(SQL.mark_delivered, {"now": self._db.clock(), "job_id": job_id})
+
+    # Progress
+
+    async def add_progress(self, job_id: int, event: ProgressEvent) -> None:
+        async with self._db.statements() as sql:
+            await sql.run(
+                SQL.add_progress,
+                {
+                    "job_id": job_id,
+                    "stage": event.stage,
+                    "done": event.done,
+                    "total": event.total,
+                    "message": event.message,
+                    "now": self._db.clock(),
+                },
+            )
+
+    async def latest_progress(self, job_id: int) -> ProgressEvent | None:
+        async with self._db.statements() as sql:
+            row = await sql.one(SQL.latest_progress, {"job_id": job_id})
+        return ProgressEvent(*row) if row else None
+
+    # Reading
+
+    async def undelivered(self, platforms: Collection[str], max_age: float) -> list[Job]:
+        params = {"since": self._db.clock() - max_age, "platforms": rows.json_list(platforms)}
+        return await self._jobs(SQL.undelivered, params)
+
+    async def get(self, job_id: int) -> Job | None:
+        found = await self._jobs(SQL.job, {"job_id": job_id})
+        return found[0] if found else None
+
+    async def latest_active(self, user_id: int) -> Job | None:
+        found = await self._jobs(SQL.latest_active, {"user_id": user_id})
+        return found[0] if found else None
+
+    async def queue_position(self, job_id: int) -> int | None:
+        async with self._db.statements() as sql:
+            row = await sql.one(SQL.queue_position, {"job_id": job_id})
+        return (row[0] or None) if row else None
+
+    async def queued(self, limit: int) -> list[Job]:
+        return await self._jobs(SQL.queued, {"limit": limit})
+
+    async def recent(self, limit: int = 20, user_id: int | None = None) -> list[Job]:
+        return await self._jobs(SQL.recent, {"limit": limit, "user_id": user_id})
+
+    async def get_session(self, session_id: str) -> Session | None:
+        async with self._db.statements() as sql:
+            row = await sql.one(SQL.session, {"session_id": session_id})
+        return rows.session(row) if row else None
+
+    async def session_files(self, session_id: str) -> list[GeneratedFile]:
+        async with self._db.statements() as sql:
+            found = await sql.all(SQL.session_files, {"session_id": session_id})
+        return [
+            GeneratedFile(
+                row["file_type"],
+                Path(row["file_path"]) if row["file_path"] else None,
+                row["file_size"],
+                row["platform"],
+                row["file_url"],
+            )
+            for row in found
+        ]
+
+    async def _jobs(self, query: str, params: Params) -> list[Job]:
+        async with self._db.statements() as sql:
+            return [rows.job(row) for row in await sql.all(query, params)]
+
+
+async def _job(sql: Statements, job_id: int) -> Job:
+    row = await sql.one(SQL.job, {"job_id": job_id})
+    if row is None:
+        raise JobNotFound(job_id)
+    return rows.job(row)
+
+
+async def _job_of(sql: Statements, job_id: int, user_id: int | None) -> Job:
+    """The job, if it is `user_id`'s (any user's when None); JobNotFound otherwise."""
+    job = await _job(sql, job_id)
+    if user_id is not None and job.session.user_id != user_id:
+        raise JobNotFound(job_id)
+    return job
+
+
+async def _holds(sql: Statements, job_id: int, owner: str) -> bool:
+    return await sql.one(SQL.holds_lease, {"job_id": job_id, "owner": owner}) is not None
+
+
+async def _set_status(
+    sql: Statements,
+    job_id: int,
+    status: SessionStatus,
+    now: float,
+    error: ErrorInfo | None = None,
+) -> None:
+    await sql.run(
+        SQL.set_status,
+        {
+            "status": status,
+            "now": now,
+            "error_code": error.code if error else None,
+            "error_message": error.message if error else None,
+            "job_id": job_id,
+        },
+    )
+
+
+async def _add_files(
+    sql: Statements, session_id: str, files: Sequence[GeneratedFile], now: float
+) -> None:
+    await sql.run_many(
+        SQL.insert_file,
+        [
+            {
+                "session_id": session_id,
+                "file_type": f.file_type,
+                "platform": f.platform,
+                "file_path": str(f.path) if f.path else None,
+                "file_url": f.url,
+                "file_size": f.size,
+                "now": now,
+            }
+            for f in files
+        ],
+    )

@@ -1,0 +1,40 @@
+-- name: set_job_message
+INSERT INTO job_messages (job_id, chat_id, message_id) VALUES (:job_id, :chat_id, :message_id)
+ON CONFLICT (job_id) DO UPDATE SET chat_id = excluded.chat_id, message_id = excluded.message_id;
+
+-- name: job_message
+SELECT chat_id, message_id FROM job_messages WHERE job_id = :job_id;
+
+-- name: set_pending_command
+-- The newest `/optimize` waiting for its photo replaces an older one.
+INSERT INTO pending_commands (chat_id, platform, platform_user_id, command, created_at)
+VALUES (:chat_id, :platform, :platform_user_id, :command, :now)
+ON CONFLICT (chat_id, platform, platform_user_id)
+DO UPDATE SET command = excluded.command, created_at = excluded.created_at;
+
+-- name: take_pending_command
+DELETE FROM pending_commands
+WHERE chat_id = :chat_id AND platform = :platform AND platform_user_id = :platform_user_id
+RETURNING command, created_at;
+
+-- name: insert_style_choice
+INSERT INTO style_choices (platform, platform_user_id, chat_id, source_path, source_name,
+                           platforms, description, colour, created_at)
+VALUES (:platform, :platform_user_id, :chat_id, :source_path, :source_name, :platforms,
+        :description, :colour, :now);
+
+-- name: style_choice
+SELECT * FROM style_choices WHERE id = :choice_id;
+
+-- name: open_style_choice
+SELECT * FROM style_choices WHERE id = :choice_id AND status = 'open';
+
+-- name: open_style_choices
+SELECT * FROM style_choices WHERE status = 'open' ORDER BY id;
+
+-- name: update_style_choice
+UPDATE style_choices SET chosen = :chosen, colour = :colour, message_id = :message_id
+WHERE id = :choice_id AND status = 'open';
+
+-- name: close_style_choice
+UPDATE style_choices SET status = 'closed' WHERE id = :choice_id AND status = 'open';

@@ -1,0 +1,135 @@
+-- name: job
+SELECT * FROM job_details WHERE id = :job_id;
+
+-- name: jobs
+-- :ids is a JSON array of job ids.
+SELECT * FROM job_details WHERE id IN (SELECT value FROM json_each(:ids)) ORDER BY id;
+
+-- name: user_job_counts
+SELECT COUNT(*) FILTER (WHERE status IN ('queued', 'running')) AS in_flight,
+       COUNT(*) FILTER (WHERE created_at > :since) AS last_hour
+FROM job_details WHERE user_id = :user_id;
+
+-- name: queued_count
+SELECT COUNT(*) FROM processing_sessions WHERE status = 'queued';
+
+-- name: insert_session
+INSERT INTO processing_sessions (id, user_id, chat_id, status, source_path, platforms,
+                                 description, options, created_at, updated_at)
+VALUES (:session_id, :user_id, :chat_id, 'queued', :source_path, :platforms, :description,
+        :options, :now, :now);
+
+-- name: insert_job
+INSERT INTO jobs (session_id, max_attempts, not_before, created_at)
+VALUES (:session_id, :max_attempts, :now, :now);
+
+-- name: insert_file
+INSERT INTO generated_files (session_id, file_type, platform, file_path, file_url, file_size,
+                             created_at)
+VALUES (:session_id, :file_type, :platform, :file_path, :file_url, :file_size, :now);
+
+-- name: next_claimable
+-- :platforms is a JSON array of the platforms whose users' jobs may be taken, or NULL: any.
+SELECT id FROM job_details
+WHERE status = 'queued' AND not_before <= :now
+  AND (:platforms IS NULL OR platform IN (SELECT value FROM json_each(:platforms)))
+ORDER BY id LIMIT 1;
+
+-- name: take_lease
+UPDATE jobs SET attempts = attempts + 1, lease_owner = :owner, lease_expires_at = :expires_at,
+                heartbeat_at = :now
+WHERE id = :job_id;
+
+-- name: renew_lease
+UPDATE jobs SET lease_expires_at = :expires_at, heartbeat_at = :now
+WHERE id = :job_id AND lease_owner = :owner
+  AND (SELECT status FROM processing_sessions s WHERE s.id = jobs.session_id) = 'running'
+RETURNING cancel_requested;
+
+-- name: holds_lease
+SELECT 1 FROM job_details WHERE id = :job_id AND lease_owner = :owner AND status = 'running';
+
+-- name: end_lease
+UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = :job_id;
+
+-- name: set_status
+-- Moves the job's session to :status; the start time is kept from the first run, the
+-- completion time set when it ends, and the error replaced (NULL clears it).
+UPDATE processing_sessions
+SET status = :status, updated_at = :now,
+    started_at = CASE WHEN :status = 'running' THEN coalesce(started_at, :now)
+                      ELSE started_at END,
+    completed_at = CASE WHEN :status IN ('completed', 'failed', 'cancelled') THEN :now
+                        ELSE completed_at END,
+    error_code = :error_code, error_message = :error_message
+WHERE id = (SELECT session_id FROM jobs WHERE id = :job_id);
+
+-- name: save_results
+UPDATE processing_sessions
+SET status = 'completed', results = :results, completed_at = :now, updated_at = :now
+WHERE id = :session_id;
+
+-- name: insert_platform_result
+INSERT INTO platform_results (session_id, platform, status, processed_image_path,
+                              processing_time, product_photography_used, error_code,
+                              error_message, details, created_at)
+VALUES (:session_id, :platform, :status, :processed_image_path, :processing_time,
+        :product_photography_used, :error_code, :error_message, :details, :now);
+
+-- name: give_back_attempt
+-- A clean shutdown put the job back: that claim does not count as an attempt.
+UPDATE jobs SET attempts = attempts - 1, not_before = :now WHERE id = :job_id;
+
+-- name: expired_leases
+-- :alive is a JSON array of the ids of jobs the caller is running (not dead, however late).
+SELECT id, attempts, max_attempts FROM job_details
+WHERE status = 'running' AND lease_expires_at < :now
+  AND id NOT IN (SELECT value FROM json_each(:alive));
+
+-- name: delay
+UPDATE jobs SET not_before = :not_before WHERE id = :job_id;
+
+-- name: flag_cancel
+UPDATE jobs SET cancel_requested = 1 WHERE id = :job_id;
+
+-- name: mark_delivered
+UPDATE jobs SET delivered_at = :now WHERE id = :job_id;
+
+-- name: undelivered
+SELECT * FROM job_details
+WHERE delivered_at IS NULL AND status IN ('completed', 'failed', 'cancelled')
+  AND session_updated_at >= :since
+  AND platform IN (SELECT value FROM json_each(:platforms))
+ORDER BY id;
+
+-- name: latest_active
+SELECT * FROM job_details WHERE user_id = :user_id AND status IN ('queued', 'running')
+ORDER BY id DESC LIMIT 1;
+
+-- name: queue_position
+-- How many queued jobs start before this one, itself included; 0 when it is not queued.
+SELECT COUNT(*) FROM job_details
+WHERE status = 'queued' AND id <= :job_id
+  AND EXISTS (SELECT 1 FROM job_details me WHERE me.id = :job_id AND me.status = 'queued');
+
+-- name: queued
+SELECT * FROM job_details WHERE status = 'queued' ORDER BY id LIMIT :limit;
+
+-- name: recent
+SELECT * FROM job_details WHERE :user_id IS NULL OR user_id = :user_id
+ORDER BY id DESC LIMIT :limit;
+
+-- name: session
+SELECT * FROM session_details WHERE id = :session_id;
+
+-- name: session_files
+SELECT file_type, file_path, file_size, platform, file_url FROM generated_files
+WHERE session_id = :session_id ORDER BY id;
+
+-- name: add_progress
+INSERT INTO job_progress (job_id, stage, done, total, message, created_at)
+VALUES (:job_id, :stage, :done, :total, :message, :now);
+
+-- name: latest_progress
+SELECT stage, done, total, message FROM job_progress WHERE job_id = :job_id
+ORDER BY id DESC LIMIT 1;

@@ -1,0 +1,53 @@
+"""Users and their settings, in SQLite."""
+
+from __future__ import annotations
+
+from postready.core.identity import UserRef
+from postready.core.storage.models import User, UserSettings
+from postready.core.storage.named_queries import load_queries
+from postready.core.storage.sqlite import rows
+from postready.core.storage.sqlite.database import Database
+
+SQL = load_queries("postready.core.storage.sqlite.queries", "users.sql")
+
+
+class SQLiteUsers:
+    """A `UserRepository`."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get_or_create(self, ref: UserRef) -> User:
+        params = {
+            "platform": ref.platform,
+            "platform_user_id": ref.platform_user_id,
+            "now": self._db.clock(),
+        }
+        async with self._db.transaction() as sql:
+            await sql.run(SQL.insert_user, params)
+            await sql.run(SQL.insert_default_settings, params)
+            row = await sql.one(SQL.user_by_ref, params)
+        assert row is not None  # inserted just above, in the same transaction
+        return rows.user(row)
+
+    async def save_settings(self, user_id: int, settings: UserSettings) -> User:
+        async with self._db.transaction() as sql:
+            await sql.run(
+                SQL.update_settings,
+                {
+                    "default_platforms": rows.json_list(settings.default_platforms),
+                    "timezone": settings.timezone,
+                    "language": settings.language,
+                    "logo_path": settings.logo_path,
+                    "logo_position": settings.logo_position,
+                    "output_format": settings.output_format,
+                    "send_as_files": settings.send_as_files,
+                    "awaiting_logo": settings.awaiting_logo,
+                    "now": self._db.clock(),
+                    "user_id": user_id,
+                },
+            )
+            row = await sql.one(SQL.user_by_id, {"user_id": user_id})
+        if row is None:
+            raise LookupError(f"no user with id {user_id}")
+        return rows.user(row)

@@ -1,0 +1,111 @@
+"""The SQLite database: migrations from every version, concurrent start-ups, constraints."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from postready.core.identity import UserRef
+from postready.core.storage import Storage
+from postready.core.storage.models import UserSettings
+from postready.core.storage.sqlite import database
+from postready.core.storage.sqlite.database import connect, migrate, migrations, schema_version
+from tests.conftest import rows_of
+
+LATEST = len(migrations())
+TABLES = {
+    "users",
+    "user_settings",
+    "processing_sessions",
+    "platform_results",
+    "generated_files",
+    "jobs",
+    "job_messages",
+    "style_choices",
+    "pending_commands",
+    "interaction_tokens",
+    "job_progress",
+}
+
+
+async def table_names(db) -> set[str]:
+    rows = await db.execute_fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
+    return {row[0] for row in rows}
+
+
+async def test_migrates_an_empty_database(tmp_path: Path) -> None:
+    db = await connect(tmp_path / "new.db")
+    try:
+        assert await schema_version(db) == 0
+        assert await migrate(db) == LATEST >= 2
+        assert await table_names(db) == TABLES
+        assert (await (await db.execute("PRAGMA journal_mode")).fetchone())[0] == "wal"
+        assert (await (await db.execute("PRAGMA foreign_keys")).fetchone())[0] == 1
+        assert await migrate(db) == LATEST  # idempotent
+    finally:
+        await db.close()
+
+
+@pytest.mark.parametrize("start", range(1, LATEST))
+async def test_migrates_from_each_older_version_keeping_data(tmp_path: Path, start: int) -> None:
+    path = tmp_path / "old.db"
+    db = await connect(path)
+    try:
+        await migrate(db, upto=start)
+        assert await schema_version(db) == start
+        await db.execute(
+            "INSERT INTO users (platform, platform_user_id, created_at) VALUES ('discord', '7', 0)"
+        )
+    finally:
+        await db.close()
+
+    async with await Storage.open(path) as store:
+        user = await store.users.get_or_create(UserRef("discord", "7"))
+        assert user.id == 1 and user.settings == UserSettings()
+        assert (await rows_of(store, "PRAGMA user_version"))[0][0] == LATEST
+
+
+async def test_two_processes_starting_together_both_migrate(tmp_path: Path) -> None:
+    path = tmp_path / "race.db"
+    first, second = await asyncio.gather(connect(path), connect(path))
+    try:
+        assert await asyncio.gather(migrate(first), migrate(second)) == [LATEST, LATEST]
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_failed_migration_leaves_no_trace(tmp_path: Path, monkeypatch) -> None:
+    broken = [*migrations()[:1], database.Migration(2, "002_broken.sql", "CREATE TABLE x (;")]
+    monkeypatch.setattr(database, "migrations", lambda: broken)
+    db = await connect(tmp_path / "broken.db")
+    try:
+        with pytest.raises(sqlite3.OperationalError):
+            await migrate(db)
+        assert await schema_version(db) == 1
+        assert "x" not in await table_names(db)
+    finally:
+        await db.close()
+
+
+async def test_foreign_keys_are_enforced(store: Storage) -> None:
+    with pytest.raises(sqlite3.IntegrityError):
+        await rows_of(
+            store,
+            "INSERT INTO jobs (session_id, max_attempts, not_before, created_at)"
+            " VALUES ('nothing', 3, 0, 0)",
+        )
+
+
+async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    db = await connect(path)
+    try:
+        await db.execute(f"PRAGMA user_version = {LATEST + 1}")
+    finally:
+        await db.close()
+    with pytest.raises(RuntimeError, match="newer than this PostReady"):
+        await Storage.open(path)

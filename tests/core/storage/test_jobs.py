@@ -1,0 +1,247 @@
+"""The jobs repository: the queue's semantics (limits, claims, leases, recovery, cancel,
+delivery), progress, results and files."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from postready.core.errors import AppErrorCode
+from postready.core.identity import UserRef
+from postready.core.storage import Storage
+from postready.core.storage.models import GeneratedFile, QueueLimits
+from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.models import (
+    ErrorInfo,
+    ImageOutput,
+    OptimizeResult,
+    PlatformResult,
+    ProgressEvent,
+    SourceInfo,
+)
+from tests.conftest import LIMITS, T0, make_user, new_job, rows_of
+
+ME = UserRef("telegram", "1")
+
+
+async def test_enqueue_commits_a_queued_session(store: Storage, tmp_path: Path) -> None:
+    user = await make_user(store)
+    job = await store.jobs.enqueue(user, new_job(tmp_path, 1), LIMITS)
+    assert job.status == "queued" and job.attempts == 0 and job.max_attempts == 3
+    assert job.session.platforms == ("instagram",)
+    assert job.session.user == ME
+    assert job.created_at == datetime.fromtimestamp(T0, UTC)
+    assert await store.jobs.queue_position(job.id) == 1
+    assert [f.file_type for f in await store.jobs.session_files("session-1")] == ["source"]
+    assert (await store.jobs.get_session("session-1")).status == "queued"
+
+
+async def test_per_user_limits_and_queue_bound(store: Storage, tmp_path: Path, clock) -> None:
+    alice, bob, carol = [await make_user(store, name) for name in "abc"]
+    limits = QueueLimits(in_flight=2, per_hour=3, queued=3, max_attempts=3)
+    first = await store.jobs.enqueue(alice, new_job(tmp_path, 1), limits)
+    await store.jobs.enqueue(alice, new_job(tmp_path, 2), limits)
+    with pytest.raises(PostReadyError) as busy:
+        await store.jobs.enqueue(alice, new_job(tmp_path, 3), limits)
+    assert busy.value.code == AppErrorCode.TOO_MANY_JOBS
+    await store.jobs.request_cancel(first.id, alice.id)  # one slot free again
+    await store.jobs.enqueue(alice, new_job(tmp_path, 3), limits)
+    await store.jobs.request_cancel((await store.jobs.latest_active(alice.id)).id)
+    with pytest.raises(PostReadyError) as hourly:
+        await store.jobs.enqueue(alice, new_job(tmp_path, 4), limits)
+    assert hourly.value.code == AppErrorCode.RATE_LIMITED
+    clock.advance(3601)
+    await store.jobs.enqueue(alice, new_job(tmp_path, 4), limits)
+    await store.jobs.enqueue(bob, new_job(tmp_path, 5), limits)
+    with pytest.raises(PostReadyError) as full:
+        await store.jobs.enqueue(carol, new_job(tmp_path, 6), limits)
+    assert full.value.code == AppErrorCode.QUEUE_FULL
+    assert await store.jobs.get_session("session-6") is None
+
+
+async def test_claims_are_atomic_across_connections(tmp_path: Path, clock) -> None:
+    path = tmp_path / "shared.db"
+    async with await Storage.open(path, clock) as one, await Storage.open(path, clock) as two:
+        users = [await one.users.get_or_create(UserRef("cli", str(n))) for n in range(6)]
+        for n, user in enumerate(users):
+            await one.jobs.enqueue(user, new_job(tmp_path, n), LIMITS)
+        claims = await asyncio.gather(
+            *(store.jobs.claim(f"worker-{n}", 30) for n in range(4) for store in (one, two))
+        )
+    claimed = [job for job in claims if job is not None]
+    assert sorted(job.id for job in claimed) == list(range(1, 7))
+    assert all(job.status == "running" and job.attempts == 1 for job in claimed)
+
+
+async def test_claim_order_position_and_not_before(store: Storage, tmp_path: Path, clock) -> None:
+    users = [await make_user(store, str(n)) for n in range(3)]
+    jobs = [await store.jobs.enqueue(u, new_job(tmp_path, n), LIMITS) for n, u in enumerate(users)]
+    assert [await store.jobs.queue_position(j.id) for j in jobs] == [1, 2, 3]
+    first = await store.jobs.claim("w", 30)
+    assert first.id == jobs[0].id
+    assert [await store.jobs.queue_position(j.id) for j in jobs] == [None, 1, 2]
+    clock.advance(31)
+    (requeued,) = await store.jobs.recover_expired(retry_delay=10)
+    assert requeued.status == "queued" and requeued.not_before > requeued.created_at
+    assert (await store.jobs.claim("w", 30)).id == jobs[1].id  # the first waits out its back-off
+    clock.advance(10)
+    assert (await store.jobs.claim("w", 30)).id == jobs[0].id
+
+
+async def test_a_worker_claims_only_jobs_of_the_platforms_it_serves(store, tmp_path) -> None:
+    telegram = await make_user(store, "1")
+    cli = await store.users.get_or_create(UserRef("cli", "me"))
+    chat_job = await store.jobs.enqueue(telegram, new_job(tmp_path, 0), LIMITS)
+    cli_job = await store.jobs.enqueue(cli, new_job(tmp_path, 1), LIMITS)
+    assert await store.jobs.claim("headless", 30, {"cli"}) == await store.jobs.get(cli_job.id)
+    assert await store.jobs.claim("headless", 30, {"cli"}) is None  # the chat's job waits
+    assert await store.jobs.claim("discord-bot", 30, {"cli", "discord"}) is None
+    assert (await store.jobs.claim("telegram-bot", 30, {"cli", "telegram"})).id == chat_job.id
+
+
+async def test_heartbeat_keeps_the_lease(store: Storage, tmp_path: Path, clock) -> None:
+    job = await store.jobs.enqueue(await make_user(store), new_job(tmp_path, 1), LIMITS)
+    await store.jobs.claim("w", 30)
+    for _ in range(5):
+        clock.advance(20)
+        assert (await store.jobs.heartbeat(job.id, "w", 30)).held
+    assert await store.jobs.recover_expired(0) == []
+    assert not (await store.jobs.heartbeat(job.id, "someone else", 30)).held
+    clock.advance(31)  # a late heartbeat: only the worker itself may still keep its job
+    assert await store.jobs.recover_expired(0, alive={job.id}) == []
+    assert (await store.jobs.heartbeat(job.id, "w", 30)).held
+    clock.advance(31)
+    assert [j.id for j in await store.jobs.recover_expired(0, alive={job.id + 1})] == [job.id]
+
+
+async def test_expired_leases_use_up_attempts_then_fail(
+    store: Storage, tmp_path: Path, clock
+) -> None:
+    job = await store.jobs.enqueue(await make_user(store), new_job(tmp_path, 1), LIMITS)
+    for attempt in (1, 2, 3):
+        claimed = await store.jobs.claim(f"w{attempt}", 30)
+        assert claimed is not None and claimed.attempts == attempt
+        clock.advance(31)
+        (changed,) = await store.jobs.recover_expired(retry_delay=0)
+        assert not (await store.jobs.heartbeat(job.id, f"w{attempt}", 30)).held
+    assert changed.status == "failed"
+    assert changed.session.error.code == AppErrorCode.JOB_INTERRUPTED
+    assert "3 times" in changed.session.error.message
+    assert await store.jobs.claim("w4", 30) is None
+    assert not await store.jobs.complete(job.id, "w3", result_for("session-1", tmp_path), [])
+
+
+async def test_release_returns_the_job_without_using_an_attempt(
+    store: Storage, tmp_path: Path
+) -> None:
+    job = await store.jobs.enqueue(await make_user(store), new_job(tmp_path, 1), LIMITS)
+    await store.jobs.claim("w", 30)
+    assert not await store.jobs.release(job.id, "other")
+    assert await store.jobs.release(job.id, "w")
+    again = await store.jobs.claim("w", 30)
+    assert again.id == job.id and again.attempts == 1
+
+
+async def test_cancel(store: Storage, tmp_path: Path) -> None:
+    alice, bob = await make_user(store, "a"), await make_user(store, "b")
+    queued = await store.jobs.enqueue(alice, new_job(tmp_path, 1), LIMITS)
+    running = await store.jobs.enqueue(alice, new_job(tmp_path, 2), LIMITS)
+    await store.jobs.claim("w", 30)  # takes job 1
+    with pytest.raises(PostReadyError) as foreign:
+        await store.jobs.request_cancel(queued.id, bob.id)
+    assert foreign.value.code == AppErrorCode.JOB_NOT_FOUND
+    flagged = await store.jobs.request_cancel(queued.id, alice.id)
+    assert flagged.status == "running" and flagged.cancel_requested
+    assert (await store.jobs.heartbeat(queued.id, "w", 30)).cancel_requested
+    cancelled = await store.jobs.request_cancel(running.id, alice.id)
+    assert (
+        cancelled.status == "cancelled" and cancelled.session.error.code == AppErrorCode.CANCELLED
+    )
+    with pytest.raises(PostReadyError) as ended:
+        await store.jobs.request_cancel(running.id, alice.id)
+    assert ended.value.code == AppErrorCode.JOB_NOT_FOUND and "ended" in ended.value.message
+    with pytest.raises(PostReadyError):
+        await store.jobs.request_cancel(999)
+
+
+def result_for(session_id: str, tmp_path: Path) -> OptimizeResult:
+    now = datetime.now(UTC)
+    image = ImageOutput(tmp_path / "instagram.jpg", "jpeg", 1080, 1350, 123_456, 92)
+    return OptimizeResult(
+        session_id=session_id,
+        user_uuid="u",
+        started_at=now,
+        finished_at=now,
+        source=SourceInfo("mug.jpg", "JPEG", 2400, 3000),
+        platforms={
+            "instagram": PlatformResult("instagram", "success", 0.5, "portrait", image=image),
+            "x": PlatformResult(
+                "x", "failed", 0.1, error=ErrorInfo(ErrorCode.ENCODING_FAILED, "too big")
+            ),
+        },
+    )
+
+
+async def test_complete_records_results_files_and_progress(store: Storage, tmp_path: Path) -> None:
+    user = await make_user(store)
+    job = await store.jobs.enqueue(user, new_job(tmp_path, 1, ("instagram", "x")), LIMITS)
+    await store.jobs.claim("w", 30)
+    await store.jobs.add_progress(job.id, ProgressEvent("load", 0, 4, "reading the photo"))
+    await store.jobs.add_progress(job.id, ProgressEvent("images", 3, 4, "Instagram ready"))
+    assert await store.jobs.latest_progress(job.id) == ProgressEvent(
+        "images", 3, 4, "Instagram ready"
+    )
+    result = result_for("session-1", tmp_path)
+    files = [GeneratedFile("image", tmp_path / "instagram.jpg", 123_456, "instagram")]
+    assert not await store.jobs.complete(job.id, "intruder", result, files)
+    assert await store.jobs.complete(job.id, "w", result, files)
+    done = await store.jobs.get(job.id)
+    assert done.status == "completed" and done.lease_owner is None
+    assert done.session.results["platforms"]["x"]["error"]["code"] == "ENCODING_FAILED"
+    assert done.session.completed_at is not None and done.session.started_at is not None
+    rows = await rows_of(
+        store, "SELECT platform, status, error_code FROM platform_results ORDER BY platform"
+    )
+    assert [tuple(r) for r in rows] == [
+        ("instagram", "success", None),
+        ("x", "failed", "ENCODING_FAILED"),
+    ]
+    assert [(f.file_type, f.size) for f in await store.jobs.session_files("session-1")] == [
+        ("source", 5),
+        ("image", 123_456),
+    ]
+    (mine,) = await store.jobs.recent(user_id=user.id)
+    assert mine.session.id == "session-1" and mine.session.status == "completed"
+    assert [j.id for j in await store.jobs.recent()] == [job.id]
+    assert await store.jobs.recent(user_id=user.id + 1) == []
+
+
+async def test_ended_jobs_wait_to_be_delivered(store, tmp_path, clock) -> None:
+    users = [await make_user(store, str(n)) for n in range(3)]
+    users.append(await store.users.get_or_create(UserRef("discord", "2")))
+    done, failed, cancelled, discord = [
+        await store.jobs.enqueue(user, new_job(tmp_path, n), LIMITS) for n, user in enumerate(users)
+    ]
+    await store.jobs.request_cancel(cancelled.id)  # queued: whoever cancels tells the user
+    for job in (done, failed, discord):
+        claimed = await store.jobs.claim("w", 30)
+        assert claimed.id == job.id
+        if job is failed:
+            await store.jobs.finish(
+                job.id, "w", "failed", ErrorInfo(ErrorCode.ENCODING_FAILED, "x")
+            )
+        else:
+            await store.jobs.complete(job.id, "w", result_for(job.session.id, tmp_path), [])
+    left = await store.jobs.undelivered({"telegram"}, max_age=60)
+    assert [(j.id, j.status) for j in left] == [(done.id, "completed"), (failed.id, "failed")]
+    assert left[0].session.results["session_id"] == done.session.id
+    await store.jobs.mark_delivered(done.id)
+    assert [j.id for j in await store.jobs.undelivered({"telegram", "discord"}, 60)] == [
+        failed.id,
+        discord.id,
+    ]
+    clock.advance(61)
+    assert await store.jobs.undelivered({"telegram", "discord"}, 60) == []  # too old now

@@ -1,0 +1,29 @@
+"""Users and their settings."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from postready.core.identity import UserRef
+from postready.core.storage import Storage
+from tests.conftest import make_user
+
+ME = UserRef("telegram", "1")
+
+
+async def test_users_and_settings(store: Storage) -> None:
+    user = await make_user(store)
+    assert await make_user(store) == user
+    assert user.ref == ME
+    other = await store.users.get_or_create(UserRef("discord", "1"))
+    assert other.id != user.id
+    settings = dataclasses.replace(
+        user.settings,
+        default_platforms=("instagram", "pinterest"),
+        timezone="Europe/Berlin",
+        send_as_files=True,
+        logo_path="/data/logos/1.png",
+    )
+    saved = await store.users.save_settings(user.id, settings)
+    assert saved.settings == settings
+    assert (await make_user(store)).settings == settings

@@ -23,9 +23,10 @@ from postready.chat.conversation import ChatService
 from postready.chat.replies import Copyable, MediaItem, Text
 from postready.chat.styles import PROMPT
 from postready.core.config.settings import Settings
-from postready.core.storage.store import Store
+from postready.core.storage import Storage
 from postready.serve import run_worker
 from tests.adapters.waiting import hold_jobs, until
+from tests.conftest import rows_of
 from tests.fakes.discord_server import CHANNEL_ID, TOKEN, FakeDiscord, Shown
 from tests.images import encode, textured
 from tests.product_images import product_photo
@@ -379,8 +380,8 @@ async def test_a_token_expiring_mid_job_still_edits_the_status_and_posts_in_the_
         shown = fake.shown(token)
         await until(lambda: shown.original)  # ⏳ Queued, the job waiting for `go`
         expired.set()  # 15 minutes later, in this run and in the store
-        async with await Store.open(settings.db_path) as store:
-            await store._db.execute("UPDATE interaction_tokens SET expires_at = 0")
+        async with await Storage.open(settings.db_path) as store:
+            await rows_of(store, "UPDATE interaction_tokens SET expires_at = 0")
         go.set()
         await until(lambda: done(shown) and len(fake.channel) >= 2)
     assert shown.original[-1] == "✅ Done — 1 of 1 platforms ready"  # edited as a message

@@ -25,7 +25,7 @@ from postready.chat import styles as style_picker
 from postready.chat.conversation import ChatService
 from postready.chat.replies import Album, Copyable, MediaItem, Text
 from postready.core.config.settings import Settings
-from postready.core.storage.store import Store
+from postready.core.storage import Storage
 from postready.serve import run_worker
 from tests.adapters.waiting import hold_jobs, until
 from tests.fakes.telegram_server import TOKEN, FakeTelegram, Shown
@@ -461,8 +461,8 @@ async def test_results_a_dying_process_did_not_send_arrive_at_the_next_start(
         await deliver(self, update)
 
     async def completed() -> bool:
-        async with await Store.open(settings.db_path) as store:
-            job = await store.get_job(1)
+        async with await Storage.open(settings.db_path) as store:
+            job = await store.jobs.get(1)
         return job is not None and job.status == "completed"
 
     monkeypatch.setattr(ChatService, "on_job_update", dies_sending)

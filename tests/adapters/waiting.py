@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from postready.core.queue import jobs
+from postready.core.queue import worker
 
 
 async def until(condition: Callable[[], object | Awaitable[object]], timeout: float = 20.0) -> None:
@@ -28,11 +28,11 @@ async def until(condition: Callable[[], object | Awaitable[object]], timeout: fl
 def hold_jobs(monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
     """Jobs start but wait before their pipeline runs, until the returned event is set."""
     go = asyncio.Event()
-    optimize = jobs.run_optimization
+    optimize = worker.run_optimization
 
     async def held(*args, **kwargs):
         await go.wait()
         return await optimize(*args, **kwargs)
 
-    monkeypatch.setattr(jobs, "run_optimization", held)
+    monkeypatch.setattr(worker, "run_optimization", held)
     return go

@@ -6,22 +6,23 @@ from pathlib import Path
 
 from postready.chat.settings import apply, owner, settings_menu
 from postready.chat.styles import keyboard
-from postready.core.storage.store import StyleChoice, User, UserSettings
+from postready.core.identity import UserRef
+from postready.core.storage.models import StyleChoice, User, UserSettings
 from postready.pipeline.platforms import PLATFORMS
 
-USER = User(1, "telegram", "9" * 15, UserSettings())
+USER = User(1, UserRef("telegram", "9" * 15), UserSettings())
 
 
 def test_platform_buttons_toggle_and_come_back_to_every_platform() -> None:
-    key = f"set:{USER.platform_user_id}:p:pinterest"
+    key = f"set:{USER.ref.platform_user_id}:p:pinterest"
     without = apply(USER.settings, key)
     assert without.default_platforms == tuple(k for k in PLATFORMS if k != "pinterest")
     assert apply(without, key).default_platforms == ()  # all again
     only = UserSettings(default_platforms=("x",))
-    assert apply(only, f"set:{USER.platform_user_id}:p:x").default_platforms == ()
-    assert apply(only, f"set:{USER.platform_user_id}:p:nonsense") == only
-    assert owner(key) == USER.platform_user_id
-    assert owner("set") == owner(f"set:{USER.platform_user_id}") == ""  # forged data
+    assert apply(only, f"set:{USER.ref.platform_user_id}:p:x").default_platforms == ()
+    assert apply(only, f"set:{USER.ref.platform_user_id}:p:nonsense") == only
+    assert owner(key) == USER.ref.platform_user_id
+    assert owner("set") == owner(f"set:{USER.ref.platform_user_id}") == ""  # forged data
 
 
 def test_files_and_logo_position() -> None:
@@ -34,11 +35,11 @@ def test_time_zone_buttons() -> None:
     zones = [o for row in menu.button_rows() for o in row if ":t:" in o.key]
     assert [o.label for o in zones if o.selected] == ["UTC"]
     assert "New York" in [o.label for o in zones]
-    moved = apply(USER.settings, f"set:{USER.platform_user_id}:t:America/New_York")
+    moved = apply(USER.settings, f"set:{USER.ref.platform_user_id}:t:America/New_York")
     assert moved.timezone == "America/New_York"
     assert apply(USER.settings, "set:1:t:Mars/Olympus") == USER.settings  # forged zone
     # A zone set by text stays visible and selected among the buttons.
-    lima = User(1, "telegram", "7", UserSettings(timezone="America/Lima"))
+    lima = User(1, UserRef("telegram", "7"), UserSettings(timezone="America/Lima"))
     selected = [o.label for row in settings_menu(lima).button_rows() for o in row if o.selected]
     assert "Lima" in selected
 
@@ -46,7 +47,7 @@ def test_time_zone_buttons() -> None:
 def test_button_data_fits_telegram() -> None:
     menu = settings_menu(USER)
     choice = StyleChoice(
-        10**12, "telegram", "9" * 15, "1", "2", Path("p"), "", ("x",), "", ("solid_background",),
+        10**12, USER.ref, "1", "2", Path("p"), "", ("x",), "", ("solid_background",),
         "White", True, 0.0,
     )  # fmt: skip
     styles = keyboard(choice)
@@ -60,7 +61,7 @@ def test_a_menu_pick_sets_what_was_picked() -> None:
     menu = settings_menu(USER)
     platforms, zones, positions = menu.menus
     assert platforms.multiple and not zones.multiple and not positions.multiple
-    assert platforms.key == f"set:{USER.platform_user_id}:p"
+    assert platforms.key == f"set:{USER.ref.platform_user_id}:p"
     by_label = {o.label: o.key for m in menu.menus for o in m.options}
     picked = apply(USER.settings, platforms.key, (by_label["Instagram"], by_label["X"]))
     assert picked.default_platforms == ("instagram", "x")

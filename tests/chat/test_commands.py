@@ -22,7 +22,8 @@ from postready.chat.commands import (
     optimize_options,
     parse_command,
 )
-from postready.core.storage.store import UserSettings
+from postready.core.errors import AppErrorCode
+from postready.core.storage.models import UserSettings
 from postready.pipeline.errors import ErrorCode
 from postready.pipeline.platforms import PLATFORMS
 
@@ -140,7 +141,7 @@ CASES = [
     ("/cancel 1 2", CommandError(INVALID_OPTION, "usage: /cancel or /cancel 12 (a job number)")),
     (
         "/frobnicate",
-        CommandError(ErrorCode.UNKNOWN_COMMAND, "unknown command /frobnicate; try /help"),
+        CommandError(AppErrorCode.UNKNOWN_COMMAND, "unknown command /frobnicate; try /help"),
     ),
     # Not commands for this bot.
     ("hello there", None),

@@ -16,20 +16,22 @@ import pytest
 
 from postready.cli.main import EXIT_BAD_INPUT, EXIT_OK, main
 from postready.core.config.settings import Settings
-from postready.core.storage.store import Job, Store
-from postready.pipeline.errors import ErrorCode
+from postready.core.errors import AppErrorCode
+from postready.core.identity import UserRef
+from postready.core.storage import Storage
+from postready.core.storage.models import Job
 from tests.images import encode, textured
 
 ROOT = Path(__file__).parents[2]
 # A worker whose pipeline never finishes: a job that is "running" for as long as we like.
 STUCK_WORKER = """
 import asyncio, sys
-from postready.core.queue import jobs
+from postready.core.queue import worker
 
 async def stuck(*args, **kwargs):
     await asyncio.Event().wait()
 
-jobs.run_optimization = stuck
+worker.run_optimization = stuck
 from postready.cli.main import main
 sys.exit(main(["worker"]))
 """
@@ -65,8 +67,8 @@ def start_worker(env: dict[str, str], stuck: bool) -> subprocess.Popen[str]:
 
 def job_one(job_id: int = 1) -> Job:
     async def read() -> Job:
-        async with await Store.open(Settings().db_path) as store:
-            job = await store.get_job(job_id)
+        async with await Storage.open(Settings().db_path) as store:
+            job = await store.jobs.get(job_id)
         assert job is not None
         return job
 
@@ -143,7 +145,7 @@ def test_a_job_that_keeps_killing_workers_fails_visibly(
     finally:
         output = stop(worker, signal.SIGTERM)
     assert failed.status == "failed"
-    assert failed.session.error.code == ErrorCode.JOB_INTERRUPTED
+    assert failed.session.error.code == AppErrorCode.JOB_INTERRUPTED
     assert "job=1 failed JOB_INTERRUPTED: processing stopped 2 times" in output
 
     monkeypatch.setenv("COLUMNS", "200")
@@ -166,7 +168,7 @@ def test_enqueue_refusals_are_one_line_errors(env, queued_photo, tmp_path: Path,
 
 def test_a_headless_worker_leaves_a_chats_job_to_that_chats_bot(env, tmp_path, capsys) -> None:
     """Only the bot's process can send a chat its results, so only it runs the chat's jobs."""
-    from postready.core.queue.jobs import JobQueue
+    from postready.core.queue.api import JobQueue
     from postready.pipeline.models import OptimizeRequest
 
     photo = tmp_path / "mug.jpg"
@@ -174,10 +176,10 @@ def test_a_headless_worker_leaves_a_chats_job_to_that_chats_bot(env, tmp_path, c
 
     async def from_telegram() -> None:
         settings = Settings()
-        async with await Store.open(settings.db_path) as store:
-            user = await store.get_or_create_user("telegram", "42")
+        async with await Storage.open(settings.db_path) as store:
+            user = await store.users.get_or_create(UserRef("telegram", "42"))
             request = OptimizeRequest(source=photo, platforms=("x",), chat_id="42")
-            await JobQueue(store, settings).submit(user, request)
+            await JobQueue(store.jobs, settings).submit(user, request)
 
     asyncio.run(from_telegram())
     assert main(["enqueue", str(photo), "-p", "x"]) == EXIT_OK

@@ -14,9 +14,14 @@ from pathlib import Path
 import pytest
 
 from postready.core.config.settings import Settings
-from postready.core.queue import jobs
-from postready.core.queue.jobs import JobQueue, JobUpdate
-from postready.core.storage.store import Store, User
+from postready.core.errors import AppErrorCode
+from postready.core.identity import UserRef
+from postready.core.queue import QueueService, worker
+from postready.core.queue.api import JobQueue
+from postready.core.queue.progress import ProgressRelay
+from postready.core.queue.updates import JobUpdate
+from postready.core.storage import Storage
+from postready.core.storage.models import User
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.logo import LogoOptions
 from postready.pipeline.models import LogoRequest, OptimizeRequest, ProgressEvent
@@ -76,7 +81,7 @@ class Gate:
     def __init__(self) -> None:
         self.started = asyncio.Event()
         self.release = asyncio.Event()
-        self._real = jobs.run_optimization
+        self._real = worker.run_optimization
 
     async def wait_started(self) -> None:
         await asyncio.wait_for(self.started.wait(), 10)
@@ -88,8 +93,8 @@ class Gate:
 
 
 @pytest.fixture
-async def harness(tmp_path: Path, clock) -> AsyncIterator[tuple[Store, Updates]]:
-    async with await Store.open(tmp_path / "data" / "postready.db") as store:
+async def harness(tmp_path: Path, clock) -> AsyncIterator[tuple[Storage, Updates]]:
+    async with await Storage.open(tmp_path / "data" / "postready.db") as store:
         yield store, Updates()
 
 
@@ -102,7 +107,7 @@ def request(**fields: object) -> OptimizeRequest:
     return OptimizeRequest(**(values | fields))  # type: ignore[arg-type]
 
 
-async def finals(queue: JobQueue, updates: Updates, *job_ids: int) -> list[JobUpdate]:
+async def finals(queue: QueueService, updates: Updates, *job_ids: int) -> list[JobUpdate]:
     """Run the workers until these jobs have ended; their final updates."""
     await queue.start()
     try:
@@ -111,8 +116,8 @@ async def finals(queue: JobQueue, updates: Updates, *job_ids: int) -> list[JobUp
         await queue.stop()
 
 
-async def user(store: Store, name: str = "1") -> User:
-    return await store.get_or_create_user("telegram", name)
+async def user(store: Storage, name: str = "1") -> User:
+    return await store.users.get_or_create(UserRef("telegram", name))
 
 
 async def test_a_job_is_committed_before_submit_returns_and_then_processed(
@@ -120,13 +125,13 @@ async def test_a_job_is_committed_before_submit_returns_and_then_processed(
 ) -> None:
     store, updates = harness
     settings = settings_for(tmp_path, progress_interval=60)
-    queue = JobQueue(store, settings, subscriber=updates)
-    submitted = await queue.submit(await user(store), request(chat_id="chat-9"))
+    queue = QueueService(store.jobs, settings, updates)
+    submitted = await queue.api.submit(await user(store), request(chat_id="chat-9"))
     assert submitted.position == 1
 
     # Another process sees the job and its photo at once: nothing is only in memory.
-    async with await Store.open(settings.db_path) as other:
-        seen = await other.get_job(submitted.job.id)
+    async with await Storage.open(settings.db_path) as other:
+        seen = await other.jobs.get(submitted.job.id)
     assert seen.status == "queued" and seen.session.chat_id == "chat-9"
     assert Path(seen.session.source_path).read_bytes() == PHOTO
     assert seen.session.source_path.endswith(".jpg")
@@ -144,13 +149,13 @@ async def test_a_job_is_committed_before_submit_returns_and_then_processed(
     results = json.loads((folder / "results.json").read_text())
     assert results["source_image"] == "mug.jpg"
     assert final.job.session.results == results
-    kinds = sorted(f.file_type for f in await store.session_files(final.job.session.id))
+    kinds = sorted(f.file_type for f in await store.jobs.session_files(final.job.session.id))
     assert kinds == ["caption", "caption", "image", "image", "json", "source"]
     # Throttled to one update per minute: only the first and the last progress event went out.
     pushed = updates.progress(submitted.job.id)
     first, last = pushed
     assert first.done == 0 and last.done == last.total > 2
-    status = await queue.status(await user(store), submitted.job.id)
+    status = await queue.api.status(await user(store), submitted.job.id)
     assert status.progress == last
     assert status.position is None
 
@@ -159,9 +164,9 @@ async def test_progress_throttle_sends_the_newest_event_when_the_interval_ends(
     harness, tmp_path: Path
 ) -> None:
     store, updates = harness
-    queue = JobQueue(store, settings_for(tmp_path))
-    job = (await queue.submit(await user(store), request())).job
-    relay = jobs._ProgressRelay(job, store, updates, interval=0.2)
+    queue = QueueService(store.jobs, settings_for(tmp_path))
+    job = (await queue.api.submit(await user(store), request())).job
+    relay = ProgressRelay(job, store.jobs, updates, interval=0.2)
     for done in range(4):
         relay.offer(ProgressEvent("images", done, 5, f"step {done}"))
     await asyncio.sleep(0.05)
@@ -171,13 +176,13 @@ async def test_progress_throttle_sends_the_newest_event_when_the_interval_ends(
     relay.offer(ProgressEvent("images", 5, 5, "done"))
     await relay.close()
     assert [e.done for e in updates.progress(job.id)] == [0, 3, 5]
-    assert (await store.latest_progress(job.id)).done == 5
+    assert (await store.jobs.latest_progress(job.id)).done == 5
 
 
 async def test_bad_requests_are_refused_before_anything_is_kept(harness, tmp_path: Path) -> None:
     store, _ = harness
     settings = settings_for(tmp_path, max_jobs_in_flight=1)
-    queue = JobQueue(store, settings)
+    queue = QueueService(store.jobs, settings)
     me = await user(store)
     for bad, code in [
         (request(platforms=()), ErrorCode.UNKNOWN_PLATFORM),
@@ -188,21 +193,21 @@ async def test_bad_requests_are_refused_before_anything_is_kept(harness, tmp_pat
         (request(source=b"\xff\xd8\xff" + bytes(50_000_001)), ErrorCode.FILE_TOO_LARGE),
     ]:
         with pytest.raises(PostReadyError) as refused:
-            await queue.submit(me, bad)
+            await queue.api.submit(me, bad)
         assert refused.value.code == code
-    await queue.submit(me, request())
+    await queue.api.submit(me, request())
     with pytest.raises(PostReadyError) as busy:
-        await queue.submit(me, request())
-    assert busy.value.code == ErrorCode.TOO_MANY_JOBS
+        await queue.api.submit(me, request())
+    assert busy.value.code == AppErrorCode.TOO_MANY_JOBS
     assert len(list(settings.uploads_dir.iterdir())) == 1  # only the queued job's photo
-    assert len(await store.recent_jobs()) == 1
+    assert len(await store.jobs.recent()) == 1
 
 
 async def test_a_damaged_photo_fails_visibly_with_its_code(harness, tmp_path: Path) -> None:
     store, updates = harness
-    queue = JobQueue(store, settings_for(tmp_path), subscriber=updates)
+    queue = QueueService(store.jobs, settings_for(tmp_path), updates)
     damaged = PHOTO[:200]  # a JPEG by its first bytes, cut off long before its pixels
-    job = (await queue.submit(await user(store), request(source=damaged))).job
+    job = (await queue.api.submit(await user(store), request(source=damaged))).job
     (final,) = await finals(queue, updates, job.id)
     assert final.job.status == "failed"
     assert final.job.session.error.code == ErrorCode.CORRUPT_IMAGE
@@ -210,11 +215,11 @@ async def test_a_damaged_photo_fails_visibly_with_its_code(harness, tmp_path: Pa
 
 async def test_timeout_stops_a_job_with_processing_timeout(harness, tmp_path: Path) -> None:
     store, updates = harness
-    queue = JobQueue(store, settings_for(tmp_path, processing_timeout=0.001), subscriber=updates)
-    job = (await queue.submit(await user(store), request())).job
+    queue = QueueService(store.jobs, settings_for(tmp_path, processing_timeout=0.001), updates)
+    job = (await queue.api.submit(await user(store), request())).job
     (final,) = await finals(queue, updates, job.id)
     assert final.job.status == "failed"
-    assert final.job.session.error.code == ErrorCode.PROCESSING_TIMEOUT
+    assert final.job.session.error.code == AppErrorCode.PROCESSING_TIMEOUT
     assert "was stopped" in final.job.session.error.message
 
 
@@ -222,7 +227,7 @@ async def test_an_unexpected_crash_fails_the_job_not_the_worker(
     harness, tmp_path: Path, monkeypatch
 ) -> None:
     store, updates = harness
-    real = jobs.run_optimization
+    real = worker.run_optimization
     calls = 0
 
     async def crashes_once(*args, **kwargs):
@@ -232,10 +237,10 @@ async def test_an_unexpected_crash_fails_the_job_not_the_worker(
             raise RuntimeError("boom")
         return await real(*args, **kwargs)
 
-    monkeypatch.setattr(jobs, "run_optimization", crashes_once)
-    queue = JobQueue(store, settings_for(tmp_path, workers=1), subscriber=updates)
-    first = (await queue.submit(await user(store, "a"), request())).job
-    second = (await queue.submit(await user(store, "b"), request())).job
+    monkeypatch.setattr(worker, "run_optimization", crashes_once)
+    queue = QueueService(store.jobs, settings_for(tmp_path, workers=1), updates)
+    first = (await queue.api.submit(await user(store, "a"), request())).job
+    second = (await queue.api.submit(await user(store, "b"), request())).job
     crashed, fine = await finals(queue, updates, first.id, second.id)
     assert crashed.job.session.error.code == ErrorCode.PROCESSING_FAILED
     assert fine.job.status == "completed"
@@ -244,27 +249,27 @@ async def test_an_unexpected_crash_fails_the_job_not_the_worker(
 async def test_cancel_a_queued_and_a_running_job(harness, tmp_path: Path, monkeypatch) -> None:
     store, updates = harness
     gate = Gate()
-    monkeypatch.setattr(jobs, "run_optimization", gate)
-    queue = JobQueue(store, settings_for(tmp_path, workers=1), subscriber=updates)
+    monkeypatch.setattr(worker, "run_optimization", gate)
+    queue = QueueService(store.jobs, settings_for(tmp_path, workers=1), updates)
     me = await user(store)
-    running = (await queue.submit(me, request())).job
-    waiting = await queue.submit(me, request())
+    running = (await queue.api.submit(me, request())).job
+    waiting = await queue.api.submit(me, request())
     assert waiting.position == 2
     await queue.start()
     try:
         await gate.wait_started()
-        assert (await queue.status(me, waiting.job.id)).position == 1
-        cancelled = await queue.cancel(me, waiting.job.id)
+        assert (await queue.api.status(me, waiting.job.id)).position == 1
+        cancelled = await queue.api.cancel(me, waiting.job.id)
         assert cancelled.status == "cancelled"
-        await queue.cancel(me)  # the newest job in progress: the running one
+        await queue.api.cancel(me)  # the newest job in progress: the running one
         final = await updates.final(running.id)
     finally:
         await queue.stop()
     assert final.job.status == "cancelled"
-    assert final.job.session.error.code == ErrorCode.CANCELLED
+    assert final.job.session.error.code == AppErrorCode.CANCELLED
     with pytest.raises(PostReadyError) as nothing:
-        await queue.cancel(me)
-    assert nothing.value.code == ErrorCode.JOB_NOT_FOUND
+        await queue.api.cancel(me)
+    assert nothing.value.code == AppErrorCode.JOB_NOT_FOUND
 
 
 async def test_cancel_from_another_process_reaches_the_worker(
@@ -272,16 +277,16 @@ async def test_cancel_from_another_process_reaches_the_worker(
 ) -> None:
     store, updates = harness
     gate = Gate()
-    monkeypatch.setattr(jobs, "run_optimization", gate)
+    monkeypatch.setattr(worker, "run_optimization", gate)
     settings = settings_for(tmp_path)
-    queue = JobQueue(store, settings, subscriber=updates)
+    queue = QueueService(store.jobs, settings, updates)
     me = await user(store)
-    job = (await queue.submit(me, request())).job
+    job = (await queue.api.submit(me, request())).job
     await queue.start()
     try:
         await gate.wait_started()
-        async with await Store.open(settings.db_path) as bot_process:
-            await JobQueue(bot_process, settings).cancel(me, job.id)
+        async with await Storage.open(settings.db_path) as bot_process:
+            await JobQueue(bot_process.jobs, settings).cancel(me, job.id)
         final = await updates.final(job.id)  # at the worker's next heartbeat
     finally:
         await queue.stop()
@@ -293,19 +298,19 @@ async def test_stopping_puts_running_jobs_back_for_the_next_worker(
 ) -> None:
     store, updates = harness
     gate = Gate()
-    monkeypatch.setattr(jobs, "run_optimization", gate)
+    monkeypatch.setattr(worker, "run_optimization", gate)
     settings = settings_for(tmp_path)
-    queue = JobQueue(store, settings, subscriber=updates)
-    job = (await queue.submit(await user(store), request())).job
+    queue = QueueService(store.jobs, settings, updates)
+    job = (await queue.api.submit(await user(store), request())).job
     await queue.start()
     await gate.wait_started()
     await queue.stop(grace=0.05)
-    released = await store.get_job(job.id)
+    released = await store.jobs.get(job.id)
     assert released.status == "queued" and released.attempts == 0
     assert updates.seen[-1].job.status == "queued"
 
-    monkeypatch.setattr(jobs, "run_optimization", gate._real)
-    restarted = JobQueue(store, settings, subscriber=updates)
+    monkeypatch.setattr(worker, "run_optimization", gate._real)
+    restarted = QueueService(store.jobs, settings, updates)
     await restarted.start()
     try:
         final = await updates.final(job.id)
@@ -319,10 +324,10 @@ async def test_a_dead_workers_job_is_recovered_when_its_lease_expires(
 ) -> None:
     store, updates = harness
     settings = settings_for(tmp_path)
-    queue = JobQueue(store, settings, subscriber=updates)
-    job = (await queue.submit(await user(store), request())).job
+    queue = QueueService(store.jobs, settings, updates)
+    job = (await queue.api.submit(await user(store), request())).job
     # A worker that claims the job and then dies: it never heartbeats or finishes.
-    assert (await store.claim("dead-worker", settings.lease_seconds)).id == job.id
+    assert (await store.jobs.claim("dead-worker", settings.lease_seconds)).id == job.id
     (final,) = await finals(queue, updates, job.id)
     assert final.job.status == "completed" and final.job.attempts == 2
     assert any(u.job.status == "queued" for u in updates.seen)  # told it was re-queued
@@ -333,14 +338,14 @@ async def test_stopping_lets_a_running_job_finish_within_the_grace_period(
 ) -> None:
     store, updates = harness
     gate = Gate()
-    monkeypatch.setattr(jobs, "run_optimization", gate)
-    queue = JobQueue(store, settings_for(tmp_path), subscriber=updates)
-    job = (await queue.submit(await user(store), request())).job
+    monkeypatch.setattr(worker, "run_optimization", gate)
+    queue = QueueService(store.jobs, settings_for(tmp_path), updates)
+    job = (await queue.api.submit(await user(store), request())).job
     await queue.start()
     await gate.wait_started()
     asyncio.get_running_loop().call_later(0.05, gate.release.set)
     await queue.stop(grace=30)
-    assert (await store.get_job(job.id)).status == "completed"
+    assert (await store.jobs.get(job.id)).status == "completed"
 
 
 async def test_a_worker_that_lost_its_lease_stops_and_reports_nothing(
@@ -348,18 +353,18 @@ async def test_a_worker_that_lost_its_lease_stops_and_reports_nothing(
 ) -> None:
     store, updates = harness
     gate = Gate()
-    monkeypatch.setattr(jobs, "run_optimization", gate)
+    monkeypatch.setattr(worker, "run_optimization", gate)
     settings = settings_for(tmp_path, workers=1)
-    queue = JobQueue(store, settings, subscriber=updates)
-    job = (await queue.submit(await user(store), request())).job
+    queue = QueueService(store.jobs, settings, updates)
+    job = (await queue.api.submit(await user(store), request())).job
     await queue.start()
     try:
         await gate.wait_started()
         # Another process whose clock says the lease has run out takes the job back, as it
         # would from a worker whose event loop stalled past its lease.
         ahead = settings.lease_seconds + 0.05
-        async with await Store.open(settings.db_path, lambda: time.time() + ahead) as other:
-            (requeued,) = await other.recover_expired(retry_delay=0)
+        async with await Storage.open(settings.db_path, lambda: time.time() + ahead) as other:
+            (requeued,) = await other.jobs.recover_expired(retry_delay=0)
         assert requeued.status == "queued"
         gate.started.clear()
         await gate.wait_started()  # the heartbeat noticed, dropped the job, and claimed it anew
@@ -382,7 +387,7 @@ async def test_the_worker_runs_the_request_as_it_was_submitted(
         seen.append(request)
         raise PostReadyError(ErrorCode.INVALID_OPTION, "recorded")
 
-    monkeypatch.setattr(jobs, "run_optimization", record)
+    monkeypatch.setattr(worker, "run_optimization", record)
     logo = encode(textured((200, 100)), "PNG")
     submitted = request(
         description="blue mug, handmade",
@@ -397,8 +402,8 @@ async def test_the_worker_runs_the_request_as_it_was_submitted(
         background_colour="Sage Green",
         product=True,
     )
-    queue = JobQueue(store, settings_for(tmp_path), subscriber=updates)
-    job = (await queue.submit(await user(store), submitted)).job
+    queue = QueueService(store.jobs, settings_for(tmp_path), updates)
+    job = (await queue.api.submit(await user(store), submitted)).job
     await finals(queue, updates, job.id)
     (ran,) = seen
     assert Path(ran.source).read_bytes() == PHOTO
@@ -415,7 +420,7 @@ async def test_a_store_failure_while_recording_a_result_is_retried_not_lost(
     harness, tmp_path: Path, monkeypatch
 ) -> None:
     store, updates = harness
-    real_complete = store.complete
+    real_complete = store.jobs.complete
     failures = 0
 
     async def complete_fails_once(*args, **kwargs):
@@ -425,9 +430,9 @@ async def test_a_store_failure_while_recording_a_result_is_retried_not_lost(
             raise sqlite3.OperationalError("disk I/O error")
         return await real_complete(*args, **kwargs)
 
-    monkeypatch.setattr(store, "complete", complete_fails_once)
-    queue = JobQueue(store, settings_for(tmp_path, workers=1), subscriber=updates)
-    job = (await queue.submit(await user(store), request())).job
+    monkeypatch.setattr(store.jobs, "complete", complete_fails_once)
+    queue = QueueService(store.jobs, settings_for(tmp_path, workers=1), updates)
+    job = (await queue.api.submit(await user(store), request())).job
     (final,) = await finals(queue, updates, job.id)
     assert failures == 1
     assert final.job.status == "completed" and final.job.attempts == 2

@@ -1,25 +1,39 @@
-"""A finished job as chat replies: the images as albums (or files), then one post per platform."""
+"""A job's updates as the chat shows them: its status line edited in place (queue position,
+progress, how it ended), and a finished job's results as replies: the images as albums (or
+files), then one post per platform."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from postready.chat.messages import ChatOutput
 from postready.chat.replies import (
     Copyable,
     Files,
     MediaItem,
     Option,
     Part,
+    Progress,
     Reply,
     Schedule,
     Slot,
     Text,
     albums,
 )
+from postready.chat.texts import error_line, queued_line
+from postready.core.queue.updates import JobUpdate
+from postready.core.storage.models import Job
+from postready.core.storage.repositories import ChatStateRepository, UserRepository
 from postready.pipeline.models import OptimizeResult, PlatformResult
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.timing import slot_label
 
+log = logging.getLogger(__name__)
 FILES_ACTION = "files"  # the "📎 Original files" button: `files:<session id>`
 MAX_SLOTS = 3
 
@@ -86,3 +100,87 @@ def _post(item: PlatformResult) -> Text:
     elif accounts.note:
         parts.append(f"Accounts to tag: {accounts.note}")
     return Text(tuple(parts))
+
+
+class StatusMessages:
+    """Which chat message shows each job's status. Per chat, `registering` is held while a job
+    is submitted and its message recorded, so that none of its updates looks too early."""
+
+    def __init__(self, chats: ChatStateRepository) -> None:
+        self._chats = chats
+        self._registering: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    @asynccontextmanager
+    async def registering(self, chat_id: str) -> AsyncIterator[None]:
+        async with self._registering[chat_id]:
+            yield
+
+    async def remember(self, job_id: int, chat_id: str, message_id: str) -> None:
+        await self._chats.set_job_message(job_id, chat_id, message_id)
+
+    async def find(self, job: Job) -> tuple[str, str] | None:
+        """(chat id, message id) of the job's status message, once it is registered."""
+        async with self.registering(job.session.chat_id or ""):
+            return await self._chats.job_message(job.id)
+
+
+class Delivery:
+    """Shows one chat platform's users what happens to their jobs."""
+
+    def __init__(self, users: UserRepository, status: StatusMessages, output: ChatOutput) -> None:
+        self._users = users
+        self._status = status
+        self._out = output
+
+    async def on_job_update(self, update: JobUpdate) -> None:
+        job = update.job
+        where = await self._status.find(job)
+        chat_id = where[0] if where else job.session.chat_id
+        if chat_id is None:
+            return
+        if update.progress is not None or update.position is not None:
+            if where is not None:
+                await self._out.edit(*where, _moving(update))
+            return
+        status = _job_status(update)
+        if status is not None:
+            if where is not None:
+                await self._out.edit(*where, status)
+            else:
+                await self._out.send(chat_id, status)
+        if update.result is not None:
+            user = await self._users.get_or_create(job.session.user)
+            for reply in result_replies(update.result, user.settings.send_as_files):
+                try:
+                    await self._out.send(chat_id, reply)
+                except Exception:
+                    # One reply the chat refused (a file it will not take) must not keep the
+                    # others from the user.
+                    kind = type(reply).__name__
+                    log.exception(
+                        "reply_failed job=%s session=%s reply=%s", job.id, job.session.id, kind
+                    )
+
+
+def _moving(update: JobUpdate) -> Progress | Text:
+    """A job on its way: its progress, or its new place in the queue."""
+    if update.progress is not None:
+        return Progress.from_event(update.progress)
+    return Text.line(queued_line(update.position or 0))
+
+
+def _job_status(update: JobUpdate) -> Text | None:
+    job = update.job
+    error = job.session.error
+    if job.status == "completed" and update.result is not None:
+        done, total = len(update.result.successful), len(update.result.platforms)
+        return Text.line(f"✅ Done — {done} of {total} platforms ready")
+    if job.status == "completed":
+        return Text.line("✅ Done — see /history")
+    if job.status == "queued":
+        return Text.line("⏳ Queued again — it will resume shortly")
+    if job.status == "cancelled":
+        return Text.line("✖️ Cancelled")
+    if job.status == "failed" and error is not None:
+        return Text.line(error_line(error.code, error.message))
+    return None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+from postready.chat.replies import Text
 from postready.core.errors import JobNotFound, QueueLimitExceeded
 from postready.core.storage.models import Job, UserSettings
 from postready.pipeline.errors import PostReadyError
@@ -95,3 +98,17 @@ def error_message(error: PostReadyError) -> str:
     if isinstance(error, JobNotFound) and error.job_id is None:
         return f"{error.message}; /history lists past ones"
     return error.message
+
+
+def error_line(code: StrEnum, message: str) -> str:
+    return f"⚠️ {message} ({code})"
+
+
+def error_reply(code: StrEnum, message: str) -> Text:
+    """An error as one line for the person who caused it (privately, where the chat can)."""
+    return Text.line(error_line(code, message), private=True)
+
+
+def queued_line(position: int) -> str:
+    """A waiting job's status line (0: a worker has it already)."""
+    return f"⏳ Queued — position {position}" if position else "⏳ Starting…"

@@ -24,9 +24,10 @@ from postready.adapters.discord.render import (
     chat_key,
 )
 from postready.chat.commands import Command, CommandError, optimize_options
-from postready.chat.conversation import ChatService, Incoming, Photo, error_line
+from postready.chat.conversation import ChatService
+from postready.chat.messages import Incoming, Photo
 from postready.chat.replies import Text
-from postready.chat.texts import COMMANDS
+from postready.chat.texts import COMMANDS, error_line
 from postready.core.config.settings import Settings
 from postready.core.queue.api import JobQueue
 from postready.core.queue.updates import JobUpdate

@@ -26,8 +26,9 @@ from telegram.ext import (
 )
 
 from postready.adapters.telegram.render import TelegramOutput
-from postready.chat.conversation import ChatLimits, ChatService, Incoming, Photo, error_line
-from postready.chat.texts import COMMANDS
+from postready.chat.conversation import ChatService
+from postready.chat.messages import ChatLimits, Incoming, Photo
+from postready.chat.texts import COMMANDS, error_line
 from postready.core.config.settings import Settings
 from postready.core.queue.api import JobQueue
 from postready.core.queue.updates import JobUpdate

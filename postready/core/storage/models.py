@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from postready.core.identity import UserRef
 from postready.pipeline.models import ErrorInfo
+from postready.pipeline.platforms import OutputFormat
 
 SessionStatus = Literal["pending", "queued", "running", "completed", "failed", "cancelled"]
 FileType = Literal["source", "json", "caption", "image", "product_photo"]
@@ -24,7 +25,7 @@ class UserSettings:
     language: str = "en"
     logo_path: str | None = None
     logo_position: str = "bottom-right"
-    output_format: str = "jpeg"
+    output_format: OutputFormat = "jpeg"
     send_as_files: bool = False
     awaiting_logo: bool = False  # /logo was sent: the next image is the logo
 

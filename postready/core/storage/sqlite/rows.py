@@ -20,6 +20,7 @@ from postready.core.storage.models import (
 )
 from postready.core.storage.sqlite.database import Row
 from postready.pipeline.models import ErrorInfo
+from postready.pipeline.platforms import OutputFormat
 
 
 def timestamp(value: float) -> datetime:
@@ -41,7 +42,7 @@ def user(row: Row) -> User:
         language=row["language"],
         logo_path=row["logo_path"],
         logo_position=row["logo_position"],
-        output_format=row["output_format"],
+        output_format=cast(OutputFormat, row["output_format"]),
         send_as_files=bool(row["send_as_files"]),
         awaiting_logo=bool(row["awaiting_logo"]),
     )

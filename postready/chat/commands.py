@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from postready.core.errors import AnyErrorCode, AppErrorCode, error_code
 from postready.pipeline.errors import ErrorCode, PostReadyError
-from postready.pipeline.logo import parse_logo_position
+from postready.pipeline.logo import LogoPosition, parse_logo_position
 from postready.pipeline.platforms import (
     ALL_PLATFORMS_WORD,
     OUTPUT_FORMATS,
@@ -72,7 +72,7 @@ class Logo:
     """`/logo`: the next image is the logo; `/logo off` removes it; `/logo top-left` moves it."""
 
     action: Literal["next_image", "off", "position"]
-    position: str | None = None
+    position: LogoPosition | None = None
 
 
 @dataclass(frozen=True, slots=True)

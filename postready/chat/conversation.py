@@ -9,6 +9,7 @@ import asyncio
 import dataclasses
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from postready.chat import settings as settings_menu
 from postready.chat.commands import (
@@ -179,8 +180,9 @@ class ChatService:
             case ShowSettings():
                 return settings_menu.settings_menu(user)
             case ChangeSetting(field=field, value=value):
+                change: dict[str, Any] = {field: value}
                 user = await self._users.save_settings(
-                    user.id, dataclasses.replace(user.settings, **{field: value})
+                    user.id, dataclasses.replace(user.settings, **change)
                 )
                 return Text.line("Saved.\n" + settings_text(user.settings))
             case Logo(action="next_image"):
@@ -192,7 +194,9 @@ class ChatService:
                 await self._users.save_settings(user.id, settings)
                 return Text.line("Logo removed.")
             case Logo(position=position):
-                settings = dataclasses.replace(user.settings, logo_position=position or "")
+                settings = dataclasses.replace(
+                    user.settings, logo_position=position or user.settings.logo_position
+                )
                 await self._users.save_settings(user.id, settings)
                 return Text.line(f"Logo position: {position}.")
             case History(limit=limit):

@@ -27,7 +27,7 @@ from postready.core.storage.models import StyleChoice, User
 from postready.core.storage.repositories import ChatStateRepository, UserRepository
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import HEADER_BYTES, LoadLimits, check_byte_size, require_format
-from postready.pipeline.logo import LogoOptions
+from postready.pipeline.logo import LogoOptions, LogoPosition
 from postready.pipeline.models import LogoRequest, OptimizeRequest
 from postready.pipeline.photography import DEFAULT_COLOUR
 from postready.pipeline.platforms import PLATFORMS
@@ -88,7 +88,7 @@ class PhotoIntake:
             await self._submit(user, message.chat_id, photo, command, index)
 
     async def save_logo(
-        self, user: User, chat_id: str, photo: Photo, position: str | None = None
+        self, user: User, chat_id: str, photo: Photo, position: LogoPosition | None = None
     ) -> None:
         """Keep `photo` as the user's logo (at `position`, else where the last one was)."""
         try:

@@ -34,7 +34,7 @@ def stored_options(request: OptimizeRequest, logo: LogoRequest | None) -> dict[s
 def request_for(job: Job) -> OptimizeRequest:
     """The pipeline request a stored job describes."""
     session = job.session
-    options = {
+    options: dict[str, Any] = {
         key: tuple(value) if isinstance(value, list) else value
         for key, value in session.options.items()
         if key != "logo"

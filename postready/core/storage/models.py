@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from postready.core.identity import UserRef
+from postready.pipeline.logo import LogoPosition
 from postready.pipeline.models import ErrorInfo
 from postready.pipeline.platforms import OutputFormat
 
@@ -24,7 +25,7 @@ class UserSettings:
     timezone: str = "UTC"
     language: str = "en"
     logo_path: str | None = None
-    logo_position: str = "bottom-right"
+    logo_position: LogoPosition = "bottom-right"
     output_format: OutputFormat = "jpeg"
     send_as_files: bool = False
     awaiting_logo: bool = False  # /logo was sent: the next image is the logo

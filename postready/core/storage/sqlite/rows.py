@@ -19,6 +19,7 @@ from postready.core.storage.models import (
     UserSettings,
 )
 from postready.core.storage.sqlite.database import Row
+from postready.pipeline.logo import LogoPosition
 from postready.pipeline.models import ErrorInfo
 from postready.pipeline.platforms import OutputFormat
 
@@ -41,7 +42,7 @@ def user(row: Row) -> User:
         timezone=row["timezone"],
         language=row["language"],
         logo_path=row["logo_path"],
-        logo_position=row["logo_position"],
+        logo_position=cast(LogoPosition, row["logo_position"]),
         output_format=cast(OutputFormat, row["output_format"]),
         send_as_files=bool(row["send_as_files"]),
         awaiting_logo=bool(row["awaiting_logo"]),

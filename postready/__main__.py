@@ -1,3 +1,3 @@
-from postready.main import main
+from postready.cli import main
 
 raise SystemExit(main())

@@ -1,12 +1,15 @@
 """Process start-up for `postready bot` and `postready worker`: signals, the chat frontends and
-the worker pool on one event loop, and late delivery of results a previous run left behind."""
+the worker pool on one event loop, and late delivery of results a previous run left behind.
+
+The chat adapters are imported here, lazily, only when a bot starts: this entry point sits above
+the layers, and the other commands stay light."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Protocol
 
 from postready.core.config.services import load_service_settings
@@ -18,6 +21,7 @@ from postready.core.queue.updates import JobSubscriber, JobUpdate
 from postready.core.storage import Storage
 from postready.core.storage.models import ENDED_STATUSES
 from postready.pipeline.content import ContentEngine
+from postready.pipeline.errors import PostReadyError
 from postready.pipeline.models import OptimizeResult
 
 log = logging.getLogger(__name__)
@@ -34,6 +38,43 @@ class Frontend(Protocol):
     async def stop(self) -> None: ...
 
     async def on_job_update(self, update: JobUpdate) -> None: ...
+
+
+# Builds a chat's frontend from the settings; raises PostReadyError when it is not configured.
+ChatFactory = Callable[[Settings], Frontend]
+
+
+def _telegram(settings: Settings) -> Frontend:
+    from postready.adapters.telegram import telegram_frontend
+
+    return telegram_frontend(settings)
+
+
+def _discord(settings: Settings) -> Frontend:
+    from postready.adapters.discord import discord_frontend
+
+    return discord_frontend(settings)
+
+
+CHAT_FRONTENDS: Mapping[str, ChatFactory] = {"telegram": _telegram, "discord": _discord}
+
+
+def chat_frontends(names: Sequence[str], settings: Settings) -> list[Frontend]:
+    """The frontends of the chats `names` (keys of `CHAT_FRONTENDS`), or when none is named, of
+    every chat that is configured. An unconfigured named chat raises its PostReadyError, and so
+    does the first chat when none is configured."""
+    frontends: list[Frontend] = []
+    refusals: list[PostReadyError] = []
+    for name in names or CHAT_FRONTENDS:
+        try:
+            frontends.append(CHAT_FRONTENDS[name](settings))
+        except PostReadyError as exc:
+            if names:
+                raise
+            refusals.append(exc)
+    if not frontends:
+        raise refusals[0]
+    return frontends
 
 
 async def run_worker(

@@ -1,0 +1,50 @@
+"""`postready` command line: one module per subcommand, each adding its own parser and `run`.
+
+Exit codes: 0 success, 1 some platform failed, 2 bad input (code and one line on stderr).
+Imports are lazy where they are heavy, since a whole CLI run is what a user waits for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from postready.cli import bot, enqueue, jobs, optimize, platforms, worker
+from postready.cli.exit_codes import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PLATFORM_FAILED,
+)
+from postready.pipeline.errors import PostReadyError
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_PLATFORM_FAILED", "build_parser", "main"]
+
+# In the order `postready --help` lists them.
+COMMANDS = (optimize, platforms, worker, bot, jobs, enqueue)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="postready", description="One photo in, ready-to-post content out."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.add_parser(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except PostReadyError as exc:
+        print(f"error: {exc.code}: {exc.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `postready platforms | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK

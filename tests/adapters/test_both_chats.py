@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from postready.adapters.discord.bot import COMMANDS_DIGEST, DiscordFrontend
+from postready.cli import main
 from postready.core.config.settings import Settings
-from postready.main import main
 from tests.adapters.test_discord import done
 from tests.adapters.test_telegram import finished
 from tests.fakes.discord_server import TOKEN as DISCORD_TOKEN

@@ -140,7 +140,7 @@ async def test_an_error_is_one_ephemeral_line_with_its_code(fake, settings):
 
 
 def test_missing_token_is_one_line_and_exit_2(monkeypatch, capsys, tmp_path) -> None:
-    from postready.main import main
+    from postready.cli import main
 
     monkeypatch.delenv("DISCORD_BOT_TOKEN", raising=False)
     monkeypatch.chdir(tmp_path)  # no developer's .env

@@ -268,7 +268,7 @@ def test_long_text_is_split_at_paragraphs_and_escaped() -> None:
 
 
 async def test_missing_token_is_one_line_and_exit_2(monkeypatch, capsys, tmp_path) -> None:
-    from postready.main import main
+    from postready.cli import main
 
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     monkeypatch.chdir(tmp_path)  # no developer's .env

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from postready.cli.main import EXIT_BAD_INPUT, main
+from postready.cli import EXIT_BAD_INPUT, main
 from postready.core.config.ai import AISettings
 from postready.core.config.settings import Settings, env_name
 
@@ -76,8 +76,8 @@ def test_env_example_documents_every_setting_on_one_line(clean_env) -> None:
 def test_cli_start_up_stays_light() -> None:
     """`postready optimize` is benchmarked: the queue's libraries load only for its commands."""
     code = (
-        "import sys; from postready.cli.main import build_parser; build_parser(); "
-        "print(sorted(m for m in ('pydantic', 'aiosqlite', 'postready.core.queue.jobs') "
+        "import sys; from postready.cli import build_parser; build_parser(); "
+        "print(sorted(m for m in ('pydantic', 'aiosqlite', 'postready.core.queue') "
         "if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)

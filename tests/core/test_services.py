@@ -65,7 +65,7 @@ def test_an_offline_cli_run_does_not_load_pydantic_settings(tmp_path) -> None:
     photo = tmp_path / "p.jpg"
     photo.write_bytes(encode(textured((600, 600)), "JPEG"))
     script = (
-        "import sys; from postready.cli.main import main; "
+        "import sys; from postready.cli import main; "
         f"code = main(['optimize', {str(photo)!r}, '-p', 'x', '--out', {str(tmp_path)!r}]); "
         "print('pydantic_settings' in sys.modules, code)"
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from postready.cli.main import EXIT_BAD_INPUT, EXIT_OK, main
+from postready.cli import EXIT_BAD_INPUT, EXIT_OK, main
 from postready.core.config.settings import Settings
 from postready.core.errors import AppErrorCode
 from postready.core.identity import UserRef
@@ -32,7 +32,7 @@ async def stuck(*args, **kwargs):
     await asyncio.Event().wait()
 
 worker.run_optimization = stuck
-from postready.cli.main import main
+from postready.cli import main
 sys.exit(main(["worker"]))
 """
 

@@ -1,16 +1,14 @@
-"""`postready optimize` and `postready platforms` as a user runs them."""
+"""`postready optimize` as a user runs it."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from postready.cli.main import EXIT_BAD_INPUT, EXIT_OK, EXIT_PLATFORM_FAILED, main
+from postready.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_PLATFORM_FAILED, main
 from postready.pipeline import runner
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from tests.images import encode, textured
@@ -112,29 +110,6 @@ def test_a_failed_platform_exits_1(photo, tmp_path, monkeypatch, capsys) -> None
     assert "ENCODING_FAILED" in capsys.readouterr().out
     results = json.loads((session_dir(tmp_path) / "results.json").read_text())
     assert results["platforms"]["x"]["status"] == "failed"
-
-
-def test_platforms_lists_the_table(capsys) -> None:
-    assert main(["platforms"]) == EXIT_OK
-    out = capsys.readouterr().out
-    for name in ("Instagram", "Bluesky", "1080×1350", "1000×1500", "twitter"):
-        assert name in out
-
-
-def test_console_script_exit_codes(tmp_path) -> None:
-    """The installed command, as a separate process: what a shell user sees."""
-    bad = subprocess.run(
-        [sys.executable, "-m", "postready", "optimize", str(tmp_path / "missing.png")],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
-    assert bad.returncode == EXIT_BAD_INPUT
-    assert bad.stderr.startswith("error: FILE_NOT_FOUND: ")
-    usage = subprocess.run(
-        [sys.executable, "-m", "postready", "optimize"], capture_output=True, text=True
-    )
-    assert usage.returncode == 2 and "usage:" in usage.stderr
 
 
 def test_styles_end_to_end(tmp_path, capsys) -> None:

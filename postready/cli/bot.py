@@ -1,0 +1,46 @@
+"""`postready bot`: the chat bots and the worker pool in one process until stopped."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from postready.cli.worker import serve_jobs
+from postready.pipeline.errors import ErrorCode, PostReadyError
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    bot = commands.add_parser(
+        "bot", help="run the chat bots and the worker pool until stopped (SIGTERM or Ctrl-C)"
+    )
+    bot.set_defaults(run=run)
+    bot.add_argument(
+        "chats",
+        nargs="*",
+        metavar="CHAT",
+        help="telegram, discord (default: every chat with a token)",
+    )
+    bot.add_argument(
+        "--sync",
+        action="store_true",
+        help="register Discord's slash commands even when they look unchanged",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from postready.core.config.settings import load_settings
+    from postready.serve import CHAT_FRONTENDS, chat_frontends
+
+    unknown = [name for name in args.chats if name not in CHAT_FRONTENDS]
+    if unknown:
+        known = ", ".join(CHAT_FRONTENDS)
+        raise PostReadyError(
+            ErrorCode.INVALID_OPTION, f"unknown chat '{unknown[0]}'; available: {known}"
+        )
+    settings = load_settings()
+    if args.sync:
+        settings = settings.model_copy(update={"discord_sync_commands": True})
+    frontends = chat_frontends(args.chats, settings)
+    # httpx logs every request URL, and Bot API URLs hold the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    return serve_jobs(settings, frontends)

@@ -1,0 +1,46 @@
+"""`postready jobs`: the recent jobs and their state, as a table."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from postready.cli.exit_codes import EXIT_OK
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    jobs = commands.add_parser("jobs", help="list recent jobs and their state")
+    jobs.set_defaults(run=run)
+    jobs.add_argument("--limit", type=int, default=20)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from postready.core.config.settings import load_settings
+    from postready.core.storage import Storage
+
+    db_path = load_settings().db_path
+
+    async def recent():
+        async with await Storage.open(db_path) as storage:
+            return await storage.jobs.recent(args.limit)
+
+    table = Table(title="Recent jobs", title_justify="left")
+    for column in ("Job", "State", "User", "Platforms", "Tries", "Queued at (UTC)", "Detail"):
+        table.add_column(column)
+    for job in asyncio.run(recent()):
+        session = job.session
+        error = session.error
+        table.add_row(
+            f"#{job.id}",
+            job.status + (" (cancel requested)" if job.cancel_requested else ""),
+            str(session.user),
+            ", ".join(session.platforms),
+            f"{job.attempts}/{job.max_attempts}",
+            session.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            f"{error.code}: {error.message}" if error else session.description,
+        )
+    Console().print(table)
+    return EXIT_OK

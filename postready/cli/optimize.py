@@ -1,0 +1,240 @@
+"""`postready optimize`: crop, resize and encode a photo for platforms, write its posts, and
+print them with a summary table."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from postready.cli.exit_codes import EXIT_OK, EXIT_PLATFORM_FAILED
+from postready.cli.terminal import local_user, progress_display, table
+from postready.pipeline.errors import ErrorCode, PostReadyError
+
+if TYPE_CHECKING:
+    from postready.pipeline.models import OptimizeResult, PlatformContent
+    from postready.pipeline.product_photos import ProductPhotographyResult
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    from postready.pipeline.logo import LOGO_POSITIONS
+    from postready.pipeline.platforms import OUTPUT_FORMATS
+
+    optimize = commands.add_parser(
+        "optimize", help="crop, resize and encode a photo for social platforms"
+    )
+    optimize.set_defaults(run=run)
+    optimize.add_argument("photo", type=Path, help="the photo (JPEG, PNG, WebP, HEIC, ...)")
+    optimize.add_argument(
+        "--platforms",
+        "-p",
+        nargs="+",
+        default=["all"],
+        metavar="NAME",
+        help="platforms (spaces or commas; aliases like ig, fb, twitter) or 'all' (default)",
+    )
+    optimize.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="PLATFORM=NAME",
+        help="force a format, e.g. instagram=square or instagram=story (repeatable)",
+    )
+    optimize.add_argument("--format", choices=OUTPUT_FORMATS, default="jpeg", dest="fmt")
+    optimize.add_argument("--out", type=Path, default=Path("output"), help="default: ./output")
+    optimize.add_argument("--logo", type=Path, help="a logo to place on every image")
+    optimize.add_argument(
+        "--logo-position", default="bottom-right", help=" | ".join(LOGO_POSITIONS)
+    )
+    optimize.add_argument(
+        "--logo-scale", type=float, default=0.18, help="logo width / shorter side (0.18)"
+    )
+    optimize.add_argument("--logo-opacity", type=float, default=1.0)
+    optimize.add_argument(
+        "--styles",
+        nargs="+",
+        default=[],
+        metavar="STYLE",
+        help="product-photography styles: floating, 'flat lay', lifestyle, 'product art', "
+        "macro, 'dark and moody', 'solid background', or all",
+    )
+    optimize.add_argument(
+        "--background-color", default="White", help="for 'solid background', e.g. 'Sage Green'"
+    )
+    product = optimize.add_mutually_exclusive_group()
+    product.add_argument(
+        "--no-product", dest="product", action="store_false", help="skip product photography"
+    )
+    product.add_argument(
+        "--product",
+        dest="product",
+        action="store_true",
+        help="treat the photo as a product shot whatever the detection says",
+    )
+    optimize.set_defaults(product=None)
+    optimize.add_argument(
+        "--max-file-mb", type=float, default=50.0, help="refuse larger files (50)"
+    )
+    optimize.add_argument(
+        "--max-megapixels", type=float, default=80.0, help="refuse larger images (80)"
+    )
+    optimize.add_argument(
+        "--description", "-d", default="", metavar="TEXT", help="what the photo shows, your words"
+    )
+    optimize.add_argument(
+        "--timezone", default="UTC", metavar="ZONE", help="yours, for posting times (IANA name)"
+    )
+    optimize.add_argument(
+        "--audience-timezone", metavar="ZONE", help="your audience's, if not yours"
+    )
+    ai = optimize.add_mutually_exclusive_group()
+    ai.add_argument(
+        "--use-ai",
+        action="store_const",
+        const=True,
+        dest="use_ai",
+        help="use OpenAI/Gemini (the default when their API keys are set)",
+    )
+    ai.add_argument(
+        "--no-ai", action="store_const", const=False, dest="use_ai", help="local providers only"
+    )
+    optimize.add_argument(
+        "--accounts", type=Path, metavar="FILE", help="TOML list of accounts to suggest per niche"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from postready.core.config.services import load_service_settings
+    from postready.pipeline.content import ContentEngine
+    from postready.pipeline.loading import LoadLimits
+    from postready.pipeline.logo import LogoOptions
+    from postready.pipeline.models import LogoRequest, OptimizeRequest
+    from postready.pipeline.platforms import resolve_platforms
+    from postready.pipeline.runner import run_optimization
+
+    specs = resolve_platforms(args.platforms)
+    services = load_service_settings(args.use_ai, args.accounts)
+    logo_options = LogoOptions(args.logo_position, args.logo_scale, opacity=args.logo_opacity)
+    logo = LogoRequest(args.logo, logo_options) if args.logo is not None else None
+    request = OptimizeRequest(
+        source=args.photo,
+        platforms=tuple(spec.key for spec in specs),
+        output_format=args.fmt,
+        variants=_parse_variants(args.variant),
+        logo=logo,
+        user_id=f"cli:{local_user()}",
+        source_name=str(args.photo),
+        description=args.description,
+        timezone=args.timezone,
+        audience_timezone=args.audience_timezone,
+        styles=tuple(args.styles),
+        background_colour=args.background_color,
+        product=args.product,
+    )
+    limits = LoadLimits(
+        max_bytes=round(args.max_file_mb * 1_000_000),
+        max_pixels=round(args.max_megapixels * 1_000_000),
+    )
+    with progress_display() as on_progress:
+        result = asyncio.run(
+            run_optimization(
+                request,
+                args.out,
+                limits=limits,
+                progress=on_progress,
+                content=ContentEngine(services.providers),
+                photography=services.photography,
+            )
+        )
+    _print_summary(result, args.out, services.notes)
+    return EXIT_OK if len(result.successful) == len(result.platforms) else EXIT_PLATFORM_FAILED
+
+
+def _parse_variants(pairs: list[str]) -> dict[str, str]:
+    from postready.pipeline.platforms import resolve_platforms
+
+    variants = {}
+    for pair in pairs:
+        platform, sep, name = pair.partition("=")
+        if not sep or not name.strip():
+            raise PostReadyError(
+                ErrorCode.INVALID_OPTION, f"--variant takes PLATFORM=NAME, got '{pair}'"
+            )
+        specs = resolve_platforms([platform])
+        if len(specs) != 1:
+            raise PostReadyError(ErrorCode.INVALID_OPTION, "--variant names one platform")
+        variants[specs[0].key] = name.strip().lower()
+    return variants
+
+
+def _print_summary(result: OptimizeResult, out_dir: Path, service_notes: tuple[str, ...]) -> None:
+    from postready.pipeline.platforms import PLATFORMS
+
+    for key, item in result.platforms.items():
+        if item.content is not None:
+            _print_post(PLATFORMS[key].display_name, item.content)
+
+    rows, notes = [], [f"source: {note}" for note in result.source.notes]
+    notes.extend(f"services: {note}" for note in service_notes)
+    for key, item in result.platforms.items():
+        name = PLATFORMS[key].display_name
+        notes.extend(f"{name}: {warning}" for warning in item.warnings)
+        if item.image is None:
+            rows.append((name, "FAILED", "", "", ""))
+            notes.append(f"{name}: {item.error.code}: {item.error.message}")
+            continue
+        image = item.image
+        quality = f" q{image.quality}" if image.quality else ""
+        rows.append(
+            (
+                name,
+                item.variant,
+                f"{image.width}×{image.height}",
+                f"{image.bytes / 1000:,.0f} kB {image.format.upper()}{quality}",
+                item.crop_method,
+            )
+        )
+    print(f"Session {result.session_id}")
+    print(table(("Platform", "Format", "Size", "File", "Crop"), rows))
+    for note in notes:
+        print(f"• {note}")
+    if result.product_photography is not None:
+        _print_photography(result.product_photography)
+    print(f"Saved to {out_dir / result.session_id}/")
+
+
+def _print_photography(photography: ProductPhotographyResult) -> None:
+    from postready.pipeline.photography import STYLES
+
+    detection = photography.detection
+    if not photography.styles and not photography.failed:
+        print(f"Product photography skipped: {detection.reason} (--product to force)")
+        return
+    cutout = f"cut-out {photography.cutout_method} ({photography.cutout_confidence:.2f})"
+    print(f"Product photography ({photography.provider}, {cutout}):")
+    for key, outputs in photography.styles.items():
+        print(f"  {STYLES[key].name}: {len(outputs)} image(s)")
+    for key, reason in photography.failed.items():
+        print(f"  {STYLES[key].name}: FAILED ({reason})")
+    for note in photography.notes:
+        print(f"• {note}")
+
+
+def _print_post(name: str, content: PlatformContent) -> None:
+    """One platform's post as the user copies it: the caption unwrapped and without borders
+    (so a terminal copy is exact), then the first comment, next slot and accounts."""
+    from postready.pipeline.timing import slot_label
+
+    sources = content.sources
+    fallback = f", fallback: {'; '.join(sources.fallbacks.values())}" if sources.fallbacks else ""
+    print(f"── {name} (written by {sources.writing}{fallback}) ──")
+    print(content.caption)
+    if content.first_comment:
+        print(f"First comment: {content.first_comment}")
+    if content.posting.next_slots:
+        print(f"Best next slot: {slot_label(content.posting.next_slots[0])}")
+    handles = " ".join(a.handle for a in content.accounts.accounts)
+    if handles:
+        print(f"Accounts to tag: {handles}")
+    print()

@@ -1,0 +1,60 @@
+"""`postready worker`: process queued jobs until stopped, one log line per job update."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from postready.cli.exit_codes import EXIT_OK
+
+if TYPE_CHECKING:
+    from postready.core.config.settings import Settings
+    from postready.core.queue.updates import JobUpdate
+    from postready.serve import Frontend
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    worker = commands.add_parser(
+        "worker", help="process queued jobs until stopped (SIGTERM or Ctrl-C)"
+    )
+    worker.set_defaults(run=run)
+    worker.add_argument(
+        "--workers", type=int, help="jobs at once (default: POSTREADY_WORKERS or the CPU count)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from postready.core.config.settings import load_settings
+
+    settings = load_settings()
+    if args.workers is not None:
+        settings = settings.model_copy(update={"workers": max(1, args.workers)})
+    return serve_jobs(settings)
+
+
+def serve_jobs(settings: Settings, frontends: Sequence[Frontend] = ()) -> int:
+    """Run the worker pool (and the chat `frontends`) until SIGTERM or Ctrl-C, logging to
+    stderr; jobs no frontend takes are logged one line per update."""
+    from postready.serve import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    asyncio.run(run_worker(settings, subscriber=_log_update, frontends=frontends))
+    return EXIT_OK
+
+
+async def _log_update(update: JobUpdate) -> None:
+    """A headless worker's subscriber: one log line per progress update or ended job."""
+    job = update.job
+    if update.progress is not None:
+        from postready.chat.replies import Progress
+
+        detail = Progress.from_event(update.progress).bar
+    elif update.position is not None:
+        detail = f"queued, position {update.position}"
+    else:
+        error = job.session.error
+        detail = f"{job.status}" + (f" {error.code}: {error.message}" if error else "")
+    logging.getLogger("postready.worker").info("job=%s %s", job.id, detail)

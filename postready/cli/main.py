@@ -18,6 +18,7 @@ from postready.pipeline.errors import ErrorCode, PostReadyError
 
 if TYPE_CHECKING:
     from postready.core.config.settings import Settings
+    from postready.pipeline.photography_results import ProductPhotographyResult
     from postready.serve import Frontend
 
 EXIT_OK, EXIT_PLATFORM_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -312,7 +313,7 @@ def _print_summary(result, out_dir: Path, service_notes: tuple[str, ...]) -> Non
     print(f"Saved to {out_dir / result.session_id}/")
 
 
-def _print_photography(photography) -> None:
+def _print_photography(photography: ProductPhotographyResult) -> None:
     from postready.pipeline.photography import STYLES
 
     detection = photography.detection

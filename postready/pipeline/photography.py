@@ -7,12 +7,15 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
 
-from postready.pipeline.cutout import Cutout
 from postready.pipeline.errors import ErrorCode, PostReadyError
+
+if TYPE_CHECKING:
+    from postready.pipeline.cutout import Cutout
 
 RGB = tuple[int, int, int]
 Size = tuple[int, int]  # width, height

@@ -46,12 +46,13 @@ from postready.pipeline.models import (
     ProgressEvent,
     SourceInfo,
 )
+from postready.pipeline.photography_results import ProductPhotographyResult
 from postready.pipeline.platforms import PLATFORMS, ImageVariant, OutputFormat, PlatformSpec
 from postready.pipeline.resizing import MAX_UPSCALE, resize_crop
 from postready.pipeline.timing import zone
 
 if TYPE_CHECKING:
-    from postready.pipeline.product_photos import PhotographySettings, ProductPhotographyResult
+    from postready.pipeline.product_photos import PhotographySettings
     from postready.pipeline.providers.types import ImageAnalysis
 
 log = logging.getLogger(__name__)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image
 
 from postready.pipeline.cropping import CropSignals, choose_crop_box
@@ -290,7 +291,7 @@ def api_inputs(cutout: Cutout, size: tuple[int, int]) -> tuple[bytes, bytes]:
     return _png(np.clip(canvas * 255 + 0.5, 0, 255).astype(np.uint8)), _png(mask)
 
 
-def _png(pixels: np.ndarray) -> bytes:
+def _png(pixels: npt.NDArray[np.uint8]) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(pixels).save(buffer, "PNG", optimize=True)
     return buffer.getvalue()

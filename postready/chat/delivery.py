@@ -9,7 +9,6 @@ import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from postready.chat.messages import ChatOutput
 from postready.chat.replies import (

@@ -10,7 +10,7 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -506,7 +506,7 @@ def _jobs(args: argparse.Namespace) -> int:
 _QUEUE_COMMANDS = {"worker": _worker, "jobs": _jobs, "enqueue": _enqueue}
 
 
-def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def _table(headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
     """Plain aligned columns: readable on a terminal, in a pipe and in a log alike."""
     widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
     lines = [headers, tuple("─" * width for width in widths), *rows]

@@ -7,16 +7,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from postready.pipeline.cutout import Cutout
 from postready.pipeline.errors import ErrorCode, PostReadyError
-
-if TYPE_CHECKING:
-    from postready.pipeline.cutout import Cutout
 
 RGB = tuple[int, int, int]
 Size = tuple[int, int]  # width, height

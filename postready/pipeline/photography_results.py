@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from postready.pipeline.photography import STYLES
-
 _URL_SCHEMES = ("https://", "http://")
 
 
@@ -103,6 +101,9 @@ class ProductPhotographyResult:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ProductPhotographyResult:
+        # The style table comes with the renderer: most results never load it.
+        from postready.pipeline.photography import STYLES
+
         unknown = [style for style in data["styles"] if style not in STYLES]
         if unknown:
             raise ValueError(f"unknown style {unknown[0]!r}")

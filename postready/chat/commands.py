@@ -194,6 +194,7 @@ def _leading_platforms(args: str) -> tuple[tuple[str, ...] | None, str]:
         else:
             typo = difflib.get_close_matches(word.lower(), _TYPO_TARGETS, 1, _TYPO_CUTOFF)
             if typo:
+                # A name from the platform table always resolves.
                 key = resolve_platform(typo[0]).key  # type: ignore[union-attr]
                 raise PostReadyError(
                     ErrorCode.UNKNOWN_PLATFORM,

@@ -9,7 +9,6 @@ import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from postready.chat.messages import ChatOutput
 from postready.chat.replies import (
@@ -57,10 +56,10 @@ def result_images(result: OptimizeResult) -> list[MediaItem]:
         from postready.pipeline.photography import STYLES
 
         for style, by_platform in result.product_photography.styles.items():
-            for key, where in by_platform.items():
-                if Path(where).is_file():  # uploaded-only images are links, not files
+            for key, image in by_platform.items():
+                if image.path is not None and image.path.is_file():  # not uploaded-only
                     label = f"{STYLES[style].name} · {PLATFORMS[key].display_name}"
-                    items.append(MediaItem(Path(where), label))
+                    items.append(MediaItem(image.path, label))
     return items
 
 

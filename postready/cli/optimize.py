@@ -14,7 +14,7 @@ from postready.pipeline.errors import ErrorCode, PostReadyError
 
 if TYPE_CHECKING:
     from postready.pipeline.models import OptimizeResult, PlatformContent
-    from postready.pipeline.product_photos import ProductPhotographyResult
+    from postready.pipeline.photography_results import ProductPhotographyResult
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -175,24 +175,26 @@ def _print_summary(result: OptimizeResult, out_dir: Path, service_notes: tuple[s
         if item.content is not None:
             _print_post(PLATFORMS[key].display_name, item.content)
 
-    rows, notes = [], [f"source: {note}" for note in result.source.notes]
+    rows: list[tuple[str, ...]] = []
+    notes = [f"source: {note}" for note in result.source.notes]
     notes.extend(f"services: {note}" for note in service_notes)
     for key, item in result.platforms.items():
         name = PLATFORMS[key].display_name
         notes.extend(f"{name}: {warning}" for warning in item.warnings)
         if item.image is None:
             rows.append((name, "FAILED", "", "", ""))
-            notes.append(f"{name}: {item.error.code}: {item.error.message}")
+            error = item.error
+            notes.append(f"{name}: {error.code}: {error.message}" if error else f"{name}: failed")
             continue
         image = item.image
         quality = f" q{image.quality}" if image.quality else ""
         rows.append(
             (
                 name,
-                item.variant,
+                item.variant or "",
                 f"{image.width}×{image.height}",
                 f"{image.bytes / 1000:,.0f} kB {image.format.upper()}{quality}",
-                item.crop_method,
+                item.crop_method or "",
             )
         )
     print(f"Session {result.session_id}")

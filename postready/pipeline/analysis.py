@@ -7,7 +7,10 @@ so no second detector runs.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
+import numpy.typing as npt
 from PIL import Image
 
 from postready.pipeline.cropping import CropSignals
@@ -75,8 +78,10 @@ def dominant_colours(image: Image.Image, count: int = _COLOURS) -> tuple[NamedCo
     quantised = image.convert("RGB").quantize(count, method=Image.Quantize.MEDIANCUT)
     palette = quantised.getpalette() or []
     total = image.width * image.height
-    shares: dict[str, tuple[float, tuple[int, int, int]]] = {}
-    for pixels, index in sorted(quantised.getcolors() or [], reverse=True):
+    shares: dict[str, tuple[float, tuple[int, ...]]] = {}
+    # A palette image's colours are (count, palette index) pairs.
+    colours = cast(list[tuple[int, int]], quantised.getcolors() or [])
+    for pixels, index in sorted(colours, reverse=True):
         rgb = tuple(palette[index * 3 : index * 3 + 3])
         name = colour_name(rgb)
         share, first = shares.get(name, (0.0, rgb))
@@ -95,7 +100,7 @@ def colour_name(rgb: tuple[int, ...]) -> str:
     return _NAMED_NAMES[int(np.argmin(distances))]
 
 
-def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
+def srgb_to_lab(rgb: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
     """sRGB in 0..1 (…, 3) to CIELAB (D65)."""
     linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
     xyz = linear @ np.array(
@@ -135,17 +140,17 @@ def describe_mood(brightness: float, contrast: float, saturation: float, warmth:
     )
 
 
-def _saturation(rgb: np.ndarray) -> np.ndarray:
+def _saturation(rgb: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
     high, low = rgb.max(axis=-1), rgb.min(axis=-1)
     return np.where(high > 0, (high - low) / np.maximum(high, 1e-6), 0.0)
 
 
-def _warmth(lab: np.ndarray) -> float:
+def _warmth(lab: npt.NDArray[np.floating]) -> float:
     """Positive for warm (yellow/red) casts, negative for cool (blue) ones."""
     return float(lab[..., 2].mean() + 0.5 * lab[..., 1].mean())
 
 
-def _looks_like_product(lab: np.ndarray, signals: CropSignals) -> bool:
+def _looks_like_product(lab: npt.NDArray[np.floating], signals: CropSignals) -> bool:
     """One salient object on a plain background: a uniform frame around one compact subject."""
     import cv2
 

@@ -8,11 +8,11 @@ import asyncio
 import hashlib
 import io
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 from PIL import Image
 
@@ -43,8 +43,27 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 CONTENT_EVENTS = 2  # progress events the content step reports: captions, accounts
-T = TypeVar("T")
 Report = Callable[[str], None]
+
+
+class _Provider(Protocol):
+    """A writer or an account finder, as far as the call budget and the cache care."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def remote(self) -> bool: ...  # a call costs an AI request (and its result is cached)
+
+
+class _Cacheable(Protocol):
+    """A provider's result: the cache keeps its JSON."""
+
+    def to_json(self) -> dict[str, Any]: ...
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self: ...
+
+
+T = TypeVar("T", bound=_Cacheable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,9 +219,9 @@ class ContentEngine:
         session_id: str,
         brief: ContentBrief,
         budget: CallBudget,
-        kind: Any,  # the result's class, for from_json on a cache hit
-        call: tuple[Any, Callable[[], Awaitable[T]]],
-        fallback_call: tuple[Any, Callable[[], Awaitable[T]]],
+        kind: type[T],  # the result's class, for from_json on a cache hit
+        call: tuple[_Provider, Callable[[], Awaitable[T]]],
+        fallback_call: tuple[_Provider, Callable[[], Awaitable[T]]],
     ) -> tuple[T, _Part]:
         """One provider call: local ones directly; remote ones from the cache, or within the
         budget, falling back to the local provider with the reason when they fail."""

@@ -8,10 +8,14 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image
+
+if TYPE_CHECKING:
+    import cv2
 
 CropMethod = Literal["none", "faces", "saliency", "centre"]
 
@@ -61,7 +65,7 @@ class CropSignals:
 
     size: tuple[int, int]
     faces: tuple[CropBox, ...]
-    saliency: np.ndarray  # float32, 0..1, shape (h, w) of the downscaled analysis copy
+    saliency: npt.NDArray[np.floating]  # float32, 0..1, (h, w) of the downscaled analysis copy
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,16 +105,17 @@ def detect_crop_signals(image: Image.Image) -> CropSignals:
     return CropSignals(image.size, face_boxes, saliency)
 
 
-def _saliency_map(rgb: np.ndarray) -> np.ndarray:
+def _saliency_map(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.floating]:
     """Fine-grained saliency, smoothed, weighted by a mild centre prior (subjects tend to be
     framed near the middle, so ties go there rather than to busy edges)."""
     import cv2
 
-    ok, saliency = cv2.saliency.StaticSaliencyFineGrained_create().computeSaliency(rgb)
+    ok, saliency = cv2.saliency.StaticSaliencyFineGrained.create().computeSaliency(rgb)
     height, width = rgb.shape[:2]
     if not ok:
         return np.zeros((height, width), np.float32)
-    saliency = cv2.GaussianBlur(saliency.astype(np.float32), (0, 0), max(height, width) / 60)
+    blurred = cv2.GaussianBlur(saliency.astype(np.float32), (0, 0), max(height, width) / 60)
+    saliency = cast(npt.NDArray[np.float32], blurred)
     ys = (np.arange(height, dtype=np.float32) - height / 2) / height
     xs = (np.arange(width, dtype=np.float32) - width / 2) / width
     prior = 1.0 - _CENTRE_PRIOR * (ys[:, None] ** 2 + xs[None, :] ** 2) / 0.5
@@ -120,8 +125,9 @@ def _saliency_map(rgb: np.ndarray) -> np.ndarray:
 
 
 @cache
-def _face_detector():
+def _face_detector() -> cv2.CascadeClassifier:
     import cv2
+    import cv2.data
 
     return cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_alt2.xml")
 
@@ -171,18 +177,24 @@ def choose_crop_box(
     return CropChoice(_box(best, window, size, crop_width), method)
 
 
-def _window_sums(profile: np.ndarray, starts: np.ndarray, window: float) -> np.ndarray:
+def _window_sums(
+    profile: npt.NDArray[np.float64], starts: npt.NDArray[np.floating], window: float
+) -> npt.NDArray[np.float64]:
     """Sum of `profile` over [start, start + window) for fractional starts (linear interp.)."""
     cumulative = np.concatenate(([0.0], np.cumsum(profile)))
     positions = np.arange(cumulative.size)
-    return np.interp(starts + window, positions, cumulative) - np.interp(
-        starts, positions, cumulative
-    )
+    before_start: npt.NDArray[np.float64] = np.interp(starts, positions, cumulative)
+    before_end: npt.NDArray[np.float64] = np.interp(starts + window, positions, cumulative)
+    return before_end - before_start
 
 
 def _face_constraint(
-    faces: tuple[CropBox, ...], crop_width: bool, length: int, window: int, starts: np.ndarray
-) -> np.ndarray | None:
+    faces: tuple[CropBox, ...],
+    crop_width: bool,
+    length: int,
+    window: int,
+    starts: npt.NDArray[np.intp],
+) -> npt.NDArray[np.bool_] | None:
     """Which window starts keep the faces whole: all of them if they fit, else the largest."""
     if not faces:
         return None

@@ -9,9 +9,10 @@ import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image
 
 if TYPE_CHECKING:
@@ -40,8 +41,8 @@ _session_lock = threading.Lock()
 class Cutout:
     """The photo at working resolution and the product's alpha over it."""
 
-    rgb: np.ndarray  # uint8 (h, w, 3)
-    alpha: np.ndarray  # float32 (h, w), 0..1
+    rgb: npt.NDArray[np.uint8]  # (h, w, 3)
+    alpha: npt.NDArray[np.floating]  # float32 (h, w), 0..1
     box: tuple[int, int, int, int]  # left, top, right, bottom of the product (alpha ≥ 0.5)
     method: str  # "grabcut" or "rembg:<model>"
     confidence: float  # 0..1
@@ -55,7 +56,7 @@ class Cutout:
     def coverage(self) -> float:
         return float(self.alpha.mean())
 
-    def sprite(self) -> np.ndarray:
+    def sprite(self) -> npt.NDArray[np.floating]:
         """The product alone: premultiplied float32 RGBA (0..1) cropped to its box."""
         left, top, right, bottom = self.box
         alpha = self.alpha[top:bottom, left:right, None]
@@ -75,7 +76,7 @@ class RembgChoice:
         return f"rembg:{Path(self.model_path).name if self.model_path else self.name}"
 
 
-def working_copy(image: Image.Image) -> np.ndarray:
+def working_copy(image: Image.Image) -> npt.NDArray[np.uint8]:
     """RGB pixels at most WORKING_SIDE on the longer side (transparency flattened on white)."""
     if image.mode == "RGBA":
         flat = Image.new("RGB", image.size, "white")
@@ -134,7 +135,7 @@ def choose_rembg_model(setting: str | None) -> tuple[RembgChoice | None, tuple[s
     if not session_class.resolve_existing(f"{setting}.onnx"):
         home = session_class.rembg_home()
         return None, (f"rembg model '{setting}' is not in {home}; used the local cut-out",)
-    notes = ()
+    notes: tuple[str, ...] = ()
     if setting in NON_COMMERCIAL_MODELS:
         notes = (f"rembg model '{setting}' is licensed for non-commercial use only",)
     return RembgChoice(setting), notes
@@ -168,7 +169,7 @@ def _new_session(choice: RembgChoice) -> BaseSession:
     return new_session(choice.name)
 
 
-def rembg_alpha(rgb: np.ndarray, session: BaseSession) -> np.ndarray:
+def rembg_alpha(rgb: npt.NDArray[np.uint8], session: BaseSession) -> npt.NDArray[np.floating]:
     """rembg's soft mask for `rgb`, as float32 0..1."""
     from rembg import remove
 
@@ -181,22 +182,28 @@ class BackgroundModel:
     """The background colour expected at each point: a quadratic surface in Lab fitted to the
     border strip, so studio gradients and vignetting count as background."""
 
-    coefficients: np.ndarray  # (6, 3): Lab = basis(x / width, y / height) @ coefficients
+    # (6, 3): Lab = basis(x / width, y / height) @ coefficients
+    coefficients: npt.NDArray[np.floating]
     residual: float  # median ΔE of the border around the surface: high = textured background
 
-    def lab(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    def lab(
+        self, xs: npt.NDArray[np.floating], ys: npt.NDArray[np.floating]
+    ) -> npt.NDArray[np.floating]:
         """Expected Lab colour at relative coordinates (0..1)."""
-        return (_quadratic_basis(xs, ys) @ self.coefficients).astype(np.float32)
+        lab: npt.NDArray[np.floating] = _quadratic_basis(xs, ys) @ self.coefficients
+        return lab.astype(np.float32)
 
-    def rgb(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    def rgb(
+        self, xs: npt.NDArray[np.floating], ys: npt.NDArray[np.floating]
+    ) -> npt.NDArray[np.floating]:
         """Expected sRGB colour (float32 0..1) at relative coordinates."""
         import cv2
 
-        lab = self.lab(xs, ys)[None]
-        return np.clip(cv2.cvtColor(lab, cv2.COLOR_Lab2RGB)[0], 0, 1)
+        rgb: npt.NDArray[np.float32] = cv2.cvtColor(self.lab(xs, ys)[None], cv2.COLOR_Lab2RGB)[0]
+        return np.clip(rgb, 0, 1)
 
 
-def fit_background(rgb: np.ndarray) -> BackgroundModel:
+def fit_background(rgb: npt.NDArray[np.uint8]) -> BackgroundModel:
     """Fit the background surface to the border strip of `rgb`, ignoring the border pixels the
     product itself covers (a product cut by the frame)."""
     height, width = rgb.shape[:2]
@@ -215,26 +222,32 @@ def fit_background(rgb: np.ndarray) -> BackgroundModel:
     return BackgroundModel(coefficients, float(np.median(residual)))
 
 
-def background_distance(rgb: np.ndarray, model: BackgroundModel) -> np.ndarray:
+def background_distance(
+    rgb: npt.NDArray[np.uint8], model: BackgroundModel
+) -> npt.NDArray[np.floating]:
     """How far each pixel's colour is from the background expected there (ΔE76)."""
     height, width = rgb.shape[:2]
     ys, xs = np.mgrid[0:height, 0:width]
     expected = model.lab(xs.ravel() / width, ys.ravel() / height).reshape(height, width, 3)
-    return np.linalg.norm(_lab(rgb) - expected, axis=2)
+    distance: npt.NDArray[np.floating] = np.linalg.norm(_lab(rgb) - expected, axis=2)
+    return distance
 
 
-def _lab(rgb: np.ndarray) -> np.ndarray:
+def _lab(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.floating]:
     import cv2
 
-    return cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    lab = cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    return cast(npt.NDArray[np.float32], lab)
 
 
-def _quadratic_basis(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _quadratic_basis(
+    x: npt.NDArray[np.floating], y: npt.NDArray[np.floating]
+) -> npt.NDArray[np.floating]:
     x, y = np.asarray(x, np.float32), np.asarray(y, np.float32)
     return np.stack((np.ones_like(x), x, y, x * x, x * y, y * y), axis=1)
 
 
-def foreground_seed(distance: np.ndarray) -> tuple[np.ndarray, float]:
+def foreground_seed(distance: npt.NDArray[np.floating]) -> tuple[npt.NDArray[np.bool_], float]:
     """Pixels unlike the background (Otsu on the distance, then opening and closing), as the
     largest connected pieces; and how cleanly Otsu separated the two (0..1)."""
     import cv2
@@ -249,11 +262,13 @@ def foreground_seed(distance: np.ndarray) -> tuple[np.ndarray, float]:
     return largest_components(binary > 0), _otsu_separation(levels, threshold)
 
 
-def largest_components(mask: np.ndarray) -> np.ndarray:
+def largest_components(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     """The largest 8-connected piece of `mask` and any at least _KEEP_COMPONENT its size."""
     import cv2
 
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        mask.astype(np.uint8), connectivity=8
+    )
     if count <= 1:
         return np.zeros(mask.shape, bool)
     areas = stats[1:, cv2.CC_STAT_AREA]
@@ -261,7 +276,7 @@ def largest_components(mask: np.ndarray) -> np.ndarray:
     return np.isin(labels, kept)
 
 
-def _otsu_separation(levels: np.ndarray, threshold: float) -> float:
+def _otsu_separation(levels: npt.NDArray[np.uint8], threshold: float) -> float:
     """Between-class variance over total variance: 1 for two clean peaks, low for a blur."""
     values = levels.astype(np.float32).ravel()
     total = float(values.var())
@@ -275,7 +290,7 @@ def _otsu_separation(levels: np.ndarray, threshold: float) -> float:
     return float(between) / total
 
 
-def local_alpha(rgb: np.ndarray) -> tuple[np.ndarray, float]:
+def local_alpha(rgb: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.floating], float]:
     """Alpha without a network: the border-colour seed refined by GrabCut at ≤ 1 MP, then
     scaled up and feathered along the photo's own edges (guided filter). Also returns the
     confidence (0..1)."""
@@ -283,11 +298,10 @@ def local_alpha(rgb: np.ndarray) -> tuple[np.ndarray, float]:
 
     height, width = rgb.shape[:2]
     scale = min(1.0, (GRABCUT_PIXELS / (width * height)) ** 0.5)
-    small = (
-        cv2.resize(rgb, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
-        if scale < 1
-        else rgb
-    )
+    small = rgb
+    if scale < 1:
+        size = (round(width * scale), round(height * scale))
+        small = cast(npt.NDArray[np.uint8], cv2.resize(rgb, size, interpolation=cv2.INTER_AREA))
     background = fit_background(small)
     seed, separation = foreground_seed(background_distance(small, background))
     if not seed.any():
@@ -296,17 +310,20 @@ def local_alpha(rgb: np.ndarray) -> tuple[np.ndarray, float]:
     agreement = _iou(mask, seed)
     soft = mask.astype(np.float32)
     if scale < 1:
-        soft = cv2.resize(soft, (width, height), interpolation=cv2.INTER_LINEAR)
+        soft = cast(
+            npt.NDArray[np.float32],
+            cv2.resize(soft, (width, height), interpolation=cv2.INTER_LINEAR),
+        )
     radius = max(2, round(0.004 * max(width, height)))
-    alpha = cv2.ximgproc.guidedFilter(rgb, soft, radius, _GUIDED_EPS)
-    alpha = np.clip(cv2.GaussianBlur(alpha, (0, 0), 0.7), 0, 1)
+    guided = cv2.ximgproc.guidedFilter(rgb, soft, radius, _GUIDED_EPS)
+    alpha = np.clip(cast(npt.NDArray[np.float32], cv2.GaussianBlur(guided, (0, 0), 0.7)), 0, 1)
     # Border noise up to half the plain limit is still fully plain.
     plain = float(np.clip(1.5 - background.residual / _PLAIN_RESIDUAL, 0, 1))
     confidence = min(separation, agreement, plain, _alpha_confidence(alpha))
     return alpha.astype(np.float32), confidence
 
 
-def grabcut(rgb: np.ndarray, seed: np.ndarray) -> np.ndarray:
+def grabcut(rgb: npt.NDArray[np.uint8], seed: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     """GrabCut initialised from `seed`: its core is sure foreground, a band around it is
     undecided, the rest sure background. Runs on the region around the seed only."""
     import cv2
@@ -330,7 +347,7 @@ def grabcut(rgb: np.ndarray, seed: np.ndarray) -> np.ndarray:
         cv2.grabCut(
             np.ascontiguousarray(rgb[top:bottom, left:right]),
             region,
-            None,
+            (0, 0, 0, 0),  # no rectangle: GC_INIT_WITH_MASK starts from `region`
             background_model,
             foreground_model,
             _GRABCUT_ITERATIONS,
@@ -341,19 +358,20 @@ def grabcut(rgb: np.ndarray, seed: np.ndarray) -> np.ndarray:
     return largest_components(result)
 
 
-def _kernel(shape: tuple[int, ...], fraction: float) -> np.ndarray:
+def _kernel(shape: tuple[int, ...], fraction: float) -> npt.NDArray[np.uint8]:
     import cv2
 
     size = max(3, round(fraction * min(shape[:2])) | 1)
-    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    return cast(npt.NDArray[np.uint8], kernel)
 
 
-def _iou(a: np.ndarray, b: np.ndarray) -> float:
+def _iou(a: npt.NDArray[np.bool_], b: npt.NDArray[np.bool_]) -> float:
     union = np.logical_or(a, b).sum()
     return float(np.logical_and(a, b).sum() / union) if union else 0.0
 
 
-def _alpha_confidence(alpha: np.ndarray) -> float:
+def _alpha_confidence(alpha: npt.NDArray[np.floating]) -> float:
     """Low when the mask is mostly undecided, (nearly) empty, or fills the whole frame."""
     solid = float((alpha >= 0.5).mean())
     if solid < 0.002 or solid > 0.97:
@@ -363,7 +381,11 @@ def _alpha_confidence(alpha: np.ndarray) -> float:
 
 
 def _finish(
-    rgb: np.ndarray, alpha: np.ndarray, method: str, confidence: float, notes: tuple[str, ...]
+    rgb: npt.NDArray[np.uint8],
+    alpha: npt.NDArray[np.floating],
+    method: str,
+    confidence: float,
+    notes: tuple[str, ...],
 ) -> Cutout:
     """Box the product and restore its true edge colours: a half-transparent edge pixel is
     part background, which would show as a fringe on a new backdrop."""
@@ -386,7 +408,7 @@ def _finish(
     return Cutout(rgb, alpha, box, method, float(confidence), notes)
 
 
-def _thumbnail(rgb: np.ndarray, side: int = 512) -> np.ndarray:
+def _thumbnail(rgb: npt.NDArray[np.uint8], side: int = 512) -> npt.NDArray[np.uint8]:
     import cv2
 
     height, width = rgb.shape[:2]
@@ -394,4 +416,4 @@ def _thumbnail(rgb: np.ndarray, side: int = 512) -> np.ndarray:
     if scale == 1:
         return rgb
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    return cast(npt.NDArray[np.uint8], cv2.resize(rgb, size, interpolation=cv2.INTER_AREA))

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import numpy as np
 from PIL import Image, ImageCms
@@ -186,12 +186,16 @@ def to_srgb(image: Image.Image) -> tuple[Image.Image, tuple[str, ...]]:
     base, alpha = _split_alpha(image)
     if icc and base.mode in ("L", "RGB", "CMYK") and not _is_srgb(icc):
         try:
-            base = ImageCms.profileToProfile(
-                base,
-                ImageCms.ImageCmsProfile(io.BytesIO(icc)),
-                _srgb_profile(),
-                renderingIntent=ImageCms.Intent.PERCEPTUAL,
-                outputMode="RGB",
+            # Never None: that is only for conversions in place.
+            base = cast(
+                Image.Image,
+                ImageCms.profileToProfile(
+                    base,
+                    ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+                    _srgb_profile(),
+                    renderingIntent=ImageCms.Intent.PERCEPTUAL,
+                    outputMode="RGB",
+                ),
             )
         except (ImageCms.PyCMSError, OSError, ValueError):
             notes += ("the embedded colour profile is broken and was ignored",)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal, NoReturn, cast, get_args
+from typing import Literal, NoReturn, get_args
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image, ImageDraw
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
@@ -37,7 +38,7 @@ def parse_logo_position(text: str) -> LogoPosition:
             ErrorCode.INVALID_OPTION,
             f"unknown logo position {text!r}; use one of {', '.join(LOGO_POSITIONS)}",
         )
-    return cast(LogoPosition, key)
+    return key
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,18 +146,18 @@ def _logo_box(
     return left, top, left + w, top + h
 
 
-def _sample(image: Image.Image) -> np.ndarray:
+def _sample(image: Image.Image) -> npt.NDArray[np.uint8]:
     factor = max(1, max(image.size) // _SAMPLE_SIDE)
     return np.asarray(image.reduce(factor) if factor > 1 else image)
 
 
-def _weights(pixels: np.ndarray) -> np.ndarray:
+def _weights(pixels: npt.NDArray[np.uint8]) -> npt.NDArray[np.float64]:
     alpha = pixels[..., 3].astype(np.float64)
     # A fully transparent area has no colour to weigh: treat every pixel alike.
     return alpha if alpha.sum() > 0 else np.ones_like(alpha)
 
 
-def _luminance(pixels: np.ndarray) -> float:
+def _luminance(pixels: npt.NDArray[np.uint8]) -> float:
     """Alpha-weighted mean WCAG relative luminance of an RGBA array."""
     return float(np.average(_SRGB_TO_LINEAR[pixels[..., :3]] @ _LUMA, weights=_weights(pixels)))
 
@@ -165,7 +166,7 @@ def _rgb_luminance(rgb: tuple[int, int, int]) -> float:
     return float(_SRGB_TO_LINEAR[list(rgb)] @ _LUMA)
 
 
-def _saturation(pixels: np.ndarray) -> float:
+def _saturation(pixels: npt.NDArray[np.uint8]) -> float:
     """Alpha-weighted mean HSV saturation of an RGBA array."""
     rgb = pixels[..., :3].astype(np.float64)
     peak = rgb.max(axis=-1)

@@ -7,19 +7,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import Any, Literal, get_args
 
 from postready.pipeline.cropping import CropBox, CropMethod
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.hashtags import format_hashtags
 from postready.pipeline.loading import ImageSource
 from postready.pipeline.logo import LogoOptions
+from postready.pipeline.photography_results import ProductPhotographyResult
 from postready.pipeline.platforms import PLATFORMS, OutputFormat
 from postready.pipeline.providers.types import AccountSuggestions, ImageAnalysis
 from postready.pipeline.timing import PostingTimes
-
-if TYPE_CHECKING:
-    from postready.pipeline.product_photos import ProductPhotographyResult
 
 PlatformStatus = Literal["success", "failed"]
 
@@ -289,10 +287,6 @@ class OptimizeResult:
             }
             metadata, source = data["optimization_metadata"], data["source"]
             analysis, photography = data["analysis"], data["product_photography"]
-            if photography is not None:  # as in the runner: its modules load only when used
-                from postready.pipeline.product_photos import ProductPhotographyResult
-
-                photography = ProductPhotographyResult.from_json(photography)
             return cls(
                 session_id=data["session_id"],
                 user_uuid=data["user_uuid"],
@@ -306,7 +300,11 @@ class OptimizeResult:
                     tuple(source["notes"]),
                 ),
                 platforms=platforms,
-                product_photography=photography,
+                product_photography=(
+                    ProductPhotographyResult.from_json(photography)
+                    if photography is not None
+                    else None
+                ),
                 analysis=ImageAnalysis.from_json(analysis) if analysis is not None else None,
                 ai_calls=metadata["ai_calls"],
             )

@@ -7,8 +7,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image
 
 from postready.pipeline.cutout import Cutout
@@ -16,6 +18,7 @@ from postready.pipeline.errors import ErrorCode, PostReadyError
 
 RGB = tuple[int, int, int]
 Size = tuple[int, int]  # width, height
+Pixels = npt.NDArray[np.floating]  # float32, 0..1: colour (h, w, 3) or alpha (h, w)
 
 # The seed's 15 background colours for SOLID BACKGROUND.
 COLOURS: dict[str, RGB] = {
@@ -54,18 +57,18 @@ class Scene:
     """What a backdrop may depend on."""
 
     size: Size
-    product_colour: np.ndarray  # mean colour of the product, float32 0..1
+    product_colour: npt.NDArray[np.float32]  # mean colour of the product, 0..1
     colour: RGB  # the chosen background colour (SOLID BACKGROUND)
 
 
-Backdrop = Callable[[Scene], np.ndarray]  # → float32 (h, w, 3) 0..1
+Backdrop = Callable[[Scene], Pixels]  # → colour (h, w, 3)
 
 
 def _smooth(draw: Backdrop, factor: int = 4) -> Backdrop:
     """A backdrop with no fine detail, drawn at 1/`factor` size and enlarged: same look,
     a fraction of the work."""
 
-    def backdrop(scene: Scene) -> np.ndarray:
+    def backdrop(scene: Scene) -> Pixels:
         import cv2
 
         width, height = scene.size
@@ -74,12 +77,12 @@ def _smooth(draw: Backdrop, factor: int = 4) -> Backdrop:
             scene.product_colour,
             scene.colour,
         )
-        return cv2.resize(draw(small), scene.size, interpolation=cv2.INTER_LINEAR)
+        return cast(Pixels, cv2.resize(draw(small), scene.size, interpolation=cv2.INTER_LINEAR))
 
     return backdrop
 
 
-Finish = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (image, product alpha) → image
+Finish = Callable[[Pixels, Pixels], Pixels]  # (image, product alpha) → image
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,35 +97,37 @@ class Style:
     finish: Finish | None = None
 
 
-def _gradient(size: Size, top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+def _gradient(size: Size, top: Pixels, bottom: Pixels) -> Pixels:
     width, height = size
     t = np.linspace(0, 1, height, dtype=np.float32)[:, None, None]
     return np.broadcast_to(top * (1 - t) + bottom * t, (height, width, 3)).copy()
 
 
-def _noise(size: Size, sigma: tuple[float, float], seed: int) -> np.ndarray:
+def _noise(size: Size, sigma: tuple[float, float], seed: int) -> Pixels:
     """Smooth noise, unit standard deviation, blurred by (sigma_x, sigma_y) pixels."""
     import cv2
 
     width, height = size
     field = np.random.default_rng(seed).standard_normal((height, width), dtype=np.float32)
-    field = cv2.GaussianBlur(field, (0, 0), sigmaX=sigma[0], sigmaY=sigma[1])
+    field = cast(
+        npt.NDArray[np.float32], cv2.GaussianBlur(field, (0, 0), sigmaX=sigma[0], sigmaY=sigma[1])
+    )
     return field / max(float(field.std()), 1e-6)
 
 
-def _mix(a: np.ndarray | RGB, b: np.ndarray | RGB, t: float) -> np.ndarray:
+def _mix(a: Pixels | RGB, b: Pixels | RGB, t: float) -> Pixels:
     a = np.asarray(a, np.float32) / (255 if np.asarray(a).dtype.kind == "i" else 1)
     b = np.asarray(b, np.float32) / (255 if np.asarray(b).dtype.kind == "i" else 1)
     return a * (1 - t) + b * t
 
 
-def _floating_backdrop(scene: Scene) -> np.ndarray:
+def _floating_backdrop(scene: Scene) -> Pixels:
     top = _mix((250, 250, 250), scene.product_colour, 0.06)
     bottom = _mix((222, 222, 226), scene.product_colour, 0.12)
     return _gradient(scene.size, top, bottom)
 
 
-def _flat_lay_backdrop(scene: Scene) -> np.ndarray:
+def _flat_lay_backdrop(scene: Scene) -> Pixels:
     """A linen-like tabletop seen from above, lit evenly: grain, fibres and soft mottling."""
     width, height = scene.size
     side = min(width, height)
@@ -132,10 +137,11 @@ def _flat_lay_backdrop(scene: Scene) -> np.ndarray:
     )
     mottling = _smooth(lambda s: 0.025 * _noise(s.size, (side / 100, side / 100), 1))
     texture = texture + mottling(scene)
-    return base + texture[..., None]
+    image: Pixels = base + texture[..., None]
+    return image
 
 
-def _lifestyle_backdrop(scene: Scene) -> np.ndarray:
+def _lifestyle_backdrop(scene: Scene) -> Pixels:
     """A warm room out of focus: window-lit wall, bokeh highlights, a wooden table."""
     import cv2
 
@@ -156,10 +162,10 @@ def _lifestyle_backdrop(scene: Scene) -> np.ndarray:
     grain = 0.05 * _noise((width, height - table_top), (side / 8, 1.5), 4)
     wood = np.array([0.62, 0.45, 0.32], np.float32)
     image[table_top:] = wood * (1 + grain[..., None])
-    return cv2.GaussianBlur(image, (0, 0), side * 0.012)
+    return cast(Pixels, cv2.GaussianBlur(image, (0, 0), side * 0.012))
 
 
-def _product_art_backdrop(scene: Scene) -> np.ndarray:
+def _product_art_backdrop(scene: Scene) -> Pixels:
     """A bold colour swirl around the product's complementary hue, with large flat shapes."""
     import cv2
 
@@ -172,7 +178,7 @@ def _product_art_backdrop(scene: Scene) -> np.ndarray:
     base_hue = (float(product_hsv[0]) + 180.0) % 360.0
     hue = (base_hue + 50 * np.sin(angle * 3 + radius * 9)) % 360
     hsv = np.dstack((hue, np.full_like(hue, 0.65), 0.95 - 0.25 * radius)).astype(np.float32)
-    image = cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
+    image = cast(Pixels, cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB))
     rng = np.random.default_rng(11)
     for index in range(4):
         shape = np.zeros((height, width), np.float32)
@@ -190,26 +196,28 @@ def _product_art_backdrop(scene: Scene) -> np.ndarray:
     return image
 
 
-def _dark_backdrop(scene: Scene) -> np.ndarray:
+def _dark_backdrop(scene: Scene) -> Pixels:
     width, height = scene.size
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
     side = min(width, height)
     light = np.exp(-((np.hypot(xs - 0.2 * width, ys - 0.15 * height) / (0.9 * side)) ** 2))
     low, high = np.array([0.05, 0.05, 0.06], np.float32), np.array([0.30, 0.26, 0.23])
-    return low + (high - low) * light[..., None]
+    image: Pixels = low + (high - low) * light[..., None]
+    return image
 
 
-def _dark_finish(image: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+def _dark_finish(image: Pixels, alpha: Pixels) -> Pixels:
     """Light falls from the upper left onto the product too, then a vignette closes the frame."""
     height, width = alpha.shape
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
     falloff = 1.05 - 0.4 * np.clip((xs / width + ys / height) / 2, 0, 1)
     lit = image * (1 - alpha[..., None] * (1 - falloff[..., None]))
     radius = np.hypot(xs / width - 0.5, ys / height - 0.5) / 0.71
-    return lit * (1 - 0.55 * radius**2)[..., None]
+    vignetted: Pixels = lit * (1 - 0.55 * radius**2)[..., None]
+    return vignetted
 
 
-def _solid_backdrop(scene: Scene) -> np.ndarray:
+def _solid_backdrop(scene: Scene) -> Pixels:
     width, height = scene.size
     colour = np.array(scene.colour, np.float32) / 255
     return np.broadcast_to(colour, (height, width, 3)).copy()
@@ -349,7 +357,7 @@ def render_style(
     return Image.fromarray(np.clip(image * 255 + 0.5, 0, 255).astype(np.uint8), "RGB")
 
 
-def _place(canvas: np.ndarray, sprite: np.ndarray, style: Style) -> tuple[np.ndarray, np.ndarray]:
+def _place(canvas: Pixels, sprite: Pixels, style: Style) -> tuple[Pixels, Pixels]:
     """Scale the product to the style's fill, drop its shadow, composite it; return the image
     and the product's alpha on the canvas."""
     import cv2
@@ -359,7 +367,7 @@ def _place(canvas: np.ndarray, sprite: np.ndarray, style: Style) -> tuple[np.nda
     scale = min(style.fill * width / sprite_w, style.fill * height / sprite_h, _MAX_UPSCALE)
     new_w, new_h = max(1, round(sprite_w * scale)), max(1, round(sprite_h * scale))
     interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
-    product = cv2.resize(sprite, (new_w, new_h), interpolation=interpolation)
+    product = cast(Pixels, cv2.resize(sprite, (new_w, new_h), interpolation=interpolation))
     left = (width - new_w) // 2
     top = round(style.centre_y * height - new_h / 2)
     if style.shadow is not None:
@@ -371,26 +379,29 @@ def _place(canvas: np.ndarray, sprite: np.ndarray, style: Style) -> tuple[np.nda
     return layer[..., :3] + canvas * (1 - alpha[..., None]), alpha
 
 
-def _shadow_layer(
-    size: Size, alpha: np.ndarray, position: tuple[int, int], shadow: Shadow
-) -> np.ndarray:
+def _shadow_layer(size: Size, alpha: Pixels, position: tuple[int, int], shadow: Shadow) -> Pixels:
     """Darkening (0..opacity) cast by `alpha` placed at `position` on a canvas of `size`."""
     import cv2
 
     width, height = size
     product_h, product_w = alpha.shape
     squashed_h = max(1, round(product_h * shadow.squash))
-    silhouette = cv2.resize(alpha, (product_w, squashed_h), interpolation=cv2.INTER_AREA)
+    silhouette = cast(
+        Pixels, cv2.resize(alpha, (product_w, squashed_h), interpolation=cv2.INTER_AREA)
+    )
     left = position[0] + round(shadow.offset[0] * product_h)
     # The silhouette's foot stays at the product's foot, shifted by the offset.
     top = position[1] + product_h - squashed_h + round(shadow.offset[1] * product_h)
     layer = np.zeros((height, width, 1), np.float32)
     _paste(layer, silhouette[..., None], left, top)
-    blurred = cv2.GaussianBlur(layer[..., 0], (0, 0), max(0.5, shadow.blur * product_h))
-    return np.clip(blurred * shadow.opacity, 0, 1)
+    blurred = cast(
+        Pixels, cv2.GaussianBlur(layer[..., 0], (0, 0), max(0.5, shadow.blur * product_h))
+    )
+    darkening: Pixels = np.clip(blurred * shadow.opacity, 0, 1)
+    return darkening
 
 
-def _paste(canvas: np.ndarray, patch: np.ndarray, left: int, top: int) -> None:
+def _paste(canvas: Pixels, patch: Pixels, left: int, top: int) -> None:
     """Add `patch` into `canvas` at (left, top), clipped to the canvas."""
     height, width = canvas.shape[:2]
     patch_h, patch_w = patch.shape[:2]
@@ -400,7 +411,7 @@ def _paste(canvas: np.ndarray, patch: np.ndarray, left: int, top: int) -> None:
         canvas[y0:y1, x0:x1] += patch[y0 - top : y1 - top, x0 - left : x1 - left]
 
 
-def _close_up(cutout: Cutout, size: Size, fill: float) -> tuple[np.ndarray, np.ndarray]:
+def _close_up(cutout: Cutout, size: Size, fill: float) -> tuple[Pixels, Pixels]:
     """A tight window of the photo around the product, in the target's shape, with the
     background thrown out of focus (shallow depth of field)."""
     import cv2

@@ -4,9 +4,7 @@ saliency. It only informs: the caller (CLI flags, chat buttons) decides what to 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -19,6 +17,7 @@ from postready.pipeline.cutout import (
     largest_components,
 )
 from postready.pipeline.loading import ImageSource, LoadLimits
+from postready.pipeline.photography_results import ProductDetection
 
 _SIDE = 400
 _DECODE_SIDE = 800  # a reduced JPEG decode at least this large feeds the 400 px judgement
@@ -27,38 +26,6 @@ _MIN_COVERAGE = 0.02
 _MAX_COVERAGE = 0.85
 # The object must draw the eye: its mean saliency this many times the rest of the frame's.
 _SALIENCY_CONTRAST = 2.5
-
-
-@dataclass(frozen=True, slots=True)
-class ProductDetection:
-    suitable: bool
-    coverage: float  # fraction of the frame the main object covers
-    plain_background: bool
-    humans: int  # faces found
-    reason: str  # one plain sentence, shown to the user
-    source: str = "local"  # or the vision provider that answered
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "suitable": self.suitable,
-            "coverage": round(self.coverage, 3),
-            "coverage_exact": self.coverage,
-            "plain_background": self.plain_background,
-            "humans": self.humans,
-            "reason": self.reason,
-            "source": self.source,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> ProductDetection:
-        return cls(
-            suitable=data["suitable"],
-            coverage=data["coverage_exact"],
-            plain_background=data["plain_background"],
-            humans=data["humans"],
-            reason=data["reason"],
-            source=data["source"],
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,20 +7,22 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image
 
 from postready.pipeline.cropping import CropSignals, choose_crop_box
 from postready.pipeline.cutout import Cutout, cut_out
 from postready.pipeline.encoding import EXTENSIONS, encode_under_limit
 from postready.pipeline.logo import LogoOptions, place_logo
+from postready.pipeline.models import OptimizeRequest
 from postready.pipeline.photography import (
     STYLES,
     Style,
@@ -28,8 +30,9 @@ from postready.pipeline.photography import (
     resolve_colour,
     resolve_styles,
 )
+from postready.pipeline.photography_results import ProductPhotographyResult, StyleImage
 from postready.pipeline.platforms import OutputFormat
-from postready.pipeline.product_detection import ProductDetection, VisionVerdict, is_product_shot
+from postready.pipeline.product_detection import VisionVerdict, is_product_shot
 from postready.pipeline.providers.openai_images import (
     ImageServiceError,
     OpenAIImageEditor,
@@ -39,7 +42,6 @@ from postready.pipeline.providers.openai_images import (
 from postready.pipeline.resizing import resize_crop
 
 if TYPE_CHECKING:
-    from postready.pipeline.models import OptimizeRequest
     from postready.pipeline.providers.cloudinary_storage import CloudinaryStorage
 
 log = logging.getLogger(__name__)
@@ -71,51 +73,6 @@ class Branding:
     logo: Image.Image | None
     options: LogoOptions | None
     exif: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class ProductPhotographyResult:
-    detection: ProductDetection
-    styles: dict[str, dict[str, str]]  # style → platform → file path or URL
-    provider: str  # "local", or the image model when any style came from the API
-    cutout_method: str | None = None
-    cutout_confidence: float | None = None
-    notes: tuple[str, ...] = ()
-    failed: dict[str, str] = field(default_factory=dict)  # style → reason
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "detection": self.detection.to_json(),
-            "styles": self.styles,
-            "provider": self.provider,
-        }
-        if self.cutout_method:
-            data["cutout"] = {
-                "method": self.cutout_method,
-                "confidence": round(self.cutout_confidence or 0.0, 3),
-                "confidence_exact": self.cutout_confidence,
-            }
-        if self.notes:
-            data["notes"] = list(self.notes)
-        if self.failed:
-            data["failed"] = self.failed
-        return data
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> ProductPhotographyResult:
-        unknown = [style for style in data["styles"] if style not in STYLES]
-        if unknown:
-            raise ValueError(f"unknown style {unknown[0]!r}")
-        cutout = data.get("cutout")
-        return cls(
-            detection=ProductDetection.from_json(data["detection"]),
-            styles={style: dict(outputs) for style, outputs in data["styles"].items()},
-            provider=data["provider"],
-            cutout_method=cutout["method"] if cutout else None,
-            cutout_confidence=cutout["confidence_exact"] if cutout else None,
-            notes=tuple(data.get("notes", ())),
-            failed=dict(data.get("failed", {})),
-        )
 
 
 Report = Callable[[str], None]
@@ -171,7 +128,7 @@ async def run_product_photography(
     out_dir.mkdir(parents=True, exist_ok=True)
     editor = OpenAIImageEditor(settings.openai) if settings.openai else None
     storage = _storage(settings, notes)
-    rendered: dict[str, dict[str, str]] = {}
+    rendered: dict[str, dict[str, StyleImage]] = {}
     failed: dict[str, str] = {}
     api_used = False
 
@@ -194,9 +151,12 @@ async def run_product_photography(
         paths = await loop.run_in_executor(
             executor, _write_all, renders, targets, branding, out_dir, key
         )
+        urls = {}
         if storage is not None:
-            paths = await _upload_all(storage, paths, session_dir.name, loop, executor, notes)
-        rendered[key] = paths
+            urls = await _upload_all(storage, paths, session_dir.name, loop, executor, notes)
+        rendered[key] = {
+            platform: StyleImage(path, urls.get(platform)) for platform, path in paths.items()
+        }
         report(f"{style.name} ready")
 
     async def guarded(key: str) -> None:
@@ -251,7 +211,7 @@ def _write_all(
     branding: Branding,
     out_dir: Path,
     key: str,
-) -> dict[str, str]:
+) -> dict[str, Path]:
     branded = {
         size: place_logo(image, branding.logo, branding.options)[0]
         if branding.logo is not None and branding.options is not None
@@ -265,30 +225,28 @@ def _write_all(
         )
         path = out_dir / f"{key}_{target.platform}.{EXTENSIONS[target.output_format]}"
         path.write_bytes(encoded.data)
-        paths[target.platform] = str(path)
+        paths[target.platform] = path
     return paths
 
 
 async def _upload_all(
     storage: CloudinaryStorage,
-    paths: dict[str, str],
+    paths: dict[str, Path],
     session_id: str,
     loop: asyncio.AbstractEventLoop,
     executor: Executor | None,
     notes: list[str],
 ) -> dict[str, str]:
+    """The URL of each file uploaded; a file whose upload failed has none (it stays local)."""
     from postready.pipeline.providers.cloudinary_storage import StorageError
 
     urls = {}
     for platform, path in paths.items():
-        public_id = f"{session_id}/{Path(path).stem}"
+        public_id = f"{session_id}/{path.stem}"
         try:
-            urls[platform] = await loop.run_in_executor(
-                executor, storage.upload, Path(path), public_id
-            )
+            urls[platform] = await loop.run_in_executor(executor, storage.upload, path, public_id)
         except StorageError as exc:
             notes.append(f"{exc}; kept the local file")
-            urls[platform] = path
     return urls
 
 
@@ -333,7 +291,7 @@ def api_inputs(cutout: Cutout, size: tuple[int, int]) -> tuple[bytes, bytes]:
     return _png(np.clip(canvas * 255 + 0.5, 0, 255).astype(np.uint8)), _png(mask)
 
 
-def _png(pixels: np.ndarray) -> bytes:
+def _png(pixels: npt.NDArray[np.uint8]) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(pixels).save(buffer, "PNG", optimize=True)
     return buffer.getvalue()

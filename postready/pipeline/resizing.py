@@ -7,8 +7,10 @@ unsharp mask 10× faster (bench/), and it releases the GIL, so platforms resize 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image
 
 from postready.pipeline.cropping import CropBox
@@ -17,6 +19,8 @@ MAX_UPSCALE = 2.0
 # A light unsharp mask restores the crispness a downscale softens; none on upscales.
 _SHARPEN_SIGMA = 0.8
 _SHARPEN_AMOUNT = 0.4
+# What is resampled: 8-bit RGB(A), or premultiplied RGBA as float32.
+_Pixels = TypeVar("_Pixels", npt.NDArray[np.uint8], npt.NDArray[np.float32])
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +30,7 @@ class Resized:
 
 
 def resize_crop(
-    pixels: np.ndarray,
+    pixels: npt.NDArray[np.uint8],
     mode: str,
     box: CropBox,
     target: tuple[int, int],
@@ -35,38 +39,42 @@ def resize_crop(
     """Crop `box` out of `pixels` (an RGB or RGBA array, `mode` says which) and resize it to
     `target`, never enlarging more than `max_upscale` (the output is then smaller than
     `target`, same aspect ratio). Taking an array lets every platform share one conversion."""
-    import cv2
-
     scale = target[0] / box.width
     limited = scale > max_upscale
     if limited:
         scale = max_upscale
         width = round(box.width * scale)
         target = (width, round(width * target[1] / target[0]))
-    pixels = pixels[box.top : box.bottom, box.left : box.right]
-    alpha = mode == "RGBA"
-    if alpha:  # resample premultiplied, or transparent pixels' colours bleed into the edges
-        pixels = _premultiply(pixels)
-    if pixels.shape[1::-1] == target:
-        resized = np.ascontiguousarray(pixels)
-    elif scale < 1:
-        resized = cv2.resize(pixels, target, interpolation=cv2.INTER_AREA)
-        blurred = cv2.GaussianBlur(resized, (0, 0), _SHARPEN_SIGMA)
-        resized = cv2.addWeighted(resized, 1 + _SHARPEN_AMOUNT, blurred, -_SHARPEN_AMOUNT, 0)
+    window = pixels[box.top : box.bottom, box.left : box.right]
+    # RGBA is resampled premultiplied, or transparent pixels' colours bleed into the edges.
+    if mode == "RGBA":
+        resized = _unpremultiply(_resample(_premultiply(window), target, scale))
     else:
-        resized = cv2.resize(pixels, target, interpolation=cv2.INTER_LANCZOS4)
-    if alpha:
-        resized = _unpremultiply(resized)
+        resized = _resample(window, target, scale)
     return Resized(Image.fromarray(resized, mode), limited)
 
 
-def _premultiply(rgba: np.ndarray) -> np.ndarray:
+def _resample(pixels: _Pixels, target: tuple[int, int], scale: float) -> _Pixels:
+    """`pixels` at `target` size, sharpened lightly when made smaller."""
+    import cv2
+
+    if pixels.shape[1::-1] == target:
+        return np.ascontiguousarray(pixels)
+    if scale < 1:
+        resized = cv2.resize(pixels, target, interpolation=cv2.INTER_AREA)
+        blurred = cv2.GaussianBlur(resized, (0, 0), _SHARPEN_SIGMA)
+        sharpened = cv2.addWeighted(resized, 1 + _SHARPEN_AMOUNT, blurred, -_SHARPEN_AMOUNT, 0)
+        return cast(_Pixels, sharpened)
+    return cast(_Pixels, cv2.resize(pixels, target, interpolation=cv2.INTER_LANCZOS4))
+
+
+def _premultiply(rgba: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
     out = rgba.astype(np.float32)
     out[..., :3] *= out[..., 3:] / 255.0
     return out
 
 
-def _unpremultiply(rgba: np.ndarray) -> np.ndarray:
+def _unpremultiply(rgba: npt.NDArray[np.floating]) -> npt.NDArray[np.uint8]:
     alpha = np.clip(rgba[..., 3:], 0, 255)
     colour = np.where(alpha > 0, rgba[..., :3] * 255.0 / np.maximum(alpha, 1e-3), 0)
     return np.clip(np.dstack((colour, alpha)) + 0.5, 0, 255).astype(np.uint8)

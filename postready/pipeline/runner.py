@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image
 
 from postready.pipeline.caption_file import caption_file_name, render_caption_file
@@ -46,12 +47,13 @@ from postready.pipeline.models import (
     ProgressEvent,
     SourceInfo,
 )
+from postready.pipeline.photography_results import ProductPhotographyResult
 from postready.pipeline.platforms import PLATFORMS, ImageVariant, OutputFormat, PlatformSpec
 from postready.pipeline.resizing import MAX_UPSCALE, resize_crop
 from postready.pipeline.timing import zone
 
 if TYPE_CHECKING:
-    from postready.pipeline.product_photos import PhotographySettings, ProductPhotographyResult
+    from postready.pipeline.product_photos import PhotographySettings
     from postready.pipeline.providers.types import ImageAnalysis
 
 log = logging.getLogger(__name__)
@@ -330,9 +332,9 @@ def _platform_specs(request: OptimizeRequest) -> list[PlatformSpec]:
         raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, "no platform was chosen")
     for key, name in request.variants.items():
         PLATFORMS[key].variant(name)  # raises UNKNOWN_VARIANT with the choices
-    for name in (request.timezone, request.audience_timezone):
-        if name is not None:
-            zone(name)  # raises INVALID_OPTION naming the zone
+    zone(request.timezone)  # raises INVALID_OPTION naming the zone
+    if request.audience_timezone is not None:
+        zone(request.audience_timezone)
     return [PLATFORMS[key] for key in dict.fromkeys(request.platforms)]
 
 
@@ -351,7 +353,7 @@ def _plan_job(spec: PlatformSpec, request: OptimizeRequest, size: tuple[int, int
 class _RenderContext:
     """Everything platforms share: decoded once, analysed once."""
 
-    pixels: np.ndarray
+    pixels: npt.NDArray[np.uint8]  # RGB or RGBA, as `mode` says
     mode: str
     scale: float
     signals: CropSignals

@@ -116,7 +116,9 @@ def posting_times(
     )
 
 
-def _slot(day: date, start_hour: int, end_hour: int, audience: ZoneInfo, user: ZoneInfo):
+def _slot(
+    day: date, start_hour: int, end_hour: int, audience: ZoneInfo, user: ZoneInfo
+) -> PostingSlot:
     start = _local(day, start_hour, audience)
     end = _local(day, end_hour, audience)
     return PostingSlot(start.astimezone(user), end.astimezone(user))

@@ -6,14 +6,14 @@ from __future__ import annotations
 import base64
 import io
 import json
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from postready.pipeline.content import CONTENT_EVENTS
 from postready.pipeline.errors import ErrorCode, PostReadyError
-from postready.pipeline.models import OptimizeRequest
+from postready.pipeline.models import OptimizeRequest, OptimizeResult
+from postready.pipeline.photography_results import StyleImage
 from postready.pipeline.product_photos import PhotographySettings, api_inputs
 from postready.pipeline.providers.openai_images import OpenAIImageSettings, closest_size
 from postready.pipeline.runner import RESULTS_FILE, run_optimization
@@ -48,11 +48,12 @@ async def test_styles_per_platform_with_progress_and_results(bottle, tmp_path) -
     assert set(photography.styles) == {"floating", "solid_background"}
     sizes = {"instagram": (1080, 1080), "pinterest": (1000, 1500), "x": (1600, 900)}
     for style, outputs in photography.styles.items():
-        for platform, path in outputs.items():
-            assert Path(path) == tmp_path / result.session_id / "styles" / f"{style}_{platform}.jpg"
+        for platform, output in outputs.items():
+            path = tmp_path / result.session_id / "styles" / f"{style}_{platform}.jpg"
+            assert output == StyleImage(path=path)
             with Image.open(path) as image:
                 assert image.size == sizes[platform]
-    with Image.open(photography.styles["solid_background"]["x"]) as image:
+    with Image.open(photography.styles["solid_background"]["x"].path) as image:
         assert image.getpixel((10, 10)) == pytest.approx((178, 190, 160), abs=4)
 
     assert [e.done for e in events] == list(range(len(events)))
@@ -149,7 +150,7 @@ async def test_openai_edit_one_request_per_style_after_a_429(bottle, tmp_path) -
         assert image.size == (1024, 1536)
     # The generated image, cropped per platform: its colour, each platform's shape.
     for platform, size in {"instagram": (1080, 1350), "pinterest": (1000, 1500)}.items():
-        with Image.open(photography.styles["lifestyle"][platform]) as image:
+        with Image.open(photography.styles["lifestyle"][platform].path) as image:
             ratio = image.width / image.height
             assert ratio == pytest.approx(size[0] / size[1], abs=0.01)
             assert image.getpixel((image.width // 2, 5)) == pytest.approx((30, 160, 90), abs=8)
@@ -167,7 +168,7 @@ async def test_openai_server_errors_fall_back_to_the_local_renderer(bottle, tmp_
     photography = result.product_photography
     assert photography.provider == "local"
     assert any("rendered locally" in note for note in photography.notes)
-    with Image.open(photography.styles["floating"]["x"]) as image:
+    with Image.open(photography.styles["floating"]["x"].path) as image:
         assert image.size == (1600, 900)
 
 
@@ -182,11 +183,13 @@ async def test_cloudinary_uploads_and_urls_in_results(bottle, tmp_path) -> None:
         result = await run_optimization(
             request, tmp_path, photography=PhotographySettings(cloudinary_url=url)
         )
-    urls = result.product_photography.styles["macro"]
-    assert sorted(urls.values()) == [
+    images = result.product_photography.styles["macro"]
+    assert sorted(image.url for image in images.values()) == [
         "https://res.example/image/upload/1.jpg",
         "https://res.example/image/upload/2.jpg",
     ]
+    # An upload keeps the local file.
+    assert all(image.path.is_file() for image in images.values())
     assert len(server.received) == 3  # one 503 retried
     first = server.received[1]
     assert first.path == "/v1_1/democloud/image/upload"
@@ -197,3 +200,6 @@ async def test_cloudinary_uploads_and_urls_in_results(bottle, tmp_path) -> None:
     assert "signature" in form and form["file"][1][:3] == b"\xff\xd8\xff"
     data = json.loads((tmp_path / result.session_id / RESULTS_FILE).read_text())
     assert data["product_photography"]["styles"]["macro"]["x"].startswith("https://")
+    # The results keep one place per image: read back, an uploaded image is its URL.
+    read_back = OptimizeResult.from_json(data).product_photography.styles["macro"]
+    assert read_back == {key: StyleImage(url=image.url) for key, image in images.items()}

@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -71,7 +72,7 @@ class DiscordFrontend:
         self._client.on_press = self._on_press
         self._client.add_dynamic_items(ActionButton, ActionSelect)
         self._tree = app_commands.CommandTree(self._client)
-        self._tree.on_error = self._on_error
+        self._tree.error(self._on_error)
         self._output: DiscordOutput | None = None  # needs the storage: made in `start`
         self._service: ChatService | None = None
         self._gateway: asyncio.Task[None] | None = None
@@ -184,7 +185,9 @@ class DiscordFrontend:
         async def callback(interaction: discord.Interaction, options: str = "") -> None:
             await self._converse(interaction, f"/{name} {options}".strip(), private=True)
 
-        command = app_commands.Command(name=name, description=about[:100], callback=callback)
+        command: app_commands.Command[Any, ..., None] = app_commands.Command(
+            name=name, description=about[:100], callback=callback
+        )
         return app_commands.describe(options=_OPTIONS.get(name, "optional words"))(command)
 
     async def _converse(

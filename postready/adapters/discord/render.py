@@ -6,9 +6,10 @@ still answers in its conversation."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import discord
 from discord.utils import DEFAULT_FILE_SIZE_LIMIT_BYTES, format_dt
@@ -77,13 +78,15 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"pr:(?P<
 
     def __init__(self, key: str, label: str = "", selected: bool = False) -> None:
         style = discord.ButtonStyle.success if selected else discord.ButtonStyle.secondary
-        button = discord.ui.Button(label=label or None, custom_id=ACTION + key, style=style)
+        button: discord.ui.Button[discord.ui.View] = discord.ui.Button(
+            label=label or None, custom_id=ACTION + key, style=style
+        )
         super().__init__(button)
         self.key = key
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: Any
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> ActionButton:
         return cls(match["key"])
 
@@ -117,9 +120,9 @@ class ActionSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"prs:(?P
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Select, match: Any
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> ActionSelect:
-        return cls(match["key"], item)
+        return cls(match["key"], cast(discord.ui.Select[discord.ui.View], item))  # what it wraps
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await _hand_over(interaction, self.key, tuple(self.item.values))
@@ -284,7 +287,8 @@ class _Answerer:
             return await self.interaction.edit_original_response(**kwargs)
         # `@original` is Discord's id for an interaction's response in the webhook routes;
         # discord.py puts the id into the route as given.
-        return await self.followup.edit_message(ORIGINAL, **kwargs)  # type: ignore[arg-type]
+        # discord.py types the id as an int; "@original" is a str it passes on unchanged.
+        return await self.followup.edit_message(ORIGINAL, **kwargs)  # type: ignore[call-overload]
 
 
 class DiscordOutput:

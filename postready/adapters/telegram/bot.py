@@ -183,6 +183,7 @@ def _incoming(messages: list[Message]) -> Incoming:
     text = next((m.text or m.caption for m in messages if m.text or m.caption), "")
     reply = first.reply_to_message
     return Incoming(
+        # Only channel posts have no sender, and the bot handles none.
         user_id=str(first.from_user.id),  # type: ignore[union-attr]
         chat_id=str(first.chat.id),
         text=text or "",

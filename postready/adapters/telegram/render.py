@@ -93,6 +93,7 @@ class TelegramOutput:
         self._bot = bot
 
     async def send(self, chat_id: str, reply: Reply) -> str | None:
+        sent: Message | None
         match reply:
             case Text():
                 await self._bot.send_chat_action(chat_id, ChatAction.TYPING)

@@ -61,6 +61,6 @@ def load_service_settings(
     from postready.core.config.ai import AISettings, photography_settings, provider_settings
 
     settings = AISettings()
-    providers, notes = provider_settings(settings, use_ai, accounts_file)
+    providers, ai_notes = provider_settings(settings, use_ai, accounts_file)
     photography = photography_settings(settings) if use_ai is not False else None
-    return ServiceSettings(providers, photography, tuple(notes))
+    return ServiceSettings(providers, photography, tuple(ai_notes))

@@ -70,7 +70,8 @@ class Settings(BaseSettings):
 def env_name(field: str) -> str:
     """The environment variable that sets `field`."""
     alias = Settings.model_fields[field].validation_alias
-    return alias.choices[0] if isinstance(alias, AliasChoices) else f"POSTREADY_{field.upper()}"
+    name = alias.choices[0] if isinstance(alias, AliasChoices) else None
+    return name if isinstance(name, str) else f"POSTREADY_{field.upper()}"
 
 
 def load_settings() -> Settings:

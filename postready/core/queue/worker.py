@@ -303,13 +303,9 @@ def generated_files(result: OptimizeResult, results_path: Path) -> list[Generate
             files.append(GeneratedFile("caption", item.caption_file, _size(item.caption_file), key))
     if result.product_photography is not None:
         for by_platform in result.product_photography.styles.values():
-            for key, where in by_platform.items():
-                if where.startswith(("https://", "http://")):
-                    files.append(GeneratedFile("product_photo", None, None, key, url=where))
-                else:
-                    files.append(
-                        GeneratedFile("product_photo", Path(where), _size(Path(where)), key)
-                    )
+            for key, image in by_platform.items():
+                size = _size(image.path) if image.path is not None else None
+                files.append(GeneratedFile("product_photo", image.path, size, key, url=image.url))
     return files
 
 

@@ -63,7 +63,8 @@ class DirectoryCache:
     def get(self, key: str) -> dict[str, Any] | None:
         path = self._directory / f"{key}.json"
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            entry: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            return entry
         except FileNotFoundError:
             return None
         except (OSError, ValueError):

@@ -85,4 +85,5 @@ class CloudinaryStorage:
             timeout=_TIMEOUT,
             **self._account,
         )
-        return result["secure_url"]
+        url: str = result["secure_url"]
+        return url

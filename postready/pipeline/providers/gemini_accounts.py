@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -20,6 +20,11 @@ from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.providers.base import GeminiConfig, ProviderError
 from postready.pipeline.providers.local import normalise_handle
 from postready.pipeline.providers.types import AccountSuggestions, ContentBrief, SuggestedAccount
+
+if TYPE_CHECKING:
+    from google.genai.errors import APIError
+    from google.genai.types import GenerateContentResponse
+    from tenacity import AsyncRetrying, RetryCallState
 
 log = logging.getLogger(__name__)
 MAX_ACCOUNTS = 5
@@ -118,7 +123,7 @@ class GeminiAccountFinder:
             await client.aio.aclose()
         return suggestions_from_response(response)
 
-    def _retrying(self, api_error: type[Exception]):
+    def _retrying(self, api_error: type[APIError]) -> AsyncRetrying:
         from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
         from tenacity.wait import wait_exponential_jitter
 
@@ -130,8 +135,8 @@ class GeminiAccountFinder:
                 return (server_delay(exc) or 0.0) <= _MAX_SERVER_DELAY
             return isinstance(exc, TimeoutError)
 
-        def wait(state: Any) -> float:
-            delay = server_delay(state.outcome.exception())
+        def wait(state: RetryCallState) -> float:
+            delay = server_delay(state.outcome.exception() if state.outcome else None)
             return delay if delay is not None else backoff(state)
 
         return AsyncRetrying(
@@ -162,7 +167,7 @@ def server_delay(exc: BaseException | None) -> float | None:
     return None
 
 
-def _status_reason(exc: Any, attempts: int) -> str:
+def _status_reason(exc: APIError, attempts: int) -> str:
     code = getattr(exc, "code", None)
     if code == _RATE_LIMITED:
         return f"Gemini rate limit or quota (429) after {attempts} attempts"
@@ -171,7 +176,7 @@ def _status_reason(exc: Any, attempts: int) -> str:
     return f"Gemini rejected the request ({code}): {getattr(exc, 'message', exc)}"
 
 
-def suggestions_from_response(response: Any) -> AccountSuggestions:
+def suggestions_from_response(response: GenerateContentResponse) -> AccountSuggestions:
     """Accounts from the JSON answer, each with the grounding sources whose supported text
     mentions it; nothing when the answer was not grounded in search results."""
     try:

@@ -8,12 +8,16 @@ import asyncio
 import logging
 import re
 from collections import Counter
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlparse
 
 from postready.pipeline.providers.base import HashtagPagesConfig, ProviderError
 from postready.pipeline.text import clean_tag
+
+if TYPE_CHECKING:
+    from aiohttp import ClientSession
+    from tenacity import RetryCallState
 
 log = logging.getLogger(__name__)
 _TAG_IN_TEXT = re.compile(r"(?<![\w&/])#(\w{2,30})", re.UNICODE)
@@ -79,15 +83,15 @@ class HashtagPages:
             raise ProviderError("hashtag pages unavailable (" + "; ".join(failures) + ")")
         return tuple(merged)[: self._config.max_related]
 
-    async def _fetch(self, session: Any, tag: str) -> str:
+    async def _fetch(self, session: ClientSession, tag: str) -> str:
         import aiohttp
         from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
         from tenacity.wait import wait_exponential_jitter
 
         backoff = wait_exponential_jitter(initial=0.5, max=_MAX_RETRY_AFTER)
 
-        def wait(state: Any) -> float:
-            exc = state.outcome.exception()
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
             after = exc.headers.get("Retry-After") if isinstance(exc, _StatusError) else None
             if after and after.strip().isdigit():
                 return min(float(after), _MAX_RETRY_AFTER)
@@ -114,7 +118,7 @@ class HashtagPages:
 
 
 class _StatusError(Exception):
-    def __init__(self, status: int, headers: Any) -> None:
+    def __init__(self, status: int, headers: Mapping[str, str]) -> None:
         super().__init__(f"HTTP {status}")
         self.status = status
         self.headers = headers

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -17,6 +17,10 @@ from postready.pipeline.hashtags import load_hashtags
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.providers.base import OpenAIConfig, ProviderError
 from postready.pipeline.providers.types import ContentBrief, PostDraft, Writing
+
+if TYPE_CHECKING:
+    from openai import APIStatusError
+    from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 
 log = logging.getLogger(__name__)
 _INVALID_ANSWER_ATTEMPTS = 2  # the first answer and one retry
@@ -119,7 +123,7 @@ class OpenAIVisionWriter:
         niches = list(load_hashtags().niches)
         schema = response_schema(brief.platforms, niches)
         image_url = "data:image/jpeg;base64," + base64.b64encode(brief.image_jpeg).decode()
-        messages = [
+        messages: list[ChatCompletionMessageParam] = [
             {"role": "system", "content": _SYSTEM},
             {
                 "role": "user",
@@ -170,7 +174,7 @@ class OpenAIVisionWriter:
         raise ProviderError(f"OpenAI's answer was not valid JSON for the schema twice: {reason}")
 
 
-def _status_reason(exc: Any, retries: int) -> str:
+def _status_reason(exc: APIStatusError, retries: int) -> str:
     status = exc.status_code
     if status == 429:
         return f"OpenAI rate limit or quota (429) after {retries} retries"
@@ -181,11 +185,11 @@ def _status_reason(exc: Any, retries: int) -> str:
     return f"OpenAI rejected the request ({status}): {exc.message}"
 
 
-def _answer_text(completion: Any) -> str:
+def _answer_text(completion: ChatCompletion) -> str:
     return (completion.choices[0].message.content or "") if completion.choices else ""
 
 
-def _parse(completion: Any, platforms: tuple[str, ...]) -> _Answer:
+def _parse(completion: ChatCompletion, platforms: tuple[str, ...]) -> _Answer:
     """The answer checked against the schema; ValueError says what is wrong."""
     if not completion.choices:
         raise ValueError("no choices in the answer")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeGuard, TypeVar
+from typing import TypeGuard, TypeVar
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -58,21 +58,27 @@ class QueueSection(Section):
 
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     # The one queue variable without the prefix: its name predates the prefix.
-    processing_timeout: float = Field(600.0, gt=0, validation_alias="PROCESSING_TIMEOUT")
-    max_attempts: int = Field(3, ge=1)  # claims before a job whose worker keeps dying fails
-    lease_seconds: float = Field(60.0, gt=0)  # a running job's lease; heartbeats renew it
-    retry_delay: float = Field(5.0, ge=0)  # before a re-queued job runs again (doubles per try)
-    poll_seconds: float = Field(1.0, gt=0)  # idle workers look for jobs from other processes
-    progress_interval: float = Field(2.0, ge=0)  # at most one progress update per job per this
-    shutdown_grace: float = Field(3.0, ge=0)  # on SIGTERM, running jobs get this long to finish
+    processing_timeout: float = Field(default=600.0, gt=0, validation_alias="PROCESSING_TIMEOUT")
+    # Claims before a job whose worker keeps dying fails.
+    max_attempts: int = Field(default=3, ge=1)
+    # A running job's lease; heartbeats renew it.
+    lease_seconds: float = Field(default=60.0, gt=0)
+    # Before a re-queued job runs again (doubles per try).
+    retry_delay: float = Field(default=5.0, ge=0)
+    # Idle workers look for jobs from other processes this often.
+    poll_seconds: float = Field(default=1.0, gt=0)
+    # At most one progress update per job per this.
+    progress_interval: float = Field(default=2.0, ge=0)
+    # On SIGTERM, running jobs get this long to finish.
+    shutdown_grace: float = Field(default=3.0, ge=0)
 
 
 class LimitsSection(Section):
     model_config = SettingsConfigDict(env_prefix="POSTREADY_")
 
-    max_jobs_in_flight: int = Field(2, ge=1)  # per user: queued + running
-    max_jobs_per_hour: int = Field(20, ge=1)  # per user
-    queue_limit: int = Field(100, ge=1)  # queued jobs, all users together
+    max_jobs_in_flight: int = Field(default=2, ge=1)  # per user: queued + running
+    max_jobs_per_hour: int = Field(default=20, ge=1)  # per user
+    queue_limit: int = Field(default=100, ge=1)  # queued jobs, all users together
 
 
 class TelegramSection(Section):
@@ -81,7 +87,7 @@ class TelegramSection(Section):
     bot_token: SecretStr | None = None
     api_base_url: str = "https://api.telegram.org"
     webhook_url: str | None = None  # set: updates come by webhook instead of polling
-    webhook_port: int = Field(8443, ge=1, le=65535)
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
 
 
 class DiscordSection(Section):
@@ -90,7 +96,7 @@ class DiscordSection(Section):
     bot_token: SecretStr | None = None
     # Register the slash commands even when they look unchanged (`postready bot --sync`). A
     # PostReady option rather than a Discord credential, hence its own name.
-    sync_commands: bool = Field(False, validation_alias="POSTREADY_DISCORD_SYNC_COMMANDS")
+    sync_commands: bool = Field(default=False, validation_alias="POSTREADY_DISCORD_SYNC_COMMANDS")
 
 
 class OpenAISection(Section):
@@ -116,7 +122,7 @@ class AISection(Section):
 
     openai: OpenAISection = Field(default_factory=OpenAISection)
     gemini: GeminiSection = Field(default_factory=GeminiSection)
-    ai_timeout: float = Field(60.0, gt=0)  # seconds per AI request
+    ai_timeout: float = Field(default=60.0, gt=0)  # seconds per AI request
     accounts_file: Path | None = None
     hashtag_pages_url: str | None = None  # a URL template with {tag}; set: that source is on
     cache_dir: Path = Field(
@@ -133,7 +139,7 @@ class PhotographySection(Section):
     openai_image_model: str = DEFAULT_IMAGE_MODEL
     cloudinary_url: SecretStr | None = None  # cloudinary://KEY:SECRET@CLOUD_NAME
     # Not a service's own variable, so PostReady's prefix.
-    rembg_model: str | None = Field(None, validation_alias="POSTREADY_REMBG_MODEL")
+    rembg_model: str | None = Field(default=None, validation_alias="POSTREADY_REMBG_MODEL")
 
 
 class Settings(BaseSettings):
@@ -151,7 +157,12 @@ class Settings(BaseSettings):
 
     @classmethod
     def settings_customise_sources(
-        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource, **_: Any
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # The sections read the environment, each under its prefix; read here as well, a
         # variable named `QUEUE` would be taken for the whole queue section.

@@ -12,7 +12,7 @@ import signal
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Protocol
 
-from postready.core.config.services import load_service_settings
+from postready.core.config.services import service_settings
 from postready.core.config.settings import Settings
 from postready.core.identity import HEADLESS_PLATFORM
 from postready.core.queue import QueueService
@@ -94,12 +94,12 @@ async def run_worker(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, on_signal)
-    services = load_service_settings()
+    services = service_settings(settings.ai, settings.photography)
     for note in services.notes:
         log.info("services %s", note)
     by_platform = {frontend.platform: frontend for frontend in frontends}
 
-    async with await Storage.open(settings.db_path) as storage:
+    async with await Storage.open(settings.storage.db_path) as storage:
 
         async def route(update: JobUpdate) -> None:
             frontend = by_platform.get(update.job.session.user.platform)
@@ -129,8 +129,8 @@ async def run_worker(
             await _deliver_left_over(storage, by_platform, route)
             await queue.start()
             await stop.wait()
-            log.info("worker_stopping grace=%ss", settings.shutdown_grace)
-            await queue.stop(settings.shutdown_grace, hurry)
+            log.info("worker_stopping grace=%ss", settings.queue.shutdown_grace)
+            await queue.stop(settings.queue.shutdown_grace, hurry)
         finally:
             for frontend in reversed(started):
                 await frontend.stop()

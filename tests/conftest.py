@@ -1,5 +1,5 @@
-"""Tests run as a user without API keys (no call may leave the machine), on a fresh
-database with a clock tests can move."""
+"""Tests run as a user without settings of their own (no API key: no call may leave the
+machine; no `.env`), on a fresh database with a clock tests can move."""
 
 from __future__ import annotations
 
@@ -9,24 +9,29 @@ from typing import Any
 
 import pytest
 
-from postready.core.config.ai import AISettings
+from postready.core.config.settings import sections, variables
 from postready.core.identity import UserRef
 from postready.core.storage import Storage
 from postready.core.storage.models import NewJob, QueueLimits, User
 
-AI_VARIABLES = (
-    "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "OPENAI_IMAGE_MODEL", "GEMINI_API_KEY",
-    "GEMINI_BASE_URL", "GEMINI_MODEL", "POSTREADY_ACCOUNTS_FILE", "POSTREADY_HASHTAG_PAGES_URL",
-    "CLOUDINARY_URL", "POSTREADY_REMBG_MODEL",
-)  # fmt: skip
-
 
 @pytest.fixture(autouse=True)
 def offline_environment(monkeypatch, tmp_path_factory) -> None:
-    for name in AI_VARIABLES:
+    for name in variables():
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setitem(AISettings.model_config, "env_file", None)  # ignore a developer's .env
+    dotenv(monkeypatch, None)  # ignore a developer's .env
     monkeypatch.setenv("POSTREADY_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture
+def read_dotenv(monkeypatch) -> None:
+    """Settings read `.env` in the working directory again, as outside tests."""
+    dotenv(monkeypatch, ".env")
+
+
+def dotenv(monkeypatch, path: str | None) -> None:
+    for section in sections():
+        monkeypatch.setitem(section.model_config, "env_file", path)
 
 
 T0 = 1_800_000_000.0

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         )
     settings = load_settings()
     if args.sync:
-        settings = settings.model_copy(update={"discord_sync_commands": True})
+        settings = settings.replace(discord={"sync_commands": True})
     frontends = chat_frontends(args.chats, settings)
     # httpx logs every request URL, and Bot API URLs hold the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings()
 
     async def submit():
-        async with await Storage.open(settings.db_path) as storage:
+        async with await Storage.open(settings.storage.db_path) as storage:
             user = await storage.users.get_or_create(UserRef(HEADLESS_PLATFORM, local_user()))
             request = OptimizeRequest(
                 source=args.photo,

@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from postready.core.config.settings import load_settings
     from postready.core.storage import Storage
 
-    db_path = load_settings().db_path
+    db_path = load_settings().storage.db_path
 
     async def recent():
         async with await Storage.open(db_path) as storage:

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     if args.workers is not None:
-        settings = settings.model_copy(update={"workers": max(1, args.workers)})
+        settings = settings.replace(queue={"workers": max(1, args.workers)})
     return serve_jobs(settings)
 
 

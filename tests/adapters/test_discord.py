@@ -22,7 +22,7 @@ from postready.chat import styles as style_picker
 from postready.chat.conversation import ChatService
 from postready.chat.replies import Copyable, MediaItem, Text
 from postready.chat.styles import PROMPT
-from postready.core.config.settings import Settings
+from postready.core.config.settings import DiscordSection, QueueSection, Settings, StorageSection
 from postready.core.storage import Storage
 from postready.serve import run_worker
 from tests.adapters.waiting import hold_jobs, until
@@ -43,12 +43,9 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(
-        data_dir=tmp_path / "data",
-        workers=2,
-        progress_interval=0.2,
-        poll_seconds=0.1,
-        shutdown_grace=5,
-        discord_bot_token=TOKEN,
+        storage=StorageSection(data_dir=tmp_path / "data"),
+        queue=QueueSection(workers=2, progress_interval=0.2, poll_seconds=0.1, shutdown_grace=5),
+        discord=DiscordSection(bot_token=TOKEN),
     )
 
 
@@ -113,7 +110,7 @@ async def test_commands_are_synced_only_when_changed_or_asked(fake, settings):
     async with running(settings, fake):
         pass
     assert len(fake.made("PUT", "/commands")) == 1
-    async with running(settings.model_copy(update={"discord_sync_commands": True}), fake):
+    async with running(settings.replace(discord={"sync_commands": True}), fake):
         pass
     assert len(fake.made("PUT", "/commands")) == 2
 
@@ -354,7 +351,7 @@ def test_platforms_autocomplete_adds_one_platform_at_a_time() -> None:
 
 
 async def test_a_restart_in_the_middle_of_a_job_answers_in_the_same_conversation(fake, settings):
-    settings = settings.model_copy(update={"shutdown_grace": 0, "retry_delay": 0})
+    settings = settings.replace(queue={"shutdown_grace": 0, "retry_delay": 0})
     large = fake.upload("large.jpg", encode(textured((3000, 2000), 5)))
     async with running(settings, fake):
         token = await fake.slash(ALICE, "optimize", {"image": large, "platforms": "all"})
@@ -380,7 +377,7 @@ async def test_a_token_expiring_mid_job_still_edits_the_status_and_posts_in_the_
         shown = fake.shown(token)
         await until(lambda: shown.original)  # ⏳ Queued, the job waiting for `go`
         expired.set()  # 15 minutes later, in this run and in the store
-        async with await Storage.open(settings.db_path) as store:
+        async with await Storage.open(settings.storage.db_path) as store:
             await rows_of(store, "UPDATE interaction_tokens SET expires_at = 0")
         go.set()
         await until(lambda: done(shown) and len(fake.channel) >= 2)

@@ -24,7 +24,7 @@ from postready.adapters.telegram.render import TelegramOutput, render_messages, 
 from postready.chat import styles as style_picker
 from postready.chat.conversation import ChatService
 from postready.chat.replies import Album, Copyable, MediaItem, Text
-from postready.core.config.settings import Settings
+from postready.core.config.settings import QueueSection, Settings, StorageSection, TelegramSection
 from postready.core.storage import Storage
 from postready.serve import run_worker
 from tests.adapters.waiting import hold_jobs, until
@@ -45,13 +45,9 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
 @pytest.fixture
 def settings(tmp_path: Path, telegram: FakeTelegram) -> Settings:
     return Settings(
-        data_dir=tmp_path / "data",
-        workers=2,
-        progress_interval=0.2,
-        poll_seconds=0.1,
-        shutdown_grace=5,
-        telegram_bot_token=TOKEN,
-        telegram_api_base_url=telegram.origin,
+        storage=StorageSection(data_dir=tmp_path / "data"),
+        queue=QueueSection(workers=2, progress_interval=0.2, poll_seconds=0.1, shutdown_grace=5),
+        telegram=TelegramSection(bot_token=TOKEN, api_base_url=telegram.origin),
     )
 
 
@@ -151,7 +147,7 @@ async def test_errors_are_one_line_with_their_code(telegram, settings):
 
 
 async def test_too_many_jobs_and_two_users_at_once(telegram, settings):
-    settings = settings.model_copy(update={"max_jobs_in_flight": 1})
+    settings = settings.replace(limits={"max_jobs_in_flight": 1})
     async with running(settings, telegram):
         # A large photo for every platform: still running when the second one arrives.
         await telegram.send_photo(ALICE, photo_bytes((3000, 2000)), "/optimize all")
@@ -199,7 +195,7 @@ async def test_a_command_sent_before_a_restart_still_applies_to_the_photo(telegr
 
 async def test_an_album_with_one_caption_processes_every_photo(telegram, settings):
     # More photos than the per-user in-flight limit (2): an album counts as one request.
-    settings = settings.model_copy(update={"max_jobs_in_flight": 2})
+    settings = settings.replace(limits={"max_jobs_in_flight": 2})
     async with running(settings, telegram):
         for seed in range(3):
             await telegram.send_photo(
@@ -211,7 +207,7 @@ async def test_an_album_with_one_caption_processes_every_photo(telegram, setting
 
 
 async def test_a_restart_in_the_middle_of_a_job_still_delivers_the_result(telegram, settings):
-    settings = settings.model_copy(update={"shutdown_grace": 0, "retry_delay": 0})
+    settings = settings.replace(queue={"shutdown_grace": 0, "retry_delay": 0})
     async with running(settings, telegram):
         await telegram.send_photo(ALICE, photo_bytes((3000, 2000)), "/optimize all")
         await until(lambda: any(len(s.edits) > 1 for s in telegram.chat(ALICE)), 20)
@@ -401,9 +397,7 @@ async def test_style_buttons_survive_a_restart_and_time_out(telegram, settings, 
 
 async def test_webhook_mode(telegram, settings, unused_tcp_port) -> None:
     url = f"http://127.0.0.1:{unused_tcp_port}/telegram/hook"
-    settings = settings.model_copy(
-        update={"telegram_webhook_url": url, "telegram_webhook_port": unused_tcp_port}
-    )
+    settings = settings.replace(telegram={"webhook_url": url, "webhook_port": unused_tcp_port})
     async with running(settings, telegram):
         assert telegram.webhook is not None and telegram.webhook[0] == url
         async with ClientSession() as session, session.post(url, json={"update_id": 1}) as forged:
@@ -461,7 +455,7 @@ async def test_results_a_dying_process_did_not_send_arrive_at_the_next_start(
         await deliver(self, update)
 
     async def completed() -> bool:
-        async with await Storage.open(settings.db_path) as store:
+        async with await Storage.open(settings.storage.db_path) as store:
             job = await store.jobs.get(1)
         return job is not None and job.status == "completed"
 
@@ -481,7 +475,7 @@ async def test_results_a_dying_process_did_not_send_arrive_at_the_next_start(
 
 async def test_waiting_photos_see_their_place_in_the_queue_move_up(telegram, settings, monkeypatch):
     go = hold_jobs(monkeypatch)
-    settings = settings.model_copy(update={"workers": 1})
+    settings = settings.replace(queue={"workers": 1})
     users = (ALICE, BOB, CAROL)
     async with running(settings, telegram):
         for user in users:

@@ -7,19 +7,17 @@ import sys
 
 import pytest
 
-from postready.core.config.ai import AISettings
 from postready.core.config.services import SERVICE_VARIABLES, load_service_settings
+from postready.core.config.settings import variables
 from postready.pipeline.errors import ErrorCode, PostReadyError
 
 
 def test_every_switch_is_a_setting() -> None:
-    aliases = {
-        choice.upper()
-        for field in AISettings.model_fields.values()
-        for choice in field.validation_alias.choices
+    services = {name for name, path in variables().items() if path[0] in ("ai", "photography")}
+    assert set(SERVICE_VARIABLES) <= services
+    keys_and_urls = {
+        name for name in services if name.endswith(("_API_KEY", "_URL", "_FILE", "REMBG_MODEL"))
     }
-    assert set(SERVICE_VARIABLES) <= aliases
-    keys_and_urls = {a for a in aliases if a.endswith(("_API_KEY", "_URL", "_FILE", "REMBG_MODEL"))}
     base_urls = {"OPENAI_BASE_URL", "GEMINI_BASE_URL"}  # where to call, not whether to
     assert keys_and_urls - base_urls == set(SERVICE_VARIABLES)
 
@@ -51,9 +49,8 @@ def test_keys_switch_services_on_for_text_and_photos(monkeypatch, tmp_path) -> N
     assert off.providers.openai is None and off.photography is None
 
 
-def test_a_dotenv_file_is_read(monkeypatch, tmp_path) -> None:
+def test_a_dotenv_file_is_read(monkeypatch, tmp_path, read_dotenv) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setitem(AISettings.model_config, "env_file", ".env")
     (tmp_path / ".env").write_text("GEMINI_API_KEY=g-test\n")
     assert load_service_settings().providers.gemini.api_key == "g-test"
 
@@ -74,3 +71,12 @@ def test_an_offline_cli_run_does_not_load_pydantic_settings(tmp_path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env
     )
     assert out.stdout.strip().splitlines()[-1] == "False 0"
+
+
+def test_a_bad_service_value_is_named(monkeypatch, tmp_path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("POSTREADY_AI_TIMEOUT", "never")
+    with pytest.raises(PostReadyError) as caught:
+        load_service_settings()
+    assert caught.value.message.startswith("POSTREADY_AI_TIMEOUT: Input should be a valid number")

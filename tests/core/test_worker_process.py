@@ -67,7 +67,7 @@ def start_worker(env: dict[str, str], stuck: bool) -> subprocess.Popen[str]:
 
 def job_one(job_id: int = 1) -> Job:
     async def read() -> Job:
-        async with await Storage.open(Settings().db_path) as store:
+        async with await Storage.open(Settings().storage.db_path) as store:
             job = await store.jobs.get(job_id)
         assert job is not None
         return job
@@ -125,7 +125,7 @@ def test_a_killed_worker_loses_nothing(env, queued_photo) -> None:
         output = stop(worker, signal.SIGINT)
     assert done.status == "completed", output
     assert worker.returncode == 0
-    folder = Settings().output_dir / done.session.id
+    folder = Settings().storage.output_dir / done.session.id
     assert {p.name for p in folder.glob("*.jpg")} == {"instagram.jpg", "pinterest.jpg"}
     assert (folder / "results.json").exists()
     assert "job=1 completed" in output
@@ -176,7 +176,7 @@ def test_a_headless_worker_leaves_a_chats_job_to_that_chats_bot(env, tmp_path, c
 
     async def from_telegram() -> None:
         settings = Settings()
-        async with await Storage.open(settings.db_path) as store:
+        async with await Storage.open(settings.storage.db_path) as store:
             user = await store.users.get_or_create(UserRef("telegram", "42"))
             request = OptimizeRequest(source=photo, platforms=("x",), chat_id="42")
             await JobQueue(store.jobs, settings).submit(user, request)

@@ -50,7 +50,7 @@ _OPTIONS = {
 
 def discord_frontend(settings: Settings) -> DiscordFrontend:
     """The bot for `settings`; INVALID_OPTION when no token is configured."""
-    if settings.discord_bot_token is None:
+    if settings.discord.bot_token is None:
         raise PostReadyError(
             ErrorCode.INVALID_OPTION,
             "DISCORD_BOT_TOKEN is not set; create an application at "
@@ -65,7 +65,7 @@ class DiscordFrontend:
     platform = PLATFORM
 
     def __init__(self, settings: Settings) -> None:
-        assert settings.discord_bot_token is not None
+        assert settings.discord.bot_token is not None
         self._settings = settings
         # Application commands need no privileged intents.
         self._client = ActionClient(intents=discord.Intents(guilds=True))
@@ -80,9 +80,9 @@ class DiscordFrontend:
 
     async def start(self, storage: Storage, queue: JobQueue) -> None:
         """Log in, register the commands if they changed, and connect to the gateway."""
-        assert self._settings.discord_bot_token is not None
+        assert self._settings.discord.bot_token is not None
         try:
-            await self._client.login(self._settings.discord_bot_token.get_secret_value())
+            await self._client.login(self._settings.discord.bot_token.get_secret_value())
             await self._sync_commands()
         except discord.LoginFailure:
             await self._client.close()
@@ -93,7 +93,9 @@ class DiscordFrontend:
             await self._client.close()
             raise
         self._output = DiscordOutput(self._client, InteractionTokens(storage.database))
-        self._service = ChatService(PLATFORM, storage, queue, self._output, self._settings.data_dir)
+        self._service = ChatService(
+            PLATFORM, storage, queue, self._output, self._settings.storage.data_dir
+        )
         await self._service.start()
         self._gateway = asyncio.create_task(self._client.connect(), name="discord-gateway")
         log.info("discord_started bot=%s", self._client.user)
@@ -114,9 +116,9 @@ class DiscordFrontend:
         """Discord limits how many commands a bot may create a day: sync only when they differ
         from the last sync (or when asked to)."""
         digest = self.commands_digest()
-        path: Path = self._settings.data_dir / COMMANDS_DIGEST
+        path: Path = self._settings.storage.data_dir / COMMANDS_DIGEST
         known = path.read_text().strip() if path.is_file() else ""
-        if known == digest and not self._settings.discord_sync_commands:
+        if known == digest and not self._settings.discord.sync_commands:
             return
         synced = await self._tree.sync()
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -46,7 +46,7 @@ RATE_LIMIT_RETRIES = 3
 
 def telegram_frontend(settings: Settings) -> TelegramFrontend:
     """The bot for `settings`; INVALID_OPTION when no token is configured."""
-    if settings.telegram_bot_token is None:
+    if settings.telegram.bot_token is None:
         raise PostReadyError(
             ErrorCode.INVALID_OPTION,
             "TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and set its token",
@@ -60,12 +60,12 @@ class TelegramFrontend:
     platform = PLATFORM
 
     def __init__(self, settings: Settings) -> None:
-        assert settings.telegram_bot_token is not None
-        base = settings.telegram_api_base_url.rstrip("/")
+        assert settings.telegram.bot_token is not None
+        base = settings.telegram.api_base_url.rstrip("/")
         self._settings = settings
         self._app = (
             Application.builder()
-            .token(settings.telegram_bot_token.get_secret_value())
+            .token(settings.telegram.bot_token.get_secret_value())
             .base_url(f"{base}/bot")
             .base_file_url(f"{base}/file/bot")
             .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
@@ -94,7 +94,7 @@ class TelegramFrontend:
             storage,
             queue,
             TelegramOutput(bot),
-            self._settings.data_dir,
+            self._settings.storage.data_dir,
             limits=limits,
             bot_username=bot.username,
         )
@@ -105,11 +105,11 @@ class TelegramFrontend:
         await self._service.start()
         await self._app.start()
         assert self._app.updater is not None
-        webhook = self._settings.telegram_webhook_url
+        webhook = self._settings.telegram.webhook_url
         if webhook:
             await self._app.updater.start_webhook(
                 listen="0.0.0.0",  # the webhook must be reachable from outside
-                port=self._settings.telegram_webhook_port,
+                port=self._settings.telegram.webhook_port,
                 url_path=urlsplit(webhook).path.lstrip("/"),
                 webhook_url=webhook,
                 allowed_updates=Update.ALL_TYPES,

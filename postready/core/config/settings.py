@@ -1,58 +1,44 @@
-"""Settings from environment variables and a `.env` file (documented in `.env.example`)."""
+"""Settings from environment variables and a `.env` file (documented in `.env.example`).
+
+`Settings` holds one section per concern (`settings.queue.workers`). Each section is a
+pydantic-settings model of its own that reads its variables when the settings are built: the
+section's `env_prefix` plus the field's name (`POSTREADY_` + `workers`). pydantic-settings'
+delimiter-based nesting would name them `QUEUE__WORKERS`; these are the names users' `.env`
+files already have. The environment beats `.env`; empty values are ignored.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TypeGuard, TypeVar
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.providers.base import DEFAULT_GEMINI_MODEL, DEFAULT_OPENAI_MODEL
+from postready.pipeline.providers.openai_images import DEFAULT_MODEL as DEFAULT_IMAGE_MODEL
 
 
-def _alias(name: str) -> AliasChoices:
-    return AliasChoices(name, name.lower())
-
-
-class Settings(BaseSettings):
-    """Bot-core settings. Each field reads `POSTREADY_<FIELD>`; the timeout and the chat
-    adapters' fields read their names in the design (`PROCESSING_TIMEOUT`, `TELEGRAM_...`)."""
+class Section(BaseSettings):
+    """A group of settings read from the environment and `.env`."""
 
     model_config = SettingsConfigDict(
-        env_prefix="POSTREADY_",
         env_file=".env",
         env_file_encoding="utf-8",
         env_ignore_empty=True,
         extra="ignore",
+        populate_by_name=True,  # an aliased field is also set by its name: `processing_timeout=`
     )
+
+
+class StorageSection(Section):
+    model_config = SettingsConfigDict(env_prefix="POSTREADY_")
 
     data_dir: Path = Path("data")
     db: Path | None = None  # default: <data_dir>/postready.db
-    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
-    processing_timeout: float = Field(600.0, gt=0, validation_alias=_alias("PROCESSING_TIMEOUT"))
-    max_jobs_in_flight: int = Field(2, ge=1)  # per user: queued + running
-    max_jobs_per_hour: int = Field(20, ge=1)  # per user
-    queue_limit: int = Field(100, ge=1)  # queued jobs, all users together
-    max_attempts: int = Field(3, ge=1)  # claims before a job whose worker keeps dying fails
-    lease_seconds: float = Field(60.0, gt=0)  # a running job's lease; heartbeats renew it
-    retry_delay: float = Field(5.0, ge=0)  # before a re-queued job runs again (doubles per try)
-    poll_seconds: float = Field(1.0, gt=0)  # idle workers look for jobs from other processes
-    progress_interval: float = Field(2.0, ge=0)  # at most one progress update per job per this
-    shutdown_grace: float = Field(3.0, ge=0)  # on SIGTERM, running jobs get this long to finish
-    telegram_bot_token: SecretStr | None = Field(
-        None, validation_alias=_alias("TELEGRAM_BOT_TOKEN")
-    )
-    telegram_api_base_url: str = Field(
-        "https://api.telegram.org", validation_alias=_alias("TELEGRAM_API_BASE_URL")
-    )
-    telegram_webhook_url: str | None = Field(None, validation_alias=_alias("TELEGRAM_WEBHOOK_URL"))
-    telegram_webhook_port: int = Field(
-        8443, ge=1, le=65535, validation_alias=_alias("TELEGRAM_WEBHOOK_PORT")
-    )
-    discord_bot_token: SecretStr | None = Field(None, validation_alias=_alias("DISCORD_BOT_TOKEN"))
-    # Register the slash commands even when they look unchanged (`postready bot --sync`).
-    discord_sync_commands: bool = False
 
     @property
     def db_path(self) -> Path:
@@ -67,20 +53,185 @@ class Settings(BaseSettings):
         return self.data_dir / "output"
 
 
-def env_name(field: str) -> str:
-    """The environment variable that sets `field`."""
-    alias = Settings.model_fields[field].validation_alias
-    name = alias.choices[0] if isinstance(alias, AliasChoices) else None
-    return name if isinstance(name, str) else f"POSTREADY_{field.upper()}"
+class QueueSection(Section):
+    model_config = SettingsConfigDict(env_prefix="POSTREADY_")
+
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    # The one queue variable without the prefix: its name predates the prefix.
+    processing_timeout: float = Field(default=600.0, gt=0, validation_alias="PROCESSING_TIMEOUT")
+    # Claims before a job whose worker keeps dying fails.
+    max_attempts: int = Field(default=3, ge=1)
+    # A running job's lease; heartbeats renew it.
+    lease_seconds: float = Field(default=60.0, gt=0)
+    # Before a re-queued job runs again (doubles per try).
+    retry_delay: float = Field(default=5.0, ge=0)
+    # Idle workers look for jobs from other processes this often.
+    poll_seconds: float = Field(default=1.0, gt=0)
+    # At most one progress update per job per this.
+    progress_interval: float = Field(default=2.0, ge=0)
+    # On SIGTERM, running jobs get this long to finish.
+    shutdown_grace: float = Field(default=3.0, ge=0)
+
+
+class LimitsSection(Section):
+    model_config = SettingsConfigDict(env_prefix="POSTREADY_")
+
+    max_jobs_in_flight: int = Field(default=2, ge=1)  # per user: queued + running
+    max_jobs_per_hour: int = Field(default=20, ge=1)  # per user
+    queue_limit: int = Field(default=100, ge=1)  # queued jobs, all users together
+
+
+class TelegramSection(Section):
+    model_config = SettingsConfigDict(env_prefix="TELEGRAM_")
+
+    bot_token: SecretStr | None = None
+    api_base_url: str = "https://api.telegram.org"
+    webhook_url: str | None = None  # set: updates come by webhook instead of polling
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+
+
+class DiscordSection(Section):
+    model_config = SettingsConfigDict(env_prefix="DISCORD_")
+
+    bot_token: SecretStr | None = None
+    # Register the slash commands even when they look unchanged (`postready bot --sync`). A
+    # PostReady option rather than a Discord credential, hence its own name.
+    sync_commands: bool = Field(default=False, validation_alias="POSTREADY_DISCORD_SYNC_COMMANDS")
+
+
+class OpenAISection(Section):
+    model_config = SettingsConfigDict(env_prefix="OPENAI_")
+
+    api_key: SecretStr | None = None
+    base_url: str | None = None  # any OpenAI-compatible server
+    model: str = DEFAULT_OPENAI_MODEL
+
+
+class GeminiSection(Section):
+    model_config = SettingsConfigDict(env_prefix="GEMINI_")
+
+    api_key: SecretStr | None = None
+    base_url: str | None = None
+    model: str = DEFAULT_GEMINI_MODEL
+
+
+class AISection(Section):
+    """The text services: OpenAI writes, Gemini finds accounts; each is off without its key."""
+
+    model_config = SettingsConfigDict(env_prefix="POSTREADY_")
+
+    openai: OpenAISection = Field(default_factory=OpenAISection)
+    gemini: GeminiSection = Field(default_factory=GeminiSection)
+    ai_timeout: float = Field(default=60.0, gt=0)  # seconds per AI request
+    accounts_file: Path | None = None
+    hashtag_pages_url: str | None = None  # a URL template with {tag}; set: that source is on
+    cache_dir: Path = Field(
+        default_factory=lambda: (
+            Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "postready"
+        )
+    )
+
+
+class PhotographySection(Section):
+    """Product photography's services; each is off (the step is local) while unset. No prefix:
+    the services' own variable names."""
+
+    openai_image_model: str = DEFAULT_IMAGE_MODEL
+    cloudinary_url: SecretStr | None = None  # cloudinary://KEY:SECRET@CLOUD_NAME
+    # Not a service's own variable, so PostReady's prefix.
+    rembg_model: str | None = Field(default=None, validation_alias="POSTREADY_REMBG_MODEL")
+
+
+class Settings(BaseSettings):
+    """Every setting, by section. The sections read the environment (and the `.env` of their
+    `model_config`) themselves; values given here replace whole sections:
+    `Settings(queue=QueueSection(workers=1))`."""
+
+    storage: StorageSection = Field(default_factory=StorageSection)
+    queue: QueueSection = Field(default_factory=QueueSection)
+    limits: LimitsSection = Field(default_factory=LimitsSection)
+    telegram: TelegramSection = Field(default_factory=TelegramSection)
+    discord: DiscordSection = Field(default_factory=DiscordSection)
+    ai: AISection = Field(default_factory=AISection)
+    photography: PhotographySection = Field(default_factory=PhotographySection)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The sections read the environment, each under its prefix; read here as well, a
+        # variable named `QUEUE` would be taken for the whole queue section.
+        return (init_settings,)
+
+    def replace(self, **changes: Mapping[str, object]) -> Settings:
+        """A copy with some fields of some sections changed: `replace(queue={"workers": 1})`."""
+        return self.model_copy(
+            update={name: getattr(self, name).model_copy(update=v) for name, v in changes.items()}
+        )
+
+
+def variables(model: type[BaseModel] = Settings) -> dict[str, tuple[str, ...]]:
+    """Every environment variable `model` reads, and the attribute path of the field it sets:
+    `{"POSTREADY_WORKERS": ("queue", "workers"), ...}`."""
+    found: dict[str, tuple[str, ...]] = {}
+    for name, field in model.model_fields.items():
+        if _is_section(field.annotation):
+            sub = variables(field.annotation)
+            found |= {variable: (name, *path) for variable, path in sub.items()}
+        elif isinstance(field.validation_alias, str):
+            found[field.validation_alias] = (name,)
+        else:
+            found[f"{model.model_config.get('env_prefix', '')}{name}".upper()] = (name,)
+    return found
+
+
+def sections(model: type[BaseModel] = Settings) -> list[type[Section]]:
+    """Every section within `model`, sections within sections too."""
+    found: list[type[Section]] = []
+    for field in model.model_fields.values():
+        if _is_section(field.annotation):
+            found += [field.annotation, *sections(field.annotation)]
+    return found
+
+
+def _is_section(annotation: object) -> TypeGuard[type[Section]]:
+    return isinstance(annotation, type) and issubclass(annotation, Section)
+
+
+Model = TypeVar("Model", bound=BaseSettings)
 
 
 def load_settings() -> Settings:
     """Settings from the environment and `.env`; a bad value raises INVALID_OPTION naming the
     variable, e.g. `POSTREADY_WORKERS: Input should be greater than or equal to 1`."""
+    return _validated(Settings)
+
+
+def load_section(section: type[Model]) -> Model:
+    """One section alone, for a command that needs no other; bad values as in `load_settings`."""
+    return _validated(section)
+
+
+def _validated(model: type[Model]) -> Model:
     try:
-        return Settings()
+        return model()
     except ValidationError as exc:
         error = exc.errors()[0]
-        where = str(error["loc"][0]) if error["loc"] else ""
-        name = env_name(where) if where in Settings.model_fields else where
-        raise PostReadyError(ErrorCode.INVALID_OPTION, f"{name}: {error['msg']}") from None
+        variable = _variable_at(exc.title, error["loc"])
+        raise PostReadyError(ErrorCode.INVALID_OPTION, f"{variable}: {error['msg']}") from None
+
+
+def _variable_at(title: str, loc: tuple[int | str, ...]) -> str:
+    """The variable behind an error at `loc` in the model named `title`: the settings, or a
+    section whose own validation (in a default factory) failed. `loc` names a field, or the
+    alias it was read by."""
+    model = next((m for m in sections() if m.__name__ == title), Settings)
+    for variable, path in variables(model).items():
+        if tuple(loc) in (path, (*path[:-1], variable)):
+            return variable
+    return ".".join(map(str, loc))

@@ -65,10 +65,10 @@ class JobQueue:
         self._positions = positions
         self._workers = workers
         self._limits = QueueLimits(
-            in_flight=settings.max_jobs_in_flight,
-            per_hour=settings.max_jobs_per_hour,
-            queued=settings.queue_limit,
-            max_attempts=settings.max_attempts,
+            in_flight=settings.limits.max_jobs_in_flight,
+            per_hour=settings.limits.max_jobs_per_hour,
+            queued=settings.limits.queue_limit,
+            max_attempts=settings.queue.max_attempts,
         )
 
     async def submit(
@@ -81,7 +81,7 @@ class JobQueue:
         every photo), so all its photos are processed."""
         _check_platforms(request.platforms)
         session_id = str(uuid.uuid4())
-        uploads = self._settings.uploads_dir
+        uploads = self._settings.storage.uploads_dir
         name = request.source_name or (
             str(request.source) if not isinstance(request.source, bytes) else ""
         )

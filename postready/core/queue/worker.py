@@ -44,7 +44,7 @@ StopReason = Literal["cancel", "shutdown", "lease_lost"]
 
 
 class WorkerPool:
-    """`settings.workers` workers on this event loop, taking jobs from the shared queue."""
+    """`settings.queue.workers` workers on this event loop, taking jobs from the shared queue."""
 
     def __init__(
         self,
@@ -96,9 +96,9 @@ class WorkerPool:
         self._reaper = asyncio.create_task(self._recover_periodically(), name="postready-reaper")
         self._workers = [
             asyncio.create_task(self._worker(), name=f"postready-worker-{n}")
-            for n in range(self._settings.workers)
+            for n in range(self._settings.queue.workers)
         ]
-        log.info("workers_started owner=%s workers=%s", self._owner, self._settings.workers)
+        log.info("workers_started owner=%s workers=%s", self._owner, self._settings.queue.workers)
 
     async def stop(self, grace: float = 0.0, hurry: asyncio.Event | None = None) -> None:
         """Stop taking jobs; give running ones `grace` seconds (cut short when `hurry` is set),
@@ -127,7 +127,7 @@ class WorkerPool:
     async def _worker(self) -> None:
         while not self._stopping:
             try:
-                lease = self._settings.lease_seconds
+                lease = self._settings.queue.lease_seconds
                 job = await self._jobs.claim(self._owner, lease, self._platforms)
                 if job is not None:
                     self._queue_moved()
@@ -139,7 +139,7 @@ class WorkerPool:
             if job is None:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._settings.poll_seconds)
+                    await asyncio.wait_for(self._wake.wait(), self._settings.queue.poll_seconds)
 
     async def _process(self, job: Job) -> None:
         if self._stopping:
@@ -161,14 +161,16 @@ class WorkerPool:
 
     async def _recover_periodically(self) -> None:
         while True:
-            await asyncio.sleep(self._settings.lease_seconds / 2)
+            await asyncio.sleep(self._settings.queue.lease_seconds / 2)
             try:
                 await self._recover()
             except Exception:
                 log.exception("recovery_failed owner=%s", self._owner)
 
     async def _recover(self) -> None:
-        changed = await self._jobs.recover_expired(self._settings.retry_delay, set(self._running))
+        changed = await self._jobs.recover_expired(
+            self._settings.queue.retry_delay, set(self._running)
+        )
         for job in changed:
             await self._notify(JobUpdate(job))
         if changed:
@@ -188,7 +190,7 @@ class WorkerPool:
     async def _run(self, job: Job) -> None:
         log.info("job_started job=%s session=%s attempt=%s", job.id, job.session.id, job.attempts)
         heartbeat = asyncio.create_task(self._heartbeat(job.id))
-        relay = ProgressRelay(job, self._jobs, self._notify, self._settings.progress_interval)
+        relay = ProgressRelay(job, self._jobs, self._notify, self._settings.queue.progress_interval)
         try:
             outcome = await self._execute(job, relay)
         finally:
@@ -200,10 +202,10 @@ class WorkerPool:
         """Run the pipeline for `job` and record how it ended; None when this worker no longer
         holds the job (its lease was lost), so there is nothing to report."""
         try:
-            async with asyncio.timeout(self._settings.processing_timeout):
+            async with asyncio.timeout(self._settings.queue.processing_timeout):
                 result = await run_optimization(
                     request_for(job),
-                    self._settings.output_dir,
+                    self._settings.storage.output_dir,
                     limits=LOAD_LIMITS,
                     progress=relay.offer,
                     executor=self._executor,
@@ -219,7 +221,7 @@ class WorkerPool:
             current.uncancel()
             return await self._stopped(job, reason)
         except TimeoutError:
-            minutes = self._settings.processing_timeout / 60
+            minutes = self._settings.queue.processing_timeout / 60
             message = f"processing took longer than {minutes:g} minutes and was stopped"
             return await self._fail(job, ErrorInfo(AppErrorCode.PROCESSING_TIMEOUT, message))
         except PostReadyError as exc:
@@ -266,7 +268,7 @@ class WorkerPool:
         return await self._jobs.get(job.id) or job
 
     async def _heartbeat(self, job_id: int) -> None:
-        lease = self._settings.lease_seconds
+        lease = self._settings.queue.lease_seconds
         while True:
             await asyncio.sleep(lease / 3)
             try:
@@ -281,7 +283,7 @@ class WorkerPool:
                 self._stop(job_id, "cancel")
 
     async def _generated_files(self, result: OptimizeResult) -> list[GeneratedFile]:
-        results_path = self._settings.output_dir / result.session_id / RESULTS_FILE
+        results_path = self._settings.storage.output_dir / result.session_id / RESULTS_FILE
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, generated_files, result, results_path)
 

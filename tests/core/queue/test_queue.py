@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from postready.core.config.settings import Settings
+from postready.core.config.settings import QueueSection, Settings, StorageSection
 from postready.core.errors import AppErrorCode
 from postready.core.identity import UserRef
 from postready.core.queue import QueueService, worker
@@ -30,9 +30,8 @@ from tests.images import encode, textured
 PHOTO = encode(textured((1200, 900)), "JPEG", quality=90)
 
 
-def settings_for(tmp_path: Path, **overrides: object) -> Settings:
+def settings_for(tmp_path: Path, **queue: object) -> Settings:
     values: dict[str, object] = {
-        "data_dir": tmp_path / "data",
         "workers": 2,
         "lease_seconds": 0.3,
         "poll_seconds": 0.05,
@@ -40,7 +39,10 @@ def settings_for(tmp_path: Path, **overrides: object) -> Settings:
         "progress_interval": 0,
         "processing_timeout": 30,
     }
-    return Settings(_env_file=None, **(values | overrides))  # type: ignore[call-arg]
+    return Settings(
+        storage=StorageSection(data_dir=tmp_path / "data"),
+        queue=QueueSection(**(values | queue)),  # type: ignore[arg-type]
+    )
 
 
 class Updates:
@@ -130,7 +132,7 @@ async def test_a_job_is_committed_before_submit_returns_and_then_processed(
     assert submitted.position == 1
 
     # Another process sees the job and its photo at once: nothing is only in memory.
-    async with await Storage.open(settings.db_path) as other:
+    async with await Storage.open(settings.storage.db_path) as other:
         seen = await other.jobs.get(submitted.job.id)
     assert seen.status == "queued" and seen.session.chat_id == "chat-9"
     assert Path(seen.session.source_path).read_bytes() == PHOTO
@@ -138,7 +140,7 @@ async def test_a_job_is_committed_before_submit_returns_and_then_processed(
 
     (final,) = await finals(queue, updates, submitted.job.id)
     assert final.job.status == "completed" and final.result is not None
-    folder = settings.output_dir / final.job.session.id
+    folder = settings.storage.output_dir / final.job.session.id
     assert sorted(p.name for p in folder.iterdir()) == [
         "instagram.jpg",
         "instagram_caption.txt",
@@ -181,7 +183,7 @@ async def test_progress_throttle_sends_the_newest_event_when_the_interval_ends(
 
 async def test_bad_requests_are_refused_before_anything_is_kept(harness, tmp_path: Path) -> None:
     store, _ = harness
-    settings = settings_for(tmp_path, max_jobs_in_flight=1)
+    settings = settings_for(tmp_path).replace(limits={"max_jobs_in_flight": 1})
     queue = QueueService(store.jobs, settings)
     me = await user(store)
     for bad, code in [
@@ -199,7 +201,7 @@ async def test_bad_requests_are_refused_before_anything_is_kept(harness, tmp_pat
     with pytest.raises(PostReadyError) as busy:
         await queue.api.submit(me, request())
     assert busy.value.code == AppErrorCode.TOO_MANY_JOBS
-    assert len(list(settings.uploads_dir.iterdir())) == 1  # only the queued job's photo
+    assert len(list(settings.storage.uploads_dir.iterdir())) == 1  # only the queued job's photo
     assert len(await store.jobs.recent()) == 1
 
 
@@ -285,7 +287,7 @@ async def test_cancel_from_another_process_reaches_the_worker(
     await queue.start()
     try:
         await gate.wait_started()
-        async with await Storage.open(settings.db_path) as bot_process:
+        async with await Storage.open(settings.storage.db_path) as bot_process:
             await JobQueue(bot_process.jobs, settings).cancel(me, job.id)
         final = await updates.final(job.id)  # at the worker's next heartbeat
     finally:
@@ -327,7 +329,7 @@ async def test_a_dead_workers_job_is_recovered_when_its_lease_expires(
     queue = QueueService(store.jobs, settings, updates)
     job = (await queue.api.submit(await user(store), request())).job
     # A worker that claims the job and then dies: it never heartbeats or finishes.
-    assert (await store.jobs.claim("dead-worker", settings.lease_seconds)).id == job.id
+    assert (await store.jobs.claim("dead-worker", settings.queue.lease_seconds)).id == job.id
     (final,) = await finals(queue, updates, job.id)
     assert final.job.status == "completed" and final.job.attempts == 2
     assert any(u.job.status == "queued" for u in updates.seen)  # told it was re-queued
@@ -362,8 +364,10 @@ async def test_a_worker_that_lost_its_lease_stops_and_reports_nothing(
         await gate.wait_started()
         # Another process whose clock says the lease has run out takes the job back, as it
         # would from a worker whose event loop stalled past its lease.
-        ahead = settings.lease_seconds + 0.05
-        async with await Storage.open(settings.db_path, lambda: time.time() + ahead) as other:
+        ahead = settings.queue.lease_seconds + 0.05
+        async with await Storage.open(
+            settings.storage.db_path, lambda: time.time() + ahead
+        ) as other:
             (requeued,) = await other.jobs.recover_expired(retry_delay=0)
         assert requeued.status == "queued"
         gate.started.clear()

@@ -30,8 +30,9 @@ from skimage import data
 
 import postready
 from postready.pipeline.models import OptimizeRequest
+from postready.pipeline.platform_images import choose_variant, min_decoded_size
 from postready.pipeline.platforms import PLATFORMS
-from postready.pipeline.runner import choose_variant, min_decoded_size, run_optimization
+from postready.pipeline.runner import run_optimization
 
 PLATFORM_KEYS = ("instagram", "facebook", "linkedin", "pinterest", "x")
 SOURCE_SIZE = (4000, 3000)

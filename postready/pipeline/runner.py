@@ -7,49 +7,45 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 from PIL import Image
 
 from postready.pipeline.caption_file import caption_file_name, render_caption_file
 from postready.pipeline.content import CONTENT_EVENTS, ContentEngine, ContentOutcome
 from postready.pipeline.cropping import (
     CropSignals,
-    choose_crop_box,
     detect_crop_signals,
     prepare_detectors,
 )
 from postready.pipeline.encoding import (
-    EXTENSIONS,
-    EncodedImage,
-    encode_under_limit,
     public_exif,
 )
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import LoadedImage, LoadLimits, load_image
-from postready.pipeline.logo import LogoOptions, place_logo
 from postready.pipeline.models import (
-    ErrorInfo,
-    ImageOutput,
     OptimizeRequest,
     OptimizeResult,
-    PlatformResult,
     ProgressEvent,
     SourceInfo,
 )
 from postready.pipeline.photography_results import ProductPhotographyResult
-from postready.pipeline.platforms import PLATFORMS, ImageVariant, OutputFormat, PlatformSpec
-from postready.pipeline.resizing import MAX_UPSCALE, resize_crop
+from postready.pipeline.platform_images import (
+    PlatformPlan,
+    RenderContext,
+    min_decoded_size,
+    plan_platform,
+    render_platforms,
+)
+from postready.pipeline.platforms import PLATFORMS, PlatformSpec
 from postready.pipeline.timing import zone
 
 if TYPE_CHECKING:
@@ -62,35 +58,6 @@ log = logging.getLogger(__name__)
 ProgressCallback = Callable[[ProgressEvent], None]
 RESULTS_FILE = "results.json"
 _LOGO_LIMITS = LoadLimits(max_bytes=10_000_000, max_pixels=25_000_000, min_side=16)
-
-
-@dataclass(frozen=True, slots=True)
-class _Job:
-    """A platform's plan: fixed before decoding so the decoder knows how small it may go."""
-
-    spec: PlatformSpec
-    variant: ImageVariant
-    output_format: OutputFormat
-    warnings: tuple[str, ...]
-
-
-def choose_variant(spec: PlatformSpec, size: tuple[int, int]) -> ImageVariant:
-    """The platform's automatic variant whose aspect ratio needs the least cropping."""
-    ratio = size[0] / size[1]
-    candidates = [v for v in spec.variants if v.auto]
-    return min(candidates, key=lambda v: max(v.ratio / ratio, ratio / v.ratio))
-
-
-def min_decoded_size(targets: list[tuple[int, int]], size: tuple[int, int]) -> tuple[int, int]:
-    """The smallest decode of a `size` image whose crops are still at least as large as every
-    target, so that reduced decoding never costs detail."""
-    width, height = size
-    needed = 0.0
-    for target_w, target_h in targets:
-        crop_w = min(width, height * target_w / target_h)
-        needed = max(needed, target_w / crop_w)
-    scale = min(1.0, needed)
-    return (max(1, round(width * scale)), max(1, round(height * scale)))
 
 
 async def run_optimization(
@@ -133,13 +100,13 @@ async def run_optimization(
             progress(ProgressEvent(stage, done, total, message))
 
     report("load", "reading the photo")
-    plan: dict[str, _Job] = {}
+    plans: dict[str, PlatformPlan] = {}
 
     def decode_size(size: tuple[int, int]) -> tuple[int, int]:
-        plan.update({spec.key: _plan_job(spec, request, size) for spec in specs})
+        plans.update({spec.key: plan_platform(spec, request, size) for spec in specs})
         if styles:  # styles crop tight (macro) and cut out edges: they want every pixel
             return size
-        return min_decoded_size([job.variant.size for job in plan.values()], size)
+        return min_decoded_size([plan.variant.size for plan in plans.values()], size)
 
     # The face model loads while the photo decodes: both release the GIL in their heavy parts.
     detectors_ready = loop.run_in_executor(executor, prepare_detectors)
@@ -160,7 +127,7 @@ async def run_optimization(
     try:
         session_dir = output_root / session_id
         session_dir.mkdir(parents=True, exist_ok=True)
-        context = _RenderContext(
+        context = RenderContext(
             pixels=np.asarray(loaded.image),
             mode=loaded.image.mode,
             scale=loaded.scale,
@@ -170,13 +137,13 @@ async def run_optimization(
             exif=public_exif(loaded.exif),
             session_dir=session_dir,
         )
-        results = await _render_platforms(list(plan.values()), context, executor, report)
+        results = await render_platforms(list(plans.values()), context, executor, report)
         product_photography = None
         if styles:
             # The content step's vision answer (if a model looked) decides "is it a product"
             # and names it, so product photography needs no call of its own.
             product_photography = await _product_photography(
-                request, styles, loaded.image, await content_task, list(plan.values()), context,
+                request, styles, loaded.image, await content_task, list(plans.values()), context,
                 photography, executor, report,
             )  # fmt: skip
         outcome = await content_task
@@ -199,7 +166,7 @@ async def run_optimization(
             *loaded.source_size,
             notes=loaded.notes,
         ),
-        platforms={key: results[key] for key in plan},
+        platforms={key: results[key] for key in plans},
         analysis=outcome.analysis if outcome else None,
         ai_calls=outcome.ai_calls if outcome else 0,
         product_photography=product_photography,
@@ -208,29 +175,6 @@ async def run_optimization(
         json.dumps(result.to_json(), indent=2, ensure_ascii=False), encoding="utf-8"
     )
     return result
-
-
-async def _render_platforms(
-    jobs: list[_Job],
-    context: _RenderContext,
-    executor: Executor | None,
-    report: Callable[[str, str], None],
-) -> dict[str, PlatformResult]:
-    """Every platform's image, one render per distinct (size, format), concurrently."""
-    loop = asyncio.get_running_loop()
-    groups: dict[tuple[tuple[int, int], OutputFormat], list[_Job]] = {}
-    for job in jobs:
-        groups.setdefault((job.variant.size, job.output_format), []).append(job)
-    tasks = [
-        loop.run_in_executor(executor, _render_group, group, context) for group in groups.values()
-    ]
-    results: dict[str, PlatformResult] = {}
-    for future in asyncio.as_completed(tasks):
-        for item in await future:
-            results[item.platform] = item
-            name = PLATFORMS[item.platform].display_name
-            report("images", f"{name} {'ready' if item.status == 'success' else 'failed'}")
-    return results
 
 
 async def _content(
@@ -270,8 +214,8 @@ async def _product_photography(
     styles: tuple[str, ...],
     image: Image.Image,
     outcome: ContentOutcome | None,
-    jobs: list[_Job],
-    context: _RenderContext,
+    plans: list[PlatformPlan],
+    context: RenderContext,
     photography: PhotographySettings | None,
     executor: Executor | None,
     report: Callable[[str, str], None],
@@ -295,8 +239,8 @@ async def _product_photography(
         product_name=_product_name(request, analysis),
         vision=VisionVerdict(analysis.product_shot, vision) if analysis and vision else None,
         targets=[
-            StyleTarget(job.spec.key, job.variant.size, job.output_format, job.spec.max_bytes)
-            for job in jobs
+            StyleTarget(plan.spec.key, plan.variant.size, plan.output_format, plan.spec.max_bytes)
+            for plan in plans
         ],
         branding=Branding(context.logo, context.logo_options, context.exif),
         session_dir=context.session_dir,
@@ -336,108 +280,6 @@ def _platform_specs(request: OptimizeRequest) -> list[PlatformSpec]:
     if request.audience_timezone is not None:
         zone(request.audience_timezone)
     return [PLATFORMS[key] for key in dict.fromkeys(request.platforms)]
-
-
-def _plan_job(spec: PlatformSpec, request: OptimizeRequest, size: tuple[int, int]) -> _Job:
-    chosen = request.variants.get(spec.key)
-    variant = spec.variant(chosen) if chosen else choose_variant(spec, size)
-    fmt = request.output_format
-    warnings: tuple[str, ...] = ()
-    if fmt not in spec.formats:
-        warnings = (f"{spec.display_name} does not take {fmt.upper()}; saved as JPEG",)
-        fmt = "jpeg"
-    return _Job(spec, variant, fmt, warnings)
-
-
-@dataclass(frozen=True, slots=True)
-class _RenderContext:
-    """Everything platforms share: decoded once, analysed once."""
-
-    pixels: npt.NDArray[np.uint8]  # RGB or RGBA, as `mode` says
-    mode: str
-    scale: float
-    signals: CropSignals
-    logo: Image.Image | None
-    logo_options: LogoOptions | None
-    exif: bytes
-    session_dir: Path
-
-
-def _render_group(jobs: list[_Job], context: _RenderContext) -> list[PlatformResult]:
-    """Render once for platforms that share a size and format (Instagram, Facebook and
-    LinkedIn often all want 1080×1080), then encode per byte limit and write each file."""
-    started = time.perf_counter()
-    variant = jobs[0].variant
-    try:
-        height, width = context.pixels.shape[:2]
-        choice = choose_crop_box((width, height), variant.ratio, context.signals)
-        resized = resize_crop(context.pixels, context.mode, choice.box, variant.size)
-        image = resized.image
-        if context.logo is not None and context.logo_options is not None:
-            image, _ = place_logo(image, context.logo, context.logo_options)
-    except Exception as exc:
-        return [_failed(job.spec.key, started, _error_info(exc, job.spec.key)) for job in jobs]
-
-    results = []
-    encoded: EncodedImage | None = None
-    for job in sorted(jobs, key=lambda j: j.spec.max_bytes, reverse=True):
-        key = job.spec.key
-        try:
-            if encoded is None or len(encoded.data) > job.spec.max_bytes:
-                encoded = encode_under_limit(
-                    image, job.output_format, job.spec.max_bytes, context.exif
-                )
-            path = context.session_dir / f"{key}.{EXTENSIONS[job.output_format]}"
-            path.write_bytes(encoded.data)
-        except Exception as exc:
-            results.append(_failed(key, started, _error_info(exc, key)))
-            continue
-        results.append(
-            PlatformResult(
-                platform=key,
-                status="success",
-                processing_time=time.perf_counter() - started,
-                variant=variant.name,
-                crop_box=choice.box.scaled(1 / context.scale),
-                crop_method=choice.method,
-                image=ImageOutput(
-                    path,
-                    encoded.format,
-                    encoded.width,
-                    encoded.height,
-                    len(encoded.data),
-                    encoded.quality,
-                ),
-                warnings=_warnings(job, resized.upscale_limited, encoded),
-            )
-        )
-    return results
-
-
-def _warnings(job: _Job, upscale_limited: bool, encoded: EncodedImage) -> tuple[str, ...]:
-    warnings = list(job.warnings)
-    if upscale_limited:
-        warnings.append(
-            f"photo too small for {job.variant.width}×{job.variant.height}: saved at "
-            f"{encoded.width}×{encoded.height} (enlarged at most {MAX_UPSCALE:g}×)"
-        )
-    if encoded.shrunk:
-        warnings.append(
-            f"made smaller ({encoded.width}×{encoded.height}) to fit "
-            f"{job.spec.max_bytes / 1_000_000:g} MB"
-        )
-    return tuple(warnings)
-
-
-def _error_info(exc: Exception, key: str) -> ErrorInfo:
-    if isinstance(exc, PostReadyError):
-        return ErrorInfo(exc.code, exc.message)
-    log.error("platform_failed platform=%s", key, exc_info=exc)
-    return ErrorInfo(ErrorCode.PROCESSING_FAILED, "unexpected error; see the log")
-
-
-def _failed(key: str, started: float, error: ErrorInfo) -> PlatformResult:
-    return PlatformResult(key, "failed", time.perf_counter() - started, error=error)
 
 
 def _load_logo(source: Path | bytes) -> Image.Image:

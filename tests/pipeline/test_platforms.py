@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.platform_images import choose_variant
 from postready.pipeline.platforms import (
     PLATFORMS,
     resolve_platform,
     resolve_platforms,
     suggest_platform,
 )
-from postready.pipeline.runner import choose_variant
 
 
 def test_every_platform_of_the_brief_is_there() -> None:

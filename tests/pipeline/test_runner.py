@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from postready.pipeline import runner
+from postready.pipeline import platform_images, runner
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.logo import LogoOptions
 from postready.pipeline.models import LogoRequest, OptimizeRequest, OptimizeResult
+from postready.pipeline.platform_images import choose_variant
 from postready.pipeline.platforms import PLATFORMS
-from postready.pipeline.runner import RESULTS_FILE, choose_variant, run_optimization
+from postready.pipeline.runner import RESULTS_FILE, run_optimization
 from tests.images import encode, textured
 
 SOURCE_SIZE = (4000, 3000)
@@ -70,7 +71,7 @@ async def test_results_json_keeps_the_seed_keys(large_jpeg, tmp_path) -> None:
 
 
 async def test_a_failing_platform_does_not_stop_the_others(large_jpeg, tmp_path, monkeypatch):
-    real_encode = runner.encode_under_limit
+    real_encode = platform_images.encode_under_limit
 
     def encode_failing_for_bluesky(image, fmt, max_bytes, exif=b""):
         if max_bytes == PLATFORMS["bluesky"].max_bytes:
@@ -79,7 +80,7 @@ async def test_a_failing_platform_does_not_stop_the_others(large_jpeg, tmp_path,
             raise RuntimeError("a bug")
         return real_encode(image, fmt, max_bytes, exif)
 
-    monkeypatch.setattr(runner, "encode_under_limit", encode_failing_for_bluesky)
+    monkeypatch.setattr(platform_images, "encode_under_limit", encode_failing_for_bluesky)
     request = OptimizeRequest(source=large_jpeg, platforms=("instagram", "bluesky", "x"))
     result = await run_optimization(request, tmp_path)
     statuses = {key: r.status for key, r in result.platforms.items()}

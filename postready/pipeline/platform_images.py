@@ -1,0 +1,184 @@
+"""Each platform's image: planned before decoding (variant and format), then cropped,
+resized, branded and encoded once per distinct size and format, concurrently off the event
+loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from postready.pipeline.cropping import CropSignals, choose_crop_box
+from postready.pipeline.encoding import EXTENSIONS, EncodedImage, encode_under_limit
+from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.logo import LogoOptions, place_logo
+from postready.pipeline.models import ErrorInfo, ImageOutput, OptimizeRequest, PlatformResult
+from postready.pipeline.platforms import PLATFORMS, ImageVariant, OutputFormat, PlatformSpec
+from postready.pipeline.resizing import MAX_UPSCALE, resize_crop
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformPlan:
+    """A platform's plan: fixed before decoding so the decoder knows how small it may go."""
+
+    spec: PlatformSpec
+    variant: ImageVariant
+    output_format: OutputFormat
+    warnings: tuple[str, ...]
+
+
+def choose_variant(spec: PlatformSpec, size: tuple[int, int]) -> ImageVariant:
+    """The platform's automatic variant whose aspect ratio needs the least cropping."""
+    ratio = size[0] / size[1]
+    candidates = [v for v in spec.variants if v.auto]
+    return min(candidates, key=lambda v: max(v.ratio / ratio, ratio / v.ratio))
+
+
+def min_decoded_size(targets: list[tuple[int, int]], size: tuple[int, int]) -> tuple[int, int]:
+    """The smallest decode of a `size` image whose crops are still at least as large as every
+    target, so that reduced decoding never costs detail."""
+    width, height = size
+    needed = 0.0
+    for target_w, target_h in targets:
+        crop_w = min(width, height * target_w / target_h)
+        needed = max(needed, target_w / crop_w)
+    scale = min(1.0, needed)
+    return (max(1, round(width * scale)), max(1, round(height * scale)))
+
+
+async def render_platforms(
+    plans: list[PlatformPlan],
+    context: RenderContext,
+    executor: Executor | None,
+    report: Callable[[str, str], None],
+) -> dict[str, PlatformResult]:
+    """Every platform's image, one render per distinct (size, format), concurrently."""
+    loop = asyncio.get_running_loop()
+    groups: dict[tuple[tuple[int, int], OutputFormat], list[PlatformPlan]] = {}
+    for plan in plans:
+        groups.setdefault((plan.variant.size, plan.output_format), []).append(plan)
+    tasks = [
+        loop.run_in_executor(executor, _render_group, group, context) for group in groups.values()
+    ]
+    results: dict[str, PlatformResult] = {}
+    for future in asyncio.as_completed(tasks):
+        for item in await future:
+            results[item.platform] = item
+            name = PLATFORMS[item.platform].display_name
+            report("images", f"{name} {'ready' if item.status == 'success' else 'failed'}")
+    return results
+
+
+def plan_platform(
+    spec: PlatformSpec, request: OptimizeRequest, size: tuple[int, int]
+) -> PlatformPlan:
+    """The variant (the one asked for, else the closest automatic one) and the format."""
+    chosen = request.variants.get(spec.key)
+    variant = spec.variant(chosen) if chosen else choose_variant(spec, size)
+    fmt = request.output_format
+    warnings: tuple[str, ...] = ()
+    if fmt not in spec.formats:
+        warnings = (f"{spec.display_name} does not take {fmt.upper()}; saved as JPEG",)
+        fmt = "jpeg"
+    return PlatformPlan(spec, variant, fmt, warnings)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderContext:
+    """Everything platforms share: decoded once, analysed once."""
+
+    pixels: npt.NDArray[np.uint8]  # RGB or RGBA, as `mode` says
+    mode: str
+    scale: float
+    signals: CropSignals
+    logo: Image.Image | None
+    logo_options: LogoOptions | None
+    exif: bytes
+    session_dir: Path
+
+
+def _render_group(jobs: list[PlatformPlan], context: RenderContext) -> list[PlatformResult]:
+    """Render once for platforms that share a size and format (Instagram, Facebook and
+    LinkedIn often all want 1080×1080), then encode per byte limit and write each file."""
+    started = time.perf_counter()
+    variant = jobs[0].variant
+    try:
+        height, width = context.pixels.shape[:2]
+        choice = choose_crop_box((width, height), variant.ratio, context.signals)
+        resized = resize_crop(context.pixels, context.mode, choice.box, variant.size)
+        image = resized.image
+        if context.logo is not None and context.logo_options is not None:
+            image, _ = place_logo(image, context.logo, context.logo_options)
+    except Exception as exc:
+        return [_failed(job.spec.key, started, _error_info(exc, job.spec.key)) for job in jobs]
+
+    results = []
+    encoded: EncodedImage | None = None
+    for job in sorted(jobs, key=lambda j: j.spec.max_bytes, reverse=True):
+        key = job.spec.key
+        try:
+            if encoded is None or len(encoded.data) > job.spec.max_bytes:
+                encoded = encode_under_limit(
+                    image, job.output_format, job.spec.max_bytes, context.exif
+                )
+            path = context.session_dir / f"{key}.{EXTENSIONS[job.output_format]}"
+            path.write_bytes(encoded.data)
+        except Exception as exc:
+            results.append(_failed(key, started, _error_info(exc, key)))
+            continue
+        results.append(
+            PlatformResult(
+                platform=key,
+                status="success",
+                processing_time=time.perf_counter() - started,
+                variant=variant.name,
+                crop_box=choice.box.scaled(1 / context.scale),
+                crop_method=choice.method,
+                image=ImageOutput(
+                    path,
+                    encoded.format,
+                    encoded.width,
+                    encoded.height,
+                    len(encoded.data),
+                    encoded.quality,
+                ),
+                warnings=_warnings(job, resized.upscale_limited, encoded),
+            )
+        )
+    return results
+
+
+def _warnings(job: PlatformPlan, upscale_limited: bool, encoded: EncodedImage) -> tuple[str, ...]:
+    warnings = list(job.warnings)
+    if upscale_limited:
+        warnings.append(
+            f"photo too small for {job.variant.width}×{job.variant.height}: saved at "
+            f"{encoded.width}×{encoded.height} (enlarged at most {MAX_UPSCALE:g}×)"
+        )
+    if encoded.shrunk:
+        warnings.append(
+            f"made smaller ({encoded.width}×{encoded.height}) to fit "
+            f"{job.spec.max_bytes / 1_000_000:g} MB"
+        )
+    return tuple(warnings)
+
+
+def _error_info(exc: Exception, key: str) -> ErrorInfo:
+    if isinstance(exc, PostReadyError):
+        return ErrorInfo(exc.code, exc.message)
+    log.error("platform_failed platform=%s", key, exc_info=exc)
+    return ErrorInfo(ErrorCode.PROCESSING_FAILED, "unexpected error; see the log")
+
+
+def _failed(key: str, started: float, error: ErrorInfo) -> PlatformResult:
+    return PlatformResult(key, "failed", time.perf_counter() - started, error=error)

@@ -1,6 +1,7 @@
 """Background removal: rembg when a model's weights are on this machine, otherwise a local
 cut-out (border-colour background model → GrabCut → edge-aware feathering) that needs only
-OpenCV. Either way the result says how sure it is, so the user can be told."""
+OpenCV. Either way the result says how sure it is, so the user can be told. One module on
+purpose: the local cut-out's steps feed each other and are tuned together."""
 
 from __future__ import annotations
 

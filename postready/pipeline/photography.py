@@ -1,6 +1,7 @@
 """The seven product-photography styles, one table, and the local renderer: the cut-out is
 composited onto a backdrop generated per style, with a parametric shadow, at the exact size
-of each platform's image."""
+of each platform's image. One module on purpose: the table names the backdrops and shadows
+defined beside it, and a style is read top to bottom in one place."""
 
 from __future__ import annotations
 

@@ -16,14 +16,9 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from postready.adapters.discord.components import ActionButton, ActionClient, ActionSelect
 from postready.adapters.discord.interaction_tokens import InteractionTokens
-from postready.adapters.discord.render import (
-    ActionButton,
-    ActionClient,
-    ActionSelect,
-    DiscordOutput,
-    chat_key,
-)
+from postready.adapters.discord.render import DiscordOutput, chat_key
 from postready.chat.commands import Command, CommandError, optimize_options
 from postready.chat.conversation import ChatService
 from postready.chat.messages import Incoming, Photo

@@ -6,14 +6,14 @@ still answers in its conversation."""
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import discord
 from discord.utils import DEFAULT_FILE_SIZE_LIMIT_BYTES, format_dt
 
+from postready.adapters.discord.components import components
 from postready.adapters.discord.interaction_tokens import InteractionToken, InteractionTokens
 from postready.chat.replies import (
     Album,
@@ -46,14 +46,6 @@ _FENCE = "```"
 _BROKEN_FENCE = "`\u200b``"  # shows as ``` but does not close a code block
 
 
-ACTION = "pr:"  # a button's custom id: this prefix and the option's key
-PICK = "prs:"  # a select menu's custom id: this prefix and the menu's key
-MAX_BUTTONS = 25  # five rows of five
-MAX_SELECT_OPTIONS = 25
-MAX_PLACEHOLDER = 150
-MAX_OPTION_LABEL = 100
-
-
 @dataclass
 class Message:
     """One message to send: text, embeds or files, and buttons."""
@@ -63,90 +55,6 @@ class Message:
     files: list[MediaItem] = field(default_factory=list)
     buttons: tuple[Option, ...] = ()
     menus: tuple[Menu, ...] = ()
-
-
-class ActionClient(discord.Client):
-    """A client that hands every PostReady button press and menu pick to `on_press` (set by
-    the bot): the key, and for a menu the keys of the picked options."""
-
-    on_press: Callable[[discord.Interaction, str, tuple[str, ...] | None], Awaitable[None]]
-
-
-class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"pr:(?P<key>.+)"):
-    """A button of a `Choice` or of a post's actions. Dynamic: it works for any message with
-    such a custom id, also those sent before a restart."""
-
-    def __init__(self, key: str, label: str = "", selected: bool = False) -> None:
-        style = discord.ButtonStyle.success if selected else discord.ButtonStyle.secondary
-        button: discord.ui.Button[discord.ui.View] = discord.ui.Button(
-            label=label or None, custom_id=ACTION + key, style=style
-        )
-        super().__init__(button)
-        self.key = key
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> ActionButton:
-        return cls(match["key"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _hand_over(interaction, self.key, None)
-
-
-class ActionSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"prs:(?P<key>.+)"):
-    """A `Menu` as a select menu; dynamic like `ActionButton`."""
-
-    def __init__(self, key: str, select: discord.ui.Select) -> None:
-        super().__init__(select)
-        self.key = key
-
-    @classmethod
-    def of(cls, menu: Menu) -> ActionSelect:
-        options = menu.options[:MAX_SELECT_OPTIONS]
-        select: discord.ui.Select = discord.ui.Select(
-            custom_id=PICK + menu.key,
-            placeholder=menu.placeholder[:MAX_PLACEHOLDER],
-            min_values=0 if menu.multiple else 1,
-            max_values=len(options) if menu.multiple else 1,
-            options=[
-                discord.SelectOption(
-                    label=o.label[:MAX_OPTION_LABEL], value=o.key, default=o.selected
-                )
-                for o in options
-            ],
-        )
-        return cls(menu.key, select)
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> ActionSelect:
-        return cls(match["key"], cast(discord.ui.Select[discord.ui.View], item))  # what it wraps
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _hand_over(interaction, self.key, tuple(self.item.values))
-
-
-async def _hand_over(
-    interaction: discord.Interaction, key: str, picked: tuple[str, ...] | None
-) -> None:
-    client = interaction.client
-    assert isinstance(client, ActionClient)
-    await client.on_press(interaction, key, picked)
-
-
-def components(menus: Sequence[Menu], options: Sequence[Option]) -> discord.ui.View | None:
-    """A select menu per row, then buttons in rows of five; their presses go to
-    `ActionClient.on_press`."""
-    if not menus and not options:
-        return None
-    view = discord.ui.View(timeout=None)
-    for menu in menus:
-        view.add_item(ActionSelect.of(menu))
-    for option in options[: MAX_BUTTONS - len(menus) * 5]:
-        view.add_item(ActionButton(option.key, option.label[:80], option.selected))
-    return view
 
 
 def chat_key(interaction: discord.Interaction) -> str:

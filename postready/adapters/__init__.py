@@ -1,2 +1,2 @@
 """Chat adapters: each turns its platform's updates into the bot's conversation and renders the
-bot's replies with its chat library (DESIGN.md)."""
+bot's replies with its chat library."""

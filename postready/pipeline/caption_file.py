@@ -1,4 +1,4 @@
-"""The ready-to-post text file per platform, in the seed pipeline's sections."""
+"""The ready-to-post text file per platform, in five titled sections."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def caption_file_name(platform: str) -> str:
 
 
 def render_caption_file(spec: PlatformSpec, content: PlatformContent) -> str:
-    """Five sections, each a title, a rule and its lines, as the seed wrote them."""
+    """Five sections, each a title, a rule and its lines."""
     bodies = (
         ["", content.caption],
         [content.first_comment or _no_first_comment(spec)],

@@ -196,5 +196,5 @@ def _description_tag(analysis: ImageAnalysis, data: HashtagData) -> str:
 
 
 def format_hashtags(tags: Iterable[str]) -> str:
-    """The seed's string form: "#a #b"."""
+    """The string form results.json keeps: "#a #b"."""
     return " ".join(f"#{tag}" for tag in tags)

@@ -315,5 +315,5 @@ class OptimizeResult:
 
 
 def _iso(moment: datetime) -> str:
-    """ISO 8601, exact to the microsecond; UTC written 'Z' as the seed did."""
+    """ISO 8601, exact to the microsecond; UTC written 'Z' as results.json always has."""
     return moment.isoformat().replace("+00:00", "Z")

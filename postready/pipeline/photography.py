@@ -21,7 +21,7 @@ RGB = tuple[int, int, int]
 Size = tuple[int, int]  # width, height
 Pixels = npt.NDArray[np.floating]  # float32, 0..1: colour (h, w, 3) or alpha (h, w)
 
-# The seed's 15 background colours for SOLID BACKGROUND.
+# The 15 background colours of the solid-background style.
 COLOURS: dict[str, RGB] = {
     "Sage Green": (178, 190, 160),
     "Sea Blue": (70, 130, 170),

@@ -188,7 +188,8 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_limit=500,  # description; the title is limited to 100 (about 40 shown)
             caption_visible=100,
             hashtags=HashtagRule(2, 4, 5, HashtagPlacement.DESCRIPTION),
-            # Sprout 2023 only says "afternoons"; these concrete slots are the seed's table.
+            # Sprout 2023 only says "afternoons"; these concrete slots come from the original
+            # pipeline's table.
             caption_style=CaptionStyle(target=300, emoji="none", tone="inspiring"),
             posting_windows=(PostingWindow(("Sat", "Sun", "Tue", "Thu"), 20, 23),),
             posting_source="the seed pipeline's table (Sprout Social 2023: afternoons)",

@@ -1,4 +1,4 @@
-"""The ready-to-post file in the seed's format, section by section, and the runner's output."""
+"""The ready-to-post file in its five sections, section by section, and the runner's output."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
 def sections(text: str) -> dict[str, list[str]]:
-    """Title → body lines, checking each title is followed by the seed's rule."""
+    """Title → body lines, checking each title is followed by its rule."""
     found: dict[str, list[str]] = {}
     lines = text.rstrip("\n").split("\n")
     title = None

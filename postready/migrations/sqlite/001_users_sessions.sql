@@ -1,4 +1,4 @@
--- Users, their settings, and the seed pipeline's sessions, per-platform results and files,
+-- Users, their settings, and the pipeline's sessions, per-platform results and files,
 -- adapted to SQLite: UUIDs as text, arrays and JSONB as JSON text, timestamps as Unix seconds.
 
 CREATE TABLE users (

@@ -1,0 +1,95 @@
+"""An in-memory chat: a `ChatOutput` that keeps every message the bot sent, and every edit of it,
+so tests read what a user would see."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from postready.chat.replies import Album, Choice, Files, Progress, Reply, Text
+
+
+class Refused(Exception):
+    """The chat would not take a reply (a file too large for it, say)."""
+
+
+@dataclass
+class Message:
+    """A message the bot sent, as the chat shows it now."""
+
+    chat_id: str
+    id: str
+    versions: list[Reply] = field(default_factory=list)  # as sent, then after each edit
+
+    @property
+    def reply(self) -> Reply:
+        return self.versions[-1]
+
+    @property
+    def text(self) -> str:
+        return text_of(self.reply)
+
+    @property
+    def texts(self) -> list[str]:
+        """What it said, from the first version to the one shown now."""
+        return [text_of(reply) for reply in self.versions]
+
+
+def text_of(reply: Reply) -> str:
+    """A reply as plain text: paragraphs on their own lines, media as their labels."""
+    match reply:
+        case Text(parts=parts):
+            return "\n".join(part if isinstance(part, str) else part.text for part in parts)
+        case Progress():
+            return reply.bar
+        case Choice(prompt=prompt):
+            return prompt
+        case Album(items=items) | Files(items=items):
+            return " | ".join(item.label for item in items)
+    raise AssertionError(f"not a reply: {reply!r}")
+
+
+class RecordingOutput:
+    """A `ChatOutput` over memory. Message ids increase from 1 across all chats; `refuse`
+    decides which replies the chat refuses (raises `Refused` for)."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.refuse: Callable[[Reply], bool] = lambda reply: False
+        self._ids = itertools.count(1)
+        self._changed = asyncio.Condition()
+
+    async def send(self, chat_id: str, reply: Reply) -> str | None:
+        if self.refuse(reply):
+            raise Refused(type(reply).__name__)
+        message = Message(chat_id, str(next(self._ids)), [reply])
+        async with self._changed:
+            self.messages.append(message)
+            self._changed.notify_all()
+        return message.id
+
+    async def edit(self, chat_id: str, message_id: str, reply: Text | Progress | Choice) -> None:
+        message = self.message(message_id)
+        assert message.chat_id == chat_id, f"message {message_id} is not in chat {chat_id}"
+        async with self._changed:
+            message.versions.append(reply)
+            self._changed.notify_all()
+
+    def message(self, message_id: str) -> Message:
+        found = [m for m in self.messages if m.id == message_id]
+        assert found, f"no message {message_id} was sent"
+        return found[0]
+
+    def chat(self, chat_id: str) -> list[Message]:
+        return [m for m in self.messages if m.chat_id == chat_id]
+
+    def texts(self, chat_id: str) -> list[str]:
+        """What the chat shows now, message by message."""
+        return [m.text for m in self.chat(chat_id)]
+
+    async def until(self, condition: Callable[[], object], timeout: float = 10.0) -> None:
+        """Wait until `condition()` holds, checking it whenever a message is sent or edited."""
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(condition)

@@ -23,7 +23,6 @@ from postready.core.queue.updates import JobUpdate
 from postready.core.storage import Storage
 from postready.core.storage.models import Job
 from postready.pipeline.content import ContentEngine
-from postready.pipeline.errors import PostReadyError
 from postready.pipeline.models import OptimizeRequest, OptimizeResult, ProgressEvent
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.runner import run_optimization
@@ -153,7 +152,7 @@ class FakePipeline:
     def __init__(self, result: OptimizeResult) -> None:
         self.result = result
         self.requests: list[OptimizeRequest] = []
-        self.error: PostReadyError | None = None
+        self.error: Exception | None = None
         self.started = asyncio.Event()
         self.release: asyncio.Event | None = None
 

@@ -37,6 +37,19 @@ class Message:
         return [text_of(reply) for reply in self.versions]
 
 
+def options(message: Message) -> dict[str, str]:
+    """Label → key of every option a message with menus shows now."""
+    assert isinstance(message.reply, Choice), message.text
+    return {option.label: option.key for row in message.reply.button_rows() for option in row}
+
+
+def selected(message: Message) -> set[str]:
+    """The labels of the options shown as chosen."""
+    assert isinstance(message.reply, Choice), message.text
+    rows = message.reply.button_rows()
+    return {option.label for row in rows for option in row if option.selected}
+
+
 def text_of(reply: Reply) -> str:
     """A reply as plain text: paragraphs on their own lines, media as their labels."""
     match reply:

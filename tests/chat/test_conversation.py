@@ -15,7 +15,7 @@ from postready.core.storage.models import UserSettings
 from postready.pipeline.models import ProgressEvent
 from postready.pipeline.platforms import PLATFORMS
 from tests.chat.conftest import ALICE, BOB, PHOTO, photo
-from tests.chat.recording import Message
+from tests.chat.recording import Message, options, selected
 
 
 async def test_a_photo_becomes_a_status_line_then_albums_and_one_post_per_platform(bot) -> None:
@@ -145,17 +145,6 @@ async def test_one_users_messages_are_answered_in_order_and_others_meanwhile(bot
     await asyncio.gather(photo_sent, cancel_sent)
     # The cancel waited for the photo it follows, and found its job.
     assert bot.output.texts(ALICE) == ["✖️ Cancelled", "Job #1 cancelled."]
-
-
-def options(menu: Message) -> dict[str, str]:
-    """Option label → key, for every option of a menu message."""
-    assert isinstance(menu.reply, Choice)
-    return {option.label: option.key for row in menu.reply.button_rows() for option in row}
-
-
-def selected(menu: Message) -> set[str]:
-    assert isinstance(menu.reply, Choice)
-    return {option.label for row in menu.reply.button_rows() for option in row if option.selected}
 
 
 async def test_the_settings_menu_is_changed_by_its_owner_only(bot) -> None:

@@ -1,17 +1,236 @@
-"""Which product-photography images a finished job sends to the chat."""
+"""Jobs' updates as a user sees them: the status line edited in place (place in the queue,
+progress, how the job ended), then a finished job's images and one post per platform, and
+which product-photography images a finished job sends."""
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
-from postready.chat.delivery import result_images
-from postready.pipeline.models import OptimizeResult, SourceInfo
+import pytest
+
+from postready.chat.delivery import result_images, result_replies
+from postready.chat.replies import Album, Files, Progress, Text
+from postready.core.identity import UserRef
+from postready.core.queue.updates import JobUpdate
+from postready.core.storage.models import Job, UserSettings
+from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.models import (
+    ErrorInfo,
+    OptimizeRequest,
+    OptimizeResult,
+    PlatformResult,
+    ProgressEvent,
+    SourceInfo,
+)
 from postready.pipeline.photography_results import (
     ProductDetection,
     ProductPhotographyResult,
     StyleImage,
 )
+from postready.pipeline.platforms import PLATFORMS
+from tests.chat.conftest import ALICE, BOB, PHOTO, Bot, photo
+from tests.chat.recording import Message
+
+OWNER = "a worker"
+
+
+async def queued(bot: Bot, command: str = "/optimize instagram pinterest") -> tuple[Job, Message]:
+    """Alice's photo, queued: its job and its status line."""
+    await bot.send(ALICE, command, photo())
+    return (await bot.jobs())[0], bot.output.chat(ALICE)[-1]
+
+
+def result_for(made: OptimizeResult, job: Job, **platforms: PlatformResult) -> OptimizeResult:
+    """`made` for the job's platforms, some of them replaced by `platforms`."""
+    chosen = {key: platforms.get(key, made.platforms[key]) for key in job.session.platforms}
+    return dataclasses.replace(made, session_id=job.session.id, platforms=chosen)
+
+
+async def completed(bot: Bot, job: Job, result: OptimizeResult) -> JobUpdate:
+    """The job run to its end by a worker, and the update the worker sends."""
+    claimed = await bot.store.jobs.claim(OWNER, 60)
+    assert claimed is not None and claimed.id == job.id
+    assert await bot.store.jobs.complete(job.id, OWNER, result, [])
+    return JobUpdate(await bot.job(job.id), result=result)
+
+
+async def test_progress_and_places_in_the_queue_edit_the_status_line(bot) -> None:
+    job, status = await queued(bot)
+    await bot.service.on_job_update(JobUpdate(job, position=1))
+    await bot.service.on_job_update(JobUpdate(job, position=0))
+    progress = ProgressEvent("captions", 3, 5, "writing captions")
+    await bot.service.on_job_update(JobUpdate(job, progress=progress))
+    assert status.texts == [
+        "⏳ Queued — position 1",
+        "⏳ Queued — position 1",
+        "⏳ Starting…",
+        "▰▰▰▱▱ 60% · writing captions",
+    ]
+    assert status.reply == Progress("captions", 60, "writing captions")
+    assert len(bot.output.messages) == 1  # edits only, never a new message
+
+
+async def test_waiting_photos_see_their_place_move_up_as_the_queue_moves(bot, pipeline) -> None:
+    release = pipeline.hold()
+    await bot.send(ALICE, "/optimize x", photo())
+    await bot.send(BOB, "/optimize x", photo())
+    (alice,), (bob,) = bot.output.chat(ALICE), bot.output.chat(BOB)
+    assert (alice.text, bob.text) == ("⏳ Queued — position 1", "⏳ Queued — position 2")
+    async with bot.working():
+        await bot.output.until(lambda: bob.text == "⏳ Queued — position 1")
+        release.set()
+        done = "✅ Done — 1 of 1 platforms ready"
+        await bot.output.until(lambda: alice.text == done and bob.text == done)
+        await bot.output.until(lambda: len(bot.output.messages) == 6)  # each: album and post
+    assert "▰▰▱▱▱ 50% · making the images" in alice.texts
+
+
+async def test_a_finished_photo_shows_what_is_ready_and_what_failed(bot, pipeline_result) -> None:
+    job, status = await queued(bot, "/optimize instagram pinterest x")
+    failed = ErrorInfo(ErrorCode.ENCODING_FAILED, "could not keep it under 20 MB")
+    result = result_for(
+        pipeline_result,
+        job,
+        pinterest=PlatformResult("pinterest", "failed", 0.1, error=failed),
+        x=dataclasses.replace(pipeline_result.platforms["x"], content=None),
+    )
+    await bot.service.on_job_update(await completed(bot, job, result))
+    assert status.text == "✅ Done — 2 of 3 platforms ready"
+    _, album, instagram, pinterest, x = bot.output.chat(ALICE)
+    assert isinstance(album.reply, Album)
+    assert [i.label.split(" · ")[0] for i in album.reply.items] == ["Instagram", "X"]
+    assert instagram.text.startswith("Instagram — caption\n")
+    assert pinterest.text == ("⚠️ Pinterest failed — ENCODING_FAILED: could not keep it under 20 MB")
+    assert x.text == "X: image ready; no text written"
+    assert isinstance(x.reply, Text) and [a.label for a in x.reply.actions] == ["📎 Original files"]
+
+
+async def test_images_come_as_files_for_a_user_who_chose_so(bot, pipeline_result) -> None:
+    job, status = await queued(bot)
+    user = await bot.store.users.get_or_create(UserRef("telegram", ALICE))
+    await bot.store.users.save_settings(user.id, UserSettings(send_as_files=True))
+    await bot.service.on_job_update(await completed(bot, job, result_for(pipeline_result, job)))
+    done, files, *posts = bot.output.chat(ALICE)
+    assert done is status and isinstance(files.reply, Files)
+    assert [item.label.split(" · ")[0] for item in files.reply.items] == ["Instagram", "Pinterest"]
+    assert len(posts) == 2 and not any(post.reply.actions for post in posts)
+
+
+async def test_a_job_without_a_status_line_is_told_in_a_new_message(
+    bot, settings, pipeline_result
+) -> None:
+    """Its status message was never recorded (the chat refused it, say); a job from the command
+    line has no chat at all."""
+    user = await bot.store.users.get_or_create(UserRef("telegram", ALICE))
+    request = OptimizeRequest(source=PHOTO, platforms=("instagram",), chat_id=ALICE)
+    submitted = await bot.queue.api.submit(user, request)
+    job = submitted.job
+    await bot.service.on_job_update(JobUpdate(job, progress=ProgressEvent("images", 1, 2, "…")))
+    assert not bot.output.messages  # no status line to edit, and progress is not worth a message
+    await bot.service.on_job_update(await completed(bot, job, result_for(pipeline_result, job)))
+    assert bot.output.texts(ALICE)[0] == "✅ Done — 1 of 1 platforms ready"
+    assert len(bot.output.messages) == 3
+    headless = await bot.queue.api.submit(user, dataclasses.replace(request, chat_id=None))
+    result = result_for(pipeline_result, headless.job)
+    await bot.service.on_job_update(await completed(bot, headless.job, result))
+    assert len(bot.output.messages) == 3
+
+
+@pytest.mark.parametrize(
+    ("error", "line"),
+    [
+        (
+            PostReadyError(ErrorCode.CORRUPT_IMAGE, "the photo is damaged"),
+            "⚠️ the photo is damaged (CORRUPT_IMAGE)",
+        ),
+        (RuntimeError("a bug"), "⚠️ something went wrong on our side (PROCESSING_FAILED)"),
+    ],
+)
+async def test_a_failed_photo_shows_its_code_on_its_status_line(
+    bot, pipeline, error: Exception, line: str
+) -> None:
+    pipeline.error = error
+    _, status = await queued(bot)
+    async with bot.working():
+        await bot.output.until(lambda: status.text.startswith("⚠️"))
+    assert status.text == line
+    assert len(bot.output.messages) == 1
+
+
+async def test_a_photo_put_back_in_the_queue_or_ended_without_its_results_says_so(
+    bot, pipeline_result
+) -> None:
+    job, status = await queued(bot)
+    assert await bot.store.jobs.claim(OWNER, 60) is not None
+    assert await bot.store.jobs.release(job.id, OWNER)  # its worker was stopped
+    await bot.service.on_job_update(JobUpdate(await bot.job(job.id)))
+    assert status.text == "⏳ Queued again — it will resume shortly"
+    # Delivered late, by a process that could not read the results back.
+    update = await completed(bot, job, result_for(pipeline_result, job))
+    await bot.service.on_job_update(dataclasses.replace(update, result=None))
+    assert status.text == "✅ Done — see /history"
+    assert len(bot.output.messages) == 1
+
+
+async def test_a_reply_the_chat_refuses_does_not_keep_the_others_from_the_user(
+    bot, pipeline_result, caplog
+) -> None:
+    bot.output.refuse = lambda reply: isinstance(reply, Album)
+    job, status = await queued(bot)
+    with caplog.at_level(logging.ERROR, "postready.chat.delivery"):
+        await bot.service.on_job_update(await completed(bot, job, result_for(pipeline_result, job)))
+    assert status.text == "✅ Done — 2 of 2 platforms ready"
+    _, instagram, pinterest = bot.output.texts(ALICE)
+    assert instagram.startswith("Instagram — caption") and pinterest.startswith("Pinterest")
+    (logged,) = caplog.records
+    assert logged.getMessage() == f"reply_failed job={job.id} session={job.session.id} reply=Album"
+
+
+def _with_product_photos(made: OptimizeResult, folder: Path) -> OptimizeResult:
+    """`made` with three local product photos and one only uploaded."""
+    paths = [folder / f"solid-{key}.jpg" for key in ("instagram", "x", "pinterest")]
+    for path in paths:
+        path.write_bytes(PHOTO)
+    styles = {
+        "solid_background": {"instagram": StyleImage(paths[0]), "x": StyleImage(paths[1])},
+        "macro": {
+            "pinterest": StyleImage(paths[2]),
+            "x": StyleImage(url="https://res.cloudinary.com/demo/macro.jpg"),
+        },
+    }
+    detection = ProductDetection(True, 0.3, True, 0, "one object on a plain background")
+    return dataclasses.replace(
+        made, product_photography=ProductPhotographyResult(detection, styles, "local")
+    )
+
+
+def test_results_come_as_albums_of_ten_then_one_post_per_platform(pipeline_result, tmp_path):
+    result = _with_product_photos(pipeline_result, tmp_path)
+    first, second, *posts = result_replies(result, as_files=False)
+    assert isinstance(first, Album) and isinstance(second, Album)
+    labels = [item.label for item in (*first.items, *second.items)]
+    assert len(first.items) == 10 and len(labels) == len(PLATFORMS) + 3  # no uploaded-only one
+    assert labels[len(PLATFORMS) :] == [
+        "Solid Background · Instagram",
+        "Solid Background · X",
+        "Macro · Pinterest",
+    ]
+    assert len(posts) == len(PLATFORMS) and all(isinstance(p, Text) for p in posts)
+    assert [p.actions for p in posts if isinstance(p, Text) and p.actions] == [posts[-1].actions]
+    (files, *posts) = result_replies(result, as_files=True)
+    assert isinstance(files, Files) and len(files.items) == len(labels)
+    assert not any(isinstance(p, Text) and p.actions for p in posts)
+
+
+def test_a_result_without_images_has_no_album_and_no_files_button(pipeline_result) -> None:
+    failed = ErrorInfo(ErrorCode.PROCESSING_FAILED, "something went wrong on our side")
+    platforms = {"x": PlatformResult("x", "failed", 0.1, error=failed)}
+    result = dataclasses.replace(pipeline_result, platforms=platforms)
+    (post,) = result_replies(result, as_files=False)
+    assert post == Text.line("⚠️ X failed — PROCESSING_FAILED: something went wrong on our side")
 
 
 def test_local_files_are_sent_and_uploaded_only_images_are_not(tmp_path: Path) -> None:

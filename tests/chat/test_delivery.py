@@ -88,6 +88,20 @@ async def test_waiting_photos_see_their_place_move_up_as_the_queue_moves(bot, pi
     assert "▰▰▱▱▱ 50% · making the images" in alice.texts
 
 
+async def test_a_photo_a_worker_takes_at_once_still_has_one_status_line(bot, pipeline) -> None:
+    """Its first updates may come before its status message is recorded; they wait for it."""
+    async with bot.working():
+        await bot.send(ALICE, "/optimize x", photo())
+        await bot.output.until(lambda: len(bot.output.messages) == 3)
+    status, album, post = bot.output.chat(ALICE)
+    assert status.texts[0] in ("⏳ Queued — position 1", "⏳ Starting…")
+    assert status.texts[-2:] == [
+        "▰▰▱▱▱ 50% · making the images",
+        "✅ Done — 1 of 1 platforms ready",
+    ]
+    assert isinstance(album.reply, Album) and post.text.startswith("X — caption")
+
+
 async def test_a_finished_photo_shows_what_is_ready_and_what_failed(bot, pipeline_result) -> None:
     job, status = await queued(bot, "/optimize instagram pinterest x")
     failed = ErrorInfo(ErrorCode.ENCODING_FAILED, "could not keep it under 20 MB")

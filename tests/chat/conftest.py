@@ -90,12 +90,13 @@ class Bot:
         return job
 
     async def jobs(self) -> list[Job]:
+        """Every job, the newest first."""
         return await self.store.jobs.recent(100)
 
 
 @pytest.fixture
 def queue_settings() -> dict[str, object]:
-    """Settings a test changes (parametrize this name to override)."""
+    """Queue settings a test changes: `@pytest.mark.parametrize("queue_settings", [{...}])`."""
     return {}
 
 
@@ -113,6 +114,8 @@ def settings(tmp_path: Path, queue_settings: dict[str, object]) -> Settings:
 
 @pytest.fixture
 async def bot(store: Storage, settings: Settings) -> AsyncIterator[Bot]:
+    """Telegram's conversation, wired as `serve.py` wires it; the workers stay off until a
+    test enters `working()`."""
     output = RecordingOutput()
 
     async def deliver(update: JobUpdate) -> None:

@@ -28,6 +28,13 @@ async def offered(bot: Bot, command: str = "/optimize instagram x red mug") -> M
     return keyboard
 
 
+def options_of_first(message: Message) -> dict[str, str]:
+    """The options of the message's first version: its buttons as a user still sees them in an
+    old copy of the chat."""
+    first = Message(message.chat_id, message.id, message.versions[:1])
+    return options(first)
+
+
 async def test_a_product_photo_is_offered_styles_before_it_is_queued(bot, settings) -> None:
     keyboard = await offered(bot)
     assert isinstance(keyboard.reply, Choice) and keyboard.text == PROMPT
@@ -75,13 +82,6 @@ async def test_generate_queues_the_chosen_styles_in_the_buttons_message(bot, set
     assert await bot.press(ALICE, keyboard, generate) is None
     assert await bot.press(ALICE, keyboard, options_of_first(keyboard)["Macro"]) is None
     assert len(keyboard.versions) == versions and len(await bot.jobs()) == 1
-
-
-def options_of_first(message: Message) -> dict[str, str]:
-    """The options of the message's first version: its buttons as a user still sees them in an
-    old copy of the chat."""
-    first = Message(message.chat_id, message.id, message.versions[:1])
-    return options(first)
 
 
 async def test_two_generate_presses_at_once_queue_one_job(bot) -> None:

@@ -17,7 +17,7 @@ import pytest_asyncio
 
 from postready.chat.conversation import ChatService
 from postready.chat.messages import ChatLimits, Incoming, Photo
-from postready.core.config.settings import Settings
+from postready.core.config.settings import LimitsSection, QueueSection, Settings, StorageSection
 from postready.core.queue import QueueService, worker
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage import Storage
@@ -95,21 +95,18 @@ class Bot:
 
 
 @pytest.fixture
-def queue_settings() -> dict[str, object]:
-    """Queue settings a test changes: `@pytest.mark.parametrize("queue_settings", [{...}])`."""
+def user_limits() -> dict[str, object]:
+    """Limits a test changes: `@pytest.mark.parametrize("user_limits", [{...}])`."""
     return {}
 
 
 @pytest.fixture
-def settings(tmp_path: Path, queue_settings: dict[str, object]) -> Settings:
-    values: dict[str, object] = {
-        "data_dir": tmp_path / "data",
-        "workers": 1,
-        "poll_seconds": 0.05,
-        "progress_interval": 0,
-        "processing_timeout": 30,
-    }
-    return Settings(_env_file=None, **(values | queue_settings))  # type: ignore[call-arg]
+def settings(tmp_path: Path, user_limits: dict[str, object]) -> Settings:
+    return Settings(
+        storage=StorageSection(data_dir=tmp_path / "data"),
+        queue=QueueSection(workers=1, poll_seconds=0.05, progress_interval=0),
+        limits=LimitsSection(**user_limits),  # type: ignore[arg-type]
+    )
 
 
 @pytest.fixture
@@ -127,7 +124,7 @@ async def bot(store: Storage, settings: Settings) -> AsyncIterator[Bot]:
         store,
         queue.api,
         output,
-        settings.data_dir,
+        settings.storage.data_dir,
         limits=LIMITS,
         bot_username="postready_bot",
     )

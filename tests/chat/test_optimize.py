@@ -127,7 +127,9 @@ async def test_a_photo_over_the_chats_download_cap_is_refused_without_downloadin
 async def test_past_postreadys_own_cap_a_photo_is_refused_without_downloading(
     bot, settings
 ) -> None:
-    uncapped = ChatService("discord", bot.store, bot.queue.api, bot.output, settings.data_dir)
+    uncapped = ChatService(
+        "discord", bot.store, bot.queue.api, bot.output, settings.storage.data_dir
+    )
     await uncapped.on_message(Incoming(ALICE, ALICE, "/optimize x", (never_fetched(60 * MB),)))
     await uncapped.on_message(Incoming(ALICE, ALICE, "/optimize x", (never_fetched(0),)))
     assert bot.output.texts(ALICE) == [
@@ -143,7 +145,7 @@ async def test_what_is_not_an_image_is_refused_and_nothing_is_kept(bot, settings
     assert refused.startswith("⚠️ this is not an image we can read; send a JPEG, PNG")
     assert refused.endswith("(INVALID_IMAGE_FORMAT)")
     assert not await bot.jobs()
-    assert not list(settings.data_dir.rglob("*.*"))
+    assert not list(settings.storage.data_dir.rglob("*.*"))
 
 
 async def test_a_misspelt_platform_is_refused_before_the_photo_is_downloaded(bot) -> None:
@@ -153,7 +155,7 @@ async def test_a_misspelt_platform_is_refused_before_the_photo_is_downloaded(bot
     ]
 
 
-@pytest.mark.parametrize("queue_settings", [{"max_jobs_in_flight": 1}])
+@pytest.mark.parametrize("user_limits", [{"max_jobs_in_flight": 1}])
 async def test_past_the_in_flight_limit_a_photo_is_refused_saying_how_to_go_on(bot) -> None:
     await bot.send(ALICE, "/optimize x", photo())
     await bot.send(ALICE, "/optimize x", photo())
@@ -169,7 +171,7 @@ async def test_past_the_in_flight_limit_a_photo_is_refused_saying_how_to_go_on(b
     assert len(await bot.jobs()) == 2
 
 
-@pytest.mark.parametrize("queue_settings", [{"max_jobs_in_flight": 1}])
+@pytest.mark.parametrize("user_limits", [{"max_jobs_in_flight": 1}])
 async def test_every_photo_of_an_album_is_queued_past_the_in_flight_limit(bot) -> None:
     await bot.send(ALICE, "/optimize x cups", photo(), photo())
     assert bot.output.texts(ALICE) == [QUEUED.format(1), QUEUED.format(2)]
@@ -188,7 +190,7 @@ async def test_logo_then_an_image_keeps_it_as_the_logo_for_later_photos(bot, set
     assert hint.text == WAITING_FOR_LOGO
     assert isinstance(saved.reply, Album) and saved.text == "Logo saved · bottom-right"
     kept = saved.reply.items[0].path
-    assert kept.parent == settings.data_dir / "logos" and kept.read_bytes() == logo
+    assert kept.parent == settings.storage.data_dir / "logos" and kept.read_bytes() == logo
     assert not await bot.jobs()  # the logo is not a photo to optimize
     await bot.send(ALICE, "/logo top-left")
     assert bot.output.texts(ALICE)[-1] == "Logo position: top-left."

@@ -41,7 +41,7 @@ async def test_a_product_photo_is_offered_styles_before_it_is_queued(bot, settin
     assert list(options(keyboard)) == [*STYLE_NAMES, "Generate", "Skip"]
     assert not selected(keyboard)
     assert not await bot.jobs()  # nothing queued until its owner decides
-    (waiting,) = (settings.data_dir / "choices").iterdir()
+    (waiting,) = (settings.storage.data_dir / "choices").iterdir()
     assert waiting.read_bytes() == PRODUCT
 
 
@@ -76,7 +76,7 @@ async def test_generate_queues_the_chosen_styles_in_the_buttons_message(bot, set
     assert (request.background_colour, request.product) == ("Sage Green", True)
     assert (request.platforms, request.description) == (("instagram", "x"), "red mug")
     assert Path(request.source).read_bytes() == PRODUCT
-    assert not list((settings.data_dir / "choices").iterdir())  # the queue has its copy
+    assert not list((settings.storage.data_dir / "choices").iterdir())  # the queue has its copy
     # Decided: another press changes nothing.
     versions = len(keyboard.versions)
     assert await bot.press(ALICE, keyboard, generate) is None
@@ -131,7 +131,7 @@ async def test_a_choice_nobody_knows_has_expired(bot) -> None:
     assert len(keyboard.versions) == 1
 
 
-@pytest.mark.parametrize("queue_settings", [{"max_jobs_in_flight": 1}])
+@pytest.mark.parametrize("user_limits", [{"max_jobs_in_flight": 1}])
 async def test_a_choice_the_queue_refuses_says_why_in_the_buttons_message(bot) -> None:
     keyboard = await offered(bot)
     await bot.send(ALICE, "/optimize x", photo(PHOTO))  # takes Alice's one place meanwhile

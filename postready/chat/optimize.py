@@ -23,7 +23,7 @@ from postready.chat.texts import (
     queued_line,
 )
 from postready.core.queue.api import JobQueue
-from postready.core.storage.models import StyleChoice, User
+from postready.core.storage.models import NewStyleChoice, StyleChoice, User
 from postready.core.storage.repositories import ChatStateRepository, UserRepository
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import HEADER_BYTES, LoadLimits, check_byte_size, require_format
@@ -85,7 +85,7 @@ class PhotoIntake:
                 pending = Optimize(None)
             command = pending
         for index, photo in enumerate(photos):
-            await self._submit(user, message.chat_id, photo, command, index)
+            await self._submit(user, message.chat_id, photo, command, index, len(photos))
 
     async def save_logo(
         self, user: User, chat_id: str, photo: Photo, position: LogoPosition | None = None
@@ -110,19 +110,35 @@ class PhotoIntake:
         await self._out.send(chat_id, Album((MediaItem(path, label),)))
 
     async def _submit(
-        self, user: User, chat_id: str, photo: Photo, command: Optimize, album_index: int = 0
+        self,
+        user: User,
+        chat_id: str,
+        photo: Photo,
+        command: Optimize,
+        album_index: int = 0,
+        album_size: int = 1,
     ) -> None:
-        """Queue the photo, or first offer product-photography styles when it is a product."""
+        """Queue the photo, or first offer product-photography styles when it is a product.
+        An album counts as one request against the in-flight limit: each photo may pass it by
+        the photos of its album queued before it, and a product photo, queued once its styles
+        are chosen, joins the album last."""
         try:
             data = await self._download(photo)
             platforms = command.platforms or user.settings.default_platforms or tuple(PLATFORMS)
             if (await asyncio.to_thread(detect_product, data)).suitable:
                 path = self._data_dir / "choices" / uuid.uuid4().hex
                 await asyncio.to_thread(_write, path, data)
-                send = functools.partial(self._out.send, chat_id)
-                await self.styles.offer(
-                    user, chat_id, path, photo.name, platforms, command.description, send
+                choice = NewStyleChoice(
+                    user=user.ref,
+                    chat_id=chat_id,
+                    source_path=path,
+                    source_name=photo.name,
+                    platforms=platforms,
+                    description=command.description,
+                    colour=DEFAULT_COLOUR,
+                    album_index=album_size - 1,
                 )
+                await self.styles.offer(choice, functools.partial(self._out.send, chat_id))
                 return
             request = _request(user, chat_id, data, photo.name, platforms, command.description)
             await self._queue_job(user, request, None, album_index)
@@ -146,7 +162,7 @@ class PhotoIntake:
             colour=colour,
         )
         try:
-            await self._queue_job(user, request, choice.message_id)
+            await self._queue_job(user, request, choice.message_id, choice.album_index)
         except PostReadyError as exc:
             line = Text.line(error_line(exc.code, error_message(exc)))
             if choice.message_id is None:

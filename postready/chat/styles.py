@@ -11,14 +11,13 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Protocol
 
 from postready.chat.replies import Choice, Menu, Option, Text
 from postready.core.identity import UserRef
-from postready.core.storage.models import NewStyleChoice, StyleChoice, User
+from postready.core.storage.models import NewStyleChoice, StyleChoice
 from postready.core.storage.repositories import ChatStateRepository
-from postready.pipeline.photography import COLOURS, DEFAULT_COLOUR, STYLES
+from postready.pipeline.photography import COLOURS, STYLES
 
 log = logging.getLogger(__name__)
 PREFIX = "st"
@@ -73,28 +72,11 @@ class StylePicker:
         self._timers: dict[int, asyncio.Task[None]] = {}
 
     async def offer(
-        self,
-        user: User,
-        chat_id: str,
-        source: Path,
-        name: str,
-        platforms: tuple[str, ...],
-        description: str,
-        send: Callable[[Choice], Awaitable[str | None]],
+        self, request: NewStyleChoice, send: Callable[[Choice], Awaitable[str | None]]
     ) -> None:
-        """Keep the request (its photo saved at `source`, which it now owns) and show the
+        """Keep the request (its photo saved at `source_path`, which it now owns) and show the
         style buttons (through `send`)."""
-        choice = await self._chats.add_style_choice(
-            NewStyleChoice(
-                user=user.ref,
-                chat_id=chat_id,
-                source_path=source,
-                source_name=name,
-                platforms=platforms,
-                description=description,
-                colour=DEFAULT_COLOUR,
-            )
-        )
+        choice = await self._chats.add_style_choice(request)
         message_id = await send(keyboard(choice))
         await self._chats.update_style_choice(choice.id, (), choice.colour, message_id)
         self._schedule(choice)

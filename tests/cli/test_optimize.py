@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from postready.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_PLATFORM_FAILED, main
-from postready.pipeline import runner
+from postready.pipeline import platform_images
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from tests.images import encode, textured
 
@@ -105,7 +105,7 @@ def test_a_failed_platform_exits_1(photo, tmp_path, monkeypatch, capsys) -> None
     def always_too_big(*args, **kwargs):
         raise PostReadyError(ErrorCode.ENCODING_FAILED, "could not fit")
 
-    monkeypatch.setattr(runner, "encode_under_limit", always_too_big)
+    monkeypatch.setattr(platform_images, "encode_under_limit", always_too_big)
     assert main(["optimize", str(photo), "-p", "x", "--out", str(tmp_path)]) == EXIT_PLATFORM_FAILED
     assert "ENCODING_FAILED" in capsys.readouterr().out
     results = json.loads((session_dir(tmp_path) / "results.json").read_text())

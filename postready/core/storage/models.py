@@ -126,6 +126,7 @@ class StyleChoice:
     colour: str
     open: bool
     created_at: float  # Unix seconds
+    album_index: int = 0  # its place in the album it came in (0: first, or alone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,3 +140,4 @@ class NewStyleChoice:
     platforms: tuple[str, ...]
     description: str
     colour: str
+    album_index: int = 0

@@ -57,6 +57,7 @@ class SQLiteChatState:
                     "platforms": rows.json_list(choice.platforms),
                     "description": choice.description,
                     "colour": choice.colour,
+                    "album_index": choice.album_index,
                     "now": self._db.clock(),
                 },
             )

@@ -104,6 +104,7 @@ def style_choice(row: Row) -> StyleChoice:
         colour=row["colour"],
         open=row["status"] == "open",
         created_at=row["created_at"],
+        album_index=row["album_index"],
     )
 
 

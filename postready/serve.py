@@ -15,7 +15,7 @@ from typing import Protocol
 from postready.core.config.services import service_settings
 from postready.core.config.settings import Settings
 from postready.core.identity import HEADLESS_PLATFORM
-from postready.core.queue import QueueService
+from postready.core.queue import PoolOptions, QueueService
 from postready.core.queue.api import JobQueue
 from postready.core.queue.updates import JobSubscriber, JobUpdate
 from postready.core.storage import Storage
@@ -114,11 +114,13 @@ async def run_worker(
             storage.jobs,
             settings,
             route,
-            content=ContentEngine(services.providers),
-            photography=services.photography,
-            # A chat's job runs where that chat's bot runs, so its results reach the chat; a
-            # headless worker takes the command line's jobs only.
-            platforms={HEADLESS_PLATFORM, *by_platform},
+            PoolOptions(
+                content=ContentEngine(services.providers),
+                photography=services.photography,
+                # A chat's job runs where that chat's bot runs, so its results reach the chat;
+                # a headless worker takes the command line's jobs only.
+                platforms=frozenset({HEADLESS_PLATFORM, *by_platform}),
+            ),
         )
         started: list[Frontend] = []
         try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 from postready.chat import settings as settings_menu
@@ -29,7 +28,7 @@ from postready.chat.commands import (
     parse_command,
 )
 from postready.chat.delivery import FILES_ACTION, Delivery, StatusMessages
-from postready.chat.messages import ChatLimits, ChatOutput, Incoming
+from postready.chat.messages import ChatSetup, Incoming
 from postready.chat.optimize import PhotoIntake
 from postready.chat.replies import Files, MediaItem, Progress, Reply, Text
 from postready.chat.styles import PREFIX as STYLE_ACTION
@@ -44,9 +43,7 @@ from postready.chat.texts import (
     styles_text,
 )
 from postready.core.identity import UserRef
-from postready.core.queue.api import JobQueue
 from postready.core.queue.updates import JobUpdate
-from postready.core.storage import Storage
 from postready.core.storage.models import User
 from postready.pipeline.errors import PostReadyError
 from postready.pipeline.platforms import PLATFORMS
@@ -55,38 +52,19 @@ from postready.pipeline.platforms import PLATFORMS
 class ChatService:
     """One chat platform's conversation over the shared storage and job queue."""
 
-    def __init__(
-        self,
-        platform: str,
-        storage: Storage,
-        queue: JobQueue,
-        output: ChatOutput,
-        data_dir: Path,
-        *,
-        limits: ChatLimits = ChatLimits(),
-        bot_username: str | None = None,
-    ) -> None:
-        self.platform = platform
-        self._users = storage.users
-        self._jobs = storage.jobs
-        self._queue = queue
-        self._out = output
-        self._bot_username = bot_username
+    def __init__(self, setup: ChatSetup) -> None:
+        self.platform = setup.platform
+        self._users = setup.storage.users
+        self._jobs = setup.storage.jobs
+        self._queue = setup.queue
+        self._out = setup.output
+        self._bot_username = setup.bot_username
         # A user's messages are handled in order (`/optimize` then the photo), other users'
         # meanwhile.
         self._turns: defaultdict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._status = StatusMessages(storage.chats)
-        self._intake = PhotoIntake(
-            storage.users,
-            storage.chats,
-            queue,
-            self._status,
-            output,
-            data_dir,
-            limits=limits,
-            bot_username=bot_username,
-        )
-        self._delivery = Delivery(storage.users, self._status, output)
+        self._status = StatusMessages(setup.storage.chats)
+        self._intake = PhotoIntake(setup, self._status)
+        self._delivery = Delivery(setup.storage.users, self._status, setup.output)
 
     async def start(self) -> None:
         """Pick up what a previous run left waiting (style choices and their timeouts)."""

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from postready.chat.commands import Command, CommandError
 from postready.chat.replies import Choice, Progress, Reply, Text
+from postready.core.queue.api import JobQueue
+from postready.core.storage import Storage
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,3 +50,17 @@ class ChatOutput(Protocol):
 class ChatLimits:
     max_download: int | None = None  # bytes the platform lets a bot download
     download_note: str = ""  # said when a photo is over it
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSetup:
+    """What one chat platform's conversation runs on: its state, the queue its photos go to,
+    how it answers, and where it keeps files."""
+
+    platform: str  # its users' platform: "telegram"
+    storage: Storage
+    queue: JobQueue
+    output: ChatOutput
+    data_dir: Path
+    limits: ChatLimits = ChatLimits()
+    bot_username: str | None = None  # its own name, to tell its commands from other bots'

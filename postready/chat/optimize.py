@@ -12,7 +12,7 @@ from pathlib import Path
 
 from postready.chat.commands import Optimize, parse_command
 from postready.chat.delivery import StatusMessages
-from postready.chat.messages import ChatLimits, ChatOutput, Incoming, Photo
+from postready.chat.messages import ChatSetup, Incoming, Photo
 from postready.chat.replies import Album, MediaItem, Text
 from postready.chat.styles import StylePicker
 from postready.chat.texts import (
@@ -22,9 +22,7 @@ from postready.chat.texts import (
     error_reply,
     queued_line,
 )
-from postready.core.queue.api import JobQueue
 from postready.core.storage.models import NewStyleChoice, StyleChoice, User
-from postready.core.storage.repositories import ChatStateRepository, UserRepository
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import HEADER_BYTES, LoadLimits, check_byte_size, require_format
 from postready.pipeline.logo import LogoOptions, LogoPosition
@@ -41,27 +39,16 @@ _UPLOAD_LIMITS = LoadLimits()  # the queue and the pipeline refuse more than thi
 class PhotoIntake:
     """One chat platform's photos on their way into the queue."""
 
-    def __init__(
-        self,
-        users: UserRepository,
-        chats: ChatStateRepository,
-        queue: JobQueue,
-        status: StatusMessages,
-        output: ChatOutput,
-        data_dir: Path,
-        *,
-        limits: ChatLimits = ChatLimits(),
-        bot_username: str | None = None,
-    ) -> None:
-        self._users = users
-        self._chats = chats
-        self._queue = queue
+    def __init__(self, setup: ChatSetup, status: StatusMessages) -> None:
+        self._users = setup.storage.users
+        self._chats = setup.storage.chats
+        self._queue = setup.queue
         self._status = status
-        self._out = output
-        self._data_dir = data_dir
-        self._limits = limits
-        self._bot_username = bot_username
-        self.styles = StylePicker(chats, output, self._submit_choice)
+        self._out = setup.output
+        self._data_dir = setup.data_dir
+        self._limits = setup.limits
+        self._bot_username = setup.bot_username
+        self.styles = StylePicker(setup.storage.chats, setup.output, self._submit_choice)
 
     async def optimize(self, user: User, message: Incoming, command: Optimize | None) -> None:
         """`/optimize` with its photos, a photo alone (for a waiting `/optimize`, the logo the

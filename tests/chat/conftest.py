@@ -16,7 +16,7 @@ import pytest
 import pytest_asyncio
 
 from postready.chat.conversation import ChatService
-from postready.chat.messages import ChatLimits, Incoming, Photo
+from postready.chat.messages import ChatLimits, ChatSetup, Incoming, Photo
 from postready.core.config.settings import LimitsSection, QueueSection, Settings, StorageSection
 from postready.core.queue import QueueService, worker
 from postready.core.queue.updates import JobUpdate
@@ -120,13 +120,15 @@ async def bot(store: Storage, settings: Settings) -> AsyncIterator[Bot]:
 
     queue = QueueService(store.jobs, settings, deliver)
     service = ChatService(
-        "telegram",
-        store,
-        queue.api,
-        output,
-        settings.storage.data_dir,
-        limits=LIMITS,
-        bot_username="postready_bot",
+        ChatSetup(
+            "telegram",
+            store,
+            queue.api,
+            output,
+            settings.storage.data_dir,
+            LIMITS,
+            "postready_bot",
+        )
     )
     await service.start()
     yield Bot(service, output, queue, store)

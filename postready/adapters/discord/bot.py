@@ -21,7 +21,7 @@ from postready.adapters.discord.interaction_tokens import InteractionTokens
 from postready.adapters.discord.render import DiscordOutput, chat_key
 from postready.chat.commands import Command, CommandError, optimize_options
 from postready.chat.conversation import ChatService
-from postready.chat.messages import Incoming, Photo
+from postready.chat.messages import ChatSetup, Incoming, Photo
 from postready.chat.replies import Text
 from postready.chat.texts import COMMANDS, error_line
 from postready.core.config.settings import Settings
@@ -89,7 +89,7 @@ class DiscordFrontend:
             raise
         self._output = DiscordOutput(self._client, InteractionTokens(storage.database))
         self._service = ChatService(
-            PLATFORM, storage, queue, self._output, self._settings.storage.data_dir
+            ChatSetup(PLATFORM, storage, queue, self._output, self._settings.storage.data_dir)
         )
         await self._service.start()
         self._gateway = asyncio.create_task(self._client.connect(), name="discord-gateway")

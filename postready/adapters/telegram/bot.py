@@ -27,7 +27,7 @@ from telegram.ext import (
 
 from postready.adapters.telegram.render import TelegramOutput
 from postready.chat.conversation import ChatService
-from postready.chat.messages import ChatLimits, Incoming, Photo
+from postready.chat.messages import ChatLimits, ChatSetup, Incoming, Photo
 from postready.chat.texts import COMMANDS, error_line
 from postready.core.config.settings import Settings
 from postready.core.queue.api import JobQueue
@@ -90,13 +90,15 @@ class TelegramFrontend:
             TOO_BIG,
         )
         self._service = ChatService(
-            PLATFORM,
-            storage,
-            queue,
-            TelegramOutput(bot),
-            self._settings.storage.data_dir,
-            limits=limits,
-            bot_username=bot.username,
+            ChatSetup(
+                PLATFORM,
+                storage,
+                queue,
+                TelegramOutput(bot),
+                self._settings.storage.data_dir,
+                limits,
+                bot.username,
+            )
         )
         self._app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self._on_message))
         self._app.add_handler(CallbackQueryHandler(self._on_button))

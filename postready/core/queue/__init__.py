@@ -4,16 +4,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection
 
 from postready.core.config.settings import Settings
 from postready.core.queue.api import JobQueue
 from postready.core.queue.positions import QueuePositions
 from postready.core.queue.updates import JobSubscriber, JobUpdate
-from postready.core.queue.worker import WorkerPool
+from postready.core.queue.worker import PoolOptions, WorkerPool
 from postready.core.storage.repositories import JobRepository
-from postready.pipeline.content import ContentEngine
-from postready.pipeline.product_photos import PhotographySettings
 
 
 class QueueService:
@@ -25,22 +22,11 @@ class QueueService:
         jobs: JobRepository,
         settings: Settings,
         notify: JobSubscriber | None = None,
-        *,
-        content: ContentEngine | None = None,
-        photography: PhotographySettings | None = None,
-        platforms: Collection[str] | None = None,
+        options: PoolOptions = PoolOptions(),
     ) -> None:
         notify = notify or _nobody
         self.positions = QueuePositions(jobs, notify)
-        self.workers = WorkerPool(
-            jobs,
-            settings,
-            notify,
-            positions=self.positions,
-            content=content,
-            photography=photography,
-            platforms=platforms,
-        )
+        self.workers = WorkerPool(jobs, settings, notify, options, self.positions)
         self.api = JobQueue(jobs, settings, positions=self.positions, workers=self.workers)
 
     async def start(self) -> None:
@@ -57,4 +43,4 @@ async def _nobody(update: JobUpdate) -> None:
     """No one in this process listens (a worker for another process's chats)."""
 
 
-__all__ = ["JobQueue", "JobUpdate", "QueueService", "WorkerPool"]
+__all__ = ["JobQueue", "JobUpdate", "PoolOptions", "QueueService", "WorkerPool"]

@@ -61,7 +61,7 @@ class JobQueue:
         workers: LocalWorkers | None = None,
     ) -> None:
         self._jobs = jobs
-        self._settings = settings
+        self._uploads = settings.storage.uploads_dir
         self._positions = positions
         self._workers = workers
         self._limits = QueueLimits(
@@ -81,7 +81,7 @@ class JobQueue:
         every photo), so all its photos are processed."""
         _check_platforms(request.platforms)
         session_id = str(uuid.uuid4())
-        uploads = self._settings.storage.uploads_dir
+        uploads = self._uploads
         name = request.source_name or (
             str(request.source) if not isinstance(request.source, bytes) else ""
         )

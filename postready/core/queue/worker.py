@@ -18,8 +18,8 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -43,30 +43,35 @@ LOAD_LIMITS = LoadLimits()  # the same caps at submission (refuse at once) and i
 StopReason = Literal["cancel", "shutdown", "lease_lost"]
 
 
+@dataclass(frozen=True, slots=True)
+class PoolOptions:
+    """What this process's workers run jobs with. `content` and `photography` are the
+    pipeline's services (local when None); one content engine serves every job, sharing its
+    cache. `platforms`: take only jobs of users on these platforms, whose results this process
+    can deliver (None: any)."""
+
+    content: ContentEngine | None = None
+    photography: PhotographySettings | None = None
+    platforms: frozenset[str] | None = None
+
+
 class WorkerPool:
-    """`settings.queue.workers` workers on this event loop, taking jobs from the shared queue."""
+    """`settings.queue.workers` workers on this event loop, taking jobs from the shared queue;
+    `positions` hears when the queue moves."""
 
     def __init__(
         self,
         jobs: JobRepository,
         settings: Settings,
         notify: JobSubscriber,
-        *,
+        options: PoolOptions = PoolOptions(),
         positions: QueuePositions | None = None,
-        content: ContentEngine | None = None,
-        photography: PhotographySettings | None = None,
-        platforms: Collection[str] | None = None,
     ) -> None:
-        """`content` and `photography` are the pipeline's services (local when None); one
-        content engine serves every job, sharing its cache. `platforms`: take only jobs of
-        users on these platforms, whose results this process can deliver (None: any)."""
         self._jobs = jobs
         self._settings = settings
         self._subscriber = notify
+        self._options = options
         self._positions = positions
-        self._content = content
-        self._photography = photography
-        self._platforms = platforms
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._wake = asyncio.Event()
         self._stopping = False
@@ -128,7 +133,7 @@ class WorkerPool:
         while not self._stopping:
             try:
                 lease = self._settings.queue.lease_seconds
-                job = await self._jobs.claim(self._owner, lease, self._platforms)
+                job = await self._jobs.claim(self._owner, lease, self._options.platforms)
                 if job is not None:
                     self._queue_moved()
                     await self._process(job)
@@ -210,8 +215,8 @@ class WorkerPool:
                     progress=relay.offer,
                     executor=self._executor,
                     session_id=job.session.id,
-                    content=self._content,
-                    photography=self._photography,
+                    content=self._options.content,
+                    photography=self._options.photography,
                 )
         except asyncio.CancelledError:
             reason = self._stop_reasons.get(job.id)

@@ -10,7 +10,7 @@ import pytest
 
 from postready.chat.commands import CommandError, Optimize
 from postready.chat.conversation import ChatService
-from postready.chat.messages import Incoming, Photo
+from postready.chat.messages import ChatSetup, Incoming, Photo
 from postready.chat.optimize import PENDING_SECONDS
 from postready.chat.replies import Album, Text
 from postready.chat.texts import WAITING_FOR_LOGO, WAITING_FOR_PHOTO
@@ -128,7 +128,7 @@ async def test_past_postreadys_own_cap_a_photo_is_refused_without_downloading(
     bot, settings
 ) -> None:
     uncapped = ChatService(
-        "discord", bot.store, bot.queue.api, bot.output, settings.storage.data_dir
+        ChatSetup("discord", bot.store, bot.queue.api, bot.output, settings.storage.data_dir)
     )
     await uncapped.on_message(Incoming(ALICE, ALICE, "/optimize x", (never_fetched(60 * MB),)))
     await uncapped.on_message(Incoming(ALICE, ALICE, "/optimize x", (never_fetched(0),)))

@@ -22,6 +22,7 @@ from postready.pipeline.platforms import (
     platform_names,
     resolve_platform,
     resolve_platforms,
+    unsupported_network_error,
 )
 
 MAX_DESCRIPTION = 1000
@@ -191,6 +192,8 @@ def _leading_platforms(args: str) -> tuple[tuple[str, ...] | None, str]:
             chosen[spec.key] = None
         elif word.lower() == ALL_PLATFORMS_WORD:
             everything = True
+        elif (unsupported := unsupported_network_error(word)) is not None:
+            raise unsupported
         else:
             typo = difflib.get_close_matches(word.lower(), _TYPO_TARGETS, 1, _TYPO_CUTOFF)
             if typo:

@@ -273,6 +273,24 @@ PLATFORMS: dict[str, PlatformSpec] = {
 }
 
 ALL_PLATFORMS_WORD = "all"
+# Networks people name that PostReady makes no posts for (yet): naming one is an error that
+# lists the supported platforms, never a word of the description.
+UNSUPPORTED_NETWORKS: dict[str, str] = {
+    "myspace": "Myspace",
+    "mastodon": "Mastodon",
+    "reddit": "Reddit",
+    "youtube": "YouTube",
+    "snapchat": "Snapchat",
+    "tumblr": "Tumblr",
+    "flickr": "Flickr",
+    "vimeo": "Vimeo",
+    "twitch": "Twitch",
+    "telegram": "Telegram",
+    "whatsapp": "WhatsApp",
+    "wechat": "WeChat",
+    "weibo": "Weibo",
+    "vk": "VK",
+}
 
 _NAMES: dict[str, str] = {
     name: spec.key for spec in PLATFORMS.values() for name in (spec.key, *spec.aliases)
@@ -296,6 +314,18 @@ def suggest_platform(name: str) -> str | None:
     return _NAMES[matches[0]] if matches else None
 
 
+def unsupported_network_error(name: str) -> PostReadyError | None:
+    """UNKNOWN_PLATFORM for a network PostReady does not post to, listing those it does."""
+    network = UNSUPPORTED_NETWORKS.get(name.strip().lower().lstrip("#@"))
+    if network is None:
+        return None
+    return PostReadyError(
+        ErrorCode.UNKNOWN_PLATFORM,
+        f"PostReady does not make posts for {network} yet; choose from: "
+        f"{', '.join(PLATFORMS)}, {ALL_PLATFORMS_WORD}",
+    )
+
+
 def resolve_platforms(names: list[str]) -> list[PlatformSpec]:
     """Platforms for a list of names (commas allowed, `all` for every one), in table order.
 
@@ -308,6 +338,8 @@ def resolve_platforms(names: list[str]) -> list[PlatformSpec]:
     chosen: set[str] = set()
     for word in words:
         spec = resolve_platform(word)
+        if spec is None and (unsupported := unsupported_network_error(word)) is not None:
+            raise unsupported
         if spec is None:
             hint = suggest_platform(word)
             known = ", ".join(PLATFORMS)

@@ -29,6 +29,7 @@ from postready.pipeline.platforms import PLATFORMS
 
 EVERY = tuple(PLATFORMS)
 UNKNOWN_PLATFORM, INVALID_OPTION = ErrorCode.UNKNOWN_PLATFORM, ErrorCode.INVALID_OPTION
+CHOICES = "choose from: instagram, facebook, linkedin, pinterest, x, tiktok, threads, bluesky, all"
 
 CASES = [
     # /optimize: platforms first (aliases, any case, commas or spaces), then the description.
@@ -66,6 +67,16 @@ CASES = [
         "/optimize twiter",
         CommandError(UNKNOWN_PLATFORM, "unknown platform 'twiter' — did you mean 'x'?"),
     ),
+    # A network PostReady does not post to is never the start of a description.
+    (
+        "/optimize myspace",
+        CommandError(UNKNOWN_PLATFORM, "PostReady does not make posts for Myspace yet; " + CHOICES),
+    ),
+    (
+        "/optimize ig Reddit cat pictures",
+        CommandError(UNKNOWN_PLATFORM, "PostReady does not make posts for Reddit yet; " + CHOICES),
+    ),
+    ("/optimize ig my cat loves reddit", Optimize(("instagram",), "my cat loves reddit")),
     (
         "/optimize ig " + "a" * 1001,
         CommandError(INVALID_OPTION, "the description is 1001 characters; keep it under 1000"),
@@ -98,11 +109,11 @@ CASES = [
     ),
     (
         "/settings platforms myspace",
-        CommandError(
-            UNKNOWN_PLATFORM,
-            "unknown platform 'myspace'; choose from: instagram, facebook, linkedin, pinterest, "
-            "x, tiktok, threads, bluesky, all",
-        ),
+        CommandError(UNKNOWN_PLATFORM, "PostReady does not make posts for Myspace yet; " + CHOICES),
+    ),
+    (
+        "/settings platforms ig frobnitz",
+        CommandError(UNKNOWN_PLATFORM, "unknown platform 'frobnitz'; choose from: " + CHOICES[13:]),
     ),
     ("/settings timezone Europe/Berlin", ChangeSetting("timezone", "Europe/Berlin")),
     (
@@ -179,8 +190,11 @@ def test_optimize_from_separate_options_keeps_the_description_whole() -> None:
     assert pinned == Optimize(("pinterest", "instagram"), "Pinterest-worthy mug")
     assert optimize_options("", "x marks the spot") == Optimize(None, "x marks the spot")
     assert optimize_options("all", "") == Optimize(EVERY, "")
+    assert optimize_options("instagram frobnitz", "") == CommandError(
+        UNKNOWN_PLATFORM, "unknown platform 'frobnitz'; see /platforms for the list"
+    )
     assert optimize_options("instagram myspace", "") == CommandError(
-        UNKNOWN_PLATFORM, "unknown platform 'myspace'; see /platforms for the list"
+        UNKNOWN_PLATFORM, "PostReady does not make posts for Myspace yet; " + CHOICES
     )
     assert optimize_options("instgram", "") == CommandError(
         UNKNOWN_PLATFORM, "unknown platform 'instgram' — did you mean 'instagram'?"

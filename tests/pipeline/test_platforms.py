@@ -83,8 +83,17 @@ def test_typos_get_a_suggestion_and_nonsense_a_list() -> None:
     assert "did you mean 'instagram'" in caught.value.message
     assert suggest_platform("pintrest") == "pinterest"
     with pytest.raises(PostReadyError) as caught:
-        resolve_platforms(["myspace"])
+        resolve_platforms(["frobnitz"])
     assert "choose from" in caught.value.message
+
+
+@pytest.mark.parametrize("name", ["myspace", "Mastodon", "#reddit", "YouTube", "snapchat"])
+def test_a_network_we_do_not_post_to_is_named_with_the_supported_list(name: str) -> None:
+    with pytest.raises(PostReadyError) as caught:
+        resolve_platforms(["instagram", name])
+    assert caught.value.code == ErrorCode.UNKNOWN_PLATFORM
+    assert caught.value.message.startswith("PostReady does not make posts for ")
+    assert caught.value.message.endswith("choose from: " + ", ".join(PLATFORMS) + ", all")
 
 
 @pytest.mark.parametrize(

@@ -194,30 +194,35 @@ class WorkerPool:
 
     async def _run(self, job: Job) -> None:
         log.info("job_started job=%s session=%s attempt=%s", job.id, job.session.id, job.attempts)
-        heartbeat = asyncio.create_task(self._heartbeat(job.id))
         relay = ProgressRelay(job, self._jobs, self._notify, self._settings.queue.progress_interval)
         try:
             outcome = await self._execute(job, relay)
         finally:
-            heartbeat.cancel()
             await relay.close()
         await self._report(job, outcome)
 
     async def _execute(self, job: Job, relay: ProgressRelay) -> JobUpdate | None:
         """Run the pipeline for `job` and record how it ended; None when this worker no longer
         holds the job (its lease was lost), so there is nothing to report."""
+        heartbeat = asyncio.create_task(self._heartbeat(job.id))
         try:
-            async with asyncio.timeout(self._settings.queue.processing_timeout):
-                result = await run_optimization(
-                    request_for(job),
-                    self._settings.storage.output_dir,
-                    limits=LOAD_LIMITS,
-                    progress=relay.offer,
-                    executor=self._executor,
-                    session_id=job.session.id,
-                    content=self._options.content,
-                    photography=self._options.photography,
-                )
+            try:
+                async with asyncio.timeout(self._settings.queue.processing_timeout):
+                    result = await run_optimization(
+                        request_for(job),
+                        self._settings.storage.output_dir,
+                        limits=LOAD_LIMITS,
+                        progress=relay.offer,
+                        executor=self._executor,
+                        session_id=job.session.id,
+                        content=self._options.content,
+                        photography=self._options.photography,
+                    )
+            finally:
+                # Stopped before the outcome is recorded: that ends the lease, which the next
+                # beat would take for a lost one and stop the job while it reports its end.
+                # Recording checks the lease itself.
+                heartbeat.cancel()
         except asyncio.CancelledError:
             reason = self._stop_reasons.get(job.id)
             current = asyncio.current_task()

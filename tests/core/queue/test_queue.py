@@ -26,6 +26,7 @@ from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.logo import LogoOptions
 from postready.pipeline.models import LogoRequest, OptimizeRequest, ProgressEvent
 from tests.images import encode, textured
+from tests.waiting import PATIENCE, until
 
 PHOTO = encode(textured((1200, 900)), "JPEG", quality=90)
 
@@ -57,7 +58,7 @@ class Updates:
             self.seen.append(update)
             self._changed.notify_all()
 
-    async def final(self, job_id: int, timeout: float = 15) -> JobUpdate:
+    async def final(self, job_id: int, timeout: float = PATIENCE) -> JobUpdate:
         def ended() -> JobUpdate | None:
             for update in self.seen:
                 if update.job.id == job_id and update.job.status in (
@@ -86,7 +87,7 @@ class Gate:
         self._real = worker.run_optimization
 
     async def wait_started(self) -> None:
-        await asyncio.wait_for(self.started.wait(), 10)
+        await asyncio.wait_for(self.started.wait(), PATIENCE)
 
     async def __call__(self, *args, **kwargs):
         self.started.set()
@@ -168,12 +169,18 @@ async def test_progress_throttle_sends_the_newest_event_when_the_interval_ends(
     store, updates = harness
     queue = QueueService(store.jobs, settings_for(tmp_path))
     job = (await queue.api.submit(await user(store), request())).job
-    relay = ProgressRelay(job, store.jobs, updates, interval=0.2)
+    # The interval only needs to outlast storing three events, even on a loaded machine.
+    relay = ProgressRelay(job, store.jobs, updates, interval=1.0)
     for done in range(4):
         relay.offer(ProgressEvent("images", done, 5, f"step {done}"))
-    await asyncio.sleep(0.05)
+
+    async def all_stored() -> bool:
+        latest = await store.jobs.latest_progress(job.id)
+        return latest is not None and latest.done == 3
+
+    await until(all_stored)
     assert [e.done for e in updates.progress(job.id)] == [0]
-    await asyncio.sleep(0.3)
+    await until(lambda: len(updates.progress(job.id)) > 1)  # when the interval ends
     assert [e.done for e in updates.progress(job.id)] == [0, 3]
     relay.offer(ProgressEvent("images", 5, 5, "done"))
     await relay.close()
@@ -362,6 +369,9 @@ async def test_a_worker_that_lost_its_lease_stops_and_reports_nothing(
     await queue.start()
     try:
         await gate.wait_started()
+        # Cleared before the job is taken back: from then on the worker may claim it again at
+        # any moment, perhaps before this test runs its next line.
+        gate.started.clear()
         # Another process whose clock says the lease has run out takes the job back, as it
         # would from a worker whose event loop stalled past its lease.
         ahead = settings.queue.lease_seconds + 0.05
@@ -370,7 +380,6 @@ async def test_a_worker_that_lost_its_lease_stops_and_reports_nothing(
         ) as other:
             (requeued,) = await other.jobs.recover_expired(retry_delay=0)
         assert requeued.status == "queued"
-        gate.started.clear()
         await gate.wait_started()  # the heartbeat noticed, dropped the job, and claimed it anew
         gate.release.set()
         final = await updates.final(job.id)
@@ -379,6 +388,26 @@ async def test_a_worker_that_lost_its_lease_stops_and_reports_nothing(
     assert final.job.status == "completed" and final.job.attempts == 2
     ended = [u for u in updates.seen if u.progress is None and u.job.status != "queued"]
     assert len(ended) == 1  # the abandoned run reported nothing
+
+
+async def test_a_job_that_ends_between_two_heartbeats_still_reports_its_end(
+    harness, tmp_path: Path, monkeypatch
+) -> None:
+    """Recording its end ends the job's lease: a heartbeat after that is not a lost lease."""
+    store, updates = harness
+    settings = settings_for(tmp_path)
+    finish = store.jobs.finish
+
+    async def then_pauses(*args, **kwargs):
+        ended = await finish(*args, **kwargs)
+        await asyncio.sleep(settings.queue.lease_seconds)  # heartbeats still beating come now
+        return ended
+
+    monkeypatch.setattr(store.jobs, "finish", then_pauses)
+    queue = QueueService(store.jobs, settings, updates)
+    job = (await queue.api.submit(await user(store), request(source=PHOTO[:200]))).job
+    (final,) = await finals(queue, updates, job.id)
+    assert final.job.session.error.code == ErrorCode.CORRUPT_IMAGE
 
 
 async def test_the_worker_runs_the_request_as_it_was_submitted(

@@ -13,7 +13,7 @@ from postready.core.storage import Storage
 from postready.core.storage.models import UserSettings
 from postready.core.storage.sqlite import database
 from postready.core.storage.sqlite.database import connect, migrate, migrations, schema_version
-from tests.conftest import rows_of
+from tests.conftest import make_user, rows_of
 
 LATEST = len(migrations())
 TABLES = {
@@ -98,6 +98,16 @@ async def test_foreign_keys_are_enforced(store: Storage) -> None:
             "INSERT INTO jobs (session_id, max_attempts, not_before, created_at)"
             " VALUES ('nothing', 3, 0, 0)",
         )
+
+
+async def test_a_transaction_cancelled_as_it_begins_leaves_the_connection_usable(
+    store: Storage,
+) -> None:
+    recovering = asyncio.create_task(store.jobs.recover_expired(0))
+    await asyncio.sleep(0)  # its BEGIN is on its way to the database thread
+    recovering.cancel()
+    await asyncio.gather(recovering, return_exceptions=True)
+    assert (await make_user(store)).id == 1  # a transaction of its own
 
 
 async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:

@@ -167,8 +167,10 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Statements]:
         async with self._lock:
-            await self._connection.execute("BEGIN IMMEDIATE")
             try:
+                # Inside the try: a caller cancelled while BEGIN is on its way still rolls back,
+                # rather than leaving the connection in a transaction no one ends.
+                await self._connection.execute("BEGIN IMMEDIATE")
                 yield self._statements
             except BaseException:
                 await self._connection.rollback()

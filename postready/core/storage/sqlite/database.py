@@ -95,11 +95,29 @@ async def connect(path: Path) -> aiosqlite.Connection:
     """A connection with the settings every PostReady process uses."""
     path.parent.mkdir(parents=True, exist_ok=True)
     db = await aiosqlite.connect(path, isolation_level=None)
-    db.row_factory = sqlite3.Row
-    await db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-    await db.execute("PRAGMA journal_mode = WAL")
-    await db.execute("PRAGMA foreign_keys = ON")
+    try:
+        db.row_factory = sqlite3.Row
+        await db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        await _use_wal(db)
+        await db.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        await db.close()  # its thread would otherwise keep the process from exiting
+        raise
     return db
+
+
+async def _use_wal(db: aiosqlite.Connection) -> None:
+    """Two processes switching a new database to WAL at once: SQLite tells the loser the
+    database is locked without waiting (busy_timeout does not apply there), so wait here."""
+    deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            await db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+        await asyncio.sleep(0.01)
 
 
 class Statements:

@@ -23,9 +23,9 @@ from tests.fakes.telegram_server import TOKEN as TELEGRAM_TOKEN
 from tests.fakes.telegram_server import FakeTelegram
 from tests.fakes.threaded import running_in_thread
 from tests.images import encode, textured
+from tests.waiting import PATIENCE
 
 ALICE, BOB = 1001, 2002
-TIMEOUT = 60.0
 
 
 def test_one_process_runs_both_bots_and_sync_registers_unchanged_commands(
@@ -58,7 +58,7 @@ def test_one_process_runs_both_bots_and_sync_registers_unchanged_commands(
         tokens: list[str] = []
 
         def wait(condition: Callable[[], bool]) -> None:
-            deadline = time.monotonic() + TIMEOUT
+            deadline = time.monotonic() + PATIENCE
             while not condition():
                 if stopped.is_set() or time.monotonic() > deadline:
                     raise TimeoutError("the bots did not get there")
@@ -88,7 +88,7 @@ def test_one_process_runs_both_bots_and_sync_registers_unchanged_commands(
             assert main(["bot", "--sync"]) == 0
         finally:
             stopped.set()
-            thread.join(TIMEOUT)
+            thread.join(PATIENCE)
     assert not failures, failures
     assert len(discord.server.made("PUT", "/commands")) == 1  # --sync: registered anyway
     assert telegram.server.methods("setMyCommands")

@@ -25,11 +25,12 @@ from postready.chat.styles import PROMPT
 from postready.core.config.settings import DiscordSection, QueueSection, Settings, StorageSection
 from postready.core.storage import Storage
 from postready.serve import run_worker
-from tests.adapters.waiting import hold_jobs, until
+from tests.adapters.waiting import hold_jobs
 from tests.conftest import rows_of
 from tests.fakes.discord_server import CHANNEL_ID, TOKEN, FakeDiscord, Shown
 from tests.images import encode, textured
 from tests.product_images import product_photo
+from tests.waiting import PATIENCE, until
 
 ALICE, BOB = 2001, 2002
 
@@ -60,7 +61,7 @@ async def running(settings: Settings, fake: FakeDiscord) -> AsyncIterator[None]:
         yield
     finally:
         os.kill(os.getpid(), signal.SIGTERM)
-        await asyncio.wait_for(task, 10)
+        await asyncio.wait_for(task, PATIENCE)
 
 
 def photo(fake: FakeDiscord, seed: int = 0) -> dict:

@@ -27,10 +27,11 @@ from postready.chat.replies import Album, Copyable, MediaItem, Text
 from postready.core.config.settings import QueueSection, Settings, StorageSection, TelegramSection
 from postready.core.storage import Storage
 from postready.serve import run_worker
-from tests.adapters.waiting import hold_jobs, until
+from tests.adapters.waiting import hold_jobs
 from tests.fakes.telegram_server import TOKEN, FakeTelegram, Shown
 from tests.images import encode, textured
 from tests.product_images import product_photo
+from tests.waiting import PATIENCE, until
 
 ROOT = Path(__file__).parents[2]
 ALICE, BOB, CAROL = 1001, 1002, 1003
@@ -67,7 +68,7 @@ async def running(settings: Settings, telegram: FakeTelegram) -> AsyncIterator[N
         yield
     finally:
         os.kill(os.getpid(), signal.SIGTERM)
-        await asyncio.wait_for(task, 10)
+        await asyncio.wait_for(task, PATIENCE)
 
 
 def photo_bytes(size: tuple[int, int] = (1200, 900), seed: int = 0) -> bytes:
@@ -146,17 +147,21 @@ async def test_errors_are_one_line_with_their_code(telegram, settings):
     assert "(UNKNOWN_COMMAND)" in joined
 
 
-async def test_too_many_jobs_and_two_users_at_once(telegram, settings):
+async def test_too_many_jobs_and_two_users_at_once(telegram, settings, monkeypatch):
+    go = hold_jobs(monkeypatch)  # Alice's first photo is still in flight when her second comes
     settings = settings.replace(limits={"max_jobs_in_flight": 1})
+
+    def refused() -> bool:
+        return any("(TOO_MANY_JOBS)" in (s.text or "") for s in telegram.chat(ALICE))
+
     async with running(settings, telegram):
-        # A large photo for every platform: still running when the second one arrives.
-        await telegram.send_photo(ALICE, photo_bytes((3000, 2000)), "/optimize all")
+        await telegram.send_photo(ALICE, photo_bytes(), "/optimize all")
         await telegram.send_photo(BOB, photo_bytes(seed=1), "/optimize threads")
         await until(lambda: telegram.chat(ALICE))
         await telegram.send_photo(ALICE, photo_bytes(seed=2), "/optimize x")
+        await until(refused)
+        go.set()
         await until(lambda: finished(telegram, ALICE) and finished(telegram, BOB))
-    texts = [s.text for s in telegram.chat(ALICE)]
-    assert any("(TOO_MANY_JOBS)" in text for text in texts)
     assert [s.text.split(" · ")[0] for s in telegram.chat(BOB) if s.kind == "photo"] == ["Threads"]
 
 
@@ -201,7 +206,7 @@ async def test_an_album_with_one_caption_processes_every_photo(telegram, setting
             await telegram.send_photo(
                 ALICE, photo_bytes(seed=seed), "/optimize x" if seed == 0 else None, album="g1"
             )
-        await until(lambda: finished(telegram, ALICE) == 3, 30)
+        await until(lambda: finished(telegram, ALICE) == 3)
     assert len([s for s in telegram.chat(ALICE) if s.kind == "photo"]) == 3
     assert not any("TOO_MANY_JOBS" in (s.text or "") for s in telegram.chat(ALICE))
 
@@ -210,7 +215,7 @@ async def test_a_restart_in_the_middle_of_a_job_still_delivers_the_result(telegr
     settings = settings.replace(queue={"shutdown_grace": 0, "retry_delay": 0})
     async with running(settings, telegram):
         await telegram.send_photo(ALICE, photo_bytes((3000, 2000)), "/optimize all")
-        await until(lambda: any(len(s.edits) > 1 for s in telegram.chat(ALICE)), 20)
+        await until(lambda: any(len(s.edits) > 1 for s in telegram.chat(ALICE)))
     status = telegram.chat(ALICE)[0]
     assert status.text == "⏳ Queued again — it will resume shortly"
     async with running(settings, telegram):
@@ -296,13 +301,13 @@ async def test_the_command_starts_polls_and_stops_cleanly_on_sigterm(telegram, t
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
     try:
-        await until(lambda: telegram.methods("setMyCommands"), 30)
+        await until(lambda: telegram.methods("setMyCommands"))
         await telegram.send_text(ALICE, "/platforms")
         await until(lambda: telegram.chat(ALICE))
         assert telegram.chat(ALICE)[0].text.startswith("Platforms")
     finally:
         bot.send_signal(signal.SIGTERM)
-        output, _ = await asyncio.wait_for(bot.communicate(), 10)
+        output, _ = await asyncio.wait_for(bot.communicate(), PATIENCE)
     assert bot.returncode == 0, output.decode()
     assert TOKEN not in output.decode()  # the token is in every API URL: never logged
 

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from postready.core.identity import UserRef
 from postready.core.storage import Storage
 from postready.core.storage.models import Job
 from tests.images import encode, textured
+from tests.waiting import PATIENCE
 
 ROOT = Path(__file__).parents[2]
 # A worker whose pipeline never finishes: a job that is "running" for as long as we like.
@@ -54,15 +56,50 @@ def env(tmp_path: Path, monkeypatch) -> Iterator[dict[str, str]]:
     yield os.environ | values
 
 
-def start_worker(env: dict[str, str], stuck: bool) -> subprocess.Popen[str]:
-    code = ["-c", STUCK_WORKER] if stuck else ["-m", "postready", "worker"]
-    return subprocess.Popen(
-        [sys.executable, *code],
-        env=env | {"PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+class Worker:
+    """`postready worker` as a child process; a thread collects its output as it is written, so
+    a test can wait for a line."""
+
+    def __init__(self, env: dict[str, str], stuck: bool) -> None:
+        code = ["-c", STUCK_WORKER] if stuck else ["-m", "postready", "worker"]
+        self.process = subprocess.Popen(
+            [sys.executable, *code],
+            env=env | {"PYTHONPATH": str(ROOT)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self._lines: list[str] = []
+        self._new_line = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        with self.process.stdout as output:  # type: ignore[union-attr]
+            for line in output:
+                with self._new_line:
+                    self._lines.append(line)
+                    self._new_line.notify_all()
+
+    @property
+    def output(self) -> str:
+        with self._new_line:
+            return "".join(self._lines)
+
+    def wait_for_line(self, text: str) -> None:
+        """Until a line of the output contains `text`."""
+        with self._new_line:
+            seen = self._new_line.wait_for(
+                lambda: any(text in line for line in self._lines), PATIENCE
+            )
+        assert seen, f"no {text!r} in the output:\n{self.output}"
+
+    def stop(self, sig: signal.Signals) -> str:
+        """Send `sig`; the whole output, once the process has exited."""
+        self.process.send_signal(sig)
+        self.process.wait(PATIENCE)
+        self._reader.join(PATIENCE)
+        return self.output
 
 
 def job_one(job_id: int = 1) -> Job:
@@ -75,7 +112,7 @@ def job_one(job_id: int = 1) -> Job:
     return asyncio.run(read())
 
 
-def wait_until(check: Callable[[Job], bool], timeout: float = 30, job_id: int = 1) -> Job:
+def wait_until(check: Callable[[Job], bool], timeout: float = PATIENCE, job_id: int = 1) -> Job:
     deadline = time.monotonic() + timeout
     while True:
         job = job_one(job_id)
@@ -83,12 +120,6 @@ def wait_until(check: Callable[[Job], bool], timeout: float = 30, job_id: int = 
             return job
         assert time.monotonic() < deadline, f"job stuck as {job}"
         time.sleep(0.05)
-
-
-def stop(worker: subprocess.Popen[str], sig: signal.Signals) -> str:
-    worker.send_signal(sig)
-    output, _ = worker.communicate(timeout=20)
-    return output
 
 
 @pytest.fixture
@@ -100,31 +131,31 @@ def queued_photo(env, tmp_path: Path, capsys) -> None:
 
 
 def test_a_killed_worker_loses_nothing(env, queued_photo) -> None:
-    stuck = start_worker(env, stuck=True)
+    stuck = Worker(env, stuck=True)
     wait_until(lambda job: job.status == "running")
-    stop(stuck, signal.SIGKILL)  # no clean-up at all
+    stuck.stop(signal.SIGKILL)  # no clean-up at all
     orphan = job_one()
     assert orphan.status == "running" and orphan.attempts == 1
 
     # A worker stopped with SIGTERM puts the job it holds back, without using an attempt; a
     # second signal cuts its grace period short.
-    stuck = start_worker(env | {"POSTREADY_SHUTDOWN_GRACE": "60"}, stuck=True)
+    stuck = Worker(env | {"POSTREADY_SHUTDOWN_GRACE": "60"}, stuck=True)
     wait_until(lambda job: job.status == "running" and job.attempts == 2)
-    stuck.send_signal(signal.SIGTERM)
-    time.sleep(0.3)
-    output = stop(stuck, signal.SIGTERM)
-    assert stuck.returncode == 0, output
-    assert "worker_stopping grace=60.0s" in output
+    stuck.process.send_signal(signal.SIGTERM)
+    # Handled before the second is sent: two signals still pending at once count as one.
+    stuck.wait_for_line("worker_stopping grace=60.0s")
+    output = stuck.stop(signal.SIGTERM)
+    assert stuck.process.returncode == 0, output
     released = job_one()
     assert released.status == "queued" and released.attempts == 1
 
-    worker = start_worker(env, stuck=False)
+    worker = Worker(env, stuck=False)
     try:
         done = wait_until(lambda job: job.status in ("completed", "failed"))
     finally:
-        output = stop(worker, signal.SIGINT)
+        output = worker.stop(signal.SIGINT)
     assert done.status == "completed", output
-    assert worker.returncode == 0
+    assert worker.process.returncode == 0
     folder = Settings().storage.output_dir / done.session.id
     assert {p.name for p in folder.glob("*.jpg")} == {"instagram.jpg", "pinterest.jpg"}
     assert (folder / "results.json").exists()
@@ -135,15 +166,15 @@ def test_a_job_that_keeps_killing_workers_fails_visibly(
     env, queued_photo, capsys, monkeypatch
 ) -> None:
     for attempt in (1, 2):
-        stuck = start_worker(env, stuck=True)
+        stuck = Worker(env, stuck=True)
         wait_until(lambda job, n=attempt: job.status == "running" and job.attempts == n)
-        stop(stuck, signal.SIGKILL)
+        stuck.stop(signal.SIGKILL)
 
-    worker = start_worker(env, stuck=False)
+    worker = Worker(env, stuck=False)
     try:
         failed = wait_until(lambda job: job.status != "running")
     finally:
-        output = stop(worker, signal.SIGTERM)
+        output = worker.stop(signal.SIGTERM)
     assert failed.status == "failed"
     assert failed.session.error.code == AppErrorCode.JOB_INTERRUPTED
     assert "job=1 failed JOB_INTERRUPTED: processing stopped 2 times" in output
@@ -184,10 +215,10 @@ def test_a_headless_worker_leaves_a_chats_job_to_that_chats_bot(env, tmp_path, c
     asyncio.run(from_telegram())
     assert main(["enqueue", str(photo), "-p", "x"]) == EXIT_OK
     assert capsys.readouterr().out == "queued job #2 (position 2)\n"
-    worker = start_worker(env, stuck=False)
+    worker = Worker(env, stuck=False)
     try:
         wait_until(lambda job: job.status == "completed", job_id=2)
         time.sleep(0.3)  # a few more polls
     finally:
-        stop(worker, signal.SIGTERM)
+        worker.stop(signal.SIGTERM)
     assert job_one(1).status == "queued" and job_one(1).attempts == 0

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from tests.waiting import PATIENCE
+
 Server = TypeVar("Server")
 T = TypeVar("T")
 
@@ -18,7 +20,7 @@ class Threaded(Generic[Server]):
     server: Server
     loop: asyncio.AbstractEventLoop
 
-    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 10) -> T:
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = PATIENCE) -> T:
         """Run `coroutine` (e.g. a user's message) on the server's loop; its result."""
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
@@ -36,5 +38,5 @@ def running_in_thread(server: Server) -> Iterator[Threaded[Server]]:
     finally:
         threaded.run(server.__aexit__(None, None, None))  # type: ignore[attr-defined]
         loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
+        thread.join(timeout=PATIENCE)
         loop.close()

@@ -118,10 +118,10 @@ async def test_server_errors_until_fallback(server, run_content) -> None:
 
 
 async def test_timeouts_fall_back(server, run_content) -> None:
-    server.default = Reply(body=GROUNDED, delay=5.0)
+    server.default = Reply(body=GROUNDED, delay=120.0)
     started = time.perf_counter()
     outcome = await run_content(settings(server, timeout=0.2, attempts=2))
-    assert time.perf_counter() - started < 4.0  # gave up long before the server answered
+    assert time.perf_counter() - started < 60.0  # gave up long before the server answered
     assert len(server.requests) == 2
     assert outcome.platforms["x"].sources.fallbacks["accounts"].startswith("Gemini timed out")
 

@@ -55,7 +55,7 @@ async def pages_server():
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]
-    yield HashtagPagesConfig(f"http://127.0.0.1:{port}/hashtag/{{tag}}/", timeout=2), hits
+    yield HashtagPagesConfig(f"http://127.0.0.1:{port}/hashtag/{{tag}}/", timeout=60), hits
     await runner.cleanup()
 
 

@@ -115,10 +115,10 @@ async def test_server_errors_until_fallback_to_local(server, run_content) -> Non
 
 
 async def test_timeouts_fall_back(server, run_content) -> None:
-    server.default = Reply(body=openai_completion(answer()), delay=5.0)
+    server.default = Reply(body=openai_completion(answer()), delay=120.0)
     started = time.perf_counter()
     outcome = await run_content(settings(server, timeout=0.2, max_retries=1))
-    assert time.perf_counter() - started < 4.0  # gave up long before the server answered
+    assert time.perf_counter() - started < 60.0  # gave up long before the server answered
     assert len(server.requests) == 2
     assert outcome.platforms["x"].sources.fallbacks["writing"].startswith("OpenAI timed out")
 

@@ -47,6 +47,8 @@ class OptimizeRequest:
     styles: tuple[str, ...] = ()  # product-photography style keys (photography.STYLES)
     background_colour: str = "White"  # for the solid-background style
     product: bool | None = None  # None: detect; True: it is a product; False: skip styles
+    previews: bool = False  # draw each post as its feed shows it, and a contact sheet
+    account_name: str = "your account"  # the name the previews show
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +222,26 @@ class PlatformResult:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedPreviews:
+    """Each platform's post drawn as its feed shows it, and one contact sheet of them all."""
+
+    sheet: Path
+    platforms: dict[str, Path]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sheet": str(self.sheet),
+            "platforms": {key: str(path) for key, path in self.platforms.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FeedPreviews:
+        return cls(
+            Path(data["sheet"]), {key: Path(path) for key, path in data["platforms"].items()}
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class SourceInfo:
     name: str
     format: str
@@ -239,6 +261,7 @@ class OptimizeResult:
     product_photography: ProductPhotographyResult | None = None
     analysis: ImageAnalysis | None = None
     ai_calls: int = 0  # calls to AI services this session (transport retries not counted)
+    previews: FeedPreviews | None = None
 
     @property
     def successful(self) -> list[PlatformResult]:
@@ -266,6 +289,7 @@ class OptimizeResult:
             "product_photography": (
                 self.product_photography.to_json() if self.product_photography else None
             ),
+            "previews": self.previews.to_json() if self.previews else None,
             "optimization_metadata": {
                 "started_at": _iso(self.started_at),
                 "generated_at": _iso(self.finished_at),
@@ -287,6 +311,7 @@ class OptimizeResult:
             }
             metadata, source = data["optimization_metadata"], data["source"]
             analysis, photography = data["analysis"], data["product_photography"]
+            previews = data.get("previews")  # documents written before previews have none
             return cls(
                 session_id=data["session_id"],
                 user_uuid=data["user_uuid"],
@@ -307,6 +332,7 @@ class OptimizeResult:
                 ),
                 analysis=ImageAnalysis.from_json(analysis) if analysis is not None else None,
                 ai_calls=metadata["ai_calls"],
+                previews=FeedPreviews.from_json(previews) if previews is not None else None,
             )
         except KeyError as exc:
             raise ValueError(f"not a PostReady results document: missing {exc}") from exc

@@ -87,7 +87,7 @@ class PlatformSpec:
     max_bytes: int
     formats: tuple[OutputFormat, ...]
     caption_limit: int
-    caption_visible: int  # characters shown before "more"
+    caption_visible: int  # the feed's fold: characters shown before its "more" (caption unit)
     hashtags: HashtagRule
     caption_style: CaptionStyle
     posting_windows: tuple[PostingWindow, ...]
@@ -134,7 +134,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             max_bytes=8 * MB,  # Instagram publishing API
             formats=("jpeg",),  # JPEG only via the API
             caption_limit=2200,
-            caption_visible=125,
+            caption_visible=125,  # "~125 shown before more" (social tools' caption guides)
             # At most 5 hashtags: Instagram's limit announced 18 Dec 2025; 3-5 recommended.
             hashtags=HashtagRule(3, 5, 5, HashtagPlacement.FIRST_COMMENT),
             caption_style=CaptionStyle(target=300, emoji="some", tone="friendly"),
@@ -153,7 +153,9 @@ PLATFORMS: dict[str, PlatformSpec] = {
             max_bytes=30 * MB,  # secondary sources
             formats=("jpeg", "png", "webp"),
             caption_limit=63206,  # many tools cap at 5,000; 40-80 characters perform best
-            caption_visible=80,
+            # About 480 (often quoted 477) before "See more" in the feed, per social tools'
+            # character-count guides; the 80 above is what performs best, not the fold.
+            caption_visible=480,
             hashtags=HashtagRule(1, 2, 3, HashtagPlacement.INLINE),
             caption_style=CaptionStyle(target=80, emoji="one", tone="friendly"),
             posting_windows=(PostingWindow(_WEEKDAYS_MON_THU, 8, 13),),
@@ -171,7 +173,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             max_bytes=5 * MB,  # secondary sources
             formats=("jpeg", "png"),
             caption_limit=3000,
-            caption_visible=210,
+            caption_visible=210,  # "~210 shown before see more" (social tools' guides)
             hashtags=HashtagRule(3, 3, 5, HashtagPlacement.END),
             caption_style=CaptionStyle(target=600, emoji="none", tone="professional"),
             posting_windows=(PostingWindow(("Tue", "Wed"), 10, 12),),
@@ -186,7 +188,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             max_bytes=20 * MB,  # help.pinterest.com (older text says 10 MB)
             formats=("jpeg", "png", "webp"),
             caption_limit=500,  # description; the title is limited to 100 (about 40 shown)
-            caption_visible=100,
+            caption_visible=100,  # the description's first lines under a Pin (no official figure)
             hashtags=HashtagRule(2, 4, 5, HashtagPlacement.DESCRIPTION),
             # Sprout 2023 only says "afternoons"; these concrete slots come from the original
             # pipeline's table.
@@ -205,7 +207,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             max_bytes=5 * MB,  # photos; GIF 15 MB
             formats=("jpeg", "png", "webp"),
             caption_limit=280,  # links count 23; Premium 25,000
-            caption_visible=280,
+            caption_visible=280,  # a whole post; Premium's longer posts fold here ("Show more")
             hashtags=HashtagRule(1, 1, 2, HashtagPlacement.INLINE),
             caption_style=CaptionStyle(target=200, emoji="one", tone="casual", unit="x_weighted"),
             posting_windows=_X_WINDOWS,
@@ -223,7 +225,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             max_bytes=20 * MB,  # secondary source
             formats=("jpeg", "webp"),
             caption_limit=4000,  # description, UTF-16 units (API); title 90
-            caption_visible=90,
+            caption_visible=90,  # about two lines over the photo before "more" (the title's 90)
             hashtags=HashtagRule(3, 5, 6, HashtagPlacement.DESCRIPTION),
             caption_style=CaptionStyle(target=150, emoji="some", tone="casual", unit="utf16"),
             posting_windows=(
@@ -244,7 +246,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             max_bytes=8 * MB,  # same pipeline as Instagram (secondary)
             formats=("jpeg", "png"),
             caption_limit=500,
-            caption_visible=500,
+            caption_visible=500,  # shown whole: no fold below the limit
             hashtags=HashtagRule(1, 1, 1, HashtagPlacement.INLINE),  # one topic tag per post
             caption_style=CaptionStyle(target=250, emoji="one", tone="casual"),
             posting_windows=_INSTAGRAM_WINDOWS,
@@ -263,7 +265,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             max_bytes=1 * MB,  # app limit; larger images are recompressed
             formats=("jpeg", "png", "webp"),
             caption_limit=300,  # graphemes
-            caption_visible=300,
+            caption_visible=300,  # shown whole: no fold below the limit
             hashtags=HashtagRule(1, 2, 3, HashtagPlacement.INLINE),
             caption_style=CaptionStyle(target=220, emoji="one", tone="casual"),
             posting_windows=_X_WINDOWS,

@@ -102,6 +102,17 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     optimize.add_argument(
         "--accounts", type=Path, metavar="FILE", help="TOML list of accounts to suggest per niche"
     )
+    optimize.add_argument(
+        "--previews",
+        action="store_true",
+        help="also draw each post as its feed shows it: previews/<platform>.png and sheet.png",
+    )
+    optimize.add_argument(
+        "--account",
+        default="your account",
+        metavar="NAME",
+        help="the account name the previews show ('your account')",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -131,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
         styles=tuple(args.styles),
         background_colour=args.background_color,
         product=args.product,
+        previews=args.previews,
+        account_name=args.account,
     )
     limits = LoadLimits(
         max_bytes=round(args.max_file_mb * 1_000_000),
@@ -203,6 +216,8 @@ def _print_summary(result: OptimizeResult, out_dir: Path, service_notes: tuple[s
         print(f"• {note}")
     if result.product_photography is not None:
         _print_photography(result.product_photography)
+    if result.previews is not None:
+        print(f"Feed previews: {result.previews.sheet}")
     print(f"Saved to {out_dir / result.session_id}/")
 
 

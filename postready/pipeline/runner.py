@@ -32,8 +32,10 @@ from postready.pipeline.encoding import (
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import LoadedImage, LoadLimits, load_image
 from postready.pipeline.models import (
+    FeedPreviews,
     OptimizeRequest,
     OptimizeResult,
+    PlatformResult,
     ProgressEvent,
     SourceInfo,
 )
@@ -72,7 +74,8 @@ async def run_optimization(
     photography: PhotographySettings | None = None,
 ) -> OptimizeResult:
     """Optimise `request.source` for its platforms; write `<output_root>/<session>/`: one image
-    and one `<platform>_caption.txt` per platform, and `results.json`.
+    and one `<platform>_caption.txt` per platform, `results.json`, and when the request asks,
+    `previews/`: each post as its feed shows it (drawn after the content step) and a sheet.
 
     `executor` runs the CPU work; it must be a thread pool (or None, the loop's default):
     the steps share the decoded photo and closures that cannot be pickled.
@@ -91,6 +94,7 @@ async def run_optimization(
     styles = _requested_styles(request)
     engine = content or ContentEngine()
     total = len(specs) + 2 + CONTENT_EVENTS + (len(styles) + 1 if styles else 0)
+    total += 1 if request.previews else 0
     done = -1
 
     def report(stage: str, message: str) -> None:
@@ -154,6 +158,10 @@ async def run_optimization(
             path = session_dir / caption_file_name(key)
             path.write_text(render_caption_file(PLATFORMS[key], text), encoding="utf-8")
             results[key] = replace(results[key], content=text, caption_file=path)
+    previews = None
+    if request.previews:
+        previews = await _previews(request, results, session_dir, executor, session_id)
+        report("previews", "feed previews drawn" if previews else "previews failed; see the log")
 
     result = OptimizeResult(
         session_id=session_id,
@@ -170,6 +178,7 @@ async def run_optimization(
         analysis=outcome.analysis if outcome else None,
         ai_calls=outcome.ai_calls if outcome else 0,
         product_photography=product_photography,
+        previews=previews,
     )
     (session_dir / RESULTS_FILE).write_text(
         json.dumps(result.to_json(), indent=2, ensure_ascii=False), encoding="utf-8"
@@ -206,6 +215,35 @@ async def _content(
         log.exception("content_failed session=%s", session_id)
         for _ in range(CONTENT_EVENTS - reported):
             report("content", "content failed; see the log")
+        return None
+
+
+async def _previews(
+    request: OptimizeRequest,
+    results: dict[str, PlatformResult],
+    session_dir: Path,
+    executor: Executor | None,
+    session_id: str,
+) -> FeedPreviews | None:
+    """Each platform's post as its feed shows it; None (and a log entry) if drawing breaks, so
+    the posts still arrive."""
+    from postready.pipeline.previews import PREVIEWS_DIR, FeedPost, write_previews
+
+    posts = [
+        FeedPost(key, item.image.path, item.content)
+        for key, item in results.items()
+        if item.image is not None
+    ]
+    if not posts:
+        return None
+    loop = asyncio.get_running_loop()
+    try:
+        return await loop.run_in_executor(
+            executor,
+            partial(write_previews, posts, session_dir / PREVIEWS_DIR, request.account_name),
+        )
+    except Exception:
+        log.exception("previews_failed session=%s", session_id)
         return None
 
 

@@ -34,6 +34,8 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z]{2})?$")
 _TYPO_TARGETS = [name for name in platform_names() if len(name) >= 6]
 _TYPO_CUTOFF = 0.8
 _SWITCH = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
+MAX_ACCOUNT_NAME = 40
+_DEFAULT_ACCOUNT_WORDS = ("off", "none", "default")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +87,16 @@ class ShowSettings:
 class ChangeSetting:
     """One user setting to change; `field` names a field of `store.UserSettings`."""
 
-    field: Literal["default_platforms", "timezone", "language", "output_format", "send_as_files"]
-    value: tuple[str, ...] | str | bool
+    field: Literal[
+        "default_platforms",
+        "timezone",
+        "language",
+        "output_format",
+        "send_as_files",
+        "send_previews",
+        "account_name",
+    ]
+    value: tuple[str, ...] | str | bool | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,17 +256,25 @@ def _settings(words: list[str]) -> ShowSettings | ChangeSetting:
         return ChangeSetting("output_format", value.lower())
     if name == "files" and value.lower() in _SWITCH:
         return ChangeSetting("send_as_files", _SWITCH[value.lower()])
+    if name == "previews" and value.lower() in _SWITCH:
+        return ChangeSetting("send_previews", _SWITCH[value.lower()])
+    if name == "account" and 0 < len(value) <= MAX_ACCOUNT_NAME:
+        default = value.lower() in _DEFAULT_ACCOUNT_WORDS
+        return ChangeSetting("account_name", None if default else value)
     usages = {
         "language": "/settings language en",
         "lang": "/settings language en",
         "format": f"/settings format {'|'.join(OUTPUT_FORMATS)}",
         "files": "/settings files on|off",
+        "previews": "/settings previews on|off",
+        "account": f"/settings account @yourname (at most {MAX_ACCOUNT_NAME} characters, or off)",
     }
     if name in usages:
         raise _usage(usages[name])
     raise PostReadyError(
         ErrorCode.INVALID_OPTION,
-        f"unknown setting '{words[0]}'; use platforms, timezone, language, format or files",
+        f"unknown setting '{words[0]}'; use platforms, timezone, language, format, files, "
+        "previews or account",
     )
 
 

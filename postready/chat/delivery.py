@@ -1,6 +1,6 @@
 """A job's updates as the chat shows them: its status line edited in place (queue position,
 progress, how it ended), and a finished job's results as replies: the images as albums (or
-files), then one post per platform."""
+files), the feed previews' contact sheet, then one post per platform."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 
 from postready.chat.messages import ChatOutput
 from postready.chat.replies import (
+    Album,
     Copyable,
     Files,
     MediaItem,
@@ -63,11 +64,17 @@ def result_images(result: OptimizeResult) -> list[MediaItem]:
     return items
 
 
-def result_replies(result: OptimizeResult, as_files: bool) -> list[Reply]:
+PREVIEWS_LABEL = "Feed previews · how each post will look"
+
+
+def result_replies(result: OptimizeResult, as_files: bool, previews: bool = True) -> list[Reply]:
     """What a user sees when their job is done. `as_files`: images as documents (the user's
-    setting), else albums and a button for the uncompressed files under the last post."""
+    setting), else albums and a button for the uncompressed files under the last post.
+    `previews`: the contact sheet of the feed previews (when the job drew them) as a photo."""
     images = result_images(result)
     media: list[Reply] = [Files(tuple(images))] if as_files and images else list(albums(images))
+    if previews and result.previews is not None and result.previews.sheet.is_file():
+        media.append(Album((MediaItem(result.previews.sheet, PREVIEWS_LABEL),)))
     posts = [_post(result.platforms[key]) for key in result.platforms]
     if posts and images and not as_files:
         last = posts[-1]
@@ -149,7 +156,9 @@ class Delivery:
                 await self._out.send(chat_id, status)
         if update.result is not None:
             user = await self._users.get_or_create(job.session.user)
-            for reply in result_replies(update.result, user.settings.send_as_files):
+            settings = user.settings
+            replies = result_replies(update.result, settings.send_as_files, settings.send_previews)
+            for reply in replies:
                 try:
                     await self._out.send(chat_id, reply)
                 except Exception:

@@ -26,7 +26,7 @@ from postready.core.storage.models import NewStyleChoice, StyleChoice, User
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import HEADER_BYTES, LoadLimits, check_byte_size, require_format
 from postready.pipeline.logo import LogoOptions, LogoPosition
-from postready.pipeline.models import LogoRequest, OptimizeRequest
+from postready.pipeline.models import DEFAULT_ACCOUNT_NAME, LogoRequest, OptimizeRequest
 from postready.pipeline.photography import DEFAULT_COLOUR
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.product_detection import detect_product
@@ -217,6 +217,8 @@ def _request(
         background_colour=colour,
         # The owner looked at the photo and chose styles: it is a product.
         product=True if styles else None,
+        previews=settings.send_previews,
+        account_name=settings.account_name or DEFAULT_ACCOUNT_NAME,
     )
 
 

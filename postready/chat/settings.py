@@ -1,5 +1,6 @@
-"""`/settings` as buttons: default platforms, time zone, logo position, files on/off. The
-button data names the owner (`set:<user>:<op>`), so only they change their settings with it."""
+"""`/settings` as buttons: default platforms, time zone, logo position, files and previews
+on/off. The button data names the owner (`set:<user>:<op>`), so only they change their settings
+with it."""
 
 from __future__ import annotations
 
@@ -55,11 +56,12 @@ def settings_menu(user: User) -> Choice:
         Menu(key("l"), "Logo position", tuple(positions)),
     )
     files = option("f", "Send images as files", settings.send_as_files)
+    previews = option("v", "Send feed previews", settings.send_previews)
     prompt = settings_text(settings) + (
         "\nPick your default platforms, time zone (others: /settings timezone Area/City), "
-        "logo position, and whether images come as files."
+        "logo position, whether images come as files, and whether feed previews come."
     )
-    return Choice(prompt, ((files,),), menus)
+    return Choice(prompt, ((files, previews),), menus)
 
 
 def owner(key: str) -> str:
@@ -86,6 +88,8 @@ def apply(settings: UserSettings, key: str, picked: tuple[str, ...] | None = Non
         return dataclasses.replace(settings, logo_position=value)
     if kind == "f":
         return dataclasses.replace(settings, send_as_files=not settings.send_as_files)
+    if kind == "v":
+        return dataclasses.replace(settings, send_previews=not settings.send_previews)
     return settings
 
 

@@ -8,6 +8,7 @@ from postready.chat.replies import Text
 from postready.core.errors import JobNotFound, QueueLimitExceeded
 from postready.core.storage.models import Job, UserSettings
 from postready.pipeline.errors import PostReadyError
+from postready.pipeline.models import DEFAULT_ACCOUNT_NAME
 from postready.pipeline.platforms import PLATFORMS
 
 # The commands menu (Telegram's setMyCommands), in the order users meet them.
@@ -70,6 +71,9 @@ def settings_text(settings: UserSettings) -> str:
             f"• language: {settings.language}",
             f"• format: {settings.output_format}",
             f"• files: {'on' if settings.send_as_files else 'off'} (images as documents)",
+            f"• previews: {'on' if settings.send_previews else 'off'} (each post as its feed "
+            "shows it)",
+            f"• account: {settings.account_name or DEFAULT_ACCOUNT_NAME} (the name previews show)",
             f"• logo: {logo}",
             "Change one: /settings timezone Europe/Berlin",
         ]

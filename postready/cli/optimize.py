@@ -108,8 +108,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="also draw each post as its feed shows it: previews/<platform>.png and sheet.png",
     )
     optimize.add_argument(
-        "--account",
-        default="your account",
+        "--account-name",
         metavar="NAME",
         help="the account name the previews show ('your account')",
     )
@@ -120,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     from postready.pipeline.content import ContentEngine
     from postready.pipeline.loading import LoadLimits
     from postready.pipeline.logo import LogoOptions
-    from postready.pipeline.models import LogoRequest, OptimizeRequest
+    from postready.pipeline.models import DEFAULT_ACCOUNT_NAME, LogoRequest, OptimizeRequest
     from postready.pipeline.platforms import resolve_platforms
     from postready.pipeline.runner import run_optimization
 
@@ -143,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
         background_colour=args.background_color,
         product=args.product,
         previews=args.previews,
-        account_name=args.account,
+        account_name=args.account_name or DEFAULT_ACCOUNT_NAME,
     )
     limits = LoadLimits(
         max_bytes=round(args.max_file_mb * 1_000_000),

@@ -20,6 +20,7 @@ from postready.pipeline.providers.types import AccountSuggestions, ImageAnalysis
 from postready.pipeline.timing import PostingTimes
 
 PlatformStatus = Literal["success", "failed"]
+DEFAULT_ACCOUNT_NAME = "your account"  # what previews call the account when no name is set
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,7 @@ class OptimizeRequest:
     background_colour: str = "White"  # for the solid-background style
     product: bool | None = None  # None: detect; True: it is a product; False: skip styles
     previews: bool = False  # draw each post as its feed shows it, and a contact sheet
-    account_name: str = "your account"  # the name the previews show
+    account_name: str = DEFAULT_ACCOUNT_NAME  # the name the previews show
 
 
 @dataclass(frozen=True, slots=True)

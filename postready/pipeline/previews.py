@@ -21,11 +21,10 @@ from typing import Literal
 
 from PIL import Image, ImageDraw, ImageFont
 
-from postready.pipeline.models import FeedPreviews, PlatformContent
+from postready.pipeline.models import DEFAULT_ACCOUNT_NAME, FeedPreviews, PlatformContent
 from postready.pipeline.platforms import PLATFORMS, HashtagPlacement, LengthUnit, PlatformSpec
 from postready.pipeline.text import measure
 
-DEFAULT_ACCOUNT = "your account"
 WIDTH = 480  # one preview: a phone's feed column
 PREVIEWS_DIR = "previews"
 SHEET_FILE = "sheet.png"
@@ -210,11 +209,11 @@ def _fill(tokens: list[Span], width: int, size: int) -> list[tuple[Span, ...]]:
     return lines
 
 
-def render_preview(post: FeedPost, account: str = DEFAULT_ACCOUNT) -> Image.Image:
+def render_preview(post: FeedPost, account: str = DEFAULT_ACCOUNT_NAME) -> Image.Image:
     """One platform's post as its feed shows it, WIDTH pixels wide."""
     spec = PLATFORMS[post.platform]
     look = _LOOKS[post.platform]
-    account = account.strip() or DEFAULT_ACCOUNT
+    account = account.strip() or DEFAULT_ACCOUNT_NAME
     with Image.open(post.image) as opened:
         opened.draft("RGB", (WIDTH, 1))  # a JPEG decodes reduced, still at least WIDTH wide
         photo = opened.convert("RGB")
@@ -269,7 +268,7 @@ def contact_sheet(previews: Mapping[str, Image.Image]) -> Image.Image:
 
 
 def write_previews(
-    posts: list[FeedPost], directory: Path, account: str = DEFAULT_ACCOUNT
+    posts: list[FeedPost], directory: Path, account: str = DEFAULT_ACCOUNT_NAME
 ) -> FeedPreviews:
     """`<directory>/<platform>.png` for each post and `<directory>/sheet.png` of them all."""
     directory.mkdir(parents=True, exist_ok=True)

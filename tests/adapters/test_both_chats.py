@@ -75,7 +75,7 @@ def test_one_process_runs_both_bots_and_sync_registers_unchanged_commands(
                 tokens.append(discord.run(discord.server.slash(BOB, "optimize", options)))
                 shown = discord.server.shown(tokens[0])
                 wait(lambda: finished(telegram.server, ALICE) == 1)
-                wait(lambda: done(shown) and len(shown.followups) >= 2)
+                wait(lambda: done(shown) and len(shown.followups) >= 3)
             except BaseException as exc:
                 failures.append(exc)
             finally:
@@ -95,7 +95,7 @@ def test_one_process_runs_both_bots_and_sync_registers_unchanged_commands(
     # Each chat got its own user's result, and only that.
     shown = discord.server.shown(tokens[0])
     assert shown.original[-1] == "✅ Done — 1 of 1 platforms ready"
-    assert [name for f in shown.followups for name, _ in f.files] == ["bluesky.jpg"]
+    assert [name for f in shown.followups for name, _ in f.files] == ["bluesky.jpg", "sheet.png"]
     labels = [m.text for m in telegram.server.chat(ALICE) if m.kind in ("photo", "document")]
     assert any(label.startswith("X ·") for label in labels)
     assert not any("Bluesky" in label for label in labels)

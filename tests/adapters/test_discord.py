@@ -20,6 +20,7 @@ from postready.adapters.discord.bot import platform_completions
 from postready.adapters.discord.render import embed_messages, file_batches, post_embeds
 from postready.chat import styles as style_picker
 from postready.chat.conversation import ChatService
+from postready.chat.delivery import PREVIEWS_LABEL
 from postready.chat.replies import Copyable, MediaItem, Text
 from postready.chat.styles import PROMPT
 from postready.core.config.settings import DiscordSection, QueueSection, Settings, StorageSection
@@ -76,7 +77,7 @@ async def test_optimize_defers_edits_progress_and_follows_up_with_files_and_embe
     async with running(settings, fake):
         options = {"image": photo(fake), "platforms": "instagram pinterest", "description": "mug"}
         token = await fake.slash(ALICE, "optimize", options)
-        await until(lambda: done(fake.shown(token)) and len(fake.shown(token).followups) >= 3)
+        await until(lambda: done(fake.shown(token)) and len(fake.shown(token).followups) >= 4)
     # Registered once, with the options the user fills in.
     synced = fake.made("PUT", "/commands")[0].payload["_list"]
     optimize = next(c for c in synced if c["name"] == "optimize")
@@ -91,8 +92,11 @@ async def test_optimize_defers_edits_progress_and_follows_up_with_files_and_embe
     assert any("▰" in text or "▱" in text for text in shown.original[1:])
     assert shown.original[-1] == "✅ Done — 2 of 2 platforms ready"
     assert len(shown.original) <= 12  # throttled
-    files, *posts = shown.followups
+    files, sheet, *posts = shown.followups
     assert [name for name, _ in files.files] == ["instagram.jpg", "pinterest.jpg"]
+    # The feed previews' contact sheet, a message of its own before the posts.
+    assert [name for name, _ in sheet.files] == ["sheet.png"]
+    assert sheet.payload["attachments"][0]["description"] == PREVIEWS_LABEL
     assert [a["description"].split(" · ")[0] for a in files.payload["attachments"]] == [
         "Instagram",
         "Pinterest",
@@ -241,10 +245,11 @@ async def test_product_shot_offers_a_style_menu_only_its_owner_can_use(fake, set
         assert len(shown.original) == 3  # Bob's Generate did nothing
         await fake.press(ALICE, token, button(shown, "Generate")["custom_id"])
         await fake.press(ALICE, token, button(shown, "Generate")["custom_id"])  # twice
-        await until(lambda: done(shown) and len(shown.followups) >= 3)
+        await until(lambda: done(shown) and len(shown.followups) >= 4)
     assert shown.original[-1] == "✅ Done — 2 of 2 platforms ready" and not shown.rows
     files = [name for f in shown.followups for name, _ in f.files]
-    assert files[:2] == ["instagram.jpg", "x.jpg"] and len(files) == 6  # + two per style
+    # + two per style, then the previews' sheet
+    assert files[:2] == ["instagram.jpg", "x.jpg"] and len(files) == 7 and files[-1] == "sheet.png"
     assert len(fake.made("POST", "/callback")) == 7  # every press and pick acknowledged
     assert sum(1 for r in fake.requests if r.path.endswith("@original")) == len(shown.original)
 
@@ -256,7 +261,7 @@ async def test_settings_menu_uses_selects_and_a_button(fake, settings):
         shown = fake.shown(token)
         menus = [s["placeholder"] for s in shown.selects]
         assert menus == ["Default platforms", "Time zone", "Logo position"]
-        assert [b["label"] for b in shown.buttons] == ["Send images as files"]
+        assert [b["label"] for b in shown.buttons] == ["Send images as files", "Send feed previews"]
         zones = select(shown, "Time zone")
         await fake.pick(ALICE, token, zones["custom_id"], ["Tokyo"])
         await until(lambda: picked(select(shown, "Time zone")) == ["Tokyo"])
@@ -293,7 +298,7 @@ async def test_a_description_starting_with_a_platform_name_stays_a_description(f
     async with running(settings, fake):
         options = {"image": photo(fake), "platforms": "x", "description": "Pinterest-worthy mug"}
         token = await fake.slash(ALICE, "optimize", options)
-        await until(lambda: done(fake.shown(token)) and len(fake.shown(token).followups) >= 2)
+        await until(lambda: done(fake.shown(token)) and len(fake.shown(token).followups) >= 3)
     shown = fake.shown(token)
     assert shown.original[-1] == "✅ Done — 1 of 1 platforms ready"  # X only, not Pinterest
     (post,) = [e for f in shown.followups for e in f.payload.get("embeds", [])]
@@ -360,10 +365,10 @@ async def test_a_restart_in_the_middle_of_a_job_answers_in_the_same_conversation
     shown = fake.shown(token)
     assert shown.original[-1] == "⏳ Queued again — it will resume shortly"
     async with running(settings, fake):  # a new process: the interaction's token is stored
-        await until(lambda: done(shown) and len(shown.followups) >= 9)
+        await until(lambda: done(shown) and len(shown.followups) >= 10)
     assert shown.original[-1] == "✅ Done — 8 of 8 platforms ready" and not fake.channel
     files = [name for message in shown.followups for name, _ in message.files]
-    assert len(files) == 8 and "instagram.jpg" in files
+    assert len(files) == 9 and "instagram.jpg" in files and files[-1] == "sheet.png"
     posts = [e["title"] for m in shown.followups for e in m.payload.get("embeds", [])]
     assert len(posts) == 8 and posts[0].endswith("— caption")
 
@@ -381,10 +386,11 @@ async def test_a_token_expiring_mid_job_still_edits_the_status_and_posts_in_the_
         async with await Storage.open(settings.storage.db_path) as store:
             await rows_of(store, "UPDATE interaction_tokens SET expires_at = 0")
         go.set()
-        await until(lambda: done(shown) and len(fake.channel) >= 2)
+        await until(lambda: done(shown) and len(fake.channel) >= 3)
     assert shown.original[-1] == "✅ Done — 1 of 1 platforms ready"  # edited as a message
     assert fake.made("PATCH", f"/channels/{CHANNEL_ID}/messages/{shown.original_id}")
-    files, post = fake.channel
+    files, sheet, post = fake.channel
+    assert sheet.files[0][0] == "sheet.png"
     assert files.files[0][0] == "x.jpg" and post.payload["embeds"][0]["title"] == "X — caption"
     assert not shown.followups
 
@@ -393,10 +399,11 @@ async def test_past_the_interactions_15_minutes_the_answer_goes_to_the_channel(f
     async with running(settings, fake):
         options = {"image": photo(fake), "platforms": "instagram"}
         token = await fake.slash(ALICE, "optimize", options, age=timedelta(minutes=16))
-        await until(lambda: len(fake.channel) >= 3)
+        await until(lambda: len(fake.channel) >= 4)
         await until(lambda: fake.channel[0].payload["content"].startswith("✅"))
     assert fake.shown(token).deferred and not fake.shown(token).followups
-    status, files, post = fake.channel
+    status, files, sheet, post = fake.channel
+    assert sheet.files[0][0] == "sheet.png"
     assert status.payload["content"] == "✅ Done — 1 of 1 platforms ready"
     assert files.files[0][0] == "instagram.jpg"
     assert post.payload["embeds"][0]["title"] == "Instagram — caption"
@@ -427,18 +434,20 @@ async def test_style_menu_left_alone_times_out_and_the_photo_goes_on(fake, setti
         mug = fake.upload("mug.jpg", encode(product_photo("mug", "white", (800, 600)).image))
         token = await fake.slash(ALICE, "optimize", {"image": mug, "platforms": "x"})
         shown = fake.shown(token)
-        await until(lambda: done(shown) and len(shown.followups) >= 2)
+        await until(lambda: done(shown) and len(shown.followups) >= 3)
     assert shown.original[0] == PROMPT and not shown.rows  # the menu was removed
-    assert [name for f in shown.followups for name, _ in f.files] == ["x.jpg"]  # no styles
+    files = [name for f in shown.followups for name, _ in f.files]
+    assert files == ["x.jpg", "sheet.png"]  # no styles
 
 
 async def test_rate_limited_requests_are_retried(fake, settings):
     fake.throttle = {("POST", "webhooks"): 2, ("PATCH", "webhooks"): 1}
     async with running(settings, fake):
         token = await fake.slash(ALICE, "optimize", {"image": photo(fake), "platforms": "x"})
-        await until(lambda: done(fake.shown(token)) and len(fake.shown(token).followups) >= 2)
+        await until(lambda: done(fake.shown(token)) and len(fake.shown(token).followups) >= 3)
     assert fake.throttle == {("POST", "webhooks"): 0, ("PATCH", "webhooks"): 0}
-    files, post = fake.shown(token).followups
+    files, sheet, post = fake.shown(token).followups
+    assert sheet.files[0][0] == "sheet.png"
     assert files.files[0][0] == "x.jpg" and post.payload["embeds"][0]["title"] == "X — caption"
 
 

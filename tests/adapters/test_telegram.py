@@ -23,6 +23,7 @@ from postready.adapters.telegram import telegram_frontend
 from postready.adapters.telegram.render import TelegramOutput, render_messages, utf16_len
 from postready.chat import styles as style_picker
 from postready.chat.conversation import ChatService
+from postready.chat.delivery import PREVIEWS_LABEL
 from postready.chat.replies import Album, Copyable, MediaItem, Text
 from postready.core.config.settings import QueueSection, Settings, StorageSection, TelegramSection
 from postready.core.storage import Storage
@@ -75,6 +76,11 @@ def photo_bytes(size: tuple[int, int] = (1200, 900), seed: int = 0) -> bytes:
     return encode(textured(size, seed))
 
 
+def image(shown: Shown) -> bool:
+    """A photo of a platform's image (not the feed previews' sheet, a photo of its own)."""
+    return shown.kind == "photo" and not shown.text.startswith(PREVIEWS_LABEL)
+
+
 def finished(telegram: FakeTelegram, chat: int) -> int:
     """How many of the chat's jobs have sent all their results (the last post has buttons)."""
     return sum(any(d.startswith("files:") for _, d in s.buttons) for s in telegram.chat(chat))
@@ -94,12 +100,16 @@ async def test_photo_with_caption_gets_status_progress_albums_and_posts(telegram
     assert status.text == "✅ Done — 2 of 2 platforms ready"
     assert len(telegram.methods("editMessageText")) <= 12  # throttled
     # The album: two labelled images of the platforms' sizes.
-    photos = [s for s in shown if s.kind == "photo"]
+    photos = [s for s in shown if image(s)]
     assert [p.text.split(" · ")[0] for p in photos] == ["Instagram", "Pinterest"]
     for photo in photos:
         width, height = Image.open(io.BytesIO(photo.file)).size
         assert photo.text.endswith(f"{width}×{height}")
     assert len(telegram.methods("sendMediaGroup")) == 1
+    # Then the feed previews' contact sheet, a photo of its own, before the posts.
+    (sheet,) = [s for s in shown if s.kind == "photo" and not image(s)]
+    assert shown.index(sheet) == shown.index(photos[-1]) + 1
+    assert Image.open(io.BytesIO(sheet.file)).format in ("PNG", "JPEG")
     actions = [c.params["action"] for c in telegram.methods("sendChatAction")]
     assert "upload_photo" in actions and "typing" in actions
     # One post per platform, the caption in a copyable block, the files button on the last.
@@ -124,7 +134,7 @@ async def test_original_files_only_for_the_requester(telegram, settings):
         await telegram.press(ALICE, post.message_id, post.buttons[0][1])
         await until(lambda: len([s for s in telegram.chat(ALICE) if s.kind == "document"]) == 2)
     documents = [s for s in telegram.chat(ALICE) if s.kind == "document"]
-    photos = [s for s in telegram.chat(ALICE) if s.kind == "photo"]
+    photos = [s for s in telegram.chat(ALICE) if image(s)]
     assert [d.file for d in documents] == [p.file for p in photos]  # the same bytes, uncompressed
 
 
@@ -162,20 +172,20 @@ async def test_too_many_jobs_and_two_users_at_once(telegram, settings, monkeypat
         await until(refused)
         go.set()
         await until(lambda: finished(telegram, ALICE) and finished(telegram, BOB))
-    assert [s.text.split(" · ")[0] for s in telegram.chat(BOB) if s.kind == "photo"] == ["Threads"]
+    assert [s.text.split(" · ")[0] for s in telegram.chat(BOB) if image(s)] == ["Threads"]
 
 
 async def test_reply_to_a_photo_and_command_then_photo(telegram, settings):
     async with running(settings, telegram):
         photo = await telegram.send_photo(ALICE, photo_bytes())  # no caption: default platforms
         await until(lambda: finished(telegram, ALICE) == 1)
-        assert len([s for s in telegram.chat(ALICE) if s.kind == "photo"]) == 8  # one album
+        assert len([s for s in telegram.chat(ALICE) if image(s)]) == 8  # one album
         assert [len(c.params["media"]) for c in telegram.methods("sendMediaGroup")] == [8]
         count = len(telegram.chat(ALICE))
         await telegram.send_text(ALICE, "/optimize@other_bot pinterest", reply_to=photo)  # not us
         await telegram.send_text(ALICE, "/optimize@postready_bot linkedin desk", reply_to=photo)
         await until(lambda: finished(telegram, ALICE) == 2)
-        labels = [s.text.split(" · ")[0] for s in telegram.chat(ALICE)[count:] if s.kind == "photo"]
+        labels = [s.text.split(" · ")[0] for s in telegram.chat(ALICE)[count:] if image(s)]
         assert labels == ["LinkedIn"]
         count = len(telegram.chat(ALICE))
         await telegram.send_text(ALICE, "/optimize bluesky")
@@ -183,7 +193,7 @@ async def test_reply_to_a_photo_and_command_then_photo(telegram, settings):
         assert telegram.chat(ALICE)[count].text == "Now send the photo (within 5 minutes)."
         await telegram.send_photo(ALICE, photo_bytes(seed=3))
         await until(lambda: finished(telegram, ALICE) == 3)
-    last = [s.text.split(" · ")[0] for s in telegram.chat(ALICE)[count:] if s.kind == "photo"]
+    last = [s.text.split(" · ")[0] for s in telegram.chat(ALICE)[count:] if image(s)]
     assert last == ["Bluesky"]
 
 
@@ -194,7 +204,7 @@ async def test_a_command_sent_before_a_restart_still_applies_to_the_photo(telegr
     async with running(settings, telegram):
         await telegram.send_photo(ALICE, photo_bytes(seed=4))
         await until(lambda: finished(telegram, ALICE) == 1)
-    labels = [s.text.split(" · ")[0] for s in telegram.chat(ALICE) if s.kind == "photo"]
+    labels = [s.text.split(" · ")[0] for s in telegram.chat(ALICE) if image(s)]
     assert labels == ["Pinterest"]
 
 
@@ -207,7 +217,7 @@ async def test_an_album_with_one_caption_processes_every_photo(telegram, setting
                 ALICE, photo_bytes(seed=seed), "/optimize x" if seed == 0 else None, album="g1"
             )
         await until(lambda: finished(telegram, ALICE) == 3)
-    assert len([s for s in telegram.chat(ALICE) if s.kind == "photo"]) == 3
+    assert len([s for s in telegram.chat(ALICE) if image(s)]) == 3
     assert not any("TOO_MANY_JOBS" in (s.text or "") for s in telegram.chat(ALICE))
 
 
@@ -380,7 +390,7 @@ async def test_product_shot_offers_styles_only_its_owner_can_pick(telegram, sett
         await telegram.press(ALICE, keys.message_id, generate)  # twice: harmless
         await until(lambda: finished(telegram, ALICE))
     assert keys.text == "✅ Done — 2 of 2 platforms ready" and not keys.buttons
-    photos = [s.text.split(" · ")[0] for s in telegram.chat(ALICE) if s.kind == "photo"]
+    photos = [s.text.split(" · ")[0] for s in telegram.chat(ALICE) if image(s)]
     assert photos == ["Instagram", "X", "Solid Background", "Solid Background"]
     # The buttons' message became the status message: no other was sent.
     assert telegram.chat(ALICE)[0] is keys and keys.text.startswith("✅ Done")
@@ -397,7 +407,7 @@ async def test_style_buttons_survive_a_restart_and_time_out(telegram, settings, 
     monkeypatch.setattr(style_picker, "CHOICE_SECONDS", 0.5)
     async with running(settings, telegram):  # its time is up: it goes on without styles
         await until(lambda: finished(telegram, ALICE))
-    assert [s.text for s in telegram.chat(ALICE) if s.kind == "photo"] == ["X · 1600×900"]
+    assert [s.text for s in telegram.chat(ALICE) if image(s)] == ["X · 1600×900"]
 
 
 async def test_webhook_mode(telegram, settings, unused_tcp_port) -> None:
@@ -410,7 +420,7 @@ async def test_webhook_mode(telegram, settings, unused_tcp_port) -> None:
         await telegram.send_photo(ALICE, photo_bytes(), "/optimize bluesky")
         await until(lambda: finished(telegram, ALICE))
     assert not telegram.methods("getUpdates")
-    assert [s.text for s in telegram.chat(ALICE) if s.kind == "photo"] == ["Bluesky · 1200×675"]
+    assert [s.text for s in telegram.chat(ALICE) if image(s)] == ["Bluesky · 1200×675"]
 
 
 async def test_settings_buttons(telegram, settings) -> None:
@@ -434,7 +444,7 @@ async def test_settings_buttons(telegram, settings) -> None:
         await until(lambda: [s for s in telegram.chat(ALICE) if s.kind == "document"])
     documents = [s.text.split(" · ")[0] for s in telegram.chat(ALICE) if s.kind == "document"]
     assert "Pinterest" not in documents and len(documents) == 7
-    assert not [s for s in telegram.chat(ALICE) if s.kind == "photo"]
+    assert not [s for s in telegram.chat(ALICE) if image(s)]
 
 
 async def test_in_a_group_only_photos_with_a_command_are_ours(telegram, settings) -> None:
@@ -445,7 +455,7 @@ async def test_in_a_group_only_photos_with_a_command_are_ours(telegram, settings
             ALICE, photo_bytes(seed=2), "/optimize@postready_bot x", group=group
         )
         await until(lambda: finished(telegram, group) == 1)
-    assert len([s for s in telegram.chat(group) if s.kind == "photo"]) == 1
+    assert len([s for s in telegram.chat(group) if image(s)]) == 1
     assert not telegram.chat(ALICE)
 
 
@@ -468,14 +478,14 @@ async def test_results_a_dying_process_did_not_send_arrive_at_the_next_start(
     async with running(settings, telegram):
         await telegram.send_photo(ALICE, photo_bytes(), "/optimize x")
         await until(completed)
-    assert not [s for s in telegram.chat(ALICE) if s.kind == "photo"]
+    assert not [s for s in telegram.chat(ALICE) if image(s)]
     monkeypatch.setattr(ChatService, "on_job_update", deliver)
     for _ in range(2):  # told once, not at every start
         async with running(settings, telegram):
             await until(lambda: finished(telegram, ALICE))
     status, *rest = telegram.chat(ALICE)
     assert status.text == "✅ Done — 1 of 1 platforms ready"
-    assert [s.text for s in rest if s.kind == "photo"] == ["X · 1600×900"]
+    assert [s.text for s in rest if image(s)] == ["X · 1600×900"]
 
 
 async def test_waiting_photos_see_their_place_in_the_queue_move_up(telegram, settings, monkeypatch):
@@ -513,7 +523,7 @@ async def test_status_and_cancel(telegram, settings) -> None:
     assert stopping in ("Stopping job #1…", "Job #1 cancelled.")
     assert nothing.endswith("(JOB_NOT_FOUND)")
     assert "#1 · " in history and "cancelled" in history
-    assert not [s for s in telegram.chat(ALICE) if s.kind == "photo"]
+    assert not [s for s in telegram.chat(ALICE) if image(s)]
 
 
 async def test_a_failing_update_is_logged_and_the_user_told(telegram, settings, monkeypatch):

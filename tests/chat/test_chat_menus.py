@@ -30,6 +30,14 @@ def test_files_and_logo_position() -> None:
     assert changed.send_as_files and changed.logo_position == "top-left"
 
 
+def test_the_previews_button_turns_them_off_and_on() -> None:
+    menu = settings_menu(USER)
+    (button,) = [o for row in menu.rows for o in row if o.label == "Send feed previews"]
+    assert button.selected and "• previews: on" in menu.prompt
+    off = apply(USER.settings, button.key)
+    assert not off.send_previews and apply(off, button.key).send_previews
+
+
 def test_time_zone_buttons() -> None:
     menu = settings_menu(USER)
     zones = [o for row in menu.button_rows() for o in row if ":t:" in o.key]

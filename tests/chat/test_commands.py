@@ -136,11 +136,23 @@ CASES = [
     ("/settings format PNG", ChangeSetting("output_format", "png")),
     ("/settings files on", ChangeSetting("send_as_files", True)),
     ("/settings files off", ChangeSetting("send_as_files", False)),
+    ("/settings previews off", ChangeSetting("send_previews", False)),
+    ("/settings previews ON", ChangeSetting("send_previews", True)),
+    ("/settings previews", CommandError(INVALID_OPTION, "usage: /settings previews on|off")),
+    ("/settings account @Maker Studio", ChangeSetting("account_name", "@Maker Studio")),
+    ("/settings account off", ChangeSetting("account_name", None)),
+    (
+        "/settings account " + "x" * 41,
+        CommandError(
+            INVALID_OPTION, "usage: /settings account @yourname (at most 40 characters, or off)"
+        ),
+    ),
     (
         "/settings colour red",
         CommandError(
             INVALID_OPTION,
-            "unknown setting 'colour'; use platforms, timezone, language, format or files",
+            "unknown setting 'colour'; use platforms, timezone, language, format, files, "
+            "previews or account",
         ),
     ),
     ("/status", Status()),

@@ -7,11 +7,13 @@ import asyncio
 
 from PIL import Image
 
+from postready.chat.delivery import PREVIEWS_LABEL
 from postready.chat.messages import Photo
 from postready.chat.replies import Album, Choice, Copyable, Files, Option, Progress, Text
 from postready.chat.texts import HELP
 from postready.core.identity import UserRef
 from postready.core.storage.models import UserSettings
+from postready.pipeline import previews
 from postready.pipeline.models import ProgressEvent
 from postready.pipeline.platforms import PLATFORMS
 from tests.chat.conftest import ALICE, BOB, PHOTO, photo
@@ -24,8 +26,8 @@ async def test_a_photo_becomes_a_status_line_then_albums_and_one_post_per_platfo
     (status,) = bot.output.chat(ALICE)
     assert status.text == "⏳ Queued — position 1"
     async with bot.working():
-        await bot.output.until(lambda: len(bot.output.chat(ALICE)) == 4)
-    status, album, instagram, pinterest = bot.output.chat(ALICE)
+        await bot.output.until(lambda: len(bot.output.chat(ALICE)) == 5)
+    status, album, previews, instagram, pinterest = bot.output.chat(ALICE)
     # One status line, edited in place: queued, progress, done.
     assert status.texts[0] == "⏳ Queued — position 1"
     assert any(isinstance(version, Progress) for version in status.versions[1:-1])
@@ -36,6 +38,15 @@ async def test_a_photo_becomes_a_status_line_then_albums_and_one_post_per_platfo
         with Image.open(item.path) as image:
             width, height = image.size
         assert item.label.endswith(f"{width}×{height}") and item.size == (width, height)
+    # The feed previews' contact sheet, a photo of its own before the posts (on by default).
+    assert isinstance(previews.reply, Album)
+    (sheet,) = previews.reply.items
+    assert sheet.label == PREVIEWS_LABEL and sheet.path.name == "sheet.png"
+    assert {p.name for p in sheet.path.parent.iterdir()} == {
+        "sheet.png",
+        "instagram.png",
+        "pinterest.png",
+    }
     assert instagram.text.startswith("Instagram — caption\n")
     assert pinterest.text.startswith("Pinterest — caption\n")
     assert isinstance(instagram.reply, Text) and isinstance(instagram.reply.parts[1], Copyable)
@@ -214,3 +225,35 @@ async def test_a_button_nobody_knows_has_expired(bot) -> None:
 
 def _buttons(message: Message) -> tuple[Option, ...]:
     return message.reply.actions if isinstance(message.reply, Text) else ()
+
+
+async def test_previews_turned_off_are_neither_drawn_nor_sent(bot) -> None:
+    await bot.send(ALICE, "/settings previews off")
+    assert "• previews: off" in bot.output.texts(ALICE)[-1]
+    await bot.send(ALICE, "/optimize x", photo())
+    async with bot.working():
+        await bot.output.until(lambda: len(bot.output.chat(ALICE)) == 4)
+    _, status, album, post = bot.output.chat(ALICE)
+    assert status.text == "✅ Done — 1 of 1 platforms ready"
+    assert [item.label.split(" · ")[0] for item in album.reply.items] == ["X"]
+    assert post.text.startswith("X — caption")
+    (job,) = await bot.jobs()
+    assert job.session.options["previews"] is False
+    assert job.session.results is not None and job.session.results["previews"] is None
+
+
+async def test_previews_show_the_account_name_from_the_settings(bot, monkeypatch) -> None:
+    drawn: list[str] = []
+    original = previews.write_previews
+
+    def recording(posts, directory, account):
+        drawn.append(account)
+        return original(posts, directory, account)
+
+    monkeypatch.setattr(previews, "write_previews", recording)
+    await bot.send(ALICE, "/settings account @maker.studio")
+    assert "• account: @maker.studio" in bot.output.texts(ALICE)[-1]
+    await bot.send(ALICE, "/optimize x", photo())
+    async with bot.working():
+        await bot.output.until(lambda: len(bot.output.chat(ALICE)) == 5)
+    assert drawn == ["@maker.studio"]

@@ -11,14 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from postready.chat.delivery import result_images, result_replies
-from postready.chat.replies import Album, Files, Progress, Text
+from postready.chat.delivery import PREVIEWS_LABEL, result_images, result_replies
+from postready.chat.replies import Album, Files, MediaItem, Progress, Text
 from postready.core.identity import UserRef
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage.models import Job, UserSettings
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.models import (
     ErrorInfo,
+    FeedPreviews,
     OptimizeRequest,
     OptimizeResult,
     PlatformResult,
@@ -237,6 +238,22 @@ def test_results_come_as_albums_of_ten_then_one_post_per_platform(pipeline_resul
     (files, *posts) = result_replies(result, as_files=True)
     assert isinstance(files, Files) and len(files.items) == len(labels)
     assert not any(isinstance(p, Text) and p.actions for p in posts)
+
+
+def test_the_previews_sheet_comes_as_a_photo_before_the_posts(pipeline_result, tmp_path):
+    sheet = tmp_path / "previews" / "sheet.png"
+    sheet.parent.mkdir()
+    sheet.write_bytes(b"png")
+    result = dataclasses.replace(pipeline_result, previews=FeedPreviews(sheet, {}))
+    for as_files in (False, True):
+        replies = result_replies(result, as_files)
+        posts = [r for r in replies if isinstance(r, Text)]
+        previews = replies[len(replies) - len(posts) - 1]
+        assert previews == Album((MediaItem(sheet, PREVIEWS_LABEL),))
+    plain = result_replies(pipeline_result, as_files=False)
+    assert result_replies(result, as_files=False, previews=False) == plain
+    sheet.unlink()  # a result read back after its files were cleaned up
+    assert result_replies(result, as_files=False) == plain
 
 
 def test_a_result_without_images_has_no_album_and_no_files_button(pipeline_result) -> None:

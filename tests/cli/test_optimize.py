@@ -36,6 +36,19 @@ def session_dir(out: Path) -> Path:
     return only
 
 
+def test_previews_flag_writes_each_platforms_preview_and_the_sheet(small_photo, tmp_path, capsys):
+    args = ["-p", "ig", "x", "--no-ai", "--previews", "--account-name", "@maker.studio"]
+    code = main(["optimize", str(small_photo), *args, "--out", str(tmp_path)])
+    assert code == EXIT_OK
+    previews = session_dir(tmp_path) / "previews"
+    assert sorted(p.name for p in previews.iterdir()) == ["instagram.png", "sheet.png", "x.png"]
+    with Image.open(previews / "sheet.png") as sheet:
+        assert sheet.format == "PNG"
+    assert f"Feed previews: {previews / 'sheet.png'}" in capsys.readouterr().out
+    results = json.loads((session_dir(tmp_path) / "results.json").read_text())
+    assert results["previews"]["platforms"]["x"] == str(previews / "x.png")
+
+
 def test_optimize_writes_files_and_results(photo, tmp_path, capsys) -> None:
     code = main(
         ["optimize", str(photo), "--platforms", "instagram", "pin,x", "--out", str(tmp_path)]

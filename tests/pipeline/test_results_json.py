@@ -40,9 +40,11 @@ async def test_platforms_with_content(photo, tmp_path) -> None:
         timezone="Europe/London",
         audience_timezone="America/New_York",
         source_name="mug.jpg",
+        previews=True,
     )
     result = await run_optimization(request, tmp_path)
     assert all(item.content is not None for item in result.platforms.values())
+    assert result.previews is not None and set(result.previews.platforms) == set(result.platforms)
     assert result.analysis is not None
     assert_round_trips(result)
 
@@ -80,8 +82,16 @@ async def test_what_this_version_cannot_read_is_a_value_error(photo, tmp_path) -
         (changed(lambda d: d["optimization_metadata"].update(started_at="yesterday")), "yesterday"),
         (changed(lambda d: instagram(d)["posting_times"].update(timezone="Mars/Base")), "Mars"),
         (changed(lambda d: d["analysis"].update(smell="clay")), "smell"),
+        (changed(lambda d: d.update(previews={"platforms": {}})), "'sheet'"),
     ]:
         with pytest.raises(ValueError) as caught:
             OptimizeResult.from_json(data)
         message = str(caught.value)
         assert message.startswith("not a PostReady results document: ") and reason in message
+
+
+async def test_results_written_before_previews_are_read_without_them(photo, tmp_path) -> None:
+    result = await run_optimization(OptimizeRequest(photo, ("x",)), tmp_path)
+    data = json.loads(json.dumps(result.to_json()))
+    del data["previews"]
+    assert OptimizeResult.from_json(data) == result

@@ -28,6 +28,8 @@ class UserSettings:
     logo_position: LogoPosition = "bottom-right"
     output_format: OutputFormat = "jpeg"
     send_as_files: bool = False
+    send_previews: bool = True  # a contact sheet of each post as its feed shows it
+    account_name: str | None = None  # the name previews show; None: "your account"
     awaiting_logo: bool = False  # /logo was sent: the next image is the logo
 
 

@@ -15,6 +15,7 @@ async def test_users_and_settings(store: Storage) -> None:
     user = await make_user(store)
     assert await make_user(store) == user
     assert user.ref == ME
+    assert user.settings.send_previews and user.settings.account_name is None  # the defaults
     other = await store.users.get_or_create(UserRef("discord", "1"))
     assert other.id != user.id
     settings = dataclasses.replace(
@@ -22,6 +23,8 @@ async def test_users_and_settings(store: Storage) -> None:
         default_platforms=("instagram", "pinterest"),
         timezone="Europe/Berlin",
         send_as_files=True,
+        send_previews=False,
+        account_name="@maker.studio",
         logo_path="/data/logos/1.png",
     )
     saved = await store.users.save_settings(user.id, settings)

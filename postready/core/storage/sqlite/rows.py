@@ -45,6 +45,8 @@ def user(row: Row) -> User:
         logo_position=cast(LogoPosition, row["logo_position"]),
         output_format=cast(OutputFormat, row["output_format"]),
         send_as_files=bool(row["send_as_files"]),
+        send_previews=bool(row["send_previews"]),
+        account_name=row["account_name"],
         awaiting_logo=bool(row["awaiting_logo"]),
     )
     return User(row["id"], user_ref(row), settings)

@@ -42,6 +42,8 @@ class SQLiteUsers:
                     "logo_position": settings.logo_position,
                     "output_format": settings.output_format,
                     "send_as_files": settings.send_as_files,
+                    "send_previews": settings.send_previews,
+                    "account_name": settings.account_name,
                     "awaiting_logo": settings.awaiting_logo,
                     "now": self._db.clock(),
                     "user_id": user_id,

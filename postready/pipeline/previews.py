@@ -10,19 +10,26 @@ in right-to-left order; Pillow's Raqm layout (where installed) shapes and orders
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from postready.pipeline.models import DEFAULT_ACCOUNT_NAME, FeedPreviews, PlatformContent
 from postready.pipeline.platforms import PLATFORMS, HashtagPlacement, LengthUnit, PlatformSpec
+from postready.pipeline.preview_fonts import (
+    BOLD,
+    Style,
+    faces,
+    font_for,
+    right_to_left,
+    runs,
+    text_width,
+    visual_order,
+)
 from postready.pipeline.text import measure
 
 WIDTH = 480  # one preview: a phone's feed column
@@ -31,19 +38,12 @@ SHEET_FILE = "sheet.png"
 SHEET_COLUMNS = 4
 _PNG_EFFORT = 3  # zlib level: a sheet in a fifth of the time optimize takes, 8 % larger
 
-_FONT_DIR = Path(__file__).parent / "data" / "fonts"
 # The first font draws everything it can; the others fill in the scripts it lacks.
-_REGULAR = ("NotoSans-Regular.ttf", "NotoSansArabic-Regular.ttf", "NotoSansHebrew-Regular.ttf")
-_BOLD = ("NotoSans-Bold.ttf", *_REGULAR[1:])
-_NO_SUCH_CHARACTER = "\U0010fffd"  # private use: every font draws its missing-glyph box
 # Spaces, marks, joiners and variation selectors stay in the run of the text around them.
-_ATTACHED = {"Mn", "Me", "Mc", "Cf", "Zs", "Cc"}
 _LINK = re.compile(r"(?<![\w&])[#@]\w+")
 _TOKEN = re.compile(r"\n|[^\S\n]+|\S+")
 
-Style = Literal["text", "bold", "link", "muted"]
 Span = tuple[str, Style]
-_Piece = tuple[str, ImageFont.FreeTypeFont, tuple[int, int, int]]  # a run, its font, colour
 Op = Callable[[Image.Image, ImageDraw.ImageDraw, int], None]
 
 
@@ -69,7 +69,7 @@ class Line:
 
     @classmethod
     def of(cls, *spans: Span) -> Line:
-        return cls(spans, _right_to_left("".join(text for text, _ in spans)))
+        return cls(spans, right_to_left("".join(text for text, _ in spans)))
 
     @property
     def text(self) -> str:
@@ -178,7 +178,7 @@ def wrap(spans: list[Span], width: int, size: int) -> list[Line]:
             paragraphs[-1].append((token, style))
     lines: list[Line] = []
     for paragraph in paragraphs:
-        rtl = _right_to_left("".join(token for token, _ in paragraph))
+        rtl = right_to_left("".join(token for token, _ in paragraph))
         lines += [Line(spans, rtl) for spans in _fill(paragraph, width, size)]
     return lines
 
@@ -191,7 +191,7 @@ def _fill(tokens: list[Span], width: int, size: int) -> list[tuple[Span, ...]]:
     for token, style in tokens:
         if token.isspace() and not line:
             continue
-        token_width = _width(token, style, size)
+        token_width = text_width(token, style, size)
         if used + token_width > width and line:
             lines.append(_trimmed(line))
             line, used = [], 0.0
@@ -201,7 +201,7 @@ def _fill(tokens: list[Span], width: int, size: int) -> list[tuple[Span, ...]]:
             head = _fitting_prefix(token, style, size, width)
             lines.append(((head, style),))
             token = token[len(head) :]
-            token_width = _width(token, style, size)
+            token_width = text_width(token, style, size)
         line.append((token, style))
         used += token_width
     if line or not lines:
@@ -335,8 +335,8 @@ def _header(account: str, subtitle: str) -> Op:
         initial = next((ch for ch in account if ch.isalnum()), "")
         if initial:
             centre = (_MARGIN + _AVATAR_SIZE // 2, top + _AVATAR_SIZE // 2)
-            font = _font(_BOLD, 18, initial.upper())
-            draw.text(centre, initial.upper(), font=font, fill=_WHITE, anchor="mm")
+            letter = font_for(BOLD, 18, initial.upper())
+            draw.text(centre, initial.upper(), font=letter, fill=_WHITE, anchor="mm")
         x = _MARGIN + _AVATAR_SIZE + 10
         width = WIDTH - x - _MARGIN
         _draw_line(draw, x, top, width, Line.of((account, "bold")), _NAME)
@@ -386,9 +386,9 @@ def _draw_line(
     pieces = [
         (run, font, colours[style])
         for text, style in line.spans
-        for run, font in _runs(text, _faces(style), size)
+        for run, font in runs(text, faces(style), size)
     ]
-    pieces = _visual_order(pieces, line.rtl)
+    pieces = visual_order(pieces, line.rtl)
     total = sum(font.getlength(run) for run, font, _ in pieces)
     left = x + max(0.0, width - total) if line.rtl else float(x)
     baseline = y + round(size * 1.1)
@@ -397,97 +397,12 @@ def _draw_line(
         left += font.getlength(run)
 
 
-def _visual_order(pieces: list[_Piece], rtl: bool) -> list[_Piece]:
-    """Pieces from left to right. A sequence of pieces against the line's direction (with the
-    neutral pieces between them) keeps its own order inside the line's; within a piece Raqm
-    orders the characters. Enough of the bidirectional algorithm for captions."""
-    strong = [_direction(text) for text, _, _ in pieces]
-    base = "R" if rtl else "L"
-    resolved = []
-    for index, direction in enumerate(strong):
-        if direction is None:
-            before = next((d for d in reversed(strong[:index]) if d), None)
-            after = next((d for d in strong[index + 1 :] if d), None)
-            direction = before if before == after and before is not None else base
-        resolved.append(direction)
-    groups: list[list[_Piece]] = []
-    for direction, group in itertools.groupby(
-        zip(resolved, pieces, strict=True), key=lambda item: item[0]
-    ):
-        items = [piece for _, piece in group]
-        groups.append(items[::-1] if direction == "R" else items)
-    if rtl:
-        groups.reverse()
-    return [piece for group in groups for piece in group]
-
-
-def _direction(text: str) -> str | None:
-    """ "R" or "L" by the first strong character, None when it has none (spaces, digits, #)."""
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind in ("R", "AL"):
-            return "R"
-        if kind == "L":
-            return "L"
-    return None
-
-
-def _runs(text: str, names: tuple[str, ...], size: int) -> list[tuple[str, ImageFont.FreeTypeFont]]:
-    """`text` in runs, each with the first font of `names` that has all its characters."""
-    runs: list[tuple[str, int]] = []
-    for ch in text:
-        index = runs[-1][1] if runs else 0
-        if not (runs and unicodedata.category(ch) in _ATTACHED):
-            index = _font_index(names, ch)
-        if runs and runs[-1][1] == index:
-            runs[-1] = (runs[-1][0] + ch, index)
-        else:
-            runs.append((ch, index))
-    return [(run, _load(names[index], size)) for run, index in runs]
-
-
-def _font(names: tuple[str, ...], size: int, ch: str) -> ImageFont.FreeTypeFont:
-    """The first of `names` that has `ch`, else the first."""
-    return _load(names[_font_index(names, ch)], size)
-
-
-def _font_index(names: tuple[str, ...], ch: str) -> int:
-    return next((i for i, name in enumerate(names) if _has_glyph(name, ch)), 0)
-
-
-def _faces(style: Style) -> tuple[str, ...]:
-    return _BOLD if style == "bold" else _REGULAR
-
-
-@lru_cache(maxsize=64)
-def _load(name: str, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(_FONT_DIR / name), size)
-
-
-@lru_cache(maxsize=8192)
-def _has_glyph(name: str, ch: str) -> bool:
-    """Whether the font draws `ch` as something other than its missing-glyph box (Pillow does
-    not say which characters a font maps)."""
-    return _signature(name, ch) != _signature(name, _NO_SUCH_CHARACTER)
-
-
-@lru_cache(maxsize=8192)
-def _signature(name: str, ch: str) -> tuple[tuple[int, int], bytes]:
-    mask = _load(name, 20).getmask(ch)
-    return mask.size, bytes(mask)
-
-
-@lru_cache(maxsize=8192)
-def _width(text: str, style: Style, size: int) -> float:
-    return sum(font.getlength(run) for run, font in _runs(text, _faces(style), size))
-
-
 def _fitting_prefix(token: str, style: Style, size: int, width: int) -> str:
     """The longest start of `token` (at least one character) that fits `width`, measured
     character by character: a long word has no kerning worth a second pass."""
-    end, used = 1, _width(token[0], style, size)
+    end, used = 1, text_width(token[0], style, size)
     while end < len(token):
-        used += _width(token[end], style, size)
+        used += text_width(token[end], style, size)
         if used > width:
             break
         end += 1
@@ -502,8 +417,3 @@ def _trimmed(line: list[Span]) -> tuple[Span, ...]:
 
 def _line_height(size: int) -> int:
     return round(size * 1.45)
-
-
-def _right_to_left(text: str) -> bool:
-    """Whether the first strong character is right-to-left (Arabic, Hebrew, ...)."""
-    return _direction(text) == "R"

@@ -109,13 +109,13 @@ def test_hashtags_and_handles_are_links_and_the_more_follows_the_text() -> None:
 
 @pytest.mark.parametrize("kind", list(CAPTIONS))
 def test_lines_wrap_by_measured_width_and_keep_every_word(kind: str) -> None:
-    from postready.pipeline.previews import _width
+    from postready.pipeline.preview_fonts import text_width
 
     text = CAPTIONS[kind][:400]
     lines = wrap(caption_spans(text, "… more"), 300, 16)
     assert len(lines) > 2
     for line in lines:
-        assert sum(_width(t, style, 16) for t, style in line.spans) <= 300
+        assert sum(text_width(t, style, 16) for t, style in line.spans) <= 300
     assert "".join(line.text for line in lines).replace(" ", "") == (
         text.replace(" ", "") + "…more"
     )

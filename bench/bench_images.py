@@ -30,7 +30,7 @@ from skimage import data
 
 import postready
 from postready.pipeline.models import OptimizeRequest
-from postready.pipeline.platform_images import choose_variant, min_decoded_size
+from postready.pipeline.platform_plans import choose_variant, min_decoded_size
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.runner import run_optimization
 

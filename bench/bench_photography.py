@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from postready.pipeline.cutout import cut_out, working_copy
 from postready.pipeline.photography import STYLES, render_style
-from postready.pipeline.platform_images import choose_variant
+from postready.pipeline.platform_plans import choose_variant
 from postready.pipeline.platforms import PLATFORMS
 from tests.pipeline.test_cutout import build_tiny_u2net
 from tests.product_images import product_photo

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from postready.pipeline.models import ProgressEvent
+
+BAR_WIDTH = 30
+CLEAR_TO_END = "\x1b[K"  # ANSI: erase from the cursor to the end of the line
 
 
 def table(headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
@@ -22,31 +27,38 @@ def table(headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
 
 
 @contextmanager
-def progress_display() -> Iterator[Callable[[ProgressEvent], None] | None]:
-    """A rich progress bar on a terminal, yielding its progress callback; silent (None) when
-    output is piped or in CI."""
-    if not sys.stderr.isatty():
+def progress_display(
+    stream: TextIO | None = None,
+) -> Iterator[Callable[[ProgressEvent], None] | None]:
+    """A one-line progress bar on a terminal (stderr by default), redrawn in place and cleared
+    at the end, yielding its progress callback; silent (None) when output is piped or in CI.
+    Drawn by hand: a terminal library would cost a CLI run more start-up than its whole bar."""
+    out = stream or sys.stderr
+    if not out.isatty():
         yield None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    started = time.monotonic()
 
-    progress = Progress(
-        TextColumn("{task.description:<34}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    with progress:
-        task = progress.add_task("starting", total=1)
+    def on_progress(event: ProgressEvent) -> None:
+        line = progress_line(event, time.monotonic() - started)
+        width = shutil.get_terminal_size().columns
+        out.write("\r" + line[: width - 1] + CLEAR_TO_END)
+        out.flush()
 
-        def on_progress(event: ProgressEvent) -> None:
-            progress.update(
-                task, total=event.total, completed=event.done, description=event.message
-            )
-
+    try:
         yield on_progress
+    finally:
+        out.write("\r" + CLEAR_TO_END)
+        out.flush()
+
+
+def progress_line(event: ProgressEvent, elapsed: float) -> str:
+    """What the run is doing, a bar of done/total, the count and the time since the start."""
+    filled = round(BAR_WIDTH * event.done / event.total) if event.total else 0
+    bar = "━" * filled + "─" * (BAR_WIDTH - filled)
+    minutes, seconds = divmod(int(elapsed), 60)
+    clock = f"{minutes // 60}:{minutes % 60:02}:{seconds:02}"
+    return f"{event.message:<34} {bar} {event.done}/{event.total}  {clock}"
 
 
 def local_user() -> str:

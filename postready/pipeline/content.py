@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 from PIL import Image
 
 from postready.pipeline.captions import assemble_post
-from postready.pipeline.cropping import CropSignals
 from postready.pipeline.hashtags import load_hashtags, match_niches, select_hashtags
 from postready.pipeline.models import ContentSources, OptimizeRequest, PlatformContent
 from postready.pipeline.platforms import PLATFORMS, PlatformSpec
@@ -39,6 +38,7 @@ from postready.pipeline.providers.types import (
 from postready.pipeline.timing import posting_times
 
 if TYPE_CHECKING:
+    from postready.pipeline.cropping import CropSignals
     from postready.pipeline.providers.hashtag_pages import HashtagPages
 
 log = logging.getLogger(__name__)

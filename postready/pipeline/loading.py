@@ -15,7 +15,6 @@ from functools import cache
 from pathlib import Path
 from typing import BinaryIO, cast
 
-import numpy as np
 from PIL import Image, ImageCms
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
@@ -227,6 +226,9 @@ def _split_alpha(image: Image.Image) -> tuple[Image.Image, Image.Image | None]:
 
 
 def _to_8bit(image: Image.Image) -> Image.Image:
+    # Here, not at the top: numpy loads while a run's photo decodes, and only deep greys need it.
+    import numpy as np
+
     pixels = np.asarray(image, dtype=np.float64)
     if image.mode == "F":
         peak = 1.0 if pixels.max(initial=0.0) <= 1.0 else 255.0

@@ -1,6 +1,5 @@
-"""Each platform's image: planned before decoding (variant and format), then cropped,
-resized, branded and encoded once per distinct size and format, concurrently off the event
-loop."""
+"""Each platform's image, as planned (`platform_plans.py`): cropped, resized, branded and
+encoded once per distinct size and format, concurrently off the event loop."""
 
 from __future__ import annotations
 
@@ -19,41 +18,14 @@ from PIL import Image
 from postready.pipeline.cropping import CropSignals, choose_crop_box
 from postready.pipeline.encoding import EXTENSIONS, EncodedImage, encode_under_limit
 from postready.pipeline.errors import ErrorCode, PostReadyError
-from postready.pipeline.logo import LogoOptions, place_logo
-from postready.pipeline.models import ErrorInfo, ImageOutput, OptimizeRequest, PlatformResult
-from postready.pipeline.platforms import PLATFORMS, ImageVariant, OutputFormat, PlatformSpec
+from postready.pipeline.logo import LogoOptions
+from postready.pipeline.logo_placement import place_logo
+from postready.pipeline.models import ErrorInfo, ImageOutput, PlatformResult
+from postready.pipeline.platform_plans import PlatformPlan
+from postready.pipeline.platforms import PLATFORMS, OutputFormat
 from postready.pipeline.resizing import MAX_UPSCALE, resize_crop
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class PlatformPlan:
-    """A platform's plan: fixed before decoding so the decoder knows how small it may go."""
-
-    spec: PlatformSpec
-    variant: ImageVariant
-    output_format: OutputFormat
-    warnings: tuple[str, ...]
-
-
-def choose_variant(spec: PlatformSpec, size: tuple[int, int]) -> ImageVariant:
-    """The platform's automatic variant whose aspect ratio needs the least cropping."""
-    ratio = size[0] / size[1]
-    candidates = [v for v in spec.variants if v.auto]
-    return min(candidates, key=lambda v: max(v.ratio / ratio, ratio / v.ratio))
-
-
-def min_decoded_size(targets: list[tuple[int, int]], size: tuple[int, int]) -> tuple[int, int]:
-    """The smallest decode of a `size` image whose crops are still at least as large as every
-    target, so that reduced decoding never costs detail."""
-    width, height = size
-    needed = 0.0
-    for target_w, target_h in targets:
-        crop_w = min(width, height * target_w / target_h)
-        needed = max(needed, target_w / crop_w)
-    scale = min(1.0, needed)
-    return (max(1, round(width * scale)), max(1, round(height * scale)))
 
 
 async def render_platforms(
@@ -77,20 +49,6 @@ async def render_platforms(
             name = PLATFORMS[item.platform].display_name
             report("images", f"{name} {'ready' if item.status == 'success' else 'failed'}")
     return results
-
-
-def plan_platform(
-    spec: PlatformSpec, request: OptimizeRequest, size: tuple[int, int]
-) -> PlatformPlan:
-    """The variant (the one asked for, else the closest automatic one) and the format."""
-    chosen = request.variants.get(spec.key)
-    variant = spec.variant(chosen) if chosen else choose_variant(spec, size)
-    fmt = request.output_format
-    warnings: tuple[str, ...] = ()
-    if fmt not in spec.formats:
-        warnings = (f"{spec.display_name} does not take {fmt.upper()}; saved as JPEG",)
-        fmt = "jpeg"
-    return PlatformPlan(spec, variant, fmt, warnings)
 
 
 @dataclass(frozen=True, slots=True)

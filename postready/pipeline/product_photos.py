@@ -21,7 +21,8 @@ from PIL import Image
 from postready.pipeline.cropping import CropSignals, choose_crop_box
 from postready.pipeline.cutout import Cutout, cut_out
 from postready.pipeline.encoding import EXTENSIONS, encode_under_limit
-from postready.pipeline.logo import LogoOptions, place_logo
+from postready.pipeline.logo import LogoOptions
+from postready.pipeline.logo_placement import place_logo
 from postready.pipeline.models import OptimizeRequest
 from postready.pipeline.photography import (
     STYLES,

@@ -16,19 +16,11 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PIL import Image
 
 from postready.pipeline.caption_file import caption_file_name, render_caption_file
 from postready.pipeline.content import CONTENT_EVENTS, ContentEngine, ContentOutcome
-from postready.pipeline.cropping import (
-    CropSignals,
-    detect_crop_signals,
-    prepare_detectors,
-)
-from postready.pipeline.encoding import (
-    public_exif,
-)
+from postready.pipeline.encoding import public_exif
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import LoadedImage, LoadLimits, load_image
 from postready.pipeline.models import (
@@ -40,17 +32,13 @@ from postready.pipeline.models import (
     SourceInfo,
 )
 from postready.pipeline.photography_results import ProductPhotographyResult
-from postready.pipeline.platform_images import (
-    PlatformPlan,
-    RenderContext,
-    min_decoded_size,
-    plan_platform,
-    render_platforms,
-)
+from postready.pipeline.platform_plans import PlatformPlan, min_decoded_size, plan_platform
 from postready.pipeline.platforms import PLATFORMS, PlatformSpec
 from postready.pipeline.timing import zone
 
 if TYPE_CHECKING:
+    from postready.pipeline.cropping import CropSignals
+    from postready.pipeline.platform_images import RenderContext
     from postready.pipeline.product_photos import PhotographySettings
     from postready.pipeline.providers.types import ImageAnalysis
 
@@ -112,11 +100,18 @@ async def run_optimization(
             return size
         return min_decoded_size([plan.variant.size for plan in plans.values()], size)
 
-    # The face model loads while the photo decodes: both release the GIL in their heavy parts.
-    detectors_ready = loop.run_in_executor(executor, prepare_detectors)
-    loaded = await loop.run_in_executor(
+    loading = loop.run_in_executor(
         executor, partial(load_image, request.source, limits, min_decoded_size=decode_size)
     )
+    # The image stages are imported while the photo decodes: their imports (numpy, OpenCV, the
+    # face model) take as long as the decoding, which releases the GIL.
+    import numpy as np
+
+    from postready.pipeline.cropping import detect_crop_signals, prepare_detectors
+    from postready.pipeline.platform_images import RenderContext, render_platforms
+
+    detectors_ready = loop.run_in_executor(executor, prepare_detectors)
+    loaded = await loading
     await detectors_ready
     report("analyse", "finding faces and the subject")
     logo_loading = (

@@ -5,13 +5,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
-from postready.pipeline.logo import (
-    LOGO_POSITIONS,
-    LogoOptions,
-    LogoPlacement,
-    parse_logo_position,
-    place_logo,
-)
+from postready.pipeline.logo import LOGO_POSITIONS, LogoOptions, parse_logo_position
+from postready.pipeline.logo_placement import LogoPlacement, place_logo
 
 SIZES = [(1200, 800), (800, 1200), (1000, 1000), (1080, 1920), (301, 157)]
 BAR_CENTRE = (35 / 200, 50 / 100)  # the middle of the first bar of `bars_logo`, as a fraction

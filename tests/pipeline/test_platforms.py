@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
-from postready.pipeline.platform_images import choose_variant
+from postready.pipeline.platform_plans import choose_variant
 from postready.pipeline.platforms import (
     PLATFORMS,
     resolve_platform,

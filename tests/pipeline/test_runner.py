@@ -14,7 +14,7 @@ from postready.pipeline import platform_images, runner
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.logo import LogoOptions
 from postready.pipeline.models import LogoRequest, OptimizeRequest, OptimizeResult
-from postready.pipeline.platform_images import choose_variant
+from postready.pipeline.platform_plans import choose_variant
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.runner import RESULTS_FILE, run_optimization
 from tests.images import encode, textured

@@ -8,7 +8,6 @@ no service variable set and no `.env` file every provider is local, so that cost
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,6 +156,8 @@ def load_accounts_file(path: Path) -> dict[str, tuple[str, ...]]:
 
     Niche keys are those of the hashtag dataset; handles must look like handles.
     """
+    import tomllib  # ~3 ms that runs without an accounts file (most) do not pay
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from postready.pipeline.analysis import analyse_image
 from postready.pipeline.captions import draft_caption
-from postready.pipeline.cropping import CropSignals
 from postready.pipeline.hashtags import load_hashtags, match_niches, select_hashtags
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.providers.types import (
@@ -22,6 +21,9 @@ from postready.pipeline.providers.types import (
     SuggestedAccount,
     Writing,
 )
+
+if TYPE_CHECKING:
+    from postready.pipeline.cropping import CropSignals
 
 HANDLE = re.compile(r"^@?([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)$")
 NO_ACCOUNTS_NOTE = (
@@ -41,6 +43,9 @@ class LocalVision:
     name = "local"
 
     def analyse(self, image: Image.Image, signals: CropSignals, description: str) -> ImageAnalysis:
+        # Here, not at the top: analysis loads numpy, which a run loads while its photo decodes.
+        from postready.pipeline.analysis import analyse_image
+
         return analyse_image(image, signals, description)
 
 

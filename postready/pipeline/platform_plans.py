@@ -1,0 +1,56 @@
+"""Each platform's plan, fixed from the photo's header before it is decoded: the variant (size
+and shape) and the output format, and from them how small the decoder may go.
+
+No pixels here, so that planning (in the decoding thread) never waits for the image modules
+to load.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from postready.pipeline.models import OptimizeRequest
+from postready.pipeline.platforms import ImageVariant, OutputFormat, PlatformSpec
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformPlan:
+    """A platform's plan: fixed before decoding so the decoder knows how small it may go."""
+
+    spec: PlatformSpec
+    variant: ImageVariant
+    output_format: OutputFormat
+    warnings: tuple[str, ...]
+
+
+def choose_variant(spec: PlatformSpec, size: tuple[int, int]) -> ImageVariant:
+    """The platform's automatic variant whose aspect ratio needs the least cropping."""
+    ratio = size[0] / size[1]
+    candidates = [v for v in spec.variants if v.auto]
+    return min(candidates, key=lambda v: max(v.ratio / ratio, ratio / v.ratio))
+
+
+def min_decoded_size(targets: list[tuple[int, int]], size: tuple[int, int]) -> tuple[int, int]:
+    """The smallest decode of a `size` image whose crops are still at least as large as every
+    target, so that reduced decoding never costs detail."""
+    width, height = size
+    needed = 0.0
+    for target_w, target_h in targets:
+        crop_w = min(width, height * target_w / target_h)
+        needed = max(needed, target_w / crop_w)
+    scale = min(1.0, needed)
+    return (max(1, round(width * scale)), max(1, round(height * scale)))
+
+
+def plan_platform(
+    spec: PlatformSpec, request: OptimizeRequest, size: tuple[int, int]
+) -> PlatformPlan:
+    """The variant (the one asked for, else the closest automatic one) and the format."""
+    chosen = request.variants.get(spec.key)
+    variant = spec.variant(chosen) if chosen else choose_variant(spec, size)
+    fmt = request.output_format
+    warnings: tuple[str, ...] = ()
+    if fmt not in spec.formats:
+        warnings = (f"{spec.display_name} does not take {fmt.upper()}; saved as JPEG",)
+        fmt = "jpeg"
+    return PlatformPlan(spec, variant, fmt, warnings)

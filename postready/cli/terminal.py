@@ -54,7 +54,7 @@ def progress_display(
 
 def progress_line(event: ProgressEvent, elapsed: float) -> str:
     """What the run is doing, a bar of done/total, the count and the time since the start."""
-    filled = round(BAR_WIDTH * event.done / event.total) if event.total else 0
+    filled = round(BAR_WIDTH * event.fraction)
     bar = "━" * filled + "─" * (BAR_WIDTH - filled)
     minutes, seconds = divmod(int(elapsed), 60)
     clock = f"{minutes // 60}:{minutes % 60:02}:{seconds:02}"

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from postready.core.config.services import SERVICE_VARIABLES, load_service_settings
@@ -53,24 +50,6 @@ def test_a_dotenv_file_is_read(monkeypatch, tmp_path, read_dotenv) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".env").write_text("GEMINI_API_KEY=g-test\n")
     assert load_service_settings().providers.gemini.api_key == "g-test"
-
-
-def test_an_offline_cli_run_does_not_load_pydantic_settings(tmp_path) -> None:
-    """~150 ms of start-up a user without keys does not pay."""
-    from tests.images import encode, textured
-
-    photo = tmp_path / "p.jpg"
-    photo.write_bytes(encode(textured((600, 600)), "JPEG"))
-    script = (
-        "import sys; from postready.cli import main; "
-        f"code = main(['optimize', {str(photo)!r}, '-p', 'x', '--out', {str(tmp_path)!r}]); "
-        "print('pydantic_settings' in sys.modules, code)"
-    )
-    env = {k: v for k, v in __import__("os").environ.items() if k not in SERVICE_VARIABLES}
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env
-    )
-    assert out.stdout.strip().splitlines()[-1] == "False 0"
 
 
 def test_a_bad_service_value_is_named(monkeypatch, tmp_path) -> None:

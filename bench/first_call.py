@@ -56,9 +56,9 @@ def main() -> None:
     stamp_file, *argv = sys.argv[1:]
     sys.meta_path.insert(0, FirstCallStamp(stamp_file))
     sys.argv = ["postready", *argv]
-    from postready.cli import main as cli_main
+    from postready.cli import entry_point
 
-    sys.exit(cli_main())
+    entry_point()
 
 
 if __name__ == "__main__":

@@ -1,3 +1,3 @@
-from postready.cli import main
+from postready.cli import entry_point
 
-raise SystemExit(main())
+entry_point()

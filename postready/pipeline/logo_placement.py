@@ -8,7 +8,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from postready.pipeline.logo import LogoOptions
 
@@ -69,6 +69,8 @@ def place_logo(
     region = image.crop(region_box).convert("RGBA")
     x, y = left - region_box[0], top - region_box[1]
     if plate:
+        from PIL import ImageDraw  # with its fonts, ~3 ms that runs without a plate do not pay
+
         layer = Image.new("RGBA", region.size, (0, 0, 0, 0))
         ImageDraw.Draw(layer).rounded_rectangle(
             (x - pad, y - pad, x + mark.width + pad - 1, y + mark.height + pad - 1),

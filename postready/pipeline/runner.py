@@ -103,8 +103,8 @@ async def run_optimization(
     loading = loop.run_in_executor(
         executor, partial(load_image, request.source, limits, min_decoded_size=decode_size)
     )
-    # The image stages are imported while the photo decodes: their imports (numpy, OpenCV, the
-    # face model) take as long as the decoding, which releases the GIL.
+    # The image stages load while the photo decodes: their imports (numpy here, OpenCV and the
+    # face model in prepare_detectors) hold the GIL about as long as the decoder runs without it.
     import numpy as np
 
     from postready.pipeline.cropping import detect_crop_signals, prepare_detectors

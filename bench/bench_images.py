@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import compileall
+import json
 import os
 import platform
 import statistics
@@ -78,12 +79,18 @@ def ours(job: Job, out_dir: Path) -> None:
 METHODS: dict[str, Method] = {"ours": ours, **REFERENCES}
 
 
-def measure_process(argv: list[str], repeat: int) -> ProcessStats:
-    """Whole-process wall time and peak RSS of `argv`, measured from the lean launcher."""
-    launcher = [sys.executable, str(MEASURE_SCRIPT), str(repeat), *argv]
-    output = subprocess.run(launcher, stdout=subprocess.PIPE, text=True, check=True).stdout
-    wall_ms, peak_kib = output.split()
-    return ProcessStats(float(wall_ms), int(peak_kib) * 1024 / MB)
+def measure_processes(commands: list[list[str]], repeat: int) -> list[ProcessStats]:
+    """Whole-process wall time and peak RSS of each command, measured from the lean launcher
+    with the commands taking turns."""
+    launcher = [sys.executable, str(MEASURE_SCRIPT), str(repeat)]
+    output = subprocess.run(
+        launcher, input=json.dumps(commands), stdout=subprocess.PIPE, text=True, check=True
+    ).stdout
+    stats = []
+    for line in output.splitlines():
+        wall_ms, peak_kib = line.split()
+        stats.append(ProcessStats(float(wall_ms), int(peak_kib) * 1024 / MB))
+    return stats
 
 
 def measure_first_call(job: Job, out_dir: Path, repeat: int) -> float:
@@ -138,11 +145,12 @@ def bench_in_process(job: Job, root: Path, repeat: int) -> dict[str, float]:
 
 
 def bench_whole_process(job: Job, root: Path, repeat: int) -> dict[str, ProcessStats]:
-    stats: dict[str, ProcessStats] = {}
-    for name in METHODS:
-        out_dir = root / f"process-{name}"
+    out_dirs = {name: root / f"process-{name}" for name in METHODS}
+    for out_dir in out_dirs.values():
         out_dir.mkdir()
-        stats[name] = measure_process(process_argv(name, job, out_dir), repeat)
+    commands = [process_argv(name, job, out_dir) for name, out_dir in out_dirs.items()]
+    stats = dict(zip(METHODS, measure_processes(commands, repeat), strict=True))
+    for name, out_dir in out_dirs.items():
         check_outputs(name, out_dir, job)
     return stats
 
@@ -176,7 +184,8 @@ def report(
         [[name, f"{ms:,.0f}", ratio(ours, ms)] for name, ms in in_process.items()],
     )
     print_table(
-        f"Whole process: start-up, imports, work ({runs}; peak RSS: the largest seen)",
+        f"Whole process: start-up, imports, work ({runs}, the methods taking turns; "
+        "peak RSS: the largest seen)",
         ["method", "wall ms", "ours ÷ method", "peak RSS MB"],
         [
             [

@@ -5,11 +5,16 @@ carried across fork/vfork and exec), so children spawned by the benchmark itself
 images and OpenCV, would all report its size. They are spawned from this stdlib-only script
 instead, whose own RSS (about 10 MB) is then the floor of what can be measured:
 
-    python measure.py REPEAT COMMAND [ARG ...]  →  prints "<median wall ms> <peak RSS KiB>"
+    python measure.py REPEAT < commands.json  →  one "<median wall ms> <peak RSS KiB>" line
+                                                  per command (a JSON list of argv lists)
+
+The commands take turns, round by round, so that a change in the machine's load (ours is
+shared) falls on all of them alike and their ratios stay fair.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -30,11 +35,18 @@ def median_ms(run: Callable[[], object], repeat: int) -> float:
     return statistics.median(times) * 1000
 
 
-def measure_command(argv: list[str], repeat: int) -> tuple[float, int]:
-    """Median wall time (ms) of a fresh process running `argv`, and its largest peak RSS (KiB)."""
-    peaks_kib: list[int] = []
-    wall_ms = median_ms(lambda: peaks_kib.append(run_child(argv)), repeat)
-    return wall_ms, max(peaks_kib)
+def measure_commands(commands: list[list[str]], repeat: int) -> list[tuple[float, int]]:
+    """Each command's median wall time (ms) as a fresh process, and its largest peak RSS (KiB):
+    one warm-up round, then `repeat` rounds in which every command runs once."""
+    times: list[list[float]] = [[] for _ in commands]
+    peaks_kib: list[list[int]] = [[] for _ in commands]
+    for round_number in range(repeat + 1):
+        for argv, command_times, command_peaks in zip(commands, times, peaks_kib, strict=True):
+            started = time.perf_counter()
+            command_peaks.append(run_child(argv))
+            if round_number > 0:  # the first round warms caches up
+                command_times.append(time.perf_counter() - started)
+    return [(statistics.median(t) * 1000, max(p)) for t, p in zip(times, peaks_kib, strict=True)]
 
 
 def run_child(argv: list[str]) -> int:
@@ -53,9 +65,9 @@ def run_child(argv: list[str]) -> int:
 
 
 def main(argv: list[str]) -> None:
-    repeat, *command = argv
-    wall_ms, peak_kib = measure_command(command, int(repeat))
-    print(f"{wall_ms:.3f} {peak_kib}")
+    (repeat,) = argv
+    for wall_ms, peak_kib in measure_commands(json.load(sys.stdin), int(repeat)):
+        print(f"{wall_ms:.3f} {peak_kib}")
 
 
 if __name__ == "__main__":

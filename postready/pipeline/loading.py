@@ -226,7 +226,8 @@ def _split_alpha(image: Image.Image) -> tuple[Image.Image, Image.Image | None]:
 
 
 def _to_8bit(image: Image.Image) -> Image.Image:
-    # Here, not at the top: numpy loads while a run's photo decodes, and only deep greys need it.
+    # Here, not at the top: numpy loads while a run's photo decodes; only 16-bit and float
+    # images need it this early.
     import numpy as np
 
     pixels = np.asarray(image, dtype=np.float64)

@@ -15,7 +15,7 @@ from tests.test_layers import NETWORK_LIBRARIES
 
 PROVIDERS = Path(__file__).parents[2] / "postready" / "pipeline" / "providers"
 LOCAL_PROVIDERS = {"__init__", "base", "cache", "local", "types"}
-# Never loaded by an offline run without styles.
+# Never loaded by an offline run without styles or previews.
 UNUSED = (
     "rich",
     "pydantic",
@@ -35,6 +35,8 @@ UNUSED = (
     "postready.pipeline.product_photos",
     "postready.pipeline.photography",
     "postready.pipeline.cutout",
+    "postready.pipeline.previews",
+    "postready.pipeline.preview_fonts",
     *(
         f"postready.pipeline.providers.{path.stem}"
         for path in PROVIDERS.glob("*.py")

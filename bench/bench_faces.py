@@ -16,7 +16,9 @@ from pathlib import Path
 # The grid is the one the tests use.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.face_scenes import (  # noqa: E402
+from postready.pipeline.cropping import choose_crop_box, detect_crop_signals
+from postready.pipeline.platforms import PLATFORMS
+from tests.face_scenes import (
     ASTRONAUT,
     Placement,
     Scene,
@@ -25,12 +27,11 @@ from tests.face_scenes import (  # noqa: E402
     face_grid,
 )
 
-from postready.pipeline.cropping import choose_crop_box, detect_crop_signals  # noqa: E402
-from postready.pipeline.platforms import PLATFORMS  # noqa: E402
-
 VARIANTS = [(spec.key, v) for spec in PLATFORMS.values() for v in spec.variants]
 TIMED = {
-    "12 MP 4000×3000": Scene("12mp", (4000, 3000), "coffee", (Placement(ASTRONAUT, (0.7, 0.4), 0.2),)),
+    "12 MP 4000×3000": Scene(
+        "12mp", (4000, 3000), "coffee", (Placement(ASTRONAUT, (0.7, 0.4), 0.2),)
+    ),
     "panorama 4000×1536": Scene(
         "panorama", (4000, 1536), "studio", (Placement(ASTRONAUT, (0.0, 0.45), 0.18),)
     ),

@@ -1,62 +1,32 @@
 """Content-aware crop: find faces and salient regions once per photo, then choose for each
-target aspect ratio the largest window that keeps every face inside and holds the most saliency.
+target aspect ratio the largest window that keeps the faces whole and holds the most saliency.
 """
 
 from __future__ import annotations
 
-import threading
+import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
-from typing import TYPE_CHECKING, Literal, cast
+from typing import Literal, cast
 
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-if TYPE_CHECKING:
-    import cv2
+from postready.pipeline.boxes import CropBox
+from postready.pipeline.faces import detect_faces
 
 CropMethod = Literal["none", "faces", "saliency", "centre"]
 
-_ANALYSIS_SIDE = 400  # detection works on a copy this size: fast, and enough for faces ≥ 5 %
-_FACE_MARGIN = 0.25  # keep hair and chin: grow each face box by this fraction per side
+_ANALYSIS_SIDE = 400  # saliency works on a copy this long: fast, and fine enough to place a crop
+_FACE_EXTENT = 0.15  # a detected box is brows to mouth: grow it this much per side to the face
+_FACE_ROOM = 0.25  # and keep hair and chin too where the window allows
+_HEADROOM = 0.5  # above a face, when the window slides vertically: not glued to the top edge
 _CENTRE_TOLERANCE = 0.03  # prefer the centred window unless another holds 3 % more saliency
 _EDGE_BAND = 0.08  # width of the strip at each crop edge whose saliency counts against it
 _CENTRE_PRIOR = 0.5  # saliency at the corners counts half as much as at the centre
-# One cascade for the process: loading it costs more than a detection, and it is not safe to
-# use from two threads at once, hence the lock.
-_face_lock = threading.Lock()
-
-
-@dataclass(frozen=True, slots=True)
-class CropBox:
-    left: int
-    top: int
-    right: int
-    bottom: int
-
-    @property
-    def width(self) -> int:
-        return self.right - self.left
-
-    @property
-    def height(self) -> int:
-        return self.bottom - self.top
-
-    def as_tuple(self) -> tuple[int, int, int, int]:
-        return (self.left, self.top, self.right, self.bottom)
-
-    def scaled(self, factor: float) -> CropBox:
-        return CropBox(*(round(v * factor) for v in self.as_tuple()))
-
-    def contains(self, other: CropBox) -> bool:
-        return (
-            self.left <= other.left
-            and self.top <= other.top
-            and self.right >= other.right
-            and self.bottom >= other.bottom
-        )
+_SUBJECT_LEVEL = 0.35  # a subject: where the saliency profile is above this share of its peak
+_SUBJECT_SHIFT = 0.15  # a window moves at most this share of its length to keep one whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,34 +45,20 @@ class CropChoice:
 
 
 def detect_crop_signals(image: Image.Image) -> CropSignals:
-    """Faces (Haar cascade) and a fine-grained saliency map, on a small copy."""
-    import cv2
-
+    """Faces (Haar cascades) and a fine-grained saliency map, on small copies."""
     scale = min(1.0, _ANALYSIS_SIDE / max(image.size))
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     small = image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0).convert("RGB")
-    rgb = np.asarray(small)
-    factor = image.width / small.width
-    min_face = max(24, round(min(small.size) * 0.06))
     # The two detectors are independent and OpenCV releases the GIL: run them side by side.
     with ThreadPoolExecutor(1) as helper:
-        saliency_future = helper.submit(_saliency_map, rgb)
-        with _face_lock:
-            faces = _face_detector().detectMultiScale(
-                cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY),
-                scaleFactor=1.1,
-                minNeighbors=5,
-                minSize=(min_face, min_face),
-            )
+        saliency_future = helper.submit(_saliency_map, np.asarray(small))
+        faces = detect_faces(image)
         saliency = saliency_future.result()
-    face_boxes = tuple(
-        CropBox(x, y, x + w, y + h).scaled(factor)
-        for x, y, w, h in np.asarray(faces).reshape(-1, 4)
-    )
-    for box in face_boxes:
-        left, top, right, bottom = (box.scaled(1 / factor)).as_tuple()
+    factor = small.width / image.width
+    for face in faces:
+        left, top, right, bottom = face.scaled(factor).as_tuple()
         saliency[top:bottom, left:right] = 1.0
-    return CropSignals(image.size, face_boxes, saliency)
+    return CropSignals(image.size, faces, saliency)
 
 
 def _saliency_map(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.floating]:
@@ -122,19 +78,6 @@ def _saliency_map(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.floating]:
     saliency *= prior
     peak = float(saliency.max())
     return saliency / peak if peak > 0 else saliency
-
-
-@cache
-def _face_detector() -> cv2.CascadeClassifier:
-    import cv2
-    import cv2.data
-
-    return cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_alt2.xml")
-
-
-def prepare_detectors() -> None:
-    """Load OpenCV and the face model ahead of time (e.g. while a photo decodes)."""
-    _face_detector()
 
 
 def choose_crop_box(
@@ -163,10 +106,14 @@ def choose_crop_box(
     scores -= _window_sums(profile, starts * factor - band / 2, band)
     scores -= _window_sums(profile, (starts + window) * factor - band / 2, band)
 
-    allowed = _face_constraint(signals.faces, crop_width, length, window, starts)
-    method: CropMethod = "faces" if allowed is not None else "saliency"
-    if allowed is not None:
-        scores = np.where(allowed, scores, -np.inf)
+    constraint = _face_constraint(signals.faces, crop_width, length, window, starts)
+    if constraint is not None and not constraint.clean:
+        narrower = _uncut_crop(signals.faces, size, target_ratio, crop_width, window)
+        if narrower is not None:
+            return CropChoice(narrower, "faces")
+    method: CropMethod = "faces" if constraint is not None else "saliency"
+    allowed = constraint.allowed if constraint is not None else np.ones(starts.size, np.bool_)
+    scores = np.where(allowed, scores, -np.inf)
     best = int(starts[np.argmax(scores)])
     best_score = scores[best]
     centre_score = scores[centred]
@@ -174,6 +121,7 @@ def choose_crop_box(
         best = centred
         if method == "saliency":
             method = "centre"
+    best = _keep_subjects_whole(profile, factor, best, window, allowed)
     return CropChoice(_box(best, window, size, crop_width), method)
 
 
@@ -188,29 +136,134 @@ def _window_sums(
     return before_end - before_start
 
 
+@dataclass(frozen=True, slots=True)
+class _FaceConstraint:
+    allowed: npt.NDArray[np.bool_]  # per window start
+    clean: bool  # the allowed starts cut no face
+
+
 def _face_constraint(
     faces: tuple[CropBox, ...],
     crop_width: bool,
     length: int,
     window: int,
     starts: npt.NDArray[np.intp],
-) -> npt.NDArray[np.bool_] | None:
-    """Which window starts keep the faces whole: all of them if they fit, else the largest."""
+) -> _FaceConstraint | None:
+    """Which window starts keep the faces: none cut, then the most face area kept whole (all
+    faces when they fit together, else the largest cluster), then room around them (hair, chin,
+    headroom) where the window allows. A face larger than the window is centred instead."""
     if not faces:
         return None
-    spans = []
-    for face in sorted(faces, key=lambda f: f.width * f.height, reverse=True):
-        low, high = (face.left, face.right) if crop_width else (face.top, face.bottom)
-        grow = round((high - low) * _FACE_MARGIN)
-        spans.append((max(0, low - grow), min(length, high + grow)))
-    kept_low, kept_high = spans[0]
-    if kept_high - kept_low > window:  # even the largest face does not fit: centre on it
-        middle = (kept_low + kept_high) // 2
-        kept_low, kept_high = middle - window // 2, middle - window // 2 + window
-    for low, high in spans[1:]:
-        if max(kept_high, high) - min(kept_low, low) <= window:
-            kept_low, kept_high = min(kept_low, low), max(kept_high, high)
-    return (starts <= max(kept_low, 0)) & (starts + window >= min(kept_high, length))
+    face = np.array([_face_span(f, crop_width, length) for f in faces])
+    spans = np.array([(f.left, f.right) if crop_width else (f.top, f.bottom) for f in faces])
+    extent = (spans[:, 1] - spans[:, 0]).astype(np.float64)
+    above = _FACE_ROOM if crop_width else _HEADROOM
+    room = np.stack([spans[:, 0] - extent * above, spans[:, 1] + extent * _FACE_ROOM], 1)
+    room = np.clip(room, 0, length)
+    area = np.array([f.area for f in faces], np.float64)
+
+    widest = int(np.argmax(face[:, 1] - face[:, 0]))
+    if face[widest, 1] - face[widest, 0] > window:
+        middle = (face[widest, 0] + face[widest, 1]) / 2
+        offset = np.abs(starts + window / 2 - middle)
+        return _FaceConstraint(offset == offset.min(), clean=True)
+
+    low = starts[:, None].astype(np.float64)
+    high = low + window
+    whole = (low <= face[:, 0]) & (high >= face[:, 1])
+    cut = (low < face[:, 1]) & (high > face[:, 0]) & ~whole
+    kept = (whole * area).sum(axis=1)
+    cut_area = (cut * area).sum(axis=1)
+    roomy = ((low <= room[:, 0]) & (high >= room[:, 1]) & whole).astype(np.float64) @ area
+    allowed: npt.NDArray[np.bool_] = kept > 0
+    allowed &= cut_area == cut_area[allowed].min()
+    allowed &= kept == kept[allowed].max()
+    allowed &= roomy == roomy[allowed].max()
+    return _FaceConstraint(allowed, clean=bool(cut_area[allowed].min() == 0))
+
+
+def _face_span(face: CropBox, crop_width: bool, length: int) -> tuple[float, float]:
+    """The face along the window's axis, grown from the detector's box (brows to mouth) to
+    forehead and chin."""
+    low, high = (face.left, face.right) if crop_width else (face.top, face.bottom)
+    grow = (high - low) * _FACE_EXTENT
+    return max(0.0, low - grow), min(float(length), high + grow)
+
+
+def _uncut_crop(
+    faces: tuple[CropBox, ...],
+    size: tuple[int, int],
+    target_ratio: float,
+    crop_width: bool,
+    window: int,
+) -> CropBox | None:
+    """When every placement of the largest window cuts a face (two faces closer than the
+    window is long), a narrower window of the same ratio between them: the cluster of
+    neighbouring faces with the most face area, whole, and no face cut."""
+    length, across = size if crop_width else (size[1], size[0])
+    order = sorted(faces, key=lambda f: _face_span(f, crop_width, length)[0])
+    spans = [_face_span(f, crop_width, length) for f in order]
+    best: tuple[tuple[float, float], float, float] | None = None
+    for first in range(len(order)):
+        before = max((high for _, high in spans[:first]), default=0.0)
+        if before > spans[first][0]:
+            continue  # overlaps the face before it: not separable here
+        cluster_high, kept = 0.0, 0.0
+        for last in range(first, len(order)):
+            cluster_high = max(cluster_high, spans[last][1])
+            kept += order[last].area
+            after = min((low for low, _ in spans[last + 1 :]), default=float(length))
+            span = min(float(window), after - before)
+            if after < cluster_high or span < cluster_high - spans[first][0]:
+                continue
+            middle = (spans[first][0] + cluster_high) / 2
+            start = min(max(middle - span / 2, before), after - span)
+            if best is None or (kept, span) > best[0]:
+                best = ((kept, span), start, span)
+    if best is None:
+        return None
+    _, start, span = best
+    kept_faces = [
+        f
+        for f, (low, high) in zip(order, spans, strict=True)
+        if start <= low and high <= start + span
+    ]
+    other = min(across, span / target_ratio if crop_width else span * target_ratio)
+    centre = sum(
+        ((f.top + f.bottom) if crop_width else (f.left + f.right)) / 2 for f in kept_faces
+    ) / len(kept_faces)
+    other_start = min(max(centre - other / 2, 0.0), across - other)
+    low, high = math.ceil(start), math.floor(start + span)
+    other_low, other_high = round(other_start), round(other_start + other)
+    if crop_width:
+        return CropBox(low, other_low, high, other_high)
+    return CropBox(other_low, low, other_high, high)
+
+
+def _keep_subjects_whole(
+    profile: npt.NDArray[np.float64],
+    factor: float,
+    best: int,
+    window: int,
+    allowed: npt.NDArray[np.bool_],
+) -> int:
+    """Shift the window a little when that keeps a salient subject it cuts whole: the subjects
+    are the runs of the saliency profile above a share of its peak."""
+    peak = float(profile.max())
+    if peak <= 0:
+        return best
+    above = np.concatenate(([False], profile > _SUBJECT_LEVEL * peak, [False]))
+    edges = np.flatnonzero(np.diff(above.astype(np.int8)))
+    limit = round(_SUBJECT_SHIFT * window)
+    for run_start, run_end in zip(edges[::2], edges[1::2], strict=True):
+        low, high = int(run_start / factor), int(np.ceil(run_end / factor))
+        if high - low > window or not (best < low < best + window or best < high < best + window):
+            continue
+        target = low if low < best else high - window
+        shift = target - best
+        if abs(shift) <= limit and 0 <= target < allowed.size and allowed[target]:
+            return target
+    return best
 
 
 def _box(start: int, window: int, size: tuple[int, int], crop_width: bool) -> CropBox:

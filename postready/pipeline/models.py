@@ -9,6 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
+from postready.pipeline.boxes import CropBox
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.hashtags import format_hashtags
 from postready.pipeline.loading import ImageSource
@@ -19,7 +20,7 @@ from postready.pipeline.providers.types import AccountSuggestions, ImageAnalysis
 from postready.pipeline.timing import PostingTimes
 
 if TYPE_CHECKING:
-    from postready.pipeline.cropping import CropBox, CropMethod
+    from postready.pipeline.cropping import CropMethod
 
 PlatformStatus = Literal["success", "failed"]
 DEFAULT_ACCOUNT_NAME = "your account"  # what previews call the account when no name is set
@@ -204,9 +205,6 @@ class PlatformResult:
     @classmethod
     def from_json(cls, platform: str, data: Mapping[str, Any]) -> PlatformResult:
         """From `to_json`; `platform` is the key the results store it under."""
-        # Here, not at the top: cropping loads numpy, which a request needs none of.
-        from postready.pipeline.cropping import CropBox
-
         if platform not in PLATFORMS:
             raise ValueError(f"unknown platform {platform!r}")
         if data["status"] not in get_args(PlatformStatus):

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from postready.pipeline.cropping import CropBox
+from postready.pipeline.boxes import CropBox
 
 MAX_UPSCALE = 2.0
 # A light unsharp mask restores the crispness a downscale softens; none on upscales.

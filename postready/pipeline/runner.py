@@ -107,7 +107,8 @@ async def run_optimization(
     # face model in prepare_detectors) hold the GIL about as long as the decoder runs without it.
     import numpy as np
 
-    from postready.pipeline.cropping import detect_crop_signals, prepare_detectors
+    from postready.pipeline.cropping import detect_crop_signals
+    from postready.pipeline.faces import prepare_detectors
     from postready.pipeline.platform_images import RenderContext, render_platforms
 
     detectors_ready = loop.run_in_executor(executor, prepare_detectors)

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from postready.pipeline.boxes import CropBox
 from postready.pipeline.cropping import (
-    CropBox,
     CropSignals,
     choose_crop_box,
     detect_crop_signals,

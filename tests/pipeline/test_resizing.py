@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from postready.pipeline.cropping import CropBox
+from postready.pipeline.boxes import CropBox
 from postready.pipeline.resizing import resize_crop
 from tests.images import textured
 

@@ -11,7 +11,7 @@ from functools import cache
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
-from postready.pipeline.cropping import CropBox
+from postready.pipeline.boxes import CropBox
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,8 +35,9 @@ from postready.chat.styles import PREFIX as STYLE_ACTION
 from postready.chat.texts import (
     HELP,
     WAITING_FOR_LOGO,
-    error_message,
+    error_line,
     error_reply,
+    error_text,
     history_text,
     platforms_text,
     settings_text,
@@ -107,7 +108,9 @@ class ChatService:
         if command is None and message.text:
             command = parse_command(message.text, self._bot_username)
         if isinstance(command, CommandError):
-            await self._out.send(message.chat_id, error_reply(command.code, command.message))
+            await self._out.send(
+                message.chat_id, error_reply(error_line(command.code, command.message))
+            )
             return
         user = await self._users.get_or_create(self._ref(message.user_id))
         if command is None and not message.photos:
@@ -143,7 +146,7 @@ class ChatService:
         try:
             reply = await self._answer(user, command)
         except PostReadyError as exc:
-            await self._out.send(chat_id, error_reply(exc.code, error_message(exc)))
+            await self._out.send(chat_id, error_reply(error_text(exc)))
             return
         await self._out.send(chat_id, reply)
 

@@ -17,9 +17,8 @@ from postready.chat.replies import Album, MediaItem, Text
 from postready.chat.styles import StylePicker
 from postready.chat.texts import (
     WAITING_FOR_PHOTO,
-    error_line,
-    error_message,
     error_reply,
+    error_text,
     queued_line,
 )
 from postready.core.storage.models import NewStyleChoice, StyleChoice, User
@@ -82,7 +81,7 @@ class PhotoIntake:
             data = await self._download(photo)
             fmt = require_format(data[:HEADER_BYTES])
         except PostReadyError as exc:
-            await self._out.send(chat_id, error_reply(exc.code, error_message(exc)))
+            await self._out.send(chat_id, error_reply(error_text(exc)))
             return
         path = self._data_dir / "logos" / f"{user.id}.{fmt.lower()}"
         await asyncio.to_thread(_write, path, data)
@@ -130,7 +129,7 @@ class PhotoIntake:
             request = _request(user, chat_id, data, photo.name, platforms, command.description)
             await self._queue_job(user, request, None, album_index)
         except PostReadyError as exc:
-            await self._out.send(chat_id, error_reply(exc.code, error_message(exc)))
+            await self._out.send(chat_id, error_reply(error_text(exc)))
 
     async def _submit_choice(
         self, choice: StyleChoice, styles: tuple[str, ...], colour: str
@@ -151,7 +150,7 @@ class PhotoIntake:
         try:
             await self._queue_job(user, request, choice.message_id, choice.album_index)
         except PostReadyError as exc:
-            line = Text.line(error_line(exc.code, error_message(exc)))
+            line = Text.line(error_text(exc))
             if choice.message_id is None:
                 await self._out.send(choice.chat_id, line)
             else:

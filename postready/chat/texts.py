@@ -95,22 +95,23 @@ def history_text(jobs: list[Job]) -> str:
     return "\n".join(lines)
 
 
-def error_message(error: PostReadyError) -> str:
-    """The error's one line as the chat says it, pointing at the command that helps."""
+def error_text(error: PostReadyError) -> str:
+    """The error's one line as the chat shows it, pointing at the command that helps."""
+    message = error.message
     if isinstance(error, QueueLimitExceeded) and error.kind == "in_flight":
-        return f"{error.message} or /cancel it"
-    if isinstance(error, JobNotFound) and error.job_id is None:
-        return f"{error.message}; /history lists past ones"
-    return error.message
+        message = f"{message} or /cancel it"
+    elif isinstance(error, JobNotFound) and error.job_id is None:
+        message = f"{message}; /history lists past ones"
+    return error_line(error.code, message)
 
 
 def error_line(code: StrEnum, message: str) -> str:
     return f"⚠️ {message} ({code})"
 
 
-def error_reply(code: StrEnum, message: str) -> Text:
-    """An error as one line for the person who caused it (privately, where the chat can)."""
-    return Text.line(error_line(code, message), private=True)
+def error_reply(line: str) -> Text:
+    """An error's line for the person who caused it (privately, where the chat can)."""
+    return Text.line(line, private=True)
 
 
 def queued_line(position: int) -> str:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from postready.chat import settings as settings_menu
@@ -28,6 +30,14 @@ from postready.chat.commands import (
     parse_command,
 )
 from postready.chat.delivery import FILES_ACTION, Delivery, StatusMessages
+from postready.chat.inbox import (
+    Press,
+    album_message,
+    message_from,
+    message_payload,
+    press_from,
+    press_payload,
+)
 from postready.chat.messages import ChatSetup, Incoming
 from postready.chat.optimize import PhotoIntake
 from postready.chat.replies import Files, MediaItem, Progress, Reply, Text
@@ -45,9 +55,12 @@ from postready.chat.texts import (
 )
 from postready.core.identity import UserRef
 from postready.core.queue.updates import JobUpdate
-from postready.core.storage.models import User
+from postready.core.storage.models import InboxEntry, User
 from postready.pipeline.errors import PostReadyError
 from postready.pipeline.platforms import PLATFORMS
+
+log = logging.getLogger(__name__)
+INBOX_DAYS = 7  # handled updates are kept this long: a redelivery within it is recognised
 
 
 class ChatService:
@@ -57,6 +70,7 @@ class ChatService:
         self.platform = setup.platform
         self._users = setup.storage.users
         self._jobs = setup.storage.jobs
+        self._inbox = setup.storage.inbox
         self._queue = setup.queue
         self._out = setup.output
         self._bot_username = setup.bot_username
@@ -68,15 +82,56 @@ class ChatService:
         self._delivery = Delivery(setup.storage.users, self._status, setup.output)
 
     async def start(self) -> None:
-        """Pick up what a previous run left waiting (style choices and their timeouts)."""
+        """Pick up what a previous run left: style choices and their timeouts, and updates it
+        received but did not finish handling (they are handled now, in the order they came)."""
         await self._intake.styles.resume()
+        await self._inbox.prune(INBOX_DAYS * 86400)
+        entries = await self._inbox.unhandled(self.platform)
+        albums: defaultdict[str, list[InboxEntry]] = defaultdict(list)
+        for entry in entries:
+            album = entry.payload.get("album") if entry.kind == "message" else None
+            if album:
+                albums[album].append(entry)
+        for entry in entries:
+            album = entry.payload.get("album") if entry.kind == "message" else None
+            parts = albums.pop(album, []) if album else [entry]
+            if not parts:
+                continue  # handled with its album's first part
+            log.info("inbox_resumed platform=%s update=%s", self.platform, entry.update_key)
+            try:
+                if entry.kind == "action":
+                    await self._press(press_from(entry.payload), [entry])
+                else:
+                    message = album_message([message_from(p.payload) for p in parts])
+                    await self.on_message(message, parts)
+            except Exception:
+                log.exception("inbox_resume_failed update=%s", entry.update_key)
 
     async def stop(self) -> None:
         await self._intake.styles.close()
 
-    async def on_message(self, message: Incoming) -> None:
-        async with self._turns[(message.chat_id, message.user_id)]:
-            await self._on_message(message)
+    async def settle(self, user_id: str | None = None) -> None:
+        """Wait until every photo received so far (from `user_id`, or anyone) is queued or
+        refused."""
+        await self._intake.settle(None if user_id is None else self._ref(user_id))
+
+    async def receive(self, update_key: str, message: Incoming) -> InboxEntry | None:
+        """Keep a message in the inbox as it arrives, before anything slow; None when this
+        update (the chat's `update_key`) was received before, and must not be handled again."""
+        return await self._inbox.receive(
+            self.platform, update_key, "message", message_payload(message)
+        )
+
+    async def on_message(self, message: Incoming, entries: Sequence[InboxEntry] = ()) -> None:
+        """Handle a message; `entries`: its inbox entries (an album has several), marked
+        handled once its effects are stored."""
+        taken = False
+        try:
+            async with self._turns[(message.chat_id, message.user_id)]:
+                taken = await self._on_message(message, entries)
+        finally:
+            if entries and not taken:
+                await self._inbox.handled([entry.id for entry in entries])
 
     async def on_action(
         self,
@@ -85,9 +140,36 @@ class ChatService:
         message_id: str,
         key: str,
         picked: tuple[str, ...] | None = None,
+        update_key: str | None = None,
     ) -> str | None:
         """A button was pressed, or options were picked in the menu `key` (`picked`: their
-        keys); returns a short alert for the presser, or None."""
+        keys); returns a short alert for the presser, or None. With the chat's `update_key`
+        the press is kept in the inbox first (and a redelivered one does nothing)."""
+        press = Press(user_id, chat_id, message_id, key, picked)
+        if update_key is None:
+            return await self._press(press)
+        entry = await self._inbox.receive(self.platform, update_key, "action", press_payload(press))
+        if entry is None:
+            return None
+        return await self._press(press, [entry])
+
+    async def _press(self, press: Press, entries: Sequence[InboxEntry] = ()) -> str | None:
+        try:
+            return await self._act(
+                press.user_id, press.chat_id, press.message_id, press.key, press.picked
+            )
+        finally:
+            if entries:
+                await self._inbox.handled([entry.id for entry in entries])
+
+    async def _act(
+        self,
+        user_id: str,
+        chat_id: str,
+        message_id: str,
+        key: str,
+        picked: tuple[str, ...] | None,
+    ) -> str | None:
         name, _, session_id = key.partition(":")
         if name == STYLE_ACTION:
             return await self._intake.styles.press(self._ref(user_id), key, picked)
@@ -103,7 +185,8 @@ class ChatService:
     def _ref(self, platform_user_id: str) -> UserRef:
         return UserRef(self.platform, platform_user_id)
 
-    async def _on_message(self, message: Incoming) -> None:
+    async def _on_message(self, message: Incoming, entries: Sequence[InboxEntry]) -> bool:
+        """Whether the photo intake took over the inbox `entries`."""
         command = message.command
         if command is None and message.text:
             command = parse_command(message.text, self._bot_username)
@@ -111,16 +194,17 @@ class ChatService:
             await self._out.send(
                 message.chat_id, error_reply(error_line(command.code, command.message))
             )
-            return
+            return False
         user = await self._users.get_or_create(self._ref(message.user_id))
         if command is None and not message.photos:
-            return  # chatter in a group, or a message this bot has nothing to say to
+            return False  # chatter in a group, or a message this bot has nothing to say to
         if command is None or isinstance(command, Optimize):
-            await self._intake.optimize(user, message, command)
-        elif isinstance(command, Logo) and command.action != "off" and message.photos:
+            return await self._intake.optimize(user, message, command, entries)
+        if isinstance(command, Logo) and command.action != "off" and message.photos:
             await self._intake.save_logo(user, message.chat_id, message.photos[0], command.position)
         else:
             await self._command(user, message.chat_id, command)
+        return False
 
     async def _files_button(self, user_id: str, chat_id: str, session_id: str) -> str | None:
         """ "📎 Original files": the session's images as documents, for their owner only."""
@@ -143,6 +227,9 @@ class ChatService:
         return None
 
     async def _command(self, user: User, chat_id: str, command: Command) -> None:
+        if isinstance(command, Status | Cancel):
+            # About the user's latest job: a photo they sent just before is one.
+            await self._intake.settle(user.ref)
         try:
             reply = await self._answer(user, command)
         except PostReadyError as exc:

@@ -3,7 +3,6 @@ photos, and the output the adapter implements."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -16,9 +15,9 @@ from postready.core.storage import Storage
 
 @dataclass(frozen=True, slots=True)
 class Photo:
-    """An image in a message, downloaded only when it is used."""
+    """An image in a message, downloaded (by `ChatOutput.fetch`) only when it is used."""
 
-    fetch: Callable[[], Awaitable[bytes]]
+    ref: str  # how the chat finds the file again: Telegram's file id, Discord's attachment URL
     name: str  # the file name, or the chat's file id
     size: int | None  # bytes, as the chat reports it before download
 
@@ -33,11 +32,14 @@ class Incoming:
     group: bool = False  # said in a group, where a bare photo is not addressed to the bot
     # Parsed already, by a chat whose commands come with separate options (Discord).
     command: Command | CommandError | None = None
+    album: str | None = None  # the album this message is one photo of (Telegram's media group)
 
 
 class ChatOutput(Protocol):
     """What an adapter does for the conversation: send a reply (returning the id of its last
-    message, if any) and edit a message it sent."""
+    message, if any), edit a message it sent, and download a photo a user sent."""
+
+    async def fetch(self, photo: Photo) -> bytes: ...
 
     async def send(self, chat_id: str, reply: Reply) -> str | None: ...
 

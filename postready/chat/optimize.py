@@ -1,27 +1,32 @@
-"""From a photo in a chat to a queued job: download it (never past the caps), offer product
-photography for a product shot, then submit it and show its status line. Also keeps a photo
-sent after `/logo` as the user's logo."""
+"""From a photo in a chat to a queued job: answer at once with its status line, then download
+it (never past the caps), offer product photography for a product shot, and submit it. Also
+keeps a photo sent after `/logo` as the user's logo."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
 import functools
+import logging
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from postready.chat.commands import Optimize, parse_command
 from postready.chat.delivery import StatusMessages
 from postready.chat.messages import ChatSetup, Incoming, Photo
-from postready.chat.replies import Album, MediaItem, Text
+from postready.chat.replies import Album, Choice, MediaItem, Text
 from postready.chat.styles import StylePicker
 from postready.chat.texts import (
     WAITING_FOR_PHOTO,
+    error_line,
     error_reply,
     error_text,
     queued_line,
 )
-from postready.core.storage.models import NewStyleChoice, StyleChoice, User
+from postready.core.identity import UserRef
+from postready.core.storage.models import InboxEntry, NewStyleChoice, StyleChoice, User
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import HEADER_BYTES, LoadLimits, check_byte_size, require_format
 from postready.pipeline.logo import LogoOptions, LogoPosition
@@ -30,17 +35,25 @@ from postready.pipeline.photography import DEFAULT_COLOUR
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.product_detection import detect_product
 
+log = logging.getLogger(__name__)
 MB = 1_000_000
 PENDING_SECONDS = 300.0  # `/optimize` sent alone waits this long for its photo
 _UPLOAD_LIMITS = LoadLimits()  # the queue and the pipeline refuse more than this anyway
 
 
 class PhotoIntake:
-    """One chat platform's photos on their way into the queue."""
+    """One chat platform's photos on their way into the queue.
+
+    A photo is answered first and worked on after: its status line ("Queued") goes out as soon
+    as the message is in the inbox; the download and product detection run in the background,
+    a few at a time (`JobQueue.prepare_limit`) and on the workers' bounded thread pool, and
+    then the job is submitted (or the styles offered) in that same status message. The inbox
+    entry is handled once every photo of it has its job or its answer."""
 
     def __init__(self, setup: ChatSetup, status: StatusMessages) -> None:
         self._users = setup.storage.users
         self._chats = setup.storage.chats
+        self._inbox = setup.storage.inbox
         self._queue = setup.queue
         self._status = status
         self._out = setup.output
@@ -48,37 +61,77 @@ class PhotoIntake:
         self._limits = setup.limits
         self._bot_username = setup.bot_username
         self.styles = StylePicker(setup.storage.chats, setup.output, self._submit_choice)
+        self._slots = asyncio.Semaphore(setup.queue.prepare_limit)
+        self._preparing = 0  # photos answered and not yet queued, in this process
+        self._tasks: dict[asyncio.Task[None], UserRef] = {}
 
-    async def optimize(self, user: User, message: Incoming, command: Optimize | None) -> None:
+    async def optimize(
+        self,
+        user: User,
+        message: Incoming,
+        command: Optimize | None,
+        entries: Sequence[InboxEntry] = (),
+    ) -> bool:
         """`/optimize` with its photos, a photo alone (for a waiting `/optimize`, the logo the
-        user announced, or their defaults), or `/optimize` alone, which waits for its photo."""
+        user announced, or their defaults), or `/optimize` alone, which waits for its photo.
+        Whether it took over the inbox `entries` (to mark them handled when its photos are
+        queued)."""
         photos = message.photos or message.reply_photos
         if command is not None and not photos:
             await self._chats.set_pending_command(message.chat_id, user.ref, message.text)
             await self._out.send(message.chat_id, Text.line(WAITING_FOR_PHOTO))
-            return
+            return False
         if command is None:
             if user.settings.awaiting_logo:
                 await self.save_logo(user, message.chat_id, photos[0])
-                return
+                return False
             waiting = await self._chats.take_pending_command(
                 message.chat_id, user.ref, PENDING_SECONDS
             )
             pending = parse_command(waiting, self._bot_username) if waiting else None
             if not isinstance(pending, Optimize):
                 if message.group:
-                    return  # people share photos in groups; only a command makes one ours
+                    return False  # people share photos in groups; only a command makes one ours
                 pending = Optimize(None)
             command = pending
+        entry = entries[0] if entries else None
+        accepted: list[_Accepted] = []
         for index, photo in enumerate(photos):
-            await self._submit(user, message.chat_id, photo, command, index, len(photos))
+            try:
+                self._check_size(photo)
+                if entry is None or index not in entry.acks:
+                    await self._queue.admit(user, album_index=index)
+            except PostReadyError as exc:
+                await self._out.send(message.chat_id, error_reply(error_text(exc)))
+                continue
+            status = entry.acks.get(index) if entry is not None else None
+            shown = None
+            if status is None:
+                shown = queued_line(await self._queue.waiting() + self._preparing + 1)
+                status = await self._acknowledge(message.chat_id, entry, index, shown)
+            key = f"inbox:{entry.id}:{index}" if entry is not None else None
+            accepted.append(_Accepted(photo, index, status, key, shown))
+            self._preparing += 1
+        task = asyncio.create_task(
+            self._prepare_all(user, message.chat_id, command, accepted, len(photos), entries)
+        )
+        self._tasks[task] = user.ref
+        task.add_done_callback(self._tasks.pop)
+        return True
+
+    async def settle(self, user: UserRef | None = None) -> None:
+        """Wait until every photo answered so far (of `user`, or of anyone) is queued or
+        refused."""
+        while tasks := [t for t, owner in self._tasks.items() if user in (None, owner)]:
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def save_logo(
         self, user: User, chat_id: str, photo: Photo, position: LogoPosition | None = None
     ) -> None:
         """Keep `photo` as the user's logo (at `position`, else where the last one was)."""
         try:
-            data = await self._download(photo)
+            self._check_size(photo)
+            data = await self._out.fetch(photo)
             fmt = require_format(data[:HEADER_BYTES])
         except PostReadyError as exc:
             await self._out.send(chat_id, error_reply(error_text(exc)))
@@ -95,41 +148,93 @@ class PhotoIntake:
         label = f"Logo saved · {settings.logo_position}"
         await self._out.send(chat_id, Album((MediaItem(path, label),)))
 
-    async def _submit(
+    async def _acknowledge(
+        self, chat_id: str, entry: InboxEntry | None, index: int, line: str
+    ) -> str | None:
+        """Send the photo's status line at once (`line`: the place it will most likely get)."""
+        try:
+            message_id = await self._out.send(chat_id, Text.line(line))
+        except Exception:
+            # The status line is a courtesy: the photo goes on, and its job sends a new one.
+            log.exception("status_line_failed chat=%s", chat_id)
+            return None
+        if entry is not None and message_id is not None:
+            await self._inbox.acknowledge(entry.id, index, message_id)
+        return message_id
+
+    async def _prepare_all(
         self,
         user: User,
         chat_id: str,
-        photo: Photo,
         command: Optimize,
-        album_index: int = 0,
-        album_size: int = 1,
+        photos: list[_Accepted],
+        album_size: int,
+        entries: Sequence[InboxEntry],
     ) -> None:
-        """Queue the photo, or first offer product-photography styles when it is a product.
-        An album counts as one request against the in-flight limit: each photo may pass it by
-        the photos of its album queued before it, and a product photo, queued once its styles
-        are chosen, joins the album last."""
         try:
-            data = await self._download(photo)
+            for photo in photos:
+                try:
+                    await self._prepare(user, chat_id, command, photo, album_size)
+                finally:
+                    self._preparing -= 1
+            if entries:
+                await self._inbox.handled([entry.id for entry in entries])
+        except Exception:
+            # Nobody awaits this task: log here. Unhandled entries are tried again at start.
+            log.exception("photo_intake_failed chat=%s", chat_id)
+
+    async def _prepare(
+        self, user: User, chat_id: str, command: Optimize, photo: _Accepted, album_size: int
+    ) -> None:
+        """Download the photo and queue it, or first offer product-photography styles when it
+        is a product. An album counts as one request against the in-flight limit: each photo
+        may pass it by the photos of its album queued before it, and a product photo, queued
+        once its styles are chosen, joins the album last."""
+        try:
+            async with self._slots:
+                data = await self._out.fetch(photo.photo)
+                check_byte_size(len(data), _UPLOAD_LIMITS)
+                require_format(data[:HEADER_BYTES])
+                product = (await self._queue.run_cpu(detect_product, data)).suitable
             platforms = command.platforms or user.settings.default_platforms or tuple(PLATFORMS)
-            if (await asyncio.to_thread(detect_product, data)).suitable:
+            if product:
                 path = self._data_dir / "choices" / uuid.uuid4().hex
                 await asyncio.to_thread(_write, path, data)
                 choice = NewStyleChoice(
                     user=user.ref,
                     chat_id=chat_id,
                     source_path=path,
-                    source_name=photo.name,
+                    source_name=photo.photo.name,
                     platforms=platforms,
                     description=command.description,
                     colour=DEFAULT_COLOUR,
                     album_index=album_size - 1,
                 )
-                await self.styles.offer(choice, functools.partial(self._out.send, chat_id))
+                await self.styles.offer(choice, functools.partial(self._show, chat_id, photo))
                 return
-            request = _request(user, chat_id, data, photo.name, platforms, command.description)
-            await self._queue_job(user, request, None, album_index)
+            request = _request(
+                user, chat_id, data, photo.photo.name, platforms, command.description
+            )
+            await self._queue_job(user, request, photo.status, photo.index, photo.key, photo.shown)
         except PostReadyError as exc:
-            await self._out.send(chat_id, error_reply(error_text(exc)))
+            await self._answer(chat_id, photo.status, Text.line(error_text(exc)))
+        except Exception:
+            log.exception("photo_prepare_failed chat=%s photo=%s", chat_id, photo.photo.name)
+            line = error_line(ErrorCode.PROCESSING_FAILED, "something went wrong on our side")
+            await self._answer(chat_id, photo.status, Text.line(line))
+
+    async def _show(self, chat_id: str, photo: _Accepted, choice: Choice) -> str | None:
+        """The style buttons, in the photo's status message."""
+        if photo.status is None:
+            return await self._out.send(chat_id, choice)
+        await self._out.edit(chat_id, photo.status, choice)
+        return photo.status
+
+    async def _answer(self, chat_id: str, message_id: str | None, line: Text) -> None:
+        if message_id is None:
+            await self._out.send(chat_id, line)
+        else:
+            await self._out.edit(chat_id, message_id, line)
 
     async def _submit_choice(
         self, choice: StyleChoice, styles: tuple[str, ...], colour: str
@@ -150,30 +255,35 @@ class PhotoIntake:
         try:
             await self._queue_job(user, request, choice.message_id, choice.album_index)
         except PostReadyError as exc:
-            line = Text.line(error_text(exc))
-            if choice.message_id is None:
-                await self._out.send(choice.chat_id, line)
-            else:
-                await self._out.edit(choice.chat_id, choice.message_id, line)
+            await self._answer(choice.chat_id, choice.message_id, Text.line(error_text(exc)))
 
     async def _queue_job(
-        self, user: User, request: OptimizeRequest, message_id: str | None, album_index: int = 0
+        self,
+        user: User,
+        request: OptimizeRequest,
+        message_id: str | None,
+        album_index: int = 0,
+        request_key: str | None = None,
+        shown: str | None = None,
     ) -> None:
-        """Submit the job and show its status: in a new message, or in `message_id`."""
+        """Submit the job and show its status: in a new message, or in `message_id` (which
+        says `shown` now)."""
         chat_id = request.chat_id or ""
         async with self._status.registering(chat_id):
-            submitted = await self._queue.submit(user, request, album_index=album_index)
-            status = Text.line(queued_line(submitted.position))
+            submitted = await self._queue.submit(
+                user, request, album_index=album_index, request_key=request_key
+            )
+            line = queued_line(submitted.position)
             if message_id is None:
-                message_id = await self._out.send(chat_id, status)
-            else:
-                await self._out.edit(chat_id, message_id, status)
+                message_id = await self._out.send(chat_id, Text.line(line))
+            elif line != shown:
+                await self._out.edit(chat_id, message_id, Text.line(line))
             if message_id is not None:
                 await self._status.remember(submitted.job.id, chat_id, message_id)
 
-    async def _download(self, photo: Photo) -> bytes:
-        """The photo's bytes, unless the platform or PostReady would refuse them anyway: a
-        file over the cap is never read into memory."""
+    def _check_size(self, photo: Photo) -> None:
+        """Refuse a photo the platform or PostReady would refuse anyway, by the size the chat
+        reports: a file over the cap is never downloaded."""
         if photo.size is not None:
             limit = self._limits.max_download
             if limit is not None and photo.size > limit:
@@ -182,7 +292,18 @@ class PhotoIntake:
                     f"the file is {photo.size / MB:.0f} MB; {self._limits.download_note}",
                 )
             check_byte_size(photo.size, _UPLOAD_LIMITS)
-        return await photo.fetch()
+
+
+@dataclass(frozen=True, slots=True)
+class _Accepted:
+    """A photo answered with its status line (`status`: that message's id, if sent), to be
+    queued under `key` (see `JobQueue.submit`)."""
+
+    photo: Photo
+    index: int  # in its message (its album)
+    status: str | None
+    key: str | None
+    shown: str | None  # what the status message says, when this process sent it
 
 
 def _request(

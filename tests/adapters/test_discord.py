@@ -128,17 +128,19 @@ async def test_an_error_is_one_ephemeral_line_with_its_code(fake, settings):
         # Discord says how big an attachment is: one over PostReady's cap is never downloaded.
         huge = {**photo(fake), "size": 60_000_000}
         big = await fake.slash(ALICE, "optimize", {"image": huge, "platforms": "x"})
-        await until(lambda: all(fake.shown(t).followups for t in (token, typo, big)))
-    for key, code in (
-        (token, "(INVALID_IMAGE_FORMAT)"),
-        (typo, "(UNKNOWN_PLATFORM)"),
-        (big, "(FILE_TOO_LARGE)"),
-    ):
+        await until(lambda: all(fake.shown(t).followups for t in (typo, big)))
+        # What only its bytes tell is found after the photo was answered: its status line
+        # becomes the error.
+        await until(lambda: fake.shown(token).original[-1:] != ["⏳ Queued — position 1"])
+    for key, code in ((typo, "(UNKNOWN_PLATFORM)"), (big, "(FILE_TOO_LARGE)")):
         shown = fake.shown(key)
         assert shown.deferred and shown.original_deleted and not shown.original
         (line,) = shown.followups
         assert line.ephemeral and line.payload["content"].startswith("⚠️")
         assert line.payload["content"].endswith(code) and "\n" not in line.payload["content"]
+    status = fake.shown(token).original
+    assert status[0] == "⏳ Queued — position 1"
+    assert status[-1].startswith("⚠️") and status[-1].endswith("(INVALID_IMAGE_FORMAT)")
 
 
 def test_missing_token_is_one_line_and_exit_2(monkeypatch, capsys, tmp_path) -> None:
@@ -214,7 +216,8 @@ async def test_product_shot_offers_a_style_menu_only_its_owner_can_use(fake, set
         token = await fake.slash(ALICE, "optimize", {"image": mug, "platforms": "instagram x"})
         await until(lambda: fake.shown(token).selects)
         shown = fake.shown(token)
-        assert shown.original == [PROMPT]  # the "thinking…" response became the picker
+        # The "thinking…" response became the photo's status line, then the picker.
+        assert shown.original == ["⏳ Queued — position 1", PROMPT]
         styles = select(shown, "Styles")
         assert [o["label"] for o in styles["options"]] == ["Floating", "Flat Lay", "Lifestyle",
             "Product Art", "Macro", "Dark and Moody", "Solid Background"]  # fmt: skip
@@ -242,7 +245,7 @@ async def test_product_shot_offers_a_style_menu_only_its_owner_can_use(fake, set
 
         late = await fake.press(BOB, token, button(shown, "Generate")["custom_id"])
         await until(lambda: fake.shown(late).followups)
-        assert len(shown.original) == 3  # Bob's Generate did nothing
+        assert len(shown.original) == 4  # Bob's Generate did nothing
         await fake.press(ALICE, token, button(shown, "Generate")["custom_id"])
         await fake.press(ALICE, token, button(shown, "Generate")["custom_id"])  # twice
         await until(lambda: done(shown) and len(shown.followups) >= 4)
@@ -435,7 +438,7 @@ async def test_style_menu_left_alone_times_out_and_the_photo_goes_on(fake, setti
         token = await fake.slash(ALICE, "optimize", {"image": mug, "platforms": "x"})
         shown = fake.shown(token)
         await until(lambda: done(shown) and len(shown.followups) >= 3)
-    assert shown.original[0] == PROMPT and not shown.rows  # the menu was removed
+    assert shown.original[1] == PROMPT and not shown.rows  # the menu was removed
     files = [name for f in shown.followups for name, _ in f.files]
     assert files == ["x.jpg", "sheet.png"]  # no styles
 

@@ -357,6 +357,11 @@ def keyboard_message(telegram: FakeTelegram, chat: int) -> Shown:
     return next(s for s in telegram.chat(chat) if any(d.startswith("st:") for _, d in s.buttons))
 
 
+def has_keyboard(telegram: FakeTelegram, chat: int) -> bool:
+    """The photo's status line, answered at once, has become the style buttons."""
+    return any(d.startswith("st:") for s in telegram.chat(chat) for _, d in s.buttons)
+
+
 def button(shown: Shown, label: str) -> str:
     return next(data for text, data in shown.buttons if text.removeprefix("✅ ") == label)
 
@@ -364,7 +369,7 @@ def button(shown: Shown, label: str) -> str:
 async def test_product_shot_offers_styles_only_its_owner_can_pick(telegram, settings):
     async with running(settings, telegram):
         await telegram.send_photo(ALICE, product_bytes(), "/optimize instagram x red mug")
-        await until(lambda: telegram.chat(ALICE))
+        await until(lambda: has_keyboard(telegram, ALICE))
         keys = keyboard_message(telegram, ALICE)
         labels = [text for text, _ in keys.buttons]
         assert labels[:7] == ["Floating", "Flat Lay", "Lifestyle", "Product Art", "Macro",
@@ -399,7 +404,7 @@ async def test_product_shot_offers_styles_only_its_owner_can_pick(telegram, sett
 async def test_style_buttons_survive_a_restart_and_time_out(telegram, settings, monkeypatch):
     async with running(settings, telegram):
         await telegram.send_photo(ALICE, product_bytes(), "/optimize x")
-        await until(lambda: telegram.chat(ALICE))
+        await until(lambda: has_keyboard(telegram, ALICE))
     keys = keyboard_message(telegram, ALICE)
     async with running(settings, telegram):
         await telegram.press(ALICE, keys.message_id, button(keys, "Macro"))

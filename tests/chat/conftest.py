@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import itertools
 import shutil
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from postready.pipeline.content import ContentEngine
 from postready.pipeline.models import OptimizeRequest, OptimizeResult, ProgressEvent
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.runner import run_optimization
-from tests.chat.recording import Message, RecordingOutput
+from tests.chat.recording import Message, RecordingOutput, chat_photo
 from tests.images import encode, textured
 from tests.product_images import product_photo
 
@@ -44,7 +45,7 @@ def photo(data: bytes = PHOTO, name: str = "photo.jpg", size: int | None = None)
     async def fetch() -> bytes:
         return data
 
-    return Photo(fetch, name, len(data) if size is None else size)
+    return chat_photo(fetch, name, len(data) if size is None else size)
 
 
 @dataclass
@@ -55,6 +56,7 @@ class Bot:
     output: RecordingOutput
     queue: QueueService
     store: Storage
+    updates: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     async def send(
         self,
@@ -65,9 +67,13 @@ class Bot:
         reply_to: Iterable[Photo] = (),
         **fields: Any,
     ) -> None:
-        """`user` says `text` with `photos` (in their private chat unless `chat`)."""
+        """`user` says `text` with `photos` (in their private chat unless `chat`), and the bot
+        takes it as an update into its inbox; returns once its photos are queued."""
         incoming = Incoming(user, chat or user, text, photos, tuple(reply_to), **fields)
-        await self.service.on_message(incoming)
+        entry = await self.service.receive(str(next(self.updates)), incoming)
+        assert entry is not None
+        await self.service.on_message(incoming, [entry])
+        await self.service.settle(user)
 
     async def press(
         self, user: str, message: Message, key: str, picked: tuple[str, ...] | None = None

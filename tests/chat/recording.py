@@ -5,10 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Callable
+import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from postready.chat.messages import Photo
 from postready.chat.replies import Album, Choice, Files, Progress, Reply, Text
+
+Fetch = Callable[[], Awaitable[bytes]]
+_PHOTOS: dict[str, Fetch] = {}  # a photo's ref → how the chat hands over its bytes
+
+
+def chat_photo(fetch: Fetch, name: str, size: int | None) -> Photo:
+    """A photo a user sent, whose bytes `fetch` gives when the bot downloads it."""
+    ref = uuid.uuid4().hex
+    _PHOTOS[ref] = fetch
+    return Photo(ref, name, size)
 
 
 class Refused(Exception):
@@ -73,6 +85,9 @@ class RecordingOutput:
         self.refuse: Callable[[Reply], bool] = lambda reply: False
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
+
+    async def fetch(self, photo: Photo) -> bytes:
+        return await _PHOTOS[photo.ref]()
 
     async def send(self, chat_id: str, reply: Reply) -> str | None:
         if self.refuse(reply):

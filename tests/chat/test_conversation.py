@@ -8,7 +8,6 @@ import asyncio
 from PIL import Image
 
 from postready.chat.delivery import PREVIEWS_LABEL
-from postready.chat.messages import Photo
 from postready.chat.replies import Album, Choice, Copyable, Files, Option, Progress, Text
 from postready.chat.texts import HELP
 from postready.core.identity import UserRef
@@ -17,7 +16,7 @@ from postready.pipeline import previews
 from postready.pipeline.models import ProgressEvent
 from postready.pipeline.platforms import PLATFORMS
 from tests.chat.conftest import ALICE, BOB, PHOTO, photo
-from tests.chat.recording import Message, options, selected
+from tests.chat.recording import Message, chat_photo, options, selected
 
 
 async def test_a_photo_becomes_a_status_line_then_albums_and_one_post_per_platform(bot) -> None:
@@ -147,7 +146,7 @@ async def test_one_users_messages_are_answered_in_order_and_others_meanwhile(bot
         return PHOTO
 
     photo_sent = asyncio.create_task(
-        bot.send(ALICE, "/optimize x", Photo(slow_fetch, "p.jpg", len(PHOTO)))
+        bot.send(ALICE, "/optimize x", chat_photo(slow_fetch, "p.jpg", len(PHOTO)))
     )
     cancel_sent = asyncio.create_task(bot.send(ALICE, "/cancel"))
     await bot.send(BOB, "/help")  # answered while Alice's photo is still on its way

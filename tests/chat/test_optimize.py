@@ -19,6 +19,7 @@ from postready.core.storage.models import Job
 from postready.pipeline.errors import ErrorCode
 from postready.pipeline.platforms import PLATFORMS
 from tests.chat.conftest import ALICE, BOB, GROUP, MB, PHOTO, Bot, photo
+from tests.chat.recording import chat_photo
 from tests.images import encode, textured
 
 QUEUED = "⏳ Queued — position {}"
@@ -30,7 +31,7 @@ def never_fetched(size: int) -> Photo:
     async def fetch() -> bytes:
         raise AssertionError("a photo that had to be refused was downloaded")
 
-    return Photo(fetch, "big.jpg", size)
+    return chat_photo(fetch, "big.jpg", size)
 
 
 async def only_job(bot: Bot) -> Job:

@@ -22,16 +22,18 @@ STYLE_NAMES = [style.name for style in STYLES.values()]
 
 
 async def offered(bot: Bot, command: str = "/optimize instagram x red mug") -> Message:
-    """Alice's product photo, and the message with its style buttons."""
+    """Alice's product photo, and the message with its style buttons: her photo's status line,
+    answered at once, then turned into the buttons once the photo is seen to be a product."""
     await bot.send(ALICE, command, photo(PRODUCT, "mug.jpg"))
     (keyboard,) = bot.output.chat(ALICE)
+    assert keyboard.texts == ["⏳ Queued — position 1", PROMPT]
     return keyboard
 
 
 def options_of_first(message: Message) -> dict[str, str]:
-    """The options of the message's first version: its buttons as a user still sees them in an
+    """The options of the message's first version with buttons: as a user still sees them in an
     old copy of the chat."""
-    first = Message(message.chat_id, message.id, message.versions[:1])
+    first = Message(message.chat_id, message.id, message.versions[:2])
     return options(first)
 
 
@@ -51,7 +53,7 @@ async def test_only_the_photos_owner_picks_its_styles(bot) -> None:
     refused = await bot.press(BOB, keyboard, macro)
     assert refused == "Only the person who sent the photo can choose its styles."
     assert await bot.press(BOB, keyboard, options(keyboard)["Generate"]) == refused
-    assert len(keyboard.versions) == 1 and not await bot.jobs()
+    assert len(keyboard.versions) == 2 and not await bot.jobs()
     assert await bot.press(ALICE, keyboard, macro) is None
     assert selected(keyboard) == {"Macro"}
     assert await bot.press(ALICE, keyboard, macro) is None  # pressed again: off
@@ -90,7 +92,7 @@ async def test_two_generate_presses_at_once_queue_one_job(bot) -> None:
     alerts = await asyncio.gather(*(bot.press(ALICE, keyboard, generate) for _ in range(2)))
     assert alerts == [None, None]
     assert len(await bot.jobs()) == 1
-    assert keyboard.texts[1:] == ["⏳ Queued — position 1"]
+    assert keyboard.texts[2:] == ["⏳ Queued — position 1"]
 
 
 async def test_skip_queues_the_photo_without_styles(bot) -> None:
@@ -128,7 +130,7 @@ async def test_a_choice_nobody_knows_has_expired(bot) -> None:
     expired = "This choice has expired; send the photo again."
     for key in ("st:999:go", "st:x:go", "st:", "st"):
         assert await bot.press(ALICE, keyboard, key) == expired
-    assert len(keyboard.versions) == 1
+    assert len(keyboard.versions) == 2
 
 
 @pytest.mark.parametrize("user_limits", [{"max_jobs_in_flight": 1}])

@@ -200,8 +200,10 @@ class DiscordFrontend:
         await interaction.response.defer(thinking=True, ephemeral=private)
         assert self._service is not None and self._output is not None
         chat_id = await self._output.track(interaction)
-        user_id = str(interaction.user.id)
-        await self._service.on_message(Incoming(user_id, chat_id, text, photos, command=command))
+        incoming = Incoming(str(interaction.user.id), chat_id, text, photos, command=command)
+        entry = await self._service.receive(str(interaction.id), incoming)
+        if entry is not None:  # else delivered again: handled (or being handled) already
+            await self._service.on_message(incoming, [entry])
 
     async def _on_press(
         self, interaction: discord.Interaction, key: str, picked: tuple[str, ...] | None
@@ -214,7 +216,9 @@ class DiscordFrontend:
         chat_id, message_id = self._output.locate(interaction)
         user_id = str(interaction.user.id)
         try:
-            alert = await self._service.on_action(user_id, chat_id, message_id, key, picked)
+            alert = await self._service.on_action(
+                user_id, chat_id, message_id, key, picked, update_key=str(interaction.id)
+            )
         except Exception:
             log.exception("discord_action_failed key=%s", key)
             alert = error_line(ErrorCode.PROCESSING_FAILED, "something went wrong on our side")
@@ -257,4 +261,4 @@ def _maybe_image(attachment: discord.Attachment) -> bool:
 
 
 def _photo(attachment: discord.Attachment) -> Photo:
-    return Photo(attachment.read, attachment.filename, attachment.size)
+    return Photo(attachment.url, attachment.filename, attachment.size)

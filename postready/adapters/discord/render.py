@@ -15,6 +15,7 @@ from discord.utils import DEFAULT_FILE_SIZE_LIMIT_BYTES, format_dt
 
 from postready.adapters.discord.components import components
 from postready.adapters.discord.interaction_tokens import InteractionToken, InteractionTokens
+from postready.chat.messages import Photo
 from postready.chat.replies import (
     Album,
     Choice,
@@ -209,6 +210,10 @@ class DiscordOutput:
         self._interactions: dict[str, discord.Interaction] = {}
         self._thinking: set[str] = set()  # deferred, original response not yet shown
         self._messages: dict[int, tuple[str, str]] = {}  # message → (chat id, message id)
+
+    async def fetch(self, photo: Photo) -> bytes:
+        """An attachment's bytes, from Discord's CDN by its URL (as `Attachment.read` does)."""
+        return await self._client.http.get_from_cdn(photo.ref)
 
     async def track(self, interaction: discord.Interaction) -> str:
         """Remember a deferred interaction (its token also in the database, for a job that

@@ -10,12 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, Message, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, InvalidToken, TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -25,14 +24,16 @@ from telegram.ext import (
     filters,
 )
 
-from postready.adapters.telegram.render import TelegramOutput
+from postready.adapters.telegram.render import TOO_BIG, TelegramOutput
 from postready.chat.conversation import ChatService
+from postready.chat.inbox import album_message
 from postready.chat.messages import ChatLimits, ChatSetup, Incoming, Photo
 from postready.chat.texts import COMMANDS, error_line
 from postready.core.config.settings import Settings
 from postready.core.queue.api import JobQueue
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage import Storage
+from postready.core.storage.models import InboxEntry
 from postready.pipeline.errors import ErrorCode, PostReadyError
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,6 @@ PLATFORM = "telegram"
 # The cloud Bot API lets bots download files up to 20 MB (a local Bot API server has no limit).
 CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024
 ALBUM_DEBOUNCE = 1.0  # seconds to wait for the rest of an album
-TOO_BIG = "bots can download at most 20 MB from Telegram; send a smaller file"
 RATE_LIMIT_RETRIES = 3
 
 
@@ -74,7 +74,7 @@ class TelegramFrontend:
         )
         self._cloud = base == "https://api.telegram.org"
         self._service: ChatService | None = None
-        self._albums: dict[str, list[Message]] = {}
+        self._albums: dict[str, list[tuple[Message, Incoming, InboxEntry]]] = {}
 
     async def start(self, storage: Storage, queue: JobQueue) -> None:
         """Connect (getMe), register the commands menu, and start receiving updates."""
@@ -141,16 +141,24 @@ class TelegramFrontend:
         message = update.message
         if message is None or message.from_user is None or self._service is None:
             return
+        incoming = _incoming(message)
+        # Into the inbox before anything else: a crash from here on loses nothing.
+        entry = await self._service.receive(str(update.update_id), incoming)
+        if entry is None:
+            return  # delivered again: handled (or being handled) already
         group = message.media_group_id
         if group is None:
-            await self._service.on_message(_incoming([message]))
+            await self._service.on_message(incoming, [entry])
             return
         # An album: its photos arrive one by one; the first schedules them all.
         waiting = self._albums.setdefault(group, [])
-        waiting.append(message)
+        waiting.append((message, incoming, entry))
         if len(waiting) == 1:
             await asyncio.sleep(ALBUM_DEBOUNCE)
-            await self._service.on_message(_incoming(self._albums.pop(group)))
+            parts = sorted(self._albums.pop(group), key=lambda part: part[0].message_id)
+            await self._service.on_message(
+                album_message([part[1] for part in parts]), [part[2] for part in parts]
+            )
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -161,6 +169,7 @@ class TelegramFrontend:
             str(query.message.chat.id),
             str(query.message.message_id),
             query.data or "",
+            update_key=str(update.update_id),
         )
         await query.answer(alert, show_alert=alert is not None)
 
@@ -178,20 +187,18 @@ class TelegramFrontend:
             log.exception("telegram_error_reply_failed")
 
 
-def _incoming(messages: list[Message]) -> Incoming:
-    """One conversation message from a message (or an album's messages, in order)."""
-    messages.sort(key=lambda m: m.message_id)
-    first = messages[0]
-    text = next((m.text or m.caption for m in messages if m.text or m.caption), "")
-    reply = first.reply_to_message
+def _incoming(message: Message) -> Incoming:
+    """One conversation message from a Telegram message (an album's photo is one part)."""
+    reply = message.reply_to_message
     return Incoming(
         # Only channel posts have no sender, and the bot handles none.
-        user_id=str(first.from_user.id),  # type: ignore[union-attr]
-        chat_id=str(first.chat.id),
-        text=text or "",
-        photos=tuple(p for m in messages if (p := _photo(m)) is not None),
+        user_id=str(message.from_user.id),  # type: ignore[union-attr]
+        chat_id=str(message.chat.id),
+        text=message.text or message.caption or "",
+        photos=tuple(p for p in [_photo(message)] if p is not None),
         reply_photos=tuple(p for p in [_photo(reply)] if p is not None) if reply else (),
-        group=first.chat.type != ChatType.PRIVATE,
+        group=message.chat.type != ChatType.PRIVATE,
+        album=message.media_group_id,
     )
 
 
@@ -199,22 +206,8 @@ def _photo(message: Message) -> Photo | None:
     """The message's image: the largest size of a compressed photo, or a document."""
     if message.photo:
         largest = message.photo[-1]
-        return Photo(_fetcher(message, largest.file_id), largest.file_id, largest.file_size)
+        return Photo(largest.file_id, largest.file_id, largest.file_size)
     document = message.document
     if document is not None:
-        name = document.file_name or document.file_id
-        return Photo(_fetcher(message, document.file_id), name, document.file_size)
+        return Photo(document.file_id, document.file_name or document.file_id, document.file_size)
     return None
-
-
-def _fetcher(message: Message, file_id: str) -> Callable[[], Awaitable[bytes]]:
-    async def fetch() -> bytes:
-        try:
-            file = await message.get_bot().get_file(file_id)
-        except BadRequest as exc:
-            if "too big" not in exc.message.lower():
-                raise
-            raise PostReadyError(ErrorCode.FILE_TOO_LARGE, TOO_BIG) from None
-        return bytes(await file.download_as_bytearray())
-
-    return fetch

@@ -18,6 +18,7 @@ from telegram import (
 from telegram.constants import ChatAction, MessageLimit, ParseMode
 from telegram.error import BadRequest
 
+from postready.chat.messages import Photo
 from postready.chat.replies import (
     Album,
     Choice,
@@ -30,10 +31,12 @@ from postready.chat.replies import (
     Text,
     split_text,
 )
+from postready.pipeline.errors import ErrorCode, PostReadyError
 
 log = logging.getLogger(__name__)
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # sendPhoto: larger images go as documents
 MAX_PHOTO_SIDES = 10_000  # sendPhoto: width + height at most
+TOO_BIG = "bots can download at most 20 MB from Telegram; send a smaller file"
 _SEPARATOR = "\n\n"  # between the parts of a message
 
 
@@ -91,6 +94,16 @@ class TelegramOutput:
 
     def __init__(self, bot: Bot) -> None:
         self._bot = bot
+
+    async def fetch(self, photo: Photo) -> bytes:
+        """The photo's bytes, by its file id; FILE_TOO_LARGE past what the Bot API serves."""
+        try:
+            file = await self._bot.get_file(photo.ref)
+        except BadRequest as exc:
+            if "too big" not in exc.message.lower():
+                raise
+            raise PostReadyError(ErrorCode.FILE_TOO_LARGE, TOO_BIG) from None
+        return bytes(await file.download_as_bytearray())
 
     async def send(self, chat_id: str, reply: Reply) -> str | None:
         sent: Message | None

@@ -8,8 +8,11 @@ import asyncio
 import dataclasses
 import logging
 import uuid
+from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from postready.core.config.settings import Settings
 from postready.core.errors import JobNotFound
@@ -25,6 +28,7 @@ from postready.pipeline.models import LogoRequest, OptimizeRequest, ProgressEven
 from postready.pipeline.platforms import PLATFORMS
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,11 @@ class JobStatus:
 
 class LocalWorkers(Protocol):
     """The worker pool of this process, when it has one."""
+
+    @property
+    def executor(self) -> Executor | None:
+        """The bounded thread pool its jobs' CPU work runs in (None while stopped)."""
+        ...
 
     def wake(self) -> None: ...
 
@@ -61,6 +70,8 @@ class JobQueue:
         workers: LocalWorkers | None = None,
     ) -> None:
         self._jobs = jobs
+        # Photos prepared for the queue at once (downloaded, looked at): no more than workers.
+        self.prepare_limit = settings.queue.workers
         self._uploads = settings.storage.uploads_dir
         self._positions = positions
         self._workers = workers
@@ -71,14 +82,35 @@ class JobQueue:
             max_attempts=settings.queue.max_attempts,
         )
 
+    async def run_cpu(self, work: Callable[..., T], *args: Any) -> T:
+        """Run CPU work on a photo before it is queued (product detection) in the workers'
+        bounded thread pool, never in asyncio's unbounded default one when workers run here."""
+        executor = self._workers.executor if self._workers is not None else None
+        return await asyncio.get_running_loop().run_in_executor(executor, work, *args)
+
+    async def admit(self, user: User, *, album_index: int = 0) -> None:
+        """Raise QueueLimitExceeded when a photo of `user`'s would be refused now (`submit`
+        checks again, in the same transaction as the insert)."""
+        await self._jobs.check_limits(user, self._album_limits(album_index))
+
+    async def waiting(self) -> int:
+        """How many jobs wait in the queue."""
+        return await self._jobs.queued_count()
+
     async def submit(
-        self, user: User, request: OptimizeRequest, *, album_index: int = 0
+        self,
+        user: User,
+        request: OptimizeRequest,
+        *,
+        album_index: int = 0,
+        request_key: str | None = None,
     ) -> Submitted:
         """Save the photo and commit its job; raise PostReadyError when it cannot be queued.
 
         `album_index`: the photo's place in an album sent with one command. An album counts as
         one request against the in-flight limit (the hourly and queue limits still apply to
-        every photo), so all its photos are processed."""
+        every photo), so all its photos are processed. `request_key`: names the request, so
+        that submitting it again (after a crash) returns its job instead of a second one."""
         _check_platforms(request.platforms)
         session_id = str(uuid.uuid4())
         uploads = self._uploads
@@ -110,13 +142,16 @@ class JobQueue:
                     description=request.description,
                     options=stored_options(request, logo),
                     chat_id=request.chat_id,
+                    request_key=request_key,
                 ),
-                dataclasses.replace(self._limits, in_flight=self._limits.in_flight + album_index),
+                self._album_limits(album_index),
             )
         except BaseException:
-            for _, path in copies:
-                path.unlink(missing_ok=True)
+            _remove(copies)
             raise
+        if job.session.id != session_id:  # submitted before: these copies are not needed
+            _remove(copies)
+            return Submitted(job, await self._jobs.queue_position(job.id) or 0)
         log.info("job_queued job=%s session=%s user=%s", job.id, session_id, user.ref)
         if self._workers is not None:
             self._workers.wake()
@@ -124,6 +159,9 @@ class JobQueue:
         if position and self._positions is not None:
             self._positions.shown(job.id, position)
         return Submitted(job, position or 0)
+
+    def _album_limits(self, album_index: int) -> QueueLimits:
+        return dataclasses.replace(self._limits, in_flight=self._limits.in_flight + album_index)
 
     async def cancel(self, user: User, job_id: int | None = None) -> Job:
         """Cancel the user's job (their newest in-progress one by default).
@@ -156,6 +194,11 @@ class JobQueue:
         if job is None:
             raise JobNotFound(None)
         return job
+
+
+def _remove(copies: list[tuple[bytes | Path, Path]]) -> None:
+    for _, path in copies:
+        path.unlink(missing_ok=True)
 
 
 def _check_platforms(platforms: tuple[str, ...]) -> None:

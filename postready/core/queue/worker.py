@@ -81,6 +81,11 @@ class WorkerPool:
         self._reaper: asyncio.Task[None] | None = None
         self._executor: ThreadPoolExecutor | None = None
 
+    @property
+    def executor(self) -> ThreadPoolExecutor | None:
+        """The thread pool jobs' CPU work runs in, while the pool runs."""
+        return self._executor
+
     def wake(self) -> None:
         """A job was queued: an idle worker looks at once instead of at its next poll."""
         self._wake.set()
@@ -127,6 +132,7 @@ class WorkerPool:
         if self._executor is not None:
             # Threads of stopped jobs cannot be interrupted; do not wait for them.
             self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
         log.info("workers_stopped owner=%s", self._owner)
 
     async def _worker(self) -> None:

@@ -10,11 +10,13 @@ from typing import Self
 
 from postready.core.storage.repositories import (
     ChatStateRepository,
+    InboxRepository,
     JobRepository,
     UserRepository,
 )
 from postready.core.storage.sqlite.chat_state import SQLiteChatState
 from postready.core.storage.sqlite.database import Database
+from postready.core.storage.sqlite.inbox import SQLiteInbox
 from postready.core.storage.sqlite.jobs import SQLiteJobs
 from postready.core.storage.sqlite.users import SQLiteUsers
 
@@ -27,12 +29,19 @@ class Storage:
     users: UserRepository
     jobs: JobRepository
     chats: ChatStateRepository
+    inbox: InboxRepository
 
     @classmethod
     async def open(cls, path: Path, clock: Callable[[], float] = time.time) -> Self:
         """Open (creating and migrating as needed) the SQLite database at `path`."""
         database = await Database.open(path, clock)
-        return cls(database, SQLiteUsers(database), SQLiteJobs(database), SQLiteChatState(database))
+        return cls(
+            database,
+            SQLiteUsers(database),
+            SQLiteJobs(database),
+            SQLiteChatState(database),
+            SQLiteInbox(database),
+        )
 
     async def close(self) -> None:
         await self.database.close()

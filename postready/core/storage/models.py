@@ -87,6 +87,9 @@ class NewJob:
     description: str
     options: dict[str, Any]
     chat_id: str | None
+    # Names the request that made it (an inbox entry's photo): enqueueing the same key again
+    # returns this job instead of a second one.
+    request_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,3 +146,20 @@ class NewStyleChoice:
     description: str
     colour: str
     album_index: int = 0
+
+
+InboxKind = Literal["message", "action"]
+
+
+@dataclass(frozen=True, slots=True)
+class InboxEntry:
+    """A chat update kept until it is handled: `payload` is the chat's message or button press
+    as JSON; `acks` the status message already sent for each of its photos (by index)."""
+
+    id: int
+    platform: str
+    update_key: str
+    kind: InboxKind
+    payload: dict[str, Any]
+    acks: dict[int, str]
+    received_at: float

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from postready.core.identity import UserRef
 from postready.core.storage.models import (
     GeneratedFile,
     Heartbeat,
+    InboxEntry,
+    InboxKind,
     Job,
     NewJob,
     NewStyleChoice,
@@ -37,7 +39,16 @@ class JobRepository(Protocol):
 
     async def enqueue(self, user: User, job: NewJob, limits: QueueLimits) -> Job:
         """Commit a queued session and its job, or raise QueueLimitExceeded; the limits are
-        checked in the same transaction as the insert."""
+        checked in the same transaction as the insert. A job with the same `request_key`
+        exists already: that job, unchanged."""
+        ...
+
+    async def check_limits(self, user: User, limits: QueueLimits) -> None:
+        """Raise QueueLimitExceeded when `enqueue` would, as things stand."""
+        ...
+
+    async def queued_count(self) -> int:
+        """How many jobs wait in the queue, of every user."""
         ...
 
     async def claim(
@@ -102,6 +113,30 @@ class JobRepository(Protocol):
     async def get_session(self, session_id: str) -> Session | None: ...
 
     async def session_files(self, session_id: str) -> list[GeneratedFile]: ...
+
+
+class InboxRepository(Protocol):
+    """Chat updates kept from the moment they arrive until their effects are stored."""
+
+    async def receive(
+        self, platform: str, update_key: str, kind: InboxKind, payload: dict[str, Any]
+    ) -> InboxEntry | None:
+        """Keep the update; None when this update was received before (a redelivery)."""
+        ...
+
+    async def acknowledge(self, entry_id: int, index: int, message_id: str) -> None:
+        """Remember the status message sent for the entry's photo `index`."""
+        ...
+
+    async def handled(self, entry_ids: Collection[int]) -> None: ...
+
+    async def unhandled(self, platform: str) -> list[InboxEntry]:
+        """The platform's entries not handled yet, oldest first."""
+        ...
+
+    async def prune(self, max_age: float) -> int:
+        """Forget handled entries older than `max_age` seconds; how many."""
+        ...
 
 
 class ChatStateRepository(Protocol):

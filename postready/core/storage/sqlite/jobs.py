@@ -42,15 +42,11 @@ class SQLiteJobs:
     async def enqueue(self, user: User, job: NewJob, limits: QueueLimits) -> Job:
         now = self._db.clock()
         async with self._db.transaction() as sql:
-            counts = await sql.one(SQL.user_job_counts, {"since": now - _HOUR, "user_id": user.id})
-            assert counts is not None  # an aggregate always has a row
-            if counts["in_flight"] >= limits.in_flight:
-                raise QueueLimitExceeded("in_flight", counts["in_flight"])
-            if counts["last_hour"] >= limits.per_hour:
-                raise QueueLimitExceeded("per_hour", counts["last_hour"])
-            queued = await sql.one(SQL.queued_count)
-            if queued is not None and queued[0] >= limits.queued:
-                raise QueueLimitExceeded("queued", queued[0])
+            if job.request_key is not None:
+                found = await sql.one(SQL.job_for_request, {"request_key": job.request_key})
+                if found is not None:
+                    return await _job(sql, found["id"])
+            await _check_limits(sql, user, limits, now)
             await sql.run(
                 SQL.insert_session,
                 {
@@ -61,6 +57,7 @@ class SQLiteJobs:
                     "platforms": rows.json_list(job.platforms),
                     "description": job.description,
                     "options": json.dumps(job.options),
+                    "request_key": job.request_key,
                     "now": now,
                 },
             )
@@ -71,6 +68,15 @@ class SQLiteJobs:
                 {"session_id": job.session_id, "max_attempts": limits.max_attempts, "now": now},
             )
             return await _job(sql, job_id)
+
+    async def check_limits(self, user: User, limits: QueueLimits) -> None:
+        async with self._db.statements() as sql:
+            await _check_limits(sql, user, limits, self._db.clock())
+
+    async def queued_count(self) -> int:
+        async with self._db.statements() as sql:
+            row = await sql.one(SQL.queued_count)
+        return int(row[0]) if row else 0
 
     async def claim(
         self, owner: str, lease_seconds: float, platforms: Collection[str] | None = None
@@ -278,6 +284,18 @@ class SQLiteJobs:
     async def _jobs(self, query: str, params: Params) -> list[Job]:
         async with self._db.statements() as sql:
             return [rows.job(row) for row in await sql.all(query, params)]
+
+
+async def _check_limits(sql: Statements, user: User, limits: QueueLimits, now: float) -> None:
+    counts = await sql.one(SQL.user_job_counts, {"since": now - _HOUR, "user_id": user.id})
+    assert counts is not None  # an aggregate always has a row
+    if counts["in_flight"] >= limits.in_flight:
+        raise QueueLimitExceeded("in_flight", counts["in_flight"])
+    if counts["last_hour"] >= limits.per_hour:
+        raise QueueLimitExceeded("per_hour", counts["last_hour"])
+    queued = await sql.one(SQL.queued_count)
+    if queued is not None and queued[0] >= limits.queued:
+        raise QueueLimitExceeded("queued", queued[0])
 
 
 async def _job(sql: Statements, job_id: int) -> Job:

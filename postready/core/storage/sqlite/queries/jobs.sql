@@ -15,9 +15,13 @@ SELECT COUNT(*) FROM processing_sessions WHERE status = 'queued';
 
 -- name: insert_session
 INSERT INTO processing_sessions (id, user_id, chat_id, status, source_path, platforms,
-                                 description, options, created_at, updated_at)
+                                 description, options, request_key, created_at, updated_at)
 VALUES (:session_id, :user_id, :chat_id, 'queued', :source_path, :platforms, :description,
-        :options, :now, :now);
+        :options, :request_key, :now, :now);
+
+-- name: job_for_request
+SELECT j.id FROM jobs j JOIN processing_sessions s ON s.id = j.session_id
+WHERE s.request_key = :request_key;
 
 -- name: insert_job
 INSERT INTO jobs (session_id, max_attempts, not_before, created_at)

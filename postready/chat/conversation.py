@@ -108,7 +108,7 @@ class ChatService:
                 log.exception("inbox_resume_failed update=%s", entry.update_key)
 
     async def stop(self) -> None:
-        await self._intake.styles.close()
+        await self._intake.close()
 
     async def settle(self, user_id: str | None = None) -> None:
         """Wait until every photo received so far (from `user_id`, or anyone) is queued or

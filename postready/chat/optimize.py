@@ -119,6 +119,14 @@ class PhotoIntake:
         task.add_done_callback(self._tasks.pop)
         return True
 
+    async def close(self) -> None:
+        """Abandon the photos still being prepared: their inbox entries stay unhandled, and the
+        next start takes them up again."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.styles.close()
+
     async def settle(self, user: UserRef | None = None) -> None:
         """Wait until every photo answered so far (of `user`, or of anyone) is queued or
         refused."""
@@ -209,6 +217,7 @@ class PhotoIntake:
                     description=command.description,
                     colour=DEFAULT_COLOUR,
                     album_index=album_size - 1,
+                    request_key=photo.key,
                 )
                 await self.styles.offer(choice, functools.partial(self._show, chat_id, photo))
                 return
@@ -253,7 +262,9 @@ class PhotoIntake:
             colour=colour,
         )
         try:
-            await self._queue_job(user, request, choice.message_id, choice.album_index)
+            await self._queue_job(
+                user, request, choice.message_id, choice.album_index, choice.request_key
+            )
         except PostReadyError as exc:
             await self._answer(choice.chat_id, choice.message_id, Text.line(error_text(exc)))
 

@@ -75,11 +75,17 @@ class StylePicker:
         self, request: NewStyleChoice, send: Callable[[Choice], Awaitable[str | None]]
     ) -> None:
         """Keep the request (its photo saved at `source_path`, which it now owns) and show the
-        style buttons (through `send`)."""
+        style buttons (through `send`). Offered before (the same `request_key`, handled again
+        after a crash): that choice's buttons again, or nothing once it is decided."""
         choice = await self._chats.add_style_choice(request)
+        if choice.source_path != request.source_path:  # offered before, with its own copy
+            request.source_path.unlink(missing_ok=True)
+        if not choice.open:
+            return
         message_id = await send(keyboard(choice))
-        await self._chats.update_style_choice(choice.id, (), choice.colour, message_id)
-        self._schedule(choice)
+        await self._chats.update_style_choice(choice.id, choice.chosen, choice.colour, message_id)
+        if choice.id not in self._timers:
+            self._schedule(choice)
 
     async def resume(self) -> None:
         """Restart the timeouts of choices left open by a previous run."""

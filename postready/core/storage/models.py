@@ -132,6 +132,7 @@ class StyleChoice:
     open: bool
     created_at: float  # Unix seconds
     album_index: int = 0  # its place in the album it came in (0: first, or alone)
+    request_key: str | None = None  # the job it becomes is submitted under this key
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,8 @@ class NewStyleChoice:
     description: str
     colour: str
     album_index: int = 0
+    # Names the request (an inbox entry's photo): adding it again returns the same choice.
+    request_key: str | None = None
 
 
 InboxKind = Literal["message", "action"]

@@ -21,3 +21,8 @@ CREATE INDEX inbox_unhandled ON inbox (platform, id) WHERE handled_at IS NULL;
 ALTER TABLE processing_sessions ADD COLUMN request_key TEXT;
 CREATE UNIQUE INDEX processing_sessions_request_key ON processing_sessions (request_key)
     WHERE request_key IS NOT NULL;
+
+-- The same for a product photo waiting for its styles: handled again, it finds its choice.
+ALTER TABLE style_choices ADD COLUMN request_key TEXT;
+CREATE UNIQUE INDEX style_choices_request_key ON style_choices (request_key)
+    WHERE request_key IS NOT NULL;

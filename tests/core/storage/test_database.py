@@ -28,6 +28,7 @@ TABLES = {
     "pending_commands",
     "interaction_tokens",
     "job_progress",
+    "inbox",
 }
 
 

@@ -46,6 +46,12 @@ class SQLiteChatState:
 
     async def add_style_choice(self, choice: NewStyleChoice) -> StyleChoice:
         async with self._db.transaction() as sql:
+            if choice.request_key is not None:
+                found = await sql.one(
+                    SQL.style_choice_for_request, {"request_key": choice.request_key}
+                )
+                if found is not None:
+                    return rows.style_choice(found)
             choice_id = await sql.insert(
                 SQL.insert_style_choice,
                 {
@@ -58,6 +64,7 @@ class SQLiteChatState:
                     "description": choice.description,
                     "colour": choice.colour,
                     "album_index": choice.album_index,
+                    "request_key": choice.request_key,
                     "now": self._db.clock(),
                 },
             )

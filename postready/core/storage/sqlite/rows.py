@@ -107,6 +107,7 @@ def style_choice(row: Row) -> StyleChoice:
         open=row["status"] == "open",
         created_at=row["created_at"],
         album_index=row["album_index"],
+        request_key=row["request_key"],
     )
 
 

@@ -19,9 +19,12 @@ RETURNING command, created_at;
 
 -- name: insert_style_choice
 INSERT INTO style_choices (platform, platform_user_id, chat_id, source_path, source_name,
-                           platforms, description, colour, album_index, created_at)
+                           platforms, description, colour, album_index, request_key, created_at)
 VALUES (:platform, :platform_user_id, :chat_id, :source_path, :source_name, :platforms,
-        :description, :colour, :album_index, :now);
+        :description, :colour, :album_index, :request_key, :now);
+
+-- name: style_choice_for_request
+SELECT * FROM style_choices WHERE request_key = :request_key;
 
 -- name: style_choice
 SELECT * FROM style_choices WHERE id = :choice_id;

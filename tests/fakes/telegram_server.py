@@ -50,6 +50,8 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self.throttle: dict[str, int] = {}  # method → retry_after for its next call (429)
         self.webhook: tuple[str, str] | None = None  # (url, secret token) once setWebhook
+        self.downloads_open = asyncio.Event()  # cleared: file downloads hang until it is set
+        self.downloads_open.set()
         self._updates: list[dict[str, Any]] = []
         self._new_update = asyncio.Condition()
         self._ids = itertools.count(1)
@@ -177,6 +179,7 @@ class FakeTelegram:
         )
 
     async def _download(self, request: web.Request) -> web.Response:
+        await self.downloads_open.wait()
         file_id = request.match_info["path"].rsplit("/", 1)[-1]
         return web.Response(body=self._files[file_id][0])
 

@@ -1,0 +1,75 @@
+"""`postready bot telegram` as a real process killed with SIGKILL after it took photos from
+Telegram but before it could queue them: the restarted bot answers every photo once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from tests.adapters.test_telegram import ALICE, BOB, finished, image, photo_bytes
+from tests.fakes.telegram_server import TOKEN, FakeTelegram
+from tests.waiting import PATIENCE, until
+
+ROOT = Path(__file__).parents[2]
+
+
+@asynccontextmanager
+async def bot_process(
+    telegram: FakeTelegram, data_dir: Path, log: Path
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """The bot as its own process, receiving updates from the fake Telegram."""
+    env = os.environ | {
+        "PYTHONPATH": str(ROOT),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": telegram.origin,
+        "POSTREADY_DATA_DIR": str(data_dir),
+        "POSTREADY_WORKERS": "1",
+        "POSTREADY_POLL_SECONDS": "0.1",
+        "POSTREADY_SHUTDOWN_GRACE": "5",
+    }
+    polls = len(telegram.methods("getUpdates"))
+    with log.open("a") as output:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "postready", "bot", "telegram",
+            env=env, cwd=data_dir.parent, stdout=output, stderr=output,
+        )  # fmt: skip
+    try:
+        await until(
+            lambda: process.returncode is not None or telegram.methods("getUpdates")[polls:]
+        )
+        assert process.returncode is None, log.read_text()
+        yield process
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(process.wait(), PATIENCE)
+
+
+async def test_photos_received_before_a_kill_are_answered_once_after_the_restart(
+    tmp_path: Path,
+) -> None:
+    data_dir, log = tmp_path / "data", tmp_path / "bot.log"
+    async with FakeTelegram() as telegram:
+        telegram.downloads_open.clear()  # the photos are taken from Telegram, not downloaded
+        async with bot_process(telegram, data_dir, log) as first:
+            await telegram.send_photo(ALICE, photo_bytes(seed=1), "/optimize x red mug")
+            await telegram.send_photo(BOB, photo_bytes(seed=2), "/optimize bluesky")
+            # Each is answered at once, before its download and its job.
+            await until(lambda: all(telegram.chat(user) for user in (ALICE, BOB)))
+            first.kill()  # SIGKILL: nothing is cleaned up
+            await first.wait()
+        telegram.downloads_open.set()
+        async with bot_process(telegram, data_dir, log):
+            await until(lambda: all(finished(telegram, user) for user in (ALICE, BOB)))
+    for user, platform in ((ALICE, "X"), (BOB, "Bluesky")):
+        chat = telegram.chat(user)
+        # One status line, the one sent before the kill, edited to its end; one image.
+        (status,) = [s for s in chat if s.kind == "text" and s.edits[0].startswith("⏳ Queued")]
+        assert status.text.startswith("✅ Done"), log.read_text()
+        assert [s.text.split(" · ")[0] for s in chat if image(s)] == [platform]
+        assert finished(telegram, user) == 1

@@ -120,6 +120,21 @@ async def test_commands_are_synced_only_when_changed_or_asked(fake, settings):
     assert len(fake.made("PUT", "/commands")) == 2
 
 
+async def test_a_photo_answered_before_a_restart_gets_its_results_after_it(fake, settings):
+    fake.downloads_open.clear()
+    async with running(settings, fake):
+        token = await fake.slash(ALICE, "optimize", {"image": photo(fake), "platforms": "x"})
+        # Acknowledged and answered before the attachment is downloaded…
+        await until(lambda: fake.shown(token).original == ["⏳ Queued — position 1"])
+    # …and the bot stopped meanwhile: the interaction waits in the inbox for the next run.
+    fake.downloads_open.set()
+    async with running(settings, fake):
+        shown = fake.shown(token)
+        await until(lambda: done(shown) and len(shown.followups) >= 3)
+    assert shown.original[0] == "⏳ Queued — position 1" and shown.original[-1].startswith("✅")
+    assert [name for f in shown.followups for name, _ in f.files] == ["x.jpg", "sheet.png"]
+
+
 async def test_an_error_is_one_ephemeral_line_with_its_code(fake, settings):
     async with running(settings, fake):
         pdf = fake.upload("notes.pdf", b"%PDF-1.7 not an image")

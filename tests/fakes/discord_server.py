@@ -83,6 +83,8 @@ class FakeDiscord:
         self._ids = itertools.count(1000)
         self._shown: dict[str, Shown] = {}  # interaction token → what it shows
         self._cdn: dict[str, bytes] = {}
+        self.downloads_open = asyncio.Event()  # cleared: attachment downloads hang until set
+        self.downloads_open.set()
         self._sockets: list[web.WebSocketResponse] = []
         self._sequence = itertools.count(1)
         self.ready = asyncio.Event()
@@ -290,6 +292,7 @@ class FakeDiscord:
     # REST
 
     async def _download(self, request: web.Request) -> web.Response:
+        await self.downloads_open.wait()
         return web.Response(body=self._cdn[request.match_info["name"]])
 
     async def _api(self, request: web.Request) -> web.Response:

@@ -28,7 +28,13 @@ from postready.chat.texts import (
 from postready.core.identity import UserRef
 from postready.core.storage.models import InboxEntry, NewStyleChoice, StyleChoice, User
 from postready.pipeline.errors import ErrorCode, PostReadyError
-from postready.pipeline.loading import HEADER_BYTES, LoadLimits, check_byte_size, require_format
+from postready.pipeline.loading import (
+    HEADER_BYTES,
+    LoadLimits,
+    check_byte_size,
+    load_logo,
+    require_format,
+)
 from postready.pipeline.logo import LogoOptions, LogoPosition
 from postready.pipeline.models import DEFAULT_ACCOUNT_NAME, LogoRequest, OptimizeRequest
 from postready.pipeline.photography import DEFAULT_COLOUR
@@ -141,6 +147,8 @@ class PhotoIntake:
             self._check_size(photo)
             data = await self._out.fetch(photo)
             fmt = require_format(data[:HEADER_BYTES])
+            # Refused now, with the limits its jobs would apply, not at the next photo.
+            await self._queue.run_cpu(load_logo, data)
         except PostReadyError as exc:
             await self._out.send(chat_id, error_reply(error_text(exc)))
             return

@@ -306,3 +306,14 @@ def check_byte_size(size: int, limits: LoadLimits) -> None:
         )
     if size == 0:
         raise PostReadyError(ErrorCode.INVALID_IMAGE_FORMAT, "the file is empty")
+
+
+LOGO_LIMITS = LoadLimits(max_bytes=10_000_000, max_pixels=25_000_000, min_side=16)
+
+
+def load_logo(source: Path | bytes) -> Image.Image:
+    """A logo within `LOGO_LIMITS`; its errors say it is about the logo."""
+    try:
+        return load_image(source, LOGO_LIMITS).image
+    except PostReadyError as exc:
+        raise PostReadyError(exc.code, f"logo: {exc.message}") from exc

@@ -9,7 +9,7 @@ import io
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,7 +56,7 @@ class PhotographySettings:
 
     rembg_model: str | None = None  # POSTREADY_REMBG_MODEL
     openai: OpenAIImageSettings | None = None  # OPENAI_API_KEY (+ OPENAI_BASE_URL, model)
-    cloudinary_url: str | None = None  # CLOUDINARY_URL
+    cloudinary_url: str | None = field(default=None, repr=False)  # CLOUDINARY_URL: a secret
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +166,7 @@ async def run_product_photography(
         except Exception as exc:
             # One style failing (a bug, a full disk) must not take the others with it.
             log.error("style_failed style=%s", key, exc_info=exc)
-            failed[key] = f"{type(exc).__name__}: {exc}"
+            failed[key] = f"could not be rendered ({type(exc).__name__})"
             report(f"{STYLES[key].name} failed")
 
     try:

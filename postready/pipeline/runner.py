@@ -22,7 +22,7 @@ from postready.pipeline.caption_file import caption_file_name, render_caption_fi
 from postready.pipeline.content import CONTENT_EVENTS, ContentEngine, ContentOutcome
 from postready.pipeline.encoding import public_exif
 from postready.pipeline.errors import ErrorCode, PostReadyError
-from postready.pipeline.loading import LoadedImage, LoadLimits, load_image
+from postready.pipeline.loading import LoadedImage, LoadLimits, load_image, load_logo
 from postready.pipeline.models import (
     FeedPreviews,
     OptimizeRequest,
@@ -47,7 +47,6 @@ log = logging.getLogger(__name__)
 # Called on the event loop's thread, in order; it must not block.
 ProgressCallback = Callable[[ProgressEvent], None]
 RESULTS_FILE = "results.json"
-_LOGO_LIMITS = LoadLimits(max_bytes=10_000_000, max_pixels=25_000_000, min_side=16)
 
 
 async def run_optimization(
@@ -116,7 +115,7 @@ async def run_optimization(
     await detectors_ready
     report("analyse", "finding faces and the subject")
     logo_loading = (
-        loop.run_in_executor(executor, _load_logo, request.logo.source) if request.logo else None
+        loop.run_in_executor(executor, load_logo, request.logo.source) if request.logo else None
     )
     signals = await loop.run_in_executor(executor, detect_crop_signals, loaded.image)
     logo = await logo_loading if logo_loading else None
@@ -314,13 +313,6 @@ def _platform_specs(request: OptimizeRequest) -> list[PlatformSpec]:
     if request.audience_timezone is not None:
         zone(request.audience_timezone)
     return [PLATFORMS[key] for key in dict.fromkeys(request.platforms)]
-
-
-def _load_logo(source: Path | bytes) -> Image.Image:
-    try:
-        return load_image(source, _LOGO_LIMITS).image
-    except PostReadyError as exc:
-        raise PostReadyError(exc.code, f"logo: {exc.message}") from exc
 
 
 def _user_uuid(user_id: str | None) -> str:

@@ -14,6 +14,7 @@ from postready.chat.messages import ChatSetup, Incoming, Photo
 from postready.chat.optimize import PENDING_SECONDS
 from postready.chat.replies import Album, Text
 from postready.chat.texts import WAITING_FOR_LOGO, WAITING_FOR_PHOTO
+from postready.core.identity import UserRef
 from postready.core.queue.codec import request_for
 from postready.core.storage.models import Job
 from postready.pipeline.errors import ErrorCode
@@ -209,6 +210,16 @@ async def test_a_logo_sent_with_logo_as_its_caption_is_kept_at_once(bot) -> None
     logo = encode(textured((300, 300), seed=6), "PNG")
     await bot.send(ALICE, "/logo top left", photo(logo, "logo.png"))
     assert bot.output.texts(ALICE) == ["Logo saved · top-left"]
+
+
+async def test_a_logo_the_jobs_could_not_use_is_refused_when_it_is_sent(bot, settings) -> None:
+    tiny = encode(textured((10, 10), seed=7), "PNG")  # smaller than a logo may be
+    await bot.send(ALICE, "/logo", photo(tiny, "logo.png"))
+    (refused,) = bot.output.texts(ALICE)
+    assert refused.startswith("⚠️ logo: ") and refused.endswith("(IMAGE_TOO_SMALL)")
+    assert not (settings.storage.data_dir / "logos").exists()
+    alice = await bot.store.users.get_or_create(UserRef("telegram", ALICE))
+    assert alice.settings.logo_path is None
 
 
 async def test_a_logo_that_is_not_an_image_is_refused_and_the_next_image_still_awaited(

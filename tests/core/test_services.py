@@ -59,3 +59,19 @@ def test_a_bad_service_value_is_named(monkeypatch, tmp_path) -> None:
     with pytest.raises(PostReadyError) as caught:
         load_service_settings()
     assert caught.value.message.startswith("POSTREADY_AI_TIMEOUT: Input should be a valid number")
+
+
+def test_no_secret_is_shown_by_repr() -> None:
+    """Settings end up in logs and tracebacks: their secrets must not."""
+    from postready.adapters.discord.interaction_tokens import InteractionToken
+    from postready.pipeline.product_photos import PhotographySettings
+    from postready.pipeline.providers.openai_images import OpenAIImageSettings
+
+    settings = PhotographySettings(
+        openai=OpenAIImageSettings(api_key="sk-very-secret"),
+        cloudinary_url="cloudinary://key:cloud-secret@shop",
+    )
+    token = InteractionToken("interaction-secret", 8_000_000, 0.0)
+    shown = repr(settings) + repr(token)
+    for secret in ("sk-very-secret", "cloud-secret", "interaction-secret"):
+        assert secret not in shown

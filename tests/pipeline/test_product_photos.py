@@ -172,6 +172,22 @@ async def test_openai_server_errors_fall_back_to_the_local_renderer(bottle, tmp_
         assert image.size == (1600, 900)
 
 
+async def test_a_refused_key_is_noted_in_fixed_words_never_the_services_own(
+    bottle, tmp_path
+) -> None:
+    # OpenAI's 401 quotes the key it was given (masked, but still part of it).
+    refused = Reply(401, {"error": {"message": "Incorrect API key provided: sk-test***4242"}})
+    with FakeServer([refused]) as server:
+        settings = PhotographySettings(
+            openai=OpenAIImageSettings("sk-test-4242", f"{server.url}/v1", max_retries=0)
+        )
+        request = OptimizeRequest(bottle, ("x",), styles=("floating",))
+        result = await run_optimization(request, tmp_path, photography=settings)
+    notes = " ".join(result.product_photography.notes)
+    assert "the image API refused the API key (401)" in notes
+    assert "4242" not in notes and "Incorrect" not in notes
+
+
 async def test_cloudinary_uploads_and_urls_in_results(bottle, tmp_path) -> None:
     def uploaded(n: int) -> Reply:
         return Reply(200, {"secure_url": f"https://res.example/image/upload/{n}.jpg"})

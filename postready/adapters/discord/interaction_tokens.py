@@ -3,7 +3,7 @@ job resumed after a restart still answers in its conversation."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from postready.core.storage.named_queries import load_queries
 from postready.core.storage.sqlite.database import Database
@@ -15,7 +15,7 @@ SQL = load_queries("postready.adapters.discord", "interaction_tokens.sql")
 class InteractionToken:
     """What answers a chat interaction until `expires_at` (Unix seconds)."""
 
-    token: str
+    token: str = field(repr=False)  # answers as the bot: a secret
     file_limit: int  # bytes of attachments per message
     expires_at: float
 

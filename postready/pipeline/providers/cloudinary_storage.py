@@ -71,7 +71,8 @@ class CloudinaryStorage:
         try:
             return self._upload(path, public_id)
         except Error as exc:
-            raise StorageError(f"upload of {path.name} failed: {exc}") from exc
+            # Not Cloudinary's own text: a signature error quotes the signed string.
+            raise StorageError(f"upload of {path.name} failed ({type(exc).__name__})") from exc
 
     def _upload_once(self, path: Path, public_id: str) -> str:
         import cloudinary.uploader

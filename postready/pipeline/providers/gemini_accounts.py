@@ -118,7 +118,7 @@ class GeminiAccountFinder:
         except errors.APIError as exc:
             raise ProviderError(_status_reason(exc, config.attempts)) from exc
         except OSError as exc:  # aiohttp connection errors
-            raise ProviderError(f"Gemini could not be reached: {exc}") from exc
+            raise ProviderError("Gemini could not be reached") from exc
         finally:
             await client.aio.aclose()
         return suggestions_from_response(response)
@@ -173,7 +173,10 @@ def _status_reason(exc: APIError, attempts: int) -> str:
         return f"Gemini rate limit or quota (429) after {attempts} attempts"
     if isinstance(code, int) and code >= 500:
         return f"Gemini server error ({code}) after {attempts} attempts"
-    return f"Gemini rejected the request ({code}): {getattr(exc, 'message', exc)}"
+    if code in (401, 403):
+        return f"Gemini refused the API key ({code})"
+    # Never the service's own words, which may quote the request.
+    return f"Gemini rejected the request ({code})"
 
 
 def suggestions_from_response(response: GenerateContentResponse) -> AccountSuggestions:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DEFAULT_MODEL = "gpt-image-1.5"  # gpt-image-1 was shut down on 23 Oct 2026
 # Sizes every GPT image model accepts (gpt-image-2 takes more; these keep the model swappable).
@@ -18,7 +18,7 @@ class ImageServiceError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class OpenAIImageSettings:
-    api_key: str
+    api_key: str = field(repr=False)
     base_url: str | None = None
     model: str = DEFAULT_MODEL
     timeout: float = 240.0  # seconds per attempt: an edit can take a minute or more
@@ -70,10 +70,28 @@ class OpenAIImageEditor:
                 n=1,
             )
         except openai.OpenAIError as exc:
-            raise ImageServiceError(f"{type(exc).__name__}: {exc}") from exc
+            raise ImageServiceError(_failure(exc)) from exc
         if not response.data or not response.data[0].b64_json:
             raise ImageServiceError("the response held no image")
         return base64.b64decode(response.data[0].b64_json)
 
     async def aclose(self) -> None:
         await self._client.close()
+
+
+def _failure(exc: BaseException) -> str:
+    """A failed call in fixed words: never the service's own text (a 401's echoes the key)."""
+    import openai
+
+    if isinstance(exc, openai.APITimeoutError):
+        return "the image API timed out"
+    if isinstance(exc, openai.APIConnectionError):
+        return "the image API could not be reached"
+    if isinstance(exc, openai.APIStatusError):
+        status = exc.status_code
+        if status == 429:
+            return "the image API's rate limit or quota (429)"
+        if status in (401, 403):
+            return f"the image API refused the API key ({status})"
+        return f"the image API answered {status}"
+    return f"the image API failed ({type(exc).__name__})"

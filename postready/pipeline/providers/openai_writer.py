@@ -168,7 +168,7 @@ class OpenAIVisionWriter:
                 f"OpenAI timed out ({config.timeout:g} s, {config.max_retries} retries)"
             ) from exc
         except openai.APIConnectionError as exc:
-            raise ProviderError(f"OpenAI could not be reached: {exc}") from exc
+            raise ProviderError("OpenAI could not be reached") from exc
         except openai.APIStatusError as exc:
             raise ProviderError(_status_reason(exc, config.max_retries)) from exc
         raise ProviderError(f"OpenAI's answer was not valid JSON for the schema twice: {reason}")
@@ -182,7 +182,8 @@ def _status_reason(exc: APIStatusError, retries: int) -> str:
         return f"OpenAI server error ({status}) after {retries} retries"
     if status in (401, 403):
         return f"OpenAI refused the API key ({status})"
-    return f"OpenAI rejected the request ({status}): {exc.message}"
+    # Never the service's own words: a 401's echoes the (masked) key.
+    return f"OpenAI rejected the request ({status})"
 
 
 def _answer_text(completion: ChatCompletion) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Protocol
 
 from postready.core.config.services import service_settings
-from postready.core.config.settings import Settings
+from postready.core.config.settings import TELEGRAM_API, Settings
 from postready.core.identity import HEADLESS_PLATFORM
 from postready.core.queue import PoolOptions, QueueService
 from postready.core.queue.api import JobQueue
@@ -97,6 +97,9 @@ async def run_worker(
     services = service_settings(settings.ai, settings.photography)
     for note in services.notes:
         log.info("services %s", note)
+    for name, url in _redirected_services(settings):
+        # Tokens and keys go to this address: an operator should see it was changed.
+        log.warning("service_address_changed %s=%s", name, url)
     by_platform = {frontend.platform: frontend for frontend in frontends}
 
     async with await Storage.open(settings.storage.db_path) as storage:
@@ -136,6 +139,16 @@ async def run_worker(
         finally:
             for frontend in reversed(started):
                 await frontend.stop()
+
+
+def _redirected_services(settings: Settings) -> list[tuple[str, str]]:
+    """The services whose address is not their own (an `.env` line may have set it)."""
+    addresses = {
+        "TELEGRAM_API_BASE_URL": (settings.telegram.api_base_url, TELEGRAM_API),
+        "OPENAI_BASE_URL": (settings.ai.openai.base_url, None),
+        "GEMINI_BASE_URL": (settings.ai.gemini.base_url, None),
+    }
+    return [(name, url) for name, (url, usual) in addresses.items() if url and url != usual]
 
 
 async def _deliver_left_over(

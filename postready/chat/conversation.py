@@ -39,7 +39,7 @@ from postready.chat.inbox import (
     press_payload,
 )
 from postready.chat.messages import ChatSetup, Incoming
-from postready.chat.optimize import PhotoIntake
+from postready.chat.optimize import PENDING_SECONDS, PhotoIntake
 from postready.chat.replies import Files, MediaItem, Progress, Reply, Text
 from postready.chat.styles import PREFIX as STYLE_ACTION
 from postready.chat.texts import (
@@ -71,6 +71,7 @@ class ChatService:
         self._users = setup.storage.users
         self._jobs = setup.storage.jobs
         self._inbox = setup.storage.inbox
+        self._chats = setup.storage.chats
         self._queue = setup.queue
         self._out = setup.output
         self._bot_username = setup.bot_username
@@ -114,6 +115,18 @@ class ChatService:
         """Wait until every photo received so far (from `user_id`, or anyone) is queued or
         refused."""
         await self._intake.settle(None if user_id is None else self._ref(user_id))
+
+    async def addressed(self, message: Incoming) -> bool:
+        """Whether the message is for this bot: anything in a private chat; in a group, a
+        command of its own, or a photo its sender's waiting `/optimize` is for. What is not is
+        left alone: nothing about it is stored."""
+        if not message.group or message.command is not None:
+            return True
+        if message.text and parse_command(message.text, self._bot_username) is not None:
+            return True
+        return bool(message.photos) and await self._chats.has_pending_command(
+            message.chat_id, self._ref(message.user_id), PENDING_SECONDS
+        )
 
     async def receive(self, update_key: str, message: Incoming) -> InboxEntry | None:
         """Keep a message in the inbox as it arrives, before anything slow; None when this

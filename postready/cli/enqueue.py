@@ -23,11 +23,13 @@ def run(args: argparse.Namespace) -> int:
     from postready.core.identity import HEADLESS_PLATFORM, UserRef
     from postready.core.queue.api import JobQueue
     from postready.core.storage import Storage
+    from postready.core.storage.private import make_private
     from postready.pipeline.models import OptimizeRequest
     from postready.pipeline.platforms import resolve_platforms
 
     specs = resolve_platforms(args.platforms)
     settings = load_settings()
+    make_private(settings.storage.data_dir)
 
     async def submit():
         async with await Storage.open(settings.storage.db_path) as storage:

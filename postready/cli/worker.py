@@ -38,8 +38,10 @@ def run(args: argparse.Namespace) -> int:
 def serve_jobs(settings: Settings, frontends: Sequence[Frontend] = ()) -> int:
     """Run the worker pool (and the chat `frontends`) until SIGTERM or Ctrl-C, logging to
     stderr; jobs no frontend takes are logged one line per update."""
+    from postready.core.storage.private import make_private
     from postready.serve import run_worker
 
+    make_private(settings.storage.data_dir)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     asyncio.run(run_worker(settings, subscriber=_log_update, frontends=frontends))
     return EXIT_OK

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import html
 import io
+import logging
 import os
 import re
 import signal
@@ -29,6 +30,7 @@ from postready.core.config.settings import QueueSection, Settings, StorageSectio
 from postready.core.storage import Storage
 from postready.serve import run_worker
 from tests.adapters.waiting import hold_jobs
+from tests.conftest import rows_of
 from tests.fakes.telegram_server import TOKEN, FakeTelegram, Shown
 from tests.images import encode, textured
 from tests.product_images import product_photo
@@ -455,13 +457,23 @@ async def test_settings_buttons(telegram, settings) -> None:
 async def test_in_a_group_only_photos_with_a_command_are_ours(telegram, settings) -> None:
     group = -4242
     async with running(settings, telegram):
-        await telegram.send_photo(ALICE, photo_bytes(seed=1), group=group)  # people sharing
+        # People sharing and talking: nothing about them is stored.
+        await telegram.send_photo(BOB, photo_bytes(seed=1), group=group)
+        await telegram.send_text(CAROL, "nice one!", group=group)
+        await telegram.send_text(CAROL, "/optimize@other_bot x", group=group)
+        for album in ("a", "a"):
+            await telegram.send_photo(BOB, photo_bytes(seed=3), album=album, group=group)
         await telegram.send_photo(
             ALICE, photo_bytes(seed=2), "/optimize@postready_bot x", group=group
         )
         await until(lambda: finished(telegram, group) == 1)
     assert len([s for s in telegram.chat(group) if image(s)]) == 1
     assert not telegram.chat(ALICE)
+    async with await Storage.open(settings.storage.db_path) as store:
+        stored = await rows_of(store, "SELECT platform_user_id FROM users")
+        kept = await rows_of(store, "SELECT json_extract(payload, '$.user_id') FROM inbox")
+    assert [row[0] for row in stored] == [str(ALICE)]
+    assert [row[0] for row in kept] == [str(ALICE)]
 
 
 async def test_results_a_dying_process_did_not_send_arrive_at_the_next_start(
@@ -544,3 +556,13 @@ async def test_a_failing_update_is_logged_and_the_user_told(telegram, settings, 
         await until(lambda: len(telegram.chat(ALICE)) == 2)
     assert telegram.chat(ALICE)[0].text == "⚠️ something went wrong on our side (PROCESSING_FAILED)"
     assert telegram.chat(ALICE)[1].text.startswith("PostReady makes one photo")
+
+
+async def test_a_changed_service_address_is_logged_once_at_start(telegram, settings, caplog):
+    with caplog.at_level(logging.WARNING, logger="postready.serve"):
+        async with running(settings, telegram):
+            pass
+    changed = [
+        r.getMessage() for r in caplog.records if "service_address_changed" in r.getMessage()
+    ]
+    assert changed == [f"service_address_changed TELEGRAM_API_BASE_URL={telegram.origin}"]

@@ -87,8 +87,10 @@ class FakeTelegram:
 
     # The user's side
 
-    async def send_text(self, user: int, text: str, reply_to: int | None = None) -> int:
-        return await self._user_message(user, {"text": text}, reply_to)
+    async def send_text(
+        self, user: int, text: str, reply_to: int | None = None, group: int | None = None
+    ) -> int:
+        return await self._user_message(user, {"text": text}, reply_to, group)
 
     async def send_photo(
         self,

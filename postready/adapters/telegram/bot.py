@@ -29,7 +29,7 @@ from postready.chat.conversation import ChatService
 from postready.chat.inbox import album_message
 from postready.chat.messages import ChatLimits, ChatSetup, Incoming, Photo
 from postready.chat.texts import COMMANDS, error_line
-from postready.core.config.settings import Settings
+from postready.core.config.settings import TELEGRAM_API, Settings
 from postready.core.queue.api import JobQueue
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage import Storage
@@ -72,9 +72,11 @@ class TelegramFrontend:
             .concurrent_updates(True)
             .build()
         )
-        self._cloud = base == "https://api.telegram.org"
+        self._cloud = base == TELEGRAM_API
         self._service: ChatService | None = None
-        self._albums: dict[str, list[tuple[Message, Incoming, InboxEntry]]] = {}
+        # An album's parts so far: the message, as the conversation reads it, its update's key,
+        # and its inbox entry once kept.
+        self._albums: dict[str, list[tuple[Message, Incoming, str, InboxEntry | None]]] = {}
 
     async def start(self, storage: Storage, queue: JobQueue) -> None:
         """Connect (getMe), register the commands menu, and start receiving updates."""
@@ -139,26 +141,43 @@ class TelegramFrontend:
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
-        if message is None or message.from_user is None or self._service is None:
+        service = self._service
+        if message is None or message.from_user is None or service is None:
             return
-        incoming = _incoming(message)
-        # Into the inbox before anything else: a crash from here on loses nothing.
-        entry = await self._service.receive(str(update.update_id), incoming)
-        if entry is None:
-            return  # delivered again: handled (or being handled) already
+        incoming, key = _incoming(message), str(update.update_id)
         group = message.media_group_id
         if group is None:
-            await self._service.on_message(incoming, [entry])
+            if not await service.addressed(incoming):
+                return  # group chatter: nothing about it is stored
+            # Into the inbox before anything else: a crash from here on loses nothing.
+            entry = await service.receive(key, incoming)
+            if entry is not None:  # else delivered again: handled (or being handled) already
+                await service.on_message(incoming, [entry])
             return
-        # An album: its photos arrive one by one; the first schedules them all.
+        # An album: its photos arrive one by one; the first schedules them all. In a private
+        # chat each is kept at once; in a group only the whole album shows whether it is ours
+        # (its command is the caption of one photo).
+        entry = None
+        if not incoming.group:
+            entry = await service.receive(key, incoming)
+            if entry is None:
+                return
         waiting = self._albums.setdefault(group, [])
-        waiting.append((message, incoming, entry))
-        if len(waiting) == 1:
-            await asyncio.sleep(ALBUM_DEBOUNCE)
-            parts = sorted(self._albums.pop(group), key=lambda part: part[0].message_id)
-            await self._service.on_message(
-                album_message([part[1] for part in parts]), [part[2] for part in parts]
-            )
+        waiting.append((message, incoming, key, entry))
+        if len(waiting) != 1:
+            return
+        await asyncio.sleep(ALBUM_DEBOUNCE)
+        parts = sorted(self._albums.pop(group), key=lambda part: part[0].message_id)
+        album = album_message([part[1] for part in parts])
+        if album.group:
+            if not await service.addressed(album):
+                return
+            kept = [await service.receive(part[2], part[1]) for part in parts]
+        else:
+            kept = [part[3] for part in parts]
+        entries = [entry for entry in kept if entry is not None]
+        if entries:
+            await service.on_message(album, entries)
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query

@@ -21,6 +21,8 @@ from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.providers.base import DEFAULT_GEMINI_MODEL, DEFAULT_OPENAI_MODEL
 from postready.pipeline.providers.openai_images import DEFAULT_MODEL as DEFAULT_IMAGE_MODEL
 
+TELEGRAM_API = "https://api.telegram.org"  # the cloud Bot API
+
 
 class Section(BaseSettings):
     """A group of settings read from the environment and `.env`."""
@@ -85,7 +87,7 @@ class TelegramSection(Section):
     model_config = SettingsConfigDict(env_prefix="TELEGRAM_")
 
     bot_token: SecretStr | None = None
-    api_base_url: str = "https://api.telegram.org"
+    api_base_url: str = TELEGRAM_API
     webhook_url: str | None = None  # set: updates come by webhook instead of polling
     webhook_port: int = Field(default=8443, ge=1, le=65535)
 

@@ -155,6 +155,10 @@ class ChatStateRepository(Protocol):
         """The waiting command if it is at most `max_age` seconds old; used up either way."""
         ...
 
+    async def has_pending_command(self, chat_id: str, user: UserRef, max_age: float) -> bool:
+        """Whether a command at most `max_age` seconds old waits (nothing is changed)."""
+        ...
+
     async def add_style_choice(self, choice: NewStyleChoice) -> StyleChoice:
         """Keep the choice; one with the same `request_key` exists already: that one."""
         ...

@@ -44,6 +44,11 @@ class SQLiteChatState:
             return None
         return str(row["command"])
 
+    async def has_pending_command(self, chat_id: str, user: UserRef, max_age: float) -> bool:
+        async with self._db.statements() as sql:
+            row = await sql.one(SQL.pending_command, _whose(chat_id, user))
+        return row is not None and self._db.clock() - row["created_at"] <= max_age
+
     async def add_style_choice(self, choice: NewStyleChoice) -> StyleChoice:
         async with self._db.transaction() as sql:
             if choice.request_key is not None:

@@ -17,6 +17,10 @@ DELETE FROM pending_commands
 WHERE chat_id = :chat_id AND platform = :platform AND platform_user_id = :platform_user_id
 RETURNING command, created_at;
 
+-- name: pending_command
+SELECT created_at FROM pending_commands
+WHERE chat_id = :chat_id AND platform = :platform AND platform_user_id = :platform_user_id;
+
 -- name: insert_style_choice
 INSERT INTO style_choices (platform, platform_user_id, chat_id, source_path, source_name,
                            platforms, description, colour, album_index, request_key, created_at)

@@ -134,12 +134,22 @@ async def test_a_choice_nobody_knows_has_expired(bot) -> None:
 
 
 @pytest.mark.parametrize("user_limits", [{"max_jobs_in_flight": 1}])
+async def test_a_photo_waiting_for_its_styles_holds_a_place_in_flight(bot) -> None:
+    keyboard = await offered(bot)
+    await bot.send(ALICE, "/optimize x", photo(PHOTO))
+    refused = bot.output.chat(ALICE)[-1]
+    assert refused is not keyboard and refused.text.endswith("or /cancel it (TOO_MANY_JOBS)")
+    assert not await bot.jobs()
+    await bot.press(ALICE, keyboard, options(keyboard)["Generate"])
+    assert keyboard.text == "⏳ Queued — position 1" and len(await bot.jobs()) == 1
+
+
+@pytest.mark.parametrize("user_limits", [{"queue_limit": 1}])
 async def test_a_choice_the_queue_refuses_says_why_in_the_buttons_message(bot) -> None:
     keyboard = await offered(bot)
-    await bot.send(ALICE, "/optimize x", photo(PHOTO))  # takes Alice's one place meanwhile
+    await bot.send(BOB, "/optimize x", photo(PHOTO))  # fills the queue meanwhile
     await bot.press(ALICE, keyboard, options(keyboard)["Generate"])
-    assert keyboard.text.startswith("⚠️ you already have 1 photos in progress")
-    assert keyboard.text.endswith("or /cancel it (TOO_MANY_JOBS)")
+    assert keyboard.text.startswith("⚠️ ") and keyboard.text.endswith("(QUEUE_FULL)")
     assert len(await bot.jobs()) == 1
 
 

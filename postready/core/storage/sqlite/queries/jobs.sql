@@ -6,9 +6,14 @@ SELECT * FROM job_details WHERE id = :job_id;
 SELECT * FROM job_details WHERE id IN (SELECT value FROM json_each(:ids)) ORDER BY id;
 
 -- name: user_job_counts
-SELECT COUNT(*) FILTER (WHERE status IN ('queued', 'running')) AS in_flight,
-       COUNT(*) FILTER (WHERE created_at > :since) AS last_hour
-FROM job_details WHERE user_id = :user_id;
+-- A product photo waiting for its styles is in flight too: it becomes a job.
+SELECT (SELECT COUNT(*) FROM job_details
+        WHERE user_id = :user_id AND status IN ('queued', 'running'))
+     + (SELECT COUNT(*) FROM style_choices c
+        JOIN users u ON u.platform = c.platform AND u.platform_user_id = c.platform_user_id
+        WHERE u.id = :user_id AND c.status = 'open') AS in_flight,
+       (SELECT COUNT(*) FROM job_details
+        WHERE user_id = :user_id AND created_at > :since) AS last_hour;
 
 -- name: queued_count
 SELECT COUNT(*) FROM processing_sessions WHERE status = 'queued';

@@ -114,6 +114,15 @@ class Cancel:
     job_id: int | None = None  # None: the newest job in progress
 
 
+@dataclass(frozen=True, slots=True)
+class Block:
+    """`/block <user id>` (admins): stop a user of this chat platform from using PostReady;
+    `/unblock <user id>` lets them again."""
+
+    user_id: str
+    blocked: bool = True
+
+
 Command = (
     Start
     | Help
@@ -126,6 +135,7 @@ Command = (
     | History
     | Status
     | Cancel
+    | Block
 )
 
 
@@ -165,6 +175,10 @@ def _parse(name: str, args: str) -> Command:
     if name in ("status", "cancel"):
         job_id = _job_id(words, name)
         return Status(job_id) if name == "status" else Cancel(job_id)
+    if name in ("block", "unblock"):
+        if len(words) != 1:
+            raise PostReadyError(ErrorCode.INVALID_OPTION, f"say whom: /{name} <user id>")
+        return Block(words[0].removeprefix("@"), blocked=name == "block")
     raise PostReadyError(AppErrorCode.UNKNOWN_COMMAND, f"unknown command /{name}; try /help")
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from postready.chat import settings as settings_menu
 from postready.chat.commands import (
+    Block,
     Cancel,
     ChangeSetting,
     Command,
@@ -44,6 +45,7 @@ from postready.chat.replies import Files, MediaItem, Progress, Reply, Text
 from postready.chat.styles import PREFIX as STYLE_ACTION
 from postready.chat.texts import (
     HELP,
+    NOT_ALLOWED,
     WAITING_FOR_LOGO,
     error_line,
     error_reply,
@@ -53,6 +55,7 @@ from postready.chat.texts import (
     settings_text,
     styles_text,
 )
+from postready.core.errors import AppErrorCode
 from postready.core.identity import UserRef
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage.models import InboxEntry, User
@@ -60,6 +63,7 @@ from postready.pipeline.errors import PostReadyError
 from postready.pipeline.platforms import PLATFORMS
 
 log = logging.getLogger(__name__)
+_NOT_ALLOWED = (AppErrorCode.NOT_ALLOWED, NOT_ALLOWED)
 INBOX_DAYS = 7  # handled updates are kept this long: a redelivery within it is recognised
 
 
@@ -75,6 +79,7 @@ class ChatService:
         self._queue = setup.queue
         self._out = setup.output
         self._bot_username = setup.bot_username
+        self._access = setup.access
         # A user's messages are handled in order (`/optimize` then the photo), other users'
         # meanwhile.
         self._turns: defaultdict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)
@@ -130,7 +135,11 @@ class ChatService:
 
     async def receive(self, update_key: str, message: Incoming) -> InboxEntry | None:
         """Keep a message in the inbox as it arrives, before anything slow; None when this
-        update (the chat's `update_key`) was received before, and must not be handled again."""
+        update (the chat's `update_key`) was received before, and must not be handled again,
+        and for someone who may not use the bot (told so in one line; nothing is stored)."""
+        if not await self._may_use(message.user_id, message.places or (message.chat_id,)):
+            await self._out.send(message.chat_id, error_reply(error_line(*_NOT_ALLOWED)))
+            return None
         return await self._inbox.receive(
             self.platform, update_key, "message", message_payload(message)
         )
@@ -154,10 +163,14 @@ class ChatService:
         key: str,
         picked: tuple[str, ...] | None = None,
         update_key: str | None = None,
+        places: tuple[str, ...] = (),
     ) -> str | None:
         """A button was pressed, or options were picked in the menu `key` (`picked`: their
         keys); returns a short alert for the presser, or None. With the chat's `update_key`
-        the press is kept in the inbox first (and a redelivered one does nothing)."""
+        the press is kept in the inbox first (and a redelivered one does nothing). `places`:
+        where it was pressed, when that is not `chat_id` (Discord's guild and channel)."""
+        if not await self._may_use(user_id, places or (chat_id,)):
+            return error_line(*_NOT_ALLOWED)
         press = Press(user_id, chat_id, message_id, key, picked)
         if update_key is None:
             return await self._press(press)
@@ -197,6 +210,12 @@ class ChatService:
 
     def _ref(self, platform_user_id: str) -> UserRef:
         return UserRef(self.platform, platform_user_id)
+
+    async def _may_use(self, user_id: str, places: tuple[str, ...]) -> bool:
+        ref = self._ref(user_id)
+        if self._access.is_admin(ref):
+            return True
+        return self._access.allows(ref, places) and not await self._users.is_blocked(ref)
 
     async def _on_message(self, message: Incoming, entries: Sequence[InboxEntry]) -> bool:
         """Whether the photo intake took over the inbox `entries`."""
@@ -299,7 +318,21 @@ class ChatService:
                         await self._out.edit(*where, Text.line("✖️ Cancelled"))
                     return Text.line(f"Job #{job.id} cancelled.")
                 return Text.line(f"Stopping job #{job.id}…")
+            case Block(user_id=target, blocked=blocked):
+                return Text.line(await self._block(user, target, blocked))
         raise AssertionError(f"unhandled command {command!r}")
+
+    async def _block(self, admin: User, target: str, blocked: bool) -> str:
+        if not self._access.is_admin(admin.ref):
+            raise PostReadyError(AppErrorCode.NOT_ALLOWED, "only the bot's admins may do that")
+        ref = self._ref(target)
+        if not blocked:
+            done = await self._users.unblock(ref)
+            return f"{target} may use PostReady again." if done else f"{target} was not blocked."
+        if self._access.is_admin(ref):
+            raise PostReadyError(AppErrorCode.NOT_ALLOWED, "an admin cannot be blocked")
+        await self._users.block(ref, admin.ref.platform_user_id)
+        return f"{target} is blocked: PostReady no longer answers them."
 
     async def _settings_button(
         self, user_id: str, chat_id: str, message_id: str, key: str, picked: tuple[str, ...] | None

@@ -48,6 +48,7 @@ def message_payload(message: Incoming) -> dict[str, Any]:
         "optimize": command,
         "refused": refused,
         "album": message.album,
+        "places": list(message.places),
     }
 
 
@@ -68,6 +69,7 @@ def message_from(payload: dict[str, Any]) -> Incoming:
         group=payload["group"],
         command=command,
         album=payload["album"],
+        places=tuple(payload.get("places", ())),
     )
 
 
@@ -84,6 +86,7 @@ def album_message(parts: Sequence[Incoming]) -> Incoming:
         group=first.group,
         command=first.command,
         album=first.album,
+        places=first.places,
     )
 
 

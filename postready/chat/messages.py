@@ -3,10 +3,11 @@ photos, and the output the adapter implements."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from postready.chat.access import AccessRules
 from postready.chat.commands import Command, CommandError
 from postready.chat.replies import Choice, Progress, Reply, Text
 from postready.core.queue.api import JobQueue
@@ -33,6 +34,9 @@ class Incoming:
     # Parsed already, by a chat whose commands come with separate options (Discord).
     command: Command | CommandError | None = None
     album: str | None = None  # the album this message is one photo of (Telegram's media group)
+    # Where it was said, for the operator's allowed chats: Discord's guild and channel ids
+    # (empty: the chat itself).
+    places: tuple[str, ...] = ()
 
 
 class ChatOutput(Protocol):
@@ -66,3 +70,4 @@ class ChatSetup:
     data_dir: Path
     limits: ChatLimits = ChatLimits()
     bot_username: str | None = None  # its own name, to tell its commands from other bots'
+    access: AccessRules = field(default_factory=AccessRules)

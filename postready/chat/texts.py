@@ -24,6 +24,13 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("help", "how to use PostReady"),
 )
 
+# Commands for the operator's admins, left out of the public menus.
+ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("block", "stop a user from using PostReady: /block <user id> (admins)"),
+    ("unblock", "let a blocked user use PostReady again (admins)"),
+)
+NOT_ALLOWED = "PostReady is private here; ask whoever runs it for access"
+
 HELP = """PostReady makes one photo ready to post everywhere: sized images, captions, hashtags and \
 the best times to post.
 

@@ -20,6 +20,7 @@ class AppErrorCode(StrEnum):
     JOB_NOT_FOUND = "JOB_NOT_FOUND"
     CANCELLED = "CANCELLED"
     UNKNOWN_COMMAND = "UNKNOWN_COMMAND"
+    NOT_ALLOWED = "NOT_ALLOWED"
 
 
 AnyErrorCode = ErrorCode | AppErrorCode

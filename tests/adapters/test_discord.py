@@ -28,7 +28,7 @@ from postready.core.storage import Storage
 from postready.serve import run_worker
 from tests.adapters.waiting import hold_jobs
 from tests.conftest import rows_of
-from tests.fakes.discord_server import CHANNEL_ID, TOKEN, FakeDiscord, Shown
+from tests.fakes.discord_server import CHANNEL_ID, GUILD_ID, TOKEN, FakeDiscord, Shown
 from tests.images import encode, textured
 from tests.product_images import product_photo
 from tests.waiting import PATIENCE, until
@@ -484,3 +484,18 @@ async def test_a_failing_command_is_logged_and_the_user_told(fake, settings, mon
     assert shown.original_deleted and line.ephemeral
     assert line.payload["content"] == "⚠️ something went wrong on our side (PROCESSING_FAILED)"
     assert "discord_interaction_failed" in caplog.text
+
+
+async def test_an_allowed_guild_is_open_to_its_members_and_no_one_else(fake, settings):
+    elsewhere = settings.replace(access={"allowed_chats": frozenset({"999"})})
+    async with running(elsewhere, fake):
+        token = await fake.slash(ALICE, "status", {})
+        await until(lambda: fake.shown(token).followups)
+    (line,) = fake.shown(token).followups
+    assert line.ephemeral and line.payload["content"].endswith("(NOT_ALLOWED)")
+    here = settings.replace(access={"allowed_chats": frozenset({str(GUILD_ID)})})
+    async with running(here, fake):
+        token = await fake.slash(ALICE, "status", {})
+        await until(lambda: fake.shown(token).followups)
+    (line,) = fake.shown(token).followups
+    assert line.payload["content"].endswith("(JOB_NOT_FOUND)")  # answered: no job yet

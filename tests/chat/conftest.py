@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from postready.chat.access import AccessRules
 from postready.chat.conversation import ChatService
 from postready.chat.messages import ChatLimits, ChatSetup, Incoming, Photo
 from postready.core.config.settings import LimitsSection, QueueSection, Settings, StorageSection
@@ -71,8 +72,8 @@ class Bot:
         takes it as an update into its inbox; returns once its photos are queued."""
         incoming = Incoming(user, chat or user, text, photos, tuple(reply_to), **fields)
         entry = await self.service.receive(str(next(self.updates)), incoming)
-        assert entry is not None
-        await self.service.on_message(incoming, [entry])
+        if entry is not None:  # None: refused (someone who may not use the bot)
+            await self.service.on_message(incoming, [entry])
         await self.service.settle(user)
 
     async def press(
@@ -107,6 +108,12 @@ def user_limits() -> dict[str, object]:
 
 
 @pytest.fixture
+def access() -> AccessRules:
+    """Who may use the bot: `@pytest.mark.parametrize("access", [AccessRules(...)])`."""
+    return AccessRules()
+
+
+@pytest.fixture
 def settings(tmp_path: Path, user_limits: dict[str, object]) -> Settings:
     return Settings(
         storage=StorageSection(data_dir=tmp_path / "data"),
@@ -116,7 +123,7 @@ def settings(tmp_path: Path, user_limits: dict[str, object]) -> Settings:
 
 
 @pytest.fixture
-async def bot(store: Storage, settings: Settings) -> AsyncIterator[Bot]:
+async def bot(store: Storage, settings: Settings, access: AccessRules) -> AsyncIterator[Bot]:
     """Telegram's conversation, wired as `serve.py` wires it; the workers stay off until a
     test enters `working()`."""
     output = RecordingOutput()
@@ -134,6 +141,7 @@ async def bot(store: Storage, settings: Settings) -> AsyncIterator[Bot]:
             settings.storage.data_dir,
             LIMITS,
             "postready_bot",
+            access,
         )
     )
     await service.start()

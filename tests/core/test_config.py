@@ -94,6 +94,7 @@ def sample(annotation: Any) -> tuple[str, object]:
         str: ("some-text", "some-text"),
         Path: ("/some/path", Path("/some/path")),
         SecretStr: ("some-secret", SecretStr("some-secret")),
+        frozenset[str]: ("12, telegram:34 56", frozenset({"12", "telegram:34", "56"})),
     }[annotation]
 
 

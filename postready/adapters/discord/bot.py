@@ -19,11 +19,12 @@ from discord import app_commands
 from postready.adapters.discord.components import ActionButton, ActionClient, ActionSelect
 from postready.adapters.discord.interaction_tokens import InteractionTokens
 from postready.adapters.discord.render import DiscordOutput, chat_key
+from postready.chat.access import AccessRules
 from postready.chat.commands import Command, CommandError, optimize_options
 from postready.chat.conversation import ChatService
 from postready.chat.messages import ChatSetup, Incoming, Photo
 from postready.chat.replies import Text
-from postready.chat.texts import COMMANDS, error_line
+from postready.chat.texts import ADMIN_COMMANDS, COMMANDS, error_line
 from postready.core.config.settings import Settings
 from postready.core.queue.api import JobQueue
 from postready.core.queue.updates import JobUpdate
@@ -35,11 +36,13 @@ log = logging.getLogger(__name__)
 PLATFORM = "discord"
 COMMANDS_DIGEST = "discord_commands.sha256"  # in the data directory: what was last synced
 MAX_CHOICES = 25  # autocomplete suggestions Discord shows
-_ABOUT = dict(COMMANDS)
+_ABOUT = dict(COMMANDS + ADMIN_COMMANDS)
 _OPTIONS = {
     "settings": "e.g. timezone Europe/London, platforms instagram x, format png",
     "status": "a job number (default: your latest)",
     "cancel": "a job number (default: your latest)",
+    "block": "the user's id",
+    "unblock": "the user's id",
 }
 
 
@@ -89,7 +92,14 @@ class DiscordFrontend:
             raise
         self._output = DiscordOutput(self._client, InteractionTokens(storage.database))
         self._service = ChatService(
-            ChatSetup(PLATFORM, storage, queue, self._output, self._settings.storage.data_dir)
+            ChatSetup(
+                PLATFORM,
+                storage,
+                queue,
+                self._output,
+                self._settings.storage.data_dir,
+                access=AccessRules.from_settings(self._settings.access),
+            )
         )
         await self._service.start()
         self._gateway = asyncio.create_task(self._client.connect(), name="discord-gateway")
@@ -175,6 +185,10 @@ class DiscordFrontend:
         for name, about in COMMANDS:
             if name not in ("optimize", "logo"):
                 self._tree.add_command(self._text_command(name, about))
+        for name, about in ADMIN_COMMANDS:
+            # Shown to the guild's managers only; the bot checks its own admins list anyway.
+            command = self._text_command(name, about)
+            self._tree.add_command(app_commands.default_permissions(manage_guild=True)(command))
 
     def _text_command(self, name: str, about: str) -> app_commands.Command:
         """`/name options`, answered privately (settings, status, history, …)."""
@@ -200,7 +214,14 @@ class DiscordFrontend:
         await interaction.response.defer(thinking=True, ephemeral=private)
         assert self._service is not None and self._output is not None
         chat_id = await self._output.track(interaction)
-        incoming = Incoming(str(interaction.user.id), chat_id, text, photos, command=command)
+        incoming = Incoming(
+            str(interaction.user.id),
+            chat_id,
+            text,
+            photos,
+            command=command,
+            places=_places(interaction),
+        )
         entry = await self._service.receive(str(interaction.id), incoming)
         if entry is not None:  # else delivered again: handled (or being handled) already
             await self._service.on_message(incoming, [entry])
@@ -217,7 +238,13 @@ class DiscordFrontend:
         user_id = str(interaction.user.id)
         try:
             alert = await self._service.on_action(
-                user_id, chat_id, message_id, key, picked, update_key=str(interaction.id)
+                user_id,
+                chat_id,
+                message_id,
+                key,
+                picked,
+                update_key=str(interaction.id),
+                places=_places(interaction),
             )
         except Exception:
             log.exception("discord_action_failed key=%s", key)
@@ -252,6 +279,12 @@ def platform_completions(current: str) -> list[str]:
         for key in [*PLATFORMS, ALL_PLATFORMS_WORD]
         if key.startswith(partial) and key not in chosen
     ][:MAX_CHOICES]
+
+
+def _places(interaction: discord.Interaction) -> tuple[str, ...]:
+    """Where the interaction happened, for the operator's allowed chats: guild and channel."""
+    ids = (interaction.guild_id, interaction.channel_id)
+    return tuple(str(place) for place in ids if place is not None)
 
 
 def _maybe_image(attachment: discord.Attachment) -> bool:

@@ -25,6 +25,7 @@ from telegram.ext import (
 )
 
 from postready.adapters.telegram.render import TOO_BIG, TelegramOutput
+from postready.chat.access import AccessRules
 from postready.chat.conversation import ChatService
 from postready.chat.inbox import album_message
 from postready.chat.messages import ChatLimits, ChatSetup, Incoming, Photo
@@ -100,6 +101,7 @@ class TelegramFrontend:
                 self._settings.storage.data_dir,
                 limits,
                 bot.username,
+                AccessRules.from_settings(self._settings.access),
             )
         )
         self._app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self._on_message))

@@ -12,10 +12,15 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TypeGuard, TypeVar
+from typing import Annotated, TypeGuard, TypeVar
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.providers.base import DEFAULT_GEMINI_MODEL, DEFAULT_OPENAI_MODEL
@@ -81,6 +86,23 @@ class LimitsSection(Section):
     max_jobs_in_flight: int = Field(default=2, ge=1)  # per user: queued + running
     max_jobs_per_hour: int = Field(default=20, ge=1)  # per user
     queue_limit: int = Field(default=100, ge=1)  # queued jobs, all users together
+
+
+class AccessSection(Section):
+    """Who may use the bots. Ids of users, and of chats whose members may (Telegram chats;
+    Discord guilds and channels), separated by commas or spaces; `telegram:123` names one
+    platform's. Empty lists: everyone. Admins always may, and may /block and /unblock."""
+
+    model_config = SettingsConfigDict(env_prefix="POSTREADY_")
+
+    allowed_users: Annotated[frozenset[str], NoDecode] = frozenset()
+    allowed_chats: Annotated[frozenset[str], NoDecode] = frozenset()
+    admins: Annotated[frozenset[str], NoDecode] = frozenset()
+
+    @field_validator("allowed_users", "allowed_chats", "admins", mode="before")
+    @classmethod
+    def _ids(cls, value: object) -> object:
+        return frozenset(value.replace(",", " ").split()) if isinstance(value, str) else value
 
 
 class TelegramSection(Section):
@@ -152,6 +174,7 @@ class Settings(BaseSettings):
     storage: StorageSection = Field(default_factory=StorageSection)
     queue: QueueSection = Field(default_factory=QueueSection)
     limits: LimitsSection = Field(default_factory=LimitsSection)
+    access: AccessSection = Field(default_factory=AccessSection)
     telegram: TelegramSection = Field(default_factory=TelegramSection)
     discord: DiscordSection = Field(default_factory=DiscordSection)
     ai: AISection = Field(default_factory=AISection)

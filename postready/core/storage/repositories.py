@@ -29,6 +29,16 @@ class UserRepository(Protocol):
 
     async def get_or_create(self, ref: UserRef) -> User: ...
 
+    async def block(self, ref: UserRef, by: str) -> bool:
+        """Stop `ref` from using PostReady; whether they were not blocked before."""
+        ...
+
+    async def unblock(self, ref: UserRef) -> bool:
+        """Whether `ref` was blocked."""
+        ...
+
+    async def is_blocked(self, ref: UserRef) -> bool: ...
+
     async def save_settings(self, user_id: int, settings: UserSettings) -> User:
         """LookupError for a user that does not exist."""
         ...

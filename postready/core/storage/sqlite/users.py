@@ -30,6 +30,19 @@ class SQLiteUsers:
         assert row is not None  # inserted just above, in the same transaction
         return rows.user(row)
 
+    async def block(self, ref: UserRef, by: str) -> bool:
+        params = _ref(ref) | {"by": by, "now": self._db.clock()}
+        async with self._db.statements() as sql:
+            return await sql.run(SQL.block, params) > 0
+
+    async def unblock(self, ref: UserRef) -> bool:
+        async with self._db.statements() as sql:
+            return await sql.run(SQL.unblock, _ref(ref)) > 0
+
+    async def is_blocked(self, ref: UserRef) -> bool:
+        async with self._db.statements() as sql:
+            return await sql.one(SQL.is_blocked, _ref(ref)) is not None
+
     async def save_settings(self, user_id: int, settings: UserSettings) -> User:
         async with self._db.transaction() as sql:
             await sql.run(
@@ -53,3 +66,7 @@ class SQLiteUsers:
         if row is None:
             raise LookupError(f"no user with id {user_id}")
         return rows.user(row)
+
+
+def _ref(ref: UserRef) -> dict[str, str]:
+    return {"platform": ref.platform, "platform_user_id": ref.platform_user_id}

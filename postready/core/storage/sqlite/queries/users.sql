@@ -22,3 +22,14 @@ SET default_platforms = :default_platforms, timezone = :timezone, language = :la
     send_as_files = :send_as_files, send_previews = :send_previews,
     account_name = :account_name, awaiting_logo = :awaiting_logo, updated_at = :now
 WHERE user_id = :user_id;
+
+-- name: block
+INSERT INTO blocked_users (platform, platform_user_id, blocked_by, blocked_at)
+VALUES (:platform, :platform_user_id, :by, :now)
+ON CONFLICT (platform, platform_user_id) DO NOTHING;
+
+-- name: unblock
+DELETE FROM blocked_users WHERE platform = :platform AND platform_user_id = :platform_user_id;
+
+-- name: is_blocked
+SELECT 1 FROM blocked_users WHERE platform = :platform AND platform_user_id = :platform_user_id;

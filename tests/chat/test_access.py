@@ -1,0 +1,73 @@
+"""Who may use the bot, as the operator sets it: allowed users and chats, admins, and users an
+admin blocked. Someone refused gets one line, and nothing about them is stored."""
+
+from __future__ import annotations
+
+import pytest
+
+from postready.chat.access import AccessRules
+from postready.core.identity import UserRef
+from tests.chat.conftest import ALICE, BOB, GROUP, Bot, photo
+from tests.conftest import rows_of
+
+REFUSED = "⚠️ PostReady is private here; ask whoever runs it for access (NOT_ALLOWED)"
+CAROL = "1003"
+
+
+async def stored_users(bot: Bot) -> list[str]:
+    return [row[0] for row in await rows_of(bot.store, "SELECT platform_user_id FROM users")]
+
+
+async def inbox_rows(bot: Bot) -> int:
+    return len(await rows_of(bot.store, "SELECT id FROM inbox"))
+
+
+@pytest.mark.parametrize("access", [AccessRules(users=frozenset({ALICE}))])
+async def test_only_allowed_users_are_answered_and_nothing_is_kept_of_others(bot) -> None:
+    await bot.send(BOB, "/optimize x", photo())
+    await bot.send(BOB, "/help")
+    assert bot.output.texts(BOB) == [REFUSED, REFUSED]
+    assert all(m.reply.private for m in bot.output.chat(BOB))
+    assert await stored_users(bot) == [] and await inbox_rows(bot) == 0
+    await bot.send(ALICE, "/optimize x", photo())
+    assert bot.output.texts(ALICE) == ["⏳ Queued — position 1"]
+    assert await stored_users(bot) == [ALICE]
+
+
+@pytest.mark.parametrize("access", [AccessRules(chats=frozenset({f"telegram:{GROUP}"}))])
+async def test_everyone_in_an_allowed_chat_may(bot) -> None:
+    await bot.send(BOB, "/optimize x", photo(), chat=GROUP, group=True)
+    await bot.send(BOB, "/optimize x", photo())  # but not in their own chat
+    assert bot.output.texts(GROUP) == ["⏳ Queued — position 1"]
+    assert bot.output.texts(BOB) == [REFUSED]
+
+
+@pytest.mark.parametrize("access", [AccessRules(admins=frozenset({ALICE}))])
+async def test_an_admin_blocks_and_unblocks_a_user(bot) -> None:
+    await bot.send(BOB, "/settings")
+    (menu,) = bot.output.chat(BOB)
+    await bot.send(BOB, f"/block {ALICE}")
+    assert bot.output.texts(BOB)[-1] == "⚠️ only the bot's admins may do that (NOT_ALLOWED)"
+    await bot.send(ALICE, f"/block {BOB}")
+    await bot.send(ALICE, f"/block {ALICE}")
+    assert bot.output.texts(ALICE) == [
+        f"{BOB} is blocked: PostReady no longer answers them.",
+        "⚠️ an admin cannot be blocked (NOT_ALLOWED)",
+    ]
+    await bot.send(BOB, "/optimize x", photo())
+    assert bot.output.texts(BOB)[-1] == REFUSED and not await bot.jobs()
+    assert await bot.press(BOB, menu, "set:files") == REFUSED  # a button of before, too
+    assert await bot.store.users.is_blocked(UserRef("telegram", BOB))
+    await bot.send(ALICE, f"/unblock {BOB}")
+    await bot.send(ALICE, f"/unblock {BOB}")
+    assert bot.output.texts(ALICE)[-2:] == [
+        f"{BOB} may use PostReady again.",
+        f"{BOB} was not blocked.",
+    ]
+    await bot.send(BOB, "/optimize x", photo())
+    assert bot.output.texts(BOB)[-1] == "⏳ Queued — position 1"
+
+
+async def test_block_says_whom(bot) -> None:
+    await bot.send(ALICE, "/block")
+    assert bot.output.texts(ALICE) == ["⚠️ say whom: /block <user id> (INVALID_OPTION)"]

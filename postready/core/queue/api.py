@@ -18,7 +18,13 @@ from postready.core.config.settings import Settings
 from postready.core.errors import JobNotFound
 from postready.core.queue.codec import stored_options
 from postready.core.queue.positions import QueuePositions
-from postready.core.queue.uploads import read_header, save_upload, upload_name, upload_size
+from postready.core.queue.uploads import (
+    discard_uploads,
+    read_header,
+    save_upload,
+    upload_name,
+    upload_size,
+)
 from postready.core.queue.worker import LOAD_LIMITS
 from postready.core.storage.models import Job, NewJob, QueueLimits, User
 from postready.core.storage.repositories import JobRepository
@@ -172,6 +178,8 @@ class JobQueue:
         job_id = job_id if job_id is not None else (await self._active(user)).id
         job = await self._jobs.request_cancel(job_id, user.id)
         running_here = self._workers is not None and self._workers.cancel_running(job.id)
+        if job.status == "cancelled":
+            await asyncio.to_thread(discard_uploads, self._uploads, job.session.id)
         if not running_here and self._positions is not None:
             self._positions.moved()  # it left the queue: those behind it moved up
         log.info("job_cancel_requested job=%s session=%s", job.id, job.session.id)

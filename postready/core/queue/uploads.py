@@ -56,3 +56,10 @@ def save_upload(source: bytes | Path, target: Path) -> int:
 def read_header(path: Path) -> bytes:
     with path.open("rb") as stream:
         return stream.read(HEADER_BYTES)
+
+
+def discard_uploads(uploads_dir: Path, session_id: str) -> None:
+    """Remove a session's uploaded copies (its photo, its logo): its job has ended and will not
+    run again."""
+    for path in uploads_dir.glob(f"{session_id}*"):
+        path.unlink(missing_ok=True)

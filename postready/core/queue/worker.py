@@ -29,7 +29,8 @@ from postready.core.queue.codec import request_for
 from postready.core.queue.positions import QueuePositions
 from postready.core.queue.progress import ProgressRelay
 from postready.core.queue.updates import JobSubscriber, JobUpdate
-from postready.core.storage.models import GeneratedFile, Job
+from postready.core.queue.uploads import discard_uploads
+from postready.core.storage.models import ENDED_STATUSES, GeneratedFile, Job
 from postready.core.storage.repositories import JobRepository
 from postready.pipeline.content import ContentEngine
 from postready.pipeline.errors import ErrorCode, PostReadyError
@@ -264,6 +265,9 @@ class WorkerPool:
             ended.status,
             error.code if error else "-",
         )
+        if ended.status in ENDED_STATUSES:
+            uploads = self._settings.storage.uploads_dir
+            await asyncio.to_thread(discard_uploads, uploads, ended.session.id)
         await self._notify(outcome)
 
     async def _stopped(self, job: Job, reason: StopReason) -> JobUpdate | None:

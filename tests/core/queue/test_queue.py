@@ -154,6 +154,9 @@ async def test_a_job_is_committed_before_submit_returns_and_then_processed(
     assert final.job.session.results == results
     kinds = sorted(f.file_type for f in await store.jobs.session_files(final.job.session.id))
     assert kinds == ["caption", "caption", "image", "image", "json", "source"]
+    # Done, it will not run again: the uploaded photo is not kept.
+    assert not Path(seen.session.source_path).exists()
+    assert not list(settings.storage.uploads_dir.iterdir())
     # Throttled to one update per minute: only the first and the last progress event went out.
     pushed = updates.progress(submitted.job.id)
     first, last = pushed
@@ -270,12 +273,14 @@ async def test_cancel_a_queued_and_a_running_job(harness, tmp_path: Path, monkey
         assert (await queue.api.status(me, waiting.job.id)).position == 1
         cancelled = await queue.api.cancel(me, waiting.job.id)
         assert cancelled.status == "cancelled"
+        assert not Path(cancelled.session.source_path or "").exists()
         await queue.api.cancel(me)  # the newest job in progress: the running one
         final = await updates.final(running.id)
     finally:
         await queue.stop()
     assert final.job.status == "cancelled"
     assert final.job.session.error.code == AppErrorCode.CANCELLED
+    assert not Path(final.job.session.source_path or "").exists()
     with pytest.raises(PostReadyError) as nothing:
         await queue.api.cancel(me)
     assert nothing.value.code == AppErrorCode.JOB_NOT_FOUND
@@ -415,9 +420,11 @@ async def test_the_worker_runs_the_request_as_it_was_submitted(
 ) -> None:
     store, updates = harness
     seen: list[OptimizeRequest] = []
+    files: list[tuple[bytes, bytes]] = []  # as the job found them: gone once it has ended
 
     async def record(request: OptimizeRequest, *args, **kwargs):
         seen.append(request)
+        files.append((Path(request.source).read_bytes(), Path(request.logo.source).read_bytes()))
         raise PostReadyError(ErrorCode.INVALID_OPTION, "recorded")
 
     monkeypatch.setattr(worker, "run_optimization", record)
@@ -439,8 +446,7 @@ async def test_the_worker_runs_the_request_as_it_was_submitted(
     job = (await queue.api.submit(await user(store), submitted)).job
     await finals(queue, updates, job.id)
     (ran,) = seen
-    assert Path(ran.source).read_bytes() == PHOTO
-    assert Path(ran.logo.source).read_bytes() == logo
+    assert files == [(PHOTO, logo)]
     assert ran.logo.options == submitted.logo.options
     assert ran.user_id == "telegram:1"
     expected = dataclasses.replace(

@@ -18,6 +18,7 @@ from postready.core.identity import HEADLESS_PLATFORM
 from postready.core.queue import PoolOptions, QueueService
 from postready.core.queue.api import JobQueue
 from postready.core.queue.updates import JobSubscriber, JobUpdate
+from postready.core.retention import sweep_periodically
 from postready.core.storage import Storage
 from postready.core.storage.models import ENDED_STATUSES
 from postready.pipeline.content import ContentEngine
@@ -133,7 +134,9 @@ async def run_worker(
             # Before any worker starts: every undelivered job is one a previous run left.
             await _deliver_left_over(storage, by_platform, route)
             await queue.start()
+            sweeper = asyncio.create_task(sweep_periodically(storage, settings.storage))
             await stop.wait()
+            sweeper.cancel()
             log.info("worker_stopping grace=%ss", settings.queue.shutdown_grace)
             await queue.stop(settings.queue.shutdown_grace, hurry)
         finally:

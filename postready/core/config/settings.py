@@ -46,6 +46,8 @@ class StorageSection(Section):
 
     data_dir: Path = Path("data")
     db: Path | None = None  # default: <data_dir>/postready.db
+    keep_days: float = Field(default=7.0, gt=0)  # a finished job's files, then removed
+    keep_history_days: float = Field(default=90.0, gt=0)  # its row in /history and `jobs`
 
     @property
     def db_path(self) -> Path:

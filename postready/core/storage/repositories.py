@@ -124,6 +124,20 @@ class JobRepository(Protocol):
 
     async def session_files(self, session_id: str) -> list[GeneratedFile]: ...
 
+    async def expired_sessions(self, before: float) -> list[str]:
+        """Sessions that ended before `before` (Unix seconds) and still have files recorded."""
+        ...
+
+    async def forget_files(self, session_ids: Sequence[str]) -> None:
+        """The sessions' files are gone: forget them."""
+        ...
+
+    async def prune_sessions(self, before: float) -> int:
+        """Delete sessions (and their jobs) that ended before `before`; how many."""
+        ...
+
+    async def user_sessions(self, user_id: int) -> list[str]: ...
+
 
 class InboxRepository(Protocol):
     """Chat updates kept from the moment they arrive until their effects are stored."""

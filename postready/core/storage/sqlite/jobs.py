@@ -286,6 +286,25 @@ class SQLiteJobs:
             return [rows.job(row) for row in await sql.all(query, params)]
 
 
+    async def expired_sessions(self, before: float) -> list[str]:
+        async with self._db.statements() as sql:
+            found = await sql.all(SQL.expired_sessions, {"before": before})
+        return [row["id"] for row in found]
+
+    async def forget_files(self, session_ids: Sequence[str]) -> None:
+        async with self._db.statements() as sql:
+            await sql.run(SQL.forget_files, {"session_ids": rows.json_list(session_ids)})
+
+    async def prune_sessions(self, before: float) -> int:
+        async with self._db.statements() as sql:
+            return await sql.run(SQL.prune_sessions, {"before": before})
+
+    async def user_sessions(self, user_id: int) -> list[str]:
+        async with self._db.statements() as sql:
+            found = await sql.all(SQL.user_sessions, {"user_id": user_id})
+        return [row["id"] for row in found]
+
+
 async def _check_limits(sql: Statements, user: User, limits: QueueLimits, now: float) -> None:
     counts = await sql.one(SQL.user_job_counts, {"since": now - _HOUR, "user_id": user.id})
     assert counts is not None  # an aggregate always has a row

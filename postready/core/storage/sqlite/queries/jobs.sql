@@ -142,3 +142,22 @@ VALUES (:job_id, :stage, :done, :total, :message, :now);
 -- name: latest_progress
 SELECT stage, done, total, message FROM job_progress WHERE job_id = :job_id
 ORDER BY id DESC LIMIT 1;
+
+-- name: expired_sessions
+-- Ended sessions whose files are still recorded; a session ends when it is completed.
+SELECT id FROM processing_sessions s
+WHERE status IN ('completed', 'failed', 'cancelled')
+  AND COALESCE(completed_at, updated_at) < :before
+  AND EXISTS (SELECT 1 FROM generated_files f WHERE f.session_id = s.id)
+ORDER BY created_at;
+
+-- name: forget_files
+DELETE FROM generated_files WHERE session_id IN (SELECT value FROM json_each(:session_ids));
+
+-- name: prune_sessions
+DELETE FROM processing_sessions
+WHERE status IN ('completed', 'failed', 'cancelled')
+  AND COALESCE(completed_at, updated_at) < :before;
+
+-- name: user_sessions
+SELECT id FROM processing_sessions WHERE user_id = :user_id;

@@ -123,6 +123,11 @@ class Block:
     blocked: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class Forget:
+    """`/forget`: delete everything kept about the user (after a confirm button)."""
+
+
 Command = (
     Start
     | Help
@@ -136,6 +141,7 @@ Command = (
     | Status
     | Cancel
     | Block
+    | Forget
 )
 
 
@@ -163,6 +169,7 @@ def _parse(name: str, args: str) -> Command:
         "platforms": ListPlatforms(),
         "styles": ListStyles(),
         "history": History(),
+        "forget": Forget(),
     }
     if name in simple:
         return simple[name]

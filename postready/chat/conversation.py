@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from postready.chat import forget as forget_menu
 from postready.chat import settings as settings_menu
 from postready.chat.commands import (
     Block,
@@ -19,6 +20,7 @@ from postready.chat.commands import (
     ChangeSetting,
     Command,
     CommandError,
+    Forget,
     Help,
     History,
     ListPlatforms,
@@ -55,15 +57,17 @@ from postready.chat.texts import (
     settings_text,
     styles_text,
 )
+from postready.core.config.settings import StorageSection
 from postready.core.errors import AppErrorCode
 from postready.core.identity import UserRef
 from postready.core.queue.updates import JobUpdate
-from postready.core.storage.models import InboxEntry, User
+from postready.core.storage.models import ACTIVE_STATUSES, InboxEntry, User
 from postready.pipeline.errors import PostReadyError
 from postready.pipeline.platforms import PLATFORMS
 
 log = logging.getLogger(__name__)
 _NOT_ALLOWED = (AppErrorCode.NOT_ALLOWED, NOT_ALLOWED)
+FORGET_JOBS = 1000  # the newest jobs /forget cancels first, when in progress
 INBOX_DAYS = 7  # handled updates are kept this long: a redelivery within it is recognised
 
 
@@ -75,6 +79,8 @@ class ChatService:
         self._users = setup.storage.users
         self._jobs = setup.storage.jobs
         self._inbox = setup.storage.inbox
+        self._storage = setup.storage
+        self._files = StorageSection.model_construct(data_dir=setup.data_dir)
         self._chats = setup.storage.chats
         self._queue = setup.queue
         self._out = setup.output
@@ -203,6 +209,8 @@ class ChatService:
             return await self._settings_button(user_id, chat_id, message_id, key, picked)
         if name == FILES_ACTION:
             return await self._files_button(user_id, chat_id, session_id)
+        if name == forget_menu.PREFIX:
+            return await self._forget_button(user_id, chat_id, message_id, key)
         return "This button has expired."
 
     async def on_job_update(self, update: JobUpdate) -> None:
@@ -318,9 +326,31 @@ class ChatService:
                         await self._out.edit(*where, Text.line("✖️ Cancelled"))
                     return Text.line(f"Job #{job.id} cancelled.")
                 return Text.line(f"Stopping job #{job.id}…")
+            case Forget():
+                return forget_menu.confirm(user.ref)
             case Block(user_id=target, blocked=blocked):
                 return Text.line(await self._block(user, target, blocked))
         raise AssertionError(f"unhandled command {command!r}")
+
+    async def _forget_button(
+        self, user_id: str, chat_id: str, message_id: str, key: str
+    ) -> str | None:
+        if forget_menu.owner(key) != user_id:
+            return "Only the person who asked can answer this."
+        if not key.endswith(":yes"):
+            await self._out.edit(chat_id, message_id, Text.line("Nothing was deleted."))
+            return None
+        ref = self._ref(user_id)
+        await self._out.edit(chat_id, message_id, Text.line("🗑️ Deleting…"))
+        user = await self._users.get_or_create(ref)
+        for job in await self._jobs.recent(FORGET_JOBS, user.id):
+            if job.status in ACTIVE_STATUSES:
+                await self._queue.cancel(user, job.id)  # stopped before their rows go
+        report = await forget_menu.forget(
+            self._storage, self._files, ref, lambda: self._intake.settle(ref)
+        )
+        await self._out.edit(chat_id, message_id, report)
+        return None
 
     async def _block(self, admin: User, target: str, blocked: bool) -> str:
         if not self._access.is_admin(admin.ref):

@@ -21,6 +21,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("status", "your photo in progress"),
     ("cancel", "stop your photo in progress"),
     ("history", "your recent photos"),
+    ("forget", "delete everything PostReady keeps about you"),
     ("help", "how to use PostReady"),
 )
 

@@ -39,6 +39,11 @@ class UserRepository(Protocol):
 
     async def is_blocked(self, ref: UserRef) -> bool: ...
 
+    async def forget(self, ref: UserRef) -> None:
+        """Delete everything kept about the user: settings, sessions and jobs, waiting choices
+        and commands, inbox entries (a block stays)."""
+        ...
+
     async def save_settings(self, user_id: int, settings: UserSettings) -> User:
         """LookupError for a user that does not exist."""
         ...

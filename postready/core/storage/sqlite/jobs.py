@@ -285,7 +285,6 @@ class SQLiteJobs:
         async with self._db.statements() as sql:
             return [rows.job(row) for row in await sql.all(query, params)]
 
-
     async def expired_sessions(self, before: float) -> list[str]:
         async with self._db.statements() as sql:
             found = await sql.all(SQL.expired_sessions, {"before": before})

@@ -43,6 +43,16 @@ class SQLiteUsers:
         async with self._db.statements() as sql:
             return await sql.one(SQL.is_blocked, _ref(ref)) is not None
 
+    async def forget(self, ref: UserRef) -> None:
+        async with self._db.transaction() as sql:
+            for statement in (
+                SQL.forget_chat_state,
+                SQL.forget_pending_commands,
+                SQL.forget_inbox,
+                SQL.forget_user,
+            ):
+                await sql.run(statement, _ref(ref))
+
     async def save_settings(self, user_id: int, settings: UserSettings) -> User:
         async with self._db.transaction() as sql:
             await sql.run(

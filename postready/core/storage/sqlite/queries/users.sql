@@ -33,3 +33,18 @@ DELETE FROM blocked_users WHERE platform = :platform AND platform_user_id = :pla
 
 -- name: is_blocked
 SELECT 1 FROM blocked_users WHERE platform = :platform AND platform_user_id = :platform_user_id;
+
+-- name: forget_user
+-- Settings, sessions, jobs and their messages go with the user (ON DELETE CASCADE).
+DELETE FROM users WHERE platform = :platform AND platform_user_id = :platform_user_id;
+
+-- name: forget_chat_state
+DELETE FROM style_choices WHERE platform = :platform AND platform_user_id = :platform_user_id;
+
+-- name: forget_pending_commands
+DELETE FROM pending_commands
+WHERE platform = :platform AND platform_user_id = :platform_user_id;
+
+-- name: forget_inbox
+DELETE FROM inbox
+WHERE platform = :platform AND json_extract(payload, '$.user_id') = :platform_user_id;

@@ -1,0 +1,61 @@
+"""`/forget`: after a confirm button, everything PostReady keeps about a user goes: photos and
+results, logo, settings, history and the chat messages it remembers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from postready.chat.replies import Choice, Option, Text
+from postready.core.config.settings import StorageSection
+from postready.core.identity import UserRef
+from postready.core.retention import remove_session_files
+from postready.core.storage import Storage
+
+PREFIX = "fg"
+PROMPT = (
+    "This deletes your photos and results, your logo, your settings and your history here. "
+    "It cannot be undone."
+)
+MB = 1_000_000
+
+
+def confirm(user: UserRef) -> Choice:
+    """The confirm buttons, bound to `user`."""
+    key = f"{PREFIX}:{user.platform_user_id}"
+    return Choice(
+        PROMPT, ((Option(f"{key}:yes", "Delete everything"), Option(f"{key}:no", "Keep")),)
+    )
+
+
+def owner(key: str) -> str:
+    return key.split(":")[1] if key.count(":") == 2 else ""
+
+
+async def forget(
+    storage: Storage,
+    files: StorageSection,
+    user: UserRef,
+    settle: Callable[[], Awaitable[None]],
+) -> Text:
+    """Delete everything about `user` (once their photos on the way are queued: `settle`);
+    what was deleted, in one line."""
+    await settle()
+    known = await storage.users.get_or_create(user)
+    sessions = await storage.jobs.user_sessions(known.id)
+    waiting = [c for c in await storage.chats.open_style_choices() if c.user == user]
+    freed = 0
+    for session_id in sessions:
+        freed += await asyncio.to_thread(remove_session_files, files, session_id)
+    logo = Path(known.settings.logo_path) if known.settings.logo_path else None
+    for path in [*(c.source_path for c in waiting), *([logo] if logo else [])]:
+        path.unlink(missing_ok=True)
+    await storage.users.forget(user)
+    deleted = [f"{len(sessions)} jobs with their files ({freed / MB:.1f} MB)"]
+    if waiting:
+        deleted.append(f"{len(waiting)} photos waiting for styles")
+    if logo is not None:
+        deleted.append("your logo")
+    deleted.append("your settings and history")
+    return Text.line("🗑️ Deleted " + ", ".join(deleted) + ".")

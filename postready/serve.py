@@ -10,7 +10,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from postready.core.config.services import service_settings
 from postready.core.config.settings import TELEGRAM_API, Settings
@@ -24,6 +24,9 @@ from postready.core.storage.models import ENDED_STATUSES
 from postready.pipeline.content import ContentEngine
 from postready.pipeline.errors import PostReadyError
 from postready.pipeline.models import OptimizeResult
+
+if TYPE_CHECKING:
+    from postready.adapters.http.server import OperationsServer
 
 log = logging.getLogger(__name__)
 DELIVERY_WINDOW = 24 * 3600.0  # seconds: results older than this are not sent late
@@ -39,6 +42,10 @@ class Frontend(Protocol):
     async def stop(self) -> None: ...
 
     async def on_job_update(self, update: JobUpdate) -> None: ...
+
+    async def problem(self) -> str | None:
+        """None while it is connected and receiving, else what is wrong."""
+        ...
 
 
 # Builds a chat's frontend from the settings; raises PostReadyError when it is not configured.
@@ -104,8 +111,11 @@ async def run_worker(
     by_platform = {frontend.platform: frontend for frontend in frontends}
 
     async with await Storage.open(settings.storage.db_path) as storage:
+        observers: list[Callable[[JobUpdate], None]] = []  # metrics, when served
 
         async def route(update: JobUpdate) -> None:
+            for observe in observers:
+                observe(update)
             frontend = by_platform.get(update.job.session.user.platform)
             if frontend is not None:
                 await frontend.on_job_update(update)
@@ -127,6 +137,7 @@ async def run_worker(
             ),
         )
         started: list[Frontend] = []
+        started_server: OperationsServer | None = None
         try:
             for frontend in frontends:
                 await frontend.start(storage, queue.api)
@@ -135,13 +146,41 @@ async def run_worker(
             await _deliver_left_over(storage, by_platform, route)
             await queue.start()
             sweeper = asyncio.create_task(sweep_periodically(storage, settings.storage))
+            if settings.operations.http_port is not None:
+                started_server = await _operations_server(settings, storage, queue, frontends)
+                observers.append(started_server.metrics.observe)
             await stop.wait()
             sweeper.cancel()
             log.info("worker_stopping grace=%ss", settings.queue.shutdown_grace)
             await queue.stop(settings.queue.shutdown_grace, hurry)
         finally:
+            if started_server is not None:
+                await started_server.stop()
             for frontend in reversed(started):
                 await frontend.stop()
+
+
+async def _operations_server(
+    settings: Settings, storage: Storage, queue: QueueService, frontends: Sequence[Frontend]
+) -> OperationsServer:
+    """The health and metrics server, started: it checks the database, the workers and each
+    chat."""
+    from postready.adapters.http.metrics import JobMetrics
+    from postready.adapters.http.server import Check, OperationsServer
+
+    async def database() -> str | None:
+        await storage.jobs.queued_count()
+        return None
+
+    checks: dict[str, Check] = {"database": database, "workers": queue.workers.problem}
+    checks |= {frontend.platform: frontend.problem for frontend in frontends}
+    operations = settings.operations
+    assert operations.http_port is not None
+    server = OperationsServer(
+        operations.http_host, operations.http_port, checks, JobMetrics(storage.jobs)
+    )
+    await server.start()
+    return server
 
 
 def _redirected_services(settings: Settings) -> list[tuple[str, str]]:

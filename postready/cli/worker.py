@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from postready.cli.exit_codes import EXIT_OK
+from postready.cli.logs import configure_logging
 
 if TYPE_CHECKING:
     from postready.core.config.settings import Settings
@@ -42,7 +43,7 @@ def serve_jobs(settings: Settings, frontends: Sequence[Frontend] = ()) -> int:
     from postready.serve import run_worker
 
     make_private(settings.storage.data_dir)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(settings.operations.log_format)
     asyncio.run(run_worker(settings, subscriber=_log_update, frontends=frontends))
     return EXIT_OK
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import html
 import io
+import json
 import logging
 import os
 import re
@@ -29,6 +30,7 @@ from postready.chat.replies import Album, Copyable, MediaItem, Text
 from postready.core.config.settings import QueueSection, Settings, StorageSection, TelegramSection
 from postready.core.storage import Storage
 from postready.serve import run_worker
+from tests.adapters.http_client import get, serving
 from tests.adapters.waiting import hold_jobs
 from tests.conftest import rows_of
 from tests.fakes.telegram_server import TOKEN, FakeTelegram, Shown
@@ -566,3 +568,27 @@ async def test_a_changed_service_address_is_logged_once_at_start(telegram, setti
         r.getMessage() for r in caplog.records if "service_address_changed" in r.getMessage()
     ]
     assert changed == [f"service_address_changed TELEGRAM_API_BASE_URL={telegram.origin}"]
+
+
+async def test_health_and_metrics_of_a_running_bot(telegram, settings, unused_tcp_port) -> None:
+    settings = settings.replace(operations={"http_port": unused_tcp_port})
+    base = f"http://127.0.0.1:{unused_tcp_port}"
+    async with running(settings, telegram):
+        await until(lambda: serving(f"{base}/healthz"))
+        status, body = await get(f"{base}/healthz")
+        assert status == 200
+        parts = {"database": "ok", "workers": "ok", "telegram": "ok"}
+        assert json.loads(body) == {"ok": True, "parts": parts}
+        await telegram.send_photo(ALICE, photo_bytes(), "/optimize x")
+        await until(lambda: finished(telegram, ALICE))
+        await until(lambda: _has(base, 'postready_jobs_ended_total{status="completed"} 1.0'))
+        _, metrics = await get(f"{base}/metrics")
+    assert 'postready_jobs{status="completed"} 1.0' in metrics
+    assert 'postready_jobs{status="queued"} 0.0' in metrics
+    assert "postready_job_duration_seconds_count 1.0" in metrics
+    assert 'postready_job_queue_wait_seconds_bucket{le="1200.0"} 1.0' in metrics
+    assert str(ALICE) not in metrics  # never a user
+
+
+async def _has(base: str, line: str) -> bool:
+    return line in (await get(f"{base}/metrics"))[1]

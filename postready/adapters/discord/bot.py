@@ -113,6 +113,11 @@ class DiscordFrontend:
             await self._gateway
         log.info("discord_stopped")
 
+    async def problem(self) -> str | None:
+        if self._client.is_closed() or not self._client.is_ready():
+            return "not connected to Discord's gateway"
+        return None
+
     async def on_job_update(self, update: JobUpdate) -> None:
         if self._service is not None:
             await self._service.on_job_update(update)

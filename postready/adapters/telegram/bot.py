@@ -137,6 +137,12 @@ class TelegramFrontend:
         await self._app.shutdown()
         log.info("telegram_stopped")
 
+    async def problem(self) -> str | None:
+        updater = self._app.updater
+        if not self._app.running or updater is None or not updater.running:
+            return "not receiving Telegram's updates"
+        return None
+
     async def on_job_update(self, update: JobUpdate) -> None:
         if self._service is not None:
             await self._service.on_job_update(update)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, TypeGuard, TypeVar
+from typing import Annotated, Literal, TypeGuard, TypeVar
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
@@ -107,6 +107,17 @@ class AccessSection(Section):
         return frozenset(value.replace(",", " ").split()) if isinstance(value, str) else value
 
 
+class OperationsSection(Section):
+    """How the process shows itself: an HTTP server for health and metrics (off without a
+    port), and the log format."""
+
+    model_config = SettingsConfigDict(env_prefix="POSTREADY_")
+
+    http_port: int | None = Field(default=None, ge=0, le=65535)  # 0: any free port
+    http_host: str = "127.0.0.1"  # 0.0.0.0 to serve other machines
+    log_format: Literal["text", "json"] = "text"
+
+
 class TelegramSection(Section):
     model_config = SettingsConfigDict(env_prefix="TELEGRAM_")
 
@@ -177,6 +188,7 @@ class Settings(BaseSettings):
     queue: QueueSection = Field(default_factory=QueueSection)
     limits: LimitsSection = Field(default_factory=LimitsSection)
     access: AccessSection = Field(default_factory=AccessSection)
+    operations: OperationsSection = Field(default_factory=OperationsSection)
     telegram: TelegramSection = Field(default_factory=TelegramSection)
     discord: DiscordSection = Field(default_factory=DiscordSection)
     ai: AISection = Field(default_factory=AISection)

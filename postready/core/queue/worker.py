@@ -81,11 +81,23 @@ class WorkerPool:
         self._workers: list[asyncio.Task[None]] = []
         self._reaper: asyncio.Task[None] | None = None
         self._executor: ThreadPoolExecutor | None = None
+        self._recovered_at = 0.0  # the loop's time of the last recovery pass: the pool's beat
 
     @property
     def executor(self) -> ThreadPoolExecutor | None:
         """The thread pool jobs' CPU work runs in, while the pool runs."""
         return self._executor
+
+    async def problem(self) -> str | None:
+        """None while the pool runs and its recovery loop beats, else what is wrong."""
+        if self._reaper is None or self._stopping:
+            return "the workers are not running"
+        if self._reaper.done():
+            return "the workers' recovery loop has stopped"
+        silent = asyncio.get_running_loop().time() - self._recovered_at
+        if silent > self._settings.queue.lease_seconds * 1.5:
+            return f"the workers have not checked the queue for {silent:.0f} s"
+        return None
 
     def wake(self) -> None:
         """A job was queued: an idle worker looks at once instead of at its next poll."""
@@ -183,6 +195,7 @@ class WorkerPool:
         changed = await self._jobs.recover_expired(
             self._settings.queue.retry_delay, set(self._running)
         )
+        self._recovered_at = asyncio.get_running_loop().time()
         for job in changed:
             await self._notify(JobUpdate(job))
         if changed:

@@ -143,6 +143,10 @@ class JobRepository(Protocol):
 
     async def user_sessions(self, user_id: int) -> list[str]: ...
 
+    async def status_counts(self) -> dict[str, int]:
+        """How many sessions are in each status, of every user."""
+        ...
+
 
 class InboxRepository(Protocol):
     """Chat updates kept from the moment they arrive until their effects are stored."""

@@ -298,6 +298,11 @@ class SQLiteJobs:
         async with self._db.statements() as sql:
             return await sql.run(SQL.prune_sessions, {"before": before})
 
+    async def status_counts(self) -> dict[str, int]:
+        async with self._db.statements() as sql:
+            found = await sql.all(SQL.status_counts)
+        return {row["status"]: row["count"] for row in found}
+
     async def user_sessions(self, user_id: int) -> list[str]:
         async with self._db.statements() as sql:
             found = await sql.all(SQL.user_sessions, {"user_id": user_id})

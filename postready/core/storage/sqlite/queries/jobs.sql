@@ -161,3 +161,6 @@ WHERE status IN ('completed', 'failed', 'cancelled')
 
 -- name: user_sessions
 SELECT id FROM processing_sessions WHERE user_id = :user_id;
+
+-- name: status_counts
+SELECT status, COUNT(*) AS count FROM processing_sessions GROUP BY status;

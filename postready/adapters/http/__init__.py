@@ -1,0 +1,1 @@
+"""The process's HTTP server: health and Prometheus metrics (`server.py`)."""

@@ -66,6 +66,7 @@ class PhotoIntake:
         self._data_dir = setup.data_dir
         self._limits = setup.limits
         self._bot_username = setup.bot_username
+        self._access = setup.access
         self.styles = StylePicker(setup.storage.chats, setup.output, self._submit_choice)
         self._slots = asyncio.Semaphore(setup.queue.prepare_limit)
         self._preparing = 0  # photos answered and not yet queued, in this process
@@ -106,7 +107,9 @@ class PhotoIntake:
             try:
                 self._check_size(photo)
                 if entry is None or index not in entry.acks:
-                    await self._queue.admit(user, album_index=index)
+                    await self._queue.admit(
+                        user, album_index=index, unlimited=self._access.is_admin(user.ref)
+                    )
             except PostReadyError as exc:
                 await self._out.send(message.chat_id, error_reply(error_text(exc)))
                 continue
@@ -290,7 +293,11 @@ class PhotoIntake:
         chat_id = request.chat_id or ""
         async with self._status.registering(chat_id):
             submitted = await self._queue.submit(
-                user, request, album_index=album_index, request_key=request_key
+                user,
+                request,
+                album_index=album_index,
+                request_key=request_key,
+                unlimited=self._access.is_admin(user.ref),
             )
             line = queued_line(submitted.position)
             if message_id is None:

@@ -5,6 +5,7 @@ shows for them live with the chat's texts."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
@@ -21,6 +22,7 @@ class AppErrorCode(StrEnum):
     CANCELLED = "CANCELLED"
     UNKNOWN_COMMAND = "UNKNOWN_COMMAND"
     NOT_ALLOWED = "NOT_ALLOWED"
+    QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
 
 
 AnyErrorCode = ErrorCode | AppErrorCode
@@ -57,6 +59,21 @@ class QueueLimitExceeded(PostReadyError):
 
     def __reduce__(self) -> tuple[Callable[..., QueueLimitExceeded], tuple[object, ...]]:
         return (type(self), (self.kind, self.count))
+
+
+class QuotaExceeded(PostReadyError):
+    """A daily quota used up: `limit` of `what` a day, again from `resets` (the user's time)."""
+
+    def __init__(self, what: str, limit: int, resets: datetime, now: datetime) -> None:
+        wait = max(timedelta(), resets - now)
+        hours, minutes = divmod(round(wait.total_seconds() / 60), 60)
+        zone = getattr(resets.tzinfo, "key", None) or resets.tzname()
+        message = (
+            f"you have used today's {limit} {what}; more from {resets:%H:%M} {zone}, "
+            f"in {hours} h {minutes} min"
+        )
+        super().__init__(AppErrorCode.QUOTA_EXCEEDED, message)
+        self.what, self.limit, self.resets = what, limit, resets
 
 
 class JobNotFound(PostReadyError):

@@ -71,3 +71,25 @@ async def test_an_admin_blocks_and_unblocks_a_user(bot) -> None:
 async def test_block_says_whom(bot) -> None:
     await bot.send(ALICE, "/block")
     assert bot.output.texts(ALICE) == ["⚠️ say whom: /block <user id> (INVALID_OPTION)"]
+
+
+@pytest.mark.parametrize("user_limits", [{"jobs_per_day": 2, "max_jobs_in_flight": 5}])
+@pytest.mark.parametrize("access", [AccessRules(admins=frozenset({BOB}))])
+async def test_a_daily_quota_says_when_it_resets_in_the_users_time(bot, clock) -> None:
+    # The clock starts at 2027-01-15 08:00 UTC: 09:00 in Paris, where the next day starts in
+    # 15 hours.
+    await bot.send(ALICE, "/settings timezone Europe/Paris")
+    for _ in range(2):
+        await bot.send(ALICE, "/optimize x", photo())
+    await bot.send(ALICE, "/optimize x", photo())
+    assert bot.output.texts(ALICE)[-1] == (
+        "⚠️ you have used today's 2 photos; more from 00:00 Europe/Paris, in 15 h 0 min "
+        "(QUOTA_EXCEEDED)"
+    )
+    assert len(await bot.jobs()) == 2
+    for _ in range(3):  # an admin has no quota
+        await bot.send(BOB, "/optimize x", photo())
+    assert len(await bot.jobs()) == 5
+    clock.advance(15 * 3600)  # midnight in Paris: a new day
+    await bot.send(ALICE, "/optimize x", photo())
+    assert bot.output.texts(ALICE)[-1].startswith("⏳ Queued")

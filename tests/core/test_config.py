@@ -8,7 +8,7 @@ import subprocess
 import sys
 import types
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
+from typing import Any, Literal, Union, get_args, get_origin
 
 import pytest
 from pydantic import SecretStr, ValidationError
@@ -87,6 +87,9 @@ def sample(annotation: Any) -> tuple[str, object]:
     """A value for a field of this type, as a variable and as read back."""
     if get_origin(annotation) in (Union, types.UnionType):
         annotation = next(arg for arg in get_args(annotation) if arg is not type(None))
+    if get_origin(annotation) is Literal:
+        choice = get_args(annotation)[-1]
+        return choice, choice
     return {
         int: ("7", 7),
         float: ("7.5", 7.5),

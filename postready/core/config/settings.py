@@ -88,6 +88,7 @@ class LimitsSection(Section):
     max_jobs_in_flight: int = Field(default=2, ge=1)  # per user: queued + running
     max_jobs_per_hour: int = Field(default=20, ge=1)  # per user
     queue_limit: int = Field(default=100, ge=1)  # queued jobs, all users together
+    jobs_per_day: int = Field(default=50, ge=1)  # per user, from their midnight; not admins
 
 
 class AccessSection(Section):

@@ -86,6 +86,7 @@ class JobQueue:
             per_hour=settings.limits.max_jobs_per_hour,
             queued=settings.limits.queue_limit,
             max_attempts=settings.queue.max_attempts,
+            per_day=settings.limits.jobs_per_day,
         )
 
     async def run_cpu(self, work: Callable[..., T], *args: Any) -> T:
@@ -94,10 +95,10 @@ class JobQueue:
         executor = self._workers.executor if self._workers is not None else None
         return await asyncio.get_running_loop().run_in_executor(executor, work, *args)
 
-    async def admit(self, user: User, *, album_index: int = 0) -> None:
-        """Raise QueueLimitExceeded when a photo of `user`'s would be refused now (`submit`
-        checks again, in the same transaction as the insert)."""
-        await self._jobs.check_limits(user, self._album_limits(album_index))
+    async def admit(self, user: User, *, album_index: int = 0, unlimited: bool = False) -> None:
+        """Raise QueueLimitExceeded or QuotaExceeded when a photo of `user`'s would be refused
+        now (`submit` checks again, in the same transaction as the insert)."""
+        await self._jobs.check_limits(user, self._limits_for(user, album_index, unlimited))
 
     async def waiting(self) -> int:
         """How many jobs wait in the queue."""
@@ -110,13 +111,15 @@ class JobQueue:
         *,
         album_index: int = 0,
         request_key: str | None = None,
+        unlimited: bool = False,
     ) -> Submitted:
         """Save the photo and commit its job; raise PostReadyError when it cannot be queued.
 
         `album_index`: the photo's place in an album sent with one command. An album counts as
         one request against the in-flight limit (the hourly and queue limits still apply to
         every photo), so all its photos are processed. `request_key`: names the request, so
-        that submitting it again (after a crash) returns its job instead of a second one."""
+        that submitting it again (after a crash) returns its job instead of a second one.
+        `unlimited`: no daily quota (an admin's)."""
         _check_platforms(request.platforms)
         session_id = str(uuid.uuid4())
         uploads = self._uploads
@@ -150,7 +153,7 @@ class JobQueue:
                     chat_id=request.chat_id,
                     request_key=request_key,
                 ),
-                self._album_limits(album_index),
+                self._limits_for(user, album_index, unlimited),
             )
         except BaseException:
             _remove(copies)
@@ -166,8 +169,13 @@ class JobQueue:
             self._positions.shown(job.id, position)
         return Submitted(job, position or 0)
 
-    def _album_limits(self, album_index: int) -> QueueLimits:
-        return dataclasses.replace(self._limits, in_flight=self._limits.in_flight + album_index)
+    def _limits_for(self, user: User, album_index: int, unlimited: bool) -> QueueLimits:
+        return dataclasses.replace(
+            self._limits,
+            in_flight=self._limits.in_flight + album_index,
+            per_day=None if unlimited else self._limits.per_day,
+            timezone=user.settings.timezone,
+        )
 
     async def cancel(self, user: User, job_id: int | None = None) -> Job:
         """Cancel the user's job (their newest in-progress one by default).

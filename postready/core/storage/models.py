@@ -98,6 +98,8 @@ class QueueLimits:
     per_hour: int  # per user
     queued: int  # all users
     max_attempts: int
+    per_day: int | None = None  # per user, from their midnight in `timezone` (None: no quota)
+    timezone: str = "UTC"
 
 
 @dataclass(frozen=True, slots=True)

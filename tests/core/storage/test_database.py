@@ -29,6 +29,7 @@ TABLES = {
     "interaction_tokens",
     "job_progress",
     "inbox",
+    "blocked_users",
 }
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from postready.core.errors import AppErrorCode, JobNotFound, QueueLimitExceeded
+from postready.core.errors import AppErrorCode, JobNotFound, QueueLimitExceeded, QuotaExceeded
+from postready.core.quotas import day_start, next_day
 from postready.core.storage.models import (
     ACTIVE_STATUSES,
     GeneratedFile,
@@ -310,8 +312,14 @@ class SQLiteJobs:
 
 
 async def _check_limits(sql: Statements, user: User, limits: QueueLimits, now: float) -> None:
-    counts = await sql.one(SQL.user_job_counts, {"since": now - _HOUR, "user_id": user.id})
+    today = day_start(now, limits.timezone)
+    params = {"since": now - _HOUR, "day_start": today.timestamp(), "user_id": user.id}
+    counts = await sql.one(SQL.user_job_counts, params)
     assert counts is not None  # an aggregate always has a row
+    if limits.per_day is not None and counts["today"] >= limits.per_day:
+        local_now = datetime.fromtimestamp(now, today.tzinfo)
+        resets = next_day(now, limits.timezone)
+        raise QuotaExceeded("photos", limits.per_day, resets, local_now)
     if counts["in_flight"] >= limits.in_flight:
         raise QueueLimitExceeded("in_flight", counts["in_flight"])
     if counts["last_hour"] >= limits.per_hour:

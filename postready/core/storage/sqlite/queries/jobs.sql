@@ -13,7 +13,9 @@ SELECT (SELECT COUNT(*) FROM job_details
         JOIN users u ON u.platform = c.platform AND u.platform_user_id = c.platform_user_id
         WHERE u.id = :user_id AND c.status = 'open') AS in_flight,
        (SELECT COUNT(*) FROM job_details
-        WHERE user_id = :user_id AND created_at > :since) AS last_hour;
+        WHERE user_id = :user_id AND created_at > :since) AS last_hour,
+       (SELECT COUNT(*) FROM job_details
+        WHERE user_id = :user_id AND created_at >= :day_start) AS today;
 
 -- name: queued_count
 SELECT COUNT(*) FROM processing_sessions WHERE status = 'queued';

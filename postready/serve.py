@@ -26,7 +26,7 @@ from postready.pipeline.errors import PostReadyError
 from postready.pipeline.models import OptimizeResult
 
 if TYPE_CHECKING:
-    from postready.adapters.http.server import OperationsServer
+    from postready.adapters.http.server import OperationsServer, Route
 
 log = logging.getLogger(__name__)
 DELIVERY_WINDOW = 24 * 3600.0  # seconds: results older than this are not sent late
@@ -45,6 +45,10 @@ class Frontend(Protocol):
 
     async def problem(self) -> str | None:
         """None while it is connected and receiving, else what is wrong."""
+        ...
+
+    def http_routes(self) -> Sequence[Route]:
+        """Its endpoints on the process's HTTP server (Telegram's webhook), if any."""
         ...
 
 
@@ -146,8 +150,11 @@ async def run_worker(
             await _deliver_left_over(storage, by_platform, route)
             await queue.start()
             sweeper = asyncio.create_task(sweep_periodically(storage, settings.storage))
-            if settings.operations.http_port is not None:
-                started_server = await _operations_server(settings, storage, queue, frontends)
+            routes = [route for frontend in frontends for route in frontend.http_routes()]
+            if settings.operations.http_port is not None or routes:
+                started_server = await _operations_server(
+                    settings, storage, queue, frontends, routes
+                )
                 observers.append(started_server.metrics.observe)
             await stop.wait()
             sweeper.cancel()
@@ -161,10 +168,15 @@ async def run_worker(
 
 
 async def _operations_server(
-    settings: Settings, storage: Storage, queue: QueueService, frontends: Sequence[Frontend]
+    settings: Settings,
+    storage: Storage,
+    queue: QueueService,
+    frontends: Sequence[Frontend],
+    routes: Sequence[Route],
 ) -> OperationsServer:
     """The health and metrics server, started: it checks the database, the workers and each
-    chat."""
+    chat, and serves the chats' `routes`. Without `POSTREADY_HTTP_PORT` (only a webhook needs
+    it) it listens where Telegram's webhook always did: every address, `TELEGRAM_WEBHOOK_PORT`."""
     from postready.adapters.http.metrics import JobMetrics
     from postready.adapters.http.server import Check, OperationsServer
 
@@ -175,10 +187,11 @@ async def _operations_server(
     checks: dict[str, Check] = {"database": database, "workers": queue.workers.problem}
     checks |= {frontend.platform: frontend.problem for frontend in frontends}
     operations = settings.operations
-    assert operations.http_port is not None
-    server = OperationsServer(
-        operations.http_host, operations.http_port, checks, JobMetrics(storage.jobs)
-    )
+    if operations.http_port is not None:
+        host, port = operations.http_host, operations.http_port
+    else:
+        host, port = "0.0.0.0", settings.telegram.webhook_port  # reachable by Telegram
+    server = OperationsServer(host, port, checks, JobMetrics(storage.jobs), routes)
     await server.start()
     return server
 

@@ -424,8 +424,12 @@ async def test_webhook_mode(telegram, settings, unused_tcp_port) -> None:
     settings = settings.replace(telegram={"webhook_url": url, "webhook_port": unused_tcp_port})
     async with running(settings, telegram):
         assert telegram.webhook is not None and telegram.webhook[0] == url
+        await until(lambda: serving(f"http://127.0.0.1:{unused_tcp_port}/healthz"))
         async with ClientSession() as session, session.post(url, json={"update_id": 1}) as forged:
             assert forged.status == 403  # no secret token: not from Telegram
+        # One port serves the webhook, health and metrics.
+        status, health = await get(f"http://127.0.0.1:{unused_tcp_port}/healthz")
+        assert status == 200 and json.loads(health)["parts"]["telegram"] == "ok"
         await telegram.send_photo(ALICE, photo_bytes(), "/optimize bluesky")
         await until(lambda: finished(telegram, ALICE))
     assert not telegram.methods("getUpdates")

@@ -19,6 +19,7 @@ from discord import app_commands
 from postready.adapters.discord.components import ActionButton, ActionClient, ActionSelect
 from postready.adapters.discord.interaction_tokens import InteractionTokens
 from postready.adapters.discord.render import DiscordOutput, chat_key
+from postready.adapters.http.server import Route
 from postready.chat.access import AccessRules
 from postready.chat.commands import Command, CommandError, optimize_options
 from postready.chat.conversation import ChatService
@@ -117,6 +118,9 @@ class DiscordFrontend:
         if self._client.is_closed() or not self._client.is_ready():
             return "not connected to Discord's gateway"
         return None
+
+    def http_routes(self) -> list[Route]:
+        return []  # Discord's gateway brings everything
 
     async def on_job_update(self, update: JobUpdate) -> None:
         if self._service is not None:

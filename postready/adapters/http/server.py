@@ -1,11 +1,12 @@
 """One aiohttp server per process (`POSTREADY_HTTP_PORT`): `GET /healthz` (200 when every part
-answers, else 503 naming the parts that do not) and `GET /metrics` (Prometheus)."""
+answers, else 503 naming the parts that do not), `GET /metrics` (Prometheus), and the chats'
+own endpoints (Telegram's webhook)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -16,14 +17,22 @@ log = logging.getLogger(__name__)
 # A part of the process: None when it is well, else what is wrong with it.
 Check = Callable[[], Awaitable[str | None]]
 CHECK_SECONDS = 5.0  # a part that does not answer in this long is not well
+# A frontend's own endpoint on this server: method, path, handler (Telegram's webhook).
+Route = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
 
 
 class OperationsServer:
     def __init__(
-        self, host: str, port: int, checks: Mapping[str, Check], metrics: JobMetrics
+        self,
+        host: str,
+        port: int,
+        checks: Mapping[str, Check],
+        metrics: JobMetrics,
+        routes: Sequence[Route] = (),
     ) -> None:
         self._host, self._port = host, port
         self._checks = checks
+        self._routes = routes
         self.metrics = metrics
         self._runner: web.AppRunner | None = None
         self.port = port  # the bound port once started (port 0 picks a free one)
@@ -32,6 +41,8 @@ class OperationsServer:
         app = web.Application()
         app.router.add_get("/healthz", self._health)
         app.router.add_get("/metrics", self._render_metrics)
+        for method, path, handler in self._routes:
+            app.router.add_route(method, path, handler)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self._host, self._port)

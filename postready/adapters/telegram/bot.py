@@ -12,6 +12,7 @@ import logging
 import secrets
 from urllib.parse import urlsplit
 
+from aiohttp import web
 from telegram import BotCommand, Message, Update
 from telegram.constants import ChatType
 from telegram.error import InvalidToken, TelegramError
@@ -24,6 +25,7 @@ from telegram.ext import (
     filters,
 )
 
+from postready.adapters.http.server import Route
 from postready.adapters.telegram.render import TOO_BIG, TelegramOutput
 from postready.chat.access import AccessRules
 from postready.chat.conversation import ChatService
@@ -43,6 +45,7 @@ PLATFORM = "telegram"
 CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024
 ALBUM_DEBOUNCE = 1.0  # seconds to wait for the rest of an album
 RATE_LIMIT_RETRIES = 3
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 def telegram_frontend(settings: Settings) -> TelegramFrontend:
@@ -64,15 +67,21 @@ class TelegramFrontend:
         assert settings.telegram.bot_token is not None
         base = settings.telegram.api_base_url.rstrip("/")
         self._settings = settings
-        self._app = (
+        self._webhook = settings.telegram.webhook_url
+        # Telegram sends it with every webhook update: requests from anyone else are refused.
+        self._secret = secrets.token_urlsafe(32)
+        builder = (
             Application.builder()
             .token(settings.telegram.bot_token.get_secret_value())
             .base_url(f"{base}/bot")
             .base_file_url(f"{base}/file/bot")
             .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
             .concurrent_updates(True)
-            .build()
         )
+        if self._webhook:
+            # Updates come to the process's own HTTP server (`http_routes`), not PTB's.
+            builder = builder.updater(None)
+        self._app = builder.build()
         self._cloud = base == TELEGRAM_API
         self._service: ChatService | None = None
         # An album's parts so far: the message, as the conversation reads it, its update's key,
@@ -110,27 +119,19 @@ class TelegramFrontend:
         await bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
         await self._service.start()
         await self._app.start()
-        assert self._app.updater is not None
-        webhook = self._settings.telegram.webhook_url
-        if webhook:
-            await self._app.updater.start_webhook(
-                listen="0.0.0.0",  # the webhook must be reachable from outside
-                port=self._settings.telegram.webhook_port,
-                url_path=urlsplit(webhook).path.lstrip("/"),
-                webhook_url=webhook,
-                allowed_updates=Update.ALL_TYPES,
-                # Telegram sends it with every update: requests from anyone else are refused.
-                secret_token=secrets.token_urlsafe(32),
+        if self._webhook:
+            await bot.set_webhook(
+                self._webhook, allowed_updates=Update.ALL_TYPES, secret_token=self._secret
             )
         else:
+            assert self._app.updater is not None
             await self._app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
         log.info("telegram_started bot=%s", bot.username)
 
     async def stop(self) -> None:
         if self._service is not None:
             await self._service.stop()
-        assert self._app.updater is not None
-        if self._app.updater.running:
+        if self._app.updater is not None and self._app.updater.running:
             await self._app.updater.stop()
         if self._app.running:
             await self._app.stop()
@@ -139,9 +140,27 @@ class TelegramFrontend:
 
     async def problem(self) -> str | None:
         updater = self._app.updater
-        if not self._app.running or updater is None or not updater.running:
+        polling = updater is not None and updater.running
+        if not self._app.running or not (self._webhook or polling):
             return "not receiving Telegram's updates"
         return None
+
+    def http_routes(self) -> list[Route]:
+        """In webhook mode, where Telegram posts its updates: the webhook URL's path."""
+        if not self._webhook:
+            return []
+        return [("POST", urlsplit(self._webhook).path or "/", self._on_webhook)]
+
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        """An update Telegram posted: queued for the handlers, as PTB's own webhook does."""
+        if request.headers.get(SECRET_HEADER) != self._secret:
+            return web.Response(status=403)  # not from Telegram
+        try:
+            update = Update.de_json(await request.json(), self._app.bot)
+        except ValueError:
+            return web.Response(status=400)
+        await self._app.update_queue.put(update)
+        return web.Response()
 
     async def on_job_update(self, update: JobUpdate) -> None:
         if self._service is not None:

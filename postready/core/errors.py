@@ -23,6 +23,7 @@ class AppErrorCode(StrEnum):
     UNKNOWN_COMMAND = "UNKNOWN_COMMAND"
     NOT_ALLOWED = "NOT_ALLOWED"
     QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
+    DISK_FULL = "DISK_FULL"
 
 
 AnyErrorCode = ErrorCode | AppErrorCode

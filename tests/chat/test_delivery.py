@@ -5,6 +5,7 @@ which product-photography images a finished job sends."""
 from __future__ import annotations
 
 import dataclasses
+import errno
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -162,6 +163,10 @@ async def test_a_job_without_a_status_line_is_told_in_a_new_message(
             "⚠️ the photo is damaged (CORRUPT_IMAGE)",
         ),
         (RuntimeError("a bug"), "⚠️ something went wrong on our side (PROCESSING_FAILED)"),
+        (
+            OSError(errno.ENOSPC, "No space left on device"),
+            "⚠️ the server's disk is full; try again later (DISK_FULL)",
+        ),
     ],
 )
 async def test_a_failed_photo_shows_its_code_on_its_status_line(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import os
 import socket
@@ -256,10 +257,8 @@ class WorkerPool:
             return await self._fail(job, ErrorInfo(AppErrorCode.PROCESSING_TIMEOUT, message))
         except PostReadyError as exc:
             return await self._fail(job, ErrorInfo(exc.code, exc.message))
-        except Exception:
-            log.exception("job_crashed job=%s session=%s", job.id, job.session.id)
-            error = ErrorInfo(ErrorCode.PROCESSING_FAILED, "something went wrong on our side")
-            return await self._fail(job, error)
+        except Exception as exc:
+            return await self._fail(job, _crash_error(job, exc))
         await relay.close()
         files = await self._generated_files(result)
         if await self._jobs.complete(job.id, self._owner, result, files):
@@ -326,6 +325,15 @@ class WorkerPool:
         except Exception:
             # A chat that cannot be reached must not fail the job.
             log.exception("subscriber_failed job=%s", update.job.id)
+
+
+def _crash_error(job: Job, exc: Exception) -> ErrorInfo:
+    """What a job that raised `exc` failed with: a full disk said so; anything else is ours."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        log.error("job_disk_full job=%s session=%s", job.id, job.session.id)
+        return ErrorInfo(AppErrorCode.DISK_FULL, "the server's disk is full; try again later")
+    log.exception("job_crashed job=%s session=%s", job.id, job.session.id, exc_info=exc)
+    return ErrorInfo(ErrorCode.PROCESSING_FAILED, "something went wrong on our side")
 
 
 def generated_files(result: OptimizeResult, results_path: Path) -> list[GeneratedFile]:

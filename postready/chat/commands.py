@@ -124,6 +124,11 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
+class Stats:
+    """`/stats` (admins): the bot's numbers."""
+
+
+@dataclass(frozen=True, slots=True)
 class Forget:
     """`/forget`: delete everything kept about the user (after a confirm button)."""
 
@@ -142,6 +147,7 @@ Command = (
     | Cancel
     | Block
     | Forget
+    | Stats
 )
 
 
@@ -170,6 +176,7 @@ def _parse(name: str, args: str) -> Command:
         "styles": ListStyles(),
         "history": History(),
         "forget": Forget(),
+        "stats": Stats(),
     }
     if name in simple:
         return simple[name]

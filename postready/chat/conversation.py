@@ -29,6 +29,7 @@ from postready.chat.commands import (
     Optimize,
     ShowSettings,
     Start,
+    Stats,
     Status,
     parse_command,
 )
@@ -44,6 +45,7 @@ from postready.chat.inbox import (
 from postready.chat.messages import ChatSetup, Incoming
 from postready.chat.optimize import PENDING_SECONDS, PhotoIntake
 from postready.chat.replies import Files, MediaItem, Progress, Reply, Text
+from postready.chat.stats import stats_text
 from postready.chat.styles import PREFIX as STYLE_ACTION
 from postready.chat.texts import (
     HELP,
@@ -328,6 +330,11 @@ class ChatService:
                 return Text.line(f"Stopping job #{job.id}…")
             case Forget():
                 return forget_menu.confirm(user.ref)
+            case Stats():
+                self._require_admin(user)
+                return Text.line(
+                    await stats_text(self._storage, self._files.data_dir, user.settings.timezone)
+                )
             case Block(user_id=target, blocked=blocked):
                 return Text.line(await self._block(user, target, blocked))
         raise AssertionError(f"unhandled command {command!r}")
@@ -352,9 +359,12 @@ class ChatService:
         await self._out.edit(chat_id, message_id, report)
         return None
 
-    async def _block(self, admin: User, target: str, blocked: bool) -> str:
-        if not self._access.is_admin(admin.ref):
+    def _require_admin(self, user: User) -> None:
+        if not self._access.is_admin(user.ref):
             raise PostReadyError(AppErrorCode.NOT_ALLOWED, "only the bot's admins may do that")
+
+    async def _block(self, admin: User, target: str, blocked: bool) -> str:
+        self._require_admin(admin)
         ref = self._ref(target)
         if not blocked:
             done = await self._users.unblock(ref)

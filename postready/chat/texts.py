@@ -27,6 +27,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 
 # Commands for the operator's admins, left out of the public menus.
 ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("stats", "jobs, failures, queue and disk (admins)"),
     ("block", "stop a user from using PostReady: /block <user id> (admins)"),
     ("unblock", "let a blocked user use PostReady again (admins)"),
 )

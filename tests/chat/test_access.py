@@ -7,6 +7,7 @@ import pytest
 
 from postready.chat.access import AccessRules
 from postready.core.identity import UserRef
+from postready.pipeline.errors import ErrorCode, PostReadyError
 from tests.chat.conftest import ALICE, BOB, GROUP, Bot, photo
 from tests.conftest import rows_of
 
@@ -93,3 +94,28 @@ async def test_a_daily_quota_says_when_it_resets_in_the_users_time(bot, clock) -
     clock.advance(15 * 3600)  # midnight in Paris: a new day
     await bot.send(ALICE, "/optimize x", photo())
     assert bot.output.texts(ALICE)[-1].startswith("⏳ Queued")
+
+
+@pytest.mark.parametrize("access", [AccessRules(admins=frozenset({ALICE}))])
+async def test_stats_are_for_admins_and_count_jobs_by_how_they_ended(
+    bot, pipeline, settings
+) -> None:
+    await bot.send(BOB, "/optimize x", photo())
+    await bot.send(BOB, "/optimize x", photo())
+    async with bot.working():
+        await bot.output.until(lambda: bot.output.chat(BOB)[0].text.startswith("✅"))
+        pipeline.error = PostReadyError(ErrorCode.CORRUPT_IMAGE, "the photo is damaged")
+        await bot.output.until(lambda: bot.output.chat(BOB)[1].text.startswith("⚠️"))
+    await bot.send(BOB, "/optimize x", photo())  # waiting
+    await bot.send(BOB, "/stats")
+    assert bot.output.texts(BOB)[-1] == "⚠️ only the bot's admins may do that (NOT_ALLOWED)"
+    await bot.send(ALICE, "/stats")
+    lines = bot.output.texts(ALICE)[-1].splitlines()
+    assert lines[:5] == [
+        "📊 PostReady",
+        "Today: 3 jobs — 1 completed, 1 failed, 1 queued",
+        "7 days: 3 jobs — 1 completed, 1 failed, 1 queued",
+        "Failures (7 days): CORRUPT_IMAGE 1",
+        "Queue: 1 waiting",
+    ]
+    assert lines[5].startswith("Disk: ") and lines[5].endswith(f"MB in {settings.storage.data_dir}")

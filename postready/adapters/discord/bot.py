@@ -42,6 +42,7 @@ _OPTIONS = {
     "settings": "e.g. timezone Europe/London, platforms instagram x, format png",
     "status": "a job number (default: your latest)",
     "cancel": "a job number (default: your latest)",
+    "stats": "nothing needed",
     "block": "the user's id",
     "unblock": "the user's id",
 }

@@ -143,8 +143,12 @@ class JobRepository(Protocol):
 
     async def user_sessions(self, user_id: int) -> list[str]: ...
 
-    async def status_counts(self) -> dict[str, int]:
-        """How many sessions are in each status, of every user."""
+    async def status_counts(self, since: float | None = None) -> dict[str, int]:
+        """How many sessions are in each status, of every user (created since `since`)."""
+        ...
+
+    async def failure_counts(self, since: float) -> dict[str, int]:
+        """Failed sessions created since `since`, by error code, the most frequent first."""
         ...
 
 

@@ -300,10 +300,18 @@ class SQLiteJobs:
         async with self._db.statements() as sql:
             return await sql.run(SQL.prune_sessions, {"before": before})
 
-    async def status_counts(self) -> dict[str, int]:
+    async def status_counts(self, since: float | None = None) -> dict[str, int]:
+        query, params = (
+            (SQL.status_counts, {}) if since is None else (SQL.statuses_since, {"since": since})
+        )
         async with self._db.statements() as sql:
-            found = await sql.all(SQL.status_counts)
+            found = await sql.all(query, params)
         return {row["status"]: row["count"] for row in found}
+
+    async def failure_counts(self, since: float) -> dict[str, int]:
+        async with self._db.statements() as sql:
+            found = await sql.all(SQL.failures_since, {"since": since})
+        return {row["error_code"]: row["count"] for row in found}
 
     async def user_sessions(self, user_id: int) -> list[str]:
         async with self._db.statements() as sql:

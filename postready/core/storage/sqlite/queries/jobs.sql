@@ -166,3 +166,12 @@ SELECT id FROM processing_sessions WHERE user_id = :user_id;
 
 -- name: status_counts
 SELECT status, COUNT(*) AS count FROM processing_sessions GROUP BY status;
+
+-- name: statuses_since
+SELECT status, COUNT(*) AS count FROM processing_sessions WHERE created_at >= :since
+GROUP BY status;
+
+-- name: failures_since
+SELECT error_code, COUNT(*) AS count FROM processing_sessions
+WHERE created_at >= :since AND status = 'failed' AND error_code IS NOT NULL
+GROUP BY error_code ORDER BY count DESC, error_code;

@@ -1,0 +1,48 @@
+"""`/stats` for the bot's admins: jobs of today and of the last 7 days by how they ended,
+failures by code, the queue, and the disk the data directory takes."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from postready.core.quotas import day_start
+from postready.core.retention import DAY
+from postready.core.storage import Storage
+
+STATUS_ORDER = ("completed", "failed", "cancelled", "running", "queued")
+GB, MB = 1e9, 1e6
+
+
+async def stats_text(storage: Storage, data_dir: Path, timezone: str) -> str:
+    """The admin's numbers; "today" starts at midnight in `timezone`."""
+    now = storage.database.clock()
+    today = await storage.jobs.status_counts(day_start(now, timezone).timestamp())
+    week = await storage.jobs.status_counts(now - 7 * DAY)
+    failures = await storage.jobs.failure_counts(now - 7 * DAY)
+    waiting = await storage.jobs.queued_count()
+    disk = await asyncio.to_thread(_bytes_in, data_dir)
+    lines = [
+        "📊 PostReady",
+        f"Today: {_jobs(today)}",
+        f"7 days: {_jobs(week)}",
+        "Failures (7 days): "
+        + (", ".join(f"{code} {count}" for code, count in failures.items()) or "none"),
+        f"Queue: {waiting} waiting",
+        f"Disk: {_size(disk)} in {data_dir}",
+    ]
+    return "\n".join(lines)
+
+
+def _jobs(counts: dict[str, int]) -> str:
+    total = sum(counts.values())
+    parts = [f"{counts[s]} {s}" for s in STATUS_ORDER if counts.get(s)]
+    return f"{total} jobs" + (" — " + ", ".join(parts) if parts else "")
+
+
+def _size(count: int) -> str:
+    return f"{count / GB:.1f} GB" if count >= GB else f"{count / MB:.1f} MB"
+
+
+def _bytes_in(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())

@@ -93,7 +93,7 @@ class ChatService:
         self._turns: defaultdict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)
         self._status = StatusMessages(setup.storage.chats)
         self._intake = PhotoIntake(setup, self._status)
-        self._delivery = Delivery(setup.storage.users, self._status, setup.output)
+        self._delivery = Delivery(setup, self._status)
 
     async def start(self) -> None:
         """Pick up what a previous run left: style choices and their timeouts, and updates it

@@ -1,16 +1,24 @@
 """A job's updates as the chat shows them: its status line edited in place (queue position,
 progress, how it ended), and a finished job's results as replies: the images as albums (or
-files), the feed previews' contact sheet, then one post per platform."""
+files), the feed previews' contact sheet, then one post per platform.
+
+Each reply has a key within its job (`album:1`, `files`, `previews`, `post:<platform>`), the
+same whenever the result is delivered. A reply is retried while the chat fails for a passing
+reason, and recorded once the chat has taken it or refused it for good; delivering the job
+again (after a restart) sends only the replies not recorded yet. Status edits are best effort.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import time
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from postready.chat.messages import ChatOutput
+from postready.chat.messages import ChatSetup
 from postready.chat.replies import (
     Album,
     Copyable,
@@ -25,10 +33,11 @@ from postready.chat.replies import (
     Text,
     albums,
 )
+from postready.chat.sending import SendError, TransientSendError, send_patiently
 from postready.chat.texts import error_line, queued_line
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage.models import Job
-from postready.core.storage.repositories import ChatStateRepository, UserRepository
+from postready.core.storage.repositories import ChatStateRepository
 from postready.pipeline.models import OptimizeResult, PlatformResult
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.timing import slot_label
@@ -67,19 +76,26 @@ def result_images(result: OptimizeResult) -> list[MediaItem]:
 PREVIEWS_LABEL = "Feed previews · how each post will look"
 
 
-def result_replies(result: OptimizeResult, as_files: bool, previews: bool = True) -> list[Reply]:
-    """What a user sees when their job is done. `as_files`: images as documents (the user's
-    setting), else albums and a button for the uncompressed files under the last post.
-    `previews`: the contact sheet of the feed previews (when the job drew them) as a photo."""
+def result_replies(
+    result: OptimizeResult, as_files: bool, previews: bool = True
+) -> dict[str, Reply]:
+    """What a user sees when their job is done, in order, by key. `as_files`: images as
+    documents (the user's setting), else albums and a button for the uncompressed files under
+    the last post. `previews`: the contact sheet of the feed previews (when the job drew them)
+    as a photo."""
     images = result_images(result)
-    media: list[Reply] = [Files(tuple(images))] if as_files and images else list(albums(images))
+    replies: dict[str, Reply] = {}
+    if as_files and images:
+        replies["files"] = Files(tuple(images))
+    else:
+        replies |= {f"album:{n}": album for n, album in enumerate(albums(images), 1)}
     if previews and result.previews is not None and result.previews.sheet.is_file():
-        media.append(Album((MediaItem(result.previews.sheet, PREVIEWS_LABEL),)))
-    posts = [_post(result.platforms[key]) for key in result.platforms]
+        replies["previews"] = Album((MediaItem(result.previews.sheet, PREVIEWS_LABEL),))
+    posts = {f"post:{key}": _post(item) for key, item in result.platforms.items()}
     if posts and images and not as_files:
-        last = posts[-1]
-        posts[-1] = Text(last.parts, (files_action(result.session_id),))
-    return [*media, *posts]
+        key = next(reversed(posts))
+        posts[key] = Text(posts[key].parts, (files_action(result.session_id),))
+    return replies | posts
 
 
 def _post(item: PlatformResult) -> Text:
@@ -130,15 +146,28 @@ class StatusMessages:
             return await self._chats.job_message(job.id)
 
 
+class UndeliveredReplies(Exception):
+    """Some replies of a job did not reach the chat in the time allowed: the job is not
+    delivered yet, and the next delivery sends them."""
+
+    def __init__(self, job_id: int, parts: list[str]) -> None:
+        super().__init__(f"job {job_id}: not sent yet: {', '.join(parts)}")
+        self.parts = parts
+
+
 class Delivery:
     """Shows one chat platform's users what happens to their jobs."""
 
-    def __init__(self, users: UserRepository, status: StatusMessages, output: ChatOutput) -> None:
-        self._users = users
+    def __init__(self, setup: ChatSetup, status: StatusMessages) -> None:
+        self._users = setup.storage.users
+        self._chats = setup.storage.chats
         self._status = status
-        self._out = output
+        self._out = setup.output
+        self._patience = setup.reply_retry_seconds
 
     async def on_job_update(self, update: JobUpdate) -> None:
+        """Show the update. An ended job's update raises UndeliveredReplies when some of its
+        replies are still to be sent (the chat kept failing); it is delivered otherwise."""
         job = update.job
         where = await self._status.find(job)
         chat_id = where[0] if where else job.session.chat_id
@@ -146,28 +175,56 @@ class Delivery:
             return
         if update.progress is not None or update.position is not None:
             if where is not None:
-                await self._out.edit(*where, _moving(update))
+                await self._edit_status(job, where, _moving(update))
             return
+        replies: dict[str, Reply] = {}
         status = _job_status(update)
         if status is not None:
             if where is not None:
-                await self._out.edit(*where, status)
-            else:
-                await self._out.send(chat_id, status)
+                await self._edit_status(job, where, status)
+            else:  # no status line to edit: the news is a reply of its own
+                replies[f"status:{job.status}"] = status
         if update.result is not None:
-            user = await self._users.get_or_create(job.session.user)
-            settings = user.settings
-            replies = result_replies(update.result, settings.send_as_files, settings.send_previews)
-            for reply in replies:
-                try:
-                    await self._out.send(chat_id, reply)
-                except Exception:
-                    # One reply the chat refused (a file it will not take) must not keep the
-                    # others from the user.
-                    kind = type(reply).__name__
-                    log.exception(
-                        "reply_failed job=%s session=%s reply=%s", job.id, job.session.id, kind
-                    )
+            settings = (await self._users.get_or_create(job.session.user)).settings
+            replies |= result_replies(update.result, settings.send_as_files, settings.send_previews)
+        await self._send(job, chat_id, replies)
+
+    async def _edit_status(self, job: Job, where: tuple[str, str], status: Text | Progress) -> None:
+        try:
+            await self._out.edit(*where, status)
+        except SendError as exc:
+            log.warning("status_not_shown job=%s session=%s reason=%s", job.id, job.session.id, exc)
+
+    async def _send(self, job: Job, chat_id: str, replies: dict[str, Reply]) -> None:
+        """Send the replies not recorded yet, in order, within the time allowed; stop at one
+        that could not be sent in it (the chat is failing), leaving it and the rest."""
+        recorded = await self._chats.recorded_replies(job.id) if replies else set()
+        deadline = time.monotonic() + self._patience
+        parts = [part for part in replies if part not in recorded]
+        for number, part in enumerate(parts):
+            reply = replies[part]
+            patience = max(0.0, deadline - time.monotonic())
+            try:
+                message_id = await send_patiently(
+                    functools.partial(self._out.send, chat_id, reply), patience
+                )
+            except TransientSendError as exc:
+                log.warning(
+                    "reply_not_sent job=%s session=%s reply=%s reason=%s",
+                    job.id, job.session.id, part, exc,
+                )  # fmt: skip
+                raise UndeliveredReplies(job.id, parts[number:]) from exc
+            except Exception as exc:
+                # Refused for good (a file the chat will not take): it must not keep the
+                # others from the user.
+                log.error(
+                    "reply_refused job=%s session=%s reply=%s reason=%s",
+                    job.id, job.session.id, part, exc,
+                    exc_info=not isinstance(exc, SendError),
+                )  # fmt: skip
+                await self._chats.record_reply(job.id, part, "refused")
+                continue
+            await self._chats.record_reply(job.id, part, "sent", message_id)
 
 
 def _moving(update: JobUpdate) -> Progress | Text:

@@ -41,7 +41,9 @@ class Incoming:
 
 class ChatOutput(Protocol):
     """What an adapter does for the conversation: send a reply (returning the id of its last
-    message, if any), edit a message it sent, and download a photo a user sent."""
+    message, if any), edit a message it sent, and download a photo a user sent. Sending and
+    editing raise `TransientSendError` or `PermanentSendError` (chat.sending) when the chat
+    does not take it."""
 
     async def fetch(self, photo: Photo) -> bytes: ...
 
@@ -68,6 +70,7 @@ class ChatSetup:
     queue: JobQueue
     output: ChatOutput
     data_dir: Path
+    reply_retry_seconds: float  # how long a result reply failing for a passing reason is retried
     limits: ChatLimits = ChatLimits()
     bot_username: str | None = None  # its own name, to tell its commands from other bots'
     access: AccessRules = field(default_factory=AccessRules)

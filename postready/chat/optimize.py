@@ -17,6 +17,7 @@ from postready.chat.commands import Optimize, parse_command
 from postready.chat.delivery import StatusMessages
 from postready.chat.messages import ChatSetup, Incoming, Photo
 from postready.chat.replies import Album, Choice, MediaItem, Text
+from postready.chat.sending import SendError
 from postready.chat.styles import StylePicker
 from postready.chat.texts import (
     WAITING_FOR_PHOTO,
@@ -300,10 +301,14 @@ class PhotoIntake:
                 unlimited=self._access.is_admin(user.ref),
             )
             line = queued_line(submitted.position)
-            if message_id is None:
-                message_id = await self._out.send(chat_id, Text.line(line))
-            elif line != shown:
-                await self._out.edit(chat_id, message_id, Text.line(line))
+            try:
+                if message_id is None:
+                    message_id = await self._out.send(chat_id, Text.line(line))
+                elif line != shown:
+                    await self._out.edit(chat_id, message_id, Text.line(line))
+            except SendError as exc:
+                # The job is queued all the same: its end and results come in new messages.
+                log.warning("status_not_shown job=%s reason=%s", submitted.job.id, exc)
             if message_id is not None:
                 await self._status.remember(submitted.job.id, chat_id, message_id)
 

@@ -117,7 +117,9 @@ def access() -> AccessRules:
 def settings(tmp_path: Path, user_limits: dict[str, object]) -> Settings:
     return Settings(
         storage=StorageSection(data_dir=tmp_path / "data"),
-        queue=QueueSection(workers=1, poll_seconds=0.05, progress_interval=0),
+        queue=QueueSection(
+            workers=1, poll_seconds=0.05, progress_interval=0, reply_retry_seconds=5
+        ),
         limits=LimitsSection(**user_limits),  # type: ignore[arg-type]
     )
 
@@ -139,6 +141,7 @@ async def bot(store: Storage, settings: Settings, access: AccessRules) -> AsyncI
             queue.api,
             output,
             settings.storage.data_dir,
+            settings.queue.reply_retry_seconds,
             LIMITS,
             "postready_bot",
             access,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from postready.chat.messages import Photo
 from postready.chat.replies import Album, Choice, Files, Progress, Reply, Text
+from postready.chat.sending import SendError
 
 Fetch = Callable[[], Awaitable[bytes]]
 _PHOTOS: dict[str, Fetch] = {}  # a photo's ref → how the chat hands over its bytes
@@ -23,8 +24,8 @@ def chat_photo(fetch: Fetch, name: str, size: int | None) -> Photo:
     return Photo(ref, name, size)
 
 
-class Refused(Exception):
-    """The chat would not take a reply (a file too large for it, say)."""
+# What the chat answers to a send or an edit: an error it raises, or None to take it.
+Answer = Callable[[Reply], SendError | None]
 
 
 @dataclass
@@ -76,22 +77,42 @@ def text_of(reply: Reply) -> str:
     raise AssertionError(f"not a reply: {reply!r}")
 
 
+def failing(error: SendError, which: Callable[[Reply], bool], times: int = 1) -> Answer:
+    """An answer failing with `error` the first `times` sends or edits of `which` replies."""
+    left = [times]
+
+    def answer(reply: Reply) -> SendError | None:
+        if left[0] and which(reply):
+            left[0] -= 1
+            return error
+        return None
+
+    return answer
+
+
 class RecordingOutput:
-    """A `ChatOutput` over memory. Message ids increase from 1 across all chats; `refuse`
-    decides which replies the chat refuses (raises `Refused` for)."""
+    """A `ChatOutput` over memory. Message ids increase from 1 across all chats; `answer`
+    decides which sends and edits fail (the error it returns is raised) and `attempts` counts
+    them all, failed ones too."""
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
-        self.refuse: Callable[[Reply], bool] = lambda reply: False
+        self.answer: Answer = lambda reply: None
+        self.attempts = 0
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
 
     async def fetch(self, photo: Photo) -> bytes:
         return await _PHOTOS[photo.ref]()
 
+    def _answer(self, reply: Reply) -> None:
+        self.attempts += 1
+        error = self.answer(reply)
+        if error is not None:
+            raise error
+
     async def send(self, chat_id: str, reply: Reply) -> str | None:
-        if self.refuse(reply):
-            raise Refused(type(reply).__name__)
+        self._answer(reply)
         message = Message(chat_id, str(next(self._ids)), [reply])
         async with self._changed:
             self.messages.append(message)
@@ -99,6 +120,7 @@ class RecordingOutput:
         return message.id
 
     async def edit(self, chat_id: str, message_id: str, reply: Text | Progress | Choice) -> None:
+        self._answer(reply)
         message = self.message(message_id)
         assert message.chat_id == chat_id, f"message {message_id} is not in chat {chat_id}"
         async with self._changed:

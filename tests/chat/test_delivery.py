@@ -14,6 +14,7 @@ import pytest
 
 from postready.chat.delivery import PREVIEWS_LABEL, result_images, result_replies
 from postready.chat.replies import Album, Files, MediaItem, Progress, Text
+from postready.chat.sending import PermanentSendError
 from postready.core.identity import UserRef
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage.models import Job, UserSettings
@@ -34,7 +35,7 @@ from postready.pipeline.photography_results import (
 )
 from postready.pipeline.platforms import PLATFORMS
 from tests.chat.conftest import ALICE, BOB, PHOTO, Bot, photo
-from tests.chat.recording import Message
+from tests.chat.recording import Message, failing
 
 OWNER = "a worker"
 
@@ -198,7 +199,8 @@ async def test_a_photo_put_back_in_the_queue_or_ended_without_its_results_says_s
 async def test_a_reply_the_chat_refuses_does_not_keep_the_others_from_the_user(
     bot, pipeline_result, caplog
 ) -> None:
-    bot.output.refuse = lambda reply: isinstance(reply, Album)
+    refused = PermanentSendError("Bad Request: file too big")
+    bot.output.answer = failing(refused, lambda reply: isinstance(reply, Album))
     job, status = await queued(bot)
     with caplog.at_level(logging.ERROR, "postready.chat.delivery"):
         await bot.service.on_job_update(await completed(bot, job, result_for(pipeline_result, job)))
@@ -206,7 +208,11 @@ async def test_a_reply_the_chat_refuses_does_not_keep_the_others_from_the_user(
     _, instagram, pinterest = bot.output.texts(ALICE)
     assert instagram.startswith("Instagram — caption") and pinterest.startswith("Pinterest")
     (logged,) = caplog.records
-    assert logged.getMessage() == f"reply_failed job={job.id} session={job.session.id} reply=Album"
+    assert logged.getMessage() == (
+        f"reply_refused job={job.id} session={job.session.id} reply=album:1 "
+        "reason=Bad Request: file too big"
+    )
+    assert bot.output.attempts == 5  # queued, done, the album once (not again), two posts
 
 
 def _with_product_photos(made: OptimizeResult, folder: Path) -> OptimizeResult:
@@ -229,7 +235,9 @@ def _with_product_photos(made: OptimizeResult, folder: Path) -> OptimizeResult:
 
 def test_results_come_as_albums_of_ten_then_one_post_per_platform(pipeline_result, tmp_path):
     result = _with_product_photos(pipeline_result, tmp_path)
-    first, second, *posts = result_replies(result, as_files=False)
+    replies = result_replies(result, as_files=False)
+    assert list(replies) == ["album:1", "album:2", *(f"post:{key}" for key in PLATFORMS)]
+    first, second, *posts = replies.values()
     assert isinstance(first, Album) and isinstance(second, Album)
     labels = [item.label for item in (*first.items, *second.items)]
     assert len(first.items) == 10 and len(labels) == len(PLATFORMS) + 3  # no uploaded-only one
@@ -240,7 +248,9 @@ def test_results_come_as_albums_of_ten_then_one_post_per_platform(pipeline_resul
     ]
     assert len(posts) == len(PLATFORMS) and all(isinstance(p, Text) for p in posts)
     assert [p.actions for p in posts if isinstance(p, Text) and p.actions] == [posts[-1].actions]
-    (files, *posts) = result_replies(result, as_files=True)
+    replies = result_replies(result, as_files=True)
+    assert list(replies) == ["files", *(f"post:{key}" for key in PLATFORMS)]
+    (files, *posts) = replies.values()
     assert isinstance(files, Files) and len(files.items) == len(labels)
     assert not any(isinstance(p, Text) and p.actions for p in posts)
 
@@ -251,9 +261,9 @@ def test_the_previews_sheet_comes_as_a_photo_before_the_posts(pipeline_result, t
     sheet.write_bytes(b"png")
     result = dataclasses.replace(pipeline_result, previews=FeedPreviews(sheet, {}))
     for as_files in (False, True):
-        replies = result_replies(result, as_files)
-        posts = [r for r in replies if isinstance(r, Text)]
-        previews = replies[len(replies) - len(posts) - 1]
+        keys = list(result_replies(result, as_files))
+        assert keys[keys.index("previews") + 1 :] == [f"post:{key}" for key in result.platforms]
+        previews = result_replies(result, as_files)["previews"]
         assert previews == Album((MediaItem(sheet, PREVIEWS_LABEL),))
     plain = result_replies(pipeline_result, as_files=False)
     assert result_replies(result, as_files=False, previews=False) == plain
@@ -265,7 +275,7 @@ def test_a_result_without_images_has_no_album_and_no_files_button(pipeline_resul
     failed = ErrorInfo(ErrorCode.PROCESSING_FAILED, "something went wrong on our side")
     platforms = {"x": PlatformResult("x", "failed", 0.1, error=failed)}
     result = dataclasses.replace(pipeline_result, platforms=platforms)
-    (post,) = result_replies(result, as_files=False)
+    (post,) = result_replies(result, as_files=False).values()
     assert post == Text.line("⚠️ X failed — PROCESSING_FAILED: something went wrong on our side")
 
 

@@ -29,6 +29,7 @@ async def restarted(bot: Bot, settings) -> ChatService:
             bot.queue.api,
             bot.output,
             settings.storage.data_dir,
+            settings.queue.reply_retry_seconds,
             LIMITS,
             "postready_bot",
         )

@@ -130,7 +130,7 @@ async def test_past_postreadys_own_cap_a_photo_is_refused_without_downloading(
     bot, settings
 ) -> None:
     uncapped = ChatService(
-        ChatSetup("discord", bot.store, bot.queue.api, bot.output, settings.storage.data_dir)
+        ChatSetup("discord", bot.store, bot.queue.api, bot.output, settings.storage.data_dir, 0)
     )
     await uncapped.on_message(Incoming(ALICE, ALICE, "/optimize x", (never_fetched(60 * MB),)))
     await uncapped.on_message(Incoming(ALICE, ALICE, "/optimize x", (never_fetched(0),)))

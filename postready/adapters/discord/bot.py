@@ -100,6 +100,7 @@ class DiscordFrontend:
                 queue,
                 self._output,
                 self._settings.storage.data_dir,
+                self._settings.queue.reply_retry_seconds,
                 access=AccessRules.from_settings(self._settings.access),
             )
         )

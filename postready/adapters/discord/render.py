@@ -1,15 +1,18 @@
 """The bot's replies as Discord messages: the interaction's original response (the status line),
 followups (files, one embed per platform post), or plain channel messages once the interaction's
 15-minute token has expired. The token is kept in the database, so a job resumed after a restart
-still answers in its conversation."""
+still answers in its conversation. Discord's errors reach the conversation as worth another try
+or final."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 import discord
 from discord.utils import DEFAULT_FILE_SIZE_LIMIT_BYTES, format_dt
 
@@ -30,6 +33,7 @@ from postready.chat.replies import (
     Text,
     split_text,
 )
+from postready.chat.sending import PermanentSendError, TransientSendError
 
 log = logging.getLogger(__name__)
 # An interaction's original response: Discord's name for it in webhook routes. Its handle in
@@ -182,6 +186,35 @@ def _files(items: Sequence[MediaItem]) -> list[discord.File]:
     ]
 
 
+@contextmanager
+def translated_errors() -> Iterator[None]:
+    """Discord's errors as `TransientSendError` (a 5xx or 429 that discord.py's own retries did
+    not get past, a timeout, a failed connection) or `PermanentSendError` (a request Discord
+    refused: 400, 403, 404, ...)."""
+    try:
+        yield
+    except discord.RateLimited as exc:  # a wait longer than the client would sleep itself
+        raise TransientSendError(str(exc), exc.retry_after) from exc
+    except discord.HTTPException as exc:
+        if exc.status == 429:
+            raise TransientSendError(str(exc), _retry_after(exc)) from exc
+        if exc.status >= 500:  # DiscordServerError among them
+            raise TransientSendError(str(exc)) from exc
+        raise PermanentSendError(str(exc)) from exc
+    except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+        raise TransientSendError(f"{type(exc).__name__}: {exc}") from exc
+    except discord.DiscordException as exc:  # the client refused it (an interaction answered)
+        raise PermanentSendError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _retry_after(exc: discord.HTTPException) -> float | None:
+    value = exc.response.headers.get("Retry-After")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class _Answerer:
     """How one conversation is answered: through its live interaction, or after a restart
@@ -261,6 +294,10 @@ class DiscordOutput:
         return key, str(message.id)
 
     async def send(self, chat_id: str, reply: Reply) -> str | None:
+        with translated_errors():
+            return await self._send(chat_id, reply)
+
+    async def _send(self, chat_id: str, reply: Reply) -> str | None:
         answerer = await self._answerer(chat_id)
         if answerer is None:
             return await self._to_channel(chat_id, reply)
@@ -268,21 +305,23 @@ class DiscordOutput:
         # the interaction's own), and nothing a resumed job says is private.
         private = isinstance(reply, Text) and reply.private and answerer.interaction is not None
         interaction = answerer.interaction
-        thinking = chat_id in self._thinking
-        # Whatever comes first ends "thinking…": a followup takes the response's place.
-        self._thinking.discard(chat_id)
-        if thinking and isinstance(reply, Text | Progress | Choice):
+        # Whatever comes first ends "thinking…": a followup takes the response's place. It
+        # ends once Discord took it, so that a failed try is tried again the same way.
+        if chat_id in self._thinking and isinstance(reply, Text | Progress | Choice):
             assert interaction is not None  # only this run's interactions are thinking
             if not private:
                 shown = await interaction.edit_original_response(**_edit_kwargs(reply))
+                self._thinking.discard(chat_id)
                 handle = f"{ORIGINAL}:{shown.id}"
                 self._messages[shown.id] = (chat_id, handle)
                 return handle
             # The "thinking…" response is public; an ephemeral line must be a new message.
             await interaction.delete_original_response()
+            self._thinking.discard(chat_id)
         sent: discord.WebhookMessage | None = None
         for message in messages_for(reply, answerer.file_limit):
             sent = await answerer.followup.send(**_kwargs(message), ephemeral=private, wait=True)
+            self._thinking.discard(chat_id)
             self._messages[sent.id] = (chat_id, str(sent.id))
         return str(sent.id) if sent is not None else None
 
@@ -294,16 +333,17 @@ class DiscordOutput:
             log.info("edit_skipped chat=%s message=%s reason=unknown", chat_id, message_id)
             return
         try:
-            if answerer is not None and original == ORIGINAL:
-                self._thinking.discard(chat_id)
-                await answerer.edit_original(**kwargs)
-            elif answerer is not None:
-                await answerer.followup.edit_message(int(number), **kwargs)
-            else:
-                # The token has expired (15 minutes): the bot edits its own message instead.
-                channel = self._client.get_partial_messageable(int(chat_id.split(":")[0]))
-                await channel.get_partial_message(int(number)).edit(**kwargs)
-        except discord.HTTPException as exc:
+            with translated_errors():
+                if answerer is not None and original == ORIGINAL:
+                    await answerer.edit_original(**kwargs)
+                    self._thinking.discard(chat_id)
+                elif answerer is not None:
+                    await answerer.followup.edit_message(int(number), **kwargs)
+                else:
+                    # The token has expired (15 minutes): the bot edits its own message instead.
+                    channel = self._client.get_partial_messageable(int(chat_id.split(":")[0]))
+                    await channel.get_partial_message(int(number)).edit(**kwargs)
+        except PermanentSendError as exc:
             # A message the user dismissed, or one this bot can no longer edit.
             log.info("edit_skipped chat=%s message=%s reason=%s", chat_id, message_id, exc)
 

@@ -66,6 +66,7 @@ class TelegramFrontend:
     def __init__(self, settings: Settings) -> None:
         assert settings.telegram.bot_token is not None
         base = settings.telegram.api_base_url.rstrip("/")
+        timeout = settings.telegram.timeout
         self._settings = settings
         self._webhook = settings.telegram.webhook_url
         # Telegram sends it with every webhook update: requests from anyone else are refused.
@@ -76,6 +77,10 @@ class TelegramFrontend:
             .base_url(f"{base}/bot")
             .base_file_url(f"{base}/file/bot")
             .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+            .connect_timeout(timeout)
+            .read_timeout(timeout)
+            .write_timeout(timeout)
+            .media_write_timeout(timeout)
             .concurrent_updates(True)
         )
         if self._webhook:
@@ -108,6 +113,7 @@ class TelegramFrontend:
                 queue,
                 TelegramOutput(bot),
                 self._settings.storage.data_dir,
+                self._settings.queue.reply_retry_seconds,
                 limits,
                 bot.username,
                 AccessRules.from_settings(self._settings.access),

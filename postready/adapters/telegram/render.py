@@ -1,11 +1,15 @@
-"""The bot's replies as Bot API calls, within Telegram's limits."""
+"""The bot's replies as Bot API calls, within Telegram's limits; Telegram's errors as the
+conversation knows them (worth another try, or final)."""
 
 from __future__ import annotations
 
 import asyncio
 import html
 import logging
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import timedelta
 
 from telegram import (
     Bot,
@@ -16,7 +20,8 @@ from telegram import (
     Message,
 )
 from telegram.constants import ChatAction, MessageLimit, ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.warnings import PTBDeprecationWarning
 
 from postready.chat.messages import Photo
 from postready.chat.replies import (
@@ -31,6 +36,7 @@ from postready.chat.replies import (
     Text,
     split_text,
 )
+from postready.chat.sending import PermanentSendError, TransientSendError
 from postready.pipeline.errors import ErrorCode, PostReadyError
 
 log = logging.getLogger(__name__)
@@ -89,6 +95,30 @@ def _caption(label: str) -> str:
     return label[: MessageLimit.CAPTION_LENGTH]
 
 
+@contextmanager
+def translated_errors() -> Iterator[None]:
+    """Telegram's errors as `TransientSendError` (flood control, a timeout, a failed
+    connection, a server error) or `PermanentSendError` (a request Telegram refused: 400, 403,
+    ...). PTB raises NetworkError for any status it has no class for, 5xx among them."""
+    try:
+        yield
+    except RetryAfter as exc:
+        raise TransientSendError(str(exc), _seconds(exc)) from exc
+    except BadRequest as exc:  # a NetworkError in PTB, but the request itself was refused
+        raise PermanentSendError(str(exc)) from exc
+    except (TimedOut, NetworkError) as exc:
+        raise TransientSendError(f"{type(exc).__name__}: {exc}") from exc
+    except TelegramError as exc:  # Forbidden, InvalidToken, ChatMigrated, Conflict, ...
+        raise PermanentSendError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # an int until PTB moves to timedelta: either will do
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
 class TelegramOutput:
     """`ChatOutput` for one bot: sends and edits messages."""
 
@@ -106,6 +136,10 @@ class TelegramOutput:
         return bytes(await file.download_as_bytearray())
 
     async def send(self, chat_id: str, reply: Reply) -> str | None:
+        with translated_errors():
+            return await self._send(chat_id, reply)
+
+    async def _send(self, chat_id: str, reply: Reply) -> str | None:
         sent: Message | None
         match reply:
             case Text():
@@ -141,14 +175,15 @@ class TelegramOutput:
             case Text():
                 body = render_messages(reply)[0]
         try:
-            await self._bot.edit_message_text(
-                body,
-                chat_id=chat_id,
-                message_id=int(message_id),
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-            )
-        except BadRequest as exc:
+            with translated_errors():
+                await self._bot.edit_message_text(
+                    body,
+                    chat_id=chat_id,
+                    message_id=int(message_id),
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                )
+        except PermanentSendError as exc:
             # The same text again (a repeated update), or a message the user deleted.
             log.info("edit_skipped chat=%s message=%s reason=%s", chat_id, message_id, exc)
 

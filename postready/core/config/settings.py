@@ -80,6 +80,8 @@ class QueueSection(Section):
     progress_interval: float = Field(default=2.0, ge=0)
     # On SIGTERM, running jobs get this long to finish.
     shutdown_grace: float = Field(default=3.0, ge=0)
+    # A result reply the chat failed for a passing reason (5xx, timeout) is retried this long.
+    reply_retry_seconds: float = Field(default=120.0, ge=0)
 
 
 class LimitsSection(Section):
@@ -124,6 +126,9 @@ class TelegramSection(Section):
 
     bot_token: SecretStr | None = None
     api_base_url: str = TELEGRAM_API
+    # Seconds a Bot API call may take (connect, upload, answer) before it counts as timed out
+    # and is retried: long enough for an album's upload, which Telegram may finish slowly.
+    timeout: float = Field(default=30.0, gt=0)
     webhook_url: str | None = None  # set: updates come by webhook instead of polling
     webhook_port: int = Field(default=8443, ge=1, le=65535)
 

@@ -17,6 +17,8 @@ SessionStatus = Literal["pending", "queued", "running", "completed", "failed", "
 FileType = Literal["source", "json", "caption", "image", "product_photo"]
 ACTIVE_STATUSES: tuple[SessionStatus, ...] = ("queued", "running")
 ENDED_STATUSES: tuple[SessionStatus, ...] = ("completed", "failed", "cancelled")
+# What became of one reply of a job: the chat took it, or refused it for good.
+ReplyOutcome = Literal["sent", "refused"]
 
 
 @dataclass(frozen=True, slots=True)

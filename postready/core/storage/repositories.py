@@ -16,6 +16,7 @@ from postready.core.storage.models import (
     NewJob,
     NewStyleChoice,
     QueueLimits,
+    ReplyOutcome,
     Session,
     StyleChoice,
     User,
@@ -177,13 +178,24 @@ class InboxRepository(Protocol):
 
 
 class ChatStateRepository(Protocol):
-    """What a conversation keeps across restarts: status messages, commands waiting for their
-    photo, and product photos waiting for their styles."""
+    """What a conversation keeps across restarts: status messages, the replies of jobs it has
+    sent, commands waiting for their photo, and product photos waiting for their styles."""
 
     async def set_job_message(self, job_id: int, chat_id: str, message_id: str) -> None: ...
 
     async def job_message(self, job_id: int) -> tuple[str, str] | None:
         """(chat id, message id) of the job's status message."""
+        ...
+
+    async def record_reply(
+        self, job_id: int, part: str, outcome: ReplyOutcome, message_id: str | None = None
+    ) -> None:
+        """Keep what became of the job's reply `part` (its key, e.g. `post:x`); recording a
+        part again changes nothing."""
+        ...
+
+    async def recorded_replies(self, job_id: int) -> set[str]:
+        """The keys of the job's replies recorded as sent or refused."""
         ...
 
     async def set_pending_command(self, chat_id: str, user: UserRef, command: str) -> None: ...

@@ -1,10 +1,10 @@
-"""What conversations keep across restarts, in SQLite: status messages, commands waiting for
-their photo, and product photos waiting for their styles."""
+"""What conversations keep across restarts, in SQLite: status messages, the replies of jobs
+sent, commands waiting for their photo, and product photos waiting for their styles."""
 
 from __future__ import annotations
 
 from postready.core.identity import UserRef
-from postready.core.storage.models import NewStyleChoice, StyleChoice
+from postready.core.storage.models import NewStyleChoice, ReplyOutcome, StyleChoice
 from postready.core.storage.named_queries import load_queries
 from postready.core.storage.sqlite import rows
 from postready.core.storage.sqlite.database import Database
@@ -29,6 +29,26 @@ class SQLiteChatState:
         async with self._db.statements() as sql:
             row = await sql.one(SQL.job_message, {"job_id": job_id})
         return (row["chat_id"], row["message_id"]) if row else None
+
+    async def record_reply(
+        self, job_id: int, part: str, outcome: ReplyOutcome, message_id: str | None = None
+    ) -> None:
+        async with self._db.statements() as sql:
+            await sql.run(
+                SQL.record_reply,
+                {
+                    "job_id": job_id,
+                    "part": part,
+                    "outcome": outcome,
+                    "message_id": message_id,
+                    "now": self._db.clock(),
+                },
+            )
+
+    async def recorded_replies(self, job_id: int) -> set[str]:
+        async with self._db.statements() as sql:
+            found = await sql.all(SQL.recorded_replies, {"job_id": job_id})
+        return {row["part"] for row in found}
 
     async def set_pending_command(self, chat_id: str, user: UserRef, command: str) -> None:
         async with self._db.statements() as sql:

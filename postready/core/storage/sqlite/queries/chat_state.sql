@@ -5,6 +5,15 @@ ON CONFLICT (job_id) DO UPDATE SET chat_id = excluded.chat_id, message_id = excl
 -- name: job_message
 SELECT chat_id, message_id FROM job_messages WHERE job_id = :job_id;
 
+-- name: record_reply
+-- The first outcome stands: a reply is recorded once, when the chat answered for it.
+INSERT INTO job_replies (job_id, part, outcome, message_id, recorded_at)
+VALUES (:job_id, :part, :outcome, :message_id, :now)
+ON CONFLICT (job_id, part) DO NOTHING;
+
+-- name: recorded_replies
+SELECT part FROM job_replies WHERE job_id = :job_id;
+
 -- name: set_pending_command
 -- The newest `/optimize` waiting for its photo replaces an older one.
 INSERT INTO pending_commands (chat_id, platform, platform_user_id, command, created_at)

@@ -10,7 +10,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, sto
 from tenacity.wait import wait_exponential_jitter
 
 T = TypeVar("T")
-FIRST_DELAY = 0.5  # seconds before the first retry, doubling (with jitter) after each
+FIRST_DELAY = 0.5  # seconds before the first retry, doubling after each, plus up to this again
 MAX_DELAY = 15.0
 
 
@@ -36,7 +36,7 @@ async def send_patiently(send: Callable[[], Awaitable[T]], patience: float) -> T
     """`send()`, tried again after each TransientSendError until `patience` seconds would be
     over: after the delay the chat asked for, else after a backoff that doubles. Raises the last
     TransientSendError when time is up, and any other error at once."""
-    backoff = wait_exponential_jitter(initial=FIRST_DELAY, max=MAX_DELAY)
+    backoff = wait_exponential_jitter(initial=FIRST_DELAY, max=MAX_DELAY, jitter=FIRST_DELAY)
 
     def wait(state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None

@@ -118,7 +118,7 @@ def settings(tmp_path: Path, user_limits: dict[str, object]) -> Settings:
     return Settings(
         storage=StorageSection(data_dir=tmp_path / "data"),
         queue=QueueSection(
-            workers=1, poll_seconds=0.05, progress_interval=0, reply_retry_seconds=5
+            workers=1, poll_seconds=0.05, progress_interval=0, reply_retry_seconds=1
         ),
         limits=LimitsSection(**user_limits),  # type: ignore[arg-type]
     )

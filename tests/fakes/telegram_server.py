@@ -2,7 +2,8 @@
 
 Tests act as users (`send_photo`, `send_text`, `press`), which queues updates for `getUpdates`;
 every call the bot makes is recorded with its uploaded files, and `chat(chat_id)` is what the
-user sees: the bot's messages in order, edits applied.
+user sees: the bot's messages in order, edits applied. `fail` makes the next calls of a method
+fail (a status instead of its result, or no answer in time) without doing anything.
 """
 
 from __future__ import annotations
@@ -33,6 +34,15 @@ class Call:
     files: dict[str, bytes]  # attach name → bytes
 
 
+@dataclass(frozen=True)
+class Fault:
+    """What one call gets instead of its result: `status` (with Telegram's error body) after
+    `delay` seconds; a client whose timeout is shorter has given up by then."""
+
+    status: int
+    delay: float = 0.0
+
+
 @dataclass
 class Shown:
     """A message of the bot as the user sees it now."""
@@ -49,6 +59,7 @@ class FakeTelegram:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.throttle: dict[str, int] = {}  # method → retry_after for its next call (429)
+        self.faults: dict[str, list[Fault]] = {}  # method → what its next calls get, in order
         self.webhook: tuple[str, str] | None = None  # (url, secret token) once setWebhook
         self.downloads_open = asyncio.Event()  # cleared: file downloads hang until it is set
         self.downloads_open.set()
@@ -138,6 +149,11 @@ class FakeTelegram:
             }
         )
 
+    def fail(self, method: str, status: int = 500, times: int = 1, delay: float = 0.0) -> None:
+        """The next `times` calls of `method` answer `status` after `delay` seconds and change
+        nothing."""
+        self.faults.setdefault(method, []).extend([Fault(status, delay)] * times)
+
     def chat(self, chat_id: int) -> list[Shown]:
         return self._shown.get(str(chat_id), [])
 
@@ -196,6 +212,14 @@ class FakeTelegram:
                  "parameters": {"retry_after": retry_after}},
                 status=429,
             )  # fmt: skip
+        faults = self.faults.get(method)
+        if faults:
+            fault = faults.pop(0)
+            await asyncio.sleep(fault.delay)
+            return web.json_response(
+                {"ok": False, "error_code": fault.status, "description": _REASONS[fault.status]},
+                status=fault.status,
+            )
         handler = self._handlers.get(method)
         try:
             result = await handler(params, files) if handler else True
@@ -280,6 +304,14 @@ class FakeTelegram:
 
 class _BadRequest(Exception):
     pass
+
+
+_REASONS = {
+    400: "Bad Request: wrong file identifier/HTTP URL specified",
+    403: "Forbidden: bot was blocked by the user",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+}
 
 
 def _buttons(params: dict[str, Any]) -> list[tuple[str, str]]:

@@ -103,13 +103,17 @@ def translated_errors() -> Iterator[None]:
     try:
         yield
     except RetryAfter as exc:
-        raise TransientSendError(str(exc), _seconds(exc)) from exc
+        raise TransientSendError(_reason(exc), _seconds(exc)) from exc
     except BadRequest as exc:  # a NetworkError in PTB, but the request itself was refused
-        raise PermanentSendError(str(exc)) from exc
+        raise PermanentSendError(_reason(exc)) from exc
     except (TimedOut, NetworkError) as exc:
-        raise TransientSendError(f"{type(exc).__name__}: {exc}") from exc
+        raise TransientSendError(_reason(exc)) from exc
     except TelegramError as exc:  # Forbidden, InvalidToken, ChatMigrated, Conflict, ...
-        raise PermanentSendError(f"{type(exc).__name__}: {exc}") from exc
+        raise PermanentSendError(_reason(exc)) from exc
+
+
+def _reason(exc: TelegramError) -> str:
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _seconds(exc: RetryAfter) -> float:

@@ -4,7 +4,8 @@ talks to, with `discord.http.Route.BASE` and the gateway URL pointed at it.
 Tests act as users (`slash`), which dispatches INTERACTION_CREATE over the gateway; every
 request the bot makes is recorded with its JSON payload and uploaded files, and `shown(id)` is
 what the user sees of one interaction: the original response (its every content, in order) and
-the followups.
+the followups. `fail` makes the next requests of a kind fail (a status, or the connection
+dropped) without doing anything.
 """
 
 from __future__ import annotations
@@ -80,6 +81,9 @@ class FakeDiscord:
         self.attachment_limit = FILESIZE_LIMIT
         # (method, first part of the route) → how many such requests to refuse with a 429
         self.throttle: dict[tuple[str, str], int] = {}
+        # (method, first part of the route) → what its next requests get: a status, or None
+        # for a connection dropped without an answer
+        self.faults: dict[tuple[str, str], list[int | None]] = {}
         self._ids = itertools.count(1000)
         self._shown: dict[str, Shown] = {}  # interaction token → what it shows
         self._cdn: dict[str, bytes] = {}
@@ -251,6 +255,11 @@ class FakeDiscord:
             "attachment_size_limit": self.attachment_limit,
         }
 
+    def fail(self, method: str, route: str, status: int | None = 500, times: int = 1) -> None:
+        """The next `times` requests `method /route/...` answer `status` (None: the connection
+        drops) and change nothing."""
+        self.faults.setdefault((method, route), []).extend([status] * times)
+
     def shown(self, token: str) -> Shown:
         return self._shown[token]
 
@@ -300,6 +309,14 @@ class FakeDiscord:
         payload, files = await _read(request)
         self.requests.append(Request(request.method, path, payload, files))
         parts = path.strip("/").split("/")
+        faults = self.faults.get((request.method, parts[0]))
+        if faults:
+            status = faults.pop(0)
+            if status is None:
+                assert request.transport is not None
+                request.transport.close()
+                return web.Response()
+            return _json({"message": "fault", "code": 0}, status=status)
         if self.throttle.get((request.method, parts[0]), 0) > 0:
             self.throttle[(request.method, parts[0])] -= 1
             limited = {"message": "You are being rate limited.", "retry_after": 0.05}

@@ -1,0 +1,107 @@
+"""The Discord bot when Discord fails: results still come as followups, each once, through server
+errors (discord.py's own retries) and dropped connections (ours); a followup Discord refuses does
+not hold back the others; a failed "Queued" line is no error for the user. The real discord.py
+client against the fake Discord, as `postready bot discord` runs it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from postready.chat import sending
+from postready.core.config.settings import DiscordSection, QueueSection, Settings, StorageSection
+from postready.core.storage import Storage
+from tests.adapters.test_discord import ALICE, done, photo, running
+from tests.adapters.waiting import hold_jobs
+from tests.fakes.discord_server import TOKEN, FakeDiscord, Shown
+from tests.waiting import until
+
+
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sending, "FIRST_DELAY", 0.05)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord() as server:
+        yield server
+
+
+@pytest.fixture
+def patient(tmp_path: Path) -> Settings:
+    """The bot retrying replies for up to a minute."""
+    return Settings(
+        storage=StorageSection(data_dir=tmp_path / "data"),
+        queue=QueueSection(workers=2, poll_seconds=0.1, reply_retry_seconds=60),
+        discord=DiscordSection(bot_token=TOKEN),
+    )
+
+
+async def undelivered(settings: Settings) -> list[int]:
+    async with await Storage.open(settings.storage.db_path) as store:
+        return [job.id for job in await store.jobs.undelivered(["discord"], 3600)]
+
+
+def sent(shown: Shown) -> list[str]:
+    """Each followup as a word: its files' names, or its posts' titles."""
+    return [
+        " ".join([name for name, _ in f.files] + [e["title"] for e in f.payload.get("embeds", [])])
+        for f in shown.followups
+    ]
+
+
+async def held_job(fake: FakeDiscord, monkeypatch, platforms: str) -> tuple[Shown, asyncio.Event]:
+    """Alice's photo, its job held once its status line shows; and the go signal."""
+    go = hold_jobs(monkeypatch)
+    token = await fake.slash(ALICE, "optimize", {"image": photo(fake), "platforms": platforms})
+    await until(lambda: fake.shown(token).original)
+    return fake.shown(token), go
+
+
+async def test_followups_come_once_through_server_errors_and_dropped_connections(
+    fake, patient, monkeypatch
+):
+    async with running(patient, fake):
+        shown, go = await held_job(fake, monkeypatch, "instagram pinterest")
+        fake.fail("POST", "webhooks", 500)  # discord.py tries again itself
+        fake.fail("POST", "webhooks", None, times=2)  # discord.py gives up; we try again
+        go.set()
+        await until(lambda: done(shown) and len(shown.followups) == 4)
+    assert sent(shown) == [
+        "instagram.jpg pinterest.jpg",
+        "sheet.png",
+        "Instagram — caption",
+        "Pinterest — caption",
+    ]
+    assert shown.original[-1] == "✅ Done — 2 of 2 platforms ready"
+    assert len(fake.made("POST", "/webhooks/")) == 4 + 3
+    assert await undelivered(patient) == []
+
+
+async def test_a_followup_discord_refuses_leaves_the_others(fake, patient, monkeypatch, caplog):
+    async with running(patient, fake):
+        shown, go = await held_job(fake, monkeypatch, "x")
+        fake.fail("POST", "webhooks", 400)
+        with caplog.at_level(logging.ERROR, "postready.chat.delivery"):
+            go.set()
+            await until(lambda: done(shown) and len(shown.followups) == 2)
+            await until(lambda: caplog.records)
+    assert sent(shown) == ["sheet.png", "X — caption"]
+    assert "reply=album:1 reason=400 Bad Request" in caplog.records[0].getMessage()
+    assert await undelivered(patient) == []
+
+
+async def test_a_failed_queued_line_is_no_error_and_the_results_come(fake, patient):
+    fake.fail("PATCH", "webhooks", None)  # "⏳ Queued", in place of "thinking…"
+    async with running(patient, fake):
+        token = await fake.slash(ALICE, "optimize", {"image": photo(fake), "platforms": "x"})
+        shown = fake.shown(token)
+        await until(lambda: done(shown) and len(shown.followups) == 3)
+    assert shown.original == ["✅ Done — 1 of 1 platforms ready"]
+    assert sent(shown) == ["x.jpg", "sheet.png", "X — caption"]
+    assert not any("⚠️" in (f.payload.get("content") or "") for f in shown.followups)

@@ -120,6 +120,8 @@ async def run_worker(
         async def route(update: JobUpdate) -> None:
             for observe in observers:
                 observe(update)
+            # A frontend raises when some of a job's replies did not reach its chat: the job
+            # stays undelivered, and the next start sends what is left.
             frontend = by_platform.get(update.job.session.user.platform)
             if frontend is not None:
                 await frontend.on_job_update(update)
@@ -209,7 +211,8 @@ def _redirected_services(settings: Settings) -> list[tuple[str, str]]:
 async def _deliver_left_over(
     storage: Storage, platforms: Collection[str], route: JobSubscriber
 ) -> None:
-    """Tell the chats about jobs that ended while no process could (it died sending them)."""
+    """Tell the chats about jobs that ended while no process could (it died sending them, or
+    the chat kept failing): each chat sends the replies it has not recorded as sent."""
     if not platforms:
         return
     for job in await storage.jobs.undelivered(platforms, DELIVERY_WINDOW):

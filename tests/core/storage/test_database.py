@@ -24,6 +24,7 @@ TABLES = {
     "generated_files",
     "jobs",
     "job_messages",
+    "job_replies",
     "style_choices",
     "pending_commands",
     "interaction_tokens",

@@ -3,11 +3,11 @@ try, or final), and retrying the first kind with backoff for a bounded time."""
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+import random
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
-
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_before_delay
-from tenacity.wait import wait_exponential_jitter
 
 T = TypeVar("T")
 FIRST_DELAY = 0.5  # seconds before the first retry, doubling after each, plus up to this again
@@ -33,21 +33,20 @@ class PermanentSendError(SendError):
 
 
 async def send_patiently(send: Callable[[], Awaitable[T]], patience: float) -> T:
-    """`send()`, tried again after each TransientSendError until `patience` seconds would be
-    over: after the delay the chat asked for, else after a backoff that doubles. Raises the last
-    TransientSendError when time is up, and any other error at once."""
-    backoff = wait_exponential_jitter(initial=FIRST_DELAY, max=MAX_DELAY, jitter=FIRST_DELAY)
-
-    def wait(state: RetryCallState) -> float:
-        error = state.outcome.exception() if state.outcome else None
-        if isinstance(error, TransientSendError) and error.retry_after is not None:
-            return error.retry_after
-        return backoff(state)
-
-    retrying = AsyncRetrying(
-        retry=retry_if_exception_type(TransientSendError),
-        wait=wait,
-        stop=stop_before_delay(patience),
-        reraise=True,
-    )
-    return await retrying(send)
+    """`send()`, tried again after each TransientSendError unless the next try would start
+    `patience` seconds or more after the first: after the delay the chat asked for, else after
+    a backoff that doubles, with jitter. Raises the last TransientSendError when time is up, and
+    any other error at once."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + patience
+    for attempt in itertools.count():
+        try:
+            return await send()
+        except TransientSendError as exc:
+            delay = exc.retry_after
+            if delay is None:
+                delay = min(MAX_DELAY, FIRST_DELAY * 2**attempt) + random.uniform(0, FIRST_DELAY)
+            if loop.time() + delay >= deadline:
+                raise
+            await asyncio.sleep(delay)
+    raise AssertionError("unreachable")

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from postready.chat import sending
 from postready.core.config.settings import sections, variables
 from postready.core.identity import UserRef
 from postready.core.storage import Storage
@@ -21,6 +22,12 @@ def offline_environment(monkeypatch, tmp_path_factory) -> None:
         monkeypatch.delenv(name, raising=False)
     dotenv(monkeypatch, None)  # ignore a developer's .env
     monkeypatch.setenv("POSTREADY_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture
+def quick_retries(monkeypatch) -> None:
+    """Replies the chat failed are tried again after hundredths of a second, not halves."""
+    monkeypatch.setattr(sending, "FIRST_DELAY", 0.02)
 
 
 @pytest.fixture

@@ -3,43 +3,38 @@ errors (discord.py's own retries) and dropped connections (ours); a followup Dis
 not hold back the others; a failed "Queued" line is no error for the user. The real discord.py
 client against the fake Discord, as `postready bot discord` runs it."""
 
+# The main tests' fixtures (the fake server, the bot's settings) are imported and then named
+# as parameters, as pytest passes them.
+# ruff: noqa: F401, F811
+
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
-from postready.chat import sending
-from postready.core.config.settings import DiscordSection, QueueSection, Settings, StorageSection
+from postready.core.config.settings import Settings
 from postready.core.storage import Storage
-from tests.adapters.test_discord import ALICE, done, photo, running
+from tests.adapters.test_discord import (
+    ALICE,
+    done,
+    fake,
+    photo,
+    running,
+    settings,
+)
 from tests.adapters.waiting import hold_jobs
-from tests.fakes.discord_server import TOKEN, FakeDiscord, Shown
+from tests.fakes.discord_server import FakeDiscord, Shown
 from tests.waiting import until
 
-
-@pytest.fixture(autouse=True)
-def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sending, "FIRST_DELAY", 0.05)
+pytestmark = pytest.mark.usefixtures("quick_retries")
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as server:
-        yield server
-
-
-@pytest.fixture
-def patient(tmp_path: Path) -> Settings:
+def patient(settings: Settings) -> Settings:
     """The bot retrying replies for up to a minute."""
-    return Settings(
-        storage=StorageSection(data_dir=tmp_path / "data"),
-        queue=QueueSection(workers=2, poll_seconds=0.1, reply_retry_seconds=60),
-        discord=DiscordSection(bot_token=TOKEN),
-    )
+    return settings.replace(queue={"reply_retry_seconds": 60})
 
 
 async def undelivered(settings: Settings) -> list[int]:

@@ -4,45 +4,42 @@ delivery cut short is finished at the next start without sending again what was 
 failed "Queued" line is no error for the user. The real python-telegram-bot client against the
 fake Bot API, as `postready bot telegram` runs it."""
 
+# The main tests' fixtures (the fake server, the bot's settings) are imported and then named
+# as parameters, as pytest passes them.
+# ruff: noqa: F401, F811
+
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
-from postready.chat import sending
-from postready.core.config.settings import QueueSection, Settings, StorageSection, TelegramSection
+from postready.core.config.settings import Settings
 from postready.core.storage import Storage
 from postready.core.storage.sqlite.chat_state import SQLiteChatState
-from tests.adapters.test_telegram import ALICE, finished, image, photo_bytes, running
+from tests.adapters.test_telegram import (
+    ALICE,
+    finished,
+    image,
+    photo_bytes,
+    running,
+    settings,
+    telegram,
+)
 from tests.adapters.waiting import hold_jobs
-from tests.fakes.telegram_server import TOKEN, FakeTelegram
+from tests.fakes.telegram_server import FakeTelegram
 from tests.waiting import until
 
 TIMEOUT = 2.0  # the bot's Bot API timeout here; a stalled call answers after twice as long
 
 
-@pytest.fixture(autouse=True)
-def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sending, "FIRST_DELAY", 0.05)
+pytestmark = pytest.mark.usefixtures("quick_retries")
 
 
 @pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-def patient(tmp_path: Path, telegram: FakeTelegram) -> Settings:
+def patient(settings: Settings) -> Settings:
     """The bot retrying replies for up to a minute, its Bot API calls timing out soon."""
-    return Settings(
-        storage=StorageSection(data_dir=tmp_path / "data"),
-        queue=QueueSection(workers=2, poll_seconds=0.1, reply_retry_seconds=60),
-        telegram=TelegramSection(bot_token=TOKEN, api_base_url=telegram.origin, timeout=TIMEOUT),
-    )
+    return settings.replace(telegram={"timeout": TIMEOUT}, queue={"reply_retry_seconds": 60})
 
 
 async def undelivered(settings) -> list[int]:

@@ -9,7 +9,6 @@ import time
 
 import pytest
 
-from postready.chat import sending
 from postready.chat.delivery import UndeliveredReplies
 from postready.chat.replies import Album, Reply, Text
 from postready.chat.sending import PermanentSendError, TransientSendError, send_patiently
@@ -21,9 +20,7 @@ from tests.chat.test_delivery import completed, queued, result_for
 SERVER_ERROR = TransientSendError("Internal Server Error (500)")
 
 
-@pytest.fixture(autouse=True)
-def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sending, "FIRST_DELAY", 0.01)
+pytestmark = pytest.mark.usefixtures("quick_retries")
 
 
 def post(reply: Reply) -> bool:

@@ -33,7 +33,7 @@ from postready.chat.commands import (
     Status,
     parse_command,
 )
-from postready.chat.delivery import FILES_ACTION, Delivery, StatusMessages
+from postready.chat.delivery import FILES_ACTION, Delivery, StatusMessages, show_status
 from postready.chat.inbox import (
     Press,
     album_message,
@@ -325,7 +325,7 @@ class ChatService:
                 if job.status == "cancelled":
                     where = await self._status.find(job)
                     if where is not None:
-                        await self._out.edit(*where, Text.line("✖️ Cancelled"))
+                        await show_status(self._out, job, where, Text.line("✖️ Cancelled"))
                     return Text.line(f"Job #{job.id} cancelled.")
                 return Text.line(f"Stopping job #{job.id}…")
             case Forget():

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from postready.chat.messages import ChatSetup
+from postready.chat.messages import ChatOutput, ChatSetup
 from postready.chat.replies import (
     Album,
     Copyable,
@@ -146,6 +146,17 @@ class StatusMessages:
             return await self._chats.job_message(job.id)
 
 
+async def show_status(
+    out: ChatOutput, job: Job, where: tuple[str, str], status: Text | Progress
+) -> None:
+    """Edit the job's status line `where` (chat id, message id) to `status`, as best it can: a
+    status the chat did not take is logged, never an error for the user."""
+    try:
+        await out.edit(*where, status)
+    except SendError as exc:
+        log.warning("status_not_shown job=%s session=%s reason=%s", job.id, job.session.id, exc)
+
+
 class UndeliveredReplies(Exception):
     """Some replies of a job did not reach the chat in the time allowed: the job is not
     delivered yet, and the next delivery sends them."""
@@ -175,25 +186,19 @@ class Delivery:
             return
         if update.progress is not None or update.position is not None:
             if where is not None:
-                await self._edit_status(job, where, _moving(update))
+                await show_status(self._out, job, where, _moving(update))
             return
         replies: dict[str, Reply] = {}
         status = _job_status(update)
         if status is not None:
             if where is not None:
-                await self._edit_status(job, where, status)
+                await show_status(self._out, job, where, status)
             else:  # no status line to edit: the news is a reply of its own
                 replies[f"status:{job.status}"] = status
         if update.result is not None:
             settings = (await self._users.get_or_create(job.session.user)).settings
             replies |= result_replies(update.result, settings.send_as_files, settings.send_previews)
         await self._send(job, chat_id, replies)
-
-    async def _edit_status(self, job: Job, where: tuple[str, str], status: Text | Progress) -> None:
-        try:
-            await self._out.edit(*where, status)
-        except SendError as exc:
-            log.warning("status_not_shown job=%s session=%s reason=%s", job.id, job.session.id, exc)
 
     async def _send(self, job: Job, chat_id: str, replies: dict[str, Reply]) -> None:
         """Send the replies not recorded yet, in order, within the time allowed; stop at one

@@ -197,3 +197,12 @@ async def test_a_progress_edit_that_fails_is_only_logged(bot, caplog) -> None:
         await bot.service.on_job_update(JobUpdate(job, position=2))
     assert status.texts == ["⏳ Queued — position 1"]
     assert "status_not_shown" in caplog.text
+
+
+async def test_a_cancelled_job_whose_status_line_cannot_change_is_still_cancelled(bot) -> None:
+    job, status = await queued(bot)
+    bot.output.answer = failing(SERVER_ERROR, lambda reply: "Cancelled" in text_of(reply))
+    await bot.send(ALICE, "/cancel")
+    assert status.text == "⏳ Queued — position 1"
+    assert bot.output.texts(ALICE)[-1] == f"Job #{job.id} cancelled."
+    assert (await bot.job(job.id)).status == "cancelled"

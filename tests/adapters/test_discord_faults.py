@@ -37,6 +37,10 @@ def patient(settings: Settings) -> Settings:
     return settings.replace(queue={"reply_retry_seconds": 60})
 
 
+def refusals(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.msg.startswith("reply_refused")]
+
+
 async def undelivered(settings: Settings) -> list[int]:
     async with await Storage.open(settings.storage.db_path) as store:
         return [job.id for job in await store.jobs.undelivered(["discord"], 3600)]
@@ -85,14 +89,14 @@ async def test_a_followup_discord_refuses_leaves_the_others(fake, patient, monke
         with caplog.at_level(logging.ERROR, "postready.chat.delivery"):
             go.set()
             await until(lambda: done(shown) and len(shown.followups) == 2)
-            await until(lambda: caplog.records)
+            await until(lambda: refusals(caplog))
     assert sent(shown) == ["sheet.png", "X — caption"]
-    assert "reply=album:1 reason=400 Bad Request" in caplog.records[0].getMessage()
+    assert "reply=album:1 reason=400 Bad Request" in refusals(caplog)[0]
     assert await undelivered(patient) == []
 
 
 async def test_a_failed_queued_line_is_no_error_and_the_results_come(fake, patient):
-    fake.fail("PATCH", "webhooks", None)  # "⏳ Queued", in place of "thinking…"
+    fake.fail("PATCH", "webhooks", None, times=2)  # "⏳ Queued" (at once, and once queued)
     async with running(patient, fake):
         token = await fake.slash(ALICE, "optimize", {"image": photo(fake), "platforms": "x"})
         shown = fake.shown(token)

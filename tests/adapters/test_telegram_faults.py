@@ -42,6 +42,10 @@ def patient(settings: Settings) -> Settings:
     return settings.replace(telegram={"timeout": TIMEOUT}, queue={"reply_retry_seconds": 60})
 
 
+def refusals(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.msg.startswith("reply_refused")]
+
+
 async def undelivered(settings) -> list[int]:
     async with await Storage.open(settings.storage.db_path) as store:
         return [job.id for job in await store.jobs.undelivered(["telegram"], 3600)]
@@ -106,10 +110,10 @@ async def test_a_reply_telegram_refuses_leaves_the_others_and_the_job_is_deliver
         with caplog.at_level(logging.ERROR, "postready.chat.delivery"):
             go.set()
             await until(lambda: len(posts(telegram, ALICE)) == 2)
-            await until(lambda: caplog.records)
+            await until(lambda: refusals(caplog))
     assert not [s for s in telegram.chat(ALICE) if image(s)]
     assert len(telegram.methods("sendMediaGroup")) == 1  # not tried again
-    assert "reply=album:1 reason=BadRequest: Wrong file" in caplog.records[0].getMessage()
+    assert "reply=album:1 reason=BadRequest: Wrong file" in refusals(caplog)[0]
     assert await undelivered(patient) == []
     shown = len(telegram.chat(ALICE))
     async with running(patient, telegram):  # nothing is left to send
@@ -146,7 +150,7 @@ async def test_a_delivery_cut_short_sends_only_what_was_not_recorded_at_the_next
 
 
 async def test_a_failed_queued_line_is_no_error_and_the_results_arrive(telegram, patient):
-    telegram.fail("sendMessage", 500)  # the first message: "⏳ Queued"
+    telegram.fail("sendMessage", 500, times=2)  # "⏳ Queued": at once, and once queued
     async with running(patient, telegram):
         await telegram.send_photo(ALICE, photo_bytes(), "/optimize x")
         await until(lambda: finished(telegram, ALICE))

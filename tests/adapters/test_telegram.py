@@ -511,6 +511,11 @@ async def test_results_a_dying_process_did_not_send_arrive_at_the_next_start(
     assert [s.text for s in rest if image(s)] == ["X · 1600×900"]
 
 
+async def jobs_kept(settings: Settings, count: int) -> bool:
+    async with await Storage.open(settings.storage.db_path) as store:
+        return len(await store.jobs.recent(count)) >= count
+
+
 async def test_waiting_photos_see_their_place_in_the_queue_move_up(telegram, settings, monkeypatch):
     go = hold_jobs(monkeypatch)
     settings = settings.replace(queue={"workers": 1})
@@ -519,6 +524,8 @@ async def test_waiting_photos_see_their_place_in_the_queue_move_up(telegram, set
         for user in users:
             await telegram.send_photo(user, photo_bytes(), "/optimize x")
             await until(lambda user=user: telegram.chat(user))
+        # Answered at once; in the queue once downloaded: all three before the first ends.
+        await until(lambda: jobs_kept(settings, 3))
         go.set()
         await until(lambda: all(finished(telegram, user) for user in users))
     edits = telegram.chat(CAROL)[0].edits

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from postready.core.storage import Storage
 from tests.adapters.test_telegram import ALICE, BOB, finished, image, photo_bytes
 from tests.fakes.telegram_server import TOKEN, FakeTelegram
 from tests.waiting import PATIENCE, until
@@ -50,6 +51,12 @@ async def bot_process(
             await asyncio.wait_for(process.wait(), PATIENCE)
 
 
+async def answers_recorded(data_dir: Path, count: int) -> bool:
+    async with await Storage.open(data_dir / "postready.db") as store:
+        entries = await store.inbox.unhandled("telegram")
+    return sum(len(entry.acks) for entry in entries) >= count
+
+
 async def test_photos_received_before_a_kill_are_answered_once_after_the_restart(
     tmp_path: Path,
 ) -> None:
@@ -59,8 +66,10 @@ async def test_photos_received_before_a_kill_are_answered_once_after_the_restart
         async with bot_process(telegram, data_dir, log) as first:
             await telegram.send_photo(ALICE, photo_bytes(seed=1), "/optimize x red mug")
             await telegram.send_photo(BOB, photo_bytes(seed=2), "/optimize bluesky")
-            # Each is answered at once, before its download and its job.
+            # Each is answered at once, before its download and its job; killed once the
+            # answers are recorded (a kill between an answer and its record sends it again).
             await until(lambda: all(telegram.chat(user) for user in (ALICE, BOB)))
+            await until(lambda: answers_recorded(data_dir, 2))
             first.kill()  # SIGKILL: nothing is cleaned up
             await first.wait()
         telegram.downloads_open.set()

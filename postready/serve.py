@@ -132,6 +132,7 @@ async def run_worker(
 
         queue = QueueService(
             storage.jobs,
+            storage.instances,
             settings,
             route,
             PoolOptions(

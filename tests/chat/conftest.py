@@ -133,7 +133,7 @@ async def bot(store: Storage, settings: Settings, access: AccessRules) -> AsyncI
     async def deliver(update: JobUpdate) -> None:
         await service.on_job_update(update)
 
-    queue = QueueService(store.jobs, settings, deliver)
+    queue = QueueService(store.jobs, store.instances, settings, deliver)
     service = ChatService(
         ChatSetup(
             "telegram",

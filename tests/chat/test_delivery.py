@@ -55,8 +55,8 @@ def result_for(made: OptimizeResult, job: Job, **platforms: PlatformResult) -> O
 async def completed(bot: Bot, job: Job, result: OptimizeResult) -> JobUpdate:
     """The job run to its end by a worker, and the update the worker sends."""
     claimed = await bot.store.jobs.claim(OWNER, 60)
-    assert claimed is not None and claimed.id == job.id
-    assert await bot.store.jobs.complete(job.id, OWNER, result, [])
+    assert claimed is not None and claimed.id == job.id and claimed.lease is not None
+    assert await bot.store.jobs.complete(claimed.lease, result, [])
     return JobUpdate(await bot.job(job.id), result=result)
 
 
@@ -185,8 +185,9 @@ async def test_a_photo_put_back_in_the_queue_or_ended_without_its_results_says_s
     bot, pipeline_result
 ) -> None:
     job, status = await queued(bot)
-    assert await bot.store.jobs.claim(OWNER, 60) is not None
-    assert await bot.store.jobs.release(job.id, OWNER)  # its worker was stopped
+    claimed = await bot.store.jobs.claim(OWNER, 60)
+    assert claimed is not None and claimed.lease is not None
+    assert await bot.store.jobs.release(claimed.lease)  # its worker was stopped
     await bot.service.on_job_update(JobUpdate(await bot.job(job.id)))
     assert status.text == "⏳ Queued again — it will resume shortly"
     # Delivered late, by a process that could not read the results back.

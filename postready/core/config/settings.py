@@ -72,6 +72,9 @@ class QueueSection(Section):
     max_attempts: int = Field(default=3, ge=1)
     # A running job's lease; heartbeats renew it.
     lease_seconds: float = Field(default=60.0, gt=0)
+    # Each process running workers records that it is alive this often; one silent for three
+    # times as long is taken for dead and its jobs re-queued without waiting for their leases.
+    instance_heartbeat_seconds: float = Field(default=10.0, gt=0)
     # Before a re-queued job runs again (doubles per try).
     retry_delay: float = Field(default=5.0, ge=0)
     # Idle workers look for jobs from other processes this often.

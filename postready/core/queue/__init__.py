@@ -10,7 +10,7 @@ from postready.core.queue.api import JobQueue
 from postready.core.queue.positions import QueuePositions
 from postready.core.queue.updates import JobSubscriber, JobUpdate
 from postready.core.queue.worker import PoolOptions, WorkerPool
-from postready.core.storage.repositories import JobRepository
+from postready.core.storage.repositories import InstanceRepository, JobRepository
 
 
 class QueueService:
@@ -20,13 +20,14 @@ class QueueService:
     def __init__(
         self,
         jobs: JobRepository,
+        instances: InstanceRepository,
         settings: Settings,
         notify: JobSubscriber | None = None,
         options: PoolOptions = PoolOptions(),
     ) -> None:
         notify = notify or _nobody
         self.positions = QueuePositions(jobs, notify)
-        self.workers = WorkerPool(jobs, settings, notify, options, self.positions)
+        self.workers = WorkerPool(jobs, instances, settings, notify, options, self.positions)
         self.api = JobQueue(jobs, settings, positions=self.positions, workers=self.workers)
 
     async def start(self) -> None:

@@ -1,5 +1,6 @@
 """The asyncio worker pool: claims jobs under a lease that heartbeats renew, runs the
-pipeline, records how each job ended, and re-queues jobs whose worker died.
+pipeline, records how each job ended, and re-queues jobs whose worker died: at once when its
+process is known to be dead (`instances`), when the lease runs out otherwise.
 
 The pipeline's CPU work runs in a shared thread pool, so the event loop keeps answering
 while jobs run. Threads rather than a process per job (bench/bench_workers.py, 2 shared CPUs):
@@ -17,8 +18,6 @@ import contextlib
 import errno
 import logging
 import os
-import socket
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,12 +26,13 @@ from typing import Literal
 from postready.core.config.settings import Settings
 from postready.core.errors import AppErrorCode
 from postready.core.queue.codec import request_for
+from postready.core.queue.instances import ThisInstance
 from postready.core.queue.positions import QueuePositions
 from postready.core.queue.progress import ProgressRelay
 from postready.core.queue.updates import JobSubscriber, JobUpdate
 from postready.core.queue.uploads import discard_uploads
-from postready.core.storage.models import ENDED_STATUSES, GeneratedFile, Job
-from postready.core.storage.repositories import JobRepository
+from postready.core.storage.models import ENDED_STATUSES, GeneratedFile, Job, Lease
+from postready.core.storage.repositories import InstanceRepository, JobRepository
 from postready.pipeline.content import ContentEngine
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import LoadLimits
@@ -59,11 +59,12 @@ class PoolOptions:
 
 class WorkerPool:
     """`settings.queue.workers` workers on this event loop, taking jobs from the shared queue;
-    `positions` hears when the queue moves."""
+    `positions` hears when the queue moves. The pool is one instance in `instances`."""
 
     def __init__(
         self,
         jobs: JobRepository,
+        instances: InstanceRepository,
         settings: Settings,
         notify: JobSubscriber,
         options: PoolOptions = PoolOptions(),
@@ -74,11 +75,12 @@ class WorkerPool:
         self._subscriber = notify
         self._options = options
         self._positions = positions
-        self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._instance = ThisInstance(instances, settings.queue.instance_heartbeat_seconds)
         self._wake = asyncio.Event()
         self._stopping = False
-        self._running: dict[int, asyncio.Task[None]] = {}
-        self._stop_reasons: dict[int, StopReason] = {}
+        # By claim: a job taken back and claimed again runs under a new lease.
+        self._running: dict[Lease, asyncio.Task[None]] = {}
+        self._stop_reasons: dict[Lease, StopReason] = {}
         self._workers: list[asyncio.Task[None]] = []
         self._reaper: asyncio.Task[None] | None = None
         self._executor: ThreadPoolExecutor | None = None
@@ -106,23 +108,26 @@ class WorkerPool:
 
     def cancel_running(self, job_id: int) -> bool:
         """Stop the job if a worker of this pool runs it; whether one did."""
-        if job_id not in self._running:
-            return False
-        self._stop(job_id, "cancel")
-        return True
+        leases = [lease for lease in self._running if lease.job_id == job_id]
+        for lease in leases:
+            self._stop(lease, "cancel")
+        return bool(leases)
 
     async def start(self) -> None:
         """Re-queue jobs of dead workers, then run the workers in the background."""
         self._executor = ThreadPoolExecutor(
             max_workers=os.cpu_count(), thread_name_prefix="postready-cpu"
         )
+        await self._instance.start()
         await self._recover()
         self._reaper = asyncio.create_task(self._recover_periodically(), name="postready-reaper")
         self._workers = [
             asyncio.create_task(self._worker(), name=f"postready-worker-{n}")
             for n in range(self._settings.queue.workers)
         ]
-        log.info("workers_started owner=%s workers=%s", self._owner, self._settings.queue.workers)
+        log.info(
+            "workers_started owner=%s workers=%s", self._instance.id, self._settings.queue.workers
+        )
 
     async def stop(self, grace: float = 0.0, hurry: asyncio.Event | None = None) -> None:
         """Stop taking jobs; give running ones `grace` seconds (cut short when `hurry` is set),
@@ -137,29 +142,34 @@ class WorkerPool:
             )
             finishing.cancel()
             hurrying.cancel()
-        for job_id in list(self._running):
-            self._stop(job_id, "shutdown")
+        for lease in list(self._running):
+            self._stop(lease, "shutdown")
         if self._reaper is not None:
             self._reaper.cancel()
             await asyncio.gather(self._reaper, return_exceptions=True)
         await asyncio.gather(*self._workers)
+        try:
+            await self._instance.stop()
+        except Exception:
+            # Its jobs are back in the queue; others will take it for dead once it is silent.
+            log.exception("instance_stop_failed owner=%s", self._instance.id)
         if self._executor is not None:
             # Threads of stopped jobs cannot be interrupted; do not wait for them.
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
-        log.info("workers_stopped owner=%s", self._owner)
+        log.info("workers_stopped owner=%s", self._instance.id)
 
     async def _worker(self) -> None:
         while not self._stopping:
             try:
                 lease = self._settings.queue.lease_seconds
-                job = await self._jobs.claim(self._owner, lease, self._options.platforms)
+                job = await self._jobs.claim(self._instance.id, lease, self._options.platforms)
                 if job is not None:
                     self._queue_moved()
                     await self._process(job)
             except Exception:
                 # The storage failed; a claimed job's lease will expire and it will be retried.
-                log.exception("worker_error owner=%s", self._owner)
+                log.exception("worker_error owner=%s", self._instance.id)
                 job = None
             if job is None:
                 self._wake.clear()
@@ -167,35 +177,41 @@ class WorkerPool:
                     await asyncio.wait_for(self._wake.wait(), self._settings.queue.poll_seconds)
 
     async def _process(self, job: Job) -> None:
+        lease = _lease(job)
         if self._stopping:
-            await self._jobs.release(job.id, self._owner)
+            await self._jobs.release(lease)
             return
         task = asyncio.create_task(self._run(job), name=f"postready-job-{job.id}")
-        self._running[job.id] = task
+        self._running[lease] = task
         try:
             await asyncio.wait([task])  # a cancelled job must not cancel its worker
-            if task.cancelled() and job.id in self._stop_reasons:
+            if task.cancelled() and lease in self._stop_reasons:
                 # Stopped where _execute does not catch it: before its first step, or while
                 # its results were being saved.
-                await self._report(job, await self._stopped(job, self._stop_reasons[job.id]))
+                await self._report(job, await self._stopped(job, self._stop_reasons[lease]))
             elif not task.cancelled() and (error := task.exception()) is not None:
                 raise error
         finally:
-            self._running.pop(job.id, None)
-            self._stop_reasons.pop(job.id, None)
+            self._running.pop(lease, None)
+            self._stop_reasons.pop(lease, None)
 
     async def _recover_periodically(self) -> None:
+        queue = self._settings.queue
         while True:
-            await asyncio.sleep(self._settings.queue.lease_seconds / 2)
+            await asyncio.sleep(min(queue.instance_heartbeat_seconds, queue.lease_seconds / 2))
             try:
+                await self._instance.beat()
                 await self._recover()
             except Exception:
-                log.exception("recovery_failed owner=%s", self._owner)
+                log.exception("recovery_failed owner=%s", self._instance.id)
 
     async def _recover(self) -> None:
-        changed = await self._jobs.recover_expired(
-            self._settings.queue.retry_delay, set(self._running)
-        )
+        retry_delay = self._settings.queue.retry_delay
+        alive = {lease.job_id for lease in self._running}
+        changed = [
+            *await self._instance.recover_dead(self._jobs, retry_delay),
+            *await self._jobs.recover_expired(retry_delay, alive),
+        ]
         self._recovered_at = asyncio.get_running_loop().time()
         for job in changed:
             await self._notify(JobUpdate(job))
@@ -207,10 +223,10 @@ class WorkerPool:
         if self._positions is not None:
             self._positions.moved()
 
-    def _stop(self, job_id: int, reason: StopReason) -> None:
-        task = self._running.get(job_id)
-        if task is not None and job_id not in self._stop_reasons:
-            self._stop_reasons[job_id] = reason
+    def _stop(self, lease: Lease, reason: StopReason) -> None:
+        task = self._running.get(lease)
+        if task is not None and lease not in self._stop_reasons:
+            self._stop_reasons[lease] = reason
             task.cancel()
 
     async def _run(self, job: Job) -> None:
@@ -225,7 +241,7 @@ class WorkerPool:
     async def _execute(self, job: Job, relay: ProgressRelay) -> JobUpdate | None:
         """Run the pipeline for `job` and record how it ended; None when this worker no longer
         holds the job (its lease was lost), so there is nothing to report."""
-        heartbeat = asyncio.create_task(self._heartbeat(job.id))
+        heartbeat = asyncio.create_task(self._heartbeat(_lease(job)))
         try:
             try:
                 async with asyncio.timeout(self._settings.queue.processing_timeout):
@@ -245,7 +261,7 @@ class WorkerPool:
                 # Recording checks the lease itself.
                 heartbeat.cancel()
         except asyncio.CancelledError:
-            reason = self._stop_reasons.get(job.id)
+            reason = self._stop_reasons.get(_lease(job))
             current = asyncio.current_task()
             if reason is None or current is None:
                 raise
@@ -261,7 +277,7 @@ class WorkerPool:
             return await self._fail(job, _crash_error(job, exc))
         await relay.close()
         files = await self._generated_files(result)
-        if await self._jobs.complete(job.id, self._owner, result, files):
+        if await self._jobs.complete(_lease(job), result, files):
             return JobUpdate(await self._reload(job), result=result)
         return None
 
@@ -285,34 +301,34 @@ class WorkerPool:
     async def _stopped(self, job: Job, reason: StopReason) -> JobUpdate | None:
         if reason == "cancel":
             error = ErrorInfo(AppErrorCode.CANCELLED, "cancelled while it was being processed")
-            if await self._jobs.finish(job.id, self._owner, "cancelled", error):
+            if await self._jobs.finish(_lease(job), "cancelled", error):
                 return JobUpdate(await self._reload(job))
-        elif reason == "shutdown" and await self._jobs.release(job.id, self._owner):
+        elif reason == "shutdown" and await self._jobs.release(_lease(job)):
             return JobUpdate(await self._reload(job))
         return None  # lease_lost: another worker owns the job now
 
     async def _fail(self, job: Job, error: ErrorInfo) -> JobUpdate | None:
-        if await self._jobs.finish(job.id, self._owner, "failed", error):
+        if await self._jobs.finish(_lease(job), "failed", error):
             return JobUpdate(await self._reload(job))
         return None
 
     async def _reload(self, job: Job) -> Job:
         return await self._jobs.get(job.id) or job
 
-    async def _heartbeat(self, job_id: int) -> None:
-        lease = self._settings.queue.lease_seconds
+    async def _heartbeat(self, lease: Lease) -> None:
+        seconds = self._settings.queue.lease_seconds
         while True:
-            await asyncio.sleep(lease / 3)
+            await asyncio.sleep(seconds / 3)
             try:
-                beat = await self._jobs.heartbeat(job_id, self._owner, lease)
+                beat = await self._jobs.heartbeat(lease, seconds)
             except Exception:
-                log.exception("heartbeat_failed job=%s", job_id)
+                log.exception("heartbeat_failed job=%s", lease.job_id)
                 continue
             if not beat.held:
-                log.warning("job_lease_lost job=%s", job_id)
-                self._stop(job_id, "lease_lost")
+                log.warning("job_lease_lost job=%s", lease.job_id)
+                self._stop(lease, "lease_lost")
             elif beat.cancel_requested:
-                self._stop(job_id, "cancel")
+                self._stop(lease, "cancel")
 
     async def _generated_files(self, result: OptimizeResult) -> list[GeneratedFile]:
         results_path = self._settings.storage.output_dir / result.session_id / RESULTS_FILE
@@ -334,6 +350,14 @@ def _crash_error(job: Job, exc: Exception) -> ErrorInfo:
         return ErrorInfo(AppErrorCode.DISK_FULL, "the server's disk is full; try again later")
     log.exception("job_crashed job=%s session=%s", job.id, job.session.id, exc_info=exc)
     return ErrorInfo(ErrorCode.PROCESSING_FAILED, "something went wrong on our side")
+
+
+def _lease(job: Job) -> Lease:
+    """The lease of a job this pool claimed."""
+    lease = job.lease
+    if lease is None:
+        raise RuntimeError(f"job {job.id} was claimed without a lease")
+    return lease
 
 
 def generated_files(result: OptimizeResult, results_path: Path) -> list[GeneratedFile]:

@@ -11,12 +11,14 @@ from typing import Self
 from postready.core.storage.repositories import (
     ChatStateRepository,
     InboxRepository,
+    InstanceRepository,
     JobRepository,
     UserRepository,
 )
 from postready.core.storage.sqlite.chat_state import SQLiteChatState
 from postready.core.storage.sqlite.database import Database
 from postready.core.storage.sqlite.inbox import SQLiteInbox
+from postready.core.storage.sqlite.instances import SQLiteInstances
 from postready.core.storage.sqlite.jobs import SQLiteJobs
 from postready.core.storage.sqlite.users import SQLiteUsers
 
@@ -30,6 +32,7 @@ class Storage:
     jobs: JobRepository
     chats: ChatStateRepository
     inbox: InboxRepository
+    instances: InstanceRepository
 
     @classmethod
     async def open(cls, path: Path, clock: Callable[[], float] = time.time) -> Self:
@@ -41,6 +44,7 @@ class Storage:
             SQLiteJobs(database),
             SQLiteChatState(database),
             SQLiteInbox(database),
+            SQLiteInstances(database),
         )
 
     async def close(self) -> None:

@@ -67,7 +67,8 @@ class Job:
     attempts: int
     max_attempts: int
     not_before: datetime
-    lease_owner: str | None
+    lease_owner: str | None  # the instance (process) whose worker runs it
+    lease_token: str | None  # that claim's own
     lease_expires_at: datetime | None
     heartbeat_at: datetime | None
     cancel_requested: bool
@@ -76,6 +77,23 @@ class Job:
     @property
     def status(self) -> SessionStatus:
         return self.session.status
+
+    @property
+    def lease(self) -> Lease | None:
+        """The claim running it; None while it is not running."""
+        if self.lease_owner is None or self.lease_token is None:
+            return None
+        return Lease(self.id, self.lease_owner, self.lease_token)
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """One claim of a job. Only the claim that holds the job may renew, complete, finish or
+    release it: a job taken back and claimed again has a new token, even in the same process."""
+
+    job_id: int
+    owner: str  # the instance (process) that claimed it
+    token: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +135,19 @@ class GeneratedFile:
 class Heartbeat:
     held: bool  # False: the lease was lost (expired and re-queued, or the job was cancelled)
     cancel_requested: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Instance:
+    """A process running workers, as its heartbeat row says."""
+
+    id: str
+    host: str
+    pid: int
+    started_at: float  # Unix seconds
+    beat_at: float
+    stopped_at: float | None  # set on a clean shutdown
+    silent_for: float  # seconds since its last beat, by the storage's clock
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,9 @@ from postready.core.storage.models import (
     Heartbeat,
     InboxEntry,
     InboxKind,
+    Instance,
     Job,
+    Lease,
     NewJob,
     NewStyleChoice,
     QueueLimits,
@@ -70,35 +72,40 @@ class JobRepository(Protocol):
     async def claim(
         self, owner: str, lease_seconds: float, platforms: Collection[str] | None = None
     ) -> Job | None:
-        """The oldest queued job that may run now, leased to `owner`; only jobs of users on
-        `platforms` (None: any)."""
+        """The oldest queued job that may run now, leased to the instance `owner` under a new
+        token (`Job.lease`); only jobs of users on `platforms` (None: any)."""
         ...
 
-    async def heartbeat(self, job_id: int, owner: str, lease_seconds: float) -> Heartbeat: ...
+    async def heartbeat(self, lease: Lease, lease_seconds: float) -> Heartbeat: ...
 
     async def add_progress(self, job_id: int, event: ProgressEvent) -> None: ...
 
     async def latest_progress(self, job_id: int) -> ProgressEvent | None: ...
 
     async def complete(
-        self, job_id: int, owner: str, result: OptimizeResult, files: Sequence[GeneratedFile]
+        self, lease: Lease, result: OptimizeResult, files: Sequence[GeneratedFile]
     ) -> bool:
-        """Record a finished job's results, if `owner` still holds it."""
+        """Record a finished job's results, if `lease` still holds it."""
         ...
 
     async def finish(
-        self, job_id: int, owner: str, status: Literal["failed", "cancelled"], error: ErrorInfo
+        self, lease: Lease, status: Literal["failed", "cancelled"], error: ErrorInfo
     ) -> bool:
-        """End a running job as failed or cancelled, if `owner` still holds it."""
+        """End a running job as failed or cancelled, if `lease` still holds it."""
         ...
 
-    async def release(self, job_id: int, owner: str) -> bool:
+    async def release(self, lease: Lease) -> bool:
         """Put a running job back in the queue without counting the attempt."""
         ...
 
     async def recover_expired(self, retry_delay: float, alive: Collection[int] = ()) -> list[Job]:
         """Re-queue (or fail, out of attempts) running jobs whose lease ran out, except the
         `alive` ones; the jobs changed."""
+        ...
+
+    async def recover_abandoned(self, owners: Collection[str], retry_delay: float) -> list[Job]:
+        """Re-queue (or fail, out of attempts) running jobs leased to the instances `owners`,
+        which are dead, without waiting for their leases to run out; the jobs changed."""
         ...
 
     async def request_cancel(self, job_id: int, user_id: int | None = None) -> Job:
@@ -174,6 +181,24 @@ class InboxRepository(Protocol):
 
     async def prune(self, max_age: float) -> int:
         """Forget handled entries older than `max_age` seconds; how many."""
+        ...
+
+
+class InstanceRepository(Protocol):
+    """Processes running workers, each beating its own row while it is alive."""
+
+    async def beat(self, instance_id: str, host: str, pid: int) -> None:
+        """Record that the instance is alive; its first beat registers it."""
+        ...
+
+    async def stop(self, instance_id: str) -> None:
+        """Mark the instance stopped (a clean shutdown)."""
+        ...
+
+    async def all(self) -> list[Instance]: ...
+
+    async def forget(self, instance_ids: Collection[str]) -> None:
+        """Delete these instances' rows, except any still holding a job's lease."""
         ...
 
 

@@ -128,7 +128,7 @@ async def test_a_job_is_committed_before_submit_returns_and_then_processed(
 ) -> None:
     store, updates = harness
     settings = settings_for(tmp_path, progress_interval=60)
-    queue = QueueService(store.jobs, settings, updates)
+    queue = QueueService(store.jobs, store.instances, settings, updates)
     submitted = await queue.api.submit(await user(store), request(chat_id="chat-9"))
     assert submitted.position == 1
 
@@ -170,7 +170,7 @@ async def test_progress_throttle_sends_the_newest_event_when_the_interval_ends(
     harness, tmp_path: Path
 ) -> None:
     store, updates = harness
-    queue = QueueService(store.jobs, settings_for(tmp_path))
+    queue = QueueService(store.jobs, store.instances, settings_for(tmp_path))
     job = (await queue.api.submit(await user(store), request())).job
     # The interval only needs to outlast storing three events, even on a loaded machine.
     relay = ProgressRelay(job, store.jobs, updates, interval=1.0)
@@ -194,7 +194,7 @@ async def test_progress_throttle_sends_the_newest_event_when_the_interval_ends(
 async def test_bad_requests_are_refused_before_anything_is_kept(harness, tmp_path: Path) -> None:
     store, _ = harness
     settings = settings_for(tmp_path).replace(limits={"max_jobs_in_flight": 1})
-    queue = QueueService(store.jobs, settings)
+    queue = QueueService(store.jobs, store.instances, settings)
     me = await user(store)
     for bad, code in [
         (request(platforms=()), ErrorCode.UNKNOWN_PLATFORM),
@@ -217,7 +217,7 @@ async def test_bad_requests_are_refused_before_anything_is_kept(harness, tmp_pat
 
 async def test_a_damaged_photo_fails_visibly_with_its_code(harness, tmp_path: Path) -> None:
     store, updates = harness
-    queue = QueueService(store.jobs, settings_for(tmp_path), updates)
+    queue = QueueService(store.jobs, store.instances, settings_for(tmp_path), updates)
     damaged = PHOTO[:200]  # a JPEG by its first bytes, cut off long before its pixels
     job = (await queue.api.submit(await user(store), request(source=damaged))).job
     (final,) = await finals(queue, updates, job.id)
@@ -227,7 +227,9 @@ async def test_a_damaged_photo_fails_visibly_with_its_code(harness, tmp_path: Pa
 
 async def test_timeout_stops_a_job_with_processing_timeout(harness, tmp_path: Path) -> None:
     store, updates = harness
-    queue = QueueService(store.jobs, settings_for(tmp_path, processing_timeout=0.001), updates)
+    queue = QueueService(
+        store.jobs, store.instances, settings_for(tmp_path, processing_timeout=0.001), updates
+    )
     job = (await queue.api.submit(await user(store), request())).job
     (final,) = await finals(queue, updates, job.id)
     assert final.job.status == "failed"
@@ -250,7 +252,7 @@ async def test_an_unexpected_crash_fails_the_job_not_the_worker(
         return await real(*args, **kwargs)
 
     monkeypatch.setattr(worker, "run_optimization", crashes_once)
-    queue = QueueService(store.jobs, settings_for(tmp_path, workers=1), updates)
+    queue = QueueService(store.jobs, store.instances, settings_for(tmp_path, workers=1), updates)
     first = (await queue.api.submit(await user(store, "a"), request())).job
     second = (await queue.api.submit(await user(store, "b"), request())).job
     crashed, fine = await finals(queue, updates, first.id, second.id)
@@ -262,7 +264,7 @@ async def test_cancel_a_queued_and_a_running_job(harness, tmp_path: Path, monkey
     store, updates = harness
     gate = Gate()
     monkeypatch.setattr(worker, "run_optimization", gate)
-    queue = QueueService(store.jobs, settings_for(tmp_path, workers=1), updates)
+    queue = QueueService(store.jobs, store.instances, settings_for(tmp_path, workers=1), updates)
     me = await user(store)
     running = (await queue.api.submit(me, request())).job
     waiting = await queue.api.submit(me, request())
@@ -293,7 +295,7 @@ async def test_cancel_from_another_process_reaches_the_worker(
     gate = Gate()
     monkeypatch.setattr(worker, "run_optimization", gate)
     settings = settings_for(tmp_path)
-    queue = QueueService(store.jobs, settings, updates)
+    queue = QueueService(store.jobs, store.instances, settings, updates)
     me = await user(store)
     job = (await queue.api.submit(me, request())).job
     await queue.start()
@@ -314,7 +316,7 @@ async def test_stopping_puts_running_jobs_back_for_the_next_worker(
     gate = Gate()
     monkeypatch.setattr(worker, "run_optimization", gate)
     settings = settings_for(tmp_path)
-    queue = QueueService(store.jobs, settings, updates)
+    queue = QueueService(store.jobs, store.instances, settings, updates)
     job = (await queue.api.submit(await user(store), request())).job
     await queue.start()
     await gate.wait_started()
@@ -324,7 +326,7 @@ async def test_stopping_puts_running_jobs_back_for_the_next_worker(
     assert updates.seen[-1].job.status == "queued"
 
     monkeypatch.setattr(worker, "run_optimization", gate._real)
-    restarted = QueueService(store.jobs, settings, updates)
+    restarted = QueueService(store.jobs, store.instances, settings, updates)
     await restarted.start()
     try:
         final = await updates.final(job.id)
@@ -338,7 +340,7 @@ async def test_a_dead_workers_job_is_recovered_when_its_lease_expires(
 ) -> None:
     store, updates = harness
     settings = settings_for(tmp_path)
-    queue = QueueService(store.jobs, settings, updates)
+    queue = QueueService(store.jobs, store.instances, settings, updates)
     job = (await queue.api.submit(await user(store), request())).job
     # A worker that claims the job and then dies: it never heartbeats or finishes.
     assert (await store.jobs.claim("dead-worker", settings.queue.lease_seconds)).id == job.id
@@ -353,7 +355,7 @@ async def test_stopping_lets_a_running_job_finish_within_the_grace_period(
     store, updates = harness
     gate = Gate()
     monkeypatch.setattr(worker, "run_optimization", gate)
-    queue = QueueService(store.jobs, settings_for(tmp_path), updates)
+    queue = QueueService(store.jobs, store.instances, settings_for(tmp_path), updates)
     job = (await queue.api.submit(await user(store), request())).job
     await queue.start()
     await gate.wait_started()
@@ -369,7 +371,7 @@ async def test_a_worker_that_lost_its_lease_stops_and_reports_nothing(
     gate = Gate()
     monkeypatch.setattr(worker, "run_optimization", gate)
     settings = settings_for(tmp_path, workers=1)
-    queue = QueueService(store.jobs, settings, updates)
+    queue = QueueService(store.jobs, store.instances, settings, updates)
     job = (await queue.api.submit(await user(store), request())).job
     await queue.start()
     try:
@@ -409,7 +411,7 @@ async def test_a_job_that_ends_between_two_heartbeats_still_reports_its_end(
         return ended
 
     monkeypatch.setattr(store.jobs, "finish", then_pauses)
-    queue = QueueService(store.jobs, settings, updates)
+    queue = QueueService(store.jobs, store.instances, settings, updates)
     job = (await queue.api.submit(await user(store), request(source=PHOTO[:200]))).job
     (final,) = await finals(queue, updates, job.id)
     assert final.job.session.error.code == ErrorCode.CORRUPT_IMAGE
@@ -442,7 +444,7 @@ async def test_the_worker_runs_the_request_as_it_was_submitted(
         background_colour="Sage Green",
         product=True,
     )
-    queue = QueueService(store.jobs, settings_for(tmp_path), updates)
+    queue = QueueService(store.jobs, store.instances, settings_for(tmp_path), updates)
     job = (await queue.api.submit(await user(store), submitted)).job
     await finals(queue, updates, job.id)
     (ran,) = seen
@@ -470,7 +472,7 @@ async def test_a_store_failure_while_recording_a_result_is_retried_not_lost(
         return await real_complete(*args, **kwargs)
 
     monkeypatch.setattr(store.jobs, "complete", complete_fails_once)
-    queue = QueueService(store.jobs, settings_for(tmp_path, workers=1), updates)
+    queue = QueueService(store.jobs, store.instances, settings_for(tmp_path, workers=1), updates)
     job = (await queue.api.submit(await user(store), request())).job
     (final,) = await finals(queue, updates, job.id)
     assert failures == 1

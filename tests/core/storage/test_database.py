@@ -31,6 +31,7 @@ TABLES = {
     "job_progress",
     "inbox",
     "blocked_users",
+    "instances",
 }
 
 

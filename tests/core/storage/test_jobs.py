@@ -4,6 +4,7 @@ delivery), progress, results and files."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -104,15 +105,17 @@ async def test_a_worker_claims_only_jobs_of_the_platforms_it_serves(store, tmp_p
 
 async def test_heartbeat_keeps_the_lease(store: Storage, tmp_path: Path, clock) -> None:
     job = await store.jobs.enqueue(await make_user(store), new_job(tmp_path, 1), LIMITS)
-    await store.jobs.claim("w", 30)
+    lease = (await store.jobs.claim("w", 30)).lease
+    assert lease is not None and lease.owner == "w" and lease.job_id == job.id
     for _ in range(5):
         clock.advance(20)
-        assert (await store.jobs.heartbeat(job.id, "w", 30)).held
+        assert (await store.jobs.heartbeat(lease, 30)).held
     assert await store.jobs.recover_expired(0) == []
-    assert not (await store.jobs.heartbeat(job.id, "someone else", 30)).held
+    assert not (await store.jobs.heartbeat(replace(lease, owner="someone else"), 30)).held
+    assert not (await store.jobs.heartbeat(replace(lease, token="guessed"), 30)).held
     clock.advance(31)  # a late heartbeat: only the worker itself may still keep its job
     assert await store.jobs.recover_expired(0, alive={job.id}) == []
-    assert (await store.jobs.heartbeat(job.id, "w", 30)).held
+    assert (await store.jobs.heartbeat(lease, 30)).held
     clock.advance(31)
     assert [j.id for j in await store.jobs.recover_expired(0, alive={job.id + 1})] == [job.id]
 
@@ -120,27 +123,28 @@ async def test_heartbeat_keeps_the_lease(store: Storage, tmp_path: Path, clock) 
 async def test_expired_leases_use_up_attempts_then_fail(
     store: Storage, tmp_path: Path, clock
 ) -> None:
-    job = await store.jobs.enqueue(await make_user(store), new_job(tmp_path, 1), LIMITS)
+    await store.jobs.enqueue(await make_user(store), new_job(tmp_path, 1), LIMITS)
     for attempt in (1, 2, 3):
         claimed = await store.jobs.claim(f"w{attempt}", 30)
         assert claimed is not None and claimed.attempts == attempt
         clock.advance(31)
         (changed,) = await store.jobs.recover_expired(retry_delay=0)
-        assert not (await store.jobs.heartbeat(job.id, f"w{attempt}", 30)).held
+        assert changed.lease is None
+        assert not (await store.jobs.heartbeat(claimed.lease, 30)).held
     assert changed.status == "failed"
     assert changed.session.error.code == AppErrorCode.JOB_INTERRUPTED
     assert "3 times" in changed.session.error.message
     assert await store.jobs.claim("w4", 30) is None
-    assert not await store.jobs.complete(job.id, "w3", result_for("session-1", tmp_path), [])
+    assert not await store.jobs.complete(claimed.lease, result_for("session-1", tmp_path), [])
 
 
 async def test_release_returns_the_job_without_using_an_attempt(
     store: Storage, tmp_path: Path
 ) -> None:
     job = await store.jobs.enqueue(await make_user(store), new_job(tmp_path, 1), LIMITS)
-    await store.jobs.claim("w", 30)
-    assert not await store.jobs.release(job.id, "other")
-    assert await store.jobs.release(job.id, "w")
+    lease = (await store.jobs.claim("w", 30)).lease
+    assert not await store.jobs.release(replace(lease, owner="other"))
+    assert await store.jobs.release(lease)
     again = await store.jobs.claim("w", 30)
     assert again.id == job.id and again.attempts == 1
 
@@ -149,13 +153,13 @@ async def test_cancel(store: Storage, tmp_path: Path) -> None:
     alice, bob = await make_user(store, "a"), await make_user(store, "b")
     queued = await store.jobs.enqueue(alice, new_job(tmp_path, 1), LIMITS)
     running = await store.jobs.enqueue(alice, new_job(tmp_path, 2), LIMITS)
-    await store.jobs.claim("w", 30)  # takes job 1
+    lease = (await store.jobs.claim("w", 30)).lease  # takes job 1
     with pytest.raises(PostReadyError) as foreign:
         await store.jobs.request_cancel(queued.id, bob.id)
     assert foreign.value.code == AppErrorCode.JOB_NOT_FOUND
     flagged = await store.jobs.request_cancel(queued.id, alice.id)
     assert flagged.status == "running" and flagged.cancel_requested
-    assert (await store.jobs.heartbeat(queued.id, "w", 30)).cancel_requested
+    assert (await store.jobs.heartbeat(lease, 30)).cancel_requested
     cancelled = await store.jobs.request_cancel(running.id, alice.id)
     assert (
         cancelled.status == "cancelled" and cancelled.session.error.code == AppErrorCode.CANCELLED
@@ -188,7 +192,7 @@ def result_for(session_id: str, tmp_path: Path) -> OptimizeResult:
 async def test_complete_records_results_files_and_progress(store: Storage, tmp_path: Path) -> None:
     user = await make_user(store)
     job = await store.jobs.enqueue(user, new_job(tmp_path, 1, ("instagram", "x")), LIMITS)
-    await store.jobs.claim("w", 30)
+    lease = (await store.jobs.claim("w", 30)).lease
     await store.jobs.add_progress(job.id, ProgressEvent("load", 0, 4, "reading the photo"))
     await store.jobs.add_progress(job.id, ProgressEvent("images", 3, 4, "Instagram ready"))
     assert await store.jobs.latest_progress(job.id) == ProgressEvent(
@@ -196,10 +200,10 @@ async def test_complete_records_results_files_and_progress(store: Storage, tmp_p
     )
     result = result_for("session-1", tmp_path)
     files = [GeneratedFile("image", tmp_path / "instagram.jpg", 123_456, "instagram")]
-    assert not await store.jobs.complete(job.id, "intruder", result, files)
-    assert await store.jobs.complete(job.id, "w", result, files)
+    assert not await store.jobs.complete(replace(lease, owner="intruder"), result, files)
+    assert await store.jobs.complete(lease, result, files)
     done = await store.jobs.get(job.id)
-    assert done.status == "completed" and done.lease_owner is None
+    assert done.status == "completed" and done.lease is None and done.lease_owner is None
     assert done.session.results["platforms"]["x"]["error"]["code"] == "ENCODING_FAILED"
     assert done.session.completed_at is not None and done.session.started_at is not None
     rows = await rows_of(
@@ -231,10 +235,10 @@ async def test_ended_jobs_wait_to_be_delivered(store, tmp_path, clock) -> None:
         assert claimed.id == job.id
         if job is failed:
             await store.jobs.finish(
-                job.id, "w", "failed", ErrorInfo(ErrorCode.ENCODING_FAILED, "x")
+                claimed.lease, "failed", ErrorInfo(ErrorCode.ENCODING_FAILED, "x")
             )
         else:
-            await store.jobs.complete(job.id, "w", result_for(job.session.id, tmp_path), [])
+            await store.jobs.complete(claimed.lease, result_for(job.session.id, tmp_path), [])
     left = await store.jobs.undelivered({"telegram"}, max_age=60)
     assert [(j.id, j.status) for j in left] == [(done.id, "completed"), (failed.id, "failed")]
     assert left[0].session.results["session_id"] == done.session.id

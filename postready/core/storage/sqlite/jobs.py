@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from postready.core.storage.models import (
     GeneratedFile,
     Heartbeat,
     Job,
+    Lease,
     NewJob,
     QueueLimits,
     Session,
@@ -92,25 +94,31 @@ class SQLiteJobs:
             job_id = row["id"]
             await sql.run(
                 SQL.take_lease,
-                {"owner": owner, "expires_at": now + lease_seconds, "now": now, "job_id": job_id},
+                {
+                    "owner": owner,
+                    "token": uuid.uuid4().hex,
+                    "expires_at": now + lease_seconds,
+                    "now": now,
+                    "job_id": job_id,
+                },
             )
             await _set_status(sql, job_id, "running", now)
             return await _job(sql, job_id)
 
-    async def heartbeat(self, job_id: int, owner: str, lease_seconds: float) -> Heartbeat:
+    async def heartbeat(self, lease: Lease, lease_seconds: float) -> Heartbeat:
         now = self._db.clock()
-        params = {"expires_at": now + lease_seconds, "now": now, "job_id": job_id, "owner": owner}
+        params = {**_lease_params(lease), "expires_at": now + lease_seconds, "now": now}
         async with self._db.statements() as sql:
             found = await sql.all(SQL.renew_lease, params)
         return Heartbeat(held=bool(found), cancel_requested=bool(found and found[0][0]))
 
     async def complete(
-        self, job_id: int, owner: str, result: OptimizeResult, files: Sequence[GeneratedFile]
+        self, lease: Lease, result: OptimizeResult, files: Sequence[GeneratedFile]
     ) -> bool:
         now = self._db.clock()
         results = result.to_json()
         async with self._db.transaction() as sql:
-            if not await _holds(sql, job_id, owner):
+            if not await _holds(sql, lease):
                 return False
             await sql.run(
                 SQL.save_results,
@@ -141,39 +149,53 @@ class SQLiteJobs:
                 ],
             )
             await _add_files(sql, result.session_id, files, now)
-            await sql.run(SQL.end_lease, {"job_id": job_id})
+            await sql.run(SQL.end_lease, {"job_id": lease.job_id})
         return True
 
     async def finish(
-        self, job_id: int, owner: str, status: Literal["failed", "cancelled"], error: ErrorInfo
+        self, lease: Lease, status: Literal["failed", "cancelled"], error: ErrorInfo
     ) -> bool:
         now = self._db.clock()
         async with self._db.transaction() as sql:
-            if not await _holds(sql, job_id, owner):
+            if not await _holds(sql, lease):
                 return False
-            await _set_status(sql, job_id, status, now, error)
-            await sql.run(SQL.end_lease, {"job_id": job_id})
+            await _set_status(sql, lease.job_id, status, now, error)
+            await sql.run(SQL.end_lease, {"job_id": lease.job_id})
         return True
 
-    async def release(self, job_id: int, owner: str) -> bool:
+    async def release(self, lease: Lease) -> bool:
         now = self._db.clock()
         async with self._db.transaction() as sql:
-            if not await _holds(sql, job_id, owner):
+            if not await _holds(sql, lease):
                 return False
-            await sql.run(SQL.give_back_attempt, {"now": now, "job_id": job_id})
-            await _set_status(sql, job_id, "queued", now)
-            await sql.run(SQL.end_lease, {"job_id": job_id})
+            await sql.run(SQL.give_back_attempt, {"now": now, "job_id": lease.job_id})
+            await _set_status(sql, lease.job_id, "queued", now)
+            await sql.run(SQL.end_lease, {"job_id": lease.job_id})
         return True
 
     async def recover_expired(self, retry_delay: float, alive: Collection[int] = ()) -> list[Job]:
         """Re-queue running jobs whose lease ran out (their worker died), after a back-off that
         doubles with each attempt; fail those out of attempts."""
+        params = {"now": self._db.clock(), "alive": rows.json_list(alive)}
+        return await self._take_back(SQL.expired_leases, params, retry_delay, "job_lease_expired")
+
+    async def recover_abandoned(self, owners: Collection[str], retry_delay: float) -> list[Job]:
+        """As `recover_expired`, for the running jobs of dead instances, however long their
+        leases still run."""
+        if not owners:
+            return []
+        params = {"owners": rows.json_list(owners)}
+        return await self._take_back(SQL.abandoned_leases, params, retry_delay, "job_abandoned")
+
+    async def _take_back(
+        self, query: str, params: Params, retry_delay: float, event: str
+    ) -> list[Job]:
+        """Re-queue (or fail, out of attempts) the running jobs `query` selects; the jobs
+        changed, each logged as `event` with the instance that held it."""
         now = self._db.clock()
         async with self._db.transaction() as sql:
-            expired = await sql.all(
-                SQL.expired_leases, {"now": now, "alive": rows.json_list(alive)}
-            )
-            for row in expired:
+            taken = await sql.all(query, params)
+            for row in taken:
                 job_id, attempts = row["id"], row["attempts"]
                 await sql.run(SQL.end_lease, {"job_id": job_id})
                 if attempts >= row["max_attempts"]:
@@ -187,13 +209,16 @@ class SQLiteJobs:
                     not_before = now + retry_delay * 2 ** (attempts - 1)
                     await sql.run(SQL.delay, {"not_before": not_before, "job_id": job_id})
                     await _set_status(sql, job_id, "queued", now)
-            ids = rows.json_list(row["id"] for row in expired)
+            ids = rows.json_list(row["id"] for row in taken)
             changed = [rows.job(row) for row in await sql.all(SQL.jobs, {"ids": ids})]
+        owners = {row["id"]: row["lease_owner"] for row in taken}
         for job in changed:
             log.warning(
-                "job_lease_expired job=%s session=%s status=%s attempts=%s",
+                "%s job=%s session=%s instance=%s status=%s attempts=%s",
+                event,
                 job.id,
                 job.session.id,
+                owners[job.id],
                 job.status,
                 job.attempts,
             )
@@ -352,8 +377,12 @@ async def _job_of(sql: Statements, job_id: int, user_id: int | None) -> Job:
     return job
 
 
-async def _holds(sql: Statements, job_id: int, owner: str) -> bool:
-    return await sql.one(SQL.holds_lease, {"job_id": job_id, "owner": owner}) is not None
+def _lease_params(lease: Lease) -> Params:
+    return {"job_id": lease.job_id, "owner": lease.owner, "token": lease.token}
+
+
+async def _holds(sql: Statements, lease: Lease) -> bool:
+    return await sql.one(SQL.holds_lease, _lease_params(lease)) is not None
 
 
 async def _set_status(

@@ -11,6 +11,7 @@ from typing import cast
 from postready.core.errors import error_code
 from postready.core.identity import UserRef
 from postready.core.storage.models import (
+    Instance,
     Job,
     Session,
     SessionStatus,
@@ -85,10 +86,23 @@ def job(row: Row) -> Job:
         max_attempts=row["max_attempts"],
         not_before=timestamp(row["not_before"]),
         lease_owner=row["lease_owner"],
+        lease_token=row["lease_token"],
         lease_expires_at=optional_timestamp(row["lease_expires_at"]),
         heartbeat_at=optional_timestamp(row["heartbeat_at"]),
         cancel_requested=bool(row["cancel_requested"]),
         created_at=timestamp(row["created_at"]),
+    )
+
+
+def instance(row: Row) -> Instance:
+    return Instance(
+        id=row["id"],
+        host=row["host"],
+        pid=row["pid"],
+        started_at=row["started_at"],
+        beat_at=row["beat_at"],
+        stopped_at=row["stopped_at"],
+        silent_for=row["silent_for"],
     )
 
 

@@ -47,21 +47,23 @@ WHERE status = 'queued' AND not_before <= :now
 ORDER BY id LIMIT 1;
 
 -- name: take_lease
-UPDATE jobs SET attempts = attempts + 1, lease_owner = :owner, lease_expires_at = :expires_at,
-                heartbeat_at = :now
+UPDATE jobs SET attempts = attempts + 1, lease_owner = :owner, lease_token = :token,
+                lease_expires_at = :expires_at, heartbeat_at = :now
 WHERE id = :job_id;
 
 -- name: renew_lease
 UPDATE jobs SET lease_expires_at = :expires_at, heartbeat_at = :now
-WHERE id = :job_id AND lease_owner = :owner
+WHERE id = :job_id AND lease_owner = :owner AND lease_token = :token
   AND (SELECT status FROM processing_sessions s WHERE s.id = jobs.session_id) = 'running'
 RETURNING cancel_requested;
 
 -- name: holds_lease
-SELECT 1 FROM job_details WHERE id = :job_id AND lease_owner = :owner AND status = 'running';
+SELECT 1 FROM job_details
+WHERE id = :job_id AND lease_owner = :owner AND lease_token = :token AND status = 'running';
 
 -- name: end_lease
-UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = :job_id;
+UPDATE jobs SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
+WHERE id = :job_id;
 
 -- name: set_status
 -- Moves the job's session to :status; the start time is kept from the first run, the
@@ -93,9 +95,14 @@ UPDATE jobs SET attempts = attempts - 1, not_before = :now WHERE id = :job_id;
 
 -- name: expired_leases
 -- :alive is a JSON array of the ids of jobs the caller is running (not dead, however late).
-SELECT id, attempts, max_attempts FROM job_details
+SELECT id, attempts, max_attempts, lease_owner FROM job_details
 WHERE status = 'running' AND lease_expires_at < :now
   AND id NOT IN (SELECT value FROM json_each(:alive));
+
+-- name: abandoned_leases
+-- :owners is a JSON array of the ids of dead instances.
+SELECT id, attempts, max_attempts, lease_owner FROM job_details
+WHERE status = 'running' AND lease_owner IN (SELECT value FROM json_each(:owners));
 
 -- name: delay
 UPDATE jobs SET not_before = :not_before WHERE id = :job_id;

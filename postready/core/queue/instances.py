@@ -70,15 +70,15 @@ class ThisInstance:
         self.id = uuid.uuid4().hex
         self._instances = instances
         self._silence = heartbeat_seconds * SILENT_BEATS
-        self._host = socket.gethostname()
+        self.host = socket.gethostname()
 
     async def start(self) -> None:
         _RUNNING_HERE.add(self.id)
         await self.beat()
-        log.info("instance_started id=%s host=%s pid=%s", self.id, self._host, os.getpid())
+        log.info("instance_started id=%s host=%s pid=%s", self.id, self.host, os.getpid())
 
     async def beat(self) -> None:
-        await self._instances.beat(self.id, self._host, os.getpid())
+        await self._instances.beat(self.id, self.host, os.getpid())
 
     async def stop(self) -> None:
         _RUNNING_HERE.discard(self.id)
@@ -87,7 +87,7 @@ class ThisInstance:
     async def recover_dead(self, jobs: JobRepository, retry_delay: float) -> list[Job]:
         """Re-queue the running jobs of dead instances, then forget those instances; the jobs
         changed."""
-        here = Here(self._host, os.getpid(), frozenset(_RUNNING_HERE))
+        here = Here(self.host, os.getpid(), frozenset(_RUNNING_HERE))
         dead = []
         for instance in await self._instances.all():
             reason = death(instance, here, self._silence, pid_exists)

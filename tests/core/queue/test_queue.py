@@ -6,7 +6,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import logging
+import os
+import socket
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,7 +26,7 @@ from postready.core.queue.api import JobQueue
 from postready.core.queue.progress import ProgressRelay
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage import Storage
-from postready.core.storage.models import User
+from postready.core.storage.models import Heartbeat, Lease, User
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.logo import LogoOptions
 from postready.pipeline.models import LogoRequest, OptimizeRequest, ProgressEvent
@@ -84,6 +89,7 @@ class Gate:
     def __init__(self) -> None:
         self.started = asyncio.Event()
         self.release = asyncio.Event()
+        self.stopped = 0  # runs cancelled while they waited
         self._real = worker.run_optimization
 
     async def wait_started(self) -> None:
@@ -91,7 +97,11 @@ class Gate:
 
     async def __call__(self, *args, **kwargs):
         self.started.set()
-        await self.release.wait()
+        try:
+            await self.release.wait()
+        except asyncio.CancelledError:
+            self.stopped += 1
+            raise
         return await self._real(*args, **kwargs)
 
 
@@ -347,6 +357,77 @@ async def test_a_dead_workers_job_is_recovered_when_its_lease_expires(
     (final,) = await finals(queue, updates, job.id)
     assert final.job.status == "completed" and final.job.attempts == 2
     assert any(u.job.status == "queued" for u in updates.seen)  # told it was re-queued
+
+
+async def test_a_dead_processs_job_is_recovered_at_start_not_when_its_lease_ends(
+    harness, tmp_path: Path, caplog
+) -> None:
+    store, updates = harness
+    caplog.set_level(logging.INFO)
+    settings = settings_for(tmp_path, lease_seconds=60)
+    queue = QueueService(store.jobs, store.instances, settings, updates)
+    job = (await queue.api.submit(await user(store), request())).job
+    # This machine's previous run, killed with its job: its pid is not that of a process now.
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    await store.instances.beat("previous-run", socket.gethostname(), int(ended.stdout))
+    assert (await store.jobs.claim("previous-run", 60)).id == job.id
+    await queue.start()
+    try:
+        final = await updates.final(job.id, timeout=30)  # half the lease, on a loaded machine
+    finally:
+        await queue.stop()
+    assert final.job.status == "completed" and final.job.attempts == 2
+    assert "reason=its process is gone" in caplog.text
+    assert "job_abandoned job=1" in caplog.text and "instance=previous-run" in caplog.text
+    (me,) = await store.instances.all()  # the dead one forgotten, this one marked stopped
+    assert me.pid == os.getpid() and me.stopped_at is not None
+
+
+async def test_a_job_claimed_again_by_its_own_pool_runs_once(
+    harness, tmp_path: Path, monkeypatch
+) -> None:
+    """All workers of a pool are one instance. When a worker's job is taken back (its
+    heartbeats stalled past the lease) and another worker of the pool claims it, the first run
+    loses the job at its next heartbeat, although its instance holds the new lease."""
+    store, updates = harness
+    gate = Gate()
+    monkeypatch.setattr(worker, "run_optimization", gate)
+    real_heartbeat = store.jobs.heartbeat
+    stalled: list[Lease] = []
+    resume = asyncio.Event()
+
+    async def first_run_stalls(lease: Lease, seconds: float) -> Heartbeat:
+        if not stalled:
+            stalled.append(lease)
+        if lease == stalled[0]:
+            await resume.wait()
+        return await real_heartbeat(lease, seconds)
+
+    monkeypatch.setattr(store.jobs, "heartbeat", first_run_stalls)
+    settings = settings_for(tmp_path, workers=2, lease_seconds=1)
+    queue = QueueService(store.jobs, store.instances, settings, updates)
+    job = (await queue.api.submit(await user(store), request())).job
+    await queue.start()
+    try:
+        await gate.wait_started()
+        gate.started.clear()
+        async with await Storage.open(settings.storage.db_path) as other:
+            await until(lambda: other.jobs.recover_expired(retry_delay=0))
+        await gate.wait_started()  # the other worker's run
+        resume.set()
+        await until(lambda: gate.stopped == 1)  # the first run, stopped by its heartbeat
+        gate.release.set()
+        final = await updates.final(job.id)
+    finally:
+        await queue.stop()
+    assert final.job.status == "completed" and final.job.attempts == 2
+    ended = [u for u in updates.seen if u.progress is None and u.job.status != "queued"]
+    assert len(ended) == 1
 
 
 async def test_stopping_lets_a_running_job_finish_within_the_grace_period(

@@ -138,6 +138,52 @@ async def test_expired_leases_use_up_attempts_then_fail(
     assert not await store.jobs.complete(claimed.lease, result_for("session-1", tmp_path), [])
 
 
+async def test_only_the_claim_holding_a_job_may_renew_or_end_it(
+    store: Storage, tmp_path: Path, clock
+) -> None:
+    """Two claims of one job by the same instance (two workers of one process): once the job
+    was taken back and claimed again, the first claim holds nothing."""
+    job = await store.jobs.enqueue(await make_user(store), new_job(tmp_path, 1), LIMITS)
+    first = (await store.jobs.claim("process-1", 30)).lease
+    clock.advance(31)  # its worker stalled past the lease
+    assert [j.id for j in await store.jobs.recover_expired(retry_delay=0)] == [job.id]
+    second = (await store.jobs.claim("process-1", 30)).lease
+    assert second.job_id == first.job_id == job.id and second.owner == first.owner
+    assert second.token != first.token
+    assert not (await store.jobs.heartbeat(first, 30)).held
+    error = ErrorInfo(ErrorCode.PROCESSING_FAILED, "x")
+    assert not await store.jobs.finish(first, "failed", error)
+    assert not await store.jobs.release(first)
+    assert not await store.jobs.complete(first, result_for(job.session.id, tmp_path), [])
+    assert (await store.jobs.get(job.id)).status == "running"
+    assert (await store.jobs.heartbeat(second, 30)).held
+    assert await store.jobs.complete(second, result_for(job.session.id, tmp_path), [])
+
+
+async def test_jobs_of_dead_instances_are_taken_back_before_their_leases_end(
+    store: Storage, tmp_path: Path, clock, caplog
+) -> None:
+    users = [await make_user(store, str(n)) for n in range(3)]
+    jobs = [await store.jobs.enqueue(u, new_job(tmp_path, n), LIMITS) for n, u in enumerate(users)]
+    for owner in ("dead", "alive", "dead"):
+        await store.jobs.claim(owner, 60)
+    assert await store.jobs.recover_abandoned([], retry_delay=0) == []
+    requeued = await store.jobs.recover_abandoned(["dead", "gone"], retry_delay=10)
+    assert [(j.id, j.status, j.attempts) for j in requeued] == [
+        (jobs[0].id, "queued", 1),
+        (jobs[2].id, "queued", 1),
+    ]
+    assert all(j.lease is None and j.not_before > j.created_at for j in requeued)  # back-off
+    assert (await store.jobs.get(jobs[1].id)).lease.owner == "alive"
+    assert "job_abandoned job=1 session=session-0 instance=dead status=queued" in caplog.text
+    # Out of attempts, it fails as when its lease runs out.
+    for attempt in (2, 3):
+        clock.advance(10 * 2 ** (attempt - 2))
+        assert (await store.jobs.claim("dead", 60)).attempts == attempt
+        (taken,) = await store.jobs.recover_abandoned(["dead"], retry_delay=10)
+    assert taken.status == "failed" and taken.session.error.code == AppErrorCode.JOB_INTERRUPTED
+
+
 async def test_release_returns_the_job_without_using_an_attempt(
     store: Storage, tmp_path: Path
 ) -> None:

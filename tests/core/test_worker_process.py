@@ -162,6 +162,26 @@ def test_a_killed_worker_loses_nothing(env, queued_photo) -> None:
     assert "job=1 completed" in output
 
 
+def test_a_killed_workers_job_resumes_at_the_restart_not_when_its_lease_ends(
+    env, queued_photo
+) -> None:
+    """The restarted process finds its predecessor's pid gone and takes the job back at once,
+    though the lease would hold it for another minute."""
+    env = env | {"POSTREADY_LEASE_SECONDS": "60"}
+    stuck = Worker(env, stuck=True)
+    wait_until(lambda job: job.status == "running")
+    stuck.stop(signal.SIGKILL)
+    worker = Worker(env, stuck=False)
+    try:
+        # Generous for a loaded machine: start-up and the job itself, well within the lease.
+        done = wait_until(lambda job: job.status in ("completed", "failed"), timeout=15)
+    finally:
+        output = worker.stop(signal.SIGTERM)
+    assert done.status == "completed" and done.attempts == 2, output
+    assert "reason=its process is gone" in output
+    assert "job_abandoned job=1" in output
+
+
 def test_a_job_that_keeps_killing_workers_fails_visibly(
     env, queued_photo, capsys, monkeypatch
 ) -> None:

@@ -17,6 +17,7 @@ from postready.core.storage.repositories import InstanceRepository, JobRepositor
 
 log = logging.getLogger(__name__)
 SILENT_BEATS = 3  # an instance that missed this many beats is dead
+INITIAL_PID_NAMESPACE = "pid:[4026531836]"  # the kernel's own, fixed since Linux 3.8
 _RUNNING_HERE: set[str] = set()  # the instances this process runs, started and not stopped
 
 
@@ -43,13 +44,25 @@ def death(
         return "stopped"
     if instance.host == here.host:
         if instance.pid == here.pid:
-            # Not one of ours, so a previous process with our pid (a container's pid 1).
+            # Not one of ours, so an earlier process that had our pid (before a reboot, say).
             return "an earlier process with this pid"
         if not pid_exists(instance.pid):
             return "its process is gone"
     if instance.silent_for > silence:
         return f"silent for {instance.silent_for:.0f}s"
     return None
+
+
+def this_host() -> str:
+    """This machine as instances name it: its hostname, with the PID namespace when the
+    process has one of its own. Containers sharing the hostname (`--network host`) have pids
+    of their own, and one must not judge another's by its pid."""
+    name = socket.gethostname()
+    try:
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:  # not Linux
+        return name
+    return name if namespace == INITIAL_PID_NAMESPACE else f"{name} {namespace}"
 
 
 def pid_exists(pid: int) -> bool:
@@ -70,7 +83,7 @@ class ThisInstance:
         self.id = uuid.uuid4().hex
         self._instances = instances
         self._silence = heartbeat_seconds * SILENT_BEATS
-        self.host = socket.gethostname()
+        self.host = this_host()
 
     async def start(self) -> None:
         _RUNNING_HERE.add(self.id)

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 
 import pytest
 
-from postready.core.queue.instances import Here, ThisInstance, death, pid_exists
+from postready.core.queue.instances import (
+    INITIAL_PID_NAMESPACE,
+    Here,
+    ThisInstance,
+    death,
+    pid_exists,
+    this_host,
+)
 from postready.core.storage import Storage
 from postready.core.storage.models import Instance
 from tests.conftest import LIMITS, make_user, new_job
@@ -43,12 +51,20 @@ def dead(one: Instance) -> str | None:
         (instance(host="elsewhere", silent_for=31.0), "silent for 31s"),
         (instance(silent_for=31.0), "silent for 31s"),  # its pid was taken by another process
         (instance(pid=3000), "its process is gone"),  # this machine's previous run
-        (instance(pid=1000), "an earlier process with this pid"),  # as a container's pid 1
+        (instance(pid=1000), "an earlier process with this pid"),  # before a reboot
         (instance("mine", pid=1000, silent_for=99.0), None),  # this process runs it
     ],
 )
 def test_the_rules(one: Instance, reason: str | None) -> None:
     assert dead(one) == reason
+
+
+def test_this_host_names_the_pid_namespace_of_a_container(monkeypatch) -> None:
+    host = socket.gethostname()
+    namespaces = iter([INITIAL_PID_NAMESPACE, "pid:[4026532200]"])
+    monkeypatch.setattr(os, "readlink", lambda path: next(namespaces))
+    assert this_host() == host
+    assert this_host() == f"{host} pid:[4026532200]"
 
 
 def test_pid_exists() -> None:

@@ -8,7 +8,6 @@ import dataclasses
 import json
 import logging
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from postready.core.errors import AppErrorCode
 from postready.core.identity import UserRef
 from postready.core.queue import QueueService, worker
 from postready.core.queue.api import JobQueue
+from postready.core.queue.instances import this_host
 from postready.core.queue.progress import ProgressRelay
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage import Storage
@@ -374,7 +374,7 @@ async def test_a_dead_processs_job_is_recovered_at_start_not_when_its_lease_ends
         capture_output=True,
         text=True,
     )
-    await store.instances.beat("previous-run", socket.gethostname(), int(ended.stdout))
+    await store.instances.beat("previous-run", this_host(), int(ended.stdout))
     assert (await store.jobs.claim("previous-run", 60)).id == job.id
     await queue.start()
     try:

@@ -76,6 +76,7 @@ class WorkerPool:
         self._options = options
         self._positions = positions
         self._instance = ThisInstance(instances, settings.queue.instance_heartbeat_seconds)
+        self._owner = self._instance.id  # whose leases this pool's workers hold
         self._wake = asyncio.Event()
         self._stopping = False
         # By claim: a job taken back and claimed again runs under a new lease.
@@ -125,9 +126,7 @@ class WorkerPool:
             asyncio.create_task(self._worker(), name=f"postready-worker-{n}")
             for n in range(self._settings.queue.workers)
         ]
-        log.info(
-            "workers_started owner=%s workers=%s", self._instance.id, self._settings.queue.workers
-        )
+        log.info("workers_started owner=%s workers=%s", self._owner, self._settings.queue.workers)
 
     async def stop(self, grace: float = 0.0, hurry: asyncio.Event | None = None) -> None:
         """Stop taking jobs; give running ones `grace` seconds (cut short when `hurry` is set),
@@ -152,24 +151,24 @@ class WorkerPool:
             await self._instance.stop()
         except Exception:
             # Its jobs are back in the queue; others will take it for dead once it is silent.
-            log.exception("instance_stop_failed owner=%s", self._instance.id)
+            log.exception("instance_stop_failed owner=%s", self._owner)
         if self._executor is not None:
             # Threads of stopped jobs cannot be interrupted; do not wait for them.
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
-        log.info("workers_stopped owner=%s", self._instance.id)
+        log.info("workers_stopped owner=%s", self._owner)
 
     async def _worker(self) -> None:
         while not self._stopping:
             try:
                 lease = self._settings.queue.lease_seconds
-                job = await self._jobs.claim(self._instance.id, lease, self._options.platforms)
+                job = await self._jobs.claim(self._owner, lease, self._options.platforms)
                 if job is not None:
                     self._queue_moved()
                     await self._process(job)
             except Exception:
                 # The storage failed; a claimed job's lease will expire and it will be retried.
-                log.exception("worker_error owner=%s", self._instance.id)
+                log.exception("worker_error owner=%s", self._owner)
                 job = None
             if job is None:
                 self._wake.clear()
@@ -203,7 +202,7 @@ class WorkerPool:
                 await self._instance.beat()
                 await self._recover()
             except Exception:
-                log.exception("recovery_failed owner=%s", self._instance.id)
+                log.exception("recovery_failed owner=%s", self._owner)
 
     async def _recover(self) -> None:
         retry_delay = self._settings.queue.retry_delay

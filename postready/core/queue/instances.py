@@ -66,7 +66,7 @@ def this_host() -> str:
 
 
 def pid_exists(pid: int) -> bool:
-    """Whether a process `pid` runs on this machine (perhaps another user's)."""
+    """Whether a process `pid` runs in this PID namespace (perhaps another user's)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

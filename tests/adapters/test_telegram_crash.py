@@ -1,5 +1,6 @@
 """`postready bot telegram` as a real process killed with SIGKILL after it took photos from
-Telegram but before it could queue them: the restarted bot answers every photo once."""
+Telegram but before it could queue them, or while it ran their jobs: the restarted bot answers
+every photo once."""
 
 from __future__ import annotations
 
@@ -17,11 +18,23 @@ from tests.fakes.telegram_server import TOKEN, FakeTelegram
 from tests.waiting import PATIENCE, until
 
 ROOT = Path(__file__).parents[2]
+BOT = ["-m", "postready", "bot", "telegram"]
+# The bot, with jobs that never finish: killed while they are running.
+STUCK_BOT = [
+    "-c",
+    "import asyncio, sys\n"
+    "from postready.core.queue import worker\n"
+    "async def stuck(*args, **kwargs):\n"
+    "    await asyncio.Event().wait()\n"
+    "worker.run_optimization = stuck\n"
+    "from postready.cli import main\n"
+    "sys.exit(main(['bot', 'telegram']))\n",
+]
 
 
 @asynccontextmanager
 async def bot_process(
-    telegram: FakeTelegram, data_dir: Path, log: Path
+    telegram: FakeTelegram, data_dir: Path, log: Path, command: list[str] = BOT
 ) -> AsyncIterator[asyncio.subprocess.Process]:
     """The bot as its own process, receiving updates from the fake Telegram."""
     env = os.environ | {
@@ -36,7 +49,7 @@ async def bot_process(
     polls = len(telegram.methods("getUpdates"))
     with log.open("a") as output:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "postready", "bot", "telegram",
+            sys.executable, *command,
             env=env, cwd=data_dir.parent, stdout=output, stderr=output,
         )  # fmt: skip
     try:
@@ -82,3 +95,30 @@ async def test_photos_received_before_a_kill_are_answered_once_after_the_restart
         assert status.text.startswith("✅ Done"), log.read_text()
         assert [s.text.split(" · ")[0] for s in chat if image(s)] == [platform]
         assert finished(telegram, user) == 1
+
+
+async def running_jobs(data_dir: Path, count: int) -> bool:
+    async with await Storage.open(data_dir / "postready.db") as store:
+        jobs = await store.jobs.recent(count)
+    return len([job for job in jobs if job.status == "running"]) >= count
+
+
+async def test_photos_whose_jobs_ran_when_the_bot_was_killed_are_answered_once(
+    tmp_path: Path,
+) -> None:
+    data_dir, log = tmp_path / "data", tmp_path / "bot.log"
+    async with FakeTelegram() as telegram:
+        async with bot_process(telegram, data_dir, log, STUCK_BOT) as first:
+            await telegram.send_photo(ALICE, photo_bytes(seed=1), "/optimize x")
+            await until(lambda: running_jobs(data_dir, 1))
+            first.kill()
+            await first.wait()
+        # The restarted bot knows its predecessor is dead: the job runs again at once (the
+        # lease, 60 s, is not waited for) and its results come once, in its status line.
+        async with bot_process(telegram, data_dir, log):
+            await until(lambda: finished(telegram, ALICE), timeout=40)
+    chat = telegram.chat(ALICE)
+    (status,) = [s for s in chat if s.kind == "text" and s.edits[0].startswith("⏳ Queued")]
+    assert status.text.startswith("✅ Done"), log.read_text()
+    assert [s.text.split(" · ")[0] for s in chat if image(s)] == ["X"]
+    assert finished(telegram, ALICE) == 1

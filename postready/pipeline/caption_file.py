@@ -1,12 +1,12 @@
-"""The ready-to-post text file per platform, in five titled sections."""
+"""The ready-to-post text file per platform, in six titled sections."""
 
 from __future__ import annotations
 
-from postready.pipeline.hashtags import load_hashtags
 from postready.pipeline.models import PlatformContent
 from postready.pipeline.platforms import HashtagPlacement, PlatformSpec
 from postready.pipeline.text import measure
 from postready.pipeline.timing import clock, slot_label, window_label
+from postready.pipeline.vocabulary import load_vocabulary
 
 RULE = "-" * 30
 SECTIONS = (
@@ -15,6 +15,7 @@ SECTIONS = (
     "POSTING INFO",
     "BEST POSTING TIMES",
     "SUGGESTED ACCOUNTS TO TAG",
+    "ALT TEXT",
 )
 
 
@@ -23,13 +24,14 @@ def caption_file_name(platform: str) -> str:
 
 
 def render_caption_file(spec: PlatformSpec, content: PlatformContent) -> str:
-    """Five sections, each a title, a rule and its lines."""
+    """Six sections, each a title, a rule and its lines."""
     bodies = (
         ["", content.caption],
         [content.first_comment or _no_first_comment(spec)],
         _posting_info(spec, content),
         _posting_times(content),
         _accounts(content),
+        _alt_text(spec, content),
     )
     blocks = [
         f"{title}:\n{RULE}\n" + "\n".join(body)
@@ -67,7 +69,7 @@ def _posting_info(spec: PlatformSpec, content: PlatformContent) -> list[str]:
 
 
 def _niche_label(key: str) -> str:
-    niche = load_hashtags().niches.get(key)
+    niche = load_vocabulary().niches.get(key)
     return niche.label if niche else key
 
 
@@ -105,3 +107,13 @@ def _accounts(content: PlatformContent) -> list[str]:
     if accounts.note:
         lines.append(accounts.note)
     return lines or ["None suggested."]
+
+
+def _alt_text(spec: PlatformSpec, content: PlatformContent) -> list[str]:
+    if not content.alt_text:
+        return ["None written."]
+    rule = spec.alt_text
+    return [
+        content.alt_text,
+        f"({len(content.alt_text)} of {rule.limit:,} characters; where it goes: {rule.field})",
+    ]

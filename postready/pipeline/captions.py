@@ -1,6 +1,7 @@
-"""Captions per platform: a hook first, the user's words woven in, a call to action that fits
-the platform, emoji only where its style allows, hashtags where it wants them, within its
-limits. Deterministic for the same seed, varied across photos and platforms."""
+"""Captions per platform from what the photo shows (subject.py): a hook first, the user's
+words woven in, a call to action that fits the subject and the platform, emoji only where its
+style allows, hashtags where it wants them, within its limits. Deterministic for the same
+seed, varied across photos and platforms."""
 
 from __future__ import annotations
 
@@ -10,24 +11,64 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from postready.pipeline.hashtags import SHORT_SUBJECT_WORDS, HashtagData, format_hashtags
+from postready.pipeline.hashtags import format_hashtags
 from postready.pipeline.platforms import EmojiPolicy, HashtagPlacement, PlatformSpec
 from postready.pipeline.providers.types import ImageAnalysis
-from postready.pipeline.text import measure, shorten
+from postready.pipeline.subject import Subject
+from postready.pipeline.text import EMOJI, measure, shorten
 
-_HOOKS = {
-    "friendly": ("Meet {the_subject}.", "Say hello to {the_subject}.",
-                 "A little {mood} moment: {the_subject}.", "Fresh on the feed: {the_subject}."),
-    "professional": ("Introducing {the_subject}.", "A closer look at {the_subject}.",
-                     "Behind the work: {the_subject}."),
-    "inspiring": ("Ideas to save: {subject}.", "Inspiration for your board: {subject}.",
-                  "{Subject} in {colour} tones."),
-    "casual": ("{Subject}.", "Today's view: {subject}.", "New on the timeline: {subject}."),
+# Hooks that take the user's own words as a unit ("Today: launch day at the space center."),
+# so they read right whatever the words are; by the platform's tone.
+_OWN_HOOKS = {
+    "friendly": ("Sharing this one: {phrase}.", "A little {mood} moment: {phrase}.",
+                 "Fresh on the feed: {phrase}.", "{Phrase}."),
+    "professional": ("{Phrase}.", "A closer look: {phrase}.", "Today on the page: {phrase}."),
+    "inspiring": ("Ideas to save: {phrase}.", "Inspiration for your board: {phrase}.",
+                  "Saving this one: {phrase}."),
+    "casual": ("{Phrase}.", "Today: {phrase}.", "Just shared: {phrase}."),
 }  # fmt: skip
-_GENERIC_SUBJECT = {
-    "friendly": "this {thing}", "professional": "our latest {thing}",
-    "inspiring": "{thing} ideas", "casual": "this {thing}",
+# Hooks about the kind of thing when the user's words do not name it in a few words.
+_KIND_HOOKS = {
+    "animal": ("Today's star: this {thing}.", "A {thing} moment worth sharing.",
+               "Say hello to this {thing}."),
+    "food": ("All about the {thing} today.", "{Thing}, fresh and ready.",
+             "Worth the wait: {thing}."),
+    "drink": ("All about the {thing} today.", "{Thing} o'clock.", "Time for {thing}."),
+    "place": ("Views like this.", "A {thing} worth the trip.", "Wish you were here."),
+    "nature": ("Views like this.", "Nature, doing its thing.", "A {mood} {thing}."),
+    "product": ("A closer look at this {thing}.", "Made with care: this {thing}.",
+                "Every detail counts on this {thing}."),
+    "launch": ("Big news today.", "Something new is here.", "It's launch day."),
+    "property": ("Welcome home.", "Home sweet home.", "A place to call home."),
+    "event": ("A day to remember.", "Moments from the {thing}.", "What a {thing}."),
+    "holiday": ("{Thing} is here.", "{Thing} moments.", "A little {Thing} cheer."),
+    "season": ("{Thing} mood.", "Hello, {thing}.", "A {mood} {thing}."),
+    "memorial": ("In loving memory.", "Remembering, with love.", "Forever in our hearts."),
+    "people": ("Moments that matter.", "Little moments, big memories.",
+               "The people behind it all."),
+    "learning": ("Learning in action.", "A day in the classroom.",
+                 "Today's lesson, in one photo."),
+    "art": ("Fresh from the studio.", "New work, finished today.",
+            "A closer look at this {thing}."),
+    "music": ("Turn it up.", "All about the music today.", "Music is the whole mood today."),
+    "photo": ("Light, timing and a little luck.", "Seen through the lens.",
+              "A frame worth keeping."),
+    "books": ("Currently reading.", "Between the pages.", "A good book and a quiet moment."),
+    "vehicle": ("Built to be looked at.", "A {thing} worth a second look.", "Ready to roll."),
+    "activity": ("Out there doing it.", "Another {thing} session in the books.",
+                 "Earned it."),
+    "home": ("Home, just as we like it.", "A little corner of the {thing}.",
+             "Slow days at home."),
+    "science": ("Science is beautiful.", "Curious minds, welcome.",
+                "Today's focus: {thing}."),
+    "tech": ("Today's focus: {thing}.", "A closer look at the setup.",
+             "Built for the way we work."),
+    "gaming": ("Game on.", "One more level.", "Tonight's game."),
 }  # fmt: skip
+_GENERAL_HOOKS = ("A closer look: {thing}.", "Today's focus: {thing}.", "{Thing}, today.")
+# No subject we can name: about the look of the photo only.
+_NEUTRAL_HOOKS = ("A moment worth sharing.", "Today's snapshot, in {colour} and {colour2}.",
+                  "Just as it was: {mood}.", "A little {mood} moment.")  # fmt: skip
 _DETAILS = (
     "{Colour} and {colour2} tones, {mood}.",
     "Shot in {colour} and {colour2}.",
@@ -47,18 +88,56 @@ _CTAS = {
     "pinterest": ("Save this Pin for your next idea.", "Save it to your board for later.",
                   "Pin it now, try it later."),
     "x": ("Thoughts?", "What do you think?", "Would you?"),
-    "tiktok": ("Follow for more!", "Would you try this? Comment below!", "Save this for later!"),
+    "tiktok": ("Follow for more!", "Save this for later!", "What do you think? Comment below!"),
     "threads": ("What would you add?", "Thoughts?", "Tell me what you think."),
     "bluesky": ("What do you think?", "Thoughts?", "Would you?"),
+}  # fmt: skip
+# Calls to action by what the photo is, where the general ones would read wrong ("Would you
+# try it?" under a pet) or miss the point (a shop). Keyed by platform, "" for the others.
+_KIND_CTAS: dict[str, dict[str, tuple[str, ...]]] = {
+    "product": {
+        "": ("Tap the link in our bio to shop.", "Message us to order yours.",
+             "Available now: the link is in our bio."),
+        "linkedin": ("Interested in stocking it? Let's talk.",
+                     "Questions about the process? The comments are open."),
+        "pinterest": ("Save it to your wishlist board.", "Pin it for your next gift idea."),
+        "x": ("Link in bio to shop.", "Want one?"), "bluesky": ("Want one?", "Thoughts?"),
+        "threads": ("Want one?", "Which would you pick?"),
+    },
+    "animal": {
+        "": ("Tag someone who needs this in their feed.", "Show us yours in the comments!",
+             "Double tap if this made you smile."),
+        "linkedin": ("Every team needs one. Who is yours?",),
+        "pinterest": ("Save it for a smile later.",),
+        "x": ("Look at this face.", "Thoughts?"), "bluesky": ("Look at this face.",),
+        "threads": ("Show me yours.",),
+    },
+    "food": {
+        "": ("Would you try it?", "Save it for your next craving.",
+             "Tag who you'd share this with."),
+        "linkedin": ("What's on your menu this week?",),
+        "pinterest": ("Save it for your next craving.", "Pin it for later."),
+    },
+    "drink": {
+        "": ("How do you take yours?", "Tag your favourite person to share one with."),
+        "linkedin": ("What fuels your workday?",), "pinterest": ("Save it for later.",),
+    },
+    "memorial": {
+        "": ("Share a memory in the comments if you wish.",),
+        "linkedin": ("Thank you for the kind words.",), "pinterest": ("Save it to remember.",),
+        "x": ("Thank you for the kind words.",), "bluesky": ("Thank you for the kind words.",),
+        "threads": ("Thank you for the kind words.",),
+    },
+    "place": {
+        "": ("Who would you bring here?", "Save it for your next trip.",
+             "Tag someone who needs to see this."),
+        "linkedin": ("Where do you go to recharge?",),
+        "pinterest": ("Save it for your next trip.",),
+    },
 }  # fmt: skip
 _CTA_EMOJI = {"instagram": "👇", "tiktok": "✨"}
 _PARAGRAPHS = {"instagram", "linkedin", "facebook", "pinterest", "tiktok"}  # the rest: one line
 _TAG_ROOM = 60  # characters kept free for inline hashtags when a long description fills a post
-# Pictographs, dingbats, flags, variation selectors and joiners: what "emoji" means here.
-EMOJI = re.compile(
-    "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff\U00002b00-\U00002bff"
-    "\ufe0f\u200d\u20e3]+"
-)
 
 
 _TRAILING_TAGS = re.compile(r"(?:[ \t]*#\w+)+[ \t]*$", re.MULTILINE)
@@ -75,43 +154,43 @@ class Post:
     hashtags: tuple[str, ...]
 
 
-def draft_caption(
-    spec: PlatformSpec,
-    analysis: ImageAnalysis,
-    niches: Sequence[str],
-    data: HashtagData,
-    seed: str,
-) -> str:
-    """A caption without hashtags for `spec`, near its target length."""
+def draft_caption(spec: PlatformSpec, subject: Subject, analysis: ImageAnalysis, seed: str) -> str:
+    """A caption without hashtags for `spec`, near its target length: a hook about what the
+    photo shows, a detail (or the user's own sentences), and a call to action that fits."""
     rng = random.Random(hashlib.sha256(f"{seed}|caption|{spec.key}".encode()).digest())
     style = spec.caption_style
-    niche = data.niches.get(niches[0]) if niches else None
-    words = _fill_words(analysis, niche.thing if niche else "shot", style.tone)
-    long_description = len(analysis.subject.split()) > SHORT_SUBJECT_WORDS
-    hook_template = rng.choice(_HOOKS[style.tone])
+    words = _fill_words(subject, analysis)
+    if subject.phrase:
+        hooks = _OWN_HOOKS[style.tone]
+    elif subject.kind:
+        hooks = _KIND_HOOKS.get(subject.kind, _GENERAL_HOOKS)
+    else:
+        hooks = _GENERAL_HOOKS if subject.thing else _NEUTRAL_HOOKS
+    hook_template = rng.choice(hooks)
     # The hook must be read before the platform's "more" (room left for an emoji).
     hook = shorten(hook_template.format(**words), spec.caption_visible - 3, style.unit)
     details = (
-        _PRODUCT_DETAILS if analysis.product_shot else
-        _PEOPLE_DETAILS if analysis.faces else _DETAILS
+        _PRODUCT_DETAILS if subject.product else
+        _PEOPLE_DETAILS if analysis.faces and subject.kind in ("people", "event", "") else
+        _DETAILS
     )  # fmt: skip
     # Say each thing once: no mood or colour in the detail when the hook already has it.
     fresh = [d for d in details if not _shared_words(hook_template, d)] or list(details)
-    cta = rng.choice(_CTAS[spec.key])
-    if style.emoji != "none" and niche:
-        hook = f"{hook} {niche.emoji}"
-        if style.emoji == "some" and spec.key in _CTA_EMOJI:
-            cta = f"{cta} {_CTA_EMOJI[spec.key]}"
+    cta = rng.choice(_ctas(spec.key, subject))
+    if style.emoji != "none" and subject.emoji:
+        hook = f"{hook} {subject.emoji}"
+    if style.emoji == "some" and spec.key in _CTA_EMOJI and subject.kind != "memorial":
+        cta = f"{cta} {_CTA_EMOJI[spec.key]}"
     separator = "\n\n" if spec.key in _PARAGRAPHS else " "
 
     def join(*parts: str) -> str:
         return separator.join(parts)
 
-    if long_description:
+    if subject.text:
         # The user's own words come first: kept whole up to the hard limit (less room for
         # hashtags), shortened only when even that is too little.
         room = spec.caption_limit - _TAG_ROOM - measure(join(hook, "", cta), style.unit)
-        detail = shorten(_sentence(analysis.subject), max(room, _TAG_ROOM), style.unit)
+        detail = shorten(_sentence(subject.text), max(room, _TAG_ROOM), style.unit)
         return join(hook, detail, cta)
     detail = rng.choice(fresh).format(**words)
     texts = [join(hook, detail, cta), join(hook, cta), join(hook, detail), hook]
@@ -119,16 +198,26 @@ def draft_caption(
     return fitting[0] if fitting else min(texts, key=lambda t: measure(t, style.unit))
 
 
-def _fill_words(analysis: ImageAnalysis, thing: str, tone: str) -> dict[str, str]:
-    short = analysis.subject and len(analysis.subject.split()) <= SHORT_SUBJECT_WORDS
-    subject = analysis.subject if short else _GENERIC_SUBJECT[tone].format(thing=thing)
-    subject = _lower_first(subject.rstrip(".!"))
+def _ctas(platform: str, subject: Subject) -> tuple[str, ...]:
+    family = "product" if subject.product else subject.kind
+    by_platform = _KIND_CTAS.get(family)
+    if by_platform is None:
+        return _CTAS[platform]
+    if platform in by_platform:
+        return by_platform[platform]
+    return by_platform[""] if platform in _PARAGRAPHS else _CTAS[platform]
+
+
+def _fill_words(subject: Subject, analysis: ImageAnalysis) -> dict[str, str]:
+    phrase = _lower_first(subject.phrase)
     colours = [c.name for c in analysis.colours] + ["neutral", "soft"]
     mood = analysis.mood.split(",")[0]
+    thing = subject.thing or "photo"
     return {
-        "subject": subject,
-        "Subject": _upper_first(subject),
-        "the_subject": subject if _has_determiner(subject) else f"the {subject}",
+        "phrase": phrase,
+        "Phrase": _upper_first(phrase),
+        "thing": thing,
+        "Thing": _upper_first(thing),
         "mood": mood,
         "colour": colours[0],
         "Colour": _upper_first(colours[0]),
@@ -139,11 +228,6 @@ def _fill_words(analysis: ImageAnalysis, thing: str, tone: str) -> dict[str, str
 def _shared_words(first: str, second: str) -> bool:
     fields = ("{mood}", "{colour}", "{Colour}")
     return any(f in first for f in fields) and any(f in second for f in fields)
-
-
-def _has_determiner(subject: str) -> bool:
-    first = subject.split()[0].lower() if subject else ""
-    return first in {"a", "an", "the", "my", "our", "this", "these", "your", "their"}
 
 
 def _sentence(text: str) -> str:

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 from PIL import Image
 
+from postready.pipeline.alt_text import fit_alt_text
 from postready.pipeline.captions import assemble_post
-from postready.pipeline.hashtags import load_hashtags, match_niches, select_hashtags
+from postready.pipeline.hashtags import select_hashtags
+from postready.pipeline.meaning import Topics, read_topics
 from postready.pipeline.models import ContentSources, OptimizeRequest, PlatformContent
 from postready.pipeline.platforms import PLATFORMS, PlatformSpec
 from postready.pipeline.providers.base import (
@@ -36,10 +38,12 @@ from postready.pipeline.providers.types import (
     Writing,
 )
 from postready.pipeline.timing import posting_times
+from postready.pipeline.vocabulary import load_vocabulary
 
 if TYPE_CHECKING:
     from postready.pipeline.cropping import CropSignals
     from postready.pipeline.providers.hashtag_pages import HashtagPages
+    from postready.pipeline.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 CONTENT_EVENTS = 2  # progress events the content step reports: captions, accounts
@@ -264,8 +268,9 @@ class ContentEngine:
     async def _with_related_tags(self, brief: ContentBrief) -> tuple[ContentBrief, str | None]:
         """The brief with tags related to its niches' top tags, or the reason there are none."""
         assert self._pages is not None
-        data = load_hashtags()
-        niches = [data.niches[key] for key in match_niches(brief.analysis, data)[:2]]
+        vocabulary = load_vocabulary()
+        topics = read_topics(brief.analysis, vocabulary)
+        niches = [vocabulary.niches[key] for key in topics.niches[:2]]
         seeds = [niche.tags["medium"][0] for niche in niches if niche.tags["medium"]]
         try:
             related = await self._pages.related(seeds)
@@ -285,24 +290,40 @@ def _platform_content(
     sources: ContentSources,
 ) -> PlatformContent:
     """One platform's post from whichever writer produced it, through the same checks: tags
-    within the platform's rules (the writer's picks first), caption within its limits."""
+    within the platform's rules (the writer's picks first, none of a ruled-out kind), caption
+    within its limits, alt text within the platform's."""
     draft = writing.posts.get(spec.key) or local.posts[spec.key]
-    niches = writing.niches or local.niches
+    vocabulary = load_vocabulary()
+    topics = _topics(writing, local, vocabulary)
     tags = select_hashtags(
-        spec, niches, writing.analysis, load_hashtags(),
+        spec, topics, writing.analysis, vocabulary,
         preferred=draft.hashtags, related=brief.related_tags,
         seed=f"{brief.image_hash}|{brief.description}",
     )  # fmt: skip
     post = assemble_post(spec, draft.caption or local.posts[spec.key].caption, tags)
     return PlatformContent(
-        niches=niches,
+        niches=topics.niches,
         hashtags=post.hashtags,
         caption=post.caption,
         first_comment=post.first_comment,
         posting=posting_times(spec, now, request.timezone, request.audience_timezone),
         accounts=accounts,
         sources=sources,
+        alt_text=fit_alt_text(writing.alt_text or local.alt_text, spec),
     )
+
+
+def _topics(writing: Writing, local: Writing, vocabulary: Vocabulary) -> Topics:
+    """What the photo is about: the user's words read locally; a model's niches, when it gave
+    known ones, in its order (the kinds the words rule out stay out)."""
+    topics = read_topics(writing.analysis, vocabulary)
+    if writing is local:
+        return topics
+    named = [
+        key for key in writing.niches
+        if key in vocabulary.niches and key not in topics.ruled_out
+    ]  # fmt: skip
+    return replace(topics, niches=tuple(named)) if named else topics
 
 
 def vision_jpeg(image: Image.Image, side: int = MAX_VISION_SIDE) -> bytes:

@@ -124,6 +124,7 @@ class PlatformContent:
     posting: PostingTimes
     accounts: AccountSuggestions
     sources: ContentSources
+    alt_text: str = ""  # within the platform's alt-text limit
 
     def to_json(self) -> dict[str, Any]:
         handles = [account.handle for account in self.accounts.accounts]
@@ -142,6 +143,7 @@ class PlatformContent:
                 "note": self.accounts.note,
             },
             "providers": self.sources.to_json(),
+            "alt_text": self.alt_text,
         }
 
     @classmethod
@@ -155,6 +157,7 @@ class PlatformContent:
             posting=PostingTimes.from_json(data["posting_times"]),
             accounts=AccountSuggestions.from_json(data["profile_results"]),
             sources=ContentSources.from_json(data["providers"]),
+            alt_text=data.get("alt_text", ""),  # results written before alt text existed
         )
 
 

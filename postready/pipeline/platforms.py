@@ -70,6 +70,15 @@ class CaptionStyle:
 
 
 @dataclass(frozen=True, slots=True)
+class AltTextRule:
+    """Where a platform takes an image's alt text and how long it may be."""
+
+    limit: int  # characters (Bluesky: graphemes)
+    field: str  # where it goes: the API field, or how a person enters it
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class PostingWindow:
     """Hours [start_hour, end_hour) on the given weekdays, in the audience's local time."""
 
@@ -92,6 +101,7 @@ class PlatformSpec:
     caption_style: CaptionStyle
     posting_windows: tuple[PostingWindow, ...]
     posting_source: str
+    alt_text: AltTextRule
 
     def variant(self, name: str) -> ImageVariant:
         for variant in self.variants:
@@ -140,6 +150,14 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_style=CaptionStyle(target=300, emoji="some", tone="friendly"),
             posting_windows=_INSTAGRAM_WINDOWS,
             posting_source=_SPROUT_2023,
+            # The API documents no maximum; the app's alt-text field is quoted at 100.
+            alt_text=AltTextRule(
+                100,
+                "alt_text on POST /<IG_ID>/media (image posts); in the app: Advanced settings > "
+                "Write alt text",
+                "Meta, Instagram Platform Content Publishing (alt_text since 24 Mar 2025); "
+                "the 100-character app field per social tools' guides",
+            ),
         ),
         PlatformSpec(
             key="facebook",
@@ -160,6 +178,11 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_style=CaptionStyle(target=80, emoji="one", tone="friendly"),
             posting_windows=(PostingWindow(_WEEKDAYS_MON_THU, 8, 13),),
             posting_source=_SPROUT_2023,
+            alt_text=AltTextRule(
+                1000,  # no documented maximum: X's 1,000 as a safe length
+                "alt_text_custom on a Page photo (Graph API); in the app: Edit > Alternative text",
+                "Meta, Graph API Photo reference (alt_text_custom)",
+            ),
         ),
         PlatformSpec(
             key="linkedin",
@@ -178,6 +201,11 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_style=CaptionStyle(target=600, emoji="none", tone="professional"),
             posting_windows=(PostingWindow(("Tue", "Wed"), 10, 12),),
             posting_source=_SPROUT_2023,
+            alt_text=AltTextRule(
+                4086,
+                "altText of the image in the Posts API; in the app: Add alt text on the image",
+                "LinkedIn Marketing API, Images API / Posts API (altText, max 4,086 characters)",
+            ),
         ),
         PlatformSpec(
             key="pinterest",
@@ -195,6 +223,11 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_style=CaptionStyle(target=300, emoji="none", tone="inspiring"),
             posting_windows=(PostingWindow(("Sat", "Sun", "Tue", "Thu"), 20, 23),),
             posting_source="the seed pipeline's table (Sprout Social 2023: afternoons)",
+            alt_text=AltTextRule(
+                500,
+                "alt_text of POST /v5/pins; in the app: Alt text under More options",
+                "Pinterest API v5, Create Pin (alt_text, maxLength 500)",
+            ),
         ),
         PlatformSpec(
             key="x",
@@ -212,6 +245,11 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_style=CaptionStyle(target=200, emoji="one", tone="casual", unit="x_weighted"),
             posting_windows=_X_WINDOWS,
             posting_source=_SPROUT_2023,
+            alt_text=AltTextRule(
+                1000,
+                "alt_text.text of POST /2/media/metadata; in the app: +Alt on the image",
+                "X API v2, Create Media metadata (alt_text up to 1,000 characters; v1.1 was 420)",
+            ),
         ),
         PlatformSpec(
             key="tiktok",
@@ -234,6 +272,11 @@ PLATFORMS: dict[str, PlatformSpec] = {
                 PostingWindow(("Thu",), 15, 17),
             ),
             posting_source=_SPROUT_2023,
+            alt_text=AltTextRule(
+                500,  # our own cap: nowhere to put it, so only for the user to use as they like
+                "none: TikTok's Content Posting API has no alt-text field for photo posts",
+                "TikTok Content Posting API, photo post fields (no alt text)",
+            ),
         ),
         PlatformSpec(
             key="threads",
@@ -251,6 +294,11 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_style=CaptionStyle(target=250, emoji="one", tone="casual"),
             posting_windows=_INSTAGRAM_WINDOWS,
             posting_source=f"{_SPROUT_2023}, Instagram's hours (no Threads-specific study)",
+            alt_text=AltTextRule(
+                1000,  # no documented maximum: X's 1,000 as a safe length
+                "alt_text on POST /{threads-user-id}/threads (images and videos)",
+                "Meta, Threads API Accessibility (alt_text, Aug 2024)",
+            ),
         ),
         PlatformSpec(
             key="bluesky",
@@ -270,6 +318,11 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_style=CaptionStyle(target=220, emoji="one", tone="casual"),
             posting_windows=_X_WINDOWS,
             posting_source=f"{_SPROUT_2023}, X's hours (no Bluesky-specific study)",
+            alt_text=AltTextRule(
+                2000,
+                "alt of each app.bsky.embed.images image (graphemes)",
+                "Bluesky app's 2,000-grapheme alt-text limit (the lexicon sets no maximum)",
+            ),
         ),
     )
 }

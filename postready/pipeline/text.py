@@ -18,6 +18,11 @@ STOPWORDS = frozenset((
     "post", "photo", "picture", "pic", "image", "optimize", "optimise", "please",
 ))
 # fmt: on
+# Pictographs, dingbats, flags, variation selectors and joiners: what "emoji" means here.
+EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff\U00002b00-\U00002bff"
+    "\ufe0f\u200d\u20e3]+"
+)
 _COMMAND = re.compile(r"^\s*/\w+(@\w+)?\s*")
 _WORD = re.compile(r"[^\W_][\w'’-]*", re.UNICODE)
 _TAG_CHARS = re.compile(r"[^\w]", re.UNICODE)

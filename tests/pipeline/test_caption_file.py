@@ -1,4 +1,4 @@
-"""The ready-to-post file in its five sections, section by section, and the runner's output."""
+"""The ready-to-post file in its six sections, section by section, and the runner's output."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ async def test_runner_writes_caption_files_and_content_keys(cat_photo, tmp_path)
     assert data["optimization_metadata"]["ai_calls"] == 0
     for key in ("instagram", "x"):
         entry = data["platforms"][key]
-        assert entry["niches"][0] == "pets"
+        assert entry["niches"][:2] == ["cats", "pets"]
         assert entry["hashtags"] == " ".join(f"#{t}" for t in entry["hashtag_list"])
         assert entry["caption"] and "cat napping" in entry["caption"]
         assert entry["posting_times"]["timezone"] == "Asia/Tokyo"
@@ -123,6 +123,10 @@ async def test_runner_writes_caption_files_and_content_keys(cat_photo, tmp_path)
         text = (folder / f"{key}_caption.txt").read_text()
         assert sections(text)["READY TO POST CONTENT"][1:] == entry["caption"].split("\n")
         assert entry["caption_file"] == str(folder / f"{key}_caption.txt")
+        # Alt text for the image, within the platform's limit, in the file too.
+        assert entry["alt_text"].startswith("Photo: my cat napping.")
+        assert len(entry["alt_text"]) <= PLATFORMS[key].alt_text.limit
+        assert sections(text)["ALT TEXT"][0] == entry["alt_text"]
     assert data["platforms"]["instagram"]["first_comment"].startswith("#")
     assert [e.stage for e in events].count("content") == 2
     assert [e.done for e in events] == list(range(len(events)))

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
-from postready.pipeline.hashtags import load_hashtags
 from postready.pipeline.providers.base import (
     GeminiConfig,
     HashtagPagesConfig,
@@ -22,6 +21,7 @@ from postready.pipeline.providers.base import (
     ProviderSettings,
 )
 from postready.pipeline.providers.local import normalise_handle
+from postready.pipeline.vocabulary import load_vocabulary
 
 if TYPE_CHECKING:
     from postready.core.config.settings import AISection, PhotographySection
@@ -165,7 +165,7 @@ def load_accounts_file(path: Path) -> dict[str, tuple[str, ...]]:
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PostReadyError(ErrorCode.INVALID_OPTION, f"accounts file {path}: {exc}") from exc
     table = data.get("accounts")
-    niches = load_hashtags().niches
+    niches = load_vocabulary().niches
     if not isinstance(table, dict):
         raise PostReadyError(ErrorCode.INVALID_OPTION, f"accounts file {path} has no [accounts]")
     accounts: dict[str, tuple[str, ...]] = {}

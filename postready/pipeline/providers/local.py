@@ -1,5 +1,6 @@
 """Local providers: the default, offline and free. The photo's pixels, the user's words and the
-curated hashtag dataset give niches, hashtags and captions; accounts only from the user's list.
+hashtag vocabulary give niches, hashtags, captions and alt text; accounts only from the user's
+list.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
+from postready.pipeline.alt_text import describe_photo
 from postready.pipeline.captions import draft_caption
-from postready.pipeline.hashtags import load_hashtags, match_niches, select_hashtags
+from postready.pipeline.hashtags import select_hashtags
+from postready.pipeline.meaning import read_topics
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.providers.types import (
     AccountSuggestions,
@@ -21,6 +24,8 @@ from postready.pipeline.providers.types import (
     SuggestedAccount,
     Writing,
 )
+from postready.pipeline.subject import describe_subject
+from postready.pipeline.vocabulary import load_vocabulary
 
 if TYPE_CHECKING:
     from postready.pipeline.cropping import CropSignals
@@ -54,20 +59,26 @@ class LocalWriter:
     remote = False
 
     async def write(self, brief: ContentBrief) -> Writing:
-        data = load_hashtags()
+        vocabulary = load_vocabulary()
         analysis = brief.analysis
-        niches = match_niches(analysis, data)
+        topics = read_topics(analysis, vocabulary)
+        subject = describe_subject(analysis, topics, vocabulary)
         seed = f"{brief.image_hash}|{brief.description}"
         posts = {
             key: PostDraft(
-                caption=draft_caption(PLATFORMS[key], analysis, niches, data, seed),
+                caption=draft_caption(PLATFORMS[key], subject, analysis, seed),
                 hashtags=select_hashtags(
-                    PLATFORMS[key], niches, analysis, data, related=brief.related_tags, seed=seed
+                    PLATFORMS[key],
+                    topics,
+                    analysis,
+                    vocabulary,
+                    related=brief.related_tags,
+                    seed=seed,
                 ),
             )
             for key in brief.platforms
         }
-        return Writing(analysis, niches, posts)
+        return Writing(analysis, topics.niches, posts, describe_photo(subject, analysis))
 
 
 class LocalAccountFinder:

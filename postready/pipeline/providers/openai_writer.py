@@ -1,5 +1,5 @@
 """OpenAI (or any OpenAI-compatible server): one vision + writing call that returns the photo's
-description, niches, captions and hashtags for every requested platform, as JSON checked
+description, alt text, niches, captions and hashtags for every requested platform, as JSON checked
 against a schema. The SDK retries 408/409/429/5xx and timeouts with exponential backoff and
 jitter and honours Retry-After; an answer that is not valid JSON for the schema is asked for
 once more."""
@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from postready.pipeline.hashtags import load_hashtags
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.providers.base import OpenAIConfig, ProviderError
 from postready.pipeline.providers.types import ContentBrief, PostDraft, Writing
+from postready.pipeline.vocabulary import load_vocabulary
 
 if TYPE_CHECKING:
     from openai import APIStatusError
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 _INVALID_ANSWER_ATTEMPTS = 2  # the first answer and one retry
+ALT_TEXT_LENGTH = 300  # each platform's limit is applied afterwards (Instagram's is 100)
 _SYSTEM = (
     "You are PostReady, a social media assistant. Look at the photo, then write ready-to-post "
     "content for each requested platform, following each platform's rules exactly. Use the "
@@ -43,6 +44,7 @@ class _Post(BaseModel):
 class _Answer(BaseModel):
     model_config = ConfigDict(extra="forbid")
     summary: str
+    alt_text: str
     subjects: list[str]
     product_shot: bool
     niches: list[str]
@@ -65,6 +67,7 @@ def response_schema(platforms: tuple[str, ...], niches: list[str]) -> dict[str, 
     return obj(
         {
             "summary": {"type": "string"},
+            "alt_text": {"type": "string"},
             "subjects": strings,
             "product_shot": {"type": "boolean"},
             "niches": {"type": "array", "items": {"type": "string", "enum": niches}},
@@ -103,8 +106,10 @@ def _instructions(brief: ContentBrief) -> str:
     return (
         "Write the posts for this photo. Start each caption with a hook line that works within "
         "'first_line_shown' characters, weave in the user's description, end with a call to "
-        "action that suits the platform, and keep near the target length.\n"
-        + json.dumps(facts, ensure_ascii=False)
+        "action that suits the platform, and keep near the target length. Write 'alt_text' "
+        "for someone who cannot see the photo: what is in it (subject, setting, people, "
+        "colours, any text in it), plainly, no marketing, the most important first, at most "
+        f"{ALT_TEXT_LENGTH} characters.\n" + json.dumps(facts, ensure_ascii=False)
     )
 
 
@@ -120,7 +125,7 @@ class OpenAIVisionWriter:
     async def write(self, brief: ContentBrief) -> Writing:
         import openai
 
-        niches = list(load_hashtags().niches)
+        niches = list(load_vocabulary().niches)
         schema = response_schema(brief.platforms, niches)
         image_url = "data:image/jpeg;base64," + base64.b64encode(brief.image_jpeg).decode()
         messages: list[ChatCompletionMessageParam] = [
@@ -220,4 +225,4 @@ def _writing(brief: ContentBrief, answer: _Answer, niches: list[str]) -> Writing
         key: PostDraft(answer.posts[key].caption.strip(), tuple(answer.posts[key].hashtags))
         for key in brief.platforms
     }
-    return Writing(analysis, tuple(dict.fromkeys(known)), posts)
+    return Writing(analysis, tuple(dict.fromkeys(known)), posts, answer.alt_text.strip())

@@ -71,11 +71,13 @@ class Writing:
     analysis: ImageAnalysis
     niches: tuple[str, ...]  # niche keys of the hashtag dataset, best first
     posts: Mapping[str, PostDraft]  # platform key → draft
+    alt_text: str = ""  # the photo for someone who cannot see it (before platform limits)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "analysis": self.analysis.to_json(),
             "niches": list(self.niches),
+            "alt_text": self.alt_text,
             "posts": {
                 key: {"caption": post.caption, "hashtags": list(post.hashtags)}
                 for key, post in self.posts.items()
@@ -91,6 +93,7 @@ class Writing:
                 key: PostDraft(post["caption"], tuple(post["hashtags"]))
                 for key, post in data["posts"].items()
             },
+            alt_text=data.get("alt_text", ""),  # cached before alt text existed: ""
         )
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from postready.pipeline.hashtags import load_hashtags
 from postready.pipeline.providers.base import HashtagPagesConfig, ProviderError, ProviderSettings
 from postready.pipeline.providers.hashtag_pages import HashtagPages, parse_hashtag_page
+from postready.pipeline.vocabulary import load_vocabulary
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -79,7 +79,7 @@ async def test_related_tags_reach_the_posts(pages_server, run_content) -> None:
     assert hits  # the niches' top tags were looked up
     instagram = outcome.platforms["instagram"]
     related = parse_hashtag_page((FIXTURES / "hashtags_coffee.html").read_text(), "")
-    curated = {tag for niche in load_hashtags().niches.values() for tags in niche.tags.values()
+    curated = {tag for niche in load_vocabulary().niches.values() for tags in niche.tags.values()
                for tag in tags}  # fmt: skip
     assert set(instagram.hashtags) & (set(related) - curated)
     assert "follow4follow" not in instagram.hashtags  # banned, even when a page lists it

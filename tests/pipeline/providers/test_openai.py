@@ -12,20 +12,25 @@ import pytest
 from PIL import Image
 
 from postready.pipeline.content import ContentEngine
-from postready.pipeline.hashtags import load_hashtags
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.providers.base import OpenAIConfig, ProviderSettings
 from postready.pipeline.text import measure
+from postready.pipeline.vocabulary import load_vocabulary
 from tests.fakes.ai_servers import FakeServer, Reply, openai_completion, openai_error
 
 PLATFORMS_ASKED = ("instagram", "x", "linkedin", "pinterest", "bluesky")
 VALID_TAG = re.compile(r"^\w+$")
+ALT_TEXT = (
+    "A dark green glazed stoneware mug on a pale oak table, steam rising. "
+    "Soft morning light from a window on the left; the mug is stamped 'Hearth'."
+)
 
 
 def answer(platforms=PLATFORMS_ASKED, caption: str = "Slow mornings start with this mug.") -> str:
     return json.dumps(
         {
             "summary": "A glazed ceramic mug on a wooden table.",
+            "alt_text": ALT_TEXT,
             "subjects": ["Mug", "table"],
             "product_shot": True,
             "niches": ["handmade", "coffee", "not-a-niche"],
@@ -65,7 +70,7 @@ async def test_one_call_for_all_platforms_with_image_and_schema(server, run_cont
     schema = response_format["json_schema"]["schema"]
     assert response_format["json_schema"]["strict"] is True
     assert set(schema["properties"]["posts"]["required"]) == set(PLATFORMS_ASKED)
-    assert schema["properties"]["niches"]["items"]["enum"] == list(load_hashtags().niches)
+    assert schema["properties"]["niches"]["items"]["enum"] == list(load_vocabulary().niches)
     user = next(m for m in body["messages"] if m["role"] == "user")
     image_part = next(p for p in user["content"] if p["type"] == "image_url")
     url = image_part["image_url"]["url"]
@@ -88,8 +93,14 @@ async def test_one_call_for_all_platforms_with_image_and_schema(server, run_cont
         assert spec.hashtags.min <= len(tags) <= spec.hashtags.max
         assert len(set(tags)) == len(tags)
         assert all(VALID_TAG.match(tag) for tag in tags)
-        assert not set(tags) & load_hashtags().banned
+        assert not set(tags) & load_vocabulary().banned
         assert tags[0] == "pottery"
+        # The model's alt text, within each platform's limit (whole sentences first).
+        assert content.alt_text and len(content.alt_text) <= spec.alt_text.limit
+        assert ALT_TEXT.startswith(content.alt_text.rstrip("…"))
+    assert outcome.platforms["linkedin"].alt_text == ALT_TEXT
+    assert outcome.platforms["instagram"].alt_text == ALT_TEXT.split(". ")[0] + "."
+    assert "alt_text" in body["response_format"]["json_schema"]["schema"]["required"]
     assert outcome.platforms["instagram"].hashtags[:2] == ("pottery", "ceramicmug")
 
 

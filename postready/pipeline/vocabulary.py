@@ -1,0 +1,159 @@
+"""The hashtag vocabulary (`data/hashtags.json`, built by scripts/build_vocabulary.py): niches
+with the words that mean them, tags by tier with the phrases that select the specific ones,
+sibling groups, and the tags never to suggest."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from postready.pipeline.lemmas import Lemmatizer
+from postready.pipeline.text import clean_tag
+
+Tier = Literal["broad", "medium", "niche"]
+TIERS: tuple[Tier, ...] = ("broad", "medium", "niche")
+# A file beside the code: importlib.resources would add ~3 ms of imports to every run.
+DATASET = Path(__file__).with_name("data") / "hashtags.json"
+FALLBACK_NICHE = "photography"
+Phrase = tuple[str, ...]  # lemmatised tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """Something in a description that means a niche."""
+
+    phrase: Phrase
+    context: frozenset[str] = frozenset()  # counts only when one of these is there too
+    unless: frozenset[str] = frozenset()  # does not count when one of these is there
+    weak: bool = False  # half the weight ("me", "friends")
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    name: str
+    tier: Tier
+    niches: tuple[str, ...]
+    phrases: tuple[Phrase, ...] = ()  # any of these in the description selects it
+    # These select it within one niche only (the "rescue" of #rescuecat, among cats).
+    modifiers: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)
+
+    @property
+    def specific(self) -> bool:
+        return bool(self.phrases or self.modifiers)
+
+
+@dataclass(frozen=True, slots=True)
+class Niche:
+    key: str
+    label: str
+    emoji: str  # for captions; "" when none
+    thing: str  # what to call the subject: "cat", "coffee"
+    kind: str  # how captions talk about it: animal, food, drink, product, event, ...
+    parent: str | None
+    words: tuple[Word, ...]
+    tags: dict[Tier, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    niches: dict[str, Niche]
+    tags: dict[str, Tag]
+    groups: dict[str, tuple[str, ...]]
+    banned: frozenset[str]  # restricted on Instagram
+    spam: frozenset[str]  # engagement bait
+    lemma: Lemmatizer
+
+    @cached_property
+    def curated(self) -> frozenset[str]:
+        return frozenset(self.tags)
+
+    @cached_property
+    def siblings(self) -> dict[str, frozenset[str]]:
+        """Each grouped niche's siblings: kinds a photo of it must never be tagged as."""
+        found: dict[str, set[str]] = {}
+        for members in self.groups.values():
+            for key in members:
+                found.setdefault(key, set()).update(m for m in members if m != key)
+        return {key: frozenset(others) for key, others in found.items()}
+
+    @cached_property
+    def phrase_index(self) -> dict[Phrase, tuple[tuple[str, Word], ...]]:
+        """Every phrase that means a niche (its words and its specific tags' phrases)."""
+        index: dict[Phrase, dict[str, Word]] = {}
+        for niche in self.niches.values():
+            for word in niche.words:
+                index.setdefault(word.phrase, {}).setdefault(niche.key, word)
+        for tag in self.tags.values():
+            for phrase in tag.phrases:
+                for key in tag.niches:
+                    index.setdefault(phrase, {}).setdefault(key, Word(phrase))
+        return {phrase: tuple(by_niche.items()) for phrase, by_niche in index.items()}
+
+    @cached_property
+    def longest_phrase(self) -> int:
+        return max(len(phrase) for phrase in self.phrase_index)
+
+    def knows(self, word: str) -> bool:
+        """Whether `word` (in any inflection) is part of some phrase of the vocabulary."""
+        return self.lemma(word) in self.lemma.known
+
+    def allowed(self, tag: str) -> str:
+        """`tag` cleaned to valid characters, or "" when unusable, banned or spam."""
+        cleaned = clean_tag(tag)
+        return "" if cleaned in self.banned or cleaned in self.spam else cleaned
+
+
+@cache
+def load_vocabulary() -> Vocabulary:
+    """The vocabulary shipped in the package."""
+    return parse_vocabulary(json.loads(DATASET.read_text("utf-8")))
+
+
+def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
+    """From the JSON the build script writes (phrases already reduced to lemmas)."""
+    niches = {
+        key: Niche(
+            key=key,
+            label=entry["label"],
+            emoji=(entry["emoji"] or [""])[0],
+            thing=entry["thing"],
+            kind=entry["kind"],
+            parent=entry["parent"],
+            words=tuple(
+                Word(
+                    tuple(word["phrase"]),
+                    frozenset(word.get("context", ())),
+                    frozenset(word.get("unless", ())),
+                    word.get("weak", False),
+                )
+                for word in entry["words"]
+                if word["phrase"]
+            ),
+            tags={tier: tuple(entry["tags"][tier]) for tier in TIERS},
+        )
+        for key, entry in data["niches"].items()
+    }
+    tags = {
+        name: Tag(
+            name,
+            entry["tier"],
+            tuple(entry["niches"]),
+            tuple(tuple(p) for p in entry.get("phrases", ()) if p),
+            {
+                key: tuple(tuple(m) for m in modifiers if m)
+                for key, modifiers in entry.get("modifiers", {}).items()
+            },
+        )
+        for name, entry in data["tags"].items()
+    }
+    return Vocabulary(
+        niches=niches,
+        tags=tags,
+        groups={name: tuple(members) for name, members in data["groups"].items()},
+        banned=frozenset(clean_tag(t) for t in data["banned"]),
+        spam=frozenset(clean_tag(t) for t in data["spam"]),
+        lemma=Lemmatizer(frozenset(data["known"]), data["lemmas"]),
+    )

@@ -58,6 +58,7 @@ def result_images(result: OptimizeResult) -> list[MediaItem]:
             item.image.path,
             f"{PLATFORMS[key].display_name} · {item.image.width}×{item.image.height}",
             (item.image.width, item.image.height),
+            item.content.alt_text if item.content else "",
         )
         for key, item in result.platforms.items()
         if item.image is not None
@@ -109,6 +110,8 @@ def _post(item: PlatformResult) -> Text:
     parts: list[Part] = [f"{spec.display_name} — caption", Copyable(content.caption)]
     if content.first_comment:
         parts += ["First comment (hashtags)", Copyable(content.first_comment)]
+    if content.alt_text:
+        parts += ["Alt text (for the image)", Copyable(content.alt_text)]
     slots = content.posting.next_slots[:MAX_SLOTS]
     if slots:
         schedule = tuple(Slot(s.start, s.end, slot_label(s)) for s in slots)

@@ -21,6 +21,7 @@ class MediaItem:
     path: Path
     label: str  # short: "Instagram · portrait 1080×1350"
     size: tuple[int, int] | None = None  # width, height in pixels, when known
+    alt_text: str = ""  # what the image shows, for screen readers (where a chat takes it)
 
     def __post_init__(self) -> None:
         if not self.label or len(self.label) > MAX_LABEL:

@@ -7,7 +7,7 @@ import re
 
 from postready.pipeline.platforms import PlatformSpec
 from postready.pipeline.providers.types import ImageAnalysis
-from postready.pipeline.subject import Subject
+from postready.pipeline.subject import SHORT_SUBJECT_WORDS, Subject
 from postready.pipeline.text import EMOJI, shorten
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -28,8 +28,8 @@ def describe_photo(subject: Subject, analysis: ImageAnalysis) -> str:
 
 
 def _what(subject: Subject, analysis: ImageAnalysis) -> str:
-    words = EMOJI.sub("", subject.phrase or "").strip()
-    if words:
+    words = EMOJI.sub("", analysis.subject).strip(" .,;:!?")
+    if words and len(words.split()) <= SHORT_SUBJECT_WORDS:  # the user's own short words
         return f"Photo: {words}."
     if subject.kind and subject.thing:
         return f"Photo: {subject.thing}."

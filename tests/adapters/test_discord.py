@@ -101,10 +101,10 @@ async def test_optimize_defers_edits_progress_and_follows_up_with_files_and_embe
     # The feed previews' contact sheet, a message of its own before the posts.
     assert [name for name, _ in sheet.files] == ["sheet.png"]
     assert sheet.payload["attachments"][0]["description"] == PREVIEWS_LABEL
-    assert [a["description"].split(" · ")[0] for a in files.payload["attachments"]] == [
-        "Instagram",
-        "Pinterest",
-    ]
+    # Each image's description is its platform's alt text (Instagram's is the shortest).
+    instagram, pinterest = (a["description"] for a in files.payload["attachments"])
+    assert instagram.startswith("Photo: mug.") and len(instagram) <= 100
+    assert pinterest.startswith(instagram) and len(pinterest) <= 500
     embeds = [e for post in posts for e in post.payload["embeds"]]
     assert [e["title"] for e in embeds] == ["Instagram — caption", "Pinterest — caption"]
     description = embeds[0]["description"]

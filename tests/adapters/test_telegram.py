@@ -122,6 +122,7 @@ async def test_photo_with_caption_gets_status_progress_albums_and_posts(telegram
     sent = telegram.methods("sendMessage")[-2:]
     assert all(c.params["parse_mode"] == "HTML" and "<pre>" in c.params["text"] for c in sent)
     assert "First comment (hashtags)" in posts[0].text and "Best times to post" in posts[0].text
+    assert all("Alt text (for the image)\n\nPhoto: " in p.text for p in posts)
     assert posts[-1].buttons[0][0] == "📎 Original files"
 
 

@@ -181,7 +181,11 @@ def _first_line(reply: Text | Progress | Choice) -> str:
 
 def _files(items: Sequence[MediaItem]) -> list[discord.File]:
     return [
-        discord.File(item.path, filename=item.path.name, description=item.label[:MAX_ALT_TEXT])
+        discord.File(
+            item.path,
+            filename=item.path.name,
+            description=(item.alt_text or item.label)[:MAX_ALT_TEXT],
+        )
         for item in items
     ]
 

@@ -34,13 +34,17 @@ def _what(subject: Subject, analysis: ImageAnalysis) -> str:
     if subject.kind and subject.thing:
         return f"Photo: {subject.thing}."
     if subject.text:  # words we do not know (another language?): the user's own
-        return f"Photo described as: {shorten(EMOJI.sub('', subject.text).strip(), 160)}"
+        return f"Photo described as: {_sentence(shorten(EMOJI.sub('', subject.text).strip(), 160))}"
     if analysis.product_shot:
         background = analysis.colours[0].name if analysis.colours else "plain"
         return f"Product photo: one object on a plain {background} background."
     if analysis.faces:
         return "Portrait photo." if analysis.faces == 1 else "Group photo."
     return "Photo."
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
 
 
 def fit_alt_text(text: str, spec: PlatformSpec) -> str:

@@ -160,7 +160,7 @@ def draft_caption(spec: PlatformSpec, subject: Subject, analysis: ImageAnalysis,
     rng = random.Random(hashlib.sha256(f"{seed}|caption|{spec.key}".encode()).digest())
     style = spec.caption_style
     words = _fill_words(subject, analysis)
-    if subject.phrase:
+    if subject.phrase and subject.kind != "memorial":
         hooks = _OWN_HOOKS[style.tone]
     elif subject.kind:
         hooks = _KIND_HOOKS.get(subject.kind, _GENERAL_HOOKS)
@@ -169,11 +169,17 @@ def draft_caption(spec: PlatformSpec, subject: Subject, analysis: ImageAnalysis,
     hook_template = rng.choice(hooks)
     # The hook must be read before the platform's "more" (room left for an emoji).
     hook = shorten(hook_template.format(**words), spec.caption_visible - 3, style.unit)
-    details = (
-        _PRODUCT_DETAILS if subject.product else
-        _PEOPLE_DETAILS if analysis.faces and subject.kind in ("people", "event", "") else
-        _DETAILS
-    )  # fmt: skip
+    if subject.kind == "memorial":  # the user's words, not colours, under a memorial
+        own = _sentence(subject.phrase).replace("{", "{{").replace("}", "}}")
+        details: tuple[str, ...] = (own,) if subject.phrase else ("",)
+    elif subject.occasion and subject.occasion not in hook:
+        details = (f"Happy {subject.occasion}!",)
+    elif subject.product:
+        details = _PRODUCT_DETAILS
+    elif analysis.faces and subject.kind in ("people", "event", ""):
+        details = _PEOPLE_DETAILS
+    else:
+        details = _DETAILS
     # Say each thing once: no mood or colour in the detail when the hook already has it.
     fresh = [d for d in details if not _shared_words(hook_template, d)] or list(details)
     cta = rng.choice(_ctas(spec.key, subject))
@@ -184,7 +190,7 @@ def draft_caption(spec: PlatformSpec, subject: Subject, analysis: ImageAnalysis,
     separator = "\n\n" if spec.key in _PARAGRAPHS else " "
 
     def join(*parts: str) -> str:
-        return separator.join(parts)
+        return separator.join(part for part in parts if part)
 
     if subject.text:
         # The user's own words come first: kept whole up to the hard limit (less room for
@@ -194,6 +200,7 @@ def draft_caption(spec: PlatformSpec, subject: Subject, analysis: ImageAnalysis,
         return join(hook, detail, cta)
     detail = rng.choice(fresh).format(**words)
     texts = [join(hook, detail, cta), join(hook, cta), join(hook, detail), hook]
+    texts = [t for t in texts if t.strip()]
     fitting = [t for t in texts if measure(t, style.unit) <= style.target]
     return fitting[0] if fitting else min(texts, key=lambda t: measure(t, style.unit))
 

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from postready.pipeline.text import EMOJI
+from postready.pipeline.text import EMOJI, STOPWORDS
 
 _WORD = re.compile(r"[^\W_](?:[\w&]|['’](?=\w))*", re.UNICODE)
 # Plurals that are words of their own, and irregular ones.
@@ -83,7 +83,9 @@ class Lemmatizer:
         known = frozenset(words)
         reductions = {}
         for word in known:
-            base = next((form for form in base_forms(word) if form in known), word)
+            # Never to a little word of another meaning ("andes" is not "and").
+            forms = (form for form in base_forms(word) if form in known and form not in STOPWORDS)
+            base = next(forms, word)
             if base != word:
                 reductions[word] = base
         return cls(known | frozenset(reductions.values()), reductions)

@@ -25,6 +25,7 @@ from postready.pipeline.vocabulary import FALLBACK_NICHE, Phrase, Vocabulary, Wo
 MAX_SUBJECTS = 4  # niches a description can be about (their parents come on top)
 PHRASE_BONUS = 1.5  # a phrase that matched ("latte art") is better evidence than one word
 WEAK = 0.5
+HEAD_BONUS = 0.25
 LONG_TEXT_MENTIONS = 4  # more vocabulary phrases than this: a text, not a subject
 SIGNAL = 0.5  # weight of a niche from the photo alone (faces, a product shot)
 STRONG, MODIFIED = 2, 1  # a tag's own phrase was there; only a modifier of it was
@@ -76,13 +77,18 @@ def read_topics(analysis: ImageAnalysis, vocabulary: Vocabulary) -> Topics:
     present = frozenset(lemmas)
     found: dict[str, _Evidence] = {}
     missed: set[str] = set()  # niches whose ambiguous words meant something else here
-    for start, length, hits in _mentions(lemmas, vocabulary):
+    mentions = _mentions(lemmas, vocabulary)
+    heads = {start for (start, _, _), (before, length, _) in zip(mentions[1:], mentions)
+             if before + length == start}  # fmt: skip
+    for start, length, hits in mentions:
         surface = " ".join(raw[start : start + length])
         for key, word in hits:
             if not _counts(word, present):
                 missed.add(key)
                 continue
             weight = (WEAK if word.weak else 1.0) * (PHRASE_BONUS if length > 1 else 1.0)
+            # In "christmas cookies" the cookies are the thing: the last word of a run leads.
+            weight += HEAD_BONUS if start in heads else 0.0
             found.setdefault(key, _Evidence()).add(surface, weight, start)
     subjects, ruled_out = _subjects(found, vocabulary)
     ruled_out |= missed - set(found)

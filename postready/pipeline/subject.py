@@ -13,7 +13,7 @@ from postready.pipeline.vocabulary import Vocabulary
 
 SHORT_SUBJECT_WORDS = 6  # a description this short names the subject; longer ones are sentences
 OWN_TEXT_WORDS = 3  # unknown words this many or more are a sentence (another language?) to keep
-OCCASION_KINDS = ("memorial", "event", "holiday", "season")
+OCCASION_KIND = "holiday"
 PRODUCT_NICHES = frozenset({"small_business", "product_launch"})
 
 
@@ -22,7 +22,7 @@ class Subject:
     phrase: str  # the user's short words naming it ("handmade ceramic mug"), or ""
     thing: str  # what the vocabulary calls it ("cat", "coffee"), a portrait, ... or ""
     kind: str  # animal, food, drink, place, product, event, memorial, ... or "" (unknown)
-    occasion: str  # "Christmas", "wedding", ... when one is named
+    occasion: str  # a holiday the words name ("Christmas"), to wish it
     emoji: str
     text: str  # the user's words to keep whole as a sentence (long, or not words we know)
     product: bool  # something for sale: shop calls to action fit
@@ -37,7 +37,9 @@ def describe_subject(analysis: ImageAnalysis, topics: Topics, vocabulary: Vocabu
     words = EMOJI.sub(" ", analysis.subject).split()
     niches = [vocabulary.niches[key] for key in topics.niches]
     main = vocabulary.niches[topics.main] if topics.main else None
-    occasion = next((n for n in niches if n.kind in OCCASION_KINDS), None)
+    occasion = next((n for n in niches if n.kind == OCCASION_KIND), None)
+    # A memorial sets the tone whatever else is in the photo ("funeral flowers").
+    main = next((n for n in niches if n.kind == "memorial"), main) if main else None
     if main is not None:
         product = main.kind == "product" or bool(PRODUCT_NICHES & set(topics.niches))
         short = 2 <= len(words) <= SHORT_SUBJECT_WORDS

@@ -78,13 +78,14 @@ def read_topics(analysis: ImageAnalysis, vocabulary: Vocabulary) -> Topics:
     found: dict[str, _Evidence] = {}
     missed: set[str] = set()  # niches whose ambiguous words meant something else here
     mentions = _mentions(lemmas, vocabulary)
-    heads = {start for (start, _, _), (before, length, _) in zip(mentions[1:], mentions)
-             if before + length == start}  # fmt: skip
+    pairs = zip(mentions[:-1], mentions[1:], strict=True)
+    heads = {after[0] for before, after in pairs if before[0] + before[1] == after[0]}
     for start, length, hits in mentions:
         surface = " ".join(raw[start : start + length])
         for key, word in hits:
             if not _counts(word, present):
-                missed.add(key)
+                if word.context:  # a word of two senses, here the other one
+                    missed.add(key)
                 continue
             weight = (WEAK if word.weak else 1.0) * (PHRASE_BONUS if length > 1 else 1.0)
             # In "christmas cookies" the cookies are the thing: the last word of a run leads.

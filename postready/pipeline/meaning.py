@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from postready.pipeline.lemmas import tokens
 from postready.pipeline.providers.types import ImageAnalysis
@@ -78,7 +79,7 @@ def read_topics(analysis: ImageAnalysis, vocabulary: Vocabulary) -> Topics:
     found: dict[str, _Evidence] = {}
     missed: set[str] = set()  # niches whose ambiguous words meant something else here
     mentions = _mentions(lemmas, vocabulary)
-    pairs = zip(mentions[:-1], mentions[1:], strict=True)
+    pairs = pairwise(mentions)
     heads = {after[0] for before, after in pairs if before[0] + before[1] == after[0]}
     for start, length, hits in mentions:
         surface = " ".join(raw[start : start + length])

@@ -104,6 +104,14 @@ _KIND_CTAS: dict[str, dict[str, tuple[str, ...]]] = {
         "x": ("Link in bio to shop.", "Want one?"), "bluesky": ("Want one?", "Thoughts?"),
         "threads": ("Want one?", "Which would you pick?"),
     },
+    "launch": {
+        "": ("Try it: the link is in our bio.", "Tell us what you think once you've tried it.",
+             "Early feedback is welcome in the comments."),
+        "linkedin": ("Feedback welcome: what would you like to see next?",),
+        "pinterest": ("Save it to try later.",),
+        "x": ("Try it and tell us.", "Feedback welcome."), "bluesky": ("Feedback welcome.",),
+        "threads": ("What would you like to see next?",),
+    },
     "animal": {
         "": ("Tag someone who needs this in their feed.", "Show us yours in the comments!",
              "Double tap if this made you smile."),
@@ -206,7 +214,9 @@ def draft_caption(spec: PlatformSpec, subject: Subject, analysis: ImageAnalysis,
 
 
 def _ctas(platform: str, subject: Subject) -> tuple[str, ...]:
-    family = "product" if subject.product else subject.kind
+    # A craft is not for sale unless the words or a product shot say so.
+    kind = "" if subject.kind == "product" else subject.kind
+    family = "product" if subject.product else "launch" if subject.launch else kind
     by_platform = _KIND_CTAS.get(family)
     if by_platform is None:
         return _CTAS[platform]

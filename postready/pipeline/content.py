@@ -176,11 +176,15 @@ class ContentEngine:
             brief, pages_reason = await self._with_related_tags(brief)
         local = await self._local_writer.write(brief)
 
+        async def written_locally() -> Writing:  # the local writing is done already
+            return local
+
         async def write() -> tuple[Writing, _Part]:
             result = await self._call(
                 "writing", session_id, brief, budget, Writing,
-                (self.writer, lambda: self.writer.write(brief)),
-                (self._local_writer, lambda: self._local_writer.write(brief)),
+                (self.writer, (lambda: self.writer.write(brief)) if self.writer.remote
+                 else written_locally),
+                (self._local_writer, written_locally),
             )  # fmt: skip
             report(f"captions written ({result[1].provider})")
             return result
@@ -209,9 +213,11 @@ class ContentEngine:
             fallbacks=fallbacks,
             cached=tuple(p for p, i in (("writing", written), ("accounts", found)) if i.cached),
         )  # fmt: skip
+        vocabulary = load_vocabulary()
+        topics = _topics(writing, local, vocabulary)
         contents = {
-            key: _platform_content(PLATFORMS[key], request, brief, now, writing, local, accounts,
-                                   sources)
+            key: _platform_content(PLATFORMS[key], request, brief, now, writing, local, topics,
+                                   accounts, sources)
             for key in platforms
         }  # fmt: skip
         vision = None if written.provider == self._local_writer.name else written.provider
@@ -286,6 +292,7 @@ def _platform_content(
     now: datetime,
     writing: Writing,
     local: Writing,
+    topics: Topics,
     accounts: AccountSuggestions,
     sources: ContentSources,
 ) -> PlatformContent:
@@ -293,10 +300,8 @@ def _platform_content(
     within the platform's rules (the writer's picks first, none of a ruled-out kind), caption
     within its limits, alt text within the platform's."""
     draft = writing.posts.get(spec.key) or local.posts[spec.key]
-    vocabulary = load_vocabulary()
-    topics = _topics(writing, local, vocabulary)
     tags = select_hashtags(
-        spec, topics, writing.analysis, vocabulary,
+        spec, topics, writing.analysis, load_vocabulary(),
         preferred=draft.hashtags, related=brief.related_tags,
         seed=f"{brief.image_hash}|{brief.description}",
     )  # fmt: skip

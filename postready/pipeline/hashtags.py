@@ -66,6 +66,8 @@ def select_hashtags(
         pass
     for key in topics.niches:  # parents, then anything left when the niches are thin
         for tag in _queue(vocabulary, key, topics, order, rng):
+            if len(picked) >= want:
+                return tuple(picked)[: spec.hashtags.max]
             add(tag)
     return tuple(picked)[: spec.hashtags.max]
 

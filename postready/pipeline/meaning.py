@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 from postready.pipeline.lemmas import tokens
 from postready.pipeline.providers.types import ImageAnalysis
@@ -26,12 +25,12 @@ from postready.pipeline.vocabulary import FALLBACK_NICHE, Phrase, Vocabulary, Wo
 MAX_SUBJECTS = 4  # niches a description can be about (their parents come on top)
 PHRASE_BONUS = 1.5  # a phrase that matched ("latte art") is better evidence than one word
 WEAK = 0.5
-HEAD_BONUS = 0.25
+LEAD_BONUS = 1.0
 LONG_TEXT_MENTIONS = 4  # more vocabulary phrases than this: a text, not a subject
 SIGNAL = 0.5  # weight of a niche from the photo alone (faces, a product shot)
 STRONG, MODIFIED = 2, 1  # a tag's own phrase was there; only a modifier of it was
 PEOPLE_KINDS = frozenset({"people", "event"})
-THING_KINDS = frozenset({"product"})
+THING_KINDS = frozenset({"product", "launch"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,21 +76,23 @@ def read_topics(analysis: ImageAnalysis, vocabulary: Vocabulary) -> Topics:
     lemmas = [vocabulary.lemma(token) for token in raw]
     present = frozenset(lemmas)
     found: dict[str, _Evidence] = {}
-    missed: set[str] = set()  # niches whose ambiguous words meant something else here
-    mentions = _mentions(lemmas, vocabulary)
-    pairs = pairwise(mentions)
-    heads = {after[0] for before, after in pairs if before[0] + before[1] == after[0]}
-    for start, length, hits in mentions:
+    missed: set[str] = set()
+    counted = []
+    for start, length, hits in _mentions(lemmas, vocabulary):
+        senses = [(key, word) for key, word in hits if _counts(word, present)]
+        # A word of two senses used in the other one here rules that niche out.
+        missed |= {key for key, word in hits if word.context and (key, word) not in senses}
+        if senses:
+            counted.append((start, length, senses))
+    lead = _lead(counted)
+    for start, length, senses in counted:
         surface = " ".join(raw[start : start + length])
-        for key, word in hits:
-            if not _counts(word, present):
-                if word.context:  # a word of two senses, here the other one
-                    missed.add(key)
-                continue
+        for key, word in senses:
             weight = (WEAK if word.weak else 1.0) * (PHRASE_BONUS if length > 1 else 1.0)
-            # In "christmas cookies" the cookies are the thing: the last word of a run leads.
-            weight += HEAD_BONUS if start in heads else 0.0
             found.setdefault(key, _Evidence()).add(surface, weight, start)
+    if lead is not None:  # the description's first thing is its subject
+        for key, _ in counted[lead][2]:
+            found[key].score += LEAD_BONUS
     subjects, ruled_out = _subjects(found, vocabulary)
     ruled_out |= missed - set(found)
     described = bool(subjects)
@@ -131,6 +132,17 @@ def _mentions(
         else:
             i += 1
     return found
+
+
+def _lead(counted: list[tuple[int, int, list[tuple[str, Word]]]]) -> int | None:
+    """The last of the first run of adjacent mentions: in "christmas cookies" or "sunrise
+    yoga on the beach" the last word of the opening run names the thing."""
+    if not counted:
+        return None
+    lead = 0
+    while lead + 1 < len(counted) and sum(counted[lead][:2]) == counted[lead + 1][0]:
+        lead += 1
+    return lead
 
 
 def _counts(word: Word, present: frozenset[str]) -> bool:

@@ -14,7 +14,8 @@ from postready.pipeline.vocabulary import Vocabulary
 SHORT_SUBJECT_WORDS = 6  # a description this short names the subject; longer ones are sentences
 OWN_TEXT_WORDS = 3  # unknown words this many or more are a sentence (another language?) to keep
 OCCASION_KIND = "holiday"
-PRODUCT_NICHES = frozenset({"small_business", "product_launch"})
+SHOP_NICHE = "small_business"  # things for sale: named by the words or seen in a product shot
+LAUNCH_NICHE = "product_launch"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,7 @@ class Subject:
     emoji: str
     text: str  # the user's words to keep whole as a sentence (long, or not words we know)
     product: bool  # something for sale: shop calls to action fit
+    launch: bool  # something new is announced (an app, a collection, a shop opening)
 
     @property
     def name(self) -> str:
@@ -41,13 +43,11 @@ def describe_subject(analysis: ImageAnalysis, topics: Topics, vocabulary: Vocabu
     # A memorial sets the tone whatever else is in the photo ("funeral flowers").
     main = next((n for n in niches if n.kind == "memorial"), main) if main else None
     if main is not None:
-        product = main.kind == "product" or bool(PRODUCT_NICHES & set(topics.niches))
         short = 2 <= len(words) <= SHORT_SUBJECT_WORDS
         phrase = " ".join(words).strip(" .,;:!?") if short else ""
         thing, kind, emoji = main.thing, main.kind, main.emoji
         text = analysis.subject.strip() if len(words) > SHORT_SUBJECT_WORDS else ""
     else:
-        product = analysis.product_shot
         phrase, kind, emoji = "", "", ""
         thing = (
             "portrait" if analysis.faces == 1 else
@@ -64,5 +64,6 @@ def describe_subject(analysis: ImageAnalysis, topics: Topics, vocabulary: Vocabu
         occasion=(occasion.thing if occasion else ""),
         emoji=emoji,
         text=text,
-        product=product,
+        product=SHOP_NICHE in topics.niches,
+        launch=LAUNCH_NICHE in topics.niches,
     )

@@ -102,7 +102,7 @@ class Vocabulary:
 
     def allowed(self, tag: str) -> str:
         """`tag` cleaned to valid characters, or "" when unusable, banned or spam."""
-        cleaned = clean_tag(tag)
+        cleaned = tag if tag in self.tags else clean_tag(tag)  # the vocabulary's are clean
         return "" if cleaned in self.banned or cleaned in self.spam else cleaned
 
 

@@ -55,7 +55,8 @@ class Topics:
 
 @dataclass(slots=True)
 class _Evidence:
-    score: float = 0.0
+    score: float = 0.0  # how clearly the words name it
+    lead: float = 0.0  # named first: it leads the order, not the evidence
     first: int = 1 << 30  # token position of the first mention
     phrases: dict[str, float] | None = None
 
@@ -92,7 +93,7 @@ def read_topics(analysis: ImageAnalysis, vocabulary: Vocabulary) -> Topics:
             found.setdefault(key, _Evidence()).add(surface, weight, start)
     if lead is not None:  # the description's first thing is its subject
         for key, _ in counted[lead][2]:
-            found[key].score += LEAD_BONUS
+            found[key].lead = LEAD_BONUS
     subjects, ruled_out = _subjects(found, vocabulary)
     ruled_out |= missed - set(found)
     described = bool(subjects)
@@ -155,10 +156,10 @@ def _selects(phrases: tuple[Phrase, ...], padded: str) -> bool:
 
 def _subjects(found: dict[str, _Evidence], vocabulary: Vocabulary) -> tuple[list[str], set[str]]:
     """Niches clearly named, best first; of sibling kinds only the clearly named ones."""
-    ranked = sorted(found, key=lambda key: (-found[key].score, found[key].first))
+    ranked = sorted(found, key=lambda key: (-found[key].score - found[key].lead, found[key].first))
     if not ranked:
         return [], set()
-    top = found[ranked[0]].score
+    top = max(evidence.score for evidence in found.values())
     # Passing mentions in a long text ("brew at home") do not make a subject; in a short
     # one every named thing is one ("golden retriever at the beach").
     long_text = sum(len(e.phrases or ()) for e in found.values()) > LONG_TEXT_MENTIONS

@@ -237,8 +237,23 @@ def build() -> str:
     if problems:
         raise VocabularyError("\n".join(problems))
     lemmatise(data)
-    ordered = {"about": ABOUT, **data}
-    return json.dumps(ordered, ensure_ascii=False, indent=1) + "\n"
+    return dump({"about": ABOUT, **data})
+
+
+def dump(data: dict[str, Any]) -> str:
+    """Compact JSON (quick to load) with one niche, tag or list per line (readable diffs)."""
+
+    def compact(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, dict) and key in ("niches", "tags", "groups", "lemmas"):
+            entries = ",\n".join(f"  {compact(k)}:{compact(v)}" for k, v in value.items())
+            lines.append(f"{compact(key)}:{{\n{entries}\n}}")
+        else:
+            lines.append(f"{compact(key)}:{compact(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def main() -> int:

@@ -7,10 +7,11 @@ import re
 
 from postready.pipeline.platforms import PlatformSpec
 from postready.pipeline.providers.types import ImageAnalysis
-from postready.pipeline.subject import SHORT_SUBJECT_WORDS, Subject
+from postready.pipeline.subject import Subject
 from postready.pipeline.text import EMOJI, shorten
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+DESCRIBING_WORDS = 16  # a first sentence this short describes the photo; longer ones tell more
 
 
 def describe_photo(subject: Subject, analysis: ImageAnalysis) -> str:
@@ -28,11 +29,11 @@ def describe_photo(subject: Subject, analysis: ImageAnalysis) -> str:
 
 
 def _what(subject: Subject, analysis: ImageAnalysis) -> str:
-    words = EMOJI.sub("", analysis.subject).strip(" .,;:!?")
-    if words and len(words.split()) <= SHORT_SUBJECT_WORDS:  # the user's own short words
-        return f"Photo: {words}."
-    if subject.kind and subject.thing:
-        return f"Photo: {subject.thing}."
+    first = _SENTENCE_END.split(EMOJI.sub("", analysis.subject).strip())[0].strip(" .,;:!?")
+    if first and len(first.split()) <= DESCRIBING_WORDS:  # the user's own words say what it is
+        return f"Photo: {first}."
+    if subject.kind and (subject.named or subject.thing):
+        return f"Photo: {EMOJI.sub('', subject.named).strip() or subject.thing}."
     if subject.text:  # words we do not know (another language?): the user's own
         return f"Photo described as: {_sentence(shorten(EMOJI.sub('', subject.text).strip(), 160))}"
     if analysis.product_shot:

@@ -22,6 +22,7 @@ LAUNCH_NICHE = "product_launch"
 class Subject:
     phrase: str  # the user's short words naming it ("handmade ceramic mug"), or ""
     thing: str  # what the vocabulary calls it ("cat", "coffee"), a portrait, ... or ""
+    named: str  # the user's own words that named it ("sourdough loaf"), or ""
     kind: str  # animal, food, drink, place, product, event, memorial, ... or "" (unknown)
     occasion: str  # a holiday the words name ("Christmas"), to wish it
     emoji: str
@@ -60,6 +61,7 @@ def describe_subject(analysis: ImageAnalysis, topics: Topics, vocabulary: Vocabu
     return Subject(
         phrase=phrase,
         thing=thing,
+        named=next(iter(topics.evidence.get(main.key, ())), "") if main else "",
         kind=kind,
         occasion=(occasion.thing if occasion else ""),
         emoji=emoji,

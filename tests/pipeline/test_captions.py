@@ -1,0 +1,92 @@
+"""Captions and alt text for odd descriptions read sensibly: one word, emoji only, a word we do
+not know, another language, 1,000 characters, none at all — and calls to action that fit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from postready.pipeline.alt_text import describe_photo, fit_alt_text
+from postready.pipeline.captions import draft_caption
+from postready.pipeline.meaning import read_topics
+from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.providers.types import ImageAnalysis, NamedColour
+from postready.pipeline.subject import describe_subject
+from postready.pipeline.text import keywords, measure
+from postready.pipeline.vocabulary import load_vocabulary
+
+PHOTO = ImageAnalysis(
+    summary="",
+    subjects=(),
+    colours=(NamedColour("cream", "#f3e5c0", 0.6), NamedColour("brown", "#6b4226", 0.3)),
+    brightness=0.6,
+    contrast=0.2,
+    saturation=0.3,
+    mood="bright and warm",
+    faces=0,
+    product_shot=False,
+)
+LONG = ("We bake every loaf by hand before sunrise, and this one took three days. " * 14)[:1000]
+SPANISH = "Mi gato durmiendo al sol en la ventana"
+
+
+def posts(description: str, **photo: object) -> tuple[dict[str, str], str]:
+    analysis = replace(PHOTO, subject=description, keywords=keywords(description), **photo)
+    vocabulary = load_vocabulary()
+    subject = describe_subject(analysis, read_topics(analysis, vocabulary), vocabulary)
+    captions = {
+        key: draft_caption(spec, subject, analysis, f"seed|{description}")
+        for key, spec in PLATFORMS.items()
+    }
+    return captions, describe_photo(subject, analysis)
+
+
+@pytest.mark.parametrize("description", ["coffee", "🐱", "🐱☕", "xyzzy", SPANISH, LONG, ""])
+def test_odd_descriptions(description: str) -> None:
+    captions, alt = posts(description)
+    for key, caption in captions.items():
+        spec = PLATFORMS[key]
+        assert caption.strip() and measure(caption, spec.caption_style.unit) <= spec.caption_limit
+        assert "{" not in caption and "  " not in caption and ".." not in caption, caption
+        assert not re.search(r"(Meet|Say hello to) (the )?(coffee|🐱)", caption), caption
+        assert "xyzzy" not in caption  # never a word we do not know as the subject
+    first_lines = {c.split("\n")[0] for c in captions.values()}
+    assert len(first_lines) > 1  # varied across platforms
+    assert alt.startswith("Photo") and alt.endswith(".")
+    for spec in PLATFORMS.values():
+        assert len(fit_alt_text(alt, spec)) <= spec.alt_text.limit
+
+
+def test_what_each_kind_of_input_gives() -> None:
+    coffee, _ = posts("coffee")
+    assert "coffee" in coffee["instagram"].lower()
+    cat, cat_alt = posts("🐱")
+    assert "cat" in cat["instagram"] and cat_alt.startswith("Photo: cat.")
+    spanish, spanish_alt = posts(SPANISH)
+    assert all(SPANISH in caption for caption in spanish.values())  # the user's words, whole
+    assert SPANISH in spanish_alt
+    long, _ = posts(LONG)
+    assert LONG.strip() in long["instagram"] and "…" in long["x"]
+    none, none_alt = posts("")
+    assert none_alt == "Photo. Mostly cream and brown; bright and warm light."
+    _, portrait_alt = posts("", faces=1)
+    assert portrait_alt.startswith("Portrait photo. One person's face is visible.")
+    _, product_alt = posts("", product_shot=True)
+    assert product_alt.startswith("Product photo: one object on a plain cream background.")
+
+
+def test_calls_to_action_fit_the_subject() -> None:
+    shop = ("to shop", "order yours", "Available now")
+    pet, _ = posts("my rescue cat Miso")
+    assert not any(words in pet["instagram"] for words in shop)
+    ring, _ = posts("sterling silver ring", product_shot=True)
+    assert any(words in ring["instagram"] for words in shop)
+    launch, _ = posts("launch day for our new app")
+    assert not any(words in launch["instagram"] for words in shop)
+    memorial, _ = posts("funeral flowers for grandma")
+    assert memorial["instagram"].startswith(("In loving memory", "Remembering", "Forever"))
+    assert "👇" not in memorial["instagram"] and "Shot in" not in memorial["instagram"]
+    christmas, _ = posts("christmas cookies")
+    assert "Christmas" in christmas["instagram"]

@@ -69,7 +69,7 @@ def test_what_each_kind_of_input_gives() -> None:
     assert SPANISH in spanish_alt
     long, _ = posts(LONG)
     assert LONG.strip() in long["instagram"] and "…" in long["x"]
-    none, none_alt = posts("")
+    _, none_alt = posts("")
     assert none_alt == "Photo. Mostly cream and brown; bright and warm light."
     _, portrait_alt = posts("", faces=1)
     assert portrait_alt.startswith("Portrait photo. One person's face is visible.")

@@ -4,7 +4,6 @@ not know, another language, 1,000 characters, none at all — and calls to actio
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import pytest
 
@@ -12,28 +11,17 @@ from postready.pipeline.alt_text import describe_photo, fit_alt_text
 from postready.pipeline.captions import draft_caption
 from postready.pipeline.meaning import read_topics
 from postready.pipeline.platforms import PLATFORMS
-from postready.pipeline.providers.types import ImageAnalysis, NamedColour
 from postready.pipeline.subject import describe_subject
-from postready.pipeline.text import keywords, measure
+from postready.pipeline.text import measure
 from postready.pipeline.vocabulary import load_vocabulary
+from tests.pipeline.analyses import described
 
-PHOTO = ImageAnalysis(
-    summary="",
-    subjects=(),
-    colours=(NamedColour("cream", "#f3e5c0", 0.6), NamedColour("brown", "#6b4226", 0.3)),
-    brightness=0.6,
-    contrast=0.2,
-    saturation=0.3,
-    mood="bright and warm",
-    faces=0,
-    product_shot=False,
-)
 LONG = ("We bake every loaf by hand before sunrise, and this one took three days. " * 14)[:1000]
 SPANISH = "Mi gato durmiendo al sol en la ventana"
 
 
 def posts(description: str, **photo: object) -> tuple[dict[str, str], str]:
-    analysis = replace(PHOTO, subject=description, keywords=keywords(description), **photo)
+    analysis = described(description, **photo)
     vocabulary = load_vocabulary()
     subject = describe_subject(analysis, read_topics(analysis, vocabulary), vocabulary)
     captions = {

@@ -3,28 +3,14 @@ their niche, sibling kinds ruled out, and photo signals only where they are reli
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from postready.pipeline.meaning import read_topics
-from postready.pipeline.providers.types import ImageAnalysis, NamedColour
-from postready.pipeline.text import keywords
+from postready.pipeline.providers.types import NamedColour
 from postready.pipeline.vocabulary import load_vocabulary
-
-PLAIN = ImageAnalysis(
-    summary="",
-    subjects=(),
-    colours=(NamedColour("orange", "#ef7d22", 0.6), NamedColour("caramel", "#a8692e", 0.3)),
-    brightness=0.6,
-    contrast=0.2,
-    saturation=0.5,
-    mood="warm",
-    faces=0,
-    product_shot=False,
-)
+from tests.pipeline.analyses import described
 
 
 def topics(description: str, **signals: object):  # type: ignore[no-untyped-def]
-    analysis = replace(PLAIN, subject=description, keywords=keywords(description), **signals)
+    analysis = described(description, **signals)
     return read_topics(analysis, load_vocabulary())
 
 
@@ -87,5 +73,7 @@ def test_photo_signals_only_where_reliable() -> None:
     assert "small_business" in topics("soy candle", product_shot=True).niches
     assert "small_business" not in topics("my cat", product_shot=True).niches
     # Warm orange colours are no food: nothing named, nothing but the neutral fallback.
-    assert topics("").niches == ("photography",) and not topics("").described
+    warm = (NamedColour("orange", "#ef7d22", 0.7), NamedColour("caramel", "#a8692e", 0.3))
+    assert topics("", colours=warm).niches == ("photography",)
+    assert not topics("", colours=warm).described
     assert topics("xyzzy").niches == ("photography",)

@@ -144,8 +144,9 @@ class ContentEngine:
     def prepare(
         self, image: Image.Image, signals: CropSignals, source: bytes | Path, description: str
     ) -> PreparedPhoto:
-        """CPU work for the content step (for an executor): analysis, source hash, and the
-        downscaled JPEG a vision API would see."""
+        """CPU work for the content step (for an executor): analysis, source hash, the
+        downscaled JPEG a vision API would see, and the vocabulary loaded (once a process)."""
+        load_vocabulary()
         data = source if isinstance(source, bytes) else source.read_bytes()
         analysis = self.vision.analyse(image, signals, description)
         jpeg = vision_jpeg(image) if self.writer.remote else b""

@@ -85,10 +85,7 @@ def _queue(
     rank = {tier: order.index(tier) if tier in order else len(order) for tier in niche.tags}
     chosen = [t for tier in niche.tags.values() for t in tier if t in topics.tags]
     chosen.sort(key=lambda t: (-topics.tags[t], rank[vocabulary.tags[t].tier]))
-    pools = {
-        tier: _shuffled([t for t in tags if not vocabulary.tags[t].specific], rng)
-        for tier, tags in niche.tags.items()
-    }
+    pools = {tier: _shuffled(list(tags), rng) for tier, tags in vocabulary.general[key].items()}
     # Specific and general tags alternate: what the photo shows, then reach.
     turn = 0
     while chosen or any(pools.values()):

@@ -80,6 +80,17 @@ class Vocabulary:
         return {key: frozenset(others) for key, others in found.items()}
 
     @cached_property
+    def general(self) -> dict[str, dict[Tier, tuple[str, ...]]]:
+        """Each niche's general tags by tier: those for any photo of it."""
+        return {
+            key: {
+                tier: tuple(t for t in tags if not self.tags[t].specific)
+                for tier, tags in niche.tags.items()
+            }
+            for key, niche in self.niches.items()
+        }
+
+    @cached_property
     def phrase_index(self) -> dict[Phrase, tuple[tuple[str, Word], ...]]:
         """Every phrase that means a niche (its words and its specific tags' phrases)."""
         index: dict[Phrase, dict[str, Word]] = {}

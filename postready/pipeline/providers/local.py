@@ -13,7 +13,6 @@ from PIL import Image
 
 from postready.pipeline.alt_text import describe_photo
 from postready.pipeline.captions import draft_caption
-from postready.pipeline.hashtags import select_hashtags
 from postready.pipeline.meaning import read_topics
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.providers.types import (
@@ -64,18 +63,10 @@ class LocalWriter:
         topics = read_topics(analysis, vocabulary)
         subject = describe_subject(analysis, topics, vocabulary)
         seed = f"{brief.image_hash}|{brief.description}"
+        # No hashtags of its own: the content step picks every writer's tags from the same
+        # topics (select_hashtags), so picking them here too would only repeat the work.
         posts = {
-            key: PostDraft(
-                caption=draft_caption(PLATFORMS[key], subject, analysis, seed),
-                hashtags=select_hashtags(
-                    PLATFORMS[key],
-                    topics,
-                    analysis,
-                    vocabulary,
-                    related=brief.related_tags,
-                    seed=seed,
-                ),
-            )
+            key: PostDraft(draft_caption(PLATFORMS[key], subject, analysis, seed), ())
             for key in brief.platforms
         }
         return Writing(analysis, topics.niches, posts, describe_photo(subject, analysis))

@@ -34,8 +34,17 @@ def run(args: argparse.Namespace) -> int:
                     f"{rule.min}–{rule.max} {rule.placement.value.replace('_', ' ')}"
                     if first
                     else "",
+                    f"{spec.alt_text.limit:,}" if first else "",
                 )
             )
-    headers = ("Platform", "Names", "Image formats", "Max upload", "Caption", "Hashtags")
+    headers = (
+        "Platform",
+        "Names",
+        "Image formats",
+        "Max upload",
+        "Caption",
+        "Hashtags",
+        "Alt text",
+    )
     print(table(headers, rows))
     return EXIT_OK

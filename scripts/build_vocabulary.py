@@ -62,11 +62,11 @@ ABOUT = (
     "about: each has the words that mean it ('context': counts only with one of these near; "
     "'unless': not with these; 'weak': half weight), its tags by tier (broad: very popular; "
     "medium; niche: smaller engaged communities) and a kind that captions use. 'tags' says, "
-    "for each tag, its tier, its niches, and for a specific tag the phrases that select it "
-    "('modifiers' only select it within its niche). 'groups' are sibling niches of which a "
-    "photo gets one kind only. 'banned' (restricted on Instagram) and 'spam' (engagement bait) "
-    "are never suggested. Tiers are reach bands from experience, not measured counts: review "
-    "the lists now and then."
+    "for each tag, its tier, its niches, and by niche the phrases that select it there "
+    "('modifiers': words that select it only within that niche). 'groups' are sibling "
+    "niches of which a photo gets one kind only. 'banned' (restricted on Instagram) and "
+    "'spam' (engagement bait) are never suggested. Tiers are reach bands from experience, "
+    "not measured counts: review the lists now and then."
 )
 
 
@@ -77,6 +77,7 @@ class VocabularyError(ValueError):
 def parse_word(item: str) -> dict[str, object]:
     """`~text?ctx|ctx!not|not` → {"text", "context", "unless", "weak"} (empty ones left out)."""
     entry: dict[str, object] = {}
+    item = item.strip()
     if item.startswith("~"):
         entry["weak"] = True
         item = item[1:]
@@ -145,16 +146,15 @@ def read_sources(paths: list[Path]) -> dict[str, Any]:
                     if not TAG.fullmatch(tag):
                         raise VocabularyError(f"{where}: '{tag}' is not a valid tag")
                     entry = tags.setdefault(
-                        tag, {"tier": head, "niches": [], "phrases": [], "modifiers": {}}
+                        tag, {"tier": head, "niches": [], "phrases": {}, "modifiers": {}}
                     )
-                    for field, values in (("niches", [key]), ("phrases", phrases)):
-                        listed = entry[field]
-                        assert isinstance(listed, list)
-                        listed += [v for v in values if v not in listed]
-                    if modifiers:  # a modifier selects the tag within this niche only
-                        by_niche = entry["modifiers"]
-                        assert isinstance(by_niche, dict)
-                        by_niche.setdefault(key, []).extend(modifiers)
+                    if key not in entry["niches"]:
+                        entry["niches"].append(key)
+                    # Phrases and modifiers select the tag within the niche that lists them:
+                    # #momlife is chosen by "mom" among families, and is general for babies.
+                    for field, values in (("phrases", phrases), ("modifiers", modifiers)):
+                        if values:
+                            entry[field].setdefault(key, []).extend(values)
                     tier_tags = current["tags"]
                     assert isinstance(tier_tags, dict)
                     # Listed again in the same niche (general, then with its phrases): the
@@ -181,7 +181,7 @@ def validate(data: dict[str, Any]) -> list[str]:
             problems.append(f"{key}: unknown parent {niche['parent']}")
         general = [
             t for tier in TIERS for t in niche["tags"][tier]
-            if not tags[t]["phrases"] and not tags[t]["modifiers"]
+            if key not in tags[t]["phrases"] and key not in tags[t]["modifiers"]
         ]  # fmt: skip
         if len(general) < MIN_GENERAL_TAGS:
             problems.append(f"{key}: {len(general)} general tags, needs {MIN_GENERAL_TAGS}")
@@ -209,7 +209,9 @@ def lemmatise(data: dict[str, Any]) -> None:
     texts += [
         text
         for tag in data["tags"].values()
-        for text in (*tag["phrases"], *(m for ms in tag["modifiers"].values() for m in ms))
+        for field in ("phrases", "modifiers")
+        for texts in tag[field].values()
+        for text in texts
     ]
     lemma = Lemmatizer.build(token for text in texts for token in tokens(text))
     for niche in data["niches"].values():
@@ -219,11 +221,11 @@ def lemmatise(data: dict[str, Any]) -> None:
                 if field in word:
                     word[field] = sorted({t for text in word[field] for t in lemma.phrase(text)})
     for entry in data["tags"].values():
-        entry["phrases"] = [list(lemma.phrase(p)) for p in entry["phrases"]]
-        entry["modifiers"] = {
-            key: [list(lemma.phrase(m)) for m in modifiers]
-            for key, modifiers in entry["modifiers"].items()
-        }
+        for field in ("phrases", "modifiers"):
+            entry[field] = {
+                key: [list(lemma.phrase(text)) for text in texts]
+                for key, texts in entry[field].items()
+            }
         for field in ("phrases", "modifiers"):  # only what a specific tag has
             if not entry[field]:
                 del entry[field]

@@ -108,7 +108,7 @@ def read_topics(analysis: ImageAnalysis, vocabulary: Vocabulary) -> Topics:
     for key in niches:
         for name in (n for tier in vocabulary.niches[key].tags.values() for n in tier):
             tag = vocabulary.tags[name]
-            if _selects(tag.phrases, padded):
+            if _selects(tag.phrases.get(key, ()), padded):
                 selected[name] = STRONG
             elif _selects(tag.modifiers.get(key, ()), padded):
                 selected.setdefault(name, MODIFIED)
@@ -137,12 +137,19 @@ def _mentions(
 
 def _lead(counted: list[tuple[int, int, list[tuple[str, Word]]]]) -> int | None:
     """The last of the first run of adjacent mentions: in "christmas cookies" or "sunrise
-    yoga on the beach" the last word of the opening run names the thing."""
-    if not counted:
+    yoga on the beach" the last word of the opening run names the thing — unless that word
+    is weak ("fishing trip" is about fishing; in "me and my dog" the dog leads)."""
+
+    def strong(index: int) -> bool:
+        return not all(word.weak for _, word in counted[index][2])
+
+    start = next((i for i in range(len(counted)) if strong(i)), None)
+    if start is None:
         return None
-    lead = 0
-    while lead + 1 < len(counted) and sum(counted[lead][:2]) == counted[lead + 1][0]:
-        lead += 1
+    lead = last = start
+    while last + 1 < len(counted) and sum(counted[last][:2]) == counted[last + 1][0]:
+        last += 1
+        lead = last if strong(last) else lead
     return lead
 
 

@@ -36,13 +36,14 @@ class Tag:
     name: str
     tier: Tier
     niches: tuple[str, ...]
-    phrases: tuple[Phrase, ...] = ()  # any of these in the description selects it
-    # These select it within one niche only (the "rescue" of #rescuecat, among cats).
+    # By niche: phrases that mean the niche and select the tag there; modifiers select it
+    # there without meaning the niche (the "rescue" of #rescuecat, among cats).
+    phrases: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)
     modifiers: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)
 
-    @property
-    def specific(self) -> bool:
-        return bool(self.phrases or self.modifiers)
+    def specific(self, niche: str) -> bool:
+        """Chosen in `niche` only when the words select it; else a general tag there."""
+        return niche in self.phrases or niche in self.modifiers
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +85,7 @@ class Vocabulary:
         """Each niche's general tags by tier: those for any photo of it."""
         return {
             key: {
-                tier: tuple(t for t in tags if not self.tags[t].specific)
+                tier: tuple(t for t in tags if not self.tags[t].specific(key))
                 for tier, tags in niche.tags.items()
             }
             for key, niche in self.niches.items()
@@ -98,8 +99,8 @@ class Vocabulary:
             for word in niche.words:
                 index.setdefault(word.phrase, {}).setdefault(niche.key, word)
         for tag in self.tags.values():
-            for phrase in tag.phrases:
-                for key in tag.niches:
+            for key, phrases in tag.phrases.items():
+                for phrase in phrases:
                     index.setdefault(phrase, {}).setdefault(key, Word(phrase))
         return {phrase: tuple(by_niche.items()) for phrase, by_niche in index.items()}
 
@@ -152,11 +153,10 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
             name,
             entry["tier"],
             tuple(entry["niches"]),
-            tuple(tuple(p) for p in entry.get("phrases", ()) if p),
-            {
-                key: tuple(tuple(m) for m in modifiers if m)
-                for key, modifiers in entry.get("modifiers", {}).items()
-            },
+            *(
+                {key: tuple(tuple(p) for p in ps if p) for key, ps in entry.get(field, {}).items()}
+                for field in ("phrases", "modifiers")
+            ),
         )
         for name, entry in data["tags"].items()
     }

@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from postready.pipeline.lemmas import tokens
 from postready.pipeline.providers.types import ImageAnalysis
@@ -58,14 +58,12 @@ class _Evidence:
     score: float = 0.0  # how clearly the words name it
     lead: float = 0.0  # named first: it leads the order, not the evidence
     first: int = 1 << 30  # token position of the first mention
-    phrases: dict[str, float] | None = None
+    phrases: dict[str, float] = field(default_factory=dict)  # the user's words → weight
 
     def add(self, surface: str, weight: float, position: int) -> None:
-        phrases = self.phrases if self.phrases is not None else {}
-        if weight > phrases.get(surface, 0.0):  # repeating a word adds nothing
-            self.score += weight - phrases.get(surface, 0.0)
-            phrases[surface] = weight
-        self.phrases = phrases
+        if weight > self.phrases.get(surface, 0.0):  # repeating a word adds nothing
+            self.score += weight - self.phrases.get(surface, 0.0)
+            self.phrases[surface] = weight
         self.first = min(self.first, position)
 
 
@@ -103,6 +101,15 @@ def read_topics(analysis: ImageAnalysis, vocabulary: Vocabulary) -> Topics:
         if (parent := vocabulary.niches[key].parent) and parent not in subjects
     ]  # fmt: skip
     niches = tuple(dict.fromkeys([*subjects, *parents])) or (FALLBACK_NICHE,)
+    evidence = {key: tuple(found[key].phrases) for key in niches if key in found}
+    selected = _selected_tags(niches, lemmas, vocabulary)
+    return Topics(niches, evidence, selected, frozenset(ruled_out), described)
+
+
+def _selected_tags(
+    niches: Sequence[str], lemmas: Sequence[str], vocabulary: Vocabulary
+) -> dict[str, int]:
+    """The specific tags of these niches that the words select, and how strongly."""
     padded = f" {' '.join(lemmas)} "
     selected: dict[str, int] = {}
     for key in niches:
@@ -112,10 +119,7 @@ def read_topics(analysis: ImageAnalysis, vocabulary: Vocabulary) -> Topics:
                 selected[name] = STRONG
             elif _selects(tag.modifiers.get(key, ()), padded):
                 selected.setdefault(name, MODIFIED)
-    evidence = {
-        key: tuple(found[key].phrases or ()) for key in niches if key in found
-    }  # fmt: skip
-    return Topics(niches, evidence, selected, frozenset(ruled_out), described)
+    return selected
 
 
 def _mentions(
@@ -169,7 +173,7 @@ def _subjects(found: dict[str, _Evidence], vocabulary: Vocabulary) -> tuple[list
     top = max(evidence.score for evidence in found.values())
     # Passing mentions in a long text ("brew at home") do not make a subject; in a short
     # one every named thing is one ("golden retriever at the beach").
-    long_text = sum(len(e.phrases or ()) for e in found.values()) > LONG_TEXT_MENTIONS
+    long_text = sum(len(e.phrases) for e in found.values()) > LONG_TEXT_MENTIONS
     kept = [
         key for key in ranked
         if key == ranked[0] or (2 * found[key].score > top if long_text

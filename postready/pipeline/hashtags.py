@@ -60,8 +60,9 @@ def select_hashtags(
     _take_round(queues, add)
     if spec.hashtags.max > 2:  # only where there is room for long-tail tags
         add(_description_tag(analysis, vocabulary))
-        known = vocabulary.curated | set(picked)
-        add(next((t for t in related if vocabulary.allowed(t) not in known | {""}), ""))
+        # A page's tag that the vocabulary lacks: its own come in through the niches anyway.
+        new = (t for t in related if (c := vocabulary.allowed(t)) and c not in vocabulary.tags)
+        add(next(new, ""))
     while len(picked) < want and _take_round(queues, add):
         pass
     for key in topics.niches:  # parents, then anything left when the niches are thin

@@ -70,7 +70,10 @@ def result_images(result: OptimizeResult) -> list[MediaItem]:
             for key, image in by_platform.items():
                 if image.path is not None and image.path.is_file():  # not uploaded-only
                     label = f"{STYLES[style].name} · {PLATFORMS[key].display_name}"
-                    items.append(MediaItem(image.path, label))
+                    content = result.platforms[key].content if key in result.platforms else None
+                    described = content.alt_text if content else ""
+                    alt = f"{STYLES[style].name} product photo. {described}" if described else ""
+                    items.append(MediaItem(image.path, label, alt_text=alt))
     return items
 
 

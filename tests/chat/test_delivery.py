@@ -247,6 +247,12 @@ def test_results_come_as_albums_of_ten_then_one_post_per_platform(pipeline_resul
         "Solid Background · X",
         "Macro · Pinterest",
     ]
+    # Every image carries alt text: its platform's, and the style's name for a styled photo.
+    items = (*first.items, *second.items)
+    assert all(item.alt_text for item in items)
+    instagram = result.platforms["instagram"].content
+    assert instagram is not None and items[0].alt_text == instagram.alt_text
+    assert items[len(PLATFORMS)].alt_text == f"Solid Background product photo. {instagram.alt_text}"
     assert len(posts) == len(PLATFORMS) and all(isinstance(p, Text) for p in posts)
     assert [p.actions for p in posts if isinstance(p, Text) and p.actions] == [posts[-1].actions]
     replies = result_replies(result, as_files=True)

@@ -2,20 +2,23 @@
 
 OpenCV's Haar cascades see a face only when it spans at least their 20 px window, so faces are
 looked for on copies sized by the photo's short side (a panorama is searched as finely as a
-square photo), at two scales:
+square photo): the fine copy (short side 540: 20 px is 3.7 % of it), then copies each 1.9 times
+smaller. A cascade steps its window by 2 px while the window is under twice its 20 px and by
+1 px beyond, so each copy is searched for windows of 20 to 39 px only, where a window costs a
+quarter as much, and larger faces are left to the smaller copies.
 
-- the coarse copy (short side 216) is searched whole: by the frontal cascade for faces from
-  9 % of the short side up, and by the profile cascade, on the copy and on its mirror image
-  (it knows left-facing faces only), for profiles from 11 % up;
-- the fine copy (short side 540) is searched by the frontal cascade in overlapping tiles, for
-  faces of 3.7 % to 9 %. This is most of the work (six times the coarse copy's area), so in
-  colour photos tiles without a skin-coloured pixel are skipped: sky, grass, stone, water.
-  Small faces are where texture fools a cascade, so one from the fine copy is kept only when
-  it is partly skin (in colour photos) and is found again on a zoomed copy of its surroundings.
+- The fine copy is most of the work (2.6 times the pixels of all the others), so in colour
+  photos its tiles without a skin-coloured pixel are skipped (sky, grass, stone, water), and a
+  face from it must be partly skin.
+- Every copy's first search asks for few neighbours (overlapping hits) and finds more faces,
+  and more texture; each face is kept only if found again on a zoomed copy of its
+  surroundings: a face holds up at another scale, a pattern in gravel or foliage seldom does.
+- Profiles are searched on one small copy, on it and on its mirror image (the cascade knows
+  left-facing faces only).
 
-Face sizes are the cascades' boxes, brows to mouth; forehead to chin is about a quarter more.
-A face found twice (by both copies, in two tiles, frontal and in profile) is merged into one
-box covering both.
+Face sizes are the frontal cascade's boxes, brows to mouth; forehead to chin is about a quarter
+more. A face found twice (by two copies, in two tiles, frontal and in profile) is merged into
+one box covering both.
 """
 
 from __future__ import annotations
@@ -35,13 +38,14 @@ if TYPE_CHECKING:
     import cv2
 
 _WINDOW = 20  # px: the smallest face the cascades find
-# The cascades step their window 2 px while it is under twice their size and 1 px beyond, so a
-# 40 px window costs as much per pixel as a 20 px one: each copy is searched for windows up to
-# this, and larger faces on the next copy, _OCTAVE times smaller (one scale step overlaps).
-_LARGEST = 39
-_OCTAVE = 1.9
+_LARGEST = 39  # px: the largest window a copy is searched with (the cascade's cheap step)
+_OCTAVE = 1.9  # each copy this many times smaller than the last: one scale step overlaps
 _FINE_SIDE = 540  # short side of the fine copy: 20 px is 3.7 % of it
-_PROFILE_SMALLEST = 0.13  # of the short side: profiles are looked for from this size up
+# Profiles are rarer and their cascade costs twice as much: they are looked for on one copy
+# whose short side is at most _PROFILE_SIDE, from _PROFILE_SMALLEST of it (the profile cascade's
+# box spans the head: a face from about 13 % of the short side).
+_PROFILE_SIDE = 160
+_PROFILE_SMALLEST = 0.2
 _TILE = 640  # px: the fine copy's tiles are at most this long, plus the overlap
 _OVERLAP = _LARGEST + 8  # every face the fine search looks for lies whole in some tile
 _MAX_UPSCALE = 2.0  # small photos are enlarged for the search, but not beyond this
@@ -102,15 +106,15 @@ def faces_in_search_copy(rgb: npt.NDArray[np.uint8], photo_width: int) -> tuple[
     skin = _skin_mask(rgb)
     kind = "colour" if skin is not None else "black-and-white"
     copies = _octaves(_Copy(_grey(rgb), photo_width / rgb.shape[1]))
-    # Profiles are rarer and the profile cascade costs twice as much: one copy, all sizes.
-    profiles = next(c for c in copies if _PROFILE_SMALLEST * min(c.grey.shape) <= _WINDOW)
+    profiles = next(c for c in copies if min(c.grey.shape) <= _PROFILE_SIDE)
+    head = max(_WINDOW, round(_PROFILE_SMALLEST * min(profiles.grey.shape)))
     found: list[CropBox] = []
     with _lock:
         frontal, profile = _frontal_detector(), _profile_detector()
         for level, copy in enumerate(copies):
             found += _faces(frontal, copy, kind, skin if level == 0 else None)
-        found += _faces(profile, profiles, kind, largest=0)
-        found += _faces(profile, profiles.mirror(), kind, largest=0)
+        found += _faces(profile, profiles, kind, smallest=head, largest=0)
+        found += _faces(profile, profiles.mirror(), kind, smallest=head, largest=0)
     return _merged(found)
 
 
@@ -133,10 +137,12 @@ def _faces(
     copy: _Copy,
     kind: str,
     skin: npt.NDArray[np.bool_] | None = None,
+    smallest: int = _WINDOW,
     largest: int = _LARGEST,
 ) -> list[CropBox]:
-    """The faces of 20 to 39 px in `copy`, each found again on a zoom; with `skin` (the fine
-    copy of a colour photo) tile by tile, skipping tiles without skin and faces with little."""
+    """The faces of `smallest` to `largest` px (0: any) in `copy`, each found again on a zoom;
+    with `skin` (the fine copy of a colour photo) tile by tile, skipping tiles without skin and
+    faces with little."""
     height, width = copy.grey.shape
     tiles = _tiles(width, height) if skin is not None else [CropBox(0, 0, width, height)]
     found = []
@@ -144,7 +150,7 @@ def _faces(
         if skin is not None and _skin_share(skin, tile) == 0:
             continue
         grey = copy.grey[tile.top : tile.bottom, tile.left : tile.right]
-        for box in _search(detector, grey, _NEIGHBOURS[kind], _WINDOW, largest):
+        for box in _search(detector, grey, _NEIGHBOURS[kind], smallest, largest):
             box = box.shifted(tile.left, tile.top)
             if skin is not None and _skin_share(skin, box) < _SKIN_IN_FACE:
                 continue

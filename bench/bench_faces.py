@@ -49,7 +49,10 @@ TIMED = {
     "12 MP, no face": Scene("12mp-empty", (4000, 3000), "chelsea", ()),
 }
 # Photos of no person: colour ones are also tried in black and white.
-TEXTURES = {"colour": ("coffee", "rocket", "chelsea"), "grey": ("brick", "grass", "gravel", "moon")}
+TEXTURES = {
+    "colour": ("coffee", "rocket", "chelsea"),
+    "grey": ("brick", "grass", "gravel", "moon", "coins"),
+}
 TEXTURE_SIZES = ((4000, 1536), (3000, 2000), (900, 1600), (1600, 1600))
 
 

@@ -1,6 +1,9 @@
 """Benchmark: how many platform crops keep the faces, over a grid of generated photos (every
-aspect ratio, faces at each edge and corner, small faces, two faces far apart, a group), and
-how long face detection takes on a 12 MP photo and on a panorama.
+aspect ratio, faces at each edge and corner, small faces, two faces far apart, a group); how
+many faces are found in photos of none (textures, in colour and in black and white); and how
+long the crop signals and the face search take on a 12 MP photo, on a panorama and on a photo
+of no face, against the face search before the grid (one frontal cascade on a copy 400 px
+long), measured in turns.
 
     python bench/bench_faces.py [--verbose]
 """
@@ -11,12 +14,19 @@ import argparse
 import statistics
 import sys
 import time
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageOps
 
 # The grid is the one the tests use.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from postready.pipeline.cropping import choose_crop_box, detect_crop_signals
+from postready.pipeline.faces import detect_faces
 from postready.pipeline.platforms import PLATFORMS
 from tests.face_scenes import (
     ASTRONAUT,
@@ -26,6 +36,7 @@ from tests.face_scenes import (
     crop_keeps_faces,
     face_grid,
 )
+from tests.images import skimage_photo
 
 VARIANTS = [(spec.key, v) for spec in PLATFORMS.values() for v in spec.variants]
 TIMED = {
@@ -35,7 +46,14 @@ TIMED = {
     "panorama 4000×1536": Scene(
         "panorama", (4000, 1536), "studio", (Placement(ASTRONAUT, (0.0, 0.45), 0.18),)
     ),
+    "12 MP, no face": Scene("12mp-empty", (4000, 3000), "chelsea", ()),
 }
+# Photos of no person: colour ones are also tried in black and white.
+TEXTURES = {
+    "colour": ("coffee", "rocket", "chelsea"),
+    "grey": ("brick", "grass", "gravel", "moon", "coins"),
+}
+TEXTURE_SIZES = ((4000, 1536), (3000, 2000), (900, 1600), (1600, 1600))
 
 
 def grid(verbose: bool) -> None:
@@ -61,16 +79,58 @@ def grid(verbose: bool) -> None:
     print(f"photos whose every crop keeps every face: {photos_kept}/{photos}")
 
 
+def textures() -> None:
+    colour = grey = photos = 0
+    for kind, names in TEXTURES.items():
+        for name in names:
+            photo = skimage_photo(name).convert("RGB")
+            for size in TEXTURE_SIZES:
+                fitted = ImageOps.fit(photo, size)
+                if kind == "colour":
+                    colour += len(detect_faces(fitted))
+                grey += len(detect_faces(fitted.convert("L").convert("RGB")))
+                photos += 1 + (kind == "colour")
+    print(f"faces found in {photos} photos of none: {colour} in colour, {grey} in black and white")
+
+
+def pre_grid_search(image: Image.Image) -> object:
+    """Faces as they were looked for before the grid: the frontal cascade on a copy 400 px
+    long, from 6 % of its short side (at least 24 px)."""
+    scale = min(1.0, 400 / max(image.size))
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    small = image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0).convert("L")
+    smallest = max(24, round(min(size) * 0.06))
+    return _pre_grid_cascade().detectMultiScale(
+        np.asarray(small), scaleFactor=1.1, minNeighbors=5, minSize=(smallest, smallest)
+    )
+
+
+@cache
+def _pre_grid_cascade() -> cv2.CascadeClassifier:
+    return cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_alt2.xml")
+
+
 def timings(repeat: int) -> None:
     for label, scene in TIMED.items():
         image = compose(scene).image
-        detect_crop_signals(image)  # load the models
-        samples = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            detect_crop_signals(image)
-            samples.append((time.perf_counter() - started) * 1000)
-        print(f"detect_crop_signals on {label}: median {statistics.median(samples):.0f} ms")
+        methods: dict[str, Callable[[Image.Image], object]] = {
+            "detect_crop_signals": detect_crop_signals,
+            "detect_faces": detect_faces,
+            "pre-grid face search": pre_grid_search,
+        }
+        samples: dict[str, list[float]] = {name: [] for name in methods}
+        for method in methods.values():
+            method(image)  # load the models
+        for _ in range(repeat):  # in turns, so that the machine's load falls on both alike
+            for name, method in methods.items():
+                started = time.perf_counter()
+                method(image)
+                samples[name].append((time.perf_counter() - started) * 1000)
+        signals, faces, before = (statistics.median(samples[name]) for name in methods)
+        print(
+            f"{label}: detect_crop_signals {signals:.0f} ms, detect_faces {faces:.0f} ms, "
+            f"the pre-grid face search {before:.0f} ms ({faces / before:.1f}×; medians)"
+        )
 
 
 def main() -> None:
@@ -79,6 +139,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     grid(args.verbose)
+    textures()
     timings(args.repeat)
 
 

@@ -14,7 +14,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from postready.pipeline.boxes import CropBox
-from postready.pipeline.faces import detect_faces
+from postready.pipeline.faces import faces_in_search_copy, search_copy
 
 CropMethod = Literal["none", "faces", "saliency", "centre"]
 
@@ -46,15 +46,18 @@ class CropChoice:
 
 def detect_crop_signals(image: Image.Image) -> CropSignals:
     """Faces (Haar cascades) and a fine-grained saliency map, on small copies."""
+    import cv2
+
+    search = search_copy(image)
     scale = min(1.0, _ANALYSIS_SIDE / max(image.size))
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    small = image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0).convert("RGB")
+    small = cast(npt.NDArray[np.uint8], cv2.resize(search, size, interpolation=cv2.INTER_AREA))
     # The two detectors are independent and OpenCV releases the GIL: run them side by side.
     with ThreadPoolExecutor(1) as helper:
-        saliency_future = helper.submit(_saliency_map, np.asarray(small))
-        faces = detect_faces(image)
+        saliency_future = helper.submit(_saliency_map, small)
+        faces = faces_in_search_copy(search, image.width)
         saliency = saliency_future.result()
-    factor = small.width / image.width
+    factor = size[0] / image.width
     for face in faces:
         left, top, right, bottom = face.scaled(factor).as_tuple()
         saliency[top:bottom, left:right] = 1.0

@@ -2,20 +2,23 @@
 
 OpenCV's Haar cascades see a face only when it spans at least their 20 px window, so faces are
 looked for on copies sized by the photo's short side (a panorama is searched as finely as a
-square photo), at two scales:
+square photo): the fine copy (short side 540: 20 px is 3.7 % of it), then copies each 1.9 times
+smaller. A cascade steps its window by 2 px while the window is under twice its 20 px and by
+1 px beyond, so each copy is searched for windows of 20 to 39 px only, where a window costs a
+quarter as much, and larger faces are left to the smaller copies.
 
-- the coarse copy (short side 216) is searched whole: by the frontal cascade for faces from
-  9 % of the short side up, and by the profile cascade, on the copy and on its mirror image
-  (it knows left-facing faces only), for profiles from 11 % up;
-- the fine copy (short side 540) is searched by the frontal cascade in overlapping tiles, for
-  faces of 3.7 % to 9 %. This is most of the work (six times the coarse copy's area), so in
-  colour photos tiles without a skin-coloured pixel are skipped: sky, grass, stone, water.
-  Small faces are where texture fools a cascade, so one from the fine copy is kept only when
-  it is partly skin (in colour photos) and is found again on a zoomed copy of its surroundings.
+- The fine copy is most of the work (2.6 times the pixels of all the others), so in colour
+  photos its tiles without a skin-coloured pixel are skipped (sky, grass, stone, water), and a
+  face from it must be partly skin.
+- Every copy's first search asks for few neighbours (overlapping hits) and finds more faces,
+  and more texture; each face is kept only if found again on a zoomed copy of its
+  surroundings: a face holds up at another scale, a pattern in gravel or foliage seldom does.
+- Profiles are searched on one small copy, on it and on its mirror image (the cascade knows
+  left-facing faces only).
 
-Face sizes are the cascades' boxes, brows to mouth; forehead to chin is about a quarter more.
-A face found twice (by both copies, in two tiles, frontal and in profile) is merged into one
-box covering both.
+Face sizes are the frontal cascade's boxes, brows to mouth; forehead to chin is about a quarter
+more. A face found twice (by two copies, in two tiles, frontal and in profile) is merged into
+one box covering both.
 """
 
 from __future__ import annotations
@@ -35,25 +38,30 @@ if TYPE_CHECKING:
     import cv2
 
 _WINDOW = 20  # px: the smallest face the cascades find
-_PROFILE_WINDOW = 24  # px: profiles are searched from here (the profile cascade costs twice)
+_LARGEST = 39  # px: the largest window a copy is searched with (the cascade's cheap step)
+_OCTAVE = 1.9  # each copy this many times smaller than the last: one scale step overlaps
 _FINE_SIDE = 540  # short side of the fine copy: 20 px is 3.7 % of it
-_COARSE_SIDE = 216  # short side of the coarse copy: 20 px is 9 % of it
-_FINE_LARGEST = 54  # px in the fine copy: larger faces are the coarse copy's (with some overlap)
+# Profiles are rarer and their cascade costs twice as much: they are looked for on one copy
+# whose short side is at most _PROFILE_SIDE, from _PROFILE_SMALLEST of it (the profile cascade's
+# box spans the head: a face from about 13 % of the short side).
+_PROFILE_SIDE = 160
+_PROFILE_SMALLEST = 0.2
 _TILE = 640  # px: the fine copy's tiles are at most this long, plus the overlap
-_OVERLAP = _FINE_LARGEST + 8  # every face the fine search looks for lies whole in some tile
+_OVERLAP = _LARGEST + 8  # every face the fine search looks for lies whole in some tile
 _MAX_UPSCALE = 2.0  # small photos are enlarged for the search, but not beyond this
 _SAME_FACE = 0.4  # boxes sharing this much of the smaller one's area are one face
 # Skin in YCrCb, wide enough for every skin tone under daylight and warm light.
 _SKIN_LOW = np.array([30, 133, 77], np.uint8)
 _SKIN_HIGH = np.array([255, 180, 135], np.uint8)
 _COLOURFUL = 12  # |Cr - 128| + |Cb - 128| above this: a pixel with colour
+_FROM_GREY = np.abs(np.arange(256) - 128).astype(np.uint8)  # a chroma value's |v - 128|
 _BLACK_AND_WHITE = 200  # a fine copy with fewer such pixels (half a small face) has no colour
 _SKIN_IN_FACE = 0.2  # in colour photos, a face from the fine copy is at least this much skin
-_CONFIRM_ZOOM = 1.5  # a face from the fine copy must be found again at this zoom (not texture)
-# Neighbours (overlapping hits) a cascade needs to call a face: fewer find more small faces,
-# and the fine copy's are checked again; black-and-white photos have no skin to check by.
-_NEIGHBOURS = 5
-_FINE_NEIGHBOURS = {"colour": 2, "black-and-white": 4}
+_CONFIRM_ZOOM = 1.5  # every face must be found again at this zoom (texture seldom is)
+# Neighbours (overlapping hits) a cascade needs to call a face: few in the first search, which
+# finds more faces (and more texture); more when found again; black-and-white photos have no
+# skin to check by.
+_NEIGHBOURS = {"colour": 2, "black-and-white": 3}
 _CONFIRM_NEIGHBOURS = {"colour": 3, "black-and-white": 5}
 
 # The cascades load once per process (loading costs more than a search) and are not safe to use
@@ -67,48 +75,87 @@ class _Copy:
 
     grey: npt.NDArray[np.uint8]
     factor: float  # photo pixels per copy pixel
+    mirrored: bool = False
+
+    def mirror(self) -> _Copy:
+        return _Copy(np.ascontiguousarray(self.grey[:, ::-1]), self.factor, not self.mirrored)
+
+    def to_photo(self, box: CropBox) -> CropBox:
+        if self.mirrored:
+            width = self.grey.shape[1]
+            box = CropBox(width - box.right, box.top, width - box.left, box.bottom)
+        return box.scaled(self.factor)
 
 
 def detect_faces(image: Image.Image) -> tuple[CropBox, ...]:
     """Every face found in `image`, in its pixels, largest first."""
-    import cv2
+    return faces_in_search_copy(search_copy(image), image.width)
 
-    fine_rgb = _resized_rgb(image, _FINE_SIDE)
-    fine = _Copy(_grey(fine_rgb), image.width / fine_rgb.shape[1])
-    coarse_scale = _COARSE_SIDE / _FINE_SIDE
-    coarse_size = (
-        max(1, round(fine_rgb.shape[1] * coarse_scale)),
-        max(1, round(fine_rgb.shape[0] * coarse_scale)),
-    )
-    coarse_rgb = _uint8(cv2.resize(fine_rgb, coarse_size, interpolation=cv2.INTER_AREA))
-    coarse = _Copy(_grey(coarse_rgb), image.width / coarse_size[0])
 
+def search_copy(image: Image.Image) -> npt.NDArray[np.uint8]:
+    """`image` in RGB with a short side of _FINE_SIDE (a small one enlarged at most 2×): what
+    faces are searched on, and a cheap source for other small copies of the photo."""
+    scale = min(_MAX_UPSCALE, _FINE_SIDE / min(image.size))
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    resized = image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return np.asarray(resized.convert("RGB"))
+
+
+def faces_in_search_copy(rgb: npt.NDArray[np.uint8], photo_width: int) -> tuple[CropBox, ...]:
+    """Every face in the photo whose `search_copy` is `rgb`, in the photo's pixels."""
+    skin = _skin_mask(rgb)
+    kind = "colour" if skin is not None else "black-and-white"
+    copies = _octaves(_Copy(_grey(rgb), photo_width / rgb.shape[1]))
+    profiles = next(c for c in copies if min(c.grey.shape) <= _PROFILE_SIDE)
+    head = max(_WINDOW, round(_PROFILE_SMALLEST * min(profiles.grey.shape)))
     found: list[CropBox] = []
     with _lock:
         frontal, profile = _frontal_detector(), _profile_detector()
-        found += _search(frontal, coarse, _WINDOW, None, _NEIGHBOURS)
-        found += _search(profile, coarse, _PROFILE_WINDOW, None, _NEIGHBOURS)
-        found += _search(profile, coarse, _PROFILE_WINDOW, None, _NEIGHBOURS, mirrored=True)
-        found += _small_faces(frontal, fine, _skin_mask(fine_rgb))
+        for level, copy in enumerate(copies):
+            found += _faces(frontal, copy, kind, skin if level == 0 else None)
+        found += _faces(profile, profiles, kind, smallest=head, largest=0)
+        found += _faces(profile, profiles.mirror(), kind, smallest=head, largest=0)
     return _merged(found)
 
 
-def _small_faces(
-    frontal: cv2.CascadeClassifier, fine: _Copy, skin: npt.NDArray[np.bool_] | None
+def _octaves(fine: _Copy) -> list[_Copy]:
+    """The fine copy, then copies each _OCTAVE times smaller, down to the window's size."""
+    import cv2
+
+    copies = [fine]
+    while True:
+        height, width = copies[-1].grey.shape
+        size = (round(width / _OCTAVE), round(height / _OCTAVE))
+        if min(size) < _WINDOW:
+            return copies
+        grey = _uint8(cv2.resize(copies[-1].grey, size, interpolation=cv2.INTER_AREA))
+        copies.append(_Copy(grey, copies[-1].factor * width / size[0]))
+
+
+def _faces(
+    detector: cv2.CascadeClassifier,
+    copy: _Copy,
+    kind: str,
+    skin: npt.NDArray[np.bool_] | None = None,
+    smallest: int = _WINDOW,
+    largest: int = _LARGEST,
 ) -> list[CropBox]:
-    """The fine copy's faces, tile by tile, each checked for skin and found again."""
-    kind = "colour" if skin is not None else "black-and-white"
+    """The faces of `smallest` to `largest` px (0: any) in `copy`, each found again on a zoom;
+    with `skin` (the fine copy of a colour photo) tile by tile, skipping tiles without skin and
+    faces with little."""
+    height, width = copy.grey.shape
+    tiles = _tiles(width, height) if skin is not None else [CropBox(0, 0, width, height)]
     found = []
-    for tile in _tiles(fine.grey.shape[1], fine.grey.shape[0]):
+    for tile in tiles:
         if skin is not None and _skin_share(skin, tile) == 0:
             continue
-        grey = _Copy(fine.grey[tile.top : tile.bottom, tile.left : tile.right], 1.0)
-        for box in _search(frontal, grey, _WINDOW, _FINE_LARGEST, _FINE_NEIGHBOURS[kind]):
+        grey = copy.grey[tile.top : tile.bottom, tile.left : tile.right]
+        for box in _search(detector, grey, _NEIGHBOURS[kind], smallest, largest):
             box = box.shifted(tile.left, tile.top)
             if skin is not None and _skin_share(skin, box) < _SKIN_IN_FACE:
                 continue
-            if _confirmed(frontal, fine.grey, box, _CONFIRM_NEIGHBOURS[kind]):
-                found.append(box.scaled(fine.factor))
+            if _confirmed(detector, copy.grey, box, _CONFIRM_NEIGHBOURS[kind]):
+                found.append(copy.to_photo(box))
     return found
 
 
@@ -116,13 +163,6 @@ def prepare_detectors() -> None:
     """Load OpenCV and the face models ahead of time (e.g. while a photo decodes)."""
     _frontal_detector()
     _profile_detector()
-
-
-def _resized_rgb(image: Image.Image, short_side: int) -> npt.NDArray[np.uint8]:
-    scale = min(_MAX_UPSCALE, short_side / min(image.size))
-    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    resized = image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
-    return np.asarray(resized.convert("RGB"))
 
 
 def _grey(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
@@ -138,28 +178,22 @@ def _uint8(pixels: object) -> npt.NDArray[np.uint8]:
 
 def _search(
     detector: cv2.CascadeClassifier,
-    copy: _Copy,
-    smallest: int,
-    largest: int | None,
+    grey: npt.NDArray[np.uint8],
     neighbours: int,
-    mirrored: bool = False,
+    smallest: int,
+    largest: int = 0,
 ) -> list[CropBox]:
-    grey = np.ascontiguousarray(copy.grey[:, ::-1]) if mirrored else copy.grey
-    height, width = grey.shape
-    if min(height, width) < smallest:
+    """The boxes `detector` finds in `grey`, from `smallest` to `largest` px (0: any)."""
+    if min(grey.shape) < smallest:
         return []
     found = detector.detectMultiScale(
         grey,
         scaleFactor=1.1,
         minNeighbors=neighbours,
         minSize=(smallest, smallest),
-        maxSize=(largest, largest) if largest else (0, 0),
+        maxSize=(largest, largest),
     )
-    boxes = []
-    for x, y, w, h in np.asarray(found).reshape(-1, 4).tolist():
-        left = width - x - w if mirrored else x
-        boxes.append(CropBox(left, y, left + w, y + h).scaled(copy.factor))
-    return boxes
+    return [CropBox(x, y, x + w, y + h) for x, y, w, h in np.asarray(found).reshape(-1, 4).tolist()]
 
 
 def _confirmed(
@@ -183,10 +217,11 @@ def _confirmed(
         cv2.BORDER_REPLICATE,
     )
     zoomed = _uint8(cv2.resize(patch, None, fx=_CONFIRM_ZOOM, fy=_CONFIRM_ZOOM))
-    smallest = round(box.width * _CONFIRM_ZOOM * 0.8)
-    again = _search(detector, _Copy(zoomed, 1 / _CONFIRM_ZOOM), smallest, None, neighbours)
+    again = _search(detector, zoomed, neighbours, round(box.width * _CONFIRM_ZOOM * 0.8))
     origin = (box.left - pad, box.top - pad)
-    return any(found.shifted(*origin).intersection(box) > 0 for found in again)
+    return any(
+        found.scaled(1 / _CONFIRM_ZOOM).shifted(*origin).intersection(box) > 0 for found in again
+    )
 
 
 def _tiles(width: int, height: int) -> list[CropBox]:
@@ -211,7 +246,8 @@ def _skin_mask(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_] | None:
     import cv2
 
     ycrcb = cv2.cvtColor(rgb, cv2.COLOR_RGB2YCrCb)
-    chroma = np.abs(ycrcb[..., 1:].astype(np.int16) - 128).sum(axis=-1)
+    distance = cv2.LUT(ycrcb, _FROM_GREY)
+    chroma = cv2.add(distance[..., 1], distance[..., 2])  # saturates at 255, far above the bar
     if np.count_nonzero(chroma > _COLOURFUL) < _BLACK_AND_WHITE:
         return None
     mask: npt.NDArray[np.bool_] = cv2.inRange(ycrcb, _SKIN_LOW, _SKIN_HIGH) > 0

@@ -18,6 +18,7 @@ import asyncio
 import hashlib
 import io
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -37,14 +38,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from postready.chat.delivery import FILES_ACTION  # noqa: E402
-from postready.pipeline.platforms import PLATFORMS  # noqa: E402
+from postready.chat.styles import PROMPT  # noqa: E402
 from tests.fakes.telegram_server import TOKEN, FakeTelegram  # noqa: E402
 
 PNG_SIDE = 8000
 FIRST_USER = 5001
 STATUS_MARK = "⏳"
-# A result post opens with its platform's name (or a warning when the platform failed).
-POST_OPENINGS = (*(f"{spec.display_name} " for spec in PLATFORMS.values()), "⚠️")
+ERROR = re.compile(r"⚠️ .* \([A-Z_]+\)$")  # texts.error_line; not a failed platform's post
 
 
 def make_png(side: int = PNG_SIDE) -> bytes:
@@ -135,12 +135,12 @@ class ChatOutcome:
 
 
 def answers(telegram: TimedTelegram, chat: int) -> list[tuple[float, str]]:
-    """The bot's first answers to photos in `chat`: status lines, style offers, errors (every
-    text that is not a result post)."""
+    """The bot's first answers to photos in `chat`: status lines ("⏳ Queued"), style offers
+    and error lines, as they were first sent."""
     out = []
     for shown in telegram.chat(chat):
         first = shown.edits[0]
-        if shown.kind == "text" and not first.startswith(POST_OPENINGS):
+        if shown.kind == "text" and (first.startswith((STATUS_MARK, PROMPT)) or ERROR.match(first)):
             out.append((telegram.arrived[shown.message_id], first))
     return out
 
@@ -243,7 +243,7 @@ def report(
     acks = [ack for item in outcomes for ack in item.acks]
     expected = len(users) * per_user
     kinds = Counter(
-        "queued" if text.startswith(STATUS_MARK) else "style offer" if "product" in text
+        "queued" if text.startswith(STATUS_MARK) else "style offer" if text == PROMPT
         else "error: " + text[:60]
         for item in outcomes for text in item.first_answers
     )  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import io
 import json
@@ -212,3 +213,26 @@ async def test_styles_decode_as_large_as_the_cut_out_needs(
     # X's 1600×900 needs only half the pixels; product photography cuts out from a copy
     # 2048 px long, more than half of 4000: the JPEG decodes whole (1/2 or nothing).
     assert decoded == [(2000, 1500), (2000, 1500), SOURCE_SIZE]
+
+
+async def test_every_step_runs_in_the_executor_it_is_given(tmp_path) -> None:
+    """A job's CPU work (decode, crop, encode, cut-out, styles, previews) counts against the
+    worker pool's bound: asyncio's default pool is never used."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.product_images import product_photo
+
+    class Refusing(ThreadPoolExecutor):
+        def submit(self, *args, **kwargs):
+            raise AssertionError("asyncio's default executor was used")
+
+    asyncio.get_running_loop().set_default_executor(Refusing(1))
+    photo = product_photo("mug", "studio").image.resize((1600, 1200), Image.Resampling.BILINEAR)
+    request = OptimizeRequest(
+        encode(photo, "PNG"), ("instagram",), styles=("macro",), product=True, previews=True
+    )
+    with ThreadPoolExecutor(2) as pool:
+        result = await run_optimization(request, tmp_path, executor=pool)
+    assert result.platforms["instagram"].status == "success"
+    assert result.product_photography is not None and result.product_photography.styles
+    assert result.previews is not None

@@ -1,5 +1,6 @@
 """Load and validate an image: sniff the format from its bytes, enforce size caps, decode once
-(reduced when the targets are much smaller), apply EXIF orientation and convert to sRGB."""
+(reduced when the targets are much smaller, in any format: reduced_decoding.py), apply EXIF
+orientation and convert to sRGB."""
 
 from __future__ import annotations
 
@@ -18,6 +19,12 @@ from typing import BinaryIO, cast
 from PIL import Image, ImageCms
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.reduced_decoding import (
+    ReducedDecodeError,
+    can_shrink_on_load,
+    reduction_factor,
+    shrink_on_load,
+)
 
 MB = 1_000_000
 HEADER_BYTES = 64  # enough for every signature `sniff_format` knows
@@ -120,8 +127,9 @@ def load_image(
 
     `min_decoded_size` is called once with the full upright size, after the header is read and
     checked, and returns the smallest size the caller can use: a JPEG then decodes at 1/2, 1/4
-    or 1/8 scale when every output is that much smaller. Raises PostReadyError for anything a
-    user could send wrong: unknown format, too many bytes or pixels, too small, corrupt.
+    or 1/8 scale, any other format at 1/n, when every output is that much smaller. Raises
+    PostReadyError for anything a user could send wrong: unknown format, too many bytes or
+    pixels, too small, corrupt.
     """
     with _open_source(source, limits) as stream:
         fmt = require_format(stream.read(HEADER_BYTES))
@@ -136,11 +144,15 @@ def load_image(
             raise PostReadyError(
                 ErrorCode.CORRUPT_IMAGE, f"the {fmt} file is damaged and cannot be opened"
             ) from exc
-        return _decode(image, fmt, limits, min_decoded_size)
+        return _decode(image, stream, fmt, limits, min_decoded_size)
 
 
 def _decode(
-    image: Image.Image, fmt: str, limits: LoadLimits, min_decoded_size: DecodeSizer | None
+    image: Image.Image,
+    stream: BinaryIO,
+    fmt: str,
+    limits: LoadLimits,
+    min_decoded_size: DecodeSizer | None,
 ) -> LoadedImage:
     width, height = image.size
     if width * height > limits.max_pixels:
@@ -152,20 +164,35 @@ def _decode(
             f"{limits.min_side}×{limits.min_side} pixels",
         )
     try:
-        exif = image.getexif()  # PNG keeps EXIF after the pixels: this may decode
+        if fmt == "PNG" and "exif" not in image.info:
+            # Pillow would decode every pixel to look for EXIF after them.
+            image.info["exif"] = _trailing_png_exif(stream)
+        exif = image.getexif()
         orientation = exif.get(_ORIENTATION_TAG)
         transposed = orientation in _TRANSPOSING_ORIENTATIONS
         upright_size = (height, width) if transposed else (width, height)
         wanted = min_decoded_size(upright_size) if min_decoded_size else None
-        if fmt == "JPEG" and wanted is not None:
-            image.draft(None, wanted[::-1] if transposed else wanted)
-        image.load()
-        upright, notes = to_srgb(image)
+        stored_wanted = wanted[::-1] if wanted and transposed else wanted
+        if fmt == "JPEG" and stored_wanted is not None:
+            image.draft(None, stored_wanted)  # DCT scaling to 1/2, 1/4 or 1/8 while decoding
+        factor = reduction_factor(image.size, stored_wanted) if stored_wanted else 1
+        if factor > 1 and can_shrink_on_load(fmt, image.mode):
+            stream.seek(0)
+            decoded = shrink_on_load(stream.read(), fmt, factor)
+            if "icc_profile" in image.info:
+                decoded.info["icc_profile"] = image.info["icc_profile"]
+            factor = 1
+        else:
+            image.load()
+            decoded = image
+        upright, notes = to_srgb(decoded)
+        if factor > 1:  # decoded whole: reduced at once, before the next steps copy it
+            upright = upright.reduce(factor)
         if orientation in _UPRIGHT_BY_ORIENTATION:
             upright = upright.transpose(_UPRIGHT_BY_ORIENTATION[orientation])
     except MemoryError as exc:
         raise _too_many_pixels((width, height), limits) from exc
-    except _DECODE_ERRORS as exc:
+    except (*_DECODE_ERRORS, ReducedDecodeError) as exc:
         raise PostReadyError(
             ErrorCode.CORRUPT_IMAGE, f"the {fmt} file is damaged or cut short and cannot be read"
         ) from exc
@@ -237,6 +264,20 @@ def _to_8bit(image: Image.Image) -> Image.Image:
         peak = 65535.0 if image.mode.startswith("I;16") or pixels.max(initial=0) > 255 else 255.0
     scaled = np.clip(pixels * (255.0 / peak) + 0.5, 0, 255).astype(np.uint8)
     return Image.fromarray(scaled, "L")
+
+
+def _trailing_png_exif(stream: BinaryIO) -> bytes:
+    """The payload of a PNG's eXIf chunk (b"" if none), found by walking the chunk headers
+    without inflating a pixel."""
+    stream.seek(8)
+    while len(head := stream.read(8)) == 8:
+        length, kind = struct.unpack(">I4s", head)
+        if kind == b"eXIf":
+            return stream.read(length)
+        if kind == b"IEND":
+            break
+        stream.seek(length + 4, io.SEEK_CUR)  # the data and its CRC
+    return b""
 
 
 @cache

@@ -30,11 +30,14 @@ def choose_variant(spec: PlatformSpec, size: tuple[int, int]) -> ImageVariant:
     return min(candidates, key=lambda v: max(v.ratio / ratio, ratio / v.ratio))
 
 
-def min_decoded_size(targets: list[tuple[int, int]], size: tuple[int, int]) -> tuple[int, int]:
+def min_decoded_size(
+    targets: list[tuple[int, int]], size: tuple[int, int], min_long_side: int = 0
+) -> tuple[int, int]:
     """The smallest decode of a `size` image whose crops are still at least as large as every
-    target, so that reduced decoding never costs detail."""
+    target, and whose longer side is at least `min_long_side` (a step working on a whole-photo
+    copy of that size), so that reduced decoding never costs detail."""
     width, height = size
-    needed = 0.0
+    needed = min_long_side / max(size)
     for target_w, target_h in targets:
         crop_w = min(width, height * target_w / target_h)
         needed = max(needed, target_w / crop_w)

@@ -20,7 +20,7 @@ from postready.pipeline.loading import ImageSource, LoadLimits
 from postready.pipeline.photography_results import ProductDetection
 
 _SIDE = 400
-_DECODE_SIDE = 800  # a reduced JPEG decode at least this large feeds the 400 px judgement
+_DECODE_SIDE = 800  # a reduced decode at least this large feeds the 400 px judgement
 _PLAIN_RESIDUAL = 5.0  # ΔE: median border deviation from the fitted backdrop
 _MIN_COVERAGE = 0.02
 _MAX_COVERAGE = 0.85
@@ -54,8 +54,10 @@ def is_product_shot(
 
 
 def detect_product(source: ImageSource, limits: LoadLimits = LoadLimits()) -> ProductDetection:
-    """Judge a photo from its bytes or path alone, before any job runs (a chat offering the
-    styles). It decodes only as large as the judgement needs."""
+    """Judge a photo from its bytes or path alone (a chat offering the styles). It decodes only
+    as large as the judgement needs, in any format. It blocks: call it in the worker pool's
+    executor (`loop.run_in_executor(executor, detect_product, data)`), not asyncio's default
+    pool, so that its CPU and memory count against the pool's bound."""
     from postready.pipeline.cropping import detect_crop_signals
     from postready.pipeline.loading import load_image
 

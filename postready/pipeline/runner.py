@@ -93,11 +93,19 @@ async def run_optimization(
     report("load", "reading the photo")
     plans: dict[str, PlatformPlan] = {}
 
+    # The photo decodes as large as its largest output needs: the platform images, and for
+    # styles the copy that product photography cuts out and composes from. Previews draw the
+    # platform images; analysis and crop signals work on small copies.
+    working_side = 0
+    if styles:
+        from postready.pipeline.cutout import WORKING_SIDE
+
+        working_side = WORKING_SIDE
+
     def decode_size(size: tuple[int, int]) -> tuple[int, int]:
         plans.update({spec.key: plan_platform(spec, request, size) for spec in specs})
-        if styles:  # styles crop tight (macro) and cut out edges: they want every pixel
-            return size
-        return min_decoded_size([plan.variant.size for plan in plans.values()], size)
+        targets = [plan.variant.size for plan in plans.values()]
+        return min_decoded_size(targets, size, working_side)
 
     loading = loop.run_in_executor(
         executor, partial(load_image, request.source, limits, min_decoded_size=decode_size)

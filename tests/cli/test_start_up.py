@@ -23,6 +23,7 @@ UNUSED = (
     "aiosqlite",
     "tomllib",
     "pillow_heif",
+    "pyvips",  # decodes large PNG and WebP photos only
     "telegram",
     "discord",
     "cloudinary",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -235,3 +238,92 @@ def test_reduced_decode_respects_orientation() -> None:
     loaded = load_image(data, min_decoded_size=lambda size: (size[0] // 4, size[1] // 4))
     assert loaded.source_size == (3000, 4000)
     assert loaded.image.size == (750, 1000)
+
+
+def quarter(size: tuple[int, int]) -> tuple[int, int]:
+    return (size[0] // 4, size[1] // 4)
+
+
+def smooth(size: tuple[int, int]) -> Image.Image:
+    """A photo-like picture without grain: PNGs of it stay small, and reducing it is exact
+    enough to compare pixel by pixel."""
+    return textured((size[0] // 8, size[1] // 8)).resize(size, Image.Resampling.BILINEAR)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP", "TIFF", "GIF", "BMP"])
+def test_every_format_decodes_reduced_when_outputs_are_small(fmt: str) -> None:
+    image = smooth((1200, 800))
+    loaded = load_image(encode(image, fmt), min_decoded_size=quarter)
+    assert loaded.source_size == (1200, 800)
+    assert loaded.image.size == (300, 200)
+    assert loaded.scale == pytest.approx(0.25)
+    expected = np.asarray(load_image(encode(image, fmt)).image.reduce(4), np.float32)
+    assert np.abs(np.asarray(loaded.image, np.float32) - expected).mean() < 2.0
+
+
+def test_reduced_png_decode_never_holds_the_whole_image(monkeypatch) -> None:
+    """The PNG goes to the strip decoder, which shrinks while it decodes: Pillow never loads
+    its pixels (nor does it to look for EXIF after them)."""
+    from PIL import PngImagePlugin
+
+    def no_full_decode(self):
+        raise AssertionError("the whole PNG was decoded")
+
+    monkeypatch.setattr(PngImagePlugin.PngImageFile, "load", no_full_decode)
+    loaded = load_image(encode(smooth((1200, 800)), "PNG"), min_decoded_size=quarter)
+    assert loaded.image.size == (300, 200)
+
+
+def test_reduced_png_keeps_alpha_palette_16_bits_and_colour_profile() -> None:
+    rgba = Image.new("RGBA", (1600, 1200), (0, 0, 255, 0))
+    rgba.paste((255, 0, 0, 255), (0, 0, 800, 1200))
+    loaded = load_image(encode(rgba, "PNG"), min_decoded_size=quarter)
+    assert loaded.image.mode == "RGBA" and loaded.image.size == (400, 300)
+    assert loaded.image.getpixel((10, 10)) == (255, 0, 0, 255)
+    assert loaded.image.getpixel((390, 10))[3] == 0
+
+    loaded = load_image(encode(rgba.convert("P"), "PNG", transparency=0), min_decoded_size=quarter)
+    assert loaded.image.size == (400, 300) and loaded.image.getpixel((10, 10))[:3] == (255, 0, 0)
+
+    ramp = np.tile(np.linspace(0, 65535, 1600, dtype=np.uint16), (1200, 1))
+    pixels = np.asarray(
+        load_image(encode(Image.fromarray(ramp), "PNG"), min_decoded_size=quarter).image
+    )
+    assert pixels.dtype == np.uint8 and pixels.shape == (300, 400, 3)
+    assert pixels[0, 0, 0] == 0 and pixels[0, -1, 0] == 255
+
+    swapped = encode(
+        Image.new("RGB", (1600, 1200), (255, 0, 0)), "PNG", icc_profile=channel_swapped_icc()
+    )
+    red, _, blue = load_image(swapped, min_decoded_size=quarter).image.getpixel((10, 10))
+    assert blue > 240 and red < 15
+
+
+def with_exif_after_the_pixels(png: bytes, exif: bytes) -> bytes:
+    """`png` with an eXIf chunk just before IEND, where Pillow finds it only after decoding."""
+    body = b"eXIf" + exif
+    chunk = struct.pack(">I", len(exif)) + body + struct.pack(">I", zlib.crc32(body))
+    end = png.rindex(b"IEND") - 4
+    return png[:end] + chunk + png[end:]
+
+
+@pytest.mark.parametrize("sizer", [None, quarter])
+def test_png_orientation_from_exif_after_the_pixels(sizer) -> None:
+    stored = Image.new("RGB", (1600, 1200), (40, 40, 40))
+    stored.paste((255, 0, 0), (0, 0, 160, 160))  # a red square in the stored top-left
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    data = with_exif_after_the_pixels(encode(stored, "PNG"), exif.tobytes())
+    loaded = load_image(data, min_decoded_size=sizer)
+    assert loaded.source_size == (1200, 1600)
+    assert loaded.image.size == ((300, 400) if sizer else (1200, 1600))
+    red, green, _ = loaded.image.getpixel((loaded.image.width - 10, 10))  # turned: top-right
+    assert red > 200 and green < 60
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_truncated_files_decoded_reduced_are_corrupt(fmt: str) -> None:
+    data = encode(textured((1600, 1200)), fmt)
+    with pytest.raises(PostReadyError) as caught:
+        load_image(data[: len(data) // 2], min_decoded_size=quarter)
+    assert caught.value.code == ErrorCode.CORRUPT_IMAGE

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from postready.pipeline.cropping import detect_crop_signals
-from postready.pipeline.product_detection import is_product_shot
-from tests.images import skimage_photo, textured
+from postready.pipeline.product_detection import detect_product, is_product_shot
+from tests.images import encode, skimage_photo, textured
 from tests.product_images import product_photo
 
 
@@ -36,3 +36,16 @@ def test_people_busy_scenes_and_empty_frames_are_not() -> None:
     empty = detect(Image.new("RGB", (600, 400), (230, 230, 230)))
     assert not empty.suitable and "no clear main object" in empty.reason
     assert empty.to_json()["suitable"] is False
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
+def test_a_large_photo_is_judged_from_a_reduced_decode_as_well_as_whole(fmt, monkeypatch) -> None:
+    from PIL import Image, PngImagePlugin
+
+    large = product_photo("bottle", "studio").image.resize((2400, 1800), Image.Resampling.BILINEAR)
+    whole = detect(large)
+    data = encode(large, fmt)
+    monkeypatch.setattr(PngImagePlugin.PngImageFile, "load", lambda self: pytest.fail("whole"))
+    reduced = detect_product(data)
+    assert reduced.suitable and whole.suitable, reduced.reason
+    assert reduced.coverage == pytest.approx(whole.coverage, abs=0.01)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import io
 import json
@@ -14,7 +15,7 @@ from postready.pipeline import platform_images, runner
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.logo import LogoOptions
 from postready.pipeline.models import LogoRequest, OptimizeRequest, OptimizeResult
-from postready.pipeline.platform_plans import choose_variant
+from postready.pipeline.platform_plans import choose_variant, min_decoded_size
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.runner import RESULTS_FILE, run_optimization
 from tests.images import encode, textured
@@ -180,7 +181,17 @@ async def test_platforms_sharing_a_size_share_one_render(tmp_path, monkeypatch) 
     assert (bluesky.image.width, bluesky.image.height) == (1080, 1080)
 
 
-async def test_styles_get_the_full_resolution_decode(large_jpeg, tmp_path, monkeypatch) -> None:
+def test_decode_size_keeps_every_crop_and_the_working_copy() -> None:
+    assert min_decoded_size([(1080, 1080)], (8000, 8000)) == (1080, 1080)
+    # A 9:16 story crops a square photo to 4500×8000: 1080 wide needs 24 % of the pixels.
+    assert min_decoded_size([(1080, 1080), (1080, 1920)], (8000, 8000)) == (1920, 1920)
+    assert min_decoded_size([(1080, 1080)], (8000, 6000), min_long_side=2048) == (2048, 1536)
+    assert min_decoded_size([(1080, 1080)], (900, 600), min_long_side=2048) == (900, 600)
+
+
+async def test_styles_decode_as_large_as_the_cut_out_needs(
+    large_jpeg, tmp_path, monkeypatch
+) -> None:
     decoded = []
     real_load = runner.load_image
 
@@ -199,5 +210,29 @@ async def test_styles_get_the_full_resolution_decode(large_jpeg, tmp_path, monke
     ):
         with pytest.raises(Decoded):
             await run_optimization(request, tmp_path)
-    # X's 1600×900 needs only half the pixels; a macro crop wants all of them.
+    # X's 1600×900 needs only half the pixels; product photography cuts out from a copy
+    # 2048 px long, more than half of 4000: the JPEG decodes whole (1/2 or nothing).
     assert decoded == [(2000, 1500), (2000, 1500), SOURCE_SIZE]
+
+
+async def test_every_step_runs_in_the_executor_it_is_given(tmp_path) -> None:
+    """A job's CPU work (decode, crop, encode, cut-out, styles, previews) counts against the
+    worker pool's bound: asyncio's default pool is never used."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.product_images import product_photo
+
+    class Refusing(ThreadPoolExecutor):
+        def submit(self, *args, **kwargs):
+            raise AssertionError("asyncio's default executor was used")
+
+    asyncio.get_running_loop().set_default_executor(Refusing(1))
+    photo = product_photo("mug", "studio").image.resize((1600, 1200), Image.Resampling.BILINEAR)
+    request = OptimizeRequest(
+        encode(photo, "PNG"), ("instagram",), styles=("macro",), product=True, previews=True
+    )
+    with ThreadPoolExecutor(2) as pool:
+        result = await run_optimization(request, tmp_path, executor=pool)
+    assert result.platforms["instagram"].status == "success"
+    assert result.product_photography is not None and result.product_photography.styles
+    assert result.previews is not None

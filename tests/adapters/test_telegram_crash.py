@@ -34,7 +34,11 @@ STUCK_BOT = [
 
 @asynccontextmanager
 async def bot_process(
-    telegram: FakeTelegram, data_dir: Path, log: Path, command: list[str] = BOT
+    telegram: FakeTelegram,
+    data_dir: Path,
+    log: Path,
+    command: list[str] = BOT,
+    workers: int = 1,
 ) -> AsyncIterator[asyncio.subprocess.Process]:
     """The bot as its own process, receiving updates from the fake Telegram."""
     env = os.environ | {
@@ -42,7 +46,7 @@ async def bot_process(
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": telegram.origin,
         "POSTREADY_DATA_DIR": str(data_dir),
-        "POSTREADY_WORKERS": "1",
+        "POSTREADY_WORKERS": str(workers),
         "POSTREADY_POLL_SECONDS": "0.1",
         "POSTREADY_SHUTDOWN_GRACE": "5",
     }

@@ -147,7 +147,10 @@ class TelegramOutput:
         sent: Message | None
         match reply:
             case Text():
-                await self._bot.send_chat_action(chat_id, ChatAction.TYPING)
+                if len(reply.parts) > 1:
+                    # A post takes a moment to arrive; a one-line answer (a status line) is
+                    # sent at once, and one request sooner without the indicator.
+                    await self._bot.send_chat_action(chat_id, ChatAction.TYPING)
                 sent = await self._text(chat_id, reply)
             case Album(items=items):
                 photos = [item for item in items if _as_photo(item)]

@@ -27,6 +27,7 @@ from postready.pipeline.providers.base import (
     AccountFinder,
     ProviderError,
     ProviderSettings,
+    Vision,
     Writer,
 )
 from postready.pipeline.providers.cache import ContentCache, DirectoryCache, MemoryCache, cache_key
@@ -116,7 +117,7 @@ class ContentEngine:
         self, settings: ProviderSettings | None = None, cache: ContentCache | None = None
     ) -> None:
         self.settings = settings = settings or ProviderSettings()
-        self.vision = LocalVision()
+        self.vision: Vision = LocalVision()
         self._local_writer = LocalWriter()
         self._local_accounts = LocalAccountFinder(
             settings.accounts_by_niche, settings.accounts_source

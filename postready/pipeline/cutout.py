@@ -19,7 +19,6 @@ from PIL import Image
 if TYPE_CHECKING:
     from rembg.sessions.base import BaseSession
 
-REMBG_MODEL_ENV = "POSTREADY_REMBG_MODEL"
 # Tried in order when POSTREADY_REMBG_MODEL is unset: small, permissively licensed models.
 DEFAULT_REMBG_MODELS = ("u2netp", "isnet-general-use")
 # CC BY-NC weights: only ever used when named explicitly, with a note.

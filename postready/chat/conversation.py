@@ -100,26 +100,17 @@ class ChatService:
         received but did not finish handling (they are handled now, in the order they came)."""
         await self._intake.styles.resume()
         await self._inbox.prune(INBOX_DAYS * 86400)
-        entries = await self._inbox.unhandled(self.platform)
-        albums: defaultdict[str, list[InboxEntry]] = defaultdict(list)
-        for entry in entries:
-            album = entry.payload.get("album") if entry.kind == "message" else None
-            if album:
-                albums[album].append(entry)
-        for entry in entries:
-            album = entry.payload.get("album") if entry.kind == "message" else None
-            parts = albums.pop(album, []) if album else [entry]
-            if not parts:
-                continue  # handled with its album's first part
-            log.info("inbox_resumed platform=%s update=%s", self.platform, entry.update_key)
+        for parts in _replays(await self._inbox.unhandled(self.platform)):
+            first = parts[0]
+            log.info("inbox_resumed platform=%s update=%s", self.platform, first.update_key)
             try:
-                if entry.kind == "action":
-                    await self._press(press_from(entry.payload), [entry])
+                if first.kind == "action":
+                    await self._press(press_from(first.payload), parts)
                 else:
                     message = album_message([message_from(p.payload) for p in parts])
                     await self.on_message(message, parts)
             except Exception:
-                log.exception("inbox_resume_failed update=%s", entry.update_key)
+                log.exception("inbox_resume_failed update=%s", first.update_key)
 
     async def stop(self) -> None:
         await self._intake.close()
@@ -354,7 +345,7 @@ class ChatService:
             if job.status in ACTIVE_STATUSES:
                 await self._queue.cancel(user, job.id)  # stopped before their rows go
         report = await forget_menu.forget(
-            self._storage, self._files, ref, lambda: self._intake.settle(ref)
+            self._storage, self._files, user, lambda: self._intake.settle(ref)
         )
         await self._out.edit(chat_id, message_id, report)
         return None
@@ -385,3 +376,13 @@ class ChatService:
             user = await self._users.save_settings(user.id, changed)
             await self._out.edit(chat_id, message_id, settings_menu.settings_menu(user))
         return None
+
+
+def _replays(entries: Sequence[InboxEntry]) -> list[list[InboxEntry]]:
+    """The entries as they are handled again, in order: an album's parts together, at its
+    first part's place."""
+    groups: dict[str, list[InboxEntry]] = {}
+    for entry in entries:
+        album = entry.payload.get("album") if entry.kind == "message" else None
+        groups.setdefault(album or f"entry:{entry.id}", []).append(entry)
+    return list(groups.values())

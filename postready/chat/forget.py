@@ -12,6 +12,7 @@ from postready.core.config.settings import StorageSection
 from postready.core.identity import UserRef
 from postready.core.retention import remove_session_files
 from postready.core.storage import Storage
+from postready.core.storage.models import User
 
 PREFIX = "fg"
 PROMPT = (
@@ -36,22 +37,21 @@ def owner(key: str) -> str:
 async def forget(
     storage: Storage,
     files: StorageSection,
-    user: UserRef,
+    user: User,
     settle: Callable[[], Awaitable[None]],
 ) -> Text:
     """Delete everything about `user` (once their photos on the way are queued: `settle`);
     what was deleted, in one line."""
     await settle()
-    known = await storage.users.get_or_create(user)
-    sessions = await storage.jobs.user_sessions(known.id)
-    waiting = [c for c in await storage.chats.open_style_choices() if c.user == user]
+    sessions = await storage.jobs.user_sessions(user.id)
+    waiting = [c for c in await storage.chats.open_style_choices() if c.user == user.ref]
     freed = 0
     for session_id in sessions:
         freed += await asyncio.to_thread(remove_session_files, files, session_id)
-    logo = Path(known.settings.logo_path) if known.settings.logo_path else None
+    logo = Path(user.settings.logo_path) if user.settings.logo_path else None
     for path in [*(c.source_path for c in waiting), *([logo] if logo else [])]:
         path.unlink(missing_ok=True)
-    await storage.users.forget(user)
+    await storage.users.forget(user.ref)
     deleted = [f"{len(sessions)} jobs with their files ({freed / MB:.1f} MB)"]
     if waiting:
         deleted.append(f"{len(waiting)} photos waiting for styles")

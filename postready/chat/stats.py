@@ -7,7 +7,7 @@ import asyncio
 from pathlib import Path
 
 from postready.core.quotas import day_start
-from postready.core.retention import DAY
+from postready.core.retention import DAY, folder_bytes
 from postready.core.storage import Storage
 
 STATUS_ORDER = ("completed", "failed", "cancelled", "running", "queued")
@@ -21,7 +21,7 @@ async def stats_text(storage: Storage, data_dir: Path, timezone: str) -> str:
     week = await storage.jobs.status_counts(now - 7 * DAY)
     failures = await storage.jobs.failure_counts(now - 7 * DAY)
     waiting = await storage.jobs.queued_count()
-    disk = await asyncio.to_thread(_bytes_in, data_dir)
+    disk = await asyncio.to_thread(folder_bytes, data_dir)
     lines = [
         "📊 PostReady",
         f"Today: {_jobs(today)}",
@@ -42,7 +42,3 @@ def _jobs(counts: dict[str, int]) -> str:
 
 def _size(count: int) -> str:
     return f"{count / GB:.1f} GB" if count >= GB else f"{count / MB:.1f} MB"
-
-
-def _bytes_in(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())

@@ -22,5 +22,5 @@ def day_start(now: float, timezone: str) -> datetime:
 
 def next_day(now: float, timezone: str) -> datetime:
     """When the next day starts in `timezone`: a daily quota's reset."""
-    start = day_start(now, timezone)
-    return (start + timedelta(days=1, hours=3)).replace(hour=0)  # 3 h: past any DST shift
+    # Aware datetimes add in wall time: the next midnight, whatever the DST shift.
+    return day_start(now, timezone) + timedelta(days=1)

@@ -55,11 +55,12 @@ async def sweep_periodically(storage: Storage, settings: StorageSection) -> None
 def remove_session_files(settings: StorageSection, session_id: str) -> int:
     """Delete a session's outputs and uploads; the bytes freed."""
     folder = settings.output_dir / session_id
-    freed = _size(folder)
+    freed = folder_bytes(folder)
     shutil.rmtree(folder, ignore_errors=True)
     discard_uploads(settings.uploads_dir, session_id)
     return freed
 
 
-def _size(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0
+def folder_bytes(folder: Path) -> int:
+    """The bytes of every file under `folder` (0 when there is none)."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())

@@ -30,12 +30,12 @@ class OperationsServer:
         metrics: JobMetrics,
         routes: Sequence[Route] = (),
     ) -> None:
-        self._host, self._port = host, port
+        self._host = host
+        self.port = port  # the bound port once started (port 0 picks a free one)
         self._checks = checks
         self._routes = routes
         self.metrics = metrics
         self._runner: web.AppRunner | None = None
-        self.port = port  # the bound port once started (port 0 picks a free one)
 
     async def start(self) -> None:
         app = web.Application()
@@ -45,10 +45,8 @@ class OperationsServer:
             app.router.add_route(method, path, handler)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self._host, self._port)
-        await site.start()
-        sockets = self._runner.addresses
-        self.port = sockets[0][1] if sockets else self._port
+        await web.TCPSite(self._runner, self._host, self.port).start()
+        self.port = self._runner.addresses[0][1]
         log.info("http_started host=%s port=%s", self._host, self.port)
 
     async def stop(self) -> None:

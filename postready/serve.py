@@ -141,6 +141,7 @@ async def run_worker(
                 # A chat's job runs where that chat's bot runs, so its results reach the chat;
                 # a headless worker takes the command line's jobs only.
                 platforms=frozenset({HEADLESS_PLATFORM, *by_platform}),
+                usage=storage.usage,
             ),
         )
         started: list[Frontend] = []

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from postready.chat.access import AccessRules
 from postready.chat.commands import Command, CommandError
 from postready.chat.replies import Choice, Progress, Reply, Text
+from postready.core.access import AccessRules
 from postready.core.queue.api import JobQueue
 from postready.core.storage import Storage
 

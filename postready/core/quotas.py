@@ -1,10 +1,19 @@
 """Daily quotas count from the user's own midnight: when their day started, and when the next
-one starts."""
+one starts. Jobs are counted as they are queued (the job repository); paid calls (AI calls,
+image API renders) as a job makes them, through a `DailyUsageGate`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from postready.core.errors import QuotaExceeded
+from postready.core.storage.repositories import UsageRepository
+from postready.pipeline.providers.base import QuotaUsedUp, UsageKind
+
+USAGE_NAMES: Mapping[UsageKind, str] = {"ai_call": "AI calls", "image_render": "image renders"}
 
 
 def _zone(timezone: str) -> ZoneInfo:
@@ -24,3 +33,30 @@ def next_day(now: float, timezone: str) -> datetime:
     """When the next day starts in `timezone`: a daily quota's reset."""
     # Aware datetimes add in wall time: the next midnight, whatever the DST shift.
     return day_start(now, timezone) + timedelta(days=1)
+
+
+def quota_exceeded(what: str, limit: int, now: float, timezone: str) -> QuotaExceeded:
+    """The error for `limit` of `what` a day used up: which quota, and when it resets in the
+    user's time."""
+    local_now = datetime.fromtimestamp(now, _zone(timezone))
+    return QuotaExceeded(what, limit, next_day(now, timezone), local_now)
+
+
+@dataclass(frozen=True, slots=True)
+class DailyUsageGate:
+    """One job's `UsageGate`: each paid call is counted against its user's quota of that kind
+    for their day (`limits`: None is unlimited, an admin's)."""
+
+    usage: UsageRepository
+    user_id: int
+    session_id: str
+    timezone: str
+    limits: Mapping[UsageKind, int | None]
+
+    async def take(self, kind: UsageKind) -> None:
+        try:
+            await self.usage.take(
+                self.user_id, self.session_id, kind, self.limits[kind], self.timezone
+            )
+        except QuotaExceeded as exc:
+            raise QuotaUsedUp(exc.message) from exc

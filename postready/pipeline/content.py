@@ -27,6 +27,8 @@ from postready.pipeline.providers.base import (
     AccountFinder,
     ProviderError,
     ProviderSettings,
+    QuotaUsedUp,
+    UsageGate,
     Vision,
     Writer,
 )
@@ -36,6 +38,7 @@ from postready.pipeline.providers.types import (
     AccountSuggestions,
     ContentBrief,
     ImageAnalysis,
+    Usage,
     Writing,
 )
 from postready.pipeline.timing import posting_times
@@ -77,6 +80,8 @@ class ContentOutcome:
     platforms: dict[str, PlatformContent]
     ai_calls: int
     vision: str | None = None  # the AI provider that looked at the photo; None: only local
+    usage: tuple[Usage, ...] = ()  # what the paid calls used, as their services reported
+    notices: tuple[str, ...] = ()  # for the user: a daily quota that kept AI out
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,14 +103,23 @@ class _Part:
 
 
 class CallBudget:
-    """AI calls left this session; spending past the limit is a provider failure."""
+    """AI calls left this session, and in the user's day when a `gate` keeps their quota;
+    spending past either is a provider failure (QuotaUsedUp for the day's)."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, gate: UsageGate | None = None) -> None:
         self.limit, self.used = limit, 0
+        self._gate = gate
+        self.notices: list[str] = []  # for the user: which quota stopped a call
 
-    def spend(self, part: str) -> None:
+    async def spend(self, part: str) -> None:
         if self.used >= self.limit:
             raise ProviderError(f"AI call budget of {self.limit} per session used up before {part}")
+        if self._gate is not None:
+            try:
+                await self._gate.take("ai_call")
+            except QuotaUsedUp as exc:
+                self.notices.append(exc.reason)
+                raise
         self.used += 1
 
 
@@ -160,10 +174,12 @@ class ContentEngine:
         now: datetime,
         report: Report = lambda message: None,
         session_id: str = "",
+        gate: UsageGate | None = None,
     ) -> ContentOutcome:
         """Every requested platform's post. The writer and the account finder run at once;
-        `report` is called once as each finishes (CONTENT_EVENTS in all)."""
-        budget = CallBudget(self.settings.max_ai_calls)
+        `report` is called once as each finishes (CONTENT_EVENTS in all). `gate`: the user's
+        daily AI quota, asked before each call (none: only the per-session budget)."""
+        budget = CallBudget(self.settings.max_ai_calls, gate)
         platforms = tuple(dict.fromkeys(request.platforms))
         brief = ContentBrief(
             image_jpeg=photo.vision_jpeg,
@@ -223,7 +239,14 @@ class ContentEngine:
             for key in platforms
         }  # fmt: skip
         vision = None if written.provider == self._local_writer.name else written.provider
-        return ContentOutcome(writing.analysis, contents, budget.used, vision)
+        return ContentOutcome(
+            writing.analysis,
+            contents,
+            budget.used,
+            vision,
+            usage=writing.usage + accounts.usage,
+            notices=tuple(dict.fromkeys(budget.notices)),
+        )
 
     async def _call(
         self,
@@ -255,7 +278,7 @@ class ContentEngine:
             except (KeyError, TypeError, ValueError):  # written by another version: a miss
                 log.warning("cache_entry_unusable session=%s part=%s", session_id, part)
         try:
-            budget.spend(part)
+            await budget.spend(part)
             result = await run()
         except ProviderError as exc:
             reason = exc.reason

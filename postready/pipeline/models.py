@@ -16,6 +16,7 @@ from postready.pipeline.loading import ImageSource
 from postready.pipeline.logo import LogoOptions
 from postready.pipeline.photography_results import ProductPhotographyResult
 from postready.pipeline.platforms import PLATFORMS, OutputFormat
+from postready.pipeline.pricing import Cost
 from postready.pipeline.providers.types import AccountSuggestions, ImageAnalysis
 from postready.pipeline.timing import PostingTimes
 
@@ -269,6 +270,8 @@ class OptimizeResult:
     analysis: ImageAnalysis | None = None
     ai_calls: int = 0  # calls to AI services this session (transport retries not counted)
     previews: FeedPreviews | None = None
+    cost: Cost | None = None  # the paid calls' estimated cost (None: read from an old document)
+    notices: tuple[str, ...] = ()  # for the user: daily quotas that kept AI services out
 
     @property
     def successful(self) -> list[PlatformResult]:
@@ -304,6 +307,9 @@ class OptimizeResult:
                 "successful_platforms": len(self.successful),
                 "processing_time": round((self.finished_at - self.started_at).total_seconds(), 3),
                 "ai_calls": self.ai_calls,
+                "image_renders": sum(u.images for u in self.cost.usage) if self.cost else 0,
+                "cost": self.cost.to_json() if self.cost else None,
+                "notices": list(self.notices),
             },
         }
 
@@ -340,6 +346,9 @@ class OptimizeResult:
                 analysis=ImageAnalysis.from_json(analysis) if analysis is not None else None,
                 ai_calls=metadata["ai_calls"],
                 previews=FeedPreviews.from_json(previews) if previews is not None else None,
+                # Documents written before costs were kept have neither.
+                cost=Cost.from_json(metadata["cost"]) if metadata.get("cost") else None,
+                notices=tuple(metadata.get("notices", ())),
             )
         except KeyError as exc:
             raise ValueError(f"not a PostReady results document: missing {exc}") from exc

@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from postready.pipeline.providers.types import Usage
 
 _URL_SCHEMES = ("https://", "http://")
 
@@ -77,6 +80,9 @@ class ProductPhotographyResult:
     cutout_confidence: float | None = None
     notes: tuple[str, ...] = ()
     failed: dict[str, str] = field(default_factory=dict)  # style → reason
+    # Not in the results document: the runner prices them, and tells the user.
+    usage: tuple[Usage, ...] = ()  # the image API's calls
+    notices: tuple[str, ...] = ()  # a daily quota that kept styles off the image API
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -34,12 +34,14 @@ from postready.pipeline.photography import (
 from postready.pipeline.photography_results import ProductPhotographyResult, StyleImage
 from postready.pipeline.platforms import OutputFormat
 from postready.pipeline.product_detection import VisionVerdict, is_product_shot
+from postready.pipeline.providers.base import QuotaUsedUp, UsageGate
 from postready.pipeline.providers.openai_images import (
     ImageServiceError,
     OpenAIImageEditor,
     OpenAIImageSettings,
     closest_size,
 )
+from postready.pipeline.providers.types import Usage
 from postready.pipeline.resizing import resize_crop
 
 if TYPE_CHECKING:
@@ -103,11 +105,12 @@ async def run_product_photography(
     report: Report,
     executor: Executor | None = None,
     vision: VisionVerdict | None = None,
+    gate: UsageGate | None = None,
 ) -> ProductPhotographyResult:
     """Render `styles` for every target. Calls `report` exactly 1 + len(styles) times (the
     cut-out, then each style), whatever happens. `forced`: the caller says it is a product
     whatever the detection thinks; `vision`: a vision model's verdict, which decides over the
-    local one."""
+    local one; `gate`: the user's daily quota of image API renders, asked before each."""
     loop = asyncio.get_running_loop()
     colour = resolve_colour(colour)
     detection = await loop.run_in_executor(executor, is_product_shot, image, signals, vision)
@@ -132,6 +135,8 @@ async def run_product_photography(
     rendered: dict[str, dict[str, StyleImage]] = {}
     failed: dict[str, str] = {}
     api_used = False
+    usage: list[Usage] = []
+    notices: list[str] = []
 
     async def one_style(key: str) -> None:
         nonlocal api_used
@@ -139,13 +144,20 @@ async def run_product_photography(
         renders = None
         if editor is not None:
             try:
-                api_image = await _api_render(editor, style, cutout, colour, product_name, targets)
+                if gate is not None:
+                    await gate.take("image_render")
+                api_image, used = await _api_render(
+                    editor, style, cutout, colour, product_name, targets
+                )
+                usage.append(used)
                 render = partial(_crop_to, api_image)
                 renders = await loop.run_in_executor(executor, _render_all, render, targets)
                 api_used = True
             except ImageServiceError as exc:
                 log.warning("image_api_failed style=%s error=%s", key, exc)
                 notes.append(f"{style.name}: the image service failed ({exc}); rendered locally")
+            except QuotaUsedUp as exc:
+                notices.append(f"{style.name} rendered here, not by the image service: {exc}")
         if renders is None:
             render = partial(render_style, style, cutout, colour=colour)
             renders = await loop.run_in_executor(executor, _render_all, render, targets)
@@ -184,6 +196,8 @@ async def run_product_photography(
         cutout.confidence,
         tuple(notes),
         failed,
+        tuple(usage),
+        tuple(notices),
     )
 
 
@@ -258,15 +272,15 @@ async def _api_render(
     colour: str,
     product_name: str,
     targets: list[StyleTarget],
-) -> Image.Image:
+) -> tuple[Image.Image, Usage]:
     """One edit request for the style at the supported size closest to every target."""
     size = closest_size([t.size[0] / t.size[1] for t in targets])
     image_png, mask_png = api_inputs(cutout, size)
     prompt = style.prompt.format(product=product_name or "the product", colour=colour)
-    data = await editor.edit(image_png, mask_png, prompt, size)
+    data, usage = await editor.edit(image_png, mask_png, prompt, size)
     try:
         with Image.open(io.BytesIO(data)) as generated:
-            return generated.convert("RGB")
+            return generated.convert("RGB"), usage
     except OSError as exc:
         raise ImageServiceError("the returned image could not be read") from exc
 

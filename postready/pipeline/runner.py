@@ -34,12 +34,14 @@ from postready.pipeline.models import (
 from postready.pipeline.photography_results import ProductPhotographyResult
 from postready.pipeline.platform_plans import PlatformPlan, min_decoded_size, plan_platform
 from postready.pipeline.platforms import PLATFORMS, PlatformSpec
+from postready.pipeline.pricing import cost_of
 from postready.pipeline.timing import zone
 
 if TYPE_CHECKING:
     from postready.pipeline.cropping import CropSignals
     from postready.pipeline.platform_images import RenderContext
     from postready.pipeline.product_photos import PhotographySettings
+    from postready.pipeline.providers.base import UsageGate
     from postready.pipeline.providers.types import ImageAnalysis
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,7 @@ async def run_optimization(
     session_id: str | None = None,
     content: ContentEngine | None = None,
     photography: PhotographySettings | None = None,
+    gate: UsageGate | None = None,
 ) -> OptimizeResult:
     """Optimise `request.source` for its platforms; write `<output_root>/<session>/`: one image
     and one `<platform>_caption.txt` per platform, `results.json`, and when the request asks,
@@ -68,7 +71,9 @@ async def run_optimization(
     the steps share the decoded photo and closures that cannot be pickled.
     `content` holds the text providers and their cache, `photography` the services product
     photography may use; both are local and offline when None (pass one long-lived engine to
-    share its cache between sessions).
+    share its cache between sessions). `gate` keeps the user's daily quotas of paid calls
+    (AI calls, image API renders); past them the local methods do the work and the result's
+    `notices` say so. The result's `cost` prices the paid calls by the content engine's table.
 
     Raises PostReadyError when the request itself is unusable (bad image, unknown platform,
     variant or time zone). A platform that fails on its own is reported failed; the others
@@ -129,7 +134,7 @@ async def run_optimization(
     logo = await logo_loading if logo_loading else None
     report("images", "cropping and encoding")
     content_task = asyncio.create_task(
-        _content(engine, request, loaded, signals, started, executor, report, session_id)
+        _content(engine, request, loaded, signals, started, executor, report, session_id, gate)
     )
     try:
         session_dir = output_root / session_id
@@ -151,7 +156,7 @@ async def run_optimization(
             # and names it, so product photography needs no call of its own.
             product_photography = await _product_photography(
                 request, styles, loaded.image, await content_task, list(plans.values()), context,
-                photography, executor, report,
+                photography, executor, report, gate,
             )  # fmt: skip
         outcome = await content_task
     finally:
@@ -182,6 +187,13 @@ async def run_optimization(
         ai_calls=outcome.ai_calls if outcome else 0,
         product_photography=product_photography,
         previews=previews,
+        cost=cost_of(
+            (outcome.usage if outcome else ())
+            + (product_photography.usage if product_photography else ()),
+            engine.settings.prices,
+        ),
+        notices=(outcome.notices if outcome else ())
+        + (product_photography.notices if product_photography else ()),
     )
     (session_dir / RESULTS_FILE).write_text(
         json.dumps(result.to_json(), indent=2, ensure_ascii=False), encoding="utf-8"
@@ -198,6 +210,7 @@ async def _content(
     executor: Executor | None,
     report: Callable[[str, str], None],
     session_id: str,
+    gate: UsageGate | None,
 ) -> ContentOutcome | None:
     """The content step; None (and a log entry) if it breaks, so the images still arrive."""
     loop = asyncio.get_running_loop()
@@ -213,7 +226,7 @@ async def _content(
             executor,
             partial(engine.prepare, loaded.image, signals, request.source, request.description),
         )
-        return await engine.generate(request, photo, now, content_report, session_id)
+        return await engine.generate(request, photo, now, content_report, session_id, gate)
     except Exception:
         log.exception("content_failed session=%s", session_id)
         for _ in range(CONTENT_EVENTS - reported):
@@ -260,6 +273,7 @@ async def _product_photography(
     photography: PhotographySettings | None,
     executor: Executor | None,
     report: Callable[[str, str], None],
+    gate: UsageGate | None,
 ) -> ProductPhotographyResult:
     from postready.pipeline.product_detection import VisionVerdict
     from postready.pipeline.product_photos import (
@@ -288,6 +302,7 @@ async def _product_photography(
         settings=photography or PhotographySettings(),
         report=lambda message: report("photography", message),
         executor=executor,
+        gate=gate,
     )
 
 

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from postready.chat.access import AccessRules
 from postready.chat.conversation import ChatService
 from postready.chat.messages import ChatLimits, ChatSetup, Incoming, Photo
+from postready.core.access import AccessRules
 from postready.core.config.settings import LimitsSection, QueueSection, Settings, StorageSection
 from postready.core.queue import QueueService, worker
 from postready.core.queue.updates import JobUpdate

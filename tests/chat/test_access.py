@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from postready.chat.access import AccessRules
+from postready.core.access import AccessRules
 from postready.core.identity import UserRef
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from tests.chat.conftest import ALICE, BOB, GROUP, Bot, photo

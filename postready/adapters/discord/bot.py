@@ -20,12 +20,12 @@ from postready.adapters.discord.components import ActionButton, ActionClient, Ac
 from postready.adapters.discord.interaction_tokens import InteractionTokens
 from postready.adapters.discord.render import DiscordOutput, chat_key
 from postready.adapters.http.server import Route
-from postready.chat.access import AccessRules
 from postready.chat.commands import Command, CommandError, optimize_options
 from postready.chat.conversation import ChatService
 from postready.chat.messages import ChatSetup, Incoming, Photo
 from postready.chat.replies import Text
 from postready.chat.texts import ADMIN_COMMANDS, COMMANDS, error_line
+from postready.core.access import AccessRules
 from postready.core.config.settings import Settings
 from postready.core.queue.api import JobQueue
 from postready.core.queue.updates import JobUpdate

@@ -27,11 +27,11 @@ from telegram.ext import (
 
 from postready.adapters.http.server import Route
 from postready.adapters.telegram.render import TOO_BIG, TelegramOutput
-from postready.chat.access import AccessRules
 from postready.chat.conversation import ChatService
 from postready.chat.inbox import album_message
 from postready.chat.messages import ChatLimits, ChatSetup, Incoming, Photo
 from postready.chat.texts import COMMANDS, error_line
+from postready.core.access import AccessRules
 from postready.core.config.settings import TELEGRAM_API, Settings
 from postready.core.queue.api import JobQueue
 from postready.core.queue.updates import JobUpdate

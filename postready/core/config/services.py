@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.pricing import DEFAULT_PRICES, ModelPrice, load_prices
 from postready.pipeline.providers.base import (
     GeminiConfig,
     HashtagPagesConfig,
@@ -123,9 +124,19 @@ def provider_settings(
             accounts_by_niche=load_accounts_file(path) if path else {},
             accounts_source=str(path) if path else "",
             cache_dir=ai.cache_dir,
+            prices=_prices(ai.prices_file),
         ),
         notes,
     )
+
+
+def _prices(path: Path | None) -> Mapping[str, ModelPrice]:
+    if path is None:
+        return DEFAULT_PRICES
+    try:
+        return load_prices(path)
+    except ValueError as exc:
+        raise PostReadyError(ErrorCode.INVALID_OPTION, f"POSTREADY_PRICES_FILE: {exc}") from exc
 
 
 def photography_settings(photography: PhotographySection, ai: AISection) -> PhotographySettings:

@@ -94,6 +94,10 @@ class LimitsSection(Section):
     max_jobs_per_hour: int = Field(default=20, ge=1)  # per user
     queue_limit: int = Field(default=100, ge=1)  # queued jobs, all users together
     jobs_per_day: int = Field(default=50, ge=1)  # per user, from their midnight; not admins
+    # Per user a day, as jobs_per_day: calls to the AI text services (writing, account search),
+    # and styles rendered by the image API. Past them the local methods do the work.
+    ai_calls_per_day: int = Field(default=20, ge=0)
+    image_renders_per_day: int = Field(default=10, ge=0)
 
 
 class AccessSection(Section):
@@ -171,6 +175,7 @@ class AISection(Section):
     ai_timeout: float = Field(default=60.0, gt=0)  # seconds per AI request
     accounts_file: Path | None = None
     hashtag_pages_url: str | None = None  # a URL template with {tag}; set: that source is on
+    prices_file: Path | None = None  # TOML rows laid over the AI price table's defaults
     cache_dir: Path = Field(
         default_factory=lambda: (
             Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "postready"

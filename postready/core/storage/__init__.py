@@ -13,6 +13,7 @@ from postready.core.storage.repositories import (
     InboxRepository,
     InstanceRepository,
     JobRepository,
+    UsageRepository,
     UserRepository,
 )
 from postready.core.storage.sqlite.chat_state import SQLiteChatState
@@ -20,6 +21,7 @@ from postready.core.storage.sqlite.database import Database
 from postready.core.storage.sqlite.inbox import SQLiteInbox
 from postready.core.storage.sqlite.instances import SQLiteInstances
 from postready.core.storage.sqlite.jobs import SQLiteJobs
+from postready.core.storage.sqlite.usage import SQLiteUsage
 from postready.core.storage.sqlite.users import SQLiteUsers
 
 
@@ -33,6 +35,7 @@ class Storage:
     chats: ChatStateRepository
     inbox: InboxRepository
     instances: InstanceRepository
+    usage: UsageRepository
 
     @classmethod
     async def open(cls, path: Path, clock: Callable[[], float] = time.time) -> Self:
@@ -45,6 +48,7 @@ class Storage:
             SQLiteChatState(database),
             SQLiteInbox(database),
             SQLiteInstances(database),
+            SQLiteUsage(database),
         )
 
     async def close(self) -> None:

@@ -25,6 +25,7 @@ from postready.core.storage.models import (
     UserSettings,
 )
 from postready.pipeline.models import ErrorInfo, OptimizeResult, ProgressEvent
+from postready.pipeline.providers.base import UsageKind
 
 
 class UserRepository(Protocol):
@@ -199,6 +200,34 @@ class InstanceRepository(Protocol):
 
     async def forget(self, instance_ids: Collection[str]) -> None:
         """Delete these instances' rows, except any still holding a job's lease."""
+        ...
+
+
+class UsageRepository(Protocol):
+    """Paid calls per user, which the daily quotas count, and what sessions cost."""
+
+    async def take(
+        self,
+        user_id: int,
+        session_id: str | None,
+        kind: UsageKind,
+        limit: int | None,
+        timezone: str,
+    ) -> int:
+        """Record one call of `kind` unless the user has made `limit` (None: no limit) today in
+        `timezone`, in one transaction; how many they have made today. Raises QuotaExceeded."""
+        ...
+
+    async def totals(self, since: float) -> dict[UsageKind, int]:
+        """Calls of every user since `since`, by kind."""
+        ...
+
+    async def cost(self, since: float) -> float:
+        """The estimated cost (US dollars) of the sessions completed since `since`."""
+        ...
+
+    async def prune(self, before: float) -> int:
+        """Forget calls made before `before`; how many."""
         ...
 
 

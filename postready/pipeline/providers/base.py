@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from postready.pipeline.pricing import DEFAULT_PRICES, ModelPrice
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -31,6 +33,22 @@ class ProviderError(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class QuotaUsedUp(ProviderError):
+    """The user has no paid call of this kind left today; `reason` says which quota and when
+    it resets, for the user."""
+
+
+UsageKind = Literal["ai_call", "image_render"]
+
+
+class UsageGate(Protocol):
+    """The user's daily quotas of paid calls, asked before each one."""
+
+    async def take(self, kind: UsageKind) -> None:
+        """Count one call of `kind`; raise QuotaUsedUp when none is left today."""
+        ...
 
 
 class Vision(Protocol):
@@ -105,3 +123,4 @@ class ProviderSettings:
     accounts_source: str = ""  # where those came from (a file path), for the results
     cache_dir: Path | None = None  # AI results kept here across runs; memory only when None
     max_ai_calls: int = 2  # per session, whatever the number of platforms
+    prices: Mapping[str, ModelPrice] = field(default_factory=lambda: DEFAULT_PRICES)

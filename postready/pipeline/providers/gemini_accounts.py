@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
@@ -19,7 +20,12 @@ from pydantic import BaseModel, ValidationError
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.providers.base import GeminiConfig, ProviderError
 from postready.pipeline.providers.local import normalise_handle
-from postready.pipeline.providers.types import AccountSuggestions, ContentBrief, SuggestedAccount
+from postready.pipeline.providers.types import (
+    AccountSuggestions,
+    ContentBrief,
+    SuggestedAccount,
+    Usage,
+)
 
 if TYPE_CHECKING:
     from google.genai.errors import APIError
@@ -121,7 +127,9 @@ class GeminiAccountFinder:
             raise ProviderError("Gemini could not be reached") from exc
         finally:
             await client.aio.aclose()
-        return suggestions_from_response(response)
+        return replace(
+            suggestions_from_response(response), usage=(response_usage(response, config.model),)
+        )
 
     def _retrying(self, api_error: type[APIError]) -> AsyncRetrying:
         from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
@@ -177,6 +185,21 @@ def _status_reason(exc: APIError, attempts: int) -> str:
         return f"Gemini refused the API key ({code})"
     # Never the service's own words, which may quote the request.
     return f"Gemini rejected the request ({code})"
+
+
+def response_usage(response: GenerateContentResponse, model: str) -> Usage:
+    """The tokens the answer reports (its thinking billed as output) and the searches it ran."""
+    tokens = response.usage_metadata
+    candidate = response.candidates[0] if response.candidates else None
+    metadata = getattr(candidate, "grounding_metadata", None)
+    queries = (metadata.web_search_queries or []) if metadata else []
+    return Usage(
+        model,
+        (tokens.prompt_token_count or 0) if tokens else 0,
+        ((tokens.candidates_token_count or 0) + (tokens.thoughts_token_count or 0))
+        if tokens else 0,
+        searches=len(queries),
+    )  # fmt: skip
 
 
 def suggestions_from_response(response: GenerateContentResponse) -> AccountSuggestions:

@@ -6,6 +6,8 @@ import base64
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from postready.pipeline.providers.types import Usage
+
 DEFAULT_MODEL = "gpt-image-1.5"  # gpt-image-1 was shut down on 23 Oct 2026
 # Sizes every GPT image model accepts (gpt-image-2 takes more; these keep the model swappable).
 SIZES: tuple[tuple[int, int], ...] = ((1024, 1024), (1536, 1024), (1024, 1536))
@@ -52,8 +54,9 @@ class OpenAIImageEditor:
 
     async def edit(
         self, image_png: bytes, mask_png: bytes, prompt: str, size: tuple[int, int]
-    ) -> bytes:
-        """Repaint where `mask_png` is transparent; returns the new image's bytes (PNG).
+    ) -> tuple[bytes, Usage]:
+        """Repaint where `mask_png` is transparent; returns the new image's bytes (PNG) and
+        what the call used.
 
         The mask must be a PNG the same size as the image, under 4 MB."""
         import openai
@@ -73,7 +76,14 @@ class OpenAIImageEditor:
             raise ImageServiceError(_failure(exc)) from exc
         if not response.data or not response.data[0].b64_json:
             raise ImageServiceError("the response held no image")
-        return base64.b64decode(response.data[0].b64_json)
+        tokens = response.usage
+        usage = Usage(
+            self.settings.model,
+            tokens.input_tokens if tokens else 0,
+            tokens.output_tokens if tokens else 0,
+            images=len(response.data),
+        )
+        return base64.b64decode(response.data[0].b64_json), usage
 
     async def aclose(self) -> None:
         await self._client.close()

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.providers.base import OpenAIConfig, ProviderError
-from postready.pipeline.providers.types import ContentBrief, PostDraft, Writing
+from postready.pipeline.providers.types import ContentBrief, PostDraft, Usage, Writing
 from postready.pipeline.vocabulary import load_vocabulary
 
 if TYPE_CHECKING:
@@ -146,6 +146,7 @@ class OpenAIVisionWriter:
                 timeout=config.timeout,
                 max_retries=config.max_retries,
             ) as client:
+                usage: list[Usage] = []
                 for attempt in range(1, _INVALID_ANSWER_ATTEMPTS + 1):
                     completion = await client.chat.completions.create(
                         model=config.model,
@@ -156,8 +157,10 @@ class OpenAIVisionWriter:
                                             "schema": schema},
                         },
                     )  # fmt: skip
+                    usage.append(completion_usage(completion, config.model))
                     try:
-                        return _writing(brief, _parse(completion, brief.platforms), niches)
+                        answer = _parse(completion, brief.platforms)
+                        return _writing(brief, answer, niches, tuple(usage))
                     except ValueError as exc:
                         log.warning("openai_invalid_answer attempt=%d error=%s", attempt, exc)
                         reason = str(exc)
@@ -191,6 +194,17 @@ def _status_reason(exc: APIStatusError, retries: int) -> str:
     return f"OpenAI rejected the request ({status})"
 
 
+def completion_usage(completion: ChatCompletion, model: str) -> Usage:
+    """The tokens a completion reports (none when a server omits them), billed as the model
+    the answer names (a dated snapshot of `model`)."""
+    tokens = completion.usage
+    return Usage(
+        completion.model or model,
+        tokens.prompt_tokens if tokens else 0,
+        tokens.completion_tokens if tokens else 0,
+    )
+
+
 def _answer_text(completion: ChatCompletion) -> str:
     return (completion.choices[0].message.content or "") if completion.choices else ""
 
@@ -214,7 +228,9 @@ def _parse(completion: ChatCompletion, platforms: tuple[str, ...]) -> _Answer:
     return answer
 
 
-def _writing(brief: ContentBrief, answer: _Answer, niches: list[str]) -> Writing:
+def _writing(
+    brief: ContentBrief, answer: _Answer, niches: list[str], usage: tuple[Usage, ...]
+) -> Writing:
     known = [n for n in answer.niches if n in niches]
     analysis = brief.analysis.with_vision(
         answer.summary.strip() or brief.analysis.summary,
@@ -225,4 +241,4 @@ def _writing(brief: ContentBrief, answer: _Answer, niches: list[str]) -> Writing
         key: PostDraft(answer.posts[key].caption.strip(), tuple(answer.posts[key].hashtags))
         for key in brief.platforms
     }
-    return Writing(analysis, tuple(dict.fromkeys(known)), posts, answer.alt_text.strip())
+    return Writing(analysis, tuple(dict.fromkeys(known)), posts, answer.alt_text.strip(), usage)

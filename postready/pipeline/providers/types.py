@@ -57,6 +57,24 @@ class ImageAnalysis:
 
 
 @dataclass(frozen=True, slots=True)
+class Usage:
+    """What one paid call used, as its service reported it: the basis of its cost."""
+
+    model: str  # the model billed ("gpt-5.4-mini"), as the price table names it
+    input_tokens: int = 0
+    output_tokens: int = 0
+    images: int = 0  # images generated
+    searches: int = 0  # web searches a grounded answer ran
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Usage:
+        return cls(**data)
+
+
+@dataclass(frozen=True, slots=True)
 class PostDraft:
     """A caption (without hashtags) and its hashtags (bodies, without '#')."""
 
@@ -72,6 +90,8 @@ class Writing:
     niches: tuple[str, ...]  # niche keys of the hashtag dataset, best first
     posts: Mapping[str, PostDraft]  # platform key → draft
     alt_text: str = ""  # the photo for someone who cannot see it (before platform limits)
+    # The calls that wrote it (none when cached or local); not part of what it says.
+    usage: tuple[Usage, ...] = field(default=(), compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -110,6 +130,8 @@ class AccountSuggestions:
     accounts: tuple[SuggestedAccount, ...] = ()
     sources: tuple[str, ...] = ()  # every URL consulted
     note: str = ""  # said to the user, e.g. why there are none
+    # The calls that found them (none when cached or local); not part of what it says.
+    usage: tuple[Usage, ...] = field(default=(), compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -25,6 +25,7 @@ TABLES = {
     "jobs",
     "job_messages",
     "job_replies",
+    "ai_usage",
     "style_choices",
     "pending_commands",
     "interaction_tokens",

@@ -7,12 +7,11 @@ import json
 import logging
 import uuid
 from collections.abc import Collection, Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from postready.core.errors import AppErrorCode, JobNotFound, QueueLimitExceeded, QuotaExceeded
-from postready.core.quotas import day_start, next_day
+from postready.core.errors import AppErrorCode, JobNotFound, QueueLimitExceeded
+from postready.core.quotas import day_start, quota_exceeded
 from postready.core.storage.models import (
     ACTIVE_STATUSES,
     GeneratedFile,
@@ -124,6 +123,7 @@ class SQLiteJobs:
                 SQL.save_results,
                 {
                     "results": json.dumps(results, ensure_ascii=False),
+                    "cost_usd": result.cost.usd if result.cost else None,
                     "now": now,
                     "session_id": result.session_id,
                 },
@@ -350,9 +350,7 @@ async def _check_limits(sql: Statements, user: User, limits: QueueLimits, now: f
     counts = await sql.one(SQL.user_job_counts, params)
     assert counts is not None  # an aggregate always has a row
     if limits.per_day is not None and counts["today"] >= limits.per_day:
-        local_now = datetime.fromtimestamp(now, today.tzinfo)
-        resets = next_day(now, limits.timezone)
-        raise QuotaExceeded("photos", limits.per_day, resets, local_now)
+        raise quota_exceeded("photos", limits.per_day, now, limits.timezone)
     if counts["in_flight"] >= limits.in_flight:
         raise QueueLimitExceeded("in_flight", counts["in_flight"])
     if counts["last_hour"] >= limits.per_hour:

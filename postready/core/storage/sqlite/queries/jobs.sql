@@ -79,7 +79,8 @@ WHERE id = (SELECT session_id FROM jobs WHERE id = :job_id);
 
 -- name: save_results
 UPDATE processing_sessions
-SET status = 'completed', results = :results, completed_at = :now, updated_at = :now
+SET status = 'completed', results = :results, cost_usd = :cost_usd, completed_at = :now,
+    updated_at = :now
 WHERE id = :session_id;
 
 -- name: insert_platform_result

@@ -1,0 +1,15 @@
+-- name: used_since
+SELECT COUNT(*) FROM ai_usage WHERE user_id = :user_id AND kind = :kind AND at >= :since;
+
+-- name: record
+INSERT INTO ai_usage (user_id, session_id, kind, at) VALUES (:user_id, :session_id, :kind, :now);
+
+-- name: totals_since
+SELECT kind, COUNT(*) AS count FROM ai_usage WHERE at >= :since GROUP BY kind;
+
+-- name: cost_since
+SELECT COALESCE(SUM(cost_usd), 0) AS usd FROM processing_sessions
+WHERE completed_at >= :since AND cost_usd IS NOT NULL;
+
+-- name: prune
+DELETE FROM ai_usage WHERE at < :before;

@@ -95,6 +95,8 @@ def result_replies(
         replies |= {f"album:{n}": album for n, album in enumerate(albums(images), 1)}
     if previews and result.previews is not None and result.previews.sheet.is_file():
         replies["previews"] = Album((MediaItem(result.previews.sheet, PREVIEWS_LABEL),))
+    if result.notices:
+        replies["notices"] = Text.line("\n".join(f"ℹ️ {notice}" for notice in result.notices))
     posts = {f"post:{key}": _post(item) for key, item in result.platforms.items()}
     if posts and images and not as_files:
         key = next(reversed(posts))

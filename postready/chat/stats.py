@@ -1,5 +1,6 @@
 """`/stats` for the bot's admins: jobs of today and of the last 7 days by how they ended,
-failures by code, the queue, and the disk the data directory takes."""
+failures by code, paid AI calls and their estimated cost, the queue, and the disk the data
+directory takes."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ GB, MB = 1e9, 1e6
 async def stats_text(storage: Storage, data_dir: Path, timezone: str) -> str:
     """The admin's numbers; "today" starts at midnight in `timezone`."""
     now = storage.database.clock()
-    today = await storage.jobs.status_counts(day_start(now, timezone).timestamp())
+    start = day_start(now, timezone).timestamp()
+    today = await storage.jobs.status_counts(start)
     week = await storage.jobs.status_counts(now - 7 * DAY)
     failures = await storage.jobs.failure_counts(now - 7 * DAY)
     waiting = await storage.jobs.queued_count()
+    paid = [await _paid(storage, since) for since in (start, now - 7 * DAY)]
     disk = await asyncio.to_thread(folder_bytes, data_dir)
     lines = [
         "📊 PostReady",
@@ -28,10 +31,20 @@ async def stats_text(storage: Storage, data_dir: Path, timezone: str) -> str:
         f"7 days: {_jobs(week)}",
         "Failures (7 days): "
         + (", ".join(f"{code} {count}" for code, count in failures.items()) or "none"),
+        f"AI: today {paid[0]}; 7 days {paid[1]}",
         f"Queue: {waiting} waiting",
         f"Disk: {_size(disk)} in {data_dir}",
     ]
     return "\n".join(lines)
+
+
+async def _paid(storage: Storage, since: float) -> str:
+    calls = await storage.usage.totals(since)
+    cost = await storage.usage.cost(since)
+    return (
+        f"{calls.get('ai_call', 0)} calls, {calls.get('image_render', 0)} image renders, "
+        f"about ${cost:.2f}"
+    )
 
 
 def _jobs(counts: dict[str, int]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from typing import Any
 
 from postready.cli.exit_codes import EXIT_OK
 
@@ -28,7 +29,8 @@ def run(args: argparse.Namespace) -> int:
             return await storage.jobs.recent(args.limit)
 
     table = Table(title="Recent jobs", title_justify="left")
-    for column in ("Job", "State", "User", "Platforms", "Tries", "Queued at (UTC)", "Detail"):
+    columns = ("Job", "State", "User", "Platforms", "Tries", "Queued at (UTC)", "AI cost", "Detail")
+    for column in columns:
         table.add_column(column)
     for job in asyncio.run(recent()):
         session = job.session
@@ -40,7 +42,14 @@ def run(args: argparse.Namespace) -> int:
             ", ".join(session.platforms),
             f"{job.attempts}/{job.max_attempts}",
             session.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            _cost(session.results),
             f"{error.code}: {error.message}" if error else session.description,
         )
     Console().print(table)
     return EXIT_OK
+
+
+def _cost(results: dict[str, Any] | None) -> str:
+    """A finished job's estimated cost of paid calls ("-" when it has none recorded)."""
+    cost = (results or {}).get("optimization_metadata", {}).get("cost")
+    return f"${cost['usd']:.4f}" if cost else "-"

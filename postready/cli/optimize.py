@@ -15,6 +15,7 @@ from postready.pipeline.errors import ErrorCode, PostReadyError
 if TYPE_CHECKING:
     from postready.pipeline.models import OptimizeResult, PlatformContent
     from postready.pipeline.photography_results import ProductPhotographyResult
+    from postready.pipeline.pricing import Cost
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -190,6 +191,9 @@ def _print_summary(result: OptimizeResult, out_dir: Path, service_notes: tuple[s
     rows: list[tuple[str, ...]] = []
     notes = [f"source: {note}" for note in result.source.notes]
     notes.extend(f"services: {note}" for note in service_notes)
+    notes.extend(f"quota: {notice}" for notice in result.notices)
+    if result.cost is not None and result.cost.usage:
+        notes.append(f"AI services: {cost_line(result.cost)}")
     for key, item in result.platforms.items():
         name = PLATFORMS[key].display_name
         notes.extend(f"{name}: {warning}" for warning in item.warnings)
@@ -218,6 +222,17 @@ def _print_summary(result: OptimizeResult, out_dir: Path, service_notes: tuple[s
     if result.previews is not None:
         print(f"Feed previews: {result.previews.sheet}")
     print(f"Saved to {out_dir / result.session_id}/")
+
+
+def cost_line(cost: Cost) -> str:
+    """What paid calls a session made and their estimated cost, in one line."""
+    calls = len(cost.usage)
+    line = f"{calls} paid call{'s' if calls != 1 else ''}, about ${cost.usd:.4f}"
+    if cost.prices_as_of:
+        line += f" (prices of {cost.prices_as_of})"
+    if cost.unpriced:
+        line += f"; no price for {', '.join(cost.unpriced)} (POSTREADY_PRICES_FILE)"
+    return line
 
 
 def _print_photography(photography: ProductPhotographyResult) -> None:

@@ -36,6 +36,7 @@ async def sweep(storage: Storage, settings: StorageSection) -> Swept:
         freed += await asyncio.to_thread(remove_session_files, settings, session_id)
     await storage.jobs.forget_files(expired)
     pruned = await storage.jobs.prune_sessions(now - settings.keep_history_days * DAY)
+    await storage.usage.prune(now - settings.keep_history_days * DAY)
     swept = Swept(len(expired), freed, pruned)
     if expired or pruned:
         log.info("retention_swept sessions=%d bytes=%d pruned=%d", len(expired), freed, pruned)

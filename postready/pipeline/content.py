@@ -118,7 +118,7 @@ class CallBudget:
             try:
                 await self._gate.take("ai_call")
             except QuotaUsedUp as exc:
-                self.notices.append(exc.reason)
+                self.notices.append(f"Written without AI: {exc.reason}")
                 raise
         self.used += 1
 

@@ -63,7 +63,7 @@ class Cost:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "usd": round(self.usd, 6),
+            "usd": self.usd,
             "estimated": True,
             "prices_as_of": self.prices_as_of or None,
             "unpriced_models": list(self.unpriced),
@@ -101,7 +101,9 @@ def cost_of(usage: Iterable[Usage], prices: Mapping[str, ModelPrice]) -> Cost:
         total += price.cost(call)
         if price.as_of:
             dates.append(price.as_of)
-    return Cost(total, calls, tuple(dict.fromkeys(unpriced)), min(dates, default=""))
+    # To a millionth of a cent: no float noise in results.json.
+    usd = round(total, 8)
+    return Cost(usd, calls, tuple(dict.fromkeys(unpriced)), min(dates, default=""))
 
 
 def load_prices(path: Path) -> dict[str, ModelPrice]:
@@ -118,8 +120,11 @@ def load_prices(path: Path) -> dict[str, ModelPrice]:
     for model, row in dict(data.get("models", {})).items():
         if not isinstance(row, dict) or not set(row) <= known:
             raise ValueError(f'{path}: [models."{model}"] takes only {", ".join(sorted(known))}')
-        try:
-            prices[model] = ModelPrice(**row)
-        except TypeError as exc:
-            raise ValueError(f'{path}: [models."{model}"]: {exc}') from exc
+        for name, value in row.items():
+            text = name in ("as_of", "source")
+            number = isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+            if not (isinstance(value, str) if text else number):
+                wanted = "text" if text else "a number of US dollars, 0 or more"
+                raise ValueError(f'{path}: [models."{model}"] {name} must be {wanted}')
+        prices[model] = ModelPrice(**row)
     return prices

@@ -157,7 +157,7 @@ async def run_product_photography(
                 log.warning("image_api_failed style=%s error=%s", key, exc)
                 notes.append(f"{style.name}: the image service failed ({exc}); rendered locally")
             except QuotaUsedUp as exc:
-                notices.append(f"{style.name} rendered here, not by the image service: {exc}")
+                notices.append(f"{style.name} made without the image service: {exc}")
         if renders is None:
             render = partial(render_style, style, cutout, colour=colour)
             renders = await loop.run_in_executor(executor, _render_all, render, targets)

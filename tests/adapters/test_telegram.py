@@ -599,6 +599,9 @@ async def test_health_and_metrics_of_a_running_bot(telegram, settings, unused_tc
     assert 'postready_jobs{status="queued"} 0.0' in metrics
     assert "postready_job_duration_seconds_count 1.0" in metrics
     assert 'postready_job_queue_wait_seconds_bucket{le="1200.0"} 1.0' in metrics
+    # Every service local: no paid call, nothing spent.
+    assert 'postready_ai_calls_total{kind="ai_call"} 0.0' in metrics
+    assert "postready_ai_cost_usd_total 0.0" in metrics
     assert str(ALICE) not in metrics  # never a user
 
 

@@ -19,8 +19,14 @@ import pytest_asyncio
 from postready.chat.conversation import ChatService
 from postready.chat.messages import ChatLimits, ChatSetup, Incoming, Photo
 from postready.core.access import AccessRules
-from postready.core.config.settings import LimitsSection, QueueSection, Settings, StorageSection
-from postready.core.queue import QueueService, worker
+from postready.core.config.settings import (
+    AccessSection,
+    LimitsSection,
+    QueueSection,
+    Settings,
+    StorageSection,
+)
+from postready.core.queue import PoolOptions, QueueService, worker
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage import Storage
 from postready.core.storage.models import Job
@@ -114,8 +120,11 @@ def access() -> AccessRules:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, user_limits: dict[str, object]) -> Settings:
+def settings(tmp_path: Path, user_limits: dict[str, object], access: AccessRules) -> Settings:
     return Settings(
+        access=AccessSection(
+            allowed_users=access.users, allowed_chats=access.chats, admins=access.admins
+        ),
         storage=StorageSection(data_dir=tmp_path / "data"),
         queue=QueueSection(
             workers=1, poll_seconds=0.05, progress_interval=0, reply_retry_seconds=1
@@ -125,7 +134,16 @@ def settings(tmp_path: Path, user_limits: dict[str, object]) -> Settings:
 
 
 @pytest.fixture
-async def bot(store: Storage, settings: Settings, access: AccessRules) -> AsyncIterator[Bot]:
+def pool_options(store: Storage) -> PoolOptions:
+    """What the workers run jobs with (as `serve.py` sets them, local services); a test module
+    replaces this fixture to give them others."""
+    return PoolOptions(usage=store.usage)
+
+
+@pytest.fixture
+async def bot(
+    store: Storage, settings: Settings, access: AccessRules, pool_options: PoolOptions
+) -> AsyncIterator[Bot]:
     """Telegram's conversation, wired as `serve.py` wires it; the workers stay off until a
     test enters `working()`."""
     output = RecordingOutput()
@@ -133,7 +151,7 @@ async def bot(store: Storage, settings: Settings, access: AccessRules) -> AsyncI
     async def deliver(update: JobUpdate) -> None:
         await service.on_job_update(update)
 
-    queue = QueueService(store.jobs, store.instances, settings, deliver)
+    queue = QueueService(store.jobs, store.instances, settings, deliver, pool_options)
     service = ChatService(
         ChatSetup(
             "telegram",

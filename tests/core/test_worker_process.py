@@ -203,6 +203,7 @@ def test_a_job_that_keeps_killing_workers_fails_visibly(
     assert main(["jobs"]) == EXIT_OK
     listing = capsys.readouterr().out
     assert "#1" in listing and "failed" in listing and "JOB_INTERRUPTED" in listing
+    assert "AI cost" in listing  # unknown for a job that never finished: "-"
 
 
 def test_enqueue_refusals_are_one_line_errors(env, queued_photo, tmp_path: Path, capsys) -> None:

@@ -112,6 +112,12 @@ def gemini_response(
             }
         ],
         "modelVersion": "gemini-test",
+        "usageMetadata": {
+            "promptTokenCount": 120,
+            "candidatesTokenCount": 60,
+            "thoughtsTokenCount": 15,
+            "totalTokenCount": 195,
+        },
     }
 
 

@@ -16,9 +16,11 @@ from postready.pipeline.models import OptimizeRequest, OptimizeResult
 from postready.pipeline.photography_results import StyleImage
 from postready.pipeline.product_photos import PhotographySettings, api_inputs
 from postready.pipeline.providers.openai_images import OpenAIImageSettings, closest_size
+from postready.pipeline.providers.types import Usage
 from postready.pipeline.runner import RESULTS_FILE, run_optimization
 from tests.fakes.http import FakeServer, Reply
 from tests.images import encode, skimage_photo
+from tests.pipeline.gates import USED_UP, CountingGate
 from tests.product_images import product_photo
 
 LOCAL = PhotographySettings()
@@ -219,3 +221,31 @@ async def test_cloudinary_uploads_and_urls_in_results(bottle, tmp_path) -> None:
     # The results keep one place per image: read back, an uploaded image is its URL.
     read_back = OptimizeResult.from_json(data).product_photography.styles["macro"]
     assert read_back == {key: StyleImage(url=image.url) for key, image in images.items()}
+
+
+async def test_a_used_up_render_quota_renders_locally_and_says_so(bottle, tmp_path) -> None:
+    rendered = {
+        "created": 1,
+        "data": [{"b64_json": generated_png((1024, 1024))}],
+        "usage": {"input_tokens": 700, "output_tokens": 4_000, "total_tokens": 4_700},
+    }
+    with FakeServer([Reply(200, rendered)] * 2) as server:
+        settings = PhotographySettings(
+            openai=OpenAIImageSettings("sk-test", f"{server.url}/v1", model="gpt-image-1.5")
+        )
+        request = OptimizeRequest(bottle, ("x",), styles=("floating", "macro"))
+        gate = CountingGate(1)
+        result = await run_optimization(request, tmp_path, photography=settings, gate=gate)
+    assert len(server.received) == 1 and gate.taken == ["image_render"]
+    photography = result.product_photography
+    assert set(photography.styles) == {"floating", "macro"}  # both made, one here
+    (notice,) = result.notices
+    assert notice.endswith(f"made without the image service: {USED_UP}")
+    cost = result.cost
+    assert cost.usage == (Usage("gpt-image-1.5", 700, 4_000, images=1),)
+    assert cost.usd == pytest.approx(700 * 8 / 1e6 + 4_000 * 32 / 1e6)
+    metadata = json.loads((tmp_path / result.session_id / RESULTS_FILE).read_text())[
+        "optimization_metadata"
+    ]
+    assert metadata["image_renders"] == 1 and metadata["notices"] == [notice]
+    assert metadata["cost"]["usd"] == pytest.approx(cost.usd)

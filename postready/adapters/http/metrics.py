@@ -1,5 +1,6 @@
 """The process's metrics in Prometheus' format: jobs by status, how long jobs ran and waited,
-failures by error code, queue depth and jobs in flight per chat platform. Labels are bounded
+failures by error code, paid AI calls and their estimated cost, queue depth and jobs in
+flight per chat platform. Labels are bounded
 (statuses, codes, platforms): never a user."""
 
 from __future__ import annotations
@@ -49,6 +50,17 @@ class JobMetrics:
             ["platform"],
             registry=self.registry,
         )
+        self._paid_calls = Counter(
+            "postready_ai_calls",
+            "Paid calls of finished jobs: AI text services and image API renders",
+            ["kind"],
+            registry=self.registry,
+        )
+        self._cost = Counter(
+            "postready_ai_cost_usd",
+            "Estimated cost of finished jobs' paid calls, US dollars (by the price table)",
+            registry=self.registry,
+        )
         self._flying: dict[int, str] = {}
 
     def observe(self, update: JobUpdate) -> None:
@@ -61,6 +73,12 @@ class JobMetrics:
             self._ended.labels(job.status).inc()
             if job.status == "failed" and session.error is not None:
                 self._failures.labels(str(session.error.code)).inc()
+            if update.result is not None and update.result.cost is not None:
+                cost = update.result.cost
+                renders = sum(usage.images for usage in cost.usage)
+                self._paid_calls.labels("ai_call").inc(update.result.ai_calls)
+                self._paid_calls.labels("image_render").inc(renders)
+                self._cost.inc(cost.usd)
             if session.started_at is not None:
                 self._wait.observe((session.started_at - session.created_at).total_seconds())
                 if session.completed_at is not None:

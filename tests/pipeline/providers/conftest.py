@@ -9,7 +9,7 @@ import pytest
 from postready.pipeline.content import ContentEngine
 from postready.pipeline.cropping import detect_crop_signals
 from postready.pipeline.models import OptimizeRequest
-from postready.pipeline.providers.base import ProviderSettings
+from postready.pipeline.providers.base import ProviderSettings, UsageGate
 from tests.images import encode, skimage_photo
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -30,12 +30,13 @@ def run_content(photo_parts):
         engine: ContentEngine | ProviderSettings,
         platforms: tuple[str, ...] = ("instagram", "x", "linkedin"),
         description: str = DESCRIPTION,
+        gate: UsageGate | None = None,
     ):
         if isinstance(engine, ProviderSettings):
             engine = ContentEngine(engine)
         image, signals, data = photo_parts
         photo = engine.prepare(image, signals, data, description)
         request = OptimizeRequest(source=data, platforms=platforms, description=description)
-        return await engine.generate(request, photo, NOW)
+        return await engine.generate(request, photo, NOW, gate=gate)
 
     return run

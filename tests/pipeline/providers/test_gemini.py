@@ -11,6 +11,7 @@ from postready.pipeline.content import ContentEngine
 from postready.pipeline.providers.base import GeminiConfig, OpenAIConfig, ProviderSettings
 from postready.pipeline.providers.gemini_accounts import server_delay
 from postready.pipeline.providers.local import NO_ACCOUNTS_NOTE
+from postready.pipeline.providers.types import Usage
 from tests.fakes.ai_servers import (
     FakeServer,
     Reply,
@@ -54,6 +55,8 @@ async def test_grounded_accounts_keep_their_sources(server, run_content) -> None
     outcome = await run_content(settings(server), platforms=("instagram", "pinterest"))
 
     assert len(server.requests) == 1 and outcome.ai_calls == 1
+    # Thinking is billed as output; each search the answer ran is billed too.
+    assert outcome.usage == (Usage("gemini-test", 120, 75, searches=1),)
     request = server.requests[0]
     assert request.path.endswith("/models/gemini-test:generateContent")
     assert request.headers["x-goog-api-key"] == "g-test"

@@ -14,9 +14,11 @@ from PIL import Image
 from postready.pipeline.content import ContentEngine
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.providers.base import OpenAIConfig, ProviderSettings
+from postready.pipeline.providers.types import Usage
 from postready.pipeline.text import measure
 from postready.pipeline.vocabulary import load_vocabulary
 from tests.fakes.ai_servers import FakeServer, Reply, openai_completion, openai_error
+from tests.pipeline.gates import USED_UP, CountingGate
 
 PLATFORMS_ASKED = ("instagram", "x", "linkedin", "pinterest", "bluesky")
 VALID_TAG = re.compile(r"^\w+$")
@@ -229,3 +231,22 @@ async def test_the_vision_answer_decides_product_photography_without_another_cal
     local = await run_optimization(request, tmp_path)  # no vision model: faces say no
     assert not local.product_photography.detection.suitable
     assert local.product_photography.detection.source == "local"
+
+
+async def test_a_calls_usage_is_kept_and_a_used_up_daily_quota_writes_locally(
+    server, run_content
+) -> None:
+    gate = CountingGate(1)
+    first = await run_content(settings(server), gate=gate)
+    assert gate.taken == ["ai_call"] and first.notices == ()
+    assert first.usage == (Usage("gpt-test", 10, 10),)  # as the service reported it
+    second = await run_content(settings(server), description="a blue mug", gate=gate)
+    assert len(server.requests) == 1  # the quota kept the second call from being made
+    assert (
+        second.ai_calls == 0
+        and second.usage == ()
+        and second.notices == (f"Written without AI: {USED_UP}",)
+    )
+    post = second.platforms["x"]
+    assert post.sources.writing != "openai:gpt-test" and post.caption
+    assert post.sources.fallbacks["writing"] == USED_UP

@@ -8,9 +8,10 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
+from types import MappingProxyType
 
 from postready.core.storage import Storage
 from tests.adapters.test_telegram import ALICE, BOB, finished, image, photo_bytes
@@ -39,17 +40,23 @@ async def bot_process(
     log: Path,
     command: list[str] = BOT,
     workers: int = 1,
+    settings: Mapping[str, str] = MappingProxyType({}),
 ) -> AsyncIterator[asyncio.subprocess.Process]:
-    """The bot as its own process, receiving updates from the fake Telegram."""
-    env = os.environ | {
-        "PYTHONPATH": str(ROOT),
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": telegram.origin,
-        "POSTREADY_DATA_DIR": str(data_dir),
-        "POSTREADY_WORKERS": str(workers),
-        "POSTREADY_POLL_SECONDS": "0.1",
-        "POSTREADY_SHUTDOWN_GRACE": "5",
-    }
+    """The bot as its own process, receiving updates from the fake Telegram; `settings`:
+    environment variables of its own."""
+    env = (
+        os.environ
+        | dict(settings)
+        | {
+            "PYTHONPATH": str(ROOT),
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": telegram.origin,
+            "POSTREADY_DATA_DIR": str(data_dir),
+            "POSTREADY_WORKERS": str(workers),
+            "POSTREADY_POLL_SECONDS": "0.1",
+            "POSTREADY_SHUTDOWN_GRACE": "5",
+        }
+    )
     polls = len(telegram.methods("getUpdates"))
     with log.open("a") as output:
         process = await asyncio.create_subprocess_exec(

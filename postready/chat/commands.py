@@ -271,7 +271,7 @@ def _settings(words: list[str]) -> ShowSettings | ChangeSetting:
         if not values:
             raise _usage("/settings platforms instagram pinterest (or all)")
         if any(v.lower() == ALL_PLATFORMS_WORD for v in values):
-            return ChangeSetting("default_platforms", ())
+            return ChangeSetting("default_platforms", tuple(PLATFORMS))
         return ChangeSetting(
             "default_platforms", tuple(spec.key for spec in resolve_platforms(values))
         )

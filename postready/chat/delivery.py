@@ -39,7 +39,7 @@ from postready.core.queue.updates import JobUpdate
 from postready.core.storage.models import Job
 from postready.core.storage.repositories import ChatStateRepository
 from postready.pipeline.models import OptimizeResult, PlatformResult
-from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.platforms import PLATFORMS, HashtagPlacement
 from postready.pipeline.timing import slot_label
 
 log = logging.getLogger(__name__)
@@ -115,6 +115,8 @@ def _post(item: PlatformResult) -> Text:
     parts: list[Part] = [f"{spec.display_name} — caption", Copyable(content.caption)]
     if content.first_comment:
         parts += ["First comment (hashtags)", Copyable(content.first_comment)]
+    if spec.hashtags.placement == HashtagPlacement.TAGS_FIELD and content.hashtags:
+        parts += ["Tags (the post's tags field)", Copyable(", ".join(content.hashtags))]
     if content.alt_text:
         parts += ["Alt text (for the image)", Copyable(content.alt_text)]
     slots = content.posting.next_slots[:MAX_SLOTS]

@@ -39,7 +39,7 @@ from postready.pipeline.loading import (
 from postready.pipeline.logo import LogoOptions, LogoPosition
 from postready.pipeline.models import DEFAULT_ACCOUNT_NAME, LogoRequest, OptimizeRequest
 from postready.pipeline.photography import DEFAULT_COLOUR
-from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.platforms import DEFAULT_PLATFORMS
 from postready.pipeline.product_detection import detect_product
 
 log = logging.getLogger(__name__)
@@ -216,7 +216,7 @@ class PhotoIntake:
                 check_byte_size(len(data), _UPLOAD_LIMITS)
                 require_format(data[:HEADER_BYTES])
                 product = (await self._queue.run_cpu(detect_product, data)).suitable
-            platforms = command.platforms or user.settings.default_platforms or tuple(PLATFORMS)
+            platforms = command.platforms or user.settings.default_platforms or DEFAULT_PLATFORMS
             if product:
                 path = self._data_dir / "choices" / uuid.uuid4().hex
                 await asyncio.to_thread(_write, path, data)

@@ -10,7 +10,7 @@ from postready.chat.replies import Choice, Menu, Option
 from postready.chat.texts import settings_text
 from postready.core.storage.models import User, UserSettings
 from postready.pipeline.logo import LOGO_POSITIONS
-from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.platforms import DEFAULT_PLATFORMS, PLATFORMS
 
 PREFIX = "set"
 # The zones most audiences live in; any other IANA zone: `/settings timezone Area/City`.
@@ -36,10 +36,9 @@ def settings_menu(user: User) -> Choice:
     def option(op: str, label: str, selected: bool) -> Option:
         return Option(key(op), label, selected)
 
-    everything = not settings.default_platforms
+    chosen = settings.default_platforms or DEFAULT_PLATFORMS
     platforms = [
-        option(f"p:{key}", spec.display_name, everything or key in settings.default_platforms)
-        for key, spec in PLATFORMS.items()
+        option(f"p:{key}", spec.display_name, key in chosen) for key, spec in PLATFORMS.items()
     ]
     zones = TIMEZONES if settings.timezone in TIMEZONES else (*TIMEZONES, settings.timezone)
     timezones = [
@@ -81,7 +80,7 @@ def apply(settings: UserSettings, key: str, picked: tuple[str, ...] | None = Non
     if picked is not None:
         value = values[0] if len(values) == 1 else ""
     if kind == "p" and value in PLATFORMS:
-        return _platforms(settings, set(settings.default_platforms or PLATFORMS) ^ {value})
+        return _platforms(settings, set(settings.default_platforms or DEFAULT_PLATFORMS) ^ {value})
     if kind == "t" and (value in TIMEZONES or value == settings.timezone):
         return dataclasses.replace(settings, timezone=value)
     if kind == "l" and value in LOGO_POSITIONS:
@@ -94,8 +93,10 @@ def apply(settings: UserSettings, key: str, picked: tuple[str, ...] | None = Non
 
 
 def _platforms(settings: UserSettings, chosen: set[str]) -> UserSettings:
-    # None left, or every one: the default, every platform.
+    # None left, or just the default set: the default (which follows DEFAULT_PLATFORMS).
     platforms = (
-        () if len(chosen) in (0, len(PLATFORMS)) else tuple(k for k in PLATFORMS if k in chosen)
+        ()
+        if chosen in (set(), set(DEFAULT_PLATFORMS))
+        else tuple(k for k in PLATFORMS if k in chosen)
     )
     return dataclasses.replace(settings, default_platforms=platforms)

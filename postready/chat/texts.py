@@ -9,7 +9,7 @@ from postready.core.errors import JobNotFound, QueueLimitExceeded
 from postready.core.storage.models import Job, UserSettings
 from postready.pipeline.errors import PostReadyError
 from postready.pipeline.models import DEFAULT_ACCOUNT_NAME
-from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.platforms import DEFAULT_PLATFORMS, PLATFORMS
 
 # The commands menu (Telegram's setMyCommands), in the order users meet them.
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -70,7 +70,7 @@ def styles_text() -> str:
 
 
 def settings_text(settings: UserSettings) -> str:
-    platforms = ", ".join(settings.default_platforms) or "all"
+    platforms = ", ".join(settings.default_platforms or DEFAULT_PLATFORMS)
     logo = f"on, {settings.logo_position}" if settings.logo_path else "none (/logo)"
     return "\n".join(
         [

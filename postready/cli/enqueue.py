@@ -14,7 +14,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     enqueue = commands.add_parser("enqueue", help="queue a photo for `postready worker`")
     enqueue.set_defaults(run=run)
     enqueue.add_argument("photo", type=Path)
-    enqueue.add_argument("--platforms", "-p", nargs="+", default=["all"], metavar="NAME")
+    enqueue.add_argument("--platforms", "-p", nargs="+", default=[], metavar="NAME")
     enqueue.add_argument("--description", "-d", default="", help="what the photo shows")
 
 

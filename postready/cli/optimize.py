@@ -15,6 +15,7 @@ from postready.pipeline.errors import ErrorCode, PostReadyError
 if TYPE_CHECKING:
     from postready.pipeline.models import OptimizeResult, PlatformContent
     from postready.pipeline.photography_results import ProductPhotographyResult
+    from postready.pipeline.platforms import PlatformSpec
     from postready.pipeline.pricing import Cost
 
 
@@ -31,9 +32,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--platforms",
         "-p",
         nargs="+",
-        default=["all"],
+        default=[],
         metavar="NAME",
-        help="platforms (spaces or commas; aliases like ig, fb, twitter) or 'all' (default)",
+        help="platforms (spaces or commas; aliases like ig, fb, twitter, yt, tg) or 'all' "
+        "(every one); default: Instagram, Facebook, LinkedIn, Pinterest, X, TikTok, Threads "
+        "and Bluesky",
     )
     optimize.add_argument(
         "--variant",
@@ -186,7 +189,7 @@ def _print_summary(result: OptimizeResult, out_dir: Path, service_notes: tuple[s
 
     for key, item in result.platforms.items():
         if item.content is not None:
-            _print_post(PLATFORMS[key].display_name, item.content)
+            _print_post(PLATFORMS[key], item.content)
 
     rows: list[tuple[str, ...]] = []
     notes = [f"source: {note}" for note in result.source.notes]
@@ -252,17 +255,21 @@ def _print_photography(photography: ProductPhotographyResult) -> None:
         print(f"• {note}")
 
 
-def _print_post(name: str, content: PlatformContent) -> None:
+def _print_post(spec: PlatformSpec, content: PlatformContent) -> None:
     """One platform's post as the user copies it: the caption unwrapped and without borders
-    (so a terminal copy is exact), then the first comment, next slot and accounts."""
+    (so a terminal copy is exact), then the first comment (or tags field), next slot and
+    accounts."""
+    from postready.pipeline.platforms import HashtagPlacement
     from postready.pipeline.timing import slot_label
 
     sources = content.sources
     fallback = f", fallback: {'; '.join(sources.fallbacks.values())}" if sources.fallbacks else ""
-    print(f"── {name} (written by {sources.writing}{fallback}) ──")
+    print(f"── {spec.display_name} (written by {sources.writing}{fallback}) ──")
     print(content.caption)
     if content.first_comment:
         print(f"First comment: {content.first_comment}")
+    if spec.hashtags.placement == HashtagPlacement.TAGS_FIELD and content.hashtags:
+        print(f"Tags field: {', '.join(content.hashtags)}")
     if content.posting.next_slots:
         print(f"Best next slot: {slot_label(content.posting.next_slots[0])}")
     handles = " ".join(a.handle for a in content.accounts.accounts)

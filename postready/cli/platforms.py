@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from postready.cli.exit_codes import EXIT_OK
 from postready.cli.terminal import table
+
+if TYPE_CHECKING:
+    from postready.pipeline.platforms import HashtagRule
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -21,20 +25,20 @@ def run(args: argparse.Namespace) -> int:
         rule = spec.hashtags
         for index, variant in enumerate(spec.variants):
             first = index == 0
+            limit = variant.max_bytes or spec.max_bytes
             rows.append(
                 (
                     spec.display_name if first else "",
                     ", ".join((spec.key, *spec.aliases)) if first else "",
                     f"{variant.name} {variant.width}×{variant.height}"
                     + ("" if variant.auto else " (on request)"),
-                    f"{spec.max_bytes / 1_000_000:g} MB " + "/".join(spec.formats).upper()
-                    if first
+                    f"{limit / 1_000_000:g} MB " + ("/".join(spec.formats).upper() if first else "")
+                    if first or variant.max_bytes
                     else "",
                     f"{spec.caption_limit:,}" if first else "",
-                    f"{rule.min}–{rule.max} {rule.placement.value.replace('_', ' ')}"
-                    if first
-                    else "",
+                    _hashtags(rule) if first else "",
                     f"{spec.alt_text.limit:,}" if first else "",
+                    str(spec.carousel_limit or "—") if first else "",
                 )
             )
     headers = (
@@ -45,6 +49,14 @@ def run(args: argparse.Namespace) -> int:
         "Caption",
         "Hashtags",
         "Alt text",
+        "Per post",
     )
     print(table(headers, rows))
     return EXIT_OK
+
+
+def _hashtags(rule: HashtagRule) -> str:
+    if rule.max == 0:
+        return "none"
+    case = ", CamelCase" if rule.camel_case else ""
+    return f"{rule.min}–{rule.max} {rule.placement.value.replace('_', ' ')}{case}"

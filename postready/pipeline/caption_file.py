@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from postready.pipeline.markup import visible_text
 from postready.pipeline.models import PlatformContent
 from postready.pipeline.platforms import HashtagPlacement, PlatformSpec
 from postready.pipeline.text import measure
@@ -27,7 +28,7 @@ def render_caption_file(spec: PlatformSpec, content: PlatformContent) -> str:
     """Six sections, each a title, a rule and its lines."""
     bodies = (
         ["", content.caption],
-        [content.first_comment or _no_first_comment(spec)],
+        [content.first_comment or _no_first_comment(spec, content)],
         _posting_info(spec, content),
         _posting_times(content),
         _accounts(content),
@@ -40,7 +41,12 @@ def render_caption_file(spec: PlatformSpec, content: PlatformContent) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def _no_first_comment(spec: PlatformSpec) -> str:
+def _no_first_comment(spec: PlatformSpec, content: PlatformContent) -> str:
+    if spec.hashtags.max == 0:
+        return f"(none: {spec.display_name} posts take no hashtags)"
+    if spec.hashtags.placement == HashtagPlacement.TAGS_FIELD:
+        tags = ", ".join(content.hashtags) or "none"
+        return f"(none: {spec.display_name} tags go in the post's tags field: {tags})"
     where = {
         HashtagPlacement.INLINE: "in the post",
         HashtagPlacement.END: "at the end of the post",
@@ -51,7 +57,7 @@ def _no_first_comment(spec: PlatformSpec) -> str:
 
 def _posting_info(spec: PlatformSpec, content: PlatformContent) -> list[str]:
     unit = spec.caption_style.unit
-    length = measure(content.caption, unit)
+    length = measure(visible_text(content.caption, spec.caption_style.markup), unit)
     counted = {"utf16": " (UTF-16 units)", "x_weighted": " (as X counts them)"}.get(unit, "")
     lines = [
         f"Platform: {spec.display_name.upper()}",

@@ -11,7 +11,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from postready.pipeline.hashtags import format_hashtags
+from postready.pipeline.hashtags import camel_case, format_hashtags
+from postready.pipeline.markup import to_markup
 from postready.pipeline.platforms import EmojiPolicy, HashtagPlacement, PlatformSpec
 from postready.pipeline.providers.types import ImageAnalysis
 from postready.pipeline.subject import Subject
@@ -91,6 +92,16 @@ _CTAS = {
     "tiktok": ("Follow for more!", "Save this for later!", "What do you think? Comment below!"),
     "threads": ("What would you add?", "Thoughts?", "Tell me what you think."),
     "bluesky": ("What do you think?", "Thoughts?", "Would you?"),
+    "mastodon": ("What do you think?", "Boost it if you like it.", "Thoughts?"),
+    "youtube": ("Tell us in the comments.", "Which detail do you like best? Comment below.",
+                "Subscribe for more like this."),
+    "reddit": ("Thoughts?", "What do you think?", "Feedback welcome."),
+    "snapchat": ("Send this to a friend!", "Snap us back!", "Add us for more!"),
+    "tumblr": ("Reblog if you like it.", "Reblog it for later.", "Tell us what you think."),
+    "google_business": ("Call us or stop by today.", "Visit us this week: we'd love to see you.",
+                        "Tap Learn more to find out more."),
+    "telegram": ("Share it with a friend.", "What do you think? Tell us in the comments.",
+                 "Forward it to someone who'd love it."),
 }  # fmt: skip
 # Calls to action by what the photo is, where the general ones would read wrong ("Would you
 # try it?" under a pet) or miss the point (a shop). Keyed by platform, "" for the others.
@@ -103,6 +114,9 @@ _KIND_CTAS: dict[str, dict[str, tuple[str, ...]]] = {
         "pinterest": ("Save it to your wishlist board.", "Pin it for your next gift idea."),
         "x": ("Link in bio to shop.", "Want one?"), "bluesky": ("Want one?", "Thoughts?"),
         "threads": ("Want one?", "Which would you pick?"),
+        "google_business": ("Order yours: tap Buy below.", "Call us to order yours.",
+                            "In store now: stop by today."),
+        "telegram": ("Want one? Message us to order.",),
     },
     "launch": {
         "": ("Try it: the link is in our bio.", "Tell us what you think once you've tried it.",
@@ -111,6 +125,7 @@ _KIND_CTAS: dict[str, dict[str, tuple[str, ...]]] = {
         "pinterest": ("Save it to try later.",),
         "x": ("Try it and tell us.", "Feedback welcome."), "bluesky": ("Feedback welcome.",),
         "threads": ("What would you like to see next?",),
+        "google_business": ("Tap Learn more to try it.", "Stop by and try it today."),
     },
     "animal": {
         "": ("Tag someone who needs this in their feed.", "Show us yours in the comments!",
@@ -125,6 +140,7 @@ _KIND_CTAS: dict[str, dict[str, tuple[str, ...]]] = {
              "Tag who you'd share this with."),
         "linkedin": ("What's on your menu this week?",),
         "pinterest": ("Save it for your next craving.", "Pin it for later."),
+        "google_business": ("Order online or stop by today.", "Book a table: tap Book below."),
     },
     "drink": {
         "": ("How do you take yours?", "Tag your favourite person to share one with."),
@@ -144,7 +160,12 @@ _KIND_CTAS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }  # fmt: skip
 _CTA_EMOJI = {"instagram": "👇", "tiktok": "✨"}
-_PARAGRAPHS = {"instagram", "linkedin", "facebook", "pinterest", "tiktok"}  # the rest: one line
+# The hook, the detail and the call to action as paragraphs; the rest: one line.
+_PARAGRAPHS = {"instagram", "linkedin", "facebook", "pinterest", "tiktok", "tumblr", "telegram",
+               "youtube", "google_business"}  # fmt: skip
+# Where the general calls to action by kind ("Tap the link in our bio to shop.") read right;
+# the others use their own (_CTAS) unless _KIND_CTAS names them.
+_KIND_CTA_PLATFORMS = {"instagram", "linkedin", "facebook", "pinterest", "tiktok"}
 _TAG_ROOM = 60  # characters kept free for inline hashtags when a long description fills a post
 
 
@@ -222,7 +243,9 @@ def _ctas(platform: str, subject: Subject) -> tuple[str, ...]:
         return _CTAS[platform]
     if platform in by_platform:
         return by_platform[platform]
-    return by_platform[""] if platform in _PARAGRAPHS else _CTAS[platform]
+    # A memorial's own words fit everywhere; a platform's general ones never do there.
+    general = platform in _KIND_CTA_PLATFORMS or family == "memorial"
+    return by_platform[""] if general else _CTAS[platform]
 
 
 def _fill_words(subject: Subject, analysis: ImageAnalysis) -> dict[str, str]:
@@ -286,14 +309,18 @@ def assemble_post(spec: PlatformSpec, caption: str, hashtags: Sequence[str]) -> 
     style = spec.caption_style
     caption = apply_emoji_policy(strip_hashtags(caption), style.emoji)
     tags = list(hashtags)[: spec.hashtags.max]
-    if spec.hashtags.placement == HashtagPlacement.FIRST_COMMENT:
-        return Post(
-            shorten(caption, spec.caption_limit, style.unit), format_hashtags(tags), tuple(tags)
-        )
-    separator = " " if spec.hashtags.placement == HashtagPlacement.INLINE else "\n\n"
+    if spec.hashtags.camel_case:
+        tags = [camel_case(tag) for tag in tags]
+    placement = spec.hashtags.placement
+    if placement in (HashtagPlacement.FIRST_COMMENT, HashtagPlacement.TAGS_FIELD):
+        text = to_markup(shorten(caption, spec.caption_limit, style.unit), style.markup)
+        comment = format_hashtags(tags) if placement == HashtagPlacement.FIRST_COMMENT else ""
+        return Post(text, comment, tuple(tags))
+    separator = " " if placement == HashtagPlacement.INLINE else "\n\n"
     while True:
         suffix = separator + format_hashtags(tags) if tags else ""
         room = spec.caption_limit - measure(suffix, style.unit)
         if room >= min(40, spec.caption_limit // 2) or len(tags) <= spec.hashtags.min:
-            return Post(shorten(caption, room, style.unit) + suffix, "", tuple(tags))
+            text = shorten(caption, room, style.unit) + suffix
+            return Post(to_markup(text, style.markup), "", tuple(tags))
         tags.pop()

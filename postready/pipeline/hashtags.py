@@ -130,6 +130,18 @@ def _description_tag(analysis: ImageAnalysis, vocabulary: Vocabulary) -> str:
     return vocabulary.allowed(tag) if len(tag) <= 20 else ""
 
 
+def camel_case(tag: str) -> str:
+    """A tag with each of its words capitalised ("latteart" → "LatteArt"), so that screen
+    readers say the words. wordninja finds them by English word frequencies; a tag it would
+    break into single letters ("tbt") only gets its first letter capitalised."""
+    import wordninja  # its word list loads in ~170 ms: only for platforms that want this
+
+    words: list[str] = wordninja.split(tag)
+    if "".join(words) != tag or any(len(word) == 1 and word.isalpha() for word in words):
+        return tag[:1].upper() + tag[1:]
+    return "".join(word[:1].upper() + word[1:] for word in words)
+
+
 def format_hashtags(tags: Iterable[str]) -> str:
     """The string form results.json keeps: "#a #b"."""
     return " ".join(f"#{tag}" for tag in tags)

@@ -82,13 +82,11 @@ def _render_group(jobs: list[PlatformPlan], context: RenderContext) -> list[Plat
 
     results = []
     encoded: EncodedImage | None = None
-    for job in sorted(jobs, key=lambda j: j.spec.max_bytes, reverse=True):
+    for job in sorted(jobs, key=lambda j: j.max_bytes, reverse=True):
         key = job.spec.key
         try:
-            if encoded is None or len(encoded.data) > job.spec.max_bytes:
-                encoded = encode_under_limit(
-                    image, job.output_format, job.spec.max_bytes, context.exif
-                )
+            if encoded is None or len(encoded.data) > job.max_bytes:
+                encoded = encode_under_limit(image, job.output_format, job.max_bytes, context.exif)
             path = context.session_dir / f"{key}.{EXTENSIONS[job.output_format]}"
             path.write_bytes(encoded.data)
         except Exception as exc:
@@ -126,7 +124,7 @@ def _warnings(job: PlatformPlan, upscale_limited: bool, encoded: EncodedImage) -
     if encoded.shrunk:
         warnings.append(
             f"made smaller ({encoded.width}×{encoded.height}) to fit "
-            f"{job.spec.max_bytes / 1_000_000:g} MB"
+            f"{job.max_bytes / 1_000_000:g} MB"
         )
     return tuple(warnings)
 

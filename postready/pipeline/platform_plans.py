@@ -22,6 +22,11 @@ class PlatformPlan:
     output_format: OutputFormat
     warnings: tuple[str, ...]
 
+    @property
+    def max_bytes(self) -> int:
+        """The upload limit of this variant (a YouTube thumbnail's 2 MB), else the platform's."""
+        return self.variant.max_bytes or self.spec.max_bytes
+
 
 def choose_variant(spec: PlatformSpec, size: tuple[int, int]) -> ImageVariant:
     """The platform's automatic variant whose aspect ratio needs the least cropping."""

@@ -1,8 +1,9 @@
 """The platform table: the one place where sizes, limits and posting times live.
 
-Numbers come from ../shared/reference/platforms.md (collected late 2026); each entry names its
-source. Where sources disagree the safer (lower) limit is used. Byte limits are decimal
-megabytes, which is the stricter reading of "8 MB".
+Numbers come from ../shared/reference/platforms.md (collected late 2026) and, for the platforms
+added after it (Mastodon onwards), from each platform's own documentation, named by URL; "secondary"
+marks a figure only social tools' guides give. Where sources disagree the safer (lower) limit is
+used. Byte limits are decimal megabytes, which is the stricter reading of "8 MB".
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class HashtagPlacement(StrEnum):
     INLINE = "inline"
     END = "end"
     DESCRIPTION = "description"
+    TAGS_FIELD = "tags_field"  # a field of their own beside the text (Tumblr's tags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,7 @@ class ImageVariant:
     width: int
     height: int
     auto: bool = True  # False: only used when the caller asks for it by name (e.g. stories)
+    max_bytes: int | None = None  # this variant's own upload limit, below the platform's
 
     @property
     def ratio(self) -> float:
@@ -51,12 +54,16 @@ class HashtagRule:
     recommended: int
     max: int
     placement: HashtagPlacement
+    camel_case: bool = False  # #LatteArt, not #latteart: screen readers read the words
 
 
 EmojiPolicy = Literal["none", "one", "some"]
 # How a platform counts caption length: code points, UTF-16 units (TikTok's API), or X's
 # weighted count (most characters outside Latin and general punctuation, emoji included, count 2).
 LengthUnit = Literal["characters", "utf16", "x_weighted"]
+# How the caption is written: plain text, or Telegram's HTML (parse_mode "HTML": &, < and >
+# escaped, the hook in <b>); limits count the text as the reader sees it.
+Markup = Literal["plain", "telegram_html"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +74,7 @@ class CaptionStyle:
     emoji: EmojiPolicy
     tone: Literal["friendly", "professional", "inspiring", "casual"]
     unit: LengthUnit = "characters"
+    markup: Markup = "plain"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +110,8 @@ class PlatformSpec:
     posting_windows: tuple[PostingWindow, ...]
     posting_source: str
     alt_text: AltTextRule
+    # Images in one post (carousel, gallery, album); None: one image per post.
+    carousel_limit: int | None
 
     def variant(self, name: str) -> ImageVariant:
         for variant in self.variants:
@@ -158,6 +168,8 @@ PLATFORMS: dict[str, PlatformSpec] = {
                 "Meta, Instagram Platform Content Publishing (alt_text since 24 Mar 2025); "
                 "the 100-character app field per social tools' guides",
             ),
+            # 10 per carousel through the publishing API (the app takes 20 since Aug 2024).
+            carousel_limit=10,
         ),
         PlatformSpec(
             key="facebook",
@@ -183,6 +195,8 @@ PLATFORMS: dict[str, PlatformSpec] = {
                 "alt_text_custom on a Page photo (Graph API); in the app: Edit > Alternative text",
                 "Meta, Graph API Photo reference (alt_text_custom)",
             ),
+            # No documented limit for a multi-photo post; carousel ads take 10 cards.
+            carousel_limit=10,
         ),
         PlatformSpec(
             key="linkedin",
@@ -206,6 +220,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
                 "altText of the image in the Posts API; in the app: Add alt text on the image",
                 "LinkedIn Marketing API, Images API / Posts API (altText, max 4,086 characters)",
             ),
+            carousel_limit=20,  # LinkedIn Marketing API, MultiImage posts: 2-20 images
         ),
         PlatformSpec(
             key="pinterest",
@@ -228,6 +243,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
                 "alt_text of POST /v5/pins; in the app: Alt text under More options",
                 "Pinterest API v5, Create Pin (alt_text, maxLength 500)",
             ),
+            carousel_limit=5,  # Pinterest API v5, carousel Pins: 2-5 images
         ),
         PlatformSpec(
             key="x",
@@ -250,12 +266,13 @@ PLATFORMS: dict[str, PlatformSpec] = {
                 "alt_text.text of POST /2/media/metadata; in the app: +Alt on the image",
                 "X API v2, Create Media metadata (alt_text up to 1,000 characters; v1.1 was 420)",
             ),
+            carousel_limit=4,  # up to 4 images per post
         ),
         PlatformSpec(
             key="tiktok",
             display_name="TikTok",
             aliases=("tt",),
-            # Photo mode; up to 35 photos per post.
+            # Photo mode.
             variants=(
                 ImageVariant("portrait", 1080, 1920),
                 ImageVariant("feed_portrait", 1080, 1350),
@@ -277,6 +294,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
                 "none: TikTok's Content Posting API has no alt-text field for photo posts",
                 "TikTok Content Posting API, photo post fields (no alt text)",
             ),
+            carousel_limit=35,  # photo mode: up to 35 photos per post
         ),
         PlatformSpec(
             key="threads",
@@ -299,6 +317,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
                 "alt_text on POST /{threads-user-id}/threads (images and videos)",
                 "Meta, Threads API Accessibility (alt_text, Aug 2024)",
             ),
+            carousel_limit=20,  # Threads API, carousel posts: up to 20 items
         ),
         PlatformSpec(
             key="bluesky",
@@ -323,24 +342,251 @@ PLATFORMS: dict[str, PlatformSpec] = {
                 "alt of each app.bsky.embed.images image (graphemes)",
                 "Bluesky app's 2,000-grapheme alt-text limit (the lexicon sets no maximum)",
             ),
+            carousel_limit=4,  # up to 4 images (app.bsky.embed.images, maxLength 4)
+        ),
+        PlatformSpec(
+            key="mastodon",
+            display_name="Mastodon",
+            aliases=("mast", "masto"),
+            # Any ratio; web and apps crop tall and wide images in the timeline around the focal
+            # point, these show well (as on X and Bluesky).
+            variants=(
+                ImageVariant("landscape", 1600, 900),
+                ImageVariant("portrait", 1080, 1350),
+                ImageVariant("square", 1080, 1080),
+            ),
+            # Each server sets its own: configuration.media_attachments.image_size_limit of
+            # GET /api/v2/instance is 16 MiB on mastodon.social, 10 MiB on older servers
+            # (https://docs.joinmastodon.org/entities/Instance/): the lower one.
+            max_bytes=10 * MB,
+            formats=("jpeg", "png", "webp"),  # supported_mime_types of the same answer
+            # configuration.statuses.max_characters: 500 by default (servers may raise it);
+            # a link counts as 23 (characters_reserved_per_url).
+            caption_limit=500,
+            caption_visible=500,  # shown whole (unless the author adds a content warning)
+            # Hashtags are how posts are found (no algorithmic feed); CamelCase so that screen
+            # readers say the words (https://docs.joinmastodon.org/user/posting/#hashtags,
+            # accessibility guidance of the Mastodon community).
+            hashtags=HashtagRule(1, 3, 5, HashtagPlacement.END, camel_case=True),
+            caption_style=CaptionStyle(target=300, emoji="one", tone="casual"),
+            posting_windows=_X_WINDOWS,
+            posting_source=f"{_SPROUT_2023}, X's hours (no Mastodon-specific study)",
+            alt_text=AltTextRule(
+                1500,
+                "description of POST /api/v2/media; in the app: Edit (or ALT) on the image",
+                "https://docs.joinmastodon.org/methods/media/ (description; "
+                "configuration.media_attachments.description_limit, 1,500 by default)",
+            ),
+            carousel_limit=4,  # configuration.statuses.max_media_attachments: 4 by default
+        ),
+        PlatformSpec(
+            key="youtube",
+            display_name="YouTube",
+            aliases=("yt", "youtube.com"),
+            variants=(
+                # A post (formerly community post): any ratio from 2:5 to 5:2, shown square in
+                # the Home feed (https://developers.google.com/youtube/data/reference/rest/v3/
+                # posts/imageUpload).
+                ImageVariant("post", 1080, 1080),
+                # A video's custom thumbnail: 1280×720, under 2 MB, JPG/GIF/PNG
+                # (https://support.google.com/youtube/answer/72431). Only on request: it goes
+                # with a video, not with this post's text.
+                ImageVariant("thumbnail", 1280, 720, auto=False, max_bytes=2 * MB),
+            ),
+            max_bytes=16 * MB,  # post images: 16 MB, JPEG/PNG/GIF/WebP (posts.imageUpload)
+            formats=("jpeg", "png"),  # both variants; thumbnails take no WebP
+            # No official maximum for a post's text; thousands of characters are accepted
+            # (secondary: 7,700+), about 288 shown before "Read more" (secondary).
+            caption_limit=5000,
+            caption_visible=288,
+            # A few: YouTube ignores all of a video's hashtags above 60 and shows the first 3
+            # (https://support.google.com/youtube/answer/6390658); posts take them the same way.
+            hashtags=HashtagRule(1, 2, 3, HashtagPlacement.END),
+            caption_style=CaptionStyle(target=250, emoji="one", tone="friendly"),
+            posting_windows=(PostingWindow(_WEEKDAYS_MON_THU, 8, 13),),
+            posting_source=f"{_SPROUT_2023}, Facebook's hours (no YouTube-specific study)",
+            alt_text=AltTextRule(
+                500,  # our own cap: nowhere to put it
+                "none: YouTube posts and thumbnails take no alt text; say it in the post's text",
+                "YouTube Data API, posts resource (imageAttachments have no alt-text field)",
+            ),
+            # posts resource: an image post holds 1 to 10 images
+            # (https://developers.google.com/youtube/data/reference/rest/v3/posts).
+            carousel_limit=10,
+        ),
+        PlatformSpec(
+            key="reddit",
+            display_name="Reddit",
+            aliases=("reddit.com",),
+            # Any ratio; feeds show a post's image whole up to a tall limit. These show well.
+            variants=(
+                ImageVariant("landscape", 1200, 628),
+                ImageVariant("square", 1080, 1080),
+                ImageVariant("portrait", 1080, 1350),
+            ),
+            # 20 MB per image, JPEG/PNG/GIF (https://support.reddithelp.com/hc/en-us/articles/
+            # 360060794792, "Uploading images and GIFs"; secondary sources agree).
+            max_bytes=20 * MB,
+            formats=("jpeg", "png"),
+            # The post is its title: 300 characters (Reddit API /api/submit, title "up to 300
+            # characters long"); the title is shown whole.
+            caption_limit=300,
+            caption_visible=300,
+            # No hashtags: Reddit has none; communities (subreddits) are the topics.
+            hashtags=HashtagRule(0, 0, 0, HashtagPlacement.INLINE),
+            caption_style=CaptionStyle(target=100, emoji="none", tone="casual"),
+            posting_windows=_X_WINDOWS,
+            posting_source=f"{_SPROUT_2023}, X's hours (no Reddit-specific study)",
+            alt_text=AltTextRule(
+                180,
+                "none for a single image: Reddit has no alt-text field; in a gallery, each "
+                "image's caption (180 characters)",
+                "r/modnews, Image Gallery support (Jun 2020): 20 images, captions up to 180",
+            ),
+            carousel_limit=20,  # galleries: up to 20 images (r/modnews, Jun 2020)
+        ),
+        PlatformSpec(
+            key="snapchat",
+            display_name="Snapchat",
+            aliases=("sc",),
+            # Story and Spotlight are full-screen 9:16 (https://businesshelp.snapchat.com/s/
+            # article/creative-specs, 1080×1920). Spotlight shows videos only
+            # (https://help.snapchat.com/hc/en-us/articles/7012287256596): a still image is a
+            # Story, or a Spotlight once made into a video of 5 s or more.
+            variants=(ImageVariant("story", 1080, 1920),),
+            max_bytes=5 * MB,  # full-screen image: 5 MB, JPEG/PNG (creative specs)
+            formats=("jpeg", "png"),
+            # A caption over the Snap: 250 characters (secondary); a long one hides the photo.
+            caption_limit=250,
+            caption_visible=80,  # about two lines over the photo (as TikTok's overlay)
+            # #Topics: add one or a few on the Send To screen (https://creators.snap.com/
+            # learn-shine-in-the-spotlight-spotlight-101).
+            hashtags=HashtagRule(1, 2, 3, HashtagPlacement.DESCRIPTION),
+            caption_style=CaptionStyle(target=80, emoji="some", tone="casual"),
+            posting_windows=(
+                PostingWindow(("Tue",), 14, 18),
+                PostingWindow(("Wed",), 14, 17),
+                PostingWindow(("Thu",), 15, 17),
+            ),
+            posting_source=f"{_SPROUT_2023}, TikTok's hours (no Snapchat-specific study)",
+            alt_text=AltTextRule(
+                500,  # our own cap: nowhere to put it
+                "none: Snapchat takes no alt text for a Snap",
+                "Snapchat Story and Spotlight posting (no alt-text field)",
+            ),
+            carousel_limit=None,  # a Story is a sequence of Snaps, each posted on its own
+        ),
+        PlatformSpec(
+            key="tumblr",
+            display_name="Tumblr",
+            aliases=("tumblr.com",),
+            # Any ratio; the dashboard shows an image whole at 540 px wide (1280 px as the
+            # largest size kept). These show well.
+            variants=(
+                ImageVariant("portrait", 1080, 1350),
+                ImageVariant("square", 1080, 1080),
+                ImageVariant("landscape", 1280, 720),
+            ),
+            # 10 MB per photo (secondary; GIFs less): the lower of the figures quoted.
+            max_bytes=10 * MB,
+            formats=("jpeg", "png"),
+            # No documented maximum for a post's text: our own cap. Shown whole (the author
+            # may add a "Keep reading" break).
+            caption_limit=4096,
+            caption_visible=4096,
+            # Tags go in the post's tags field, not the text; only the first 20 are searched
+            # (https://help.tumblr.com/tags, and tumblr/docs issue 77).
+            hashtags=HashtagRule(3, 5, 20, HashtagPlacement.TAGS_FIELD),
+            caption_style=CaptionStyle(target=300, emoji="some", tone="friendly"),
+            posting_windows=(PostingWindow(("Sat", "Sun", "Tue", "Thu"), 20, 23),),
+            posting_source="the seed pipeline's Pinterest evenings (no Tumblr-specific study)",
+            alt_text=AltTextRule(
+                1000,  # no documented maximum: X's 1,000 as a safe length
+                "alt_text of the image block (Neue Post Format); in the app: the image's ALT",
+                "https://www.tumblr.com/docs/npf (image block alt_text)",
+            ),
+            carousel_limit=10,  # a photo post's 10 images (secondary; NPF takes more)
+        ),
+        PlatformSpec(
+            key="google_business",
+            display_name="Google Business Profile",
+            aliases=("gbp", "gmb", "googlebusiness"),
+            variants=(
+                # A post's photo: 4:3, at least 400×300 (the post editor; secondary: 1200×900).
+                ImageVariant("post", 1200, 900),
+                # Profile photos: 720×720 recommended, JPG or PNG, 10 KB to 5 MB
+                # (https://support.google.com/business/answer/6103862).
+                ImageVariant("photo", 720, 720),
+                # The cover photo: 16:9 (same page; secondary: 1024×576). Only on request.
+                ImageVariant("cover", 1024, 576, auto=False),
+            ),
+            max_bytes=5 * MB,  # same page: 10 KB to 5 MB
+            formats=("jpeg", "png"),
+            # Up to 1,500 characters (https://support.google.com/business/answer/7342169);
+            # about the first 250 show on the profile before "More" (secondary).
+            caption_limit=1500,
+            caption_visible=250,
+            # Posts have no hashtags; the post's button (Book, Order online, Buy, Learn more,
+            # Sign up, Call now) comes with the call to action in its text.
+            hashtags=HashtagRule(0, 0, 0, HashtagPlacement.INLINE),
+            caption_style=CaptionStyle(target=300, emoji="none", tone="professional"),
+            posting_windows=(PostingWindow(_WEEKDAYS_MON_THU, 8, 13),),
+            posting_source=f"{_SPROUT_2023}, Facebook's hours (no Google-specific study)",
+            alt_text=AltTextRule(
+                500,  # our own cap: nowhere to put it
+                "none: Business Profile photos and posts take no alt text",
+                "Google Business Profile API, localPosts media (no alt-text field)",
+            ),
+            carousel_limit=None,  # one photo per post
+        ),
+        PlatformSpec(
+            key="telegram",
+            display_name="Telegram channel",
+            aliases=("tg", "tgchannel"),
+            # sendPhoto: width + height at most 10000, ratio at most 20, 10 MB
+            # (https://core.telegram.org/bots/api#sendphoto). Any shape shows whole; these are
+            # the feed's usual ones.
+            variants=(
+                ImageVariant("portrait", 1080, 1350),
+                ImageVariant("square", 1080, 1080),
+                ImageVariant("landscape", 1280, 720),
+            ),
+            max_bytes=10 * MB,
+            formats=("jpeg",),  # a photo is always recompressed to JPEG; PNG/WebP as files
+            # The caption: 0-1024 characters after entities parsing (sendPhoto), UTF-16 units
+            # as the Bot API counts entities; shown whole under the photo.
+            caption_limit=1024,
+            caption_visible=1024,
+            # Hashtags are links to a search in the channel: a few, at the end.
+            hashtags=HashtagRule(0, 2, 3, HashtagPlacement.END),
+            caption_style=CaptionStyle(
+                target=300, emoji="one", tone="friendly", unit="utf16", markup="telegram_html"
+            ),
+            posting_windows=(PostingWindow(_WEEKDAYS_MON_THU, 8, 13),),
+            posting_source=f"{_SPROUT_2023}, Facebook's hours (no Telegram-specific study)",
+            alt_text=AltTextRule(
+                500,  # our own cap: nowhere to put it
+                "none: the Bot API's sendPhoto has no alt text; say it in the caption",
+                "https://core.telegram.org/bots/api#sendphoto (no alt-text field)",
+            ),
+            carousel_limit=10,  # sendMediaGroup: an album of 2-10 photos
         ),
     )
 }
 
 ALL_PLATFORMS_WORD = "all"
+# What a run makes when it names no platforms (the CLI without --platforms, a chat user who
+# chose no default set): the eight PostReady began with. `all` is every platform in the table.
+DEFAULT_PLATFORMS: tuple[str, ...] = (
+    "instagram", "facebook", "linkedin", "pinterest", "x", "tiktok", "threads", "bluesky"
+)  # fmt: skip
 # Networks people name that PostReady makes no posts for (yet): naming one is an error that
 # lists the supported platforms, never a word of the description.
 UNSUPPORTED_NETWORKS: dict[str, str] = {
     "myspace": "Myspace",
-    "mastodon": "Mastodon",
-    "reddit": "Reddit",
-    "youtube": "YouTube",
-    "snapchat": "Snapchat",
-    "tumblr": "Tumblr",
     "flickr": "Flickr",
     "vimeo": "Vimeo",
     "twitch": "Twitch",
-    "telegram": "Telegram",
     "whatsapp": "WhatsApp",
     "wechat": "WeChat",
     "weibo": "Weibo",
@@ -382,13 +628,16 @@ def unsupported_network_error(name: str) -> PostReadyError | None:
 
 
 def resolve_platforms(names: list[str]) -> list[PlatformSpec]:
-    """Platforms for a list of names (commas allowed, `all` for every one), in table order.
+    """Platforms for a list of names (commas allowed, `all` for every one, none for the
+    default set), in table order.
 
     Raises UNKNOWN_PLATFORM naming the first unknown word, with a suggestion when it looks
     like a typo.
     """
     words = [w for name in names for w in name.replace(",", " ").split()]
-    if not words or any(w.lower() == ALL_PLATFORMS_WORD for w in words):
+    if not words:
+        return [PLATFORMS[key] for key in DEFAULT_PLATFORMS]
+    if any(w.lower() == ALL_PLATFORMS_WORD for w in words):
         return list(PLATFORMS.values())
     chosen: set[str] = set()
     for word in words:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from postready.pipeline.hashtags import format_hashtags
+from postready.pipeline.markup import visible_text
 from postready.pipeline.models import DEFAULT_ACCOUNT_NAME, FeedPreviews, PlatformContent
 from postready.pipeline.platforms import PLATFORMS, HashtagPlacement, LengthUnit, PlatformSpec
 from postready.pipeline.preview_fonts import (
@@ -101,6 +103,15 @@ _LOOKS: dict[str, _Look] = {
     "tiktok": _Look(False, False, False, "", "… more", (), overlay=True),
     "threads": _Look(True, True, False, "now", "… more", ("Like", "Reply", "Repost", "Share")),
     "bluesky": _Look(True, True, False, "now", "… more", ("Reply", "Repost", "Like")),
+    "mastodon": _Look(True, True, False, "now", "… more",
+                      ("Reply", "Boost", "Favourite", "Bookmark")),
+    "youtube": _Look(True, True, False, "now", "Read more", ("Like", "Dislike", "Comment")),
+    "reddit": _Look(True, True, False, "r/community · now", "… more",
+                    ("Upvote", "Comment", "Share")),
+    "snapchat": _Look(False, False, False, "", "… more", (), overlay=True),
+    "tumblr": _Look(False, False, False, "", "Keep reading", ("Reply", "Reblog", "Like")),
+    "google_business": _Look(False, True, False, "Just now", "… More", ("Learn more", "Share")),
+    "telegram": _Look(False, False, False, "channel", "… more", ("Share", "Comment")),
 }  # fmt: skip
 assert _LOOKS.keys() == PLATFORMS.keys(), "every platform needs its feed look"
 
@@ -218,7 +229,7 @@ def render_preview(post: FeedPost, account: str = DEFAULT_ACCOUNT_NAME) -> Image
         opened.draft("RGB", (WIDTH, 1))  # a JPEG decodes reduced, still at least WIDTH wide
         photo = opened.convert("RGB")
     caption = post.content.caption if post.content else ""
-    fold = fold_caption(spec, caption)
+    fold = fold_caption(spec, visible_text(caption, spec.caption_style.markup))
     more = look.more if fold.folded else None
     if look.overlay:
         return _overlay_post(photo, fold.visible, more, account)
@@ -235,6 +246,9 @@ def render_preview(post: FeedPost, account: str = DEFAULT_ACCOUNT_NAME) -> Image
     layout.add_text([Line.of(("   ".join(look.actions), "muted"))], _SMALL)
     if not look.caption_first:
         layout.add_text(caption_lines, _BODY)
+    if post.content and spec.hashtags.placement == HashtagPlacement.TAGS_FIELD:
+        tags = format_hashtags(post.content.hashtags)
+        layout.add_text(wrap(caption_spans(tags), _TEXT_WIDTH, _SMALL), _SMALL)
     comment = post.content.first_comment if post.content else ""
     if comment and spec.hashtags.placement == HashtagPlacement.FIRST_COMMENT:
         layout.gap(6)

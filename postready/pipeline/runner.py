@@ -294,7 +294,7 @@ async def _product_photography(
         product_name=_product_name(request, analysis),
         vision=VisionVerdict(analysis.product_shot, vision) if analysis and vision else None,
         targets=[
-            StyleTarget(plan.spec.key, plan.variant.size, plan.output_format, plan.spec.max_bytes)
+            StyleTarget(plan.spec.key, plan.variant.size, plan.output_format, plan.max_bytes)
             for plan in plans
         ],
         branding=Branding(context.logo, context.logo_options, context.exif),

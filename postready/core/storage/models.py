@@ -23,7 +23,7 @@ ReplyOutcome = Literal["sent", "refused"]
 
 @dataclass(frozen=True, slots=True)
 class UserSettings:
-    default_platforms: tuple[str, ...] = ()  # empty: every platform
+    default_platforms: tuple[str, ...] = ()  # empty: the default set (DEFAULT_PLATFORMS)
     timezone: str = "UTC"
     language: str = "en"
     logo_path: str | None = None

@@ -1,0 +1,26 @@
+"""Captions in a platform's markup: Telegram's HTML (parse_mode "HTML") escapes &, < and > and
+puts the hook (the first paragraph) in bold. Limits count what the reader sees, so they are
+checked on the plain text before it is marked up, and `visible_text` reads it back."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from postready.pipeline.platforms import Markup
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def to_markup(text: str, markup: Markup) -> str:
+    """Plain `text` written in `markup`."""
+    if markup == "plain":
+        return text
+    hook, separator, rest = text.partition("\n\n")
+    bold = f"<b>{html.escape(hook, quote=False)}</b>" if hook.strip() else ""
+    return bold + separator + html.escape(rest, quote=False)
+
+
+def visible_text(text: str, markup: Markup) -> str:
+    """What the reader sees of `text` written in `markup` (tags gone, entities read)."""
+    return text if markup == "plain" else html.unescape(_TAG.sub("", text))

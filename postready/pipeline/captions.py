@@ -161,8 +161,8 @@ _KIND_CTAS: dict[str, dict[str, tuple[str, ...]]] = {
 }  # fmt: skip
 _CTA_EMOJI = {"instagram": "👇", "tiktok": "✨"}
 # The hook, the detail and the call to action as paragraphs; the rest: one line.
-_PARAGRAPHS = {"instagram", "linkedin", "facebook", "pinterest", "tiktok", "tumblr", "telegram",
-               "youtube", "google_business"}  # fmt: skip
+_PARAGRAPHS = {"instagram", "linkedin", "facebook", "pinterest", "tiktok", "snapchat", "tumblr",
+               "telegram", "youtube", "google_business"}  # fmt: skip
 # Where the general calls to action by kind ("Tap the link in our bio to shop.") read right;
 # the others use their own (_CTAS) unless _KIND_CTAS names them.
 _KIND_CTA_PLATFORMS = {"instagram", "linkedin", "facebook", "pinterest", "tiktok"}

@@ -246,9 +246,9 @@ def render_preview(post: FeedPost, account: str = DEFAULT_ACCOUNT_NAME) -> Image
     layout.add_text([Line.of(("   ".join(look.actions), "muted"))], _SMALL)
     if not look.caption_first:
         layout.add_text(caption_lines, _BODY)
-    if post.content and spec.hashtags.placement == HashtagPlacement.TAGS_FIELD:
-        tags = format_hashtags(post.content.hashtags)
-        layout.add_text(wrap(caption_spans(tags), _TEXT_WIDTH, _SMALL), _SMALL)
+    tags = post.content.hashtags if post.content else ()
+    if tags and spec.hashtags.placement == HashtagPlacement.TAGS_FIELD:  # Tumblr's, under the text
+        layout.add_text(wrap(caption_spans(format_hashtags(tags)), _TEXT_WIDTH, _SMALL), _SMALL)
     comment = post.content.first_comment if post.content else ""
     if comment and spec.hashtags.placement == HashtagPlacement.FIRST_COMMENT:
         layout.gap(6)

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from postready.chat.settings import apply, owner, settings_menu
 from postready.chat.styles import keyboard
 from postready.core.identity import UserRef
 from postready.core.storage.models import StyleChoice, User, UserSettings
-from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.platforms import DEFAULT_PLATFORMS, PLATFORMS
 
 USER = User(1, UserRef("telegram", "9" * 15), UserSettings())
 
 
-def test_platform_buttons_toggle_and_come_back_to_every_platform() -> None:
+def test_platform_buttons_toggle_and_come_back_to_the_default_set() -> None:
     key = f"set:{USER.ref.platform_user_id}:p:pinterest"
     without = apply(USER.settings, key)
-    assert without.default_platforms == tuple(k for k in PLATFORMS if k != "pinterest")
-    assert apply(without, key).default_platforms == ()  # all again
+    assert without.default_platforms == tuple(k for k in DEFAULT_PLATFORMS if k != "pinterest")
+    assert apply(without, key).default_platforms == ()  # the default set again
+    # A platform beyond the default set is added to it, and shown ticked.
+    more = apply(USER.settings, f"set:{USER.ref.platform_user_id}:p:mastodon")
+    assert more.default_platforms == (*DEFAULT_PLATFORMS, "mastodon")
+    menu = settings_menu(dataclasses.replace(USER, settings=more))
+    ticked = [o.label for row in menu.button_rows() for o in row if ":p:" in o.key and o.selected]
+    assert ticked == [PLATFORMS[k].display_name for k in more.default_platforms]
     only = UserSettings(default_platforms=("x",))
     assert apply(only, f"set:{USER.ref.platform_user_id}:p:x").default_platforms == ()
     assert apply(only, f"set:{USER.ref.platform_user_id}:p:nonsense") == only

@@ -29,7 +29,10 @@ from postready.pipeline.platforms import PLATFORMS
 
 EVERY = tuple(PLATFORMS)
 UNKNOWN_PLATFORM, INVALID_OPTION = ErrorCode.UNKNOWN_PLATFORM, ErrorCode.INVALID_OPTION
-CHOICES = "choose from: instagram, facebook, linkedin, pinterest, x, tiktok, threads, bluesky, all"
+CHOICES = (
+    "choose from: instagram, facebook, linkedin, pinterest, x, tiktok, threads, bluesky, "
+    "mastodon, youtube, reddit, snapchat, tumblr, google_business, telegram, all"
+)
 
 CASES = [
     # /optimize: platforms first (aliases, any case, commas or spaces), then the description.
@@ -73,8 +76,17 @@ CASES = [
         CommandError(UNKNOWN_PLATFORM, "PostReady does not make posts for Myspace yet; " + CHOICES),
     ),
     (
-        "/optimize ig Reddit cat pictures",
-        CommandError(UNKNOWN_PLATFORM, "PostReady does not make posts for Reddit yet; " + CHOICES),
+        "/optimize ig Flickr cat pictures",
+        CommandError(UNKNOWN_PLATFORM, "PostReady does not make posts for Flickr yet; " + CHOICES),
+    ),
+    ("/optimize ig Reddit cat pictures", Optimize(("instagram", "reddit"), "cat pictures")),
+    (
+        "/optimize mast yt gbp tg shop front",
+        Optimize(("mastodon", "youtube", "google_business", "telegram"), "shop front"),
+    ),
+    (
+        "/optimize mastadon cat",
+        CommandError(UNKNOWN_PLATFORM, "unknown platform 'mastadon' — did you mean 'mastodon'?"),
     ),
     ("/optimize ig my cat loves reddit", Optimize(("instagram",), "my cat loves reddit")),
     (
@@ -102,7 +114,7 @@ CASES = [
     ),
     ("/settings", ShowSettings()),
     ("/settings platforms ig, pin", ChangeSetting("default_platforms", ("instagram", "pinterest"))),
-    ("/settings platforms all", ChangeSetting("default_platforms", ())),
+    ("/settings platforms all", ChangeSetting("default_platforms", EVERY)),
     (
         "/settings platforms",
         CommandError(INVALID_OPTION, "usage: /settings platforms instagram pinterest (or all)"),

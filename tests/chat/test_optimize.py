@@ -18,7 +18,7 @@ from postready.core.identity import UserRef
 from postready.core.queue.codec import request_for
 from postready.core.storage.models import Job
 from postready.pipeline.errors import ErrorCode
-from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.platforms import DEFAULT_PLATFORMS
 from tests.chat.conftest import ALICE, BOB, GROUP, MB, PHOTO, Bot, photo
 from tests.chat.recording import chat_photo
 from tests.images import encode, textured
@@ -54,7 +54,7 @@ async def test_a_photo_with_its_command_is_queued_with_its_platforms_and_words(b
 
 async def test_a_photo_alone_is_made_ready_for_the_users_defaults(bot) -> None:
     await bot.send(ALICE, "", photo())
-    assert request_for(await only_job(bot)).platforms == tuple(PLATFORMS)
+    assert request_for(await only_job(bot)).platforms == DEFAULT_PLATFORMS
     await bot.send(ALICE, "/settings platforms x threads")
     await bot.send(ALICE, "", photo())
     newest = (await bot.jobs())[0]
@@ -70,7 +70,7 @@ async def test_optimize_alone_waits_for_the_next_photo_and_only_that_one(bot) ->
     job = await only_job(bot)
     assert (job.session.platforms, job.session.description) == (("pinterest",), "desk setup")
     await bot.send(ALICE, "", photo())  # the command was used up: the defaults again
-    assert (await bot.jobs())[0].session.platforms == tuple(PLATFORMS)
+    assert (await bot.jobs())[0].session.platforms == DEFAULT_PLATFORMS
     assert bot.output.texts(ALICE)[1:] == [QUEUED.format(1), QUEUED.format(2)]
 
 
@@ -78,7 +78,7 @@ async def test_a_waiting_command_is_forgotten_after_five_minutes(bot, clock) -> 
     await bot.send(ALICE, "/optimize pinterest")
     clock.advance(PENDING_SECONDS + 1)
     await bot.send(ALICE, "", photo())
-    assert (await only_job(bot)).session.platforms == tuple(PLATFORMS)
+    assert (await only_job(bot)).session.platforms == DEFAULT_PLATFORMS
 
 
 async def test_optimize_as_a_reply_to_a_photo_takes_that_photo(bot) -> None:

@@ -13,6 +13,7 @@ from postready.pipeline.analysis import analyse_image, colour_name, dominant_col
 from postready.pipeline.captions import EMOJI, apply_emoji_policy, assemble_post
 from postready.pipeline.content import ContentEngine
 from postready.pipeline.cropping import detect_crop_signals
+from postready.pipeline.markup import visible_text
 from postready.pipeline.meaning import read_topics
 from postready.pipeline.models import OptimizeRequest
 from postready.pipeline.platforms import PLATFORMS, HashtagPlacement
@@ -51,6 +52,32 @@ async def generate(photos, name, description, platforms=tuple(PLATFORMS), engine
     return await engine.generate(request, photo, NOW)
 
 
+def assert_telegram_html(caption: str, where: str) -> None:
+    """Telegram's HTML parse mode: only tags it knows (here <b>), balanced, and &, < and >
+    escaped everywhere else (html.parser sees every tag and entity)."""
+    from html.parser import HTMLParser
+
+    class Check(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=False)
+            self.open: list[str] = []
+
+        def handle_starttag(self, tag, attrs) -> None:
+            assert tag == "b" and not attrs, where
+            self.open.append(tag)
+
+        def handle_endtag(self, tag) -> None:
+            assert self.open.pop() == tag, where
+
+        def handle_entityref(self, name) -> None:
+            assert name in ("amp", "lt", "gt"), where
+
+    check = Check()
+    check.feed(caption)
+    check.close()
+    assert not check.open, where
+
+
 async def test_every_platform_within_its_rules(photos) -> None:
     banned = load_vocabulary().banned
     captions = set()
@@ -64,19 +91,31 @@ async def test_every_platform_within_its_rules(photos) -> None:
             assert spec.hashtags.min <= len(tags) <= spec.hashtags.max, where
             assert len(set(tags)) == len(tags), where
             assert all(VALID_TAG.match(tag) for tag in tags), where
-            assert not set(tags) & banned, where
-            unit = spec.caption_style.unit
-            assert 0 < measure(content.caption, unit) <= spec.caption_limit, where
-            if spec.hashtags.placement == HashtagPlacement.FIRST_COMMENT:
+            assert not {t.lower() for t in tags} & banned, where
+            if spec.hashtags.camel_case:  # #LatteArt: each word capitalised, nothing else
+                assert all(t[:1].isupper() or t[:1].isdigit() for t in tags), where
+            else:
+                assert all(t == t.lower() for t in tags), where
+            unit, markup = spec.caption_style.unit, spec.caption_style.markup
+            text = visible_text(content.caption, markup)  # what the reader sees
+            assert 0 < measure(text, unit) <= spec.caption_limit, where
+            if markup == "telegram_html":
+                assert_telegram_html(content.caption, where)
+            placement = spec.hashtags.placement
+            if spec.hashtags.max == 0:  # Reddit, Google Business Profile
+                assert "#" not in text and content.first_comment == "", where
+            elif placement == HashtagPlacement.FIRST_COMMENT:
                 assert content.first_comment == " ".join(f"#{t}" for t in tags)
                 assert "#" not in content.caption
+            elif placement == HashtagPlacement.TAGS_FIELD:  # Tumblr: beside the text
+                assert content.first_comment == "" and "#" not in text, where
             else:
                 assert content.first_comment == ""
-                assert content.caption.endswith(" ".join(f"#{t}" for t in tags))
+                assert text.endswith(" ".join(f"#{t}" for t in tags))
             if spec.caption_style.emoji == "none":
                 assert not EMOJI.search(content.caption), where
-            if "\n" in content.caption:  # the hook is seen before "more"
-                assert len(content.caption.split("\n")[0]) <= spec.caption_visible, where
+            if "\n" in text:  # the hook is seen before "more"
+                assert len(text.split("\n")[0]) <= spec.caption_visible, where
             assert len(content.posting.next_slots) == 3
             assert content.accounts.accounts == () and content.accounts.note == NO_ACCOUNTS_NOTE
             assert content.sources.writing == "local" and content.sources.accounts == "none"

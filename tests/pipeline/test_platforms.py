@@ -7,17 +7,22 @@ import pytest
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.platform_plans import choose_variant
 from postready.pipeline.platforms import (
+    DEFAULT_PLATFORMS,
     PLATFORMS,
+    HashtagPlacement,
     resolve_platform,
     resolve_platforms,
     suggest_platform,
 )
 
 
-def test_every_platform_of_the_brief_is_there() -> None:
-    assert set(PLATFORMS) == {
-        "instagram", "facebook", "linkedin", "pinterest", "x", "tiktok", "threads", "bluesky"
-    }  # fmt: skip
+def test_every_platform_of_the_brief_and_of_issue_17_is_there() -> None:
+    assert list(PLATFORMS) == [
+        "instagram", "facebook", "linkedin", "pinterest", "x", "tiktok", "threads", "bluesky",
+        "mastodon", "youtube", "reddit", "snapchat", "tumblr", "google_business", "telegram",
+    ]  # fmt: skip
+    # The default set (no platforms named) stays the eight it was; `all` is every one.
+    assert tuple(PLATFORMS)[:8] == DEFAULT_PLATFORMS
 
 
 @pytest.mark.parametrize("spec", PLATFORMS.values(), ids=lambda s: s.key)
@@ -25,8 +30,13 @@ def test_table_entries_are_consistent(spec) -> None:
     assert spec.variants and any(v.auto for v in spec.variants)
     assert len({v.name for v in spec.variants}) == len(spec.variants)
     assert all(300 <= v.width <= 2000 and 300 <= v.height <= 2000 for v in spec.variants)
-    assert 0 < spec.hashtags.min <= spec.hashtags.recommended <= spec.hashtags.max
+    assert 0 <= spec.hashtags.min <= spec.hashtags.recommended <= spec.hashtags.max
     assert spec.max_bytes >= 1_000_000 and "jpeg" in spec.formats
+    assert all(
+        1_000_000 <= (v.max_bytes or spec.max_bytes) <= spec.max_bytes for v in spec.variants
+    )
+    assert spec.carousel_limit is None or 2 <= spec.carousel_limit <= 35
+    assert spec.alt_text.limit > 0 and spec.alt_text.field and spec.alt_text.source
     assert spec.caption_visible <= spec.caption_limit
     assert spec.posting_windows and spec.posting_source
     for window in spec.posting_windows:
@@ -61,6 +71,16 @@ def test_instagram_facts_from_the_reference() -> None:
         ("tt", "tiktok"),
         ("threads", "threads"),
         ("bsky", "bluesky"),
+        ("mast", "mastodon"),
+        ("Mastodon", "mastodon"),
+        ("yt", "youtube"),
+        ("reddit", "reddit"),
+        ("sc", "snapchat"),
+        ("tumblr", "tumblr"),
+        ("gbp", "google_business"),
+        ("gmb", "google_business"),
+        ("tg", "telegram"),
+        ("#telegram", "telegram"),
     ],
 )
 def test_names_and_aliases(name: str, key: str) -> None:
@@ -72,8 +92,8 @@ def test_lists_with_commas_all_and_duplicates() -> None:
         "instagram",
         "pinterest",
     ]
-    assert len(resolve_platforms(["all"])) == len(PLATFORMS)
-    assert len(resolve_platforms([])) == len(PLATFORMS)
+    assert len(resolve_platforms(["all"])) == len(PLATFORMS) == 15
+    assert [s.key for s in resolve_platforms([])] == list(DEFAULT_PLATFORMS)
 
 
 def test_typos_get_a_suggestion_and_nonsense_a_list() -> None:
@@ -82,12 +102,16 @@ def test_typos_get_a_suggestion_and_nonsense_a_list() -> None:
     assert caught.value.code == ErrorCode.UNKNOWN_PLATFORM
     assert "did you mean 'instagram'" in caught.value.message
     assert suggest_platform("pintrest") == "pinterest"
+    for typo, key in [("mastadon", "mastodon"), ("youtub", "youtube"), ("redit", "reddit"),
+                      ("snapchta", "snapchat"), ("tumbler", "tumblr"), ("telegarm", "telegram"),
+                      ("googlebusines", "google_business")]:  # fmt: skip
+        assert suggest_platform(typo) == key
     with pytest.raises(PostReadyError) as caught:
         resolve_platforms(["frobnitz"])
     assert "choose from" in caught.value.message
 
 
-@pytest.mark.parametrize("name", ["myspace", "Mastodon", "#reddit", "YouTube", "snapchat"])
+@pytest.mark.parametrize("name", ["myspace", "Flickr", "#vimeo", "WhatsApp", "vk"])
 def test_a_network_we_do_not_post_to_is_named_with_the_supported_list(name: str) -> None:
     with pytest.raises(PostReadyError) as caught:
         resolve_platforms(["instagram", name])
@@ -108,6 +132,12 @@ def test_a_network_we_do_not_post_to_is_named_with_the_supported_list(name: str)
         ((4000, 3000), "x", "landscape"),
         ((1000, 3000), "tiktok", "portrait"),
         ((1000, 3000), "instagram", "grid_portrait"),  # story only when asked for
+        ((6000, 3000), "youtube", "post"),  # the thumbnail only when asked for
+        ((6000, 3000), "google_business", "post"),  # the cover only when asked for
+        ((3000, 3000), "google_business", "photo"),
+        ((6000, 3000), "snapchat", "story"),
+        ((4000, 3000), "mastodon", "landscape"),
+        ((3000, 4000), "telegram", "portrait"),
     ],
 )
 def test_variant_closest_to_the_source_ratio(size, platform, variant) -> None:
@@ -127,3 +157,19 @@ def test_errors_survive_pickling() -> None:
     error = PostReadyError(ErrorCode.UNKNOWN_PLATFORM, "unknown platform 'myspace'")
     copy = pickle.loads(pickle.dumps(error))
     assert (copy.code, copy.message, str(copy)) == (error.code, error.message, str(error))
+
+
+def test_facts_of_the_new_platforms() -> None:
+    youtube = PLATFORMS["youtube"]
+    thumbnail = youtube.variant("thumbnail")
+    assert (thumbnail.size, thumbnail.max_bytes, thumbnail.auto) == ((1280, 720), 2_000_000, False)
+    assert youtube.hashtags.max <= 3
+    assert PLATFORMS["snapchat"].variants[0].ratio == 1080 / 1920
+    assert PLATFORMS["telegram"].caption_limit == 1024
+    assert PLATFORMS["telegram"].caption_style.markup == "telegram_html"
+    assert PLATFORMS["mastodon"].hashtags.camel_case and PLATFORMS["mastodon"].caption_limit == 500
+    for key in ("reddit", "google_business"):
+        assert PLATFORMS[key].hashtags.max == 0
+    assert PLATFORMS["tumblr"].hashtags.placement == HashtagPlacement.TAGS_FIELD
+    assert PLATFORMS["google_business"].caption_limit == 1500
+    assert {v.name for v in PLATFORMS["google_business"].variants} == {"post", "photo", "cover"}

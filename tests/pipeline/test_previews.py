@@ -11,12 +11,14 @@ import pytest
 import pytest_asyncio
 from PIL import Image
 
+from postready.pipeline.markup import visible_text
 from postready.pipeline.models import OptimizeRequest, OptimizeResult
 from postready.pipeline.platforms import PLATFORMS, HashtagPlacement
 from postready.pipeline.previews import (
     _LOOKS,
     SHEET_COLUMNS,
     WIDTH,
+    CaptionFold,
     FeedPost,
     caption_spans,
     contact_sheet,
@@ -68,6 +70,9 @@ def test_every_caption_is_cut_at_the_platforms_fold(key: str, kind: str) -> None
     caption = CAPTIONS[kind]
     fold = fold_caption(spec, caption)
     unit = spec.caption_style.unit
+    if measure(caption, unit) <= spec.caption_visible:  # Tumblr's and Telegram's whole posts
+        assert fold == CaptionFold(caption, False)
+        return
     assert fold.folded and caption.startswith(fold.visible)
     assert 0 < measure(fold.visible, unit) <= spec.caption_visible
     rest = caption[len(fold.visible) :]
@@ -144,9 +149,10 @@ def test_every_platform_renders_at_its_feed_size(result, kind: str) -> None:
             assert shown + 100 < image.height < shown + 1200
         previews[key] = image
     sheet = contact_sheet(previews)
-    rows = -(-len(previews) // SHEET_COLUMNS)
+    images = list(previews.values())
+    rows = [images[i : i + SHEET_COLUMNS] for i in range(0, len(images), SHEET_COLUMNS)]
     assert sheet.width == 24 + SHEET_COLUMNS * (WIDTH + 24)
-    assert sheet.height > rows * max(p.height for p in previews.values())
+    assert sheet.height > sum(max(p.height for p in row) for row in rows)
 
 
 def test_the_first_comment_shows_only_where_the_hashtags_go_there(result) -> None:
@@ -186,3 +192,21 @@ async def test_without_the_request_no_previews_are_drawn(tmp_path) -> None:
     result = await run_optimization(OptimizeRequest(photo, ("x",)), tmp_path)
     assert result.previews is None and result.to_json()["previews"] is None
     assert not (tmp_path / result.session_id / "previews").exists()
+
+
+def test_telegram_shows_its_html_as_text_and_tumblr_its_tags(result) -> None:
+    telegram = PLATFORMS["telegram"]
+    shown = fold_caption(
+        telegram, visible_text("<b>Fish &amp; chips</b>\n\nSo good.", "telegram_html")
+    )
+    assert shown == CaptionFold("Fish & chips\n\nSo good.", False)
+    item = result.platforms["tumblr"]
+    with_tags = render_preview(post(result, "tumblr", "Mug day."))
+    without = render_preview(
+        FeedPost(
+            "tumblr",
+            item.image.path,
+            dataclasses.replace(item.content, caption="Mug day.", hashtags=()),
+        )
+    )
+    assert item.content.hashtags and with_tags.height > without.height

@@ -97,7 +97,7 @@ def _render_group(jobs: list[PlatformPlan], context: RenderContext) -> list[Plat
                 platform=key,
                 status="success",
                 processing_time=time.perf_counter() - started,
-                variant=variant.name,
+                variant=job.variant.name,
                 crop_box=choice.box.scaled(1 / context.scale),
                 crop_method=choice.method,
                 image=ImageOutput(

@@ -29,6 +29,7 @@ from postready.chat.delivery import PREVIEWS_LABEL
 from postready.chat.replies import Album, Copyable, MediaItem, Text
 from postready.core.config.settings import QueueSection, Settings, StorageSection, TelegramSection
 from postready.core.storage import Storage
+from postready.pipeline.platforms import PLATFORMS
 from postready.serve import run_worker
 from tests.adapters.http_client import get, serving
 from tests.adapters.waiting import hold_jobs
@@ -40,6 +41,8 @@ from tests.waiting import PATIENCE, until
 
 ROOT = Path(__file__).parents[2]
 ALICE, BOB, CAROL = 1001, 1002, 1003
+
+EVERY = len(PLATFORMS)  # `/optimize all`: every platform in the table
 
 
 @pytest.fixture
@@ -235,7 +238,7 @@ async def test_a_restart_in_the_middle_of_a_job_still_delivers_the_result(telegr
     assert status.text == "⏳ Queued again — it will resume shortly"
     async with running(settings, telegram):
         await until(lambda: finished(telegram, ALICE))
-    assert telegram.chat(ALICE)[0].text == "✅ Done — 8 of 8 platforms ready"
+    assert telegram.chat(ALICE)[0].text == f"✅ Done — {EVERY} of {EVERY} platforms ready"
 
 
 async def test_flood_control_retry_after_is_honoured(telegram, settings):

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from postready.pipeline.alt_text import describe_photo, fit_alt_text
-from postready.pipeline.captions import draft_caption
+from postready.pipeline.captions import assemble_post, draft_caption
+from postready.pipeline.markup import visible_text
 from postready.pipeline.meaning import read_topics
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.subject import describe_subject
@@ -78,3 +79,43 @@ def test_calls_to_action_fit_the_subject() -> None:
     assert "👇" not in memorial["instagram"] and "Shot in" not in memorial["instagram"]
     christmas, _ = posts("christmas cookies")
     assert "Christmas" in christmas["instagram"]
+
+
+def test_the_new_platforms_follow_their_hashtag_rules() -> None:
+    tags = ("latteart", "cornercafe", "coffeeshop", "tbt", "coffee", "latte")
+    mastodon = assemble_post(PLATFORMS["mastodon"], "A latte at the corner cafe.", tags)
+    assert mastodon.hashtags == ("LatteArt", "CornerCafe", "CoffeeShop", "Tbt", "Coffee")
+    assert mastodon.caption.endswith("\n\n#LatteArt #CornerCafe #CoffeeShop #Tbt #Coffee")
+    for key in ("reddit", "google_business"):  # no hashtags at all
+        post = assemble_post(PLATFORMS[key], "A latte at the corner cafe.", tags)
+        assert post.hashtags == () and "#" not in post.caption and post.first_comment == ""
+    youtube = assemble_post(PLATFORMS["youtube"], "A latte.", tags)
+    assert len(youtube.hashtags) <= 3 and youtube.caption.endswith(
+        "#latteart #cornercafe #coffeeshop"
+    )
+    tumblr = assemble_post(PLATFORMS["tumblr"], "A latte. #coffee", tags)
+    assert tumblr.caption == "A latte." and tumblr.first_comment == "" and tumblr.hashtags == tags
+
+
+def test_a_telegram_caption_is_telegram_html_within_1024_characters_as_read() -> None:
+    telegram = PLATFORMS["telegram"]
+    post = assemble_post(
+        telegram, "Fish & chips <3\n\nAt Joe's, 5 > 4 & always fresh.", ["fishandchips"]
+    )
+    assert post.caption == (
+        "<b>Fish &amp; chips &lt;3</b>\n\nAt Joe's, 5 &gt; 4 &amp; always fresh.\n\n#fishandchips"
+    )
+    assert visible_text(post.caption, "telegram_html").startswith("Fish & chips <3\n\n")
+    long = assemble_post(telegram, "Hook & more.\n\n" + "<&> " * 600, ["tag"])
+    shown = visible_text(long.caption, "telegram_html")
+    assert measure(shown, "utf16") <= 1024 < measure(long.caption, "utf16")
+    assert shown.endswith("#tag") and "…" in shown
+
+
+def test_google_business_posts_end_with_a_call_to_action() -> None:
+    for description, product in (("", False), ("sourdough bread", False), ("ceramic mug", True)):
+        captions, _ = posts(description, product_shot=product)
+        last = captions["google_business"].rsplit("\n\n", 1)[-1]
+        assert last.endswith((".", "!")) and any(
+            verb in last for verb in ("Call", "Visit", "Tap", "Order", "Book", "stop by")
+        ), last

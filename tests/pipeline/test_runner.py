@@ -40,7 +40,7 @@ async def test_every_platform_gets_its_size_under_its_limit(large_jpeg, tmp_path
         assert item.variant == variant.name
         assert item.image.path == tmp_path / result.session_id / f"{key}.jpg"
         data = item.image.path.read_bytes()
-        assert len(data) == item.image.bytes <= spec.max_bytes
+        assert len(data) == item.image.bytes <= (variant.max_bytes or spec.max_bytes)
         with Image.open(io.BytesIO(data)) as decoded:
             assert decoded.format == "JPEG"
             assert decoded.size == variant.size == (item.image.width, item.image.height)
@@ -108,6 +108,25 @@ async def test_bad_requests_raise_before_any_work(large_jpeg, tmp_path) -> None:
             await run_optimization(request, tmp_path)
         assert caught.value.code == code
     assert not any(tmp_path.iterdir())
+
+
+async def test_a_variants_own_byte_limit_is_the_one_met(large_jpeg, tmp_path, monkeypatch):
+    """A YouTube thumbnail is encoded under its 2 MB, the post image under YouTube's 16 MB."""
+    real_encode = platform_images.encode_under_limit
+    limits = []
+
+    def recording_encode(image, fmt, max_bytes, exif=b""):
+        limits.append((image.size, max_bytes))
+        return real_encode(image, fmt, max_bytes, exif)
+
+    monkeypatch.setattr(platform_images, "encode_under_limit", recording_encode)
+    thumbnail = OptimizeRequest(large_jpeg, ("youtube",), variants={"youtube": "thumbnail"})
+    result = await run_optimization(thumbnail, tmp_path)
+    post = await run_optimization(OptimizeRequest(large_jpeg, ("youtube",)), tmp_path)
+    assert limits == [((1280, 720), 2_000_000), ((1080, 1080), 16_000_000)]
+    youtube = result.platforms["youtube"]
+    assert youtube.variant == "thumbnail" and youtube.image.bytes <= 2_000_000
+    assert post.platforms["youtube"].variant == "post"
 
 
 async def test_requested_variant_format_and_fallback(large_jpeg, tmp_path) -> None:

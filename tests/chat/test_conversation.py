@@ -64,6 +64,8 @@ async def test_help_lists_and_unknown_commands(bot) -> None:
     assert start == help_ == HELP
     assert platforms.startswith("Platforms (name — sizes, caption limit):")
     assert len(platforms.splitlines()) == 1 + len(PLATFORMS)
+    for spec in PLATFORMS.values():  # the fifteen, issue 17's seven among them
+        assert f"• {spec.display_name} ({spec.key}) — " in platforms
     assert "• Solid Background" in styles and "Sage Green" in styles
     assert history == "No photos yet. Send one with /optimize as its caption."
     assert unknown == "⚠️ unknown command /frobnicate; try /help (UNKNOWN_COMMAND)"

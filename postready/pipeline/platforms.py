@@ -126,7 +126,8 @@ class PlatformSpec:
 
 _WEEKDAYS_MON_THU = ("Mon", "Tue", "Wed", "Thu")
 _SPROUT_2023 = "Sprout Social 2023 (~2B engagements, 400K profiles)"
-# Sprout Social 2023; Threads and Bluesky have no study of their own and borrow these.
+# Sprout Social 2023. Platforms with no study of their own (Threads, Bluesky and the seven of
+# issue 17) borrow the hours of the closest one; their posting_source says whose.
 _INSTAGRAM_WINDOWS = (
     PostingWindow(("Mon",), 10, 12),
     PostingWindow(("Tue",), 9, 13),
@@ -134,6 +135,14 @@ _INSTAGRAM_WINDOWS = (
     PostingWindow(("Fri",), 9, 11),
 )
 _X_WINDOWS = (PostingWindow(("Tue", "Wed", "Thu", "Fri"), 9, 12),)
+_FACEBOOK_WINDOWS = (PostingWindow(_WEEKDAYS_MON_THU, 8, 13),)
+_TIKTOK_WINDOWS = (
+    PostingWindow(("Tue",), 14, 18),
+    PostingWindow(("Wed",), 14, 17),
+    PostingWindow(("Thu",), 15, 17),
+)
+# Sprout 2023 only says "afternoons" for Pinterest; these slots come from the seed's table.
+_PINTEREST_WINDOWS = (PostingWindow(("Sat", "Sun", "Tue", "Thu"), 20, 23),)
 
 PLATFORMS: dict[str, PlatformSpec] = {
     spec.key: spec
@@ -188,7 +197,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_visible=480,
             hashtags=HashtagRule(1, 2, 3, HashtagPlacement.INLINE),
             caption_style=CaptionStyle(target=80, emoji="one", tone="friendly"),
-            posting_windows=(PostingWindow(_WEEKDAYS_MON_THU, 8, 13),),
+            posting_windows=_FACEBOOK_WINDOWS,
             posting_source=_SPROUT_2023,
             alt_text=AltTextRule(
                 1000,  # no documented maximum: X's 1,000 as a safe length
@@ -233,10 +242,8 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_limit=500,  # description; the title is limited to 100 (about 40 shown)
             caption_visible=100,  # the description's first lines under a Pin (no official figure)
             hashtags=HashtagRule(2, 4, 5, HashtagPlacement.DESCRIPTION),
-            # Sprout 2023 only says "afternoons"; these concrete slots come from the original
-            # pipeline's table.
             caption_style=CaptionStyle(target=300, emoji="none", tone="inspiring"),
-            posting_windows=(PostingWindow(("Sat", "Sun", "Tue", "Thu"), 20, 23),),
+            posting_windows=_PINTEREST_WINDOWS,
             posting_source="the seed pipeline's table (Sprout Social 2023: afternoons)",
             alt_text=AltTextRule(
                 500,
@@ -283,11 +290,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_visible=90,  # about two lines over the photo before "more" (the title's 90)
             hashtags=HashtagRule(3, 5, 6, HashtagPlacement.DESCRIPTION),
             caption_style=CaptionStyle(target=150, emoji="some", tone="casual", unit="utf16"),
-            posting_windows=(
-                PostingWindow(("Tue",), 14, 18),
-                PostingWindow(("Wed",), 14, 17),
-                PostingWindow(("Thu",), 15, 17),
-            ),
+            posting_windows=_TIKTOK_WINDOWS,
             posting_source=_SPROUT_2023,
             alt_text=AltTextRule(
                 500,  # our own cap: nowhere to put it, so only for the user to use as they like
@@ -348,25 +351,26 @@ PLATFORMS: dict[str, PlatformSpec] = {
             key="mastodon",
             display_name="Mastodon",
             aliases=("mast", "masto"),
-            # Any ratio; web and apps crop tall and wide images in the timeline around the focal
-            # point, these show well (as on X and Bluesky).
+            # Any ratio, downscaled to 8.3 MP; previews not shown at 16:9 are cropped around the
+            # focal point (https://docs.joinmastodon.org/user/posting/#media). These show well.
             variants=(
                 ImageVariant("landscape", 1600, 900),
                 ImageVariant("portrait", 1080, 1350),
                 ImageVariant("square", 1080, 1080),
             ),
-            # Each server sets its own: configuration.media_attachments.image_size_limit of
-            # GET /api/v2/instance is 16 MiB on mastodon.social, 10 MiB on older servers
-            # (https://docs.joinmastodon.org/entities/Instance/): the lower one.
+            # Images up to 16 MB (same page), but each server sets its own
+            # (configuration.media_attachments.image_size_limit of GET /api/v2/instance,
+            # https://docs.joinmastodon.org/entities/Instance/), 10 MiB on older ones: the lower.
             max_bytes=10 * MB,
-            formats=("jpeg", "png", "webp"),  # supported_mime_types of the same answer
-            # configuration.statuses.max_characters: 500 by default (servers may raise it);
-            # a link counts as 23 (characters_reserved_per_url).
+            formats=("jpeg", "png", "webp"),  # PNG, JPG, HEIF, WEBP, AVIF (posting page)
+            # 500 characters by default, a link counts as 23 (posting page#text); servers may
+            # raise it (configuration.statuses.max_characters).
             caption_limit=500,
             caption_visible=500,  # shown whole (unless the author adds a content warning)
-            # Hashtags are how posts are found (no algorithmic feed); CamelCase so that screen
-            # readers say the words (https://docs.joinmastodon.org/user/posting/#hashtags,
-            # accessibility guidance of the Mastodon community).
+            # Hashtags make a post discoverable to anyone following or searching them (posting
+            # page#hashtags; there is no algorithmic feed). CamelCase so that screen readers say
+            # the words: accessibility guidance shared widely on Mastodon (its docs do not say
+            # it; e.g. https://github.com/NodeBB/NodeBB/issues/12435).
             hashtags=HashtagRule(1, 3, 5, HashtagPlacement.END, camel_case=True),
             caption_style=CaptionStyle(target=300, emoji="one", tone="casual"),
             posting_windows=_X_WINDOWS,
@@ -377,7 +381,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
                 "https://docs.joinmastodon.org/methods/media/ (description; "
                 "configuration.media_attachments.description_limit, 1,500 by default)",
             ),
-            carousel_limit=4,  # configuration.statuses.max_media_attachments: 4 by default
+            carousel_limit=4,  # "Up to 4 images ... per post" (posting page#media)
         ),
         PlatformSpec(
             key="youtube",
@@ -403,7 +407,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             # (https://support.google.com/youtube/answer/6390658); posts take them the same way.
             hashtags=HashtagRule(1, 2, 3, HashtagPlacement.END),
             caption_style=CaptionStyle(target=250, emoji="one", tone="friendly"),
-            posting_windows=(PostingWindow(_WEEKDAYS_MON_THU, 8, 13),),
+            posting_windows=_FACEBOOK_WINDOWS,
             posting_source=f"{_SPROUT_2023}, Facebook's hours (no YouTube-specific study)",
             alt_text=AltTextRule(
                 500,  # our own cap: nowhere to put it
@@ -424,12 +428,10 @@ PLATFORMS: dict[str, PlatformSpec] = {
                 ImageVariant("square", 1080, 1080),
                 ImageVariant("portrait", 1080, 1350),
             ),
-            # 20 MB per image, JPEG/PNG/GIF (https://support.reddithelp.com/hc/en-us/articles/
-            # 360060794792, "Uploading images and GIFs"; secondary sources agree).
-            max_bytes=20 * MB,
+            max_bytes=20 * MB,  # per image, JPEG/PNG/GIF (secondary: schedulers' media guides)
             formats=("jpeg", "png"),
-            # The post is its title: 300 characters (Reddit API /api/submit, title "up to 300
-            # characters long"); the title is shown whole.
+            # The post is its title: 300 characters (https://www.reddit.com/dev/api/
+            # #POST_api_submit, title "up to 300 characters long"); the title is shown whole.
             caption_limit=300,
             caption_visible=300,
             # No hashtags: Reddit has none; communities (subreddits) are the topics.
@@ -449,12 +451,13 @@ PLATFORMS: dict[str, PlatformSpec] = {
             key="snapchat",
             display_name="Snapchat",
             aliases=("sc",),
-            # Story and Spotlight are full-screen 9:16 (https://businesshelp.snapchat.com/s/
-            # article/creative-specs, 1080×1920). Spotlight shows videos only
+            # Story and Spotlight are full-screen 9:16, 1080×1920, JPG or PNG
+            # (https://forbusiness.snapchat.com/resources/advertising-guides/ad-specs, the ad
+            # specs; no organic-post spec is published). Spotlight shows videos only
             # (https://help.snapchat.com/hc/en-us/articles/7012287256596): a still image is a
             # Story, or a Spotlight once made into a video of 5 s or more.
             variants=(ImageVariant("story", 1080, 1920),),
-            max_bytes=5 * MB,  # full-screen image: 5 MB, JPEG/PNG (creative specs)
+            max_bytes=5 * MB,  # full-screen image ads: 5 MB (secondary: agencies' spec sheets)
             formats=("jpeg", "png"),
             # A caption over the Snap: 250 characters (secondary); a long one hides the photo.
             caption_limit=250,
@@ -463,11 +466,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             # learn-shine-in-the-spotlight-spotlight-101).
             hashtags=HashtagRule(1, 2, 3, HashtagPlacement.DESCRIPTION),
             caption_style=CaptionStyle(target=80, emoji="some", tone="casual"),
-            posting_windows=(
-                PostingWindow(("Tue",), 14, 18),
-                PostingWindow(("Wed",), 14, 17),
-                PostingWindow(("Thu",), 15, 17),
-            ),
+            posting_windows=_TIKTOK_WINDOWS,
             posting_source=f"{_SPROUT_2023}, TikTok's hours (no Snapchat-specific study)",
             alt_text=AltTextRule(
                 500,  # our own cap: nowhere to put it
@@ -495,10 +494,10 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_limit=4096,
             caption_visible=4096,
             # Tags go in the post's tags field, not the text; only the first 20 are searched
-            # (https://help.tumblr.com/tags, and tumblr/docs issue 77).
+            # (Tumblr's help on tags, as quoted in https://github.com/tumblr/docs/issues/77).
             hashtags=HashtagRule(3, 5, 20, HashtagPlacement.TAGS_FIELD),
             caption_style=CaptionStyle(target=300, emoji="some", tone="friendly"),
-            posting_windows=(PostingWindow(("Sat", "Sun", "Tue", "Thu"), 20, 23),),
+            posting_windows=_PINTEREST_WINDOWS,
             posting_source="the seed pipeline's Pinterest evenings (no Tumblr-specific study)",
             alt_text=AltTextRule(
                 1000,  # no documented maximum: X's 1,000 as a safe length
@@ -530,7 +529,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             # Sign up, Call now) comes with the call to action in its text.
             hashtags=HashtagRule(0, 0, 0, HashtagPlacement.INLINE),
             caption_style=CaptionStyle(target=300, emoji="none", tone="professional"),
-            posting_windows=(PostingWindow(_WEEKDAYS_MON_THU, 8, 13),),
+            posting_windows=_FACEBOOK_WINDOWS,
             posting_source=f"{_SPROUT_2023}, Facebook's hours (no Google-specific study)",
             alt_text=AltTextRule(
                 500,  # our own cap: nowhere to put it
@@ -562,7 +561,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_style=CaptionStyle(
                 target=300, emoji="one", tone="friendly", unit="utf16", markup="telegram_html"
             ),
-            posting_windows=(PostingWindow(_WEEKDAYS_MON_THU, 8, 13),),
+            posting_windows=_FACEBOOK_WINDOWS,
             posting_source=f"{_SPROUT_2023}, Facebook's hours (no Telegram-specific study)",
             alt_text=AltTextRule(
                 500,  # our own cap: nowhere to put it

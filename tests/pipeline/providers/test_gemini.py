@@ -8,6 +8,7 @@ import time
 import pytest
 
 from postready.pipeline.content import ContentEngine
+from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.providers.base import GeminiConfig, OpenAIConfig, ProviderSettings
 from postready.pipeline.providers.gemini_accounts import server_delay
 from postready.pipeline.providers.local import NO_ACCOUNTS_NOTE
@@ -149,7 +150,7 @@ async def test_at_most_two_calls_per_session_for_every_platform(server, run_cont
         assert "budget" in outcome.platforms["x"].sources.fallbacks["accounts"]
 
 
-ALL = ("instagram", "facebook", "linkedin", "pinterest", "x", "tiktok", "threads", "bluesky")
+ALL = tuple(PLATFORMS)
 
 
 async def test_a_repeated_search_is_served_from_the_cache(server, run_content) -> None:

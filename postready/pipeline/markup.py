@@ -1,6 +1,6 @@
 """Captions in a platform's markup: Telegram's HTML (parse_mode "HTML") escapes &, < and > and
-puts the hook (the first paragraph) in bold. Limits count what the reader sees, so they are
-checked on the plain text before it is marked up, and `visible_text` reads it back."""
+puts the hook (the first of several paragraphs) in bold. Limits count what the reader sees, so
+they are checked on the plain text before it is marked up, and `visible_text` reads it back."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ def to_markup(text: str, markup: Markup) -> str:
     if markup == "plain":
         return text
     hook, separator, rest = text.partition("\n\n")
-    bold = f"<b>{html.escape(hook, quote=False)}</b>" if hook.strip() else ""
-    return bold + separator + html.escape(rest, quote=False)
+    if not separator or not hook.strip():  # one paragraph: no hook of its own to set apart
+        return html.escape(text, quote=False)
+    return f"<b>{html.escape(hook, quote=False)}</b>{separator}{html.escape(rest, quote=False)}"
 
 
 def visible_text(text: str, markup: Markup) -> str:

@@ -24,6 +24,7 @@ UNUSED = (
     "tomllib",
     "pillow_heif",
     "pyvips",  # decodes large PNG and WebP photos only
+    "wordninja",  # splits hashtags for CamelCase: Mastodon only
     "telegram",
     "discord",
     "cloudinary",

@@ -17,9 +17,16 @@ from postready.pipeline.photography import (
 from postready.pipeline.platforms import PLATFORMS
 from tests.product_images import product_photo
 
-SIZES = sorted({v.size for spec in PLATFORMS.values() for v in spec.variants})
-# Every platform's shape at a quarter of its size: the same code, a sixteenth of the pixels.
-# (The end-to-end tests check true sizes on written files.)
+# Every platform's shape (the largest size of each ratio) at a quarter of its size: the same
+# code, a sixteenth of the pixels. (The end-to-end tests check true sizes on written files.)
+SIZES = sorted(
+    {
+        round(v.width / v.height, 4): v.size
+        for v in sorted(
+            (v for spec in PLATFORMS.values() for v in spec.variants), key=lambda v: v.width
+        )
+    }.values()
+)
 QUARTER_SIZES = [(w // 4, h // 4) for w, h in SIZES]
 
 

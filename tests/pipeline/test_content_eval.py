@@ -81,6 +81,7 @@ async def generate_all() -> dict[int, ContentOutcome]:
 
 def on_topic(tag: str, case: Case, vocabulary: Vocabulary) -> bool:
     """A tag of one of the topics (or their parents), or one made of the user's own words."""
+    tag = tag.lower()  # Mastodon's #LatteArt is #latteart
     allowed = set(case.topics)
     allowed |= {vocabulary.niches[k].parent for k in case.topics if vocabulary.niches[k].parent}
     known = vocabulary.tags.get(tag)
@@ -92,6 +93,7 @@ def on_topic(tag: str, case: Case, vocabulary: Vocabulary) -> bool:
 
 def forbidden(tag: str, case: Case, vocabulary: Vocabulary) -> bool:
     """Named by the case, or a tag only sibling kinds of the case's topics use."""
+    tag = tag.lower()
     if tag in case.forbidden:
         return True
     siblings = set().union(*(vocabulary.siblings.get(k, set()) for k in case.topics))

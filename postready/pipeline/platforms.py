@@ -493,9 +493,10 @@ PLATFORMS: dict[str, PlatformSpec] = {
             # may add a "Keep reading" break).
             caption_limit=4096,
             caption_visible=4096,
-            # Tags go in the post's tags field, not the text; only the first 20 are searched
+            # Tags go in the post's tags field, not the text; up to 30, the first 20 searched
             # (Tumblr's help on tags, as quoted in https://github.com/tumblr/docs/issues/77).
-            hashtags=HashtagRule(3, 5, 20, HashtagPlacement.TAGS_FIELD),
+            # We give at most 8: a focused set, from the vocabulary's niches alone.
+            hashtags=HashtagRule(3, 5, 8, HashtagPlacement.TAGS_FIELD),
             caption_style=CaptionStyle(target=300, emoji="some", tone="friendly"),
             posting_windows=_PINTEREST_WINDOWS,
             posting_source="the seed pipeline's Pinterest evenings (no Tumblr-specific study)",

@@ -59,6 +59,8 @@ def _posting_info(spec: PlatformSpec, content: PlatformContent) -> list[str]:
     unit = spec.caption_style.unit
     length = measure(visible_text(content.caption, spec.caption_style.markup), unit)
     counted = {"utf16": " (UTF-16 units)", "x_weighted": " (as X counts them)"}.get(unit, "")
+    if spec.caption_style.markup != "plain":
+        counted += " as read, without the HTML tags"
     lines = [
         f"Platform: {spec.display_name.upper()}",
         f"Caption Length: {length} characters{counted} of {spec.caption_limit:,}",

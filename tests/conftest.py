@@ -106,8 +106,19 @@ def postgres_url(postgres_session_url: str) -> str:
 
 @pytest.fixture
 def database(tmp_path: Path) -> Path | str:
-    """What `Storage.open` opens: a SQLite file here; tests/core runs on both engines."""
+    """What `Storage.open` opens: a SQLite file, unless a test's folder or module asks for
+    both engines (`database = either_database` there)."""
     return tmp_path / "postready.db"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def either_database(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """A SQLite file, then a PostgreSQL database (an empty one on the test server; skipped
+    when none answers)."""
+    if request.param == "sqlite":
+        return tmp_path / "postready.db"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
 
 
 @pytest.fixture

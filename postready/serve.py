@@ -114,7 +114,7 @@ async def run_worker(
         log.warning("service_address_changed %s=%s", name, url)
     by_platform = {frontend.platform: frontend for frontend in frontends}
 
-    async with await Storage.open(settings.storage.db_path) as storage:
+    async with await Storage.open(settings.storage.database) as storage:
         observers: list[Callable[[JobUpdate], None]] = []  # metrics, when served
 
         async def route(update: JobUpdate) -> None:

@@ -3,7 +3,9 @@ machine; no `.env`), on a fresh database with a clock tests can move."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import re
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,8 @@ from postready.core.config.settings import sections, variables
 from postready.core.identity import UserRef
 from postready.core.storage import Storage
 from postready.core.storage.models import NewJob, QueueLimits, User
+from postready.core.storage.postgres.database import migrate
+from tests import postgres
 
 
 @pytest.fixture(autouse=True)
@@ -62,9 +66,64 @@ def clock() -> Clock:
     return Clock()
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line for all the tests that skipped for want of a PostgreSQL server."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple) and postgres.NO_SERVER in report.longrepr[2]
+    ]
+    if skipped:
+        terminalreporter.write_line(f"{postgres.NO_SERVER}: {len(skipped)} tests skipped")
+
+
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[postgres.SessionDatabases]:
+    """This session's databases on the test server; skips the test when none answers."""
+    if not postgres.server_answers():
+        pytest.skip(postgres.NO_SERVER)
+    databases = postgres.SessionDatabases()
+    try:
+        yield databases
+    finally:
+        databases.drop_all()
+
+
+@pytest.fixture(scope="session")
+def postgres_session_url(postgres_databases: postgres.SessionDatabases) -> str:
+    """The session's database, migrated once."""
+    url = postgres_databases.create("main")
+    asyncio.run(migrate(url))
+    return url
+
+
 @pytest.fixture
-async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[Storage]:
-    async with await Storage.open(tmp_path / "postready.db", clock) as opened:
+def postgres_url(postgres_session_url: str) -> str:
+    """The session's database with no rows in it, for one test."""
+    postgres.empty_tables(postgres_session_url)
+    return postgres_session_url
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path | str:
+    """What `Storage.open` opens: a SQLite file, unless a test's folder or module asks for
+    both engines (`database = either_database` there)."""
+    return tmp_path / "postready.db"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def either_database(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """A SQLite file, then a PostgreSQL database (an empty one on the test server; skipped
+    when none answers)."""
+    if request.param == "sqlite":
+        return tmp_path / "postready.db"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+async def store(database: Path | str, clock: Clock) -> AsyncIterator[Storage]:
+    async with await Storage.open(database, clock) as opened:
         yield opened
 
 
@@ -89,7 +148,18 @@ async def make_user(store: Storage, name: str = "1") -> User:
     return await store.users.get_or_create(UserRef("telegram", name))
 
 
-async def rows_of(store: Storage, sql: str) -> list[Any]:
-    """Rows of a statement run straight on the database, for what no repository reads."""
+async def execute(store: Storage, sql: str, params: dict[str, Any]) -> int:
+    """Run a write with `:name` parameters straight on the database (either engine); the rows
+    it changed."""
+    if store.database.engine == "postgres":
+        sql = re.sub(r":([a-z_]+)", r"%(\1)s", sql)
     async with store.database.statements() as statements:
-        return await statements.all(sql)
+        return await statements.run(sql, params)
+
+
+async def rows_of(store: Storage, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of a statement run straight on the database, for what no repository reads, as
+    tuples of their values (either engine)."""
+    async with store.database.statements() as statements:
+        found = await statements.all(sql)
+    return [tuple(row.values()) if isinstance(row, dict) else tuple(row) for row in found]

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     make_private(settings.data_dir)
 
     async def clean():
-        async with await Storage.open(settings.db_path) as storage:
+        async with await Storage.open(settings.database) as storage:
             return await sweep(storage, settings)
 
     swept = asyncio.run(clean())

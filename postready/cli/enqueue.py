@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     make_private(settings.storage.data_dir)
 
     async def submit():
-        async with await Storage.open(settings.storage.db_path) as storage:
+        async with await Storage.open(settings.storage.database) as storage:
             user = await storage.users.get_or_create(UserRef(HEADLESS_PLATFORM, local_user()))
             request = OptimizeRequest(
                 source=args.photo,

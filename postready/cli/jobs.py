@@ -22,10 +22,10 @@ def run(args: argparse.Namespace) -> int:
     from postready.core.config.settings import load_settings
     from postready.core.storage import Storage
 
-    db_path = load_settings().storage.db_path
+    database = load_settings().storage.database
 
     async def recent():
-        async with await Storage.open(db_path) as storage:
+        async with await Storage.open(database) as storage:
             return await storage.jobs.recent(args.limit)
 
     table = Table(title="Recent jobs", title_justify="left")

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from postready.adapters.discord.interaction_tokens import InteractionToken, InteractionTokens
 from tests.conftest import rows_of
+
+
+@pytest.fixture
+def database(either_database: Path | str) -> Path | str:
+    """The tokens' SQL is the adapter's own, one file per engine."""
+    return either_database
 
 
 async def test_an_interaction_token_answers_until_it_expires(store, clock) -> None:

@@ -16,7 +16,7 @@ import pytest
 
 from postready.core.config.settings import Settings
 from postready.core.storage import Storage
-from postready.core.storage.sqlite.chat_state import SQLiteChatState
+from postready.core.storage.chat_state import ChatStateStore
 from tests.adapters.test_telegram import (
     ALICE,
     finished,
@@ -126,21 +126,21 @@ async def test_a_delivery_cut_short_sends_only_what_was_not_recorded_at_the_next
 ):
     """The process dies right after recording the album: at the next start the posts are
     sent, the album not again."""
-    record = SQLiteChatState.record_reply
+    record = ChatStateStore.record_reply
 
     async def dies_after_the_album(self, job_id, part, *args):
         await record(self, job_id, part, *args)
         if part == "album:1":
             raise ConnectionError("the process died")
 
-    monkeypatch.setattr(SQLiteChatState, "record_reply", dies_after_the_album)
+    monkeypatch.setattr(ChatStateStore, "record_reply", dies_after_the_album)
     async with running(patient, telegram):
         await telegram.send_photo(ALICE, photo_bytes(), "/optimize instagram pinterest")
         await until(lambda: [s for s in telegram.chat(ALICE) if image(s)])
         await until(lambda: telegram.chat(ALICE)[0].text.startswith("✅"))
     assert posts(telegram, ALICE) == []
     assert await undelivered(patient) == [1]
-    monkeypatch.setattr(SQLiteChatState, "record_reply", record)
+    monkeypatch.setattr(ChatStateStore, "record_reply", record)
     async with running(patient, telegram):
         await until(lambda: finished(telegram, ALICE))
     assert len([s for s in telegram.chat(ALICE) if image(s)]) == 2

@@ -101,6 +101,22 @@ def sample(annotation: Any) -> tuple[str, object]:
     }[annotation]
 
 
+# Variables whose values have a form of their own.
+URL = "postgresql://postready@db.example/postready"
+OWN_SAMPLES = {"POSTREADY_DATABASE_URL": (URL, URL)}
+
+
+def test_the_database_is_sqlite_unless_a_postgresql_url_names_it(monkeypatch) -> None:
+    assert Settings().storage.database == Path("data/postready.db")
+    monkeypatch.setenv("POSTREADY_DATABASE_URL", "sqlite:////srv/pr.db")
+    assert Settings().storage.database == Settings().storage.db_path == Path("/srv/pr.db")
+    monkeypatch.setenv("POSTREADY_DATABASE_URL", URL)
+    assert Settings().storage.database == URL
+    monkeypatch.setenv("POSTREADY_DATABASE_URL", "mysql://db.example/postready")
+    with pytest.raises(PostReadyError, match="POSTREADY_DATABASE_URL: Value error, should start"):
+        load_settings()
+
+
 def field_at(settings: object, path: tuple[str, ...]) -> object:
     for name in path:
         settings = getattr(settings, name)
@@ -117,7 +133,7 @@ def annotation_at(path: tuple[str, ...]) -> Any:
 @pytest.mark.parametrize(("variable", "path"), variables().items())
 @pytest.mark.parametrize("source", ["environment", ".env"])
 def test_every_variable_sets_its_field(clean_env, monkeypatch, variable, path, source) -> None:
-    text, value = sample(annotation_at(path))
+    text, value = OWN_SAMPLES.get(variable) or sample(annotation_at(path))
     if source == "environment":
         monkeypatch.setenv(variable, text)
     else:

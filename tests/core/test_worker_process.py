@@ -40,7 +40,10 @@ sys.exit(main(["worker"]))
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch) -> Iterator[dict[str, str]]:
+def env(tmp_path: Path, database: Path | str, monkeypatch) -> Iterator[dict[str, str]]:
+    """The workers' environment: SQLite under the data directory, or the PostgreSQL database."""
+    if isinstance(database, str):
+        monkeypatch.setenv("POSTREADY_DATABASE_URL", database)
     values = {
         "POSTREADY_DATA_DIR": str(tmp_path / "data"),
         "POSTREADY_WORKERS": "1",
@@ -104,7 +107,7 @@ class Worker:
 
 def job_one(job_id: int = 1) -> Job:
     async def read() -> Job:
-        async with await Storage.open(Settings().storage.db_path) as store:
+        async with await Storage.open(Settings().storage.database) as store:
             job = await store.jobs.get(job_id)
         assert job is not None
         return job
@@ -228,7 +231,7 @@ def test_a_headless_worker_leaves_a_chats_job_to_that_chats_bot(env, tmp_path, c
 
     async def from_telegram() -> None:
         settings = Settings()
-        async with await Storage.open(settings.storage.db_path) as store:
+        async with await Storage.open(settings.storage.database) as store:
             user = await store.users.get_or_create(UserRef("telegram", "42"))
             request = OptimizeRequest(source=photo, platforms=("x",), chat_id="42")
             await JobQueue(store.jobs, settings).submit(user, request)

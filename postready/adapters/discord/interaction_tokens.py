@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from postready.core.storage.database import Database
 from postready.core.storage.named_queries import load_queries
-from postready.core.storage.sqlite.database import Database
-
-SQL = load_queries("postready.adapters.discord", "interaction_tokens.sql")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,13 +23,16 @@ class InteractionTokens:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._sql = load_queries(
+            "postready.adapters.discord", f"interaction_tokens.{db.engine}.sql"
+        )
 
     async def save(self, chat_id: str, token: InteractionToken) -> None:
         """Keep the token that answers the conversation `chat_id`; expired ones are dropped."""
         async with self._db.transaction() as sql:
-            await sql.run(SQL.drop_expired, {"now": self._db.clock()})
+            await sql.run(self._sql.drop_expired, {"now": self._db.clock()})
             await sql.run(
-                SQL.save,
+                self._sql.save,
                 {
                     "chat_id": chat_id,
                     "token": token.token,
@@ -43,5 +44,5 @@ class InteractionTokens:
     async def get(self, chat_id: str) -> InteractionToken | None:
         """The conversation's token, unless it has expired."""
         async with self._db.statements() as sql:
-            row = await sql.one(SQL.token, {"chat_id": chat_id, "now": self._db.clock()})
+            row = await sql.one(self._sql.token, {"chat_id": chat_id, "now": self._db.clock()})
         return InteractionToken(row["token"], row["file_limit"], row["expires_at"]) if row else None

@@ -27,6 +27,8 @@ from postready.pipeline.providers.base import DEFAULT_GEMINI_MODEL, DEFAULT_OPEN
 from postready.pipeline.providers.openai_images import DEFAULT_MODEL as DEFAULT_IMAGE_MODEL
 
 TELEGRAM_API = "https://api.telegram.org"  # the cloud Bot API
+_SQLITE_SCHEME = "sqlite:///"
+_DATABASE_SCHEMES = (_SQLITE_SCHEME, "postgresql://", "postgres://")
 
 
 class Section(BaseSettings):
@@ -46,12 +48,32 @@ class StorageSection(Section):
 
     data_dir: Path = Path("data")
     db: Path | None = None  # default: <data_dir>/postready.db
+    # postgresql://user@host/name keeps all state in PostgreSQL (bots and workers on several
+    # machines); sqlite:///path names the SQLite file; unset: `db`.
+    database_url: str | None = None
     keep_days: float = Field(default=7.0, gt=0)  # a finished job's files, then removed
     keep_history_days: float = Field(default=90.0, gt=0)  # its row in /history and `jobs`
 
+    @field_validator("database_url")
+    @classmethod
+    def _known_engine(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(_DATABASE_SCHEMES):
+            raise ValueError(f"should start with one of {', '.join(_DATABASE_SCHEMES)}")
+        return value
+
     @property
     def db_path(self) -> Path:
+        """The SQLite file (when the database is SQLite)."""
+        if self.database_url and self.database_url.startswith(_SQLITE_SCHEME):
+            return Path(self.database_url.removeprefix(_SQLITE_SCHEME))
         return self.db or self.data_dir / "postready.db"
+
+    @property
+    def database(self) -> Path | str:
+        """What `Storage.open` opens: the SQLite file's path, or the PostgreSQL URL."""
+        if self.database_url and not self.database_url.startswith(_SQLITE_SCHEME):
+            return self.database_url
+        return self.db_path
 
     @property
     def uploads_dir(self) -> Path:

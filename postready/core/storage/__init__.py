@@ -8,6 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
+from postready.core.storage.chat_state import ChatStateStore
+from postready.core.storage.database import Database
+from postready.core.storage.inbox import InboxStore
+from postready.core.storage.instances import InstanceStore
+from postready.core.storage.jobs import JobStore
 from postready.core.storage.repositories import (
     ChatStateRepository,
     InboxRepository,
@@ -16,13 +21,8 @@ from postready.core.storage.repositories import (
     UsageRepository,
     UserRepository,
 )
-from postready.core.storage.sqlite.chat_state import SQLiteChatState
-from postready.core.storage.sqlite.database import Database
-from postready.core.storage.sqlite.inbox import SQLiteInbox
-from postready.core.storage.sqlite.instances import SQLiteInstances
-from postready.core.storage.sqlite.jobs import SQLiteJobs
-from postready.core.storage.sqlite.usage import SQLiteUsage
-from postready.core.storage.sqlite.users import SQLiteUsers
+from postready.core.storage.usage import UsageStore
+from postready.core.storage.users import UserStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,17 +38,18 @@ class Storage:
     usage: UsageRepository
 
     @classmethod
-    async def open(cls, path: Path, clock: Callable[[], float] = time.time) -> Self:
-        """Open (creating and migrating as needed) the SQLite database at `path`."""
-        database = await Database.open(path, clock)
+    async def open(cls, where: Path | str, clock: Callable[[], float] = time.time) -> Self:
+        """Open (creating and migrating as needed) the database `where` names: a SQLite file's
+        path, or a PostgreSQL URL (`StorageSection.database`)."""
+        database = await open_database(where, clock)
         return cls(
             database,
-            SQLiteUsers(database),
-            SQLiteJobs(database),
-            SQLiteChatState(database),
-            SQLiteInbox(database),
-            SQLiteInstances(database),
-            SQLiteUsage(database),
+            UserStore(database),
+            JobStore(database),
+            ChatStateStore(database),
+            InboxStore(database),
+            InstanceStore(database),
+            UsageStore(database),
         )
 
     async def close(self) -> None:
@@ -59,3 +60,31 @@ class Storage:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+
+async def upgrade_schema(where: Path | str) -> int:
+    """Bring the schema of the database `where` names up to date (as `open` does); the schema
+    version it is at."""
+    if isinstance(where, Path):
+        from postready.core.storage.sqlite import database as sqlite
+
+        connection = await sqlite.connect(where)
+        try:
+            return await sqlite.migrate(connection)
+        finally:
+            await connection.close()
+    from postready.core.storage.postgres import database as postgres
+
+    return await postgres.migrate(where)
+
+
+async def open_database(where: Path | str, clock: Callable[[], float]) -> Database:
+    """The engine's database, its schema upgraded. Each engine's driver is imported only here,
+    so a SQLite run never loads PostgreSQL's."""
+    if isinstance(where, Path):
+        from postready.core.storage.sqlite.database import SQLiteDatabase
+
+        return await SQLiteDatabase.open(where, clock)
+    from postready.core.storage.postgres.database import PostgresDatabase
+
+    return await PostgresDatabase.open(where, clock)

@@ -1,5 +1,5 @@
-"""The storage's interface: one repository per family of tables. SQLite implements it
-(`storage.sqlite`); a second engine implements the same protocols."""
+"""The storage's interface: one repository per family of tables. The stores beside this
+module implement it once, over either engine's `Database` (SQLite or PostgreSQL)."""
 
 from __future__ import annotations
 

@@ -106,8 +106,14 @@ class Gate:
 
 
 @pytest.fixture
-async def harness(tmp_path: Path, clock) -> AsyncIterator[tuple[Storage, Updates]]:
-    async with await Storage.open(tmp_path / "data" / "postready.db") as store:
+async def harness(
+    tmp_path: Path, database: Path | str, monkeypatch
+) -> AsyncIterator[tuple[Storage, Updates]]:
+    """The store of the settings `settings_for` makes: SQLite under the data directory, or
+    PostgreSQL (named by the environment, as a deployment names it)."""
+    if isinstance(database, str):
+        monkeypatch.setenv("POSTREADY_DATABASE_URL", database)
+    async with await Storage.open(settings_for(tmp_path).storage.database) as store:
         yield store, Updates()
 
 
@@ -143,7 +149,7 @@ async def test_a_job_is_committed_before_submit_returns_and_then_processed(
     assert submitted.position == 1
 
     # Another process sees the job and its photo at once: nothing is only in memory.
-    async with await Storage.open(settings.storage.db_path) as other:
+    async with await Storage.open(settings.storage.database) as other:
         seen = await other.jobs.get(submitted.job.id)
     assert seen.status == "queued" and seen.session.chat_id == "chat-9"
     assert Path(seen.session.source_path).read_bytes() == PHOTO
@@ -311,7 +317,7 @@ async def test_cancel_from_another_process_reaches_the_worker(
     await queue.start()
     try:
         await gate.wait_started()
-        async with await Storage.open(settings.storage.db_path) as bot_process:
+        async with await Storage.open(settings.storage.database) as bot_process:
             await JobQueue(bot_process.jobs, settings).cancel(me, job.id)
         final = await updates.final(job.id)  # at the worker's next heartbeat
     finally:
@@ -416,7 +422,7 @@ async def test_a_job_claimed_again_by_its_own_pool_runs_once(
     try:
         await gate.wait_started()
         gate.started.clear()
-        async with await Storage.open(settings.storage.db_path) as other:
+        async with await Storage.open(settings.storage.database) as other:
             await until(lambda: other.jobs.recover_expired(retry_delay=0))
         await gate.wait_started()  # the other worker's run
         resume.set()
@@ -464,7 +470,7 @@ async def test_a_worker_that_lost_its_lease_stops_and_reports_nothing(
         # would from a worker whose event loop stalled past its lease.
         ahead = settings.queue.lease_seconds + 0.05
         async with await Storage.open(
-            settings.storage.db_path, lambda: time.time() + ahead
+            settings.storage.database, lambda: time.time() + ahead
         ) as other:
             (requeued,) = await other.jobs.recover_expired(retry_delay=0)
         assert requeued.status == "queued"

@@ -43,7 +43,7 @@ async def test_a_jobs_replies_are_recorded_once_each(store: Storage, tmp_path: P
     await store.chats.record_reply(first.id, "album:1", "sent", "11")  # recorded already
     await store.chats.record_reply(other.id, "post:x", "sent", "12")
     assert await store.chats.recorded_replies(first.id) == {"album:1", "post:x"}
-    rows = await rows_of(store, "SELECT part, outcome, message_id FROM job_replies ORDER BY 1, 3")
+    rows = await rows_of(store, "SELECT part, outcome, message_id FROM job_replies ORDER BY 1, 2")
     assert [tuple(row) for row in rows] == [
         ("album:1", "sent", "10"),
         ("post:x", "refused", None),

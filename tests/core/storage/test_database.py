@@ -11,11 +11,20 @@ import pytest
 from postready.core.identity import UserRef
 from postready.core.storage import Storage
 from postready.core.storage.models import UserSettings
-from postready.core.storage.sqlite import database
+from postready.core.storage.sqlite import database as sqlite_database
 from postready.core.storage.sqlite.database import connect, migrate, migrations, schema_version
+from postready.migrations import Migration
 from tests.conftest import make_user, rows_of
 
 LATEST = len(migrations())
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    """SQLite's own behaviour: its file alone (PostgreSQL's is in test_postgres.py)."""
+    return tmp_path / "postready.db"
+
+
 TABLES = {
     "users",
     "user_settings",
@@ -84,8 +93,8 @@ async def test_two_processes_starting_together_both_migrate(tmp_path: Path) -> N
 
 
 async def test_a_failed_migration_leaves_no_trace(tmp_path: Path, monkeypatch) -> None:
-    broken = [*migrations()[:1], database.Migration(2, "002_broken.sql", "CREATE TABLE x (;")]
-    monkeypatch.setattr(database, "migrations", lambda: broken)
+    broken = [*migrations()[:1], Migration(2, "002_broken.sql", "CREATE TABLE x (;")]
+    monkeypatch.setattr(sqlite_database, "migrations", lambda: broken)
     db = await connect(tmp_path / "broken.db")
     try:
         with pytest.raises(sqlite3.OperationalError):

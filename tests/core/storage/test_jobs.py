@@ -63,9 +63,14 @@ async def test_per_user_limits_and_queue_bound(store: Storage, tmp_path: Path, c
     assert await store.jobs.get_session("session-6") is None
 
 
-async def test_claims_are_atomic_across_connections(tmp_path: Path, clock) -> None:
-    path = tmp_path / "shared.db"
-    async with await Storage.open(path, clock) as one, await Storage.open(path, clock) as two:
+async def test_claims_are_atomic_across_connections(
+    database: Path | str, tmp_path: Path, clock
+) -> None:
+    """Two processes' claims at once (two connections, or two pools): each job taken once."""
+    async with (
+        await Storage.open(database, clock) as one,
+        await Storage.open(database, clock) as two,
+    ):
         users = [await one.users.get_or_create(UserRef("cli", str(n))) for n in range(6)]
         for n, user in enumerate(users):
             await one.jobs.enqueue(user, new_job(tmp_path, n), LIMITS)

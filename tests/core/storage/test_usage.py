@@ -10,7 +10,7 @@ import pytest
 from postready.core.errors import AppErrorCode, QuotaExceeded
 from postready.core.quotas import DailyUsageGate
 from postready.pipeline.providers.base import QuotaUsedUp
-from tests.conftest import LIMITS, Clock, make_user, new_job, rows_of
+from tests.conftest import LIMITS, Clock, execute, make_user, new_job, rows_of
 
 PARIS = "Europe/Paris"  # the clock starts at 09:00 there: the day ends in 15 hours
 
@@ -71,12 +71,11 @@ async def test_totals_costs_pruning_and_forgetting(store, clock: Clock, tmp_path
     assert await store.usage.totals(clock.now) == {"ai_call": 1, "image_render": 1}
     for number, (cost, completed) in enumerate([(0.002, clock.now), (0.5, start - 10)], 1):
         job = await store.jobs.enqueue(bob, new_job(tmp_path, number), LIMITS)
-        async with store.database.statements() as sql:
-            await sql.run(
-                "UPDATE processing_sessions SET cost_usd = :cost, completed_at = :at "
-                "WHERE id = :id",
-                {"cost": cost, "at": completed, "id": job.session.id},
-            )
+        await execute(
+            store,
+            "UPDATE processing_sessions SET cost_usd = :cost, completed_at = :at WHERE id = :id",
+            {"cost": cost, "at": completed, "id": job.session.id},
+        )
     assert await store.usage.cost(start) == pytest.approx(0.002)  # the other one: before
     assert await store.usage.prune(clock.now) == 1  # alice's, an hour older
     await store.users.forget(bob.ref)

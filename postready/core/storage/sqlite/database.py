@@ -11,45 +11,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-from typing import Any, Self
+from typing import Self
 
 import aiosqlite
 
+from postready.core.storage.database import Engine, Params, Row
+from postready.migrations import Migration, numbered
+
 log = logging.getLogger(__name__)
-MIGRATIONS_PACKAGE = "postready.migrations.sqlite"
-_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 _BUSY_TIMEOUT_MS = 10_000
-
-Params = Mapping[str, Any]
-Row = sqlite3.Row
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    version: int
-    name: str
-    sql: str
 
 
 def migrations() -> list[Migration]:
-    """The packaged migrations in order; their numbers must run 1, 2, 3, ... without gaps."""
-    found = []
-    for entry in resources.files(MIGRATIONS_PACKAGE).iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append(Migration(int(match[1]), entry.name, entry.read_text(encoding="utf-8")))
-    found.sort(key=lambda m: m.version)
-    if [m.version for m in found] != list(range(1, len(found) + 1)):
-        raise RuntimeError(f"migrations must be numbered 001, 002, ...: {[m.name for m in found]}")
-    return found
+    """The packaged SQLite migrations in order."""
+    return numbered("sqlite")
 
 
 async def schema_version(db: aiosqlite.Connection) -> int:
@@ -121,7 +101,7 @@ async def _use_wal(db: aiosqlite.Connection) -> None:
 
 
 class Statements:
-    """Statements on the connection, run by one coroutine at a time (see `Database`)."""
+    """Statements on the connection, run by one coroutine at a time (see `SQLiteDatabase`)."""
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._connection = connection
@@ -151,9 +131,11 @@ class Statements:
         await self._connection.executemany(sql, rows)
 
 
-class Database:
+class SQLiteDatabase:
     """The connection, its migrations and its clock; repositories run their SQL through
     `statements()` (one statement at a time) or `transaction()` (several, atomically)."""
+
+    engine: Engine = "sqlite"
 
     def __init__(
         self, connection: aiosqlite.Connection, clock: Callable[[], float] = time.time

@@ -18,7 +18,7 @@ SELECT (SELECT COUNT(*) FROM job_details
         WHERE user_id = :user_id AND created_at >= :day_start) AS today;
 
 -- name: queued_count
-SELECT COUNT(*) FROM processing_sessions WHERE status = 'queued';
+SELECT COUNT(*) AS count FROM processing_sessions WHERE status = 'queued';
 
 -- name: insert_session
 INSERT INTO processing_sessions (id, user_id, chat_id, status, source_path, platforms,
@@ -127,7 +127,7 @@ ORDER BY id DESC LIMIT 1;
 
 -- name: queue_position
 -- How many queued jobs start before this one, itself included; 0 when it is not queued.
-SELECT COUNT(*) FROM job_details
+SELECT COUNT(*) AS position FROM job_details
 WHERE status = 'queued' AND id <= :job_id
   AND EXISTS (SELECT 1 FROM job_details me WHERE me.id = :job_id AND me.status = 'queued');
 

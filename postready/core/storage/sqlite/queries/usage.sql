@@ -1,5 +1,5 @@
 -- name: used_since
-SELECT COUNT(*) FROM ai_usage WHERE user_id = :user_id AND kind = :kind AND at >= :since;
+SELECT COUNT(*) AS count FROM ai_usage WHERE user_id = :user_id AND kind = :kind AND at >= :since;
 
 -- name: record
 INSERT INTO ai_usage (user_id, session_id, kind, at) VALUES (:user_id, :session_id, :kind, :now);

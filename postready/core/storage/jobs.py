@@ -1,4 +1,4 @@
-"""Sessions and their jobs in SQLite: the durable queue (enqueue under limits, claim under a
+"""Sessions and their jobs: the durable queue (enqueue under limits, claim under a
 lease, heartbeats, recovery of dead workers' jobs), progress, results and generated files."""
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from typing import Literal
 
 from postready.core.errors import AppErrorCode, JobNotFound, QueueLimitExceeded
 from postready.core.quotas import day_start, quota_exceeded
+from postready.core.storage import rows
+from postready.core.storage.database import Database, Params, Statements, engine_queries
 from postready.core.storage.models import (
     ACTIVE_STATUSES,
     GeneratedFile,
@@ -24,34 +26,33 @@ from postready.core.storage.models import (
     SessionStatus,
     User,
 )
-from postready.core.storage.named_queries import load_queries
-from postready.core.storage.sqlite import rows
-from postready.core.storage.sqlite.database import Database, Params, Statements
 from postready.pipeline.models import ErrorInfo, OptimizeResult, ProgressEvent
 
 log = logging.getLogger(__name__)
-SQL = load_queries("postready.core.storage.sqlite.queries", "jobs.sql")
 _HOUR = 3600.0
 
 
-class SQLiteJobs:
+class JobStore:
     """A `JobRepository`."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._sql = engine_queries(db.engine, "jobs.sql")
+        self._locks = engine_queries(db.engine, "locks.sql")
 
     # The queue
 
     async def enqueue(self, user: User, job: NewJob, limits: QueueLimits) -> Job:
         now = self._db.clock()
         async with self._db.transaction() as sql:
+            await sql.one(self._locks.lock_user, {"user_id": user.id})
             if job.request_key is not None:
-                found = await sql.one(SQL.job_for_request, {"request_key": job.request_key})
+                found = await sql.one(self._sql.job_for_request, {"request_key": job.request_key})
                 if found is not None:
-                    return await _job(sql, found["id"])
-            await _check_limits(sql, user, limits, now)
+                    return await self._job(sql, found["id"])
+            await self._check_limits(sql, user, limits, now)
             await sql.run(
-                SQL.insert_session,
+                self._sql.insert_session,
                 {
                     "session_id": job.session_id,
                     "user_id": user.id,
@@ -65,21 +66,21 @@ class SQLiteJobs:
                 },
             )
             source = GeneratedFile("source", job.source_path, job.source_size)
-            await _add_files(sql, job.session_id, [source], now)
+            await self._add_files(sql, job.session_id, [source], now)
             job_id = await sql.insert(
-                SQL.insert_job,
+                self._sql.insert_job,
                 {"session_id": job.session_id, "max_attempts": limits.max_attempts, "now": now},
             )
-            return await _job(sql, job_id)
+            return await self._job(sql, job_id)
 
     async def check_limits(self, user: User, limits: QueueLimits) -> None:
         async with self._db.statements() as sql:
-            await _check_limits(sql, user, limits, self._db.clock())
+            await self._check_limits(sql, user, limits, self._db.clock())
 
     async def queued_count(self) -> int:
         async with self._db.statements() as sql:
-            row = await sql.one(SQL.queued_count)
-        return int(row[0]) if row else 0
+            row = await sql.one(self._sql.queued_count)
+        return int(row["count"]) if row else 0
 
     async def claim(
         self, owner: str, lease_seconds: float, platforms: Collection[str] | None = None
@@ -87,12 +88,12 @@ class SQLiteJobs:
         now = self._db.clock()
         serves = None if platforms is None else rows.json_list(platforms)
         async with self._db.transaction() as sql:
-            row = await sql.one(SQL.next_claimable, {"now": now, "platforms": serves})
+            row = await sql.one(self._sql.next_claimable, {"now": now, "platforms": serves})
             if row is None:
                 return None
             job_id = row["id"]
             await sql.run(
-                SQL.take_lease,
+                self._sql.take_lease,
                 {
                     "owner": owner,
                     "token": uuid.uuid4().hex,
@@ -101,15 +102,17 @@ class SQLiteJobs:
                     "job_id": job_id,
                 },
             )
-            await _set_status(sql, job_id, "running", now)
-            return await _job(sql, job_id)
+            await self._set_status(sql, job_id, "running", now)
+            return await self._job(sql, job_id)
 
     async def heartbeat(self, lease: Lease, lease_seconds: float) -> Heartbeat:
         now = self._db.clock()
         params = {**_lease_params(lease), "expires_at": now + lease_seconds, "now": now}
         async with self._db.statements() as sql:
-            found = await sql.all(SQL.renew_lease, params)
-        return Heartbeat(held=bool(found), cancel_requested=bool(found and found[0][0]))
+            found = await sql.all(self._sql.renew_lease, params)
+        return Heartbeat(
+            held=bool(found), cancel_requested=bool(found and found[0]["cancel_requested"])
+        )
 
     async def complete(
         self, lease: Lease, result: OptimizeResult, files: Sequence[GeneratedFile]
@@ -117,10 +120,10 @@ class SQLiteJobs:
         now = self._db.clock()
         results = result.to_json()
         async with self._db.transaction() as sql:
-            if not await _holds(sql, lease):
+            if not await self._holds(sql, lease):
                 return False
             await sql.run(
-                SQL.save_results,
+                self._sql.save_results,
                 {
                     "results": json.dumps(results, ensure_ascii=False),
                     "cost_usd": result.cost.usd if result.cost else None,
@@ -129,7 +132,7 @@ class SQLiteJobs:
                 },
             )
             await sql.run_many(
-                SQL.insert_platform_result,
+                self._sql.insert_platform_result,
                 [
                     {
                         "session_id": result.session_id,
@@ -148,8 +151,8 @@ class SQLiteJobs:
                     for key, item in result.platforms.items()
                 ],
             )
-            await _add_files(sql, result.session_id, files, now)
-            await sql.run(SQL.end_lease, {"job_id": lease.job_id})
+            await self._add_files(sql, result.session_id, files, now)
+            await sql.run(self._sql.end_lease, {"job_id": lease.job_id})
         return True
 
     async def finish(
@@ -157,27 +160,29 @@ class SQLiteJobs:
     ) -> bool:
         now = self._db.clock()
         async with self._db.transaction() as sql:
-            if not await _holds(sql, lease):
+            if not await self._holds(sql, lease):
                 return False
-            await _set_status(sql, lease.job_id, status, now, error)
-            await sql.run(SQL.end_lease, {"job_id": lease.job_id})
+            await self._set_status(sql, lease.job_id, status, now, error)
+            await sql.run(self._sql.end_lease, {"job_id": lease.job_id})
         return True
 
     async def release(self, lease: Lease) -> bool:
         now = self._db.clock()
         async with self._db.transaction() as sql:
-            if not await _holds(sql, lease):
+            if not await self._holds(sql, lease):
                 return False
-            await sql.run(SQL.give_back_attempt, {"now": now, "job_id": lease.job_id})
-            await _set_status(sql, lease.job_id, "queued", now)
-            await sql.run(SQL.end_lease, {"job_id": lease.job_id})
+            await sql.run(self._sql.give_back_attempt, {"now": now, "job_id": lease.job_id})
+            await self._set_status(sql, lease.job_id, "queued", now)
+            await sql.run(self._sql.end_lease, {"job_id": lease.job_id})
         return True
 
     async def recover_expired(self, retry_delay: float, alive: Collection[int] = ()) -> list[Job]:
         """Re-queue running jobs whose lease ran out (their worker died), after a back-off that
         doubles with each attempt; fail those out of attempts."""
         params = {"now": self._db.clock(), "alive": rows.json_list(alive)}
-        return await self._take_back(SQL.expired_leases, params, retry_delay, "job_lease_expired")
+        return await self._take_back(
+            self._sql.expired_leases, params, retry_delay, "job_lease_expired"
+        )
 
     async def recover_abandoned(self, owners: Collection[str], retry_delay: float) -> list[Job]:
         """As `recover_expired`, for the running jobs of dead instances, however long their
@@ -185,7 +190,9 @@ class SQLiteJobs:
         if not owners:
             return []
         params = {"owners": rows.json_list(owners)}
-        return await self._take_back(SQL.abandoned_leases, params, retry_delay, "job_abandoned")
+        return await self._take_back(
+            self._sql.abandoned_leases, params, retry_delay, "job_abandoned"
+        )
 
     async def _take_back(
         self, query: str, params: Params, retry_delay: float, event: str
@@ -197,20 +204,20 @@ class SQLiteJobs:
             taken = await sql.all(query, params)
             for row in taken:
                 job_id, attempts = row["id"], row["attempts"]
-                await sql.run(SQL.end_lease, {"job_id": job_id})
+                await sql.run(self._sql.end_lease, {"job_id": job_id})
                 if attempts >= row["max_attempts"]:
                     error = ErrorInfo(
                         AppErrorCode.JOB_INTERRUPTED,
                         f"processing stopped {attempts} times without finishing; "
                         "please send the photo again",
                     )
-                    await _set_status(sql, job_id, "failed", now, error)
+                    await self._set_status(sql, job_id, "failed", now, error)
                 else:
                     not_before = now + retry_delay * 2 ** (attempts - 1)
-                    await sql.run(SQL.delay, {"not_before": not_before, "job_id": job_id})
-                    await _set_status(sql, job_id, "queued", now)
+                    await sql.run(self._sql.delay, {"not_before": not_before, "job_id": job_id})
+                    await self._set_status(sql, job_id, "queued", now)
             ids = rows.json_list(row["id"] for row in taken)
-            changed = [rows.job(row) for row in await sql.all(SQL.jobs, {"ids": ids})]
+            changed = [rows.job(row) for row in await sql.all(self._sql.jobs, {"ids": ids})]
         owners = {row["id"]: row["lease_owner"] for row in taken}
         for job in changed:
             log.warning(
@@ -227,28 +234,28 @@ class SQLiteJobs:
     async def request_cancel(self, job_id: int, user_id: int | None = None) -> Job:
         now = self._db.clock()
         async with self._db.transaction() as sql:
-            job = await _job_of(sql, job_id, user_id)
+            job = await self._job_of(sql, job_id, user_id)
             if job.status not in ACTIVE_STATUSES:
                 raise JobNotFound(job_id, ended=True)
             if job.status == "queued":
                 error = ErrorInfo(AppErrorCode.CANCELLED, "cancelled before it started")
-                await _set_status(sql, job_id, "cancelled", now, error)
+                await self._set_status(sql, job_id, "cancelled", now, error)
                 # Whoever cancels it tells the user; no worker ever sees it.
-                await sql.run(SQL.mark_delivered, {"now": now, "job_id": job_id})
+                await sql.run(self._sql.mark_delivered, {"now": now, "job_id": job_id})
             else:
-                await sql.run(SQL.flag_cancel, {"job_id": job_id})
-            return await _job(sql, job_id)
+                await sql.run(self._sql.flag_cancel, {"job_id": job_id})
+            return await self._job(sql, job_id)
 
     async def mark_delivered(self, job_id: int) -> None:
         async with self._db.statements() as sql:
-            await sql.run(SQL.mark_delivered, {"now": self._db.clock(), "job_id": job_id})
+            await sql.run(self._sql.mark_delivered, {"now": self._db.clock(), "job_id": job_id})
 
     # Progress
 
     async def add_progress(self, job_id: int, event: ProgressEvent) -> None:
         async with self._db.statements() as sql:
             await sql.run(
-                SQL.add_progress,
+                self._sql.add_progress,
                 {
                     "job_id": job_id,
                     "stage": event.stage,
@@ -261,42 +268,44 @@ class SQLiteJobs:
 
     async def latest_progress(self, job_id: int) -> ProgressEvent | None:
         async with self._db.statements() as sql:
-            row = await sql.one(SQL.latest_progress, {"job_id": job_id})
-        return ProgressEvent(*row) if row else None
+            row = await sql.one(self._sql.latest_progress, {"job_id": job_id})
+        if row is None:
+            return None
+        return ProgressEvent(row["stage"], row["done"], row["total"], row["message"])
 
     # Reading
 
     async def undelivered(self, platforms: Collection[str], max_age: float) -> list[Job]:
         params = {"since": self._db.clock() - max_age, "platforms": rows.json_list(platforms)}
-        return await self._jobs(SQL.undelivered, params)
+        return await self._jobs(self._sql.undelivered, params)
 
     async def get(self, job_id: int) -> Job | None:
-        found = await self._jobs(SQL.job, {"job_id": job_id})
+        found = await self._jobs(self._sql.job, {"job_id": job_id})
         return found[0] if found else None
 
     async def latest_active(self, user_id: int) -> Job | None:
-        found = await self._jobs(SQL.latest_active, {"user_id": user_id})
+        found = await self._jobs(self._sql.latest_active, {"user_id": user_id})
         return found[0] if found else None
 
     async def queue_position(self, job_id: int) -> int | None:
         async with self._db.statements() as sql:
-            row = await sql.one(SQL.queue_position, {"job_id": job_id})
-        return (row[0] or None) if row else None
+            row = await sql.one(self._sql.queue_position, {"job_id": job_id})
+        return (row["position"] or None) if row else None
 
     async def queued(self, limit: int) -> list[Job]:
-        return await self._jobs(SQL.queued, {"limit": limit})
+        return await self._jobs(self._sql.queued, {"limit": limit})
 
     async def recent(self, limit: int = 20, user_id: int | None = None) -> list[Job]:
-        return await self._jobs(SQL.recent, {"limit": limit, "user_id": user_id})
+        return await self._jobs(self._sql.recent, {"limit": limit, "user_id": user_id})
 
     async def get_session(self, session_id: str) -> Session | None:
         async with self._db.statements() as sql:
-            row = await sql.one(SQL.session, {"session_id": session_id})
+            row = await sql.one(self._sql.session, {"session_id": session_id})
         return rows.session(row) if row else None
 
     async def session_files(self, session_id: str) -> list[GeneratedFile]:
         async with self._db.statements() as sql:
-            found = await sql.all(SQL.session_files, {"session_id": session_id})
+            found = await sql.all(self._sql.session_files, {"session_id": session_id})
         return [
             GeneratedFile(
                 row["file_type"],
@@ -314,20 +323,22 @@ class SQLiteJobs:
 
     async def expired_sessions(self, before: float) -> list[str]:
         async with self._db.statements() as sql:
-            found = await sql.all(SQL.expired_sessions, {"before": before})
+            found = await sql.all(self._sql.expired_sessions, {"before": before})
         return [row["id"] for row in found]
 
     async def forget_files(self, session_ids: Sequence[str]) -> None:
         async with self._db.statements() as sql:
-            await sql.run(SQL.forget_files, {"session_ids": rows.json_list(session_ids)})
+            await sql.run(self._sql.forget_files, {"session_ids": rows.json_list(session_ids)})
 
     async def prune_sessions(self, before: float) -> int:
         async with self._db.statements() as sql:
-            return await sql.run(SQL.prune_sessions, {"before": before})
+            return await sql.run(self._sql.prune_sessions, {"before": before})
 
     async def status_counts(self, since: float | None = None) -> dict[str, int]:
         query, params = (
-            (SQL.status_counts, {}) if since is None else (SQL.statuses_since, {"since": since})
+            (self._sql.status_counts, {})
+            if since is None
+            else (self._sql.statuses_since, {"since": since})
         )
         async with self._db.statements() as sql:
             found = await sql.all(query, params)
@@ -335,88 +346,85 @@ class SQLiteJobs:
 
     async def failure_counts(self, since: float) -> dict[str, int]:
         async with self._db.statements() as sql:
-            found = await sql.all(SQL.failures_since, {"since": since})
+            found = await sql.all(self._sql.failures_since, {"since": since})
         return {row["error_code"]: row["count"] for row in found}
 
     async def user_sessions(self, user_id: int) -> list[str]:
         async with self._db.statements() as sql:
-            found = await sql.all(SQL.user_sessions, {"user_id": user_id})
+            found = await sql.all(self._sql.user_sessions, {"user_id": user_id})
         return [row["id"] for row in found]
 
+    async def _check_limits(
+        self, sql: Statements, user: User, limits: QueueLimits, now: float
+    ) -> None:
+        today = day_start(now, limits.timezone)
+        params = {"since": now - _HOUR, "day_start": today.timestamp(), "user_id": user.id}
+        counts = await sql.one(self._sql.user_job_counts, params)
+        assert counts is not None  # an aggregate always has a row
+        if limits.per_day is not None and counts["today"] >= limits.per_day:
+            raise quota_exceeded("photos", limits.per_day, now, limits.timezone)
+        if counts["in_flight"] >= limits.in_flight:
+            raise QueueLimitExceeded("in_flight", counts["in_flight"])
+        if counts["last_hour"] >= limits.per_hour:
+            raise QueueLimitExceeded("per_hour", counts["last_hour"])
+        queued = await sql.one(self._sql.queued_count)
+        if queued is not None and queued["count"] >= limits.queued:
+            raise QueueLimitExceeded("queued", queued["count"])
 
-async def _check_limits(sql: Statements, user: User, limits: QueueLimits, now: float) -> None:
-    today = day_start(now, limits.timezone)
-    params = {"since": now - _HOUR, "day_start": today.timestamp(), "user_id": user.id}
-    counts = await sql.one(SQL.user_job_counts, params)
-    assert counts is not None  # an aggregate always has a row
-    if limits.per_day is not None and counts["today"] >= limits.per_day:
-        raise quota_exceeded("photos", limits.per_day, now, limits.timezone)
-    if counts["in_flight"] >= limits.in_flight:
-        raise QueueLimitExceeded("in_flight", counts["in_flight"])
-    if counts["last_hour"] >= limits.per_hour:
-        raise QueueLimitExceeded("per_hour", counts["last_hour"])
-    queued = await sql.one(SQL.queued_count)
-    if queued is not None and queued[0] >= limits.queued:
-        raise QueueLimitExceeded("queued", queued[0])
+    async def _job(self, sql: Statements, job_id: int) -> Job:
+        row = await sql.one(self._sql.job, {"job_id": job_id})
+        if row is None:
+            raise JobNotFound(job_id)
+        return rows.job(row)
 
+    async def _job_of(self, sql: Statements, job_id: int, user_id: int | None) -> Job:
+        """The job, if it is `user_id`'s (any user's when None); JobNotFound otherwise."""
+        job = await self._job(sql, job_id)
+        if user_id is not None and job.session.user_id != user_id:
+            raise JobNotFound(job_id)
+        return job
 
-async def _job(sql: Statements, job_id: int) -> Job:
-    row = await sql.one(SQL.job, {"job_id": job_id})
-    if row is None:
-        raise JobNotFound(job_id)
-    return rows.job(row)
+    async def _holds(self, sql: Statements, lease: Lease) -> bool:
+        return await sql.one(self._sql.holds_lease, _lease_params(lease)) is not None
 
+    async def _set_status(
+        self,
+        sql: Statements,
+        job_id: int,
+        status: SessionStatus,
+        now: float,
+        error: ErrorInfo | None = None,
+    ) -> None:
+        await sql.run(
+            self._sql.set_status,
+            {
+                "status": status,
+                "now": now,
+                "error_code": error.code if error else None,
+                "error_message": error.message if error else None,
+                "job_id": job_id,
+            },
+        )
 
-async def _job_of(sql: Statements, job_id: int, user_id: int | None) -> Job:
-    """The job, if it is `user_id`'s (any user's when None); JobNotFound otherwise."""
-    job = await _job(sql, job_id)
-    if user_id is not None and job.session.user_id != user_id:
-        raise JobNotFound(job_id)
-    return job
+    async def _add_files(
+        self, sql: Statements, session_id: str, files: Sequence[GeneratedFile], now: float
+    ) -> None:
+        await sql.run_many(
+            self._sql.insert_file,
+            [
+                {
+                    "session_id": session_id,
+                    "file_type": f.file_type,
+                    "platform": f.platform,
+                    "file_path": str(f.path) if f.path else None,
+                    "file_url": f.url,
+                    "file_size": f.size,
+                    "now": now,
+                }
+                for f in files
+            ],
+        )
 
 
 def _lease_params(lease: Lease) -> Params:
     return {"job_id": lease.job_id, "owner": lease.owner, "token": lease.token}
-
-
-async def _holds(sql: Statements, lease: Lease) -> bool:
-    return await sql.one(SQL.holds_lease, _lease_params(lease)) is not None
-
-
-async def _set_status(
-    sql: Statements,
-    job_id: int,
-    status: SessionStatus,
-    now: float,
-    error: ErrorInfo | None = None,
-) -> None:
-    await sql.run(
-        SQL.set_status,
-        {
-            "status": status,
-            "now": now,
-            "error_code": error.code if error else None,
-            "error_message": error.message if error else None,
-            "job_id": job_id,
-        },
-    )
-
-
-async def _add_files(
-    sql: Statements, session_id: str, files: Sequence[GeneratedFile], now: float
-) -> None:
-    await sql.run_many(
-        SQL.insert_file,
-        [
-            {
-                "session_id": session_id,
-                "file_type": f.file_type,
-                "platform": f.platform,
-                "file_path": str(f.path) if f.path else None,
-                "file_url": f.url,
-                "file_size": f.size,
-                "now": now,
-            }
-            for f in files
-        ],
-    )

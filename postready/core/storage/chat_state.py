@@ -1,33 +1,31 @@
-"""What conversations keep across restarts, in SQLite: status messages, the replies of jobs
+"""What conversations keep across restarts: status messages, the replies of jobs
 sent, commands waiting for their photo, and product photos waiting for their styles."""
 
 from __future__ import annotations
 
 from postready.core.identity import UserRef
+from postready.core.storage import rows
+from postready.core.storage.database import Database, engine_queries
 from postready.core.storage.models import NewStyleChoice, ReplyOutcome, StyleChoice
-from postready.core.storage.named_queries import load_queries
-from postready.core.storage.sqlite import rows
-from postready.core.storage.sqlite.database import Database
-
-SQL = load_queries("postready.core.storage.sqlite.queries", "chat_state.sql")
 
 
-class SQLiteChatState:
+class ChatStateStore:
     """A `ChatStateRepository`."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._sql = engine_queries(db.engine, "chat_state.sql")
 
     async def set_job_message(self, job_id: int, chat_id: str, message_id: str) -> None:
         async with self._db.statements() as sql:
             await sql.run(
-                SQL.set_job_message,
+                self._sql.set_job_message,
                 {"job_id": job_id, "chat_id": chat_id, "message_id": message_id},
             )
 
     async def job_message(self, job_id: int) -> tuple[str, str] | None:
         async with self._db.statements() as sql:
-            row = await sql.one(SQL.job_message, {"job_id": job_id})
+            row = await sql.one(self._sql.job_message, {"job_id": job_id})
         return (row["chat_id"], row["message_id"]) if row else None
 
     async def record_reply(
@@ -35,7 +33,7 @@ class SQLiteChatState:
     ) -> None:
         async with self._db.statements() as sql:
             await sql.run(
-                SQL.record_reply,
+                self._sql.record_reply,
                 {
                     "job_id": job_id,
                     "part": part,
@@ -47,38 +45,38 @@ class SQLiteChatState:
 
     async def recorded_replies(self, job_id: int) -> set[str]:
         async with self._db.statements() as sql:
-            found = await sql.all(SQL.recorded_replies, {"job_id": job_id})
+            found = await sql.all(self._sql.recorded_replies, {"job_id": job_id})
         return {row["part"] for row in found}
 
     async def set_pending_command(self, chat_id: str, user: UserRef, command: str) -> None:
         async with self._db.statements() as sql:
             await sql.run(
-                SQL.set_pending_command,
+                self._sql.set_pending_command,
                 _whose(chat_id, user) | {"command": command, "now": self._db.clock()},
             )
 
     async def take_pending_command(self, chat_id: str, user: UserRef, max_age: float) -> str | None:
         async with self._db.statements() as sql:
-            row = await sql.one(SQL.take_pending_command, _whose(chat_id, user))
+            row = await sql.one(self._sql.take_pending_command, _whose(chat_id, user))
         if row is None or self._db.clock() - row["created_at"] > max_age:
             return None
         return str(row["command"])
 
     async def has_pending_command(self, chat_id: str, user: UserRef, max_age: float) -> bool:
         async with self._db.statements() as sql:
-            row = await sql.one(SQL.pending_command, _whose(chat_id, user))
+            row = await sql.one(self._sql.pending_command, _whose(chat_id, user))
         return row is not None and self._db.clock() - row["created_at"] <= max_age
 
     async def add_style_choice(self, choice: NewStyleChoice) -> StyleChoice:
         async with self._db.transaction() as sql:
             if choice.request_key is not None:
                 found = await sql.one(
-                    SQL.style_choice_for_request, {"request_key": choice.request_key}
+                    self._sql.style_choice_for_request, {"request_key": choice.request_key}
                 )
                 if found is not None:
                     return rows.style_choice(found)
             choice_id = await sql.insert(
-                SQL.insert_style_choice,
+                self._sql.insert_style_choice,
                 {
                     "platform": choice.user.platform,
                     "platform_user_id": choice.user.platform_user_id,
@@ -93,18 +91,18 @@ class SQLiteChatState:
                     "now": self._db.clock(),
                 },
             )
-            row = await sql.one(SQL.style_choice, {"choice_id": choice_id})
+            row = await sql.one(self._sql.style_choice, {"choice_id": choice_id})
         assert row is not None  # inserted just above, in the same transaction
         return rows.style_choice(row)
 
     async def get_style_choice(self, choice_id: int) -> StyleChoice | None:
         async with self._db.statements() as sql:
-            row = await sql.one(SQL.style_choice, {"choice_id": choice_id})
+            row = await sql.one(self._sql.style_choice, {"choice_id": choice_id})
         return rows.style_choice(row) if row else None
 
     async def open_style_choices(self) -> list[StyleChoice]:
         async with self._db.statements() as sql:
-            found = await sql.all(SQL.open_style_choices)
+            found = await sql.all(self._sql.open_style_choices)
         return [rows.style_choice(row) for row in found]
 
     async def update_style_choice(
@@ -112,7 +110,7 @@ class SQLiteChatState:
     ) -> StyleChoice | None:
         async with self._db.transaction() as sql:
             await sql.run(
-                SQL.update_style_choice,
+                self._sql.update_style_choice,
                 {
                     "chosen": rows.json_list(chosen),
                     "colour": colour,
@@ -120,14 +118,14 @@ class SQLiteChatState:
                     "choice_id": choice_id,
                 },
             )
-            row = await sql.one(SQL.open_style_choice, {"choice_id": choice_id})
+            row = await sql.one(self._sql.open_style_choice, {"choice_id": choice_id})
         return rows.style_choice(row) if row else None
 
     async def close_style_choice(self, choice_id: int) -> StyleChoice | None:
         async with self._db.transaction() as sql:
-            if await sql.run(SQL.close_style_choice, {"choice_id": choice_id}) != 1:
+            if await sql.run(self._sql.close_style_choice, {"choice_id": choice_id}) != 1:
                 return None
-            row = await sql.one(SQL.style_choice, {"choice_id": choice_id})
+            row = await sql.one(self._sql.style_choice, {"choice_id": choice_id})
         return rows.style_choice(row) if row else None
 
 

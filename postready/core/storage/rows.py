@@ -10,6 +10,7 @@ from typing import cast
 
 from postready.core.errors import error_code
 from postready.core.identity import UserRef
+from postready.core.storage.database import Row
 from postready.core.storage.models import (
     Instance,
     Job,
@@ -19,7 +20,6 @@ from postready.core.storage.models import (
     User,
     UserSettings,
 )
-from postready.core.storage.sqlite.database import Row
 from postready.pipeline.logo import LogoPosition
 from postready.pipeline.models import ErrorInfo
 from postready.pipeline.platforms import OutputFormat

@@ -1,4 +1,4 @@
-"""The durable inbox in SQLite: chat updates from their arrival until they are handled."""
+"""The durable inbox: chat updates from their arrival until they are handled."""
 
 from __future__ import annotations
 
@@ -6,18 +6,16 @@ import json
 from collections.abc import Collection
 from typing import Any, cast
 
+from postready.core.storage.database import Database, Row, engine_queries
 from postready.core.storage.models import InboxEntry, InboxKind
-from postready.core.storage.named_queries import load_queries
-from postready.core.storage.sqlite.database import Database, Row
-
-SQL = load_queries("postready.core.storage.sqlite.queries", "inbox.sql")
 
 
-class SQLiteInbox:
+class InboxStore:
     """An `InboxRepository`."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._sql = engine_queries(db.engine, "inbox.sql")
 
     async def receive(
         self, platform: str, update_key: str, kind: InboxKind, payload: dict[str, Any]
@@ -30,29 +28,31 @@ class SQLiteInbox:
             "now": self._db.clock(),
         }
         async with self._db.transaction() as sql:
-            row = await sql.one(SQL.receive, params)
+            row = await sql.one(self._sql.receive, params)
         return _entry(row) if row else None
 
     async def acknowledge(self, entry_id: int, index: int, message_id: str) -> None:
         async with self._db.statements() as sql:
             await sql.run(
-                SQL.acknowledge, {"entry_id": entry_id, "index": index, "message_id": message_id}
+                self._sql.acknowledge,
+                {"entry_id": entry_id, "index": index, "message_id": message_id},
             )
 
     async def handled(self, entry_ids: Collection[int]) -> None:
         async with self._db.statements() as sql:
             await sql.run(
-                SQL.handled, {"entry_ids": json.dumps(list(entry_ids)), "now": self._db.clock()}
+                self._sql.handled,
+                {"entry_ids": json.dumps(list(entry_ids)), "now": self._db.clock()},
             )
 
     async def unhandled(self, platform: str) -> list[InboxEntry]:
         async with self._db.statements() as sql:
-            found = await sql.all(SQL.unhandled, {"platform": platform})
+            found = await sql.all(self._sql.unhandled, {"platform": platform})
         return [_entry(row) for row in found]
 
     async def prune(self, max_age: float) -> int:
         async with self._db.statements() as sql:
-            return await sql.run(SQL.prune, {"before": self._db.clock() - max_age})
+            return await sql.run(self._sql.prune, {"before": self._db.clock() - max_age})
 
 
 def _entry(row: Row) -> InboxEntry:

@@ -1,21 +1,19 @@
-"""Users and their settings, in SQLite."""
+"""Users and their settings."""
 
 from __future__ import annotations
 
 from postready.core.identity import UserRef
+from postready.core.storage import rows
+from postready.core.storage.database import Database, engine_queries
 from postready.core.storage.models import User, UserSettings
-from postready.core.storage.named_queries import load_queries
-from postready.core.storage.sqlite import rows
-from postready.core.storage.sqlite.database import Database
-
-SQL = load_queries("postready.core.storage.sqlite.queries", "users.sql")
 
 
-class SQLiteUsers:
+class UserStore:
     """A `UserRepository`."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._sql = engine_queries(db.engine, "users.sql")
 
     async def get_or_create(self, ref: UserRef) -> User:
         params = {
@@ -24,39 +22,39 @@ class SQLiteUsers:
             "now": self._db.clock(),
         }
         async with self._db.transaction() as sql:
-            await sql.run(SQL.insert_user, params)
-            await sql.run(SQL.insert_default_settings, params)
-            row = await sql.one(SQL.user_by_ref, params)
+            await sql.run(self._sql.insert_user, params)
+            await sql.run(self._sql.insert_default_settings, params)
+            row = await sql.one(self._sql.user_by_ref, params)
         assert row is not None  # inserted just above, in the same transaction
         return rows.user(row)
 
     async def block(self, ref: UserRef, by: str) -> bool:
         params = _ref(ref) | {"by": by, "now": self._db.clock()}
         async with self._db.statements() as sql:
-            return await sql.run(SQL.block, params) > 0
+            return await sql.run(self._sql.block, params) > 0
 
     async def unblock(self, ref: UserRef) -> bool:
         async with self._db.statements() as sql:
-            return await sql.run(SQL.unblock, _ref(ref)) > 0
+            return await sql.run(self._sql.unblock, _ref(ref)) > 0
 
     async def is_blocked(self, ref: UserRef) -> bool:
         async with self._db.statements() as sql:
-            return await sql.one(SQL.is_blocked, _ref(ref)) is not None
+            return await sql.one(self._sql.is_blocked, _ref(ref)) is not None
 
     async def forget(self, ref: UserRef) -> None:
         async with self._db.transaction() as sql:
             for statement in (
-                SQL.forget_chat_state,
-                SQL.forget_pending_commands,
-                SQL.forget_inbox,
-                SQL.forget_user,
+                self._sql.forget_chat_state,
+                self._sql.forget_pending_commands,
+                self._sql.forget_inbox,
+                self._sql.forget_user,
             ):
                 await sql.run(statement, _ref(ref))
 
     async def save_settings(self, user_id: int, settings: UserSettings) -> User:
         async with self._db.transaction() as sql:
             await sql.run(
-                SQL.update_settings,
+                self._sql.update_settings,
                 {
                     "default_platforms": rows.json_list(settings.default_platforms),
                     "timezone": settings.timezone,
@@ -72,7 +70,7 @@ class SQLiteUsers:
                     "user_id": user_id,
                 },
             )
-            row = await sql.one(SQL.user_by_id, {"user_id": user_id})
+            row = await sql.one(self._sql.user_by_id, {"user_id": user_id})
         if row is None:
             raise LookupError(f"no user with id {user_id}")
         return rows.user(row)

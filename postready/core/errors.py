@@ -24,6 +24,7 @@ class AppErrorCode(StrEnum):
     NOT_ALLOWED = "NOT_ALLOWED"
     QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
     DISK_FULL = "DISK_FULL"
+    DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
 
 
 AnyErrorCode = ErrorCode | AppErrorCode

@@ -10,9 +10,11 @@ import sys
 import psycopg
 import pytest
 
+from postready.core.errors import AppErrorCode
 from postready.core.identity import UserRef
 from postready.core.storage import Storage
 from postready.core.storage.postgres.database import connect, migrate, migrations, schema_version
+from postready.pipeline.errors import PostReadyError
 from tests.postgres import SessionDatabases
 
 LATEST = len(migrations())
@@ -112,3 +114,15 @@ async def test_enqueues_of_one_user_from_two_pools_respect_the_limit(
         )
     assert sum(not isinstance(r, BaseException) for r in results) == LIMITS.in_flight
     assert all(isinstance(r, QueueLimitExceeded) for r in results if isinstance(r, BaseException))
+
+
+async def test_a_server_that_does_not_answer_is_one_clear_error_without_the_password(
+    unused_tcp_port: int,
+) -> None:
+    url = f"postgresql://shop:s3cret@127.0.0.1:{unused_tcp_port}/shopdb"
+    with pytest.raises(PostReadyError) as refused:
+        await Storage.open(url)
+    assert refused.value.code == AppErrorCode.DATABASE_UNAVAILABLE
+    assert refused.value.message == (
+        f"cannot reach PostgreSQL at 127.0.0.1:{unused_tcp_port}/shopdb (POSTREADY_DATABASE_URL)"
+    )

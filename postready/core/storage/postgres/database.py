@@ -17,13 +17,17 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Self
 
+import psycopg
 from psycopg import AsyncConnection
+from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import DictRow, dict_row
 from psycopg.types.string import TextLoader
 from psycopg_pool import AsyncConnectionPool
 
+from postready.core.errors import AppErrorCode
 from postready.core.storage.database import Engine, Params, Row
 from postready.migrations import Migration, numbered
+from postready.pipeline.errors import PostReadyError
 
 log = logging.getLogger(__name__)
 # Held while migrating: processes starting together migrate one after the other, and each
@@ -40,10 +44,27 @@ def migrations() -> list[Migration]:
 
 
 async def connect(url: str) -> Connection:
-    """One connection with the settings every PostReady connection has."""
-    connection = await AsyncConnection.connect(url, autocommit=True, row_factory=dict_row)
+    """One connection with the settings every PostReady connection has; DATABASE_UNAVAILABLE
+    when the server cannot be reached (the error names where, never the password)."""
+    try:
+        connection = await AsyncConnection.connect(url, autocommit=True, row_factory=dict_row)
+    except psycopg.OperationalError as exc:
+        raise PostReadyError(
+            AppErrorCode.DATABASE_UNAVAILABLE,
+            f"cannot reach PostgreSQL at {where(url)} (POSTREADY_DATABASE_URL)",
+        ) from exc
     await configure(connection)
     return connection
+
+
+def where(url: str) -> str:
+    """The server and database `url` names, without its user and password."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "the configured address"
+    host = parts.get("host") or "localhost"
+    return f"{host}:{parts.get('port') or 5432}/{parts.get('dbname') or ''}"
 
 
 async def configure(connection: Connection) -> None:

@@ -59,6 +59,7 @@ from postready.chat.texts import (
     settings_text,
     styles_text,
 )
+from postready.core.config.services import local_service_notes
 from postready.core.config.settings import StorageSection
 from postready.core.errors import AppErrorCode
 from postready.core.identity import UserRef
@@ -323,8 +324,14 @@ class ChatService:
                 return forget_menu.confirm(user.ref)
             case Stats():
                 self._require_admin(user)
+                providers = self._queue.content.settings
+                services = local_service_notes(
+                    openai=providers.openai is not None, gemini=providers.gemini is not None
+                )
                 return Text.line(
-                    await stats_text(self._storage, self._files.data_dir, user.settings.timezone)
+                    await stats_text(
+                        self._storage, self._files.data_dir, user.settings.timezone, services
+                    )
                 )
             case Block(user_id=target, blocked=blocked):
                 return Text.line(await self._block(user, target, blocked))

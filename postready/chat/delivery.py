@@ -56,7 +56,7 @@ def result_images(result: OptimizeResult) -> list[MediaItem]:
     items = [
         MediaItem(
             item.image.path,
-            f"{PLATFORMS[key].display_name} · {item.image.width}×{item.image.height}",
+            image_label(key, item),
             (item.image.width, item.image.height),
             item.content.alt_text if item.content else "",
         )
@@ -75,6 +75,14 @@ def result_images(result: OptimizeResult) -> list[MediaItem]:
                     alt = f"{STYLES[style].name} product photo. {described}" if described else ""
                     items.append(MediaItem(image.path, label, alt_text=alt))
     return items
+
+
+def image_label(key: str, item: PlatformResult) -> str:
+    """Which platform and size an image is for: "Instagram · portrait 1080×1350"."""
+    assert item.image is not None
+    size = f"{item.image.width}×{item.image.height}"
+    variant = f"{item.variant.replace('_', ' ')} " if item.variant else ""
+    return f"{PLATFORMS[key].display_name} · {variant}{size}"
 
 
 PREVIEWS_LABEL = "Feed previews · how each post will look"
@@ -121,14 +129,12 @@ def _post(item: PlatformResult) -> Text:
     if slots:
         schedule = tuple(Slot(s.start, s.end, slot_label(s)) for s in slots)
         parts.append(Schedule("Best times to post:", schedule))
-    accounts = content.accounts
-    if accounts.accounts:
-        lines = [
-            f"• {a.handle}" + (f" — {a.reason}" if a.reason else "") for a in accounts.accounts
-        ]
+    # Only accounts: why there are none (or how a search would be set up) is not the
+    # creator's business, and an empty section is left out.
+    accounts = content.accounts.accounts
+    if accounts:
+        lines = [f"• {a.handle}" + (f" — {a.reason}" if a.reason else "") for a in accounts]
         parts.append("Accounts to tag:\n" + "\n".join(lines))
-    elif accounts.note:
-        parts.append(f"Accounts to tag: {accounts.note}")
     return Text(tuple(parts))
 
 

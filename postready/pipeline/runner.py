@@ -95,7 +95,7 @@ async def run_optimization(
         if progress is not None:
             progress(ProgressEvent(stage, done, total, message))
 
-    report("load", "reading the photo")
+    report("load", "Reading your photo…")
     plans: dict[str, PlatformPlan] = {}
 
     # The photo decodes as large as its largest output needs: the platform images, and for
@@ -126,13 +126,13 @@ async def run_optimization(
     detectors_ready = loop.run_in_executor(executor, prepare_detectors)
     loaded = await loading
     await detectors_ready
-    report("analyse", "finding faces and the subject")
+    report("analyse", "Finding the best crop…")
     logo_loading = (
         loop.run_in_executor(executor, load_logo, request.logo.source) if request.logo else None
     )
     signals = await loop.run_in_executor(executor, detect_crop_signals, loaded.image)
     logo = await logo_loading if logo_loading else None
-    report("images", "cropping and encoding")
+    report("images", "Sizing your images…")
     content_task = asyncio.create_task(
         _content(engine, request, loaded, signals, started, executor, report, session_id, gate)
     )
@@ -169,7 +169,7 @@ async def run_optimization(
     previews = None
     if request.previews:
         previews = await _previews(request, results, session_dir, executor, session_id)
-        report("previews", "feed previews drawn" if previews else "previews failed; see the log")
+        report("previews", "Feed previews drawn" if previews else "No feed previews this time")
 
     result = OptimizeResult(
         session_id=session_id,
@@ -230,7 +230,7 @@ async def _content(
     except Exception:
         log.exception("content_failed session=%s", session_id)
         for _ in range(CONTENT_EVENTS - reported):
-            report("content", "content failed; see the log")
+            report("content", "No captions this time")
         return None
 
 

@@ -119,3 +119,8 @@ async def test_stats_are_for_admins_and_count_jobs_by_how_they_ended(
         "Queue: 1 waiting",
     ]
     assert lines[5].startswith("Disk: ") and lines[5].endswith(f"MB in {settings.storage.data_dir}")
+    # What creators' posts never say is the admins': which services are off.
+    assert lines[6] == (
+        "Services: no OPENAI_API_KEY: captions and hashtags written locally; "
+        "no GEMINI_API_KEY: no account search"
+    )

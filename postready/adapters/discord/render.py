@@ -151,7 +151,8 @@ def messages_for(reply: Reply, file_limit: int) -> list[Message]:
     match reply:
         case Album(items=items) | Files(items=items):
             batches, too_big = file_batches(items, file_limit)
-            messages = [Message(files=batch) for batch in batches]
+            # An attachment shows no caption: the message says which file is for what.
+            messages = [Message(_labels(batch), files=batch) for batch in batches]
             if too_big:
                 note = "Too large to upload here: " + ", ".join(too_big)
                 messages.append(Message(content=note[:MAX_CONTENT]))
@@ -167,6 +168,10 @@ def messages_for(reply: Reply, file_limit: int) -> list[Message]:
             return [Message(content=reply.bar)]
     messages[-1].buttons = reply.actions
     return messages
+
+
+def _labels(items: Sequence[MediaItem]) -> str:
+    return "\n".join(f"{n}. {item.label}" for n, item in enumerate(items, 1))[:MAX_CONTENT]
 
 
 def _first_line(reply: Text | Progress | Choice) -> str:

@@ -28,7 +28,9 @@ class QueueService:
         notify = notify or _nobody
         self.positions = QueuePositions(jobs, notify)
         self.workers = WorkerPool(jobs, instances, settings, notify, options, self.positions)
-        self.api = JobQueue(jobs, settings, positions=self.positions, workers=self.workers)
+        self.api = JobQueue(
+            jobs, settings, positions=self.positions, workers=self.workers, content=options.content
+        )
 
     async def start(self) -> None:
         self.positions.start()

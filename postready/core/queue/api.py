@@ -28,6 +28,7 @@ from postready.core.queue.uploads import (
 from postready.core.queue.worker import LOAD_LIMITS
 from postready.core.storage.models import Job, NewJob, QueueLimits, User
 from postready.core.storage.repositories import JobRepository
+from postready.pipeline.content import ContentEngine
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import check_byte_size, require_format
 from postready.pipeline.models import LogoRequest, OptimizeRequest, ProgressEvent
@@ -65,7 +66,8 @@ class LocalWorkers(Protocol):
 
 class JobQueue:
     """Submit, cancel and inspect jobs. `workers`: this process's pool, woken by a new job
-    and stopping a cancelled one at once (another process's stops at its next heartbeat)."""
+    and stopping a cancelled one at once (another process's stops at its next heartbeat);
+    `content`: the text providers its jobs use (local when None)."""
 
     def __init__(
         self,
@@ -74,8 +76,12 @@ class JobQueue:
         *,
         positions: QueuePositions | None = None,
         workers: LocalWorkers | None = None,
+        content: ContentEngine | None = None,
     ) -> None:
         self._jobs = jobs
+        # The text providers and their cache the workers write posts with; a chat rewrites
+        # a finished post with the same (`chat.rework`).
+        self.content = content or ContentEngine()
         # Photos prepared for the queue at once (downloaded, looked at): no more than workers.
         self.prepare_limit = settings.queue.workers
         self._uploads = settings.storage.uploads_dir

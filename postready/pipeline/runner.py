@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from postready.pipeline.caption_file import caption_file_name, render_caption_file
+from postready.pipeline.caption_file import write_caption_file
 from postready.pipeline.content import CONTENT_EVENTS, ContentEngine, ContentOutcome
 from postready.pipeline.encoding import public_exif
 from postready.pipeline.errors import ErrorCode, PostReadyError
@@ -163,8 +163,7 @@ async def run_optimization(
         content_task.cancel()
     if outcome is not None:
         for key, text in outcome.platforms.items():
-            path = session_dir / caption_file_name(key)
-            path.write_text(render_caption_file(PLATFORMS[key], text), encoding="utf-8")
+            path = write_caption_file(session_dir, key, text)
             results[key] = replace(results[key], content=text, caption_file=path)
     previews = None
     if request.previews:
@@ -195,10 +194,15 @@ async def run_optimization(
         notices=(outcome.notices if outcome else ())
         + (product_photography.notices if product_photography else ()),
     )
+    write_results(result, session_dir)
+    return result
+
+
+def write_results(result: OptimizeResult, session_dir: Path) -> None:
+    """`results.json` in the session's folder, written (again)."""
     (session_dir / RESULTS_FILE).write_text(
         json.dumps(result.to_json(), indent=2, ensure_ascii=False), encoding="utf-8"
     )
-    return result
 
 
 async def _content(

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,20 +23,24 @@ from postready.pipeline.hashtags import select_hashtags
 from postready.pipeline.meaning import read_topics
 from postready.pipeline.models import OptimizeRequest, OptimizeResult, PlatformContent
 from postready.pipeline.platforms import PLATFORMS
-from postready.pipeline.providers.base import ProviderError
-from postready.pipeline.providers.types import ContentBrief, ImageAnalysis
+from postready.pipeline.pricing import cost_of
+from postready.pipeline.providers.base import ProviderError, QuotaUsedUp, UsageGate
+from postready.pipeline.providers.types import ContentBrief, ImageAnalysis, Usage, Writing
 from postready.pipeline.runner import write_results
 from postready.pipeline.subject import describe_subject
 from postready.pipeline.vocabulary import load_vocabulary
 
 log = logging.getLogger(__name__)
-# Awaited just before a rework's AI call: raises PostReadyError to refuse it (a quota).
-BeforeAiCall = Callable[[], Awaitable[None]]
 DRAFTS = 8  # local captions tried for one that differs from the current one
 
 
-async def allow_ai_call() -> None:
-    """Every AI call allowed (no quota)."""
+@dataclass(frozen=True, slots=True)
+class Reworked:
+    """The session's result with the changed posts, and what to tell the user: a daily quota
+    that kept the AI out this time."""
+
+    result: OptimizeResult
+    notices: tuple[str, ...] = ()
 
 
 async def another_caption(
@@ -44,30 +48,41 @@ async def another_caption(
     result: OptimizeResult,
     platform: str,
     request: OptimizeRequest,
-    before_ai_call: BeforeAiCall = allow_ai_call,
-) -> OptimizeResult:
+    gate: UsageGate | None = None,
+) -> Reworked:
     """`result` with a different caption for `platform` (its hashtags kept): one call to the
-    AI writer when one is configured (`before_ai_call` first; counted in `ai_calls`), written
-    locally otherwise or when the call fails. `request`: the session's (words, language).
-    NO_ALTERNATIVE when no caption other than the current one can be written."""
+    AI writer when one is configured, counted in `ai_calls` and against the user's daily
+    quota (`gate`); written locally otherwise, past the quota, or when the call fails.
+    `request`: the session's (its words, its language). NO_ALTERNATIVE when no caption other
+    than the current one can be written."""
     content, analysis = _content(result, platform)
     spec = PLATFORMS[platform]
-    caption, calls, writer = None, 0, engine.writer.name
+    caption, writer = None, engine.writer.name
+    calls = 0
+    usage: tuple[Usage, ...] = ()
+    notices: tuple[str, ...] = ()
     if engine.writer.remote:
-        await before_ai_call()
-        calls = 1
-        caption = await _written(engine, result, platform, request, analysis, content.caption)
-    if caption is None or assemble_post(spec, caption, content.hashtags).caption == (
-        content.caption
-    ):
+        try:
+            if gate is not None:
+                await gate.take("ai_call")
+        except QuotaUsedUp as exc:
+            notices = (exc.reason,)
+        else:
+            calls = 1
+            writing = await _written(engine, result, platform, request, analysis, content.caption)
+            usage = writing.usage if writing else ()
+            draft = writing.posts.get(platform) if writing else None
+            caption = draft.caption if draft else None
+    if not caption or assemble_post(spec, caption, content.hashtags).caption == content.caption:
         caption, writer = _drafted(result.session_id, platform, analysis, content), "local"
     post = assemble_post(spec, caption, content.hashtags)
     sources = replace(content.sources, writing=writer, cached=())
     changed = replace(content, caption=post.caption, first_comment=post.first_comment)
-    return _with(result, {platform: replace(changed, sources=sources)}, calls)
+    contents = {platform: replace(changed, sources=sources)}
+    return Reworked(_with(engine, result, contents, calls, usage, notices), notices)
 
 
-def other_hashtags(result: OptimizeResult, platform: str) -> OptimizeResult:
+def other_hashtags(engine: ContentEngine, result: OptimizeResult, platform: str) -> Reworked:
     """`result` with the next best hashtags for `platform` from the vocabulary, none of its
     current ones where the vocabulary has enough, within the platform's rules.
     NO_ALTERNATIVE when the vocabulary has no other set."""
@@ -86,7 +101,7 @@ def other_hashtags(result: OptimizeResult, platform: str) -> OptimizeResult:
     changed = replace(
         content, caption=post.caption, first_comment=post.first_comment, hashtags=post.hashtags
     )
-    return _with(result, {platform: changed}, 0)
+    return Reworked(_with(engine, result, {platform: changed}, 0, (), ()))
 
 
 async def new_description(
@@ -95,24 +110,27 @@ async def new_description(
     request: OptimizeRequest,
     description: str,
     report: Report = lambda message: None,
-    before_ai_call: BeforeAiCall = allow_ai_call,
-) -> OptimizeResult:
+    gate: UsageGate | None = None,
+) -> Reworked:
     """`result` with the content step run again for `description`: captions, hashtags, alt
     text and the rest for every platform that has a post, from the stored analysis (no image
-    work). `request`: the session's request (time zones, language)."""
+    work), its AI calls within the user's daily quota (`gate`). `request`: the session's
+    request (time zones, language)."""
     if result.analysis is None:
         raise PostReadyError(ErrorCode.NO_ALTERNATIVE, "this photo has no posts to write again")
     platforms = tuple(key for key, item in result.platforms.items() if item.content is not None)
     if not platforms:
         raise PostReadyError(ErrorCode.NO_ALTERNATIVE, "this photo has no posts to write again")
-    if engine.writer.remote or engine.accounts.remote:
-        await before_ai_call()
     jpeg = await _vision_jpeg(result, platforms[0]) if engine.writer.remote else b""
     photo = PreparedPhoto(redescribe(result.analysis, description), result.session_id, jpeg)
     again = replace(request, platforms=platforms, description=description)
-    outcome = await engine.generate(again, photo, datetime.now(UTC), report, result.session_id)
-    changed = _with(result, outcome.platforms, outcome.ai_calls)
-    return replace(changed, analysis=outcome.analysis)
+    outcome = await engine.generate(
+        again, photo, datetime.now(UTC), report, result.session_id, gate
+    )
+    changed = _with(
+        engine, result, outcome.platforms, outcome.ai_calls, outcome.usage, outcome.notices
+    )
+    return Reworked(replace(changed, analysis=outcome.analysis), outcome.notices)
 
 
 def save_posts(result: OptimizeResult, platforms: tuple[str, ...], session_dir: Path) -> None:
@@ -156,7 +174,7 @@ async def _written(
     request: OptimizeRequest,
     analysis: ImageAnalysis,
     current: str,
-) -> str | None:
+) -> Writing | None:
     """The AI writer's other caption; None (logged) when it fails."""
     asked = ContentBrief(
         image_jpeg=await _vision_jpeg(result, platform),
@@ -168,15 +186,12 @@ async def _written(
         rewrite=current,
     )
     try:
-        writing = await engine.writer.write(asked)
+        return await engine.writer.write(asked)
     except ProviderError as exc:
         log.warning("rework_fallback session=%s reason=%s", result.session_id, exc.reason)
-        return None
     except Exception:
         log.exception("rework_provider_failed session=%s", result.session_id)
-        return None
-    draft = writing.posts.get(platform)
-    return draft.caption if draft is not None and draft.caption else None
+    return None
 
 
 async def _vision_jpeg(result: OptimizeResult, platform: str) -> bytes:
@@ -193,10 +208,23 @@ async def _vision_jpeg(result: OptimizeResult, platform: str) -> bytes:
 
 
 def _with(
-    result: OptimizeResult, contents: Mapping[str, PlatformContent], ai_calls: int
+    engine: ContentEngine,
+    result: OptimizeResult,
+    contents: Mapping[str, PlatformContent],
+    ai_calls: int,
+    usage: tuple[Usage, ...],
+    notices: tuple[str, ...],
 ) -> OptimizeResult:
+    """`result` with the new `contents`, and the calls that wrote them counted and priced."""
     platforms = {
         key: replace(item, content=contents[key]) if key in contents else item
         for key, item in result.platforms.items()
     }
-    return replace(result, platforms=platforms, ai_calls=result.ai_calls + ai_calls)
+    before = result.cost.usage if result.cost else ()
+    return replace(
+        result,
+        platforms=platforms,
+        ai_calls=result.ai_calls + ai_calls,
+        cost=cost_of(before + usage, engine.settings.prices),
+        notices=tuple(dict.fromkeys(result.notices + notices)),
+    )

@@ -29,7 +29,12 @@ class QueueService:
         self.positions = QueuePositions(jobs, notify)
         self.workers = WorkerPool(jobs, instances, settings, notify, options, self.positions)
         self.api = JobQueue(
-            jobs, settings, positions=self.positions, workers=self.workers, content=options.content
+            jobs,
+            settings,
+            positions=self.positions,
+            workers=self.workers,
+            content=options.content,
+            usage=options.usage,
         )
 
     async def start(self) -> None:

@@ -365,17 +365,20 @@ class DiscordOutput:
 
 
 def _edit_kwargs(reply: Text | Progress | Choice) -> dict[str, Any]:
-    """An edit shows one line of text, and the reply's menus and buttons (none: they are
-    removed)."""
+    """An edit shows one line of text (a post: its embeds, as many as one message takes), and
+    the reply's menus and buttons (none: they are removed)."""
     menus: tuple[Menu, ...] = ()
     match reply:
         case Choice(rows=rows, menus=menus):
             options: tuple[Option, ...] = tuple(o for row in rows for o in row)
         case Text(actions=actions):
             options = actions
+            if any(isinstance(p, Copyable) for p in reply.parts):
+                embeds = embed_messages(post_embeds(reply))[0].embeds
+                return {"content": None, "embeds": embeds, "view": components((), options)}
         case Progress():
             options = ()
-    return {"content": _first_line(reply), "view": components(menus, options)}
+    return {"content": _first_line(reply), "embeds": [], "view": components(menus, options)}
 
 
 def _kwargs(message: Message) -> dict[str, Any]:

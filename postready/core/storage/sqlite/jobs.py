@@ -152,6 +152,30 @@ class SQLiteJobs:
             await sql.run(SQL.end_lease, {"job_id": lease.job_id})
         return True
 
+    async def save_results(self, result: OptimizeResult, description: str | None = None) -> None:
+        results = result.to_json()
+        async with self._db.transaction() as sql:
+            await sql.run(
+                SQL.resave_results,
+                {
+                    "results": json.dumps(results, ensure_ascii=False),
+                    "description": description,
+                    "now": self._db.clock(),
+                    "session_id": result.session_id,
+                },
+            )
+            await sql.run_many(
+                SQL.resave_platform_result,
+                [
+                    {
+                        "session_id": result.session_id,
+                        "platform": key,
+                        "details": json.dumps(item, ensure_ascii=False),
+                    }
+                    for key, item in results["platforms"].items()
+                ],
+            )
+
     async def finish(
         self, lease: Lease, status: Literal["failed", "cancelled"], error: ErrorInfo
     ) -> bool:

@@ -1,6 +1,10 @@
 """What a creator reads in Telegram, and the buttons that rework a post in place: through the
 fake Bot API with the real python-telegram-bot client, as `postready bot telegram` runs."""
 
+# The main tests' fixtures (the fake server, the bot's settings) are imported and then named
+# as parameters, as pytest passes them.
+# ruff: noqa: F401, F811
+
 from __future__ import annotations
 
 import json
@@ -9,7 +13,7 @@ from pathlib import Path
 from postready.chat.rework import ASK, PROGRESS, REWRITTEN
 from postready.core.config.settings import Settings
 from postready.core.storage import Storage
-from tests.adapters.test_telegram import (  # noqa: F401  (fixtures)
+from tests.adapters.test_telegram import (
     ALICE,
     BOB,
     finished,

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from postready.chat import forget as forget_menu
+from postready.chat import rework_keys
 from postready.chat import settings as settings_menu
 from postready.chat.commands import (
     Block,
@@ -45,6 +46,7 @@ from postready.chat.inbox import (
 from postready.chat.messages import ChatSetup, Incoming
 from postready.chat.optimize import PENDING_SECONDS, PhotoIntake
 from postready.chat.replies import Files, MediaItem, Progress, Reply, Text
+from postready.chat.rework import Rework
 from postready.chat.stats import stats_text
 from postready.chat.styles import PREFIX as STYLE_ACTION
 from postready.chat.texts import (
@@ -59,6 +61,7 @@ from postready.chat.texts import (
     settings_text,
     styles_text,
 )
+from postready.core.config.services import local_service_notes
 from postready.core.config.settings import StorageSection
 from postready.core.errors import AppErrorCode
 from postready.core.identity import UserRef
@@ -94,6 +97,7 @@ class ChatService:
         self._status = StatusMessages(setup.storage.chats)
         self._intake = PhotoIntake(setup, self._status)
         self._delivery = Delivery(setup, self._status)
+        self._rework = Rework(setup, self._status)
 
     async def start(self) -> None:
         """Pick up what a previous run left: style choices and their timeouts, and updates it
@@ -128,9 +132,10 @@ class ChatService:
             return True
         if message.text and parse_command(message.text, self._bot_username) is not None:
             return True
-        return bool(message.photos) and await self._chats.has_pending_command(
-            message.chat_id, self._ref(message.user_id), PENDING_SECONDS
-        )
+        ref = self._ref(message.user_id)
+        if not message.photos:  # words the bot asked this user for, or chatter
+            return bool(message.text) and await self._rework.waiting(ref, message.chat_id)
+        return await self._chats.has_pending_command(message.chat_id, ref, PENDING_SECONDS)
 
     async def receive(self, update_key: str, message: Incoming) -> InboxEntry | None:
         """Keep a message in the inbox as it arrives, before anything slow; None when this
@@ -163,14 +168,17 @@ class ChatService:
         picked: tuple[str, ...] | None = None,
         update_key: str | None = None,
         places: tuple[str, ...] = (),
+        words: str | None = None,
     ) -> str | None:
         """A button was pressed, or options were picked in the menu `key` (`picked`: their
         keys); returns a short alert for the presser, or None. With the chat's `update_key`
         the press is kept in the inbox first (and a redelivered one does nothing). `places`:
-        where it was pressed, when that is not `chat_id` (Discord's guild and channel)."""
+        where it was pressed, when that is not `chat_id` (Discord's guild and channel).
+        `words`: what the user wrote for a button that asks (`Option.asks`), where the chat
+        asked with the press."""
         if not await self._may_use(user_id, places or (chat_id,)):
             return error_line(*_NOT_ALLOWED)
-        press = Press(user_id, chat_id, message_id, key, picked)
+        press = Press(user_id, chat_id, message_id, key, picked, words)
         if update_key is None:
             return await self._press(press)
         entry = await self._inbox.receive(self.platform, update_key, "action", press_payload(press))
@@ -180,22 +188,20 @@ class ChatService:
 
     async def _press(self, press: Press, entries: Sequence[InboxEntry] = ()) -> str | None:
         try:
-            return await self._act(
-                press.user_id, press.chat_id, press.message_id, press.key, press.picked
-            )
+            return await self._act(press)
         finally:
             if entries:
                 await self._inbox.handled([entry.id for entry in entries])
 
-    async def _act(
-        self,
-        user_id: str,
-        chat_id: str,
-        message_id: str,
-        key: str,
-        picked: tuple[str, ...] | None,
-    ) -> str | None:
+    async def _act(self, press: Press) -> str | None:
+        user_id, chat_id, message_id, key, picked = (
+            press.user_id, press.chat_id, press.message_id, press.key, press.picked
+        )  # fmt: skip
         name, _, session_id = key.partition(":")
+        if name == rework_keys.PREFIX:
+            return await self._rework.press(
+                self._ref(user_id), chat_id, message_id, key, press.words
+            )
         if name == STYLE_ACTION:
             return await self._intake.styles.press(self._ref(user_id), key, picked)
         if name == settings_menu.PREFIX:
@@ -230,7 +236,9 @@ class ChatService:
             return False
         user = await self._users.get_or_create(self._ref(message.user_id))
         if command is None and not message.photos:
-            return False  # chatter in a group, or a message this bot has nothing to say to
+            if message.text:  # the new words for posts, when the user was asked for them
+                await self._rework.answer(user.ref, message.chat_id, message.text)
+            return False  # else chatter in a group, or a message this bot has nothing to say to
         if command is None or isinstance(command, Optimize):
             return await self._intake.optimize(user, message, command, entries)
         if isinstance(command, Logo) and command.action != "off" and message.photos:
@@ -323,8 +331,14 @@ class ChatService:
                 return forget_menu.confirm(user.ref)
             case Stats():
                 self._require_admin(user)
+                providers = self._queue.content.settings
+                services = local_service_notes(
+                    openai=providers.openai is not None, gemini=providers.gemini is not None
+                )
                 return Text.line(
-                    await stats_text(self._storage, self._files.data_dir, user.settings.timezone)
+                    await stats_text(
+                        self._storage, self._files.data_dir, user.settings.timezone, services
+                    )
                 )
             case Block(user_id=target, blocked=blocked):
                 return Text.line(await self._block(user, target, blocked))

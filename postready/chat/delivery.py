@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 
 from postready.chat.messages import ChatOutput, ChatSetup
 from postready.chat.replies import (
@@ -33,6 +34,7 @@ from postready.chat.replies import (
     Text,
     albums,
 )
+from postready.chat.rework_keys import rework_actions
 from postready.chat.sending import SendError, TransientSendError, send_patiently
 from postready.chat.texts import error_line, queued_line
 from postready.core.queue.updates import JobUpdate
@@ -56,7 +58,7 @@ def result_images(result: OptimizeResult) -> list[MediaItem]:
     items = [
         MediaItem(
             item.image.path,
-            f"{PLATFORMS[key].display_name} · {item.image.width}×{item.image.height}",
+            image_label(key, item),
             (item.image.width, item.image.height),
             item.content.alt_text if item.content else "",
         )
@@ -77,16 +79,24 @@ def result_images(result: OptimizeResult) -> list[MediaItem]:
     return items
 
 
+def image_label(key: str, item: PlatformResult) -> str:
+    """Which platform and size an image is for: "Instagram · portrait 1080×1350"."""
+    assert item.image is not None
+    size = f"{item.image.width}×{item.image.height}"
+    variant = f"{item.variant.replace('_', ' ')} " if item.variant else ""
+    return f"{PLATFORMS[key].display_name} · {variant}{size}"
+
+
 PREVIEWS_LABEL = "Feed previews · how each post will look"
 
 
 def result_replies(
-    result: OptimizeResult, as_files: bool, previews: bool = True
+    result: OptimizeResult, as_files: bool, previews: bool = True, job_id: int | None = None
 ) -> dict[str, Reply]:
     """What a user sees when their job is done, in order, by key. `as_files`: images as
     documents (the user's setting), else albums and a button for the uncompressed files under
     the last post. `previews`: the contact sheet of the feed previews (when the job drew them)
-    as a photo."""
+    as a photo. `job_id`: the job's, for the buttons that rework each post (none without)."""
     images = result_images(result)
     replies: dict[str, Reply] = {}
     if as_files and images:
@@ -97,14 +107,16 @@ def result_replies(
         replies["previews"] = Album((MediaItem(result.previews.sheet, PREVIEWS_LABEL),))
     if result.notices:
         replies["notices"] = Text.line("\n".join(f"ℹ️ {notice}" for notice in result.notices))
-    posts = {f"post:{key}": _post(item) for key, item in result.platforms.items()}
+    posts = {f"post:{key}": _post(item, job_id) for key, item in result.platforms.items()}
     if posts and images and not as_files:
         key = next(reversed(posts))
-        posts[key] = Text(posts[key].parts, (files_action(result.session_id),))
+        posts[key] = replace(
+            posts[key], actions=(*posts[key].actions, files_action(result.session_id))
+        )
     return replies | posts
 
 
-def _post(item: PlatformResult) -> Text:
+def _post(item: PlatformResult, job_id: int | None) -> Text:
     spec = PLATFORMS[item.platform]
     if item.status == "failed" or item.content is None:
         reason = f"{item.error.code}: {item.error.message}" if item.error else "no text written"
@@ -123,15 +135,13 @@ def _post(item: PlatformResult) -> Text:
     if slots:
         schedule = tuple(Slot(s.start, s.end, slot_label(s)) for s in slots)
         parts.append(Schedule("Best times to post:", schedule))
-    accounts = content.accounts
-    if accounts.accounts:
-        lines = [
-            f"• {a.handle}" + (f" — {a.reason}" if a.reason else "") for a in accounts.accounts
-        ]
+    # Only accounts: why there are none (or how a search would be set up) is not the
+    # creator's business, and an empty section is left out.
+    accounts = content.accounts.accounts
+    if accounts:
+        lines = [f"• {a.handle}" + (f" — {a.reason}" if a.reason else "") for a in accounts]
         parts.append("Accounts to tag:\n" + "\n".join(lines))
-    elif accounts.note:
-        parts.append(f"Accounts to tag: {accounts.note}")
-    return Text(tuple(parts))
+    return Text(tuple(parts), rework_actions(job_id, item.platform) if job_id else ())
 
 
 class StatusMessages:
@@ -207,7 +217,9 @@ class Delivery:
                 replies[f"status:{job.status}"] = status
         if update.result is not None:
             settings = (await self._users.get_or_create(job.session.user)).settings
-            replies |= result_replies(update.result, settings.send_as_files, settings.send_previews)
+            replies |= result_replies(
+                update.result, settings.send_as_files, settings.send_previews, job.id
+            )
         await self._send(job, chat_id, replies)
 
     async def _send(self, job: Job, chat_id: str, replies: dict[str, Reply]) -> None:

@@ -14,13 +14,15 @@ from postready.core.errors import error_code
 
 @dataclass(frozen=True, slots=True)
 class Press:
-    """A button pressed, or options picked in a menu (`picked`: their keys)."""
+    """A button pressed, or options picked in a menu (`picked`: their keys); `words`: what
+    the user wrote in the form a button that asks opened (Discord)."""
 
     user_id: str
     chat_id: str
     message_id: str
     key: str
     picked: tuple[str, ...] | None = None
+    words: str | None = None
 
 
 def message_payload(message: Incoming) -> dict[str, Any]:
@@ -97,6 +99,7 @@ def press_payload(press: Press) -> dict[str, Any]:
         "message_id": press.message_id,
         "key": press.key,
         "picked": None if press.picked is None else list(press.picked),
+        "words": press.words,
     }
 
 
@@ -108,6 +111,7 @@ def press_from(payload: dict[str, Any]) -> Press:
         payload["message_id"],
         payload["key"],
         None if picked is None else tuple(picked),
+        payload.get("words"),  # kept before buttons asked for words: none
     )
 
 

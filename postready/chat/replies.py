@@ -55,6 +55,9 @@ class Option:
     key: str
     label: str
     selected: bool = False
+    # Pressing it asks for words first: a chat with forms (Discord) shows one and sends the
+    # words with the press; the others send the press, and the conversation asks.
+    asks: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +97,7 @@ class Text:
     parts: tuple[Part, ...]
     actions: tuple[Option, ...] = ()
     private: bool = False  # for its addressee only, where the chat can (Discord: ephemeral)
+    answer_wanted: bool = False  # a question: the chat prompts a reply (Telegram: ForceReply)
 
     @classmethod
     def line(cls, text: str, *, private: bool = False) -> Text:

@@ -1,10 +1,11 @@
 """`/stats` for the bot's admins: jobs of today and of the last 7 days by how they ended,
-failures by code, paid AI calls and their estimated cost, the queue, and the disk the data
-directory takes."""
+failures by code, paid AI calls and their estimated cost, the queue, the disk the data
+directory takes, and the services that are off (what creators' posts never mention)."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from pathlib import Path
 
 from postready.core.quotas import day_start
@@ -15,8 +16,11 @@ STATUS_ORDER = ("completed", "failed", "cancelled", "running", "queued")
 GB, MB = 1e9, 1e6
 
 
-async def stats_text(storage: Storage, data_dir: Path, timezone: str) -> str:
-    """The admin's numbers; "today" starts at midnight in `timezone`."""
+async def stats_text(
+    storage: Storage, data_dir: Path, timezone: str, services: Sequence[str] = ()
+) -> str:
+    """The admin's numbers; "today" starts at midnight in `timezone`. `services`: notes on
+    the services that are off (local_service_notes)."""
     now = storage.database.clock()
     start = day_start(now, timezone).timestamp()
     today = await storage.jobs.status_counts(start)
@@ -34,6 +38,7 @@ async def stats_text(storage: Storage, data_dir: Path, timezone: str) -> str:
         f"AI: today {paid[0]}; 7 days {paid[1]}",
         f"Queue: {waiting} waiting",
         f"Disk: {_size(disk)} in {data_dir}",
+        "Services: " + ("; ".join(services) or "all configured"),
     ]
     return "\n".join(lines)
 

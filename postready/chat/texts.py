@@ -48,6 +48,10 @@ A photo without a caption is made ready for your default platforms (/settings).
 /settings timezone Europe/Berlin · /settings platforms instagram x · /settings files on
 /status · /cancel · /history"""
 
+# The form a chat with forms (Discord) shows for a button that asks for words (`Option.asks`):
+# "Change description", the only such button.
+FORM_TITLE = "Change description"
+FORM_LABEL = "What the photo shows, in your words"
 WAITING_FOR_PHOTO = "Now send the photo (within 5 minutes)."
 WAITING_FOR_LOGO = "Send your logo as the next image (a PNG with transparency works best)."
 

@@ -194,6 +194,7 @@ def _print_summary(result: OptimizeResult, out_dir: Path, service_notes: tuple[s
     rows: list[tuple[str, ...]] = []
     notes = [f"source: {note}" for note in result.source.notes]
     notes.extend(f"services: {note}" for note in service_notes)
+    notes.extend(f"services: {note}" for note in _writing_notes(result))
     notes.extend(f"quota: {notice}" for notice in result.notices)
     if result.cost is not None and result.cost.usage:
         notes.append(f"AI services: {cost_line(result.cost)}")
@@ -255,16 +256,29 @@ def _print_photography(photography: ProductPhotographyResult) -> None:
         print(f"• {note}")
 
 
+def _writing_notes(result: OptimizeResult) -> list[str]:
+    """Who wrote the posts and why a service fell back, once for all platforms: notes for
+    whoever runs PostReady, printed with the others after the posts."""
+    writers: dict[str, None] = {}
+    fallbacks: dict[str, None] = {}
+    for item in result.platforms.values():
+        if item.content is not None:
+            writers[item.content.sources.writing] = None
+            fallbacks |= dict.fromkeys(
+                f"{part}: {reason}" for part, reason in item.content.sources.fallbacks.items()
+            )
+    notes = [f"posts written by {', '.join(writers)}"] if writers else []
+    return notes + [f"fallback: {fallback}" for fallback in fallbacks]
+
+
 def _print_post(spec: PlatformSpec, content: PlatformContent) -> None:
     """One platform's post as the user copies it: the caption unwrapped and without borders
     (so a terminal copy is exact), then the first comment (or tags field), next slot and
-    accounts."""
+    accounts. Who wrote it and any fallback are the operator's notes, after the table."""
     from postready.pipeline.platforms import HashtagPlacement
     from postready.pipeline.timing import slot_label
 
-    sources = content.sources
-    fallback = f", fallback: {'; '.join(sources.fallbacks.values())}" if sources.fallbacks else ""
-    print(f"── {spec.display_name} (written by {sources.writing}{fallback}) ──")
+    print(f"── {spec.display_name} ──")
     print(content.caption)
     if content.first_comment:
         print(f"First comment: {content.first_comment}")

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from postready.core.access import AccessRules
+from postready.core.config.settings import Settings
 from postready.core.errors import QuotaExceeded
+from postready.core.storage.models import Job
 from postready.core.storage.repositories import UsageRepository
 from postready.pipeline.providers.base import QuotaUsedUp, UsageKind
 
@@ -60,3 +63,24 @@ class DailyUsageGate:
             )
         except QuotaExceeded as exc:
             raise QuotaUsedUp(exc.message) from exc
+
+
+def job_usage_gate(
+    usage: UsageRepository | None, job: Job, settings: Settings
+) -> DailyUsageGate | None:
+    """The daily quotas of paid calls of the job's user (a job's run, or a rework of its posts
+    in a chat); admins have none. None without a usage repository: no daily quotas."""
+    if usage is None:
+        return None
+    limits = settings.limits
+    admin = AccessRules.from_settings(settings.access).is_admin(job.session.user)
+    return DailyUsageGate(
+        usage,
+        job.session.user_id,
+        job.session.id,
+        str(job.session.options.get("timezone") or "UTC"),
+        {
+            "ai_call": None if admin else limits.ai_calls_per_day,
+            "image_render": None if admin else limits.image_renders_per_day,
+        },
+    )

@@ -7,6 +7,7 @@ so no second detector runs.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import cast
 
 import numpy as np
@@ -71,6 +72,16 @@ def analyse_image(image: Image.Image, signals: CropSignals, description: str) ->
         keywords=words,
     )
     return analysis.with_vision(_summary(analysis), (), product)
+
+
+def redescribe(analysis: ImageAnalysis, description: str) -> ImageAnalysis:
+    """The analysis for new words about the same photo, without its pixels: the subject and
+    topic words from `description`; a summary of our own made again, a model's kept."""
+    subject = subject_phrase(description)
+    changed = replace(analysis, subject=subject, keywords=keywords(subject))
+    if analysis.summary != _summary(analysis):  # a vision model's: about the pixels
+        return changed
+    return replace(changed, summary=_summary(changed))
 
 
 def dominant_colours(image: Image.Image, count: int = _COLOURS) -> tuple[NamedColour, ...]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from postready.pipeline.markup import visible_text
 from postready.pipeline.models import PlatformContent
-from postready.pipeline.platforms import HashtagPlacement, PlatformSpec
+from postready.pipeline.platforms import PLATFORMS, HashtagPlacement, PlatformSpec
 from postready.pipeline.text import measure
 from postready.pipeline.timing import clock, slot_label, window_label
 from postready.pipeline.vocabulary import load_vocabulary
@@ -22,6 +24,13 @@ SECTIONS = (
 
 def caption_file_name(platform: str) -> str:
     return f"{platform}_caption.txt"
+
+
+def write_caption_file(session_dir: Path, platform: str, content: PlatformContent) -> Path:
+    """The platform's caption file in `session_dir`, written (again); its path."""
+    path = session_dir / caption_file_name(platform)
+    path.write_text(render_caption_file(PLATFORMS[platform], content), encoding="utf-8")
+    return path
 
 
 def render_caption_file(spec: PlatformSpec, content: PlatformContent) -> str:

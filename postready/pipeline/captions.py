@@ -183,9 +183,13 @@ class Post:
     hashtags: tuple[str, ...]
 
 
-def draft_caption(spec: PlatformSpec, subject: Subject, analysis: ImageAnalysis, seed: str) -> str:
+def draft_caption(
+    spec: PlatformSpec, subject: Subject, analysis: ImageAnalysis, seed: str, avoid: str = ""
+) -> str:
     """A caption without hashtags for `spec`, near its target length: a hook about what the
-    photo shows, a detail (or the user's own sentences), and a call to action that fits."""
+    photo shows, a detail (or the user's own sentences), and a call to action that fits.
+    `avoid`: a caption to differ from (another caption asked for): the hook, detail and call
+    to action after its own are used, so that asking again goes round all of them."""
     rng = random.Random(hashlib.sha256(f"{seed}|caption|{spec.key}".encode()).digest())
     style = spec.caption_style
     words = _fill_words(subject, analysis)
@@ -195,7 +199,7 @@ def draft_caption(spec: PlatformSpec, subject: Subject, analysis: ImageAnalysis,
         hooks = _KIND_HOOKS.get(subject.kind, _GENERAL_HOOKS)
     else:
         hooks = _GENERAL_HOOKS if subject.thing else _NEUTRAL_HOOKS
-    hook_template = rng.choice(hooks)
+    hook_template = _next(hooks, words, avoid, rng)
     # The hook must be read before the platform's "more" (room left for an emoji).
     hook = shorten(hook_template.format(**words), spec.caption_visible - 3, style.unit)
     if subject.kind == "memorial":  # the user's words, not colours, under a memorial
@@ -211,7 +215,7 @@ def draft_caption(spec: PlatformSpec, subject: Subject, analysis: ImageAnalysis,
         details = _DETAILS
     # Say each thing once: no mood or colour in the detail when the hook already has it.
     fresh = [d for d in details if not _shared_words(hook_template, d)] or list(details)
-    cta = rng.choice(_ctas(spec.key, subject))
+    cta = _next(_ctas(spec.key, subject), words, avoid, rng)
     if style.emoji != "none" and subject.emoji:
         hook = f"{hook} {subject.emoji}"
     if style.emoji == "some" and spec.key in _CTA_EMOJI and subject.kind != "memorial":
@@ -227,11 +231,20 @@ def draft_caption(spec: PlatformSpec, subject: Subject, analysis: ImageAnalysis,
         room = spec.caption_limit - _TAG_ROOM - measure(join(hook, "", cta), style.unit)
         detail = shorten(_sentence(subject.text), max(room, _TAG_ROOM), style.unit)
         return join(hook, detail, cta)
-    detail = rng.choice(fresh).format(**words)
+    detail = _next(tuple(fresh), words, avoid, rng).format(**words)
     texts = [join(hook, detail, cta), join(hook, cta), join(hook, detail), hook]
     texts = [t for t in texts if t.strip()]
     fitting = [t for t in texts if measure(t, style.unit) <= style.target]
     return fitting[0] if fitting else min(texts, key=lambda t: measure(t, style.unit))
+
+
+def _next(templates: tuple[str, ...], words: dict[str, str], avoid: str, rng: random.Random) -> str:
+    """The template after the one `avoid` uses (round the list); one drawn by `rng` when
+    `avoid` uses none."""
+    for index, template in enumerate(templates):
+        if avoid and template.format(**words).rstrip(".") in avoid:
+            return templates[(index + 1) % len(templates)]
+    return rng.choice(templates)
 
 
 def _ctas(platform: str, subject: Subject) -> tuple[str, ...]:

@@ -204,7 +204,7 @@ class ContentEngine:
                  else written_locally),
                 (self._local_writer, written_locally),
             )  # fmt: skip
-            report(f"captions written ({result[1].provider})")
+            report("Captions written")
             return result
 
         async def find() -> tuple[AccountSuggestions, _Part]:
@@ -213,7 +213,7 @@ class ContentEngine:
                 (self.accounts, lambda: self.accounts.find(brief, local.niches)),
                 (self._local_accounts, lambda: self._local_accounts.find(brief, local.niches)),
             )  # fmt: skip
-            report(f"accounts ({result[1].provider})")
+            report("Accounts to tag checked")
             return result
 
         (writing, written), (accounts, found) = await asyncio.gather(write(), find())

@@ -20,6 +20,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_COLOR = "UNKNOWN_COLOR"
     ENCODING_FAILED = "ENCODING_FAILED"
     PROCESSING_FAILED = "PROCESSING_FAILED"
+    NO_ALTERNATIVE = "NO_ALTERNATIVE"  # another caption or other hashtags: none left to offer
 
 
 class PostReadyError(Exception):

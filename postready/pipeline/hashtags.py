@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 
 from postready.pipeline.meaning import Topics
 from postready.pipeline.platforms import PlatformSpec
@@ -34,17 +34,39 @@ def select_hashtags(
     preferred: Iterable[str] = (),
     related: Sequence[str] = (),
     seed: str = "",
+    avoid: Collection[str] = (),
 ) -> tuple[str, ...]:
     """Tags for one platform: the recommended count (never above its max); `preferred` tags
     first (e.g. a model's picks), then a round over the subjects, main first, then the user's
     own two-word subject and one `related` tag (from hashtag pages) as long-tail tags where
-    there is room, then more rounds and the parents' general tags. Deterministic per seed."""
+    there is room, then more rounds and the parents' general tags. Deterministic per seed.
+    `avoid`: tags not to use again (other hashtags asked for), taken only to reach the
+    platform's minimum."""
+    picked = _select(spec, topics, analysis, vocabulary, preferred, related, seed, set(avoid))
+    for tag in avoid:  # the vocabulary ran dry: the platform's minimum still holds
+        if len(picked) >= spec.hashtags.min:
+            break
+        if tag not in picked:
+            picked += (tag,)
+    return picked
+
+
+def _select(
+    spec: PlatformSpec,
+    topics: Topics,
+    analysis: ImageAnalysis,
+    vocabulary: Vocabulary,
+    preferred: Iterable[str],
+    related: Sequence[str],
+    seed: str,
+    avoid: set[str],
+) -> tuple[str, ...]:
     want = spec.hashtags.recommended
     picked: dict[str, None] = {}
 
     def add(tag: str) -> bool:
         cleaned = vocabulary.allowed(tag)
-        if not cleaned or cleaned in picked or len(picked) >= want:
+        if not cleaned or cleaned in picked or cleaned in avoid or len(picked) >= want:
             return False
         if topics.forbids(cleaned, vocabulary):
             return False

@@ -47,7 +47,7 @@ async def render_platforms(
         for item in await future:
             results[item.platform] = item
             name = PLATFORMS[item.platform].display_name
-            report("images", f"{name} {'ready' if item.status == 'success' else 'failed'}")
+            report("images", f"{name} image {'ready' if item.status == 'success' else 'failed'}")
     return results
 
 

@@ -127,7 +127,7 @@ async def run_product_photography(
             f"the cut-out is uncertain (confidence {cutout.confidence:.2f}): check the edges "
             "of the product in the styled images"
         )
-    report(f"product cut out ({cutout.method})")
+    report("Product cut out")
     out_dir = session_dir / STYLES_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
     editor = OpenAIImageEditor(settings.openai) if settings.openai else None
@@ -170,7 +170,7 @@ async def run_product_photography(
         rendered[key] = {
             platform: StyleImage(path, urls.get(platform)) for platform, path in paths.items()
         }
-        report(f"{style.name} ready")
+        report(f"{style.name} photo ready")
 
     async def guarded(key: str) -> None:
         try:
@@ -179,7 +179,7 @@ async def run_product_photography(
             # One style failing (a bug, a full disk) must not take the others with it.
             log.error("style_failed style=%s", key, exc_info=exc)
             failed[key] = f"could not be rendered ({type(exc).__name__})"
-            report(f"{STYLES[key].name} failed")
+            report(f"{STYLES[key].name} photo failed")
 
     try:
         await asyncio.gather(*(guarded(key) for key in styles))

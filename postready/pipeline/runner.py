@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from postready.pipeline.caption_file import caption_file_name, render_caption_file
+from postready.pipeline.caption_file import write_caption_file
 from postready.pipeline.content import CONTENT_EVENTS, ContentEngine, ContentOutcome
 from postready.pipeline.encoding import public_exif
 from postready.pipeline.errors import ErrorCode, PostReadyError
@@ -95,7 +95,7 @@ async def run_optimization(
         if progress is not None:
             progress(ProgressEvent(stage, done, total, message))
 
-    report("load", "reading the photo")
+    report("load", "Reading your photo…")
     plans: dict[str, PlatformPlan] = {}
 
     # The photo decodes as large as its largest output needs: the platform images, and for
@@ -126,13 +126,13 @@ async def run_optimization(
     detectors_ready = loop.run_in_executor(executor, prepare_detectors)
     loaded = await loading
     await detectors_ready
-    report("analyse", "finding faces and the subject")
+    report("analyse", "Finding the best crop…")
     logo_loading = (
         loop.run_in_executor(executor, load_logo, request.logo.source) if request.logo else None
     )
     signals = await loop.run_in_executor(executor, detect_crop_signals, loaded.image)
     logo = await logo_loading if logo_loading else None
-    report("images", "cropping and encoding")
+    report("images", "Sizing your images…")
     content_task = asyncio.create_task(
         _content(engine, request, loaded, signals, started, executor, report, session_id, gate)
     )
@@ -163,13 +163,12 @@ async def run_optimization(
         content_task.cancel()
     if outcome is not None:
         for key, text in outcome.platforms.items():
-            path = session_dir / caption_file_name(key)
-            path.write_text(render_caption_file(PLATFORMS[key], text), encoding="utf-8")
+            path = write_caption_file(session_dir, key, text)
             results[key] = replace(results[key], content=text, caption_file=path)
     previews = None
     if request.previews:
         previews = await _previews(request, results, session_dir, executor, session_id)
-        report("previews", "feed previews drawn" if previews else "previews failed; see the log")
+        report("previews", "Feed previews drawn" if previews else "No feed previews this time")
 
     result = OptimizeResult(
         session_id=session_id,
@@ -195,10 +194,15 @@ async def run_optimization(
         notices=(outcome.notices if outcome else ())
         + (product_photography.notices if product_photography else ()),
     )
+    write_results(result, session_dir)
+    return result
+
+
+def write_results(result: OptimizeResult, session_dir: Path) -> None:
+    """`results.json` in the session's folder, written (again)."""
     (session_dir / RESULTS_FILE).write_text(
         json.dumps(result.to_json(), indent=2, ensure_ascii=False), encoding="utf-8"
     )
-    return result
 
 
 async def _content(
@@ -230,7 +234,7 @@ async def _content(
     except Exception:
         log.exception("content_failed session=%s", session_id)
         for _ in range(CONTENT_EVENTS - reported):
-            report("content", "content failed; see the log")
+            report("content", "No captions this time")
         return None
 
 

@@ -126,20 +126,20 @@ async def test_photo_with_caption_gets_status_progress_albums_and_posts(telegram
     assert all(c.params["parse_mode"] == "HTML" and "<pre>" in c.params["text"] for c in sent)
     assert "First comment (hashtags)" in posts[0].text and "Best times to post" in posts[0].text
     assert all("Alt text (for the image)\n\nPhoto: " in p.text for p in posts)
-    assert posts[-1].buttons[0][0] == "📎 Original files"
+    assert posts[-1].buttons[-1][0] == "📎 Original files"
 
 
 async def test_original_files_only_for_the_requester(telegram, settings):
     async with running(settings, telegram):
         await telegram.send_photo(ALICE, photo_bytes(), "/optimize instagram x")
-        await until(lambda: any(s.buttons for s in telegram.chat(ALICE)))
-        post = next(s for s in telegram.chat(ALICE) if s.buttons)
-        await telegram.press(BOB, post.message_id, post.buttons[0][1])
+        await until(lambda: finished(telegram, ALICE))
+        post = telegram.chat(ALICE)[-1]
+        await telegram.press(BOB, post.message_id, post.buttons[-1][1])
         await until(lambda: telegram.methods("answerCallbackQuery"))
         refused = telegram.methods("answerCallbackQuery")[0].params
         assert refused["show_alert"] is True and "Only the person" in refused["text"]
         assert not [s for s in telegram.chat(ALICE) if s.kind == "document"]
-        await telegram.press(ALICE, post.message_id, post.buttons[0][1])
+        await telegram.press(ALICE, post.message_id, post.buttons[-1][1])
         await until(lambda: len([s for s in telegram.chat(ALICE) if s.kind == "document"]) == 2)
     documents = [s for s in telegram.chat(ALICE) if s.kind == "document"]
     photos = [s for s in telegram.chat(ALICE) if image(s)]
@@ -420,7 +420,7 @@ async def test_style_buttons_survive_a_restart_and_time_out(telegram, settings, 
     monkeypatch.setattr(style_picker, "CHOICE_SECONDS", 0.5)
     async with running(settings, telegram):  # its time is up: it goes on without styles
         await until(lambda: finished(telegram, ALICE))
-    assert [s.text for s in telegram.chat(ALICE) if image(s)] == ["X · 1600×900"]
+    assert [s.text for s in telegram.chat(ALICE) if image(s)] == ["X · landscape 1600×900"]
 
 
 async def test_webhook_mode(telegram, settings, unused_tcp_port) -> None:
@@ -437,7 +437,7 @@ async def test_webhook_mode(telegram, settings, unused_tcp_port) -> None:
         await telegram.send_photo(ALICE, photo_bytes(), "/optimize bluesky")
         await until(lambda: finished(telegram, ALICE))
     assert not telegram.methods("getUpdates")
-    assert [s.text for s in telegram.chat(ALICE) if image(s)] == ["Bluesky · 1200×675"]
+    assert [s.text for s in telegram.chat(ALICE) if image(s)] == ["Bluesky · landscape 1200×675"]
 
 
 async def test_settings_buttons(telegram, settings) -> None:
@@ -512,7 +512,7 @@ async def test_results_a_dying_process_did_not_send_arrive_at_the_next_start(
             await until(lambda: finished(telegram, ALICE))
     status, *rest = telegram.chat(ALICE)
     assert status.text == "✅ Done — 1 of 1 platforms ready"
-    assert [s.text for s in rest if image(s)] == ["X · 1600×900"]
+    assert [s.text for s in rest if image(s)] == ["X · landscape 1600×900"]
 
 
 async def jobs_kept(settings: Settings, count: int) -> bool:

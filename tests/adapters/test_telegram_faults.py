@@ -96,7 +96,7 @@ async def test_files_sent_as_documents_are_retried_too(telegram, patient, monkey
         go.set()
         await until(lambda: len(posts(telegram, ALICE)) == 1)
     documents = [s.text for s in telegram.chat(ALICE) if s.kind == "document"]
-    assert documents == ["X · 1600×900"]
+    assert documents == ["X · landscape 1600×900"]
     assert len(telegram.methods("sendDocument")) == 4
     assert await undelivered(patient) == []
 
@@ -157,4 +157,4 @@ async def test_a_failed_queued_line_is_no_error_and_the_results_arrive(telegram,
     texts = [s.text for s in telegram.chat(ALICE)]
     assert texts[0] == "✅ Done — 1 of 1 platforms ready"
     assert not any("PROCESSING_FAILED" in text or "⚠️" in text for text in texts)
-    assert [s.text for s in telegram.chat(ALICE) if image(s)] == ["X · 1600×900"]
+    assert [s.text for s in telegram.chat(ALICE) if image(s)] == ["X · landscape 1600×900"]

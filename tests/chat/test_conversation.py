@@ -8,7 +8,7 @@ import asyncio
 from PIL import Image
 
 from postready.chat.delivery import PREVIEWS_LABEL
-from postready.chat.replies import Album, Choice, Copyable, Files, Option, Progress, Text
+from postready.chat.replies import Album, Choice, Copyable, Files, Progress, Text
 from postready.chat.texts import HELP
 from postready.core.identity import UserRef
 from postready.core.storage.models import UserSettings
@@ -50,10 +50,13 @@ async def test_a_photo_becomes_a_status_line_then_albums_and_one_post_per_platfo
     assert pinterest.text.startswith("Pinterest — caption\n")
     assert isinstance(instagram.reply, Text) and isinstance(instagram.reply.parts[1], Copyable)
     assert "First comment (hashtags)" in instagram.text and "Best times to post:" in instagram.text
-    # The button for the uncompressed files under the last post only.
-    assert isinstance(pinterest.reply, Text) and not instagram.reply.actions
-    (button,) = pinterest.reply.actions
+    # Under each post its rework buttons; the uncompressed files' under the last one only.
     (job,) = await bot.jobs()
+    labels = ["✍️ Another caption", "#️⃣ Other hashtags", "📝 Change description"]
+    assert [a.label for a in instagram.reply.actions] == labels
+    assert isinstance(pinterest.reply, Text)
+    *rework, button = pinterest.reply.actions
+    assert [a.key for a in rework] == [f"rw:{job.id}:pinterest:{op}" for op in "chd"]
     assert (button.key, button.label) == (f"files:{job.session.id}", "📎 Original files")
 
 
@@ -197,10 +200,10 @@ async def test_a_settings_menu_pick_sets_what_was_picked(bot) -> None:
 async def test_original_files_go_to_the_photos_owner_only(bot, pipeline) -> None:
     await bot.send(ALICE, "/optimize instagram x", photo())
     async with bot.working():
-        await bot.output.until(lambda: any(_buttons(m) for m in bot.output.chat(ALICE)))
+        await bot.output.until(lambda: any(_files_button(m) for m in bot.output.chat(ALICE)))
     post = bot.output.chat(ALICE)[-1]
     assert isinstance(post.reply, Text)
-    (button,) = post.reply.actions
+    *_, button = post.reply.actions
     count = len(bot.output.messages)
     refused = await bot.press(BOB, post, button.key)
     assert refused == "Only the person who sent the photo can use this button."
@@ -224,8 +227,9 @@ async def test_a_button_nobody_knows_has_expired(bot) -> None:
     assert len(bot.output.messages) == 1
 
 
-def _buttons(message: Message) -> tuple[Option, ...]:
-    return message.reply.actions if isinstance(message.reply, Text) else ()
+def _files_button(message: Message) -> bool:
+    actions = message.reply.actions if isinstance(message.reply, Text) else ()
+    return any(a.key.startswith("files:") for a in actions)
 
 
 async def test_previews_turned_off_are_neither_drawn_nor_sent(bot) -> None:

@@ -169,7 +169,10 @@ def test_description_and_timezone_make_ready_posts(small_photo, tmp_path, capsys
     assert instagram["posting_times"]["timezone"] == "America/New_York"
     assert instagram["providers"]["writing"] == "local"
     # Each platform's post is printed: its title, caption, first comment and next slot.
-    assert "Instagram (written by local)" in out and "X (written by local)" in out
+    assert "── Instagram ──" in out and "── X ──" in out
+    # Who wrote them is an operator's note, said once after the posts, not in each post.
+    assert out.count("posts written by local") == 1
+    assert out.index("• services: posts written by local") > out.index("── X ──")
     assert instagram["caption"] in out  # unwrapped and unframed: copied exactly
     assert (
         "handmade ceramic mug" in out and f"First comment: #{instagram['hashtag_list'][0]}" in out
@@ -236,5 +239,5 @@ def test_ai_from_the_environment_one_call(small_photo, tmp_path, monkeypatch, ca
         assert main(args) == EXIT_OK  # the same request again: served from the cache
     assert len(fake.requests) == 1
     out = capsys.readouterr().out
-    assert "Slow mornings start with this mug." in out and "X (written by openai:gpt-test)" in out
+    assert "Slow mornings start with this mug." in out and "posts written by openai:gpt-test" in out
     assert "no GEMINI_API_KEY: no account search" in out

@@ -51,6 +51,12 @@ class Followup:
     payload: dict[str, Any]
     files: list[tuple[str, bytes]]
     ephemeral: bool
+    edits: list[dict[str, Any]] = field(default_factory=list)  # every edit's payload, in order
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        rows = self.payload.get("components") or []
+        return [item for row in rows for item in row["components"] if item["type"] == 2]
 
 
 @dataclass
@@ -189,13 +195,44 @@ class FakeDiscord:
         data = {"custom_id": custom_id, "component_type": 3, "values": values}
         return await self._component(user_id, origin, data)
 
-    async def _component(self, user_id: int, origin: str, data: dict[str, Any]) -> str:
+    async def press_on(self, user_id: int, origin: str, followup: Followup, custom_id: str) -> str:
+        """The user presses a button on one of `origin`'s followups; returns the press's
+        interaction token."""
+        data = {"custom_id": custom_id, "component_type": 2}
+        return await self._component(user_id, origin, data, followup)
+
+    async def submit(self, user_id: int, press: str, words: str) -> str:
+        """The user sends the form (modal) the press `press` opened, its text input filled with
+        `words`; returns the submission's interaction token."""
+        shown = self._shown[press]
+        assert shown.response is not None and shown.response["type"] == 9, "no form was opened"
+        form = shown.response["data"]
+        (row,) = form["components"]
+        (field_,) = row["components"]
+        token = f"token-{next(self._ids)}"
+        payload = self._interaction(user_id, token, 5)
+        payload["message"] = shown.interaction["message"]
+        text = {"type": 4, "custom_id": field_["custom_id"], "value": words}
+        payload["data"] = {
+            "custom_id": form["custom_id"],
+            "components": [{"type": 1, "components": [text]}],
+        }
+        self._shown[token] = Shown(interaction=payload)
+        await self._dispatch("INTERACTION_CREATE", payload)
+        return token
+
+    async def _component(
+        self, user_id: int, origin: str, data: dict[str, Any], on: Followup | None = None
+    ) -> str:
         token = f"token-{next(self._ids)}"
         payload = self._interaction(user_id, token, 3)
         shown = self._shown[origin]
-        original = {"content": shown.original[-1], "components": shown.rows}
-        payload["message"] = self._message(original, str(shown.original_id))
-        # The message is the response to `origin`'s interaction.
+        if on is None:
+            original = {"content": shown.original[-1], "components": shown.rows}
+            payload["message"] = self._message(original, str(shown.original_id))
+        else:
+            payload["message"] = self._message(on.payload, str(on.message_id))
+        # The message is the response to `origin`'s interaction, or a followup of it.
         made_by = shown.interaction
         user = (made_by.get("member") or {}).get("user") or made_by.get("user")
         payload["message"]["interaction_metadata"] = {
@@ -204,6 +241,10 @@ class FakeDiscord:
             "user": user,
             "authorizing_integration_owners": {},
         }
+        if on is not None:
+            payload["message"]["interaction_metadata"]["original_response_message_id"] = str(
+                shown.original_id
+            )
         payload["data"] = data
         self._shown[token] = Shown(interaction=payload)
         await self._dispatch("INTERACTION_CREATE", payload)
@@ -366,6 +407,7 @@ class FakeDiscord:
                 for message in self.channel:
                     if str(message.message_id) == message_id:
                         message.payload = {**message.payload, **payload}
+                        message.edits.append(payload)
                 for shown in self._shown.values():  # an interaction's response, as a message
                     if str(shown.original_id) == message_id:
                         shown.original.append(payload.get("content") or "")
@@ -381,6 +423,7 @@ class FakeDiscord:
                 for followup in self._shown[token].followups:
                     if str(followup.message_id) == message_id:
                         followup.payload = {**followup.payload, **payload}
+                        followup.edits.append(payload)
                 return _json(self._message(payload, message_id))
         return _json({"message": "unknown route", "code": 0}, status=404)
 

@@ -61,8 +61,8 @@ async def test_styles_per_platform_with_progress_and_results(bottle, tmp_path) -
     assert [e.done for e in events] == list(range(len(events)))
     assert events[-1].done == events[-1].total
     style_events = [e.message for e in events if e.stage == "photography"]
-    assert style_events[0].startswith("product cut out")
-    assert sorted(style_events[1:]) == ["Floating ready", "Solid Background ready"]
+    assert style_events[0] == "Product cut out"
+    assert sorted(style_events[1:]) == ["Floating photo ready", "Solid Background photo ready"]
 
     data = json.loads((tmp_path / result.session_id / RESULTS_FILE).read_text())
     section = data["product_photography"]

@@ -16,7 +16,12 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from postready.adapters.discord.components import ActionButton, ActionClient, ActionSelect
+from postready.adapters.discord.components import (
+    ActionButton,
+    ActionClient,
+    ActionSelect,
+    AskButton,
+)
 from postready.adapters.discord.interaction_tokens import InteractionTokens
 from postready.adapters.discord.render import DiscordOutput, chat_key
 from postready.adapters.http.server import Route
@@ -70,7 +75,7 @@ class DiscordFrontend:
         # Application commands need no privileged intents.
         self._client = ActionClient(intents=discord.Intents(guilds=True))
         self._client.on_press = self._on_press
-        self._client.add_dynamic_items(ActionButton, ActionSelect)
+        self._client.add_dynamic_items(ActionButton, ActionSelect, AskButton)
         self._tree = app_commands.CommandTree(self._client)
         self._tree.error(self._on_error)
         self._output: DiscordOutput | None = None  # needs the storage: made in `start`
@@ -238,10 +243,14 @@ class DiscordFrontend:
             await self._service.on_message(incoming, [entry])
 
     async def _on_press(
-        self, interaction: discord.Interaction, key: str, picked: tuple[str, ...] | None
+        self,
+        interaction: discord.Interaction,
+        key: str,
+        picked: tuple[str, ...] | None,
+        words: str | None,
     ) -> None:
-        """A button or a menu pick: the conversation decides (and refuses anyone but its
-        owner)."""
+        """A button, a menu pick or a form's words: the conversation decides (and refuses
+        anyone but its owner)."""
         assert self._service is not None and self._output is not None
         # Acknowledged at once: Discord waits 3 seconds, and sending files can take longer.
         await interaction.response.defer()
@@ -256,6 +265,7 @@ class DiscordFrontend:
                 picked,
                 update_key=str(interaction.id),
                 places=_places(interaction),
+                words=words,
             )
         except Exception:
             log.exception("discord_action_failed key=%s", key)

@@ -10,20 +10,26 @@ from typing import Any, cast
 import discord
 
 from postready.chat.replies import Menu, Option
+from postready.chat.texts import FORM_LABEL, FORM_TITLE
 
 ACTION = "pr:"  # a button's custom id: this prefix and the option's key
 PICK = "prs:"  # a select menu's custom id: this prefix and the menu's key
+ASK = "pra:"  # a button that asks for words first (and its form): this prefix and the key
 MAX_BUTTONS = 25  # five rows of five
 MAX_SELECT_OPTIONS = 25
 MAX_PLACEHOLDER = 150
 MAX_OPTION_LABEL = 100
+MAX_WORDS = 1000  # what a form takes; a description is a sentence or two
 
 
 class ActionClient(discord.Client):
-    """A client that hands every PostReady button press and menu pick to `on_press` (set by
-    the bot): the key, and for a menu the keys of the picked options."""
+    """A client that hands every PostReady button press, menu pick and form to `on_press`
+    (set by the bot): the key, for a menu the keys of the picked options, for a form the
+    words."""
 
-    on_press: Callable[[discord.Interaction, str, tuple[str, ...] | None], Awaitable[None]]
+    on_press: Callable[
+        [discord.Interaction, str, tuple[str, ...] | None, str | None], Awaitable[None]
+    ]
 
 
 class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"pr:(?P<key>.+)"):
@@ -45,7 +51,44 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"pr:(?P<
         return cls(match["key"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _hand_over(interaction, self.key, None)
+        await _hand_over(interaction, self.key, None, None)
+
+
+class AskButton(discord.ui.DynamicItem[discord.ui.Button], template=r"pra:(?P<key>.+)"):
+    """A button that asks for words first (`Option.asks`): its press opens a form, whose
+    words come with the press. Dynamic like `ActionButton`."""
+
+    def __init__(self, key: str, label: str = "") -> None:
+        button: discord.ui.Button[discord.ui.View] = discord.ui.Button(
+            label=label or None, custom_id=ASK + key, style=discord.ButtonStyle.secondary
+        )
+        super().__init__(button)
+        self.key = key
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> AskButton:
+        return cls(match["key"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        # A form must be the first answer to the press: it is not deferred.
+        await interaction.response.send_modal(WordsForm(self.key))
+
+
+class WordsForm(discord.ui.Modal):
+    """The form of an `AskButton`: one paragraph of words."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(title=FORM_TITLE, custom_id=ASK + key)
+        self.key = key
+        self.words: discord.ui.TextInput[WordsForm] = discord.ui.TextInput(
+            label=FORM_LABEL, style=discord.TextStyle.paragraph, max_length=MAX_WORDS
+        )
+        self.add_item(self.words)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await _hand_over(interaction, self.key, None, self.words.value)
 
 
 class ActionSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"prs:(?P<key>.+)"):
@@ -79,15 +122,15 @@ class ActionSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"prs:(?P
         return cls(match["key"], cast(discord.ui.Select[discord.ui.View], item))  # what it wraps
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _hand_over(interaction, self.key, tuple(self.item.values))
+        await _hand_over(interaction, self.key, tuple(self.item.values), None)
 
 
 async def _hand_over(
-    interaction: discord.Interaction, key: str, picked: tuple[str, ...] | None
+    interaction: discord.Interaction, key: str, picked: tuple[str, ...] | None, words: str | None
 ) -> None:
     client = interaction.client
     assert isinstance(client, ActionClient)
-    await client.on_press(interaction, key, picked)
+    await client.on_press(interaction, key, picked, words)
 
 
 def components(menus: Sequence[Menu], options: Sequence[Option]) -> discord.ui.View | None:
@@ -99,5 +142,11 @@ def components(menus: Sequence[Menu], options: Sequence[Option]) -> discord.ui.V
     for menu in menus:
         view.add_item(ActionSelect.of(menu))
     for option in options[: MAX_BUTTONS - len(menus) * 5]:
-        view.add_item(ActionButton(option.key, option.label[:80], option.selected))
+        label = option.label[:80]
+        asks = option.asks
+        view.add_item(
+            AskButton(option.key, label)
+            if asks
+            else ActionButton(option.key, label, option.selected)
+        )
     return view

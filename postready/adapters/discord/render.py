@@ -151,7 +151,8 @@ def messages_for(reply: Reply, file_limit: int) -> list[Message]:
     match reply:
         case Album(items=items) | Files(items=items):
             batches, too_big = file_batches(items, file_limit)
-            messages = [Message(files=batch) for batch in batches]
+            # An attachment shows no caption: the message says which file is for what.
+            messages = [Message(_labels(batch), files=batch) for batch in batches]
             if too_big:
                 note = "Too large to upload here: " + ", ".join(too_big)
                 messages.append(Message(content=note[:MAX_CONTENT]))
@@ -167,6 +168,10 @@ def messages_for(reply: Reply, file_limit: int) -> list[Message]:
             return [Message(content=reply.bar)]
     messages[-1].buttons = reply.actions
     return messages
+
+
+def _labels(items: Sequence[MediaItem]) -> str:
+    return "\n".join(f"{n}. {item.label}" for n, item in enumerate(items, 1))[:MAX_CONTENT]
 
 
 def _first_line(reply: Text | Progress | Choice) -> str:
@@ -360,17 +365,20 @@ class DiscordOutput:
 
 
 def _edit_kwargs(reply: Text | Progress | Choice) -> dict[str, Any]:
-    """An edit shows one line of text, and the reply's menus and buttons (none: they are
-    removed)."""
+    """An edit shows one line of text (a post: its embeds, as many as one message takes), and
+    the reply's menus and buttons (none: they are removed)."""
     menus: tuple[Menu, ...] = ()
     match reply:
         case Choice(rows=rows, menus=menus):
             options: tuple[Option, ...] = tuple(o for row in rows for o in row)
         case Text(actions=actions):
             options = actions
+            if any(isinstance(p, Copyable) for p in reply.parts):
+                embeds = embed_messages(post_embeds(reply))[0].embeds
+                return {"content": None, "embeds": embeds, "view": components((), options)}
         case Progress():
             options = ()
-    return {"content": _first_line(reply), "view": components(menus, options)}
+    return {"content": _first_line(reply), "embeds": [], "view": components(menus, options)}
 
 
 def _kwargs(message: Message) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from telegram import (
     Bot,
+    ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputMediaDocument,
@@ -70,6 +71,14 @@ def render_messages(text: Text, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> li
         else:
             messages.append(([markup], length))
     return [_SEPARATOR.join(parts) for parts, _ in messages]
+
+
+def actions_keyboard(text: Text) -> InlineKeyboardMarkup | ForceReply | None:
+    """A message's buttons, two to a row; a question's prompt to reply instead."""
+    if text.answer_wanted:
+        return ForceReply(selective=True)
+    actions = text.actions
+    return keyboard([actions[start : start + 2] for start in range(0, len(actions), 2)])
 
 
 def keyboard(rows: Sequence[Sequence[Option]]) -> InlineKeyboardMarkup | None:
@@ -181,6 +190,8 @@ class TelegramOutput:
                 body, markup = html.escape(reply.prompt, quote=False), keyboard(reply.button_rows())
             case Text():
                 body = render_messages(reply)[0]
+                buttons = actions_keyboard(reply)
+                markup = buttons if isinstance(buttons, InlineKeyboardMarkup) else None
         try:
             with translated_errors():
                 await self._bot.edit_message_text(
@@ -203,7 +214,7 @@ class TelegramOutput:
                 chat_id,
                 body,
                 parse_mode=ParseMode.HTML,
-                reply_markup=keyboard([[a] for a in text.actions]) if last else None,
+                reply_markup=actions_keyboard(text) if last else None,
             )
         assert sent is not None
         return sent

@@ -28,7 +28,14 @@ class QueueService:
         notify = notify or _nobody
         self.positions = QueuePositions(jobs, notify)
         self.workers = WorkerPool(jobs, instances, settings, notify, options, self.positions)
-        self.api = JobQueue(jobs, settings, positions=self.positions, workers=self.workers)
+        self.api = JobQueue(
+            jobs,
+            settings,
+            positions=self.positions,
+            workers=self.workers,
+            content=options.content,
+            usage=options.usage,
+        )
 
     async def start(self) -> None:
         self.positions.start()

@@ -26,12 +26,15 @@ from postready.core.queue.uploads import (
     upload_size,
 )
 from postready.core.queue.worker import LOAD_LIMITS
+from postready.core.quotas import job_usage_gate
 from postready.core.storage.models import Job, NewJob, QueueLimits, User
-from postready.core.storage.repositories import JobRepository
+from postready.core.storage.repositories import JobRepository, UsageRepository
+from postready.pipeline.content import ContentEngine
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import check_byte_size, require_format
 from postready.pipeline.models import LogoRequest, OptimizeRequest, ProgressEvent
 from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.providers.base import UsageGate
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -65,7 +68,9 @@ class LocalWorkers(Protocol):
 
 class JobQueue:
     """Submit, cancel and inspect jobs. `workers`: this process's pool, woken by a new job
-    and stopping a cancelled one at once (another process's stops at its next heartbeat)."""
+    and stopping a cancelled one at once (another process's stops at its next heartbeat);
+    `content`: the text providers its jobs use (local when None); `usage`: where paid calls
+    count against daily quotas (None: no daily quotas)."""
 
     def __init__(
         self,
@@ -74,8 +79,15 @@ class JobQueue:
         *,
         positions: QueuePositions | None = None,
         workers: LocalWorkers | None = None,
+        content: ContentEngine | None = None,
+        usage: UsageRepository | None = None,
     ) -> None:
         self._jobs = jobs
+        self._settings = settings
+        self._usage = usage
+        # The text providers and their cache the workers write posts with; a chat rewrites
+        # a finished post with the same (`chat.rework`).
+        self.content = content or ContentEngine()
         # Photos prepared for the queue at once (downloaded, looked at): no more than workers.
         self.prepare_limit = settings.queue.workers
         self._uploads = settings.storage.uploads_dir
@@ -88,6 +100,10 @@ class JobQueue:
             max_attempts=settings.queue.max_attempts,
             per_day=settings.limits.jobs_per_day,
         )
+
+    def usage_gate(self, job: Job) -> UsageGate | None:
+        """The daily quotas of paid calls that work on `job` counts against (its user's)."""
+        return job_usage_gate(self._usage, job, self._settings)
 
     async def run_cpu(self, work: Callable[..., T], *args: Any) -> T:
         """Run CPU work on a photo before it is queued (product detection) in the workers'

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from postready.core.access import AccessRules
 from postready.core.config.settings import Settings
 from postready.core.errors import AppErrorCode
 from postready.core.queue.codec import request_for
@@ -32,7 +31,7 @@ from postready.core.queue.positions import QueuePositions
 from postready.core.queue.progress import ProgressRelay
 from postready.core.queue.updates import JobSubscriber, JobUpdate
 from postready.core.queue.uploads import discard_uploads
-from postready.core.quotas import DailyUsageGate
+from postready.core.quotas import job_usage_gate
 from postready.core.storage.models import ENDED_STATUSES, GeneratedFile, Job, Lease
 from postready.core.storage.repositories import (
     InstanceRepository,
@@ -261,7 +260,7 @@ class WorkerPool:
                         session_id=job.session.id,
                         content=self._options.content,
                         photography=self._options.photography,
-                        gate=self._usage_gate(job),
+                        gate=job_usage_gate(self._options.usage, job, self._settings),
                     )
             finally:
                 # Stopped before the outcome is recorded: that ends the lease, which the next
@@ -288,24 +287,6 @@ class WorkerPool:
         if await self._jobs.complete(_lease(job), result, files):
             return JobUpdate(await self._reload(job), result=result)
         return None
-
-    def _usage_gate(self, job: Job) -> DailyUsageGate | None:
-        """The job's user's daily quotas of paid calls; admins have none."""
-        usage = self._options.usage
-        if usage is None:
-            return None
-        limits = self._settings.limits
-        admin = AccessRules.from_settings(self._settings.access).is_admin(job.session.user)
-        return DailyUsageGate(
-            usage,
-            job.session.user_id,
-            job.session.id,
-            str(job.session.options.get("timezone") or "UTC"),
-            {
-                "ai_call": None if admin else limits.ai_calls_per_day,
-                "image_render": None if admin else limits.image_renders_per_day,
-            },
-        )
 
     async def _report(self, job: Job, outcome: JobUpdate | None) -> None:
         if outcome is None:

@@ -1,5 +1,6 @@
-"""What conversations keep across restarts: status messages, the replies of jobs
-sent, commands waiting for their photo, and product photos waiting for their styles."""
+"""What conversations keep across restarts: status messages, the replies of jobs sent,
+commands waiting for their photo, posts waiting for their new description, and product photos
+waiting for their styles."""
 
 from __future__ import annotations
 
@@ -48,6 +49,11 @@ class ChatStateStore:
             found = await sql.all(self._sql.recorded_replies, {"job_id": job_id})
         return {row["part"] for row in found}
 
+    async def reply_messages(self, job_id: int) -> dict[str, str]:
+        async with self._db.statements() as sql:
+            found = await sql.all(self._sql.reply_messages, {"job_id": job_id})
+        return {row["part"]: row["message_id"] for row in found}
+
     async def set_pending_command(self, chat_id: str, user: UserRef, command: str) -> None:
         async with self._db.statements() as sql:
             await sql.run(
@@ -65,6 +71,27 @@ class ChatStateStore:
     async def has_pending_command(self, chat_id: str, user: UserRef, max_age: float) -> bool:
         async with self._db.statements() as sql:
             row = await sql.one(self._sql.pending_command, _whose(chat_id, user))
+        return row is not None and self._db.clock() - row["created_at"] <= max_age
+
+    async def set_pending_description(self, chat_id: str, user: UserRef, job_id: int) -> None:
+        async with self._db.statements() as sql:
+            await sql.run(
+                self._sql.set_pending_description,
+                _whose(chat_id, user) | {"job_id": job_id, "now": self._db.clock()},
+            )
+
+    async def take_pending_description(
+        self, chat_id: str, user: UserRef, max_age: float
+    ) -> int | None:
+        async with self._db.statements() as sql:
+            row = await sql.one(self._sql.take_pending_description, _whose(chat_id, user))
+        if row is None or self._db.clock() - row["created_at"] > max_age:
+            return None
+        return int(row["job_id"])
+
+    async def has_pending_description(self, chat_id: str, user: UserRef, max_age: float) -> bool:
+        async with self._db.statements() as sql:
+            row = await sql.one(self._sql.pending_description, _whose(chat_id, user))
         return row is not None and self._db.clock() - row["created_at"] <= max_age
 
     async def add_style_choice(self, choice: NewStyleChoice) -> StyleChoice:

@@ -155,6 +155,31 @@ class JobStore:
             await sql.run(self._sql.end_lease, {"job_id": lease.job_id})
         return True
 
+    async def save_results(self, result: OptimizeResult, description: str | None = None) -> None:
+        results = result.to_json()
+        async with self._db.transaction() as sql:
+            await sql.run(
+                self._sql.resave_results,
+                {
+                    "results": json.dumps(results, ensure_ascii=False),
+                    "description": description,
+                    "cost_usd": result.cost.usd if result.cost else None,
+                    "now": self._db.clock(),
+                    "session_id": result.session_id,
+                },
+            )
+            await sql.run_many(
+                self._sql.resave_platform_result,
+                [
+                    {
+                        "session_id": result.session_id,
+                        "platform": key,
+                        "details": json.dumps(item, ensure_ascii=False),
+                    }
+                    for key, item in results["platforms"].items()
+                ],
+            )
+
     async def finish(
         self, lease: Lease, status: Literal["failed", "cancelled"], error: ErrorInfo
     ) -> bool:

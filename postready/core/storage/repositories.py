@@ -89,6 +89,11 @@ class JobRepository(Protocol):
         """Record a finished job's results, if `lease` still holds it."""
         ...
 
+    async def save_results(self, result: OptimizeResult, description: str | None = None) -> None:
+        """A finished session's results changed after the job (its posts reworked): stored
+        again, per platform too; `description`: the new words its posts were written for."""
+        ...
+
     async def finish(
         self, lease: Lease, status: Literal["failed", "cancelled"], error: ErrorInfo
     ) -> bool:
@@ -233,7 +238,8 @@ class UsageRepository(Protocol):
 
 class ChatStateRepository(Protocol):
     """What a conversation keeps across restarts: status messages, the replies of jobs it has
-    sent, commands waiting for their photo, and product photos waiting for their styles."""
+    sent, commands waiting for their photo, posts waiting for new words, and product photos
+    waiting for their styles."""
 
     async def set_job_message(self, job_id: int, chat_id: str, message_id: str) -> None: ...
 
@@ -252,7 +258,26 @@ class ChatStateRepository(Protocol):
         """The keys of the job's replies recorded as sent or refused."""
         ...
 
+    async def reply_messages(self, job_id: int) -> dict[str, str]:
+        """The chat's message id of each of the job's replies sent, by its key."""
+        ...
+
     async def set_pending_command(self, chat_id: str, user: UserRef, command: str) -> None: ...
+
+    async def set_pending_description(self, chat_id: str, user: UserRef, job_id: int) -> None:
+        """The user's next message in the chat is new words for the job's posts."""
+        ...
+
+    async def take_pending_description(
+        self, chat_id: str, user: UserRef, max_age: float
+    ) -> int | None:
+        """The job waiting for new words if asked at most `max_age` seconds ago; used up
+        either way."""
+        ...
+
+    async def has_pending_description(self, chat_id: str, user: UserRef, max_age: float) -> bool:
+        """Whether a job waits for new words asked at most `max_age` seconds ago."""
+        ...
 
     async def take_pending_command(self, chat_id: str, user: UserRef, max_age: float) -> str | None:
         """The waiting command if it is at most `max_age` seconds old; used up either way."""

@@ -30,11 +30,9 @@ if TYPE_CHECKING:
     from postready.pipeline.cropping import CropSignals
 
 HANDLE = re.compile(r"^@?([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)$")
-NO_ACCOUNTS_NOTE = (
-    "No accounts suggested: PostReady never invents handles, and no account search is "
-    "configured. Set GEMINI_API_KEY for a search grounded in Google results, or list accounts "
-    "per niche in an accounts file."
-)
+# Said where the post is read: why there are none, never how to configure a search (that is
+# the operator's business: the services notes, the log and /stats say it).
+NO_ACCOUNTS_NOTE = "No accounts suggested: PostReady never invents handles."
 
 
 def normalise_handle(text: str) -> str:

@@ -109,8 +109,16 @@ def _instructions(brief: ContentBrief) -> str:
         "action that suits the platform, and keep near the target length. Write 'alt_text' "
         "for someone who cannot see the photo: what is in it (subject, setting, people, "
         "colours, any text in it), plainly, no marketing, the most important first, at most "
-        f"{ALT_TEXT_LENGTH} characters.\n" + json.dumps(facts, ensure_ascii=False)
+        f"{ALT_TEXT_LENGTH} characters.\n"
+        + (_REWRITE.format(json.dumps(brief.rewrite, ensure_ascii=False)) if brief.rewrite else "")
+        + json.dumps(facts, ensure_ascii=False)
     )
+
+
+_REWRITE = (
+    "The creator asked for another caption: write one with a different hook, structure and "
+    "call to action than this one, never the same text: {}\n"
+)
 
 
 class OpenAIVisionWriter:

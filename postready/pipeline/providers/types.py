@@ -159,3 +159,5 @@ class ContentBrief:
     analysis: ImageAnalysis
     language: str = "en"
     related_tags: tuple[str, ...] = ()  # from public hashtag pages, when enabled
+    # Another caption asked for: the current one, which the new one must not repeat.
+    rewrite: str = ""

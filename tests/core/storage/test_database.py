@@ -35,6 +35,7 @@ TABLES = {
     "job_messages",
     "job_replies",
     "ai_usage",
+    "pending_descriptions",
     "style_choices",
     "pending_commands",
     "interaction_tokens",

@@ -14,6 +14,11 @@ ON CONFLICT (job_id, part) DO NOTHING;
 -- name: recorded_replies
 SELECT part FROM job_replies WHERE job_id = %(job_id)s;
 
+-- name: reply_messages
+-- The message each reply of the job was sent as (the last, when it took several).
+SELECT part, message_id FROM job_replies
+WHERE job_id = %(job_id)s AND outcome = 'sent' AND message_id IS NOT NULL;
+
 -- name: set_pending_command
 -- The newest `/optimize` waiting for its photo replaces an older one.
 INSERT INTO pending_commands (chat_id, platform, platform_user_id, command, created_at)
@@ -55,3 +60,18 @@ WHERE id = %(choice_id)s AND status = 'open';
 
 -- name: close_style_choice
 UPDATE style_choices SET status = 'closed' WHERE id = %(choice_id)s AND status = 'open';
+
+-- name: set_pending_description
+INSERT INTO pending_descriptions (chat_id, platform, platform_user_id, job_id, created_at)
+VALUES (%(chat_id)s, %(platform)s, %(platform_user_id)s, %(job_id)s, %(now)s)
+ON CONFLICT (chat_id, platform, platform_user_id)
+DO UPDATE SET job_id = excluded.job_id, created_at = excluded.created_at;
+
+-- name: take_pending_description
+DELETE FROM pending_descriptions
+WHERE chat_id = %(chat_id)s AND platform = %(platform)s AND platform_user_id = %(platform_user_id)s
+RETURNING job_id, created_at;
+
+-- name: pending_description
+SELECT created_at FROM pending_descriptions
+WHERE chat_id = %(chat_id)s AND platform = %(platform)s AND platform_user_id = %(platform_user_id)s;

@@ -90,6 +90,16 @@ SET status = 'completed', results = %(results)s, cost_usd = %(cost_usd)s,
     completed_at = %(now)s, updated_at = %(now)s
 WHERE id = %(session_id)s;
 
+-- name: resave_results
+UPDATE processing_sessions
+SET results = %(results)s, description = coalesce(%(description)s, description),
+    cost_usd = coalesce(%(cost_usd)s, cost_usd), updated_at = %(now)s
+WHERE id = %(session_id)s;
+
+-- name: resave_platform_result
+UPDATE platform_results SET details = %(details)s
+WHERE session_id = %(session_id)s AND platform = %(platform)s;
+
 -- name: insert_platform_result
 INSERT INTO platform_results (session_id, platform, status, processed_image_path,
                               processing_time, product_photography_used, error_code,

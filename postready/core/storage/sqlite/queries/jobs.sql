@@ -83,6 +83,16 @@ SET status = 'completed', results = :results, cost_usd = :cost_usd, completed_at
     updated_at = :now
 WHERE id = :session_id;
 
+-- name: resave_results
+UPDATE processing_sessions
+SET results = :results, description = coalesce(:description, description),
+    cost_usd = coalesce(:cost_usd, cost_usd), updated_at = :now
+WHERE id = :session_id;
+
+-- name: resave_platform_result
+UPDATE platform_results SET details = :details
+WHERE session_id = :session_id AND platform = :platform;
+
 -- name: insert_platform_result
 INSERT INTO platform_results (session_id, platform, status, processed_image_path,
                               processing_time, product_photography_used, error_code,

@@ -125,6 +125,19 @@ async def test_a_transaction_cancelled_as_it_begins_leaves_the_connection_usable
     assert (await make_user(store)).id == 1  # a transaction of its own
 
 
+async def test_a_commit_that_fails_leaves_the_connection_usable(store: Storage) -> None:
+    async with store.database.statements() as sql:
+        await sql.run("CREATE TEMP TABLE parent (id INTEGER PRIMARY KEY)")
+        await sql.run(
+            "CREATE TEMP TABLE child (parent REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)"
+        )
+    with pytest.raises(sqlite3.IntegrityError):  # the deferred check fails at COMMIT
+        async with store.database.transaction() as sql:
+            await sql.run("INSERT INTO child VALUES (5)")
+    assert (await make_user(store)).id == 1  # a transaction of its own
+    assert await rows_of(store, "SELECT * FROM child") == []
+
+
 async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "future.db"
     db = await connect(path)

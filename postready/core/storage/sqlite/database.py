@@ -128,7 +128,8 @@ class Statements:
             return cursor.lastrowid
 
     async def run_many(self, sql: str, rows: Iterable[Params]) -> None:
-        await self._connection.executemany(sql, rows)
+        cursor = await self._connection.executemany(sql, rows)
+        await cursor.close()  # an open statement would keep the transaction from committing
 
 
 class SQLiteDatabase:
@@ -175,4 +176,10 @@ class SQLiteDatabase:
             except BaseException:
                 await self._connection.rollback()
                 raise
-            await self._connection.commit()
+            try:
+                await self._connection.commit()
+            except BaseException:
+                # A commit that failed (or was cancelled) must not leave the connection inside
+                # the transaction: every later BEGIN would fail.
+                await self._connection.rollback()
+                raise

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 DEFAULT_OPENAI_MODEL = "gpt-5.4-mini"
 DEFAULT_GEMINI_MODEL = "gemini-flash-latest"
 MAX_VISION_SIDE = 1024  # images sent to a vision API are downscaled to this longest side
+MAX_VISION_PHOTOS = 4  # a carousel's first photos that its one vision + writing call sees
 
 
 class ProviderError(Exception):

@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -37,6 +37,7 @@ from postready.pipeline.platform_plans import PlatformPlan, min_decoded_size, pl
 from postready.pipeline.platforms import PlatformSpec
 from postready.pipeline.pricing import cost_of
 from postready.pipeline.providers.base import MAX_VISION_PHOTOS
+from postready.pipeline.resizing import MAX_UPSCALE
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -117,7 +118,7 @@ async def run_carousel(
         *(loop.run_in_executor(executor, _checked_size, photo, limits) for photo in photos)
     )
     _check_set_size(photos, limits)
-    plans = [plan_platform(spec, request, *sizes) for spec in specs]
+    plans = [_one_size(plan_platform(spec, request, *sizes), sizes) for spec in specs]
     # Decoded large enough for every platform's shared variant.
     targets = [plan.variant.size for plan in plans]
     session_dir = output_root / session_id
@@ -176,6 +177,27 @@ def split_posts(count: int, max_items: int) -> tuple[tuple[int, ...], ...]:
         tuple(range(first, min(first + max_items, count + 1)))
         for first in range(1, count + 1, max_items)
     )
+
+
+def _one_size(plan: PlatformPlan, sizes: list[tuple[int, int]]) -> PlatformPlan:
+    """Where a platform shows every item in one shape, every item in one size too: the
+    variant made as small as the smallest photo's crop allows (enlarged at most MAX_UPSCALE),
+    with a warning, rather than the photos too small for it coming out smaller than the rest."""
+    variant = plan.variant
+    if not plan.spec.carousel.same_ratio:
+        return plan
+    widths = [round(min(width, height * variant.ratio) * MAX_UPSCALE) for width, height in sizes]
+    width = min(variant.width, *widths)
+    if width == variant.width:
+        return plan
+    smaller = replace(variant, width=width, height=round(width / variant.ratio))
+    smallest = widths.index(min(widths)) + 1
+    warning = (
+        f"all photos saved at {smaller.width}×{smaller.height}, one size for the whole post: "
+        f"photo {smallest} is too small for {variant.width}×{variant.height} (enlarged at most "
+        f"{MAX_UPSCALE:g}×)"
+    )
+    return replace(plan, variant=smaller, warnings=(*plan.warnings, warning))
 
 
 def _checked_size(photo: _Photo, limits: LoadLimits) -> tuple[int, int]:

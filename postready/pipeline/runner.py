@@ -363,6 +363,13 @@ def _product_name(request: OptimizeRequest, analysis: ImageAnalysis | None) -> s
     return request.description
 
 
+def check_request(request: OptimizeRequest) -> None:
+    """The errors the request's options make, before any photo is read (a batch checks its
+    options once): platforms, variants, time zones, styles."""
+    platform_specs(request)
+    _requested_styles(request)
+
+
 def _requested_styles(request: OptimizeRequest) -> tuple[str, ...]:
     """The style keys asked for (UNKNOWN_STYLE before any work). Product photography's modules
     load only then: most runs ask for no styles and should not pay their import."""

@@ -36,7 +36,7 @@ from postready.pipeline.models import (
 from postready.pipeline.platform_plans import PlatformPlan, min_decoded_size, plan_platform
 from postready.pipeline.platforms import PlatformSpec
 from postready.pipeline.pricing import cost_of
-from postready.pipeline.providers.base import MAX_VISION_PHOTOS
+from postready.pipeline.providers.base import CAROUSEL_VISION_SIDE, MAX_VISION_PHOTOS
 from postready.pipeline.resizing import MAX_UPSCALE
 
 if TYPE_CHECKING:
@@ -262,9 +262,9 @@ async def _render_photo(
         raise _about(photo, exc) from exc
     report("analyse", f"{label}: finding faces and the subject")
     signals = await loop.run_in_executor(executor, detect_crop_signals, loaded.image)
-    seen = photo.number <= MAX_VISION_PHOTOS
+    side = CAROUSEL_VISION_SIDE if photo.number <= MAX_VISION_PHOTOS else None
     prepare = partial(
-        engine.prepare, loaded.image, signals, photo.source, request.description, seen
+        engine.prepare, loaded.image, signals, photo.source, request.description, side
     )
     try:
         prepared.set_result(await loop.run_in_executor(executor, prepare))

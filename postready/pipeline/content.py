@@ -181,15 +181,16 @@ class ContentEngine:
         signals: CropSignals,
         source: bytes | Path,
         description: str,
-        seen: bool = True,
+        vision_side: int | None = MAX_VISION_SIDE,
     ) -> PreparedPhoto:
-        """CPU work for the content step (for an executor): analysis, source hash, the
-        downscaled JPEG a vision API would see (unless not `seen`: a carousel's later photos),
-        and the vocabulary loaded (once a process)."""
+        """CPU work for the content step (for an executor): analysis, source hash, the JPEG a
+        vision API would see, at most `vision_side` px (None: it sees none, as a carousel's
+        later photos), and the vocabulary loaded (once a process)."""
         load_vocabulary()
         data = source if isinstance(source, bytes) else source.read_bytes()
         analysis = self.vision.analyse(image, signals, description)
-        jpeg = vision_jpeg(image) if self.writer.remote and seen else b""
+        seen = self.writer.remote and vision_side is not None
+        jpeg = vision_jpeg(image, vision_side) if seen and vision_side else b""
         return PreparedPhoto(analysis, hashlib.sha256(data).hexdigest(), jpeg)
 
     async def generate(

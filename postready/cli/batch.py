@@ -149,7 +149,7 @@ async def _run_all(
 
     # OpenCV's import replaces its own module as it loads: once, before photos race to it.
     await asyncio.to_thread(prepare_detectors)
-    gate = asyncio.Semaphore(workers)
+    pool = asyncio.Semaphore(workers)
     finished = 0
     total = len(requests)
 
@@ -160,7 +160,7 @@ async def _run_all(
     async def one(request: OptimizeRequest) -> PhotoOutcome:
         nonlocal finished
         photo = Path(request.source_name)
-        async with gate:
+        async with pool:
             try:
                 result = await run_optimization(
                     request,

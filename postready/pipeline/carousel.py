@@ -80,6 +80,7 @@ async def run_carousel(
     from postready.pipeline.runner import (
         generate_content,
         platform_specs,
+        progress_reporter,
         source_name,
         user_uuid,
         write_caption_files,
@@ -104,15 +105,7 @@ async def run_carousel(
         )
     ]
     engine = content or ContentEngine()
-    total = len(photos) * (1 + len(specs)) + CONTENT_EVENTS
-    done = -1
-
-    def report(stage: str, message: str) -> None:
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(ProgressEvent(stage, done, total, message))
-
+    report = progress_reporter(len(photos) * (1 + len(specs)) + CONTENT_EVENTS, progress)
     report("load", f"checking {len(photos)} photos")
     sizes = await asyncio.gather(
         *(loop.run_in_executor(executor, _checked_size, photo, limits) for photo in photos)

@@ -111,14 +111,7 @@ async def run_optimization(
     engine = content or ContentEngine()
     total = len(specs) + 2 + CONTENT_EVENTS + (len(styles) + 1 if styles else 0)
     total += 1 if request.previews else 0
-    done = -1
-
-    def report(stage: str, message: str) -> None:
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(ProgressEvent(stage, done, total, message))
-
+    report = progress_reporter(total, progress)
     report("load", "Reading your photo…")
     plans: dict[str, PlatformPlan] = {}
 
@@ -217,6 +210,20 @@ async def run_optimization(
     )
     write_results(result, session_dir)
     return result
+
+
+def progress_reporter(total: int, progress: ProgressCallback | None) -> Callable[[str, str], None]:
+    """`report(stage, message)` for a run of `total` steps after its first: each call is the
+    next step's ProgressEvent."""
+    done = -1
+
+    def report(stage: str, message: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(ProgressEvent(stage, done, total, message))
+
+    return report
 
 
 def write_results(result: OptimizeResult, session_dir: Path) -> None:

@@ -9,6 +9,7 @@ platform takes make consecutive posts, with a warning; none is dropped.
 from __future__ import annotations
 
 import asyncio
+import shutil
 import time
 import uuid
 from collections.abc import Callable
@@ -139,9 +140,17 @@ async def run_carousel(
     content_task = asyncio.create_task(
         generate_content(engine, request, all_prepared(), started, report, session_id, gate)
     )
+    renders = [asyncio.create_task(render(photo)) for photo in photos]
     try:
-        rendered = await asyncio.gather(*(render(photo) for photo in photos))
+        rendered = await asyncio.gather(*renders)
         outcome = await content_task
+    except BaseException as exc:
+        for task in renders:
+            task.cancel()
+        await asyncio.gather(*renders, return_exceptions=True)
+        if isinstance(exc, PostReadyError):  # a photo's header was fine, its pixels are not
+            shutil.rmtree(session_dir, ignore_errors=True)  # no half-written post
+        raise
     finally:
         content_task.cancel()
     results = {plan.spec.key: _platform_result(plan, rendered) for plan in plans}

@@ -151,6 +151,16 @@ async def test_a_bad_photo_stops_the_carousel_before_any_work(tmp_path) -> None:
     assert not list(tmp_path.iterdir())
 
 
+async def test_a_photo_damaged_past_its_header_leaves_no_half_written_post(tmp_path) -> None:
+    whole = jpeg((900, 700), 5)
+    photos = [jpeg((640, 480)), whole[: len(whole) // 3], jpeg((640, 480), 2)]
+    with pytest.raises(PostReadyError) as error:
+        await run_optimization(carousel(photos, "instagram", "x"), tmp_path)
+    assert error.value.code == ErrorCode.CORRUPT_IMAGE
+    assert error.value.message.startswith("photo 2 (photo-2.jpg): ")
+    assert not list(tmp_path.iterdir())
+
+
 async def test_styles_and_previews_are_for_single_photos(tmp_path) -> None:
     photos = [jpeg((640, 480)), jpeg((640, 480), 2)]
     for options in ({"styles": ("floating",)}, {"previews": True}):

@@ -98,7 +98,7 @@ def _carousel_info(spec: PlatformSpec, posts: tuple[tuple[int, ...], ...]) -> li
         return []
     count = sum(len(post) for post in posts)
     lines = [f"Carousel: {count} photos, one {spec.display_name} post takes at most "
-             f"{spec.carousel_limit}"]  # fmt: skip
+             f"{spec.carousel_limit or 1}"]  # fmt: skip
     lines += [
         f"Post {number} of {len(posts)}: photos {post_range(post)}"
         for number, post in enumerate(posts, 1)

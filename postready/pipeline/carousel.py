@@ -186,7 +186,7 @@ def _one_size(plan: PlatformPlan, sizes: list[tuple[int, int]]) -> PlatformPlan:
     variant made as small as the smallest photo's crop allows (enlarged at most MAX_UPSCALE),
     with a warning, rather than the photos too small for it coming out smaller than the rest."""
     variant = plan.variant
-    if not plan.spec.carousel.same_ratio:
+    if not plan.spec.carousel_same_ratio:
         return plan
     widths = [round(min(width, height * variant.ratio) * MAX_UPSCALE) for width, height in sizes]
     width = min(variant.width, *widths)
@@ -305,7 +305,7 @@ def _platform_result(plan: PlatformPlan, rendered: list[_Rendered]) -> PlatformR
             message = f"photo {number}: {error.message}"
             return PlatformResult(key, "failed", elapsed, error=ErrorInfo(error.code, message))
         items.append(ItemImage(number, item.image, item.crop_box, item.crop_method))
-    posts = split_posts(len(items), spec.carousel.max_items)
+    posts = split_posts(len(items), spec.carousel_limit or 1)
     first = per_photo[0]
     return PlatformResult(
         platform=key,
@@ -335,7 +335,7 @@ def _warnings(
         ranges = ", ".join(post_range(post) for post in posts)
         warnings.append(
             f"{len(per_photo)} photos: {spec.display_name} takes at most "
-            f"{spec.carousel.max_items} per post, so they make {len(posts)} posts "
+            f"{spec.carousel_limit or 1} per post, so they make {len(posts)} posts "
             f"(photos {ranges}); post them one after the other"
         )
     return tuple(warnings)

@@ -68,11 +68,13 @@ async def test_25_photos_make_two_instagram_posts_of_20_and_5_with_a_warning(tmp
 
 
 def test_posts_split_consecutively_at_each_platforms_limit() -> None:
-    assert split_posts(25, PLATFORMS["instagram"].carousel.max_items) == (
+    assert split_posts(25, PLATFORMS["instagram"].carousel_limit or 1) == (
         tuple(range(1, 21)),
         tuple(range(21, 26)),
     )
-    assert split_posts(6, PLATFORMS["x"].carousel.max_items) == ((1, 2, 3, 4), (5, 6))
+    assert split_posts(6, PLATFORMS["x"].carousel_limit or 1) == ((1, 2, 3, 4), (5, 6))
+    assert PLATFORMS["snapchat"].carousel_limit is None  # one image per post
+    assert split_posts(2, 1) == ((1,), (2,))
     assert split_posts(3, 4) == ((1, 2, 3),)
 
 

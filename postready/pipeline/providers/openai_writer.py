@@ -119,12 +119,12 @@ def _instructions(brief: ContentBrief) -> str:
             f"{seen}, in order. Write one caption per platform for the whole post (it may name "
             "what the photos show) and 'alt_text' for the first photo; write 'item_alt_texts': "
             f"one alt text per photo you see, in order ({seen} in all), by the same rules. "
-            + _post_rules(facts)
+            + _post_rules(facts, brief.rewrite)
         )
-    return "Write the posts for this photo. " + _post_rules(facts)
+    return "Write the posts for this photo. " + _post_rules(facts, brief.rewrite)
 
 
-def _post_rules(facts: dict[str, Any]) -> str:
+def _post_rules(facts: dict[str, Any], rewrite: str) -> str:
     return (
         "Start each caption with a hook line that works within "
         "'first_line_shown' characters, weave in the user's description, end with a call to "
@@ -132,7 +132,7 @@ def _post_rules(facts: dict[str, Any]) -> str:
         "for someone who cannot see the photo: what is in it (subject, setting, people, "
         "colours, any text in it), plainly, no marketing, the most important first, at most "
         f"{ALT_TEXT_LENGTH} characters.\n"
-        + (_REWRITE.format(json.dumps(brief.rewrite, ensure_ascii=False)) if brief.rewrite else "")
+        + (_REWRITE.format(json.dumps(rewrite, ensure_ascii=False)) if rewrite else "")
         + json.dumps(facts, ensure_ascii=False)
     )
 

@@ -8,6 +8,7 @@ import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from postready.cli.batch import DEFAULT_WORKERS
 from postready.cli.exit_codes import EXIT_OK, EXIT_PLATFORM_FAILED
 from postready.cli.terminal import local_user, progress_display, table
 from postready.pipeline.errors import ErrorCode, PostReadyError
@@ -24,10 +25,36 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     from postready.pipeline.platforms import OUTPUT_FORMATS
 
     optimize = commands.add_parser(
-        "optimize", help="crop, resize and encode a photo for social platforms"
+        "optimize",
+        help="crop, resize and encode a photo (a carousel, or a batch) for social platforms",
     )
     optimize.set_defaults(run=run)
-    optimize.add_argument("photo", type=Path, help="the photo (JPEG, PNG, WebP, HEIC, ...)")
+    optimize.add_argument(
+        "photos",
+        type=Path,
+        nargs="+",
+        metavar="PHOTO",
+        help="photos (JPEG, PNG, WebP, HEIC, ...) or folders of them: several make one post "
+        "each (a batch), or with --carousel one post of them all",
+    )
+    optimize.add_argument(
+        "--carousel",
+        action="store_true",
+        help="the photos, in order, are one carousel post per platform",
+    )
+    optimize.add_argument(
+        "--descriptions",
+        type=Path,
+        metavar="FILE.csv",
+        help="a batch's descriptions: lines of filename,description",
+    )
+    optimize.add_argument(
+        "--workers",
+        type=int,
+        default=DEFAULT_WORKERS,
+        metavar="N",
+        help=f"photos of a batch made at once ({DEFAULT_WORKERS})",
+    )
     optimize.add_argument(
         "--platforms",
         "-p",
@@ -119,26 +146,43 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from postready.cli.batch import expand_photos, read_descriptions, run_batch
     from postready.core.config.services import load_service_settings
     from postready.pipeline.content import ContentEngine
     from postready.pipeline.loading import LoadLimits
     from postready.pipeline.logo import LogoOptions
-    from postready.pipeline.models import DEFAULT_ACCOUNT_NAME, LogoRequest, OptimizeRequest
+    from postready.pipeline.models import (
+        DEFAULT_ACCOUNT_NAME,
+        CarouselPhoto,
+        LogoRequest,
+        OptimizeRequest,
+    )
     from postready.pipeline.platforms import resolve_platforms
     from postready.pipeline.runner import run_optimization
 
     specs = resolve_platforms(args.platforms)
+    if args.workers < 1:
+        raise PostReadyError(ErrorCode.INVALID_OPTION, "--workers takes a number from 1")
+    if args.carousel and args.descriptions is not None:
+        raise PostReadyError(
+            ErrorCode.INVALID_OPTION,
+            "--descriptions is for batches; a carousel takes one --description",
+        )
+    photos = expand_photos(args.photos)
+    descriptions = read_descriptions(args.descriptions) if args.descriptions else None
     services = load_service_settings(args.use_ai, args.accounts)
     logo_options = LogoOptions(args.logo_position, args.logo_scale, opacity=args.logo_opacity)
     logo = LogoRequest(args.logo, logo_options) if args.logo is not None else None
     request = OptimizeRequest(
-        source=args.photo,
+        source=photos[0],
         platforms=tuple(spec.key for spec in specs),
         output_format=args.fmt,
         variants=_parse_variants(args.variant),
         logo=logo,
         user_id=f"cli:{local_user()}",
-        source_name=str(args.photo),
+        source_name=str(photos[0]),
         description=args.description,
         timezone=args.timezone,
         audience_timezone=args.audience_timezone,
@@ -152,6 +196,16 @@ def run(args: argparse.Namespace) -> int:
         max_bytes=round(args.max_file_mb * 1_000_000),
         max_pixels=round(args.max_megapixels * 1_000_000),
     )
+    engine = ContentEngine(services.providers)
+    if args.carousel:
+        more = tuple(CarouselPhoto(photo, str(photo)) for photo in photos[1:])
+        request = replace(request, more_photos=more)
+    elif len(photos) > 1 or any(path.is_dir() for path in args.photos):
+        return run_batch(
+            request, photos, descriptions, args.out, limits, engine, services, args.workers
+        )
+    elif descriptions is not None:
+        request = replace(request, description=descriptions.lookup(photos[0], args.description))
     with progress_display() as on_progress:
         result = asyncio.run(
             run_optimization(
@@ -159,7 +213,7 @@ def run(args: argparse.Namespace) -> int:
                 args.out,
                 limits=limits,
                 progress=on_progress,
-                content=ContentEngine(services.providers),
+                content=engine,
                 photography=services.photography,
             )
         )
@@ -208,15 +262,13 @@ def _print_summary(result: OptimizeResult, out_dir: Path, service_notes: tuple[s
             continue
         image = item.image
         quality = f" q{image.quality}" if image.quality else ""
-        rows.append(
-            (
-                name,
-                item.variant or "",
-                f"{image.width}×{image.height}",
-                f"{image.bytes / 1000:,.0f} kB {image.format.upper()}{quality}",
-                item.crop_method or "",
-            )
-        )
+        file = f"{image.bytes / 1000:,.0f} kB {image.format.upper()}{quality}"
+        crop: str = item.crop_method or ""
+        if item.items:  # a carousel: its photos and posts instead of the first's file
+            posts = f"{len(item.posts)} posts" if len(item.posts) > 1 else "1 post"
+            file = f"{len(item.items)} photos, {posts} {image.format.upper()}"
+            crop = ", ".join(sorted({photo.crop_method for photo in item.items}))
+        rows.append((name, item.variant or "", f"{image.width}×{image.height}", file, crop))
     print(f"Session {result.session_id}")
     print(table(("Platform", "Format", "Size", "File", "Crop"), rows))
     for note in notes:

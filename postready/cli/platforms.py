@@ -9,7 +9,7 @@ from postready.cli.exit_codes import EXIT_OK
 from postready.cli.terminal import table
 
 if TYPE_CHECKING:
-    from postready.pipeline.platforms import HashtagRule
+    from postready.pipeline.platforms import HashtagRule, PlatformSpec
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
                     f"{spec.caption_limit:,}" if first else "",
                     _hashtags(rule) if first else "",
                     f"{spec.alt_text.limit:,}" if first else "",
-                    str(spec.carousel_limit or "—") if first else "",
+                    _carousel(spec) if first else "",
                 )
             )
     headers = (
@@ -60,3 +60,10 @@ def _hashtags(rule: HashtagRule) -> str:
         return "none"
     case = ", CamelCase" if rule.camel_case else ""
     return f"{rule.min}–{rule.max} {rule.placement.value.replace('_', ' ')}{case}"
+
+
+def _carousel(spec: PlatformSpec) -> str:
+    """The most images one post takes, and whether they must share one shape."""
+    if spec.carousel_limit is None:
+        return "—"
+    return f"{spec.carousel_limit}" + (", one shape" if spec.carousel_same_ratio else "")

@@ -26,19 +26,27 @@ def caption_file_name(platform: str) -> str:
     return f"{platform}_caption.txt"
 
 
-def write_caption_file(session_dir: Path, platform: str, content: PlatformContent) -> Path:
+def write_caption_file(
+    session_dir: Path,
+    platform: str,
+    content: PlatformContent,
+    posts: tuple[tuple[int, ...], ...] = (),
+) -> Path:
     """The platform's caption file in `session_dir`, written (again); its path."""
     path = session_dir / caption_file_name(platform)
-    path.write_text(render_caption_file(PLATFORMS[platform], content), encoding="utf-8")
+    path.write_text(render_caption_file(PLATFORMS[platform], content, posts), encoding="utf-8")
     return path
 
 
-def render_caption_file(spec: PlatformSpec, content: PlatformContent) -> str:
-    """Six sections, each a title, a rule and its lines."""
+def render_caption_file(
+    spec: PlatformSpec, content: PlatformContent, posts: tuple[tuple[int, ...], ...] = ()
+) -> str:
+    """Six sections, each a title, a rule and its lines. `posts`: a carousel's photo numbers,
+    one tuple per post (the files `<platform>_<n>`)."""
     bodies = (
         ["", content.caption],
         [content.first_comment or _no_first_comment(spec, content)],
-        _posting_info(spec, content),
+        _posting_info(spec, content) + _carousel_info(spec, posts),
         _posting_times(content),
         _accounts(content),
         _alt_text(spec, content),
@@ -85,6 +93,24 @@ def _posting_info(spec: PlatformSpec, content: PlatformContent) -> list[str]:
     return lines
 
 
+def _carousel_info(spec: PlatformSpec, posts: tuple[tuple[int, ...], ...]) -> list[str]:
+    if not posts:
+        return []
+    count = sum(len(post) for post in posts)
+    lines = [f"Carousel: {count} photos, one {spec.display_name} post takes at most "
+             f"{spec.carousel_limit or 1}"]  # fmt: skip
+    lines += [
+        f"Post {number} of {len(posts)}: photos {post_range(post)}"
+        for number, post in enumerate(posts, 1)
+    ]
+    return lines
+
+
+def post_range(post: tuple[int, ...]) -> str:
+    """A post's photo numbers as people write them: "21–25", or "4" alone."""
+    return f"{post[0]}–{post[-1]}" if len(post) > 1 else f"{post[0]}"
+
+
 def _niche_label(key: str) -> str:
     niche = load_vocabulary().niches.get(key)
     return niche.label if niche else key
@@ -127,9 +153,14 @@ def _accounts(content: PlatformContent) -> list[str]:
 
 
 def _alt_text(spec: PlatformSpec, content: PlatformContent) -> list[str]:
+    rule = spec.alt_text
+    if content.item_alt_texts:
+        return [
+            *(f"Photo {n}: {text}" for n, text in enumerate(content.item_alt_texts, 1)),
+            f"(at most {rule.limit:,} characters each; where they go: {rule.field})",
+        ]
     if not content.alt_text:
         return ["None written."]
-    rule = spec.alt_text
     return [
         content.alt_text,
         f"({len(content.alt_text)} of {rule.limit:,} characters; where it goes: {rule.field})",

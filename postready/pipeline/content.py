@@ -8,9 +8,10 @@ import asyncio
 import hashlib
 import io
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from itertools import zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
@@ -23,6 +24,7 @@ from postready.pipeline.meaning import Topics, read_topics
 from postready.pipeline.models import ContentSources, OptimizeRequest, PlatformContent
 from postready.pipeline.platforms import PLATFORMS, PlatformSpec
 from postready.pipeline.providers.base import (
+    MAX_VISION_PHOTOS,
     MAX_VISION_SIDE,
     AccountFinder,
     ProviderError,
@@ -91,6 +93,23 @@ class PreparedPhoto:
     analysis: ImageAnalysis
     image_hash: str
     vision_jpeg: bytes  # empty when no vision API will see it
+    # A carousel's (`carousel_photo`): the next photos a vision API sees, every photo's analysis.
+    more_jpegs: tuple[bytes, ...] = ()
+    item_analyses: tuple[ImageAnalysis, ...] = ()
+
+
+def carousel_photo(photos: Sequence[PreparedPhoto]) -> PreparedPhoto:
+    """A carousel's photos, prepared one by one, as the content step takes them: the first one's
+    analysis for the post, a hash of them all, the first MAX_VISION_PHOTOS for a vision API."""
+    digest = hashlib.sha256("|".join(photo.image_hash for photo in photos).encode()).hexdigest()
+    first, *others = photos
+    return PreparedPhoto(
+        first.analysis,
+        digest,
+        first.vision_jpeg,
+        tuple(photo.vision_jpeg for photo in others[: MAX_VISION_PHOTOS - 1] if photo.vision_jpeg),
+        tuple(photo.analysis for photo in photos),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,14 +176,21 @@ class ContentEngine:
         )
 
     def prepare(
-        self, image: Image.Image, signals: CropSignals, source: bytes | Path, description: str
+        self,
+        image: Image.Image,
+        signals: CropSignals,
+        source: bytes | Path,
+        description: str,
+        vision_side: int | None = MAX_VISION_SIDE,
     ) -> PreparedPhoto:
-        """CPU work for the content step (for an executor): analysis, source hash, the
-        downscaled JPEG a vision API would see, and the vocabulary loaded (once a process)."""
+        """CPU work for the content step (for an executor): analysis, source hash, the JPEG a
+        vision API would see, at most `vision_side` px (None: it sees none, as a carousel's
+        later photos), and the vocabulary loaded (once a process)."""
         load_vocabulary()
         data = source if isinstance(source, bytes) else source.read_bytes()
         analysis = self.vision.analyse(image, signals, description)
-        jpeg = vision_jpeg(image) if self.writer.remote else b""
+        seen = self.writer.remote and vision_side is not None
+        jpeg = vision_jpeg(image, vision_side) if seen and vision_side else b""
         return PreparedPhoto(analysis, hashlib.sha256(data).hexdigest(), jpeg)
 
     async def generate(
@@ -188,6 +214,8 @@ class ContentEngine:
             platforms=platforms,
             analysis=photo.analysis,
             language=request.language,
+            more_images=photo.more_jpegs,
+            item_analyses=photo.item_analyses,
         )
         pages_reason = None
         if self._pages is not None:
@@ -340,6 +368,12 @@ def _platform_content(
         accounts=accounts,
         sources=sources,
         alt_text=fit_alt_text(writing.alt_text or local.alt_text, spec),
+        item_alt_texts=tuple(
+            fit_alt_text(seen or own, spec)
+            for seen, own in zip_longest(writing.item_alt_texts, local.item_alt_texts, fillvalue="")
+        )
+        if local.item_alt_texts
+        else (),
     )
 
 

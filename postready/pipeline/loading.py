@@ -131,6 +131,23 @@ def load_image(
     PostReadyError for anything a user could send wrong: unknown format, too many bytes or
     pixels, too small, corrupt.
     """
+    with _open_image(source, limits) as (image, stream, fmt):
+        return _decode(image, stream, fmt, limits, min_decoded_size)
+
+
+def read_size(source: ImageSource, limits: LoadLimits = LoadLimits()) -> tuple[int, int]:
+    """The upright size of `source` from its header alone, after the checks `load_image` makes
+    before decoding (format, bytes, pixels, smallest side): several photos can be checked and
+    planned together before any of them is decoded."""
+    with _open_image(source, limits) as (image, stream, fmt):
+        return _header(image, stream, fmt, limits).upright_size
+
+
+@contextmanager
+def _open_image(
+    source: ImageSource, limits: LoadLimits
+) -> Iterator[tuple[Image.Image, BinaryIO, str]]:
+    """The image opened lazily (header only) from its bytes, and its sniffed format."""
     with _open_source(source, limits) as stream:
         fmt = require_format(stream.read(HEADER_BYTES))
         stream.seek(0)
@@ -144,16 +161,18 @@ def load_image(
             raise PostReadyError(
                 ErrorCode.CORRUPT_IMAGE, f"the {fmt} file is damaged and cannot be opened"
             ) from exc
-        return _decode(image, stream, fmt, limits, min_decoded_size)
+        yield image, stream, fmt
 
 
-def _decode(
-    image: Image.Image,
-    stream: BinaryIO,
-    fmt: str,
-    limits: LoadLimits,
-    min_decoded_size: DecodeSizer | None,
-) -> LoadedImage:
+@dataclass(frozen=True, slots=True)
+class _Header:
+    exif: Image.Exif
+    orientation: int | None
+    upright_size: tuple[int, int]
+
+
+def _header(image: Image.Image, stream: BinaryIO, fmt: str, limits: LoadLimits) -> _Header:
+    """The checks before decoding, and the EXIF orientation with the size it makes."""
     width, height = image.size
     if width * height > limits.max_pixels:
         raise _too_many_pixels((width, height), limits)
@@ -168,9 +187,27 @@ def _decode(
             # Pillow would decode every pixel to look for EXIF after them.
             image.info["exif"] = _trailing_png_exif(stream)
         exif = image.getexif()
-        orientation = exif.get(_ORIENTATION_TAG)
-        transposed = orientation in _TRANSPOSING_ORIENTATIONS
-        upright_size = (height, width) if transposed else (width, height)
+    except _DECODE_ERRORS as exc:
+        raise PostReadyError(
+            ErrorCode.CORRUPT_IMAGE, f"the {fmt} file is damaged or cut short and cannot be read"
+        ) from exc
+    orientation = exif.get(_ORIENTATION_TAG)
+    transposed = orientation in _TRANSPOSING_ORIENTATIONS
+    return _Header(exif, orientation, (height, width) if transposed else (width, height))
+
+
+def _decode(
+    image: Image.Image,
+    stream: BinaryIO,
+    fmt: str,
+    limits: LoadLimits,
+    min_decoded_size: DecodeSizer | None,
+) -> LoadedImage:
+    width, height = image.size
+    header = _header(image, stream, fmt, limits)
+    exif, orientation, upright_size = header.exif, header.orientation, header.upright_size
+    transposed = orientation in _TRANSPOSING_ORIENTATIONS
+    try:
         wanted = min_decoded_size(upright_size) if min_decoded_size else None
         stored_wanted = wanted[::-1] if wanted and transposed else wanted
         if fmt == "JPEG" and stored_wanted is not None:

@@ -34,8 +34,17 @@ class LogoRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class CarouselPhoto:
+    """One more photo of a carousel post, and what to call it in results."""
+
+    source: ImageSource
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class OptimizeRequest:
-    """One photo to optimise for some platforms, and who asked."""
+    """One photo (or, with `more_photos`, a carousel) to optimise for some platforms, and who
+    asked."""
 
     source: ImageSource
     platforms: tuple[str, ...]  # platform keys from the platform table
@@ -54,6 +63,13 @@ class OptimizeRequest:
     product: bool | None = None  # None: detect; True: it is a product; False: skip styles
     previews: bool = False  # draw each post as its feed shows it, and a contact sheet
     account_name: str = DEFAULT_ACCOUNT_NAME  # the name the previews show
+    # A carousel: the post's other photos, in order after `source`. Each platform then gets one
+    # post of them all (split into consecutive posts beyond its carousel limit).
+    more_photos: tuple[CarouselPhoto, ...] = ()
+
+    @property
+    def is_carousel(self) -> bool:
+        return bool(self.more_photos)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +142,11 @@ class PlatformContent:
     accounts: AccountSuggestions
     sources: ContentSources
     alt_text: str = ""  # within the platform's alt-text limit
+    item_alt_texts: tuple[str, ...] = ()  # a carousel's: one per photo, in order
 
     def to_json(self) -> dict[str, Any]:
         handles = [account.handle for account in self.accounts.accounts]
-        return {
+        data: dict[str, Any] = {
             "niches": list(self.niches),
             "hashtags": format_hashtags(self.hashtags),
             "hashtag_list": list(self.hashtags),
@@ -146,6 +163,9 @@ class PlatformContent:
             "providers": self.sources.to_json(),
             "alt_text": self.alt_text,
         }
+        if self.item_alt_texts:
+            data["item_alt_texts"] = list(self.item_alt_texts)
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PlatformContent:
@@ -159,6 +179,35 @@ class PlatformContent:
             accounts=AccountSuggestions.from_json(data["profile_results"]),
             sources=ContentSources.from_json(data["providers"]),
             alt_text=data.get("alt_text", ""),  # results written before alt text existed
+            item_alt_texts=tuple(data.get("item_alt_texts", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ItemImage:
+    """One photo of a carousel as a platform gets it."""
+
+    item: int  # its place in the carousel, from 1
+    image: ImageOutput
+    crop_box: CropBox  # in the photo's full-resolution pixels
+    crop_method: CropMethod
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "item": self.item,
+            "processed_image": str(self.image.path),
+            "image": _image_json(self.image),
+            "crop": {"box": list(self.crop_box.as_tuple()), "method": self.crop_method},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ItemImage:
+        crop = data["crop"]
+        return cls(
+            item=data["item"],
+            image=ImageOutput(Path(data["processed_image"]), **data["image"]),
+            crop_box=CropBox(*crop["box"]),
+            crop_method=crop["method"],
         )
 
 
@@ -175,6 +224,10 @@ class PlatformResult:
     error: ErrorInfo | None = None
     content: PlatformContent | None = None
     caption_file: Path | None = None
+    # A carousel's: every photo's image (`image` is the first's), all in the shared `variant`,
+    # and the posts they make: item numbers, one tuple per post.
+    items: tuple[ItemImage, ...] = ()
+    posts: tuple[tuple[int, ...], ...] = ()
 
     def to_json(self, product_photography_used: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -187,13 +240,7 @@ class PlatformResult:
         if self.variant:
             data["variant"] = self.variant
         if self.image:
-            data["image"] = {
-                "format": self.image.format,
-                "width": self.image.width,
-                "height": self.image.height,
-                "bytes": self.image.bytes,
-                "quality": self.image.quality,
-            }
+            data["image"] = _image_json(self.image)
         if self.crop_box:
             data["crop"] = {"box": list(self.crop_box.as_tuple()), "method": self.crop_method}
         if self.warnings:
@@ -204,6 +251,10 @@ class PlatformResult:
             data.update(self.content.to_json())
         if self.caption_file:
             data["caption_file"] = str(self.caption_file)
+        if self.items:
+            data["variant_shared"] = True  # one variant for every photo of the carousel
+            data["items"] = [item.to_json() for item in self.items]
+            data["posts"] = [list(post) for post in self.posts]
         return data
 
     @classmethod
@@ -226,6 +277,8 @@ class PlatformResult:
             error=ErrorInfo(ErrorCode(error["code"]), error["message"]) if error else None,
             content=PlatformContent.from_json(data) if "caption" in data else None,
             caption_file=Path(data["caption_file"]) if "caption_file" in data else None,
+            items=tuple(ItemImage.from_json(item) for item in data.get("items", ())),
+            posts=tuple(tuple(post) for post in data.get("posts", ())),
         )
 
 
@@ -257,6 +310,19 @@ class SourceInfo:
     height: int
     notes: tuple[str, ...] = ()
 
+    def details_json(self) -> dict[str, Any]:
+        """Everything but the name, which results keep under `source_image`."""
+        return {
+            "format": self.format,
+            "width": self.width,
+            "height": self.height,
+            "notes": list(self.notes),
+        }
+
+    @classmethod
+    def from_json(cls, name: str, data: Mapping[str, Any]) -> SourceInfo:
+        return cls(name, data["format"], data["width"], data["height"], tuple(data["notes"]))
+
 
 @dataclass(frozen=True, slots=True)
 class OptimizeResult:
@@ -272,6 +338,7 @@ class OptimizeResult:
     previews: FeedPreviews | None = None
     cost: Cost | None = None  # the paid calls' estimated cost (None: read from an old document)
     notices: tuple[str, ...] = ()  # for the user: daily quotas that kept AI services out
+    items: tuple[SourceInfo, ...] = ()  # a carousel's photos in order (`source` is the first)
 
     @property
     def successful(self) -> list[PlatformResult]:
@@ -281,17 +348,12 @@ class OptimizeResult:
         """The seed pipeline's results.json shape (its keys kept), plus our extra detail."""
         styles = self.product_photography.styles if self.product_photography else {}
         styled = {platform for outputs in styles.values() for platform in outputs}
-        return {
+        data: dict[str, Any] = {
             "session_id": self.session_id,
             "user_uuid": self.user_uuid,
             "timestamp": self.started_at.strftime("%Y%m%d_%H%M%S"),
             "source_image": self.source.name,
-            "source": {
-                "format": self.source.format,
-                "width": self.source.width,
-                "height": self.source.height,
-                "notes": list(self.source.notes),
-            },
+            "source": self.source.details_json(),
             "analysis": self.analysis.to_json() if self.analysis else None,
             "platforms": {
                 key: result.to_json(key in styled) for key, result in self.platforms.items()
@@ -312,6 +374,11 @@ class OptimizeResult:
                 "notices": list(self.notices),
             },
         }
+        if self.items:
+            data["items"] = [
+                {"source_image": item.name, **item.details_json()} for item in self.items
+            ]
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> OptimizeResult:
@@ -330,13 +397,7 @@ class OptimizeResult:
                 user_uuid=data["user_uuid"],
                 started_at=datetime.fromisoformat(metadata["started_at"]),
                 finished_at=datetime.fromisoformat(metadata["generated_at"]),
-                source=SourceInfo(
-                    data["source_image"],
-                    source["format"],
-                    source["width"],
-                    source["height"],
-                    tuple(source["notes"]),
-                ),
+                source=SourceInfo.from_json(data["source_image"], source),
                 platforms=platforms,
                 product_photography=(
                     ProductPhotographyResult.from_json(photography)
@@ -349,11 +410,25 @@ class OptimizeResult:
                 # Documents written before costs were kept have neither.
                 cost=Cost.from_json(metadata["cost"]) if metadata.get("cost") else None,
                 notices=tuple(metadata.get("notices", ())),
+                items=tuple(
+                    SourceInfo.from_json(item["source_image"], item)
+                    for item in data.get("items", ())
+                ),
             )
         except KeyError as exc:
             raise ValueError(f"not a PostReady results document: missing {exc}") from exc
         except (TypeError, AttributeError, ValueError, PostReadyError) as exc:
             raise ValueError(f"not a PostReady results document: {exc}") from exc
+
+
+def _image_json(image: ImageOutput) -> dict[str, Any]:
+    return {
+        "format": image.format,
+        "width": image.width,
+        "height": image.height,
+        "bytes": image.bytes,
+        "quality": image.quality,
+    }
 
 
 def _iso(moment: datetime) -> str:

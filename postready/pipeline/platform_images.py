@@ -63,6 +63,7 @@ class RenderContext:
     logo_options: LogoOptions | None
     exif: bytes
     session_dir: Path
+    item: int | None = None  # a carousel's photo number: files are named `<platform>_<item>`
 
 
 def _render_group(jobs: list[PlatformPlan], context: RenderContext) -> list[PlatformResult]:
@@ -87,7 +88,8 @@ def _render_group(jobs: list[PlatformPlan], context: RenderContext) -> list[Plat
         try:
             if encoded is None or len(encoded.data) > job.max_bytes:
                 encoded = encode_under_limit(image, job.output_format, job.max_bytes, context.exif)
-            path = context.session_dir / f"{key}.{EXTENSIONS[job.output_format]}"
+            stem = key if context.item is None else f"{key}_{context.item}"
+            path = context.session_dir / f"{stem}.{EXTENSIONS[job.output_format]}"
             path.write_bytes(encoded.data)
         except Exception as exc:
             results.append(_failed(key, started, _error_info(exc, key)))

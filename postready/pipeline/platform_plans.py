@@ -28,11 +28,13 @@ class PlatformPlan:
         return self.variant.max_bytes or self.spec.max_bytes
 
 
-def choose_variant(spec: PlatformSpec, size: tuple[int, int]) -> ImageVariant:
-    """The platform's automatic variant whose aspect ratio needs the least cropping."""
-    ratio = size[0] / size[1]
+def choose_variant(spec: PlatformSpec, *sizes: tuple[int, int]) -> ImageVariant:
+    """The platform's automatic variant whose aspect ratio needs the least cropping: for several
+    photos (a carousel's one shared variant), the least for the set as a whole, i.e. the one
+    that keeps the largest sum of the photos' kept shares."""
+    ratios = [width / height for width, height in sizes]
     candidates = [v for v in spec.variants if v.auto]
-    return min(candidates, key=lambda v: max(v.ratio / ratio, ratio / v.ratio))
+    return max(candidates, key=lambda v: sum(min(v.ratio / r, r / v.ratio) for r in ratios))
 
 
 def min_decoded_size(
@@ -51,11 +53,12 @@ def min_decoded_size(
 
 
 def plan_platform(
-    spec: PlatformSpec, request: OptimizeRequest, size: tuple[int, int]
+    spec: PlatformSpec, request: OptimizeRequest, *sizes: tuple[int, int]
 ) -> PlatformPlan:
-    """The variant (the one asked for, else the closest automatic one) and the format."""
+    """The variant (the one asked for, else the closest automatic one for the photos' sizes)
+    and the format."""
     chosen = request.variants.get(spec.key)
-    variant = spec.variant(chosen) if chosen else choose_variant(spec, size)
+    variant = spec.variant(chosen) if chosen else choose_variant(spec, *sizes)
     fmt = request.output_format
     warnings: tuple[str, ...] = ()
     if fmt not in spec.formats:

@@ -112,6 +112,9 @@ class PlatformSpec:
     alt_text: AltTextRule
     # Images in one post (carousel, gallery, album); None: one image per post.
     carousel_limit: int | None
+    # True where the platform shows (or crops) every image of a post in one shape: a carousel
+    # then gets one size too. False where each image keeps its own shape (or no source says).
+    carousel_same_ratio: bool = False
 
     def variant(self, name: str) -> ImageVariant:
         for variant in self.variants:
@@ -177,8 +180,11 @@ PLATFORMS: dict[str, PlatformSpec] = {
                 "Meta, Instagram Platform Content Publishing (alt_text since 24 Mar 2025); "
                 "the 100-character app field per social tools' guides",
             ),
-            # 10 per carousel through the publishing API (the app takes 20 since Aug 2024).
-            carousel_limit=10,
+            # 20 in the app since Aug 2024 (Instagram's announcement; what issue 14 asks for), where
+            # the publishing API documents 10. The app crops every item to the first one's ratio
+            # (social tools' carousel guides).
+            carousel_limit=20,
+            carousel_same_ratio=True,
         ),
         PlatformSpec(
             key="facebook",
@@ -251,6 +257,8 @@ PLATFORMS: dict[str, PlatformSpec] = {
                 "Pinterest API v5, Create Pin (alt_text, maxLength 500)",
             ),
             carousel_limit=5,  # Pinterest API v5, carousel Pins: 2-5 images
+            # "Images must be the same dimension" (publishing tools' Pinterest media guidelines).
+            carousel_same_ratio=True,
         ),
         PlatformSpec(
             key="x",

@@ -8,7 +8,7 @@ import asyncio
 import json
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -19,10 +19,21 @@ from typing import TYPE_CHECKING
 from PIL import Image
 
 from postready.pipeline.caption_file import write_caption_file
-from postready.pipeline.content import CONTENT_EVENTS, ContentEngine, ContentOutcome
+from postready.pipeline.content import (
+    CONTENT_EVENTS,
+    ContentEngine,
+    ContentOutcome,
+    PreparedPhoto,
+)
 from postready.pipeline.encoding import public_exif
 from postready.pipeline.errors import ErrorCode, PostReadyError
-from postready.pipeline.loading import LoadedImage, LoadLimits, load_image, load_logo
+from postready.pipeline.loading import (
+    ImageSource,
+    LoadedImage,
+    LoadLimits,
+    load_image,
+    load_logo,
+)
 from postready.pipeline.models import (
     FeedPreviews,
     OptimizeRequest,
@@ -82,19 +93,25 @@ async def run_optimization(
     loop = asyncio.get_running_loop()
     started = datetime.now(UTC)
     session_id = session_id or str(uuid.uuid4())
-    specs = _platform_specs(request)
+    if request.is_carousel:
+        from postready.pipeline.carousel import run_carousel
+
+        return await run_carousel(
+            request,
+            output_root,
+            limits=limits,
+            progress=progress,
+            executor=executor,
+            session_id=session_id,
+            content=content,
+            gate=gate,
+        )
+    specs = platform_specs(request)
     styles = _requested_styles(request)
     engine = content or ContentEngine()
     total = len(specs) + 2 + CONTENT_EVENTS + (len(styles) + 1 if styles else 0)
     total += 1 if request.previews else 0
-    done = -1
-
-    def report(stage: str, message: str) -> None:
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(ProgressEvent(stage, done, total, message))
-
+    report = progress_reporter(total, progress)
     report("load", "Reading your photo…")
     plans: dict[str, PlatformPlan] = {}
 
@@ -161,10 +178,7 @@ async def run_optimization(
         outcome = await content_task
     finally:
         content_task.cancel()
-    if outcome is not None:
-        for key, text in outcome.platforms.items():
-            path = write_caption_file(session_dir, key, text)
-            results[key] = replace(results[key], content=text, caption_file=path)
+    write_caption_files(results, outcome, session_dir)
     previews = None
     if request.previews:
         previews = await _previews(request, results, session_dir, executor, session_id)
@@ -172,11 +186,11 @@ async def run_optimization(
 
     result = OptimizeResult(
         session_id=session_id,
-        user_uuid=_user_uuid(request.user_id),
+        user_uuid=user_uuid(request.user_id),
         started_at=started,
         finished_at=datetime.now(UTC),
         source=SourceInfo(
-            request.source_name or _default_source_name(request),
+            source_name(request.source, request.source_name),
             loaded.source_format,
             *loaded.source_size,
             notes=loaded.notes,
@@ -198,11 +212,36 @@ async def run_optimization(
     return result
 
 
+def progress_reporter(total: int, progress: ProgressCallback | None) -> Callable[[str, str], None]:
+    """`report(stage, message)` for a run of `total` steps after its first: each call is the
+    next step's ProgressEvent."""
+    done = -1
+
+    def report(stage: str, message: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(ProgressEvent(stage, done, total, message))
+
+    return report
+
+
 def write_results(result: OptimizeResult, session_dir: Path) -> None:
     """`results.json` in the session's folder, written (again)."""
     (session_dir / RESULTS_FILE).write_text(
         json.dumps(result.to_json(), indent=2, ensure_ascii=False), encoding="utf-8"
     )
+
+
+def write_caption_files(
+    results: dict[str, PlatformResult], outcome: ContentOutcome | None, session_dir: Path
+) -> None:
+    """Each platform's ready-to-post text file, and its content in its result."""
+    if outcome is None:
+        return
+    for key, text in outcome.platforms.items():
+        path = write_caption_file(session_dir, key, text, results[key].posts)
+        results[key] = replace(results[key], content=text, caption_file=path)
 
 
 async def _content(
@@ -216,8 +255,25 @@ async def _content(
     session_id: str,
     gate: UsageGate | None,
 ) -> ContentOutcome | None:
-    """The content step; None (and a log entry) if it breaks, so the images still arrive."""
     loop = asyncio.get_running_loop()
+    photo = loop.run_in_executor(
+        executor,
+        partial(engine.prepare, loaded.image, signals, request.source, request.description),
+    )
+    return await generate_content(engine, request, photo, now, report, session_id, gate)
+
+
+async def generate_content(
+    engine: ContentEngine,
+    request: OptimizeRequest,
+    photo: Awaitable[PreparedPhoto],
+    now: datetime,
+    report: Callable[[str, str], None],
+    session_id: str,
+    gate: UsageGate | None,
+) -> ContentOutcome | None:
+    """The content step once `photo` is prepared; None (and a log entry) if it breaks, so the
+    images still arrive."""
     reported = 0
 
     def content_report(message: str) -> None:
@@ -226,11 +282,7 @@ async def _content(
         report("content", message)
 
     try:
-        photo = await loop.run_in_executor(
-            executor,
-            partial(engine.prepare, loaded.image, signals, request.source, request.description),
-        )
-        return await engine.generate(request, photo, now, content_report, session_id, gate)
+        return await engine.generate(request, await photo, now, content_report, session_id, gate)
     except Exception:
         log.exception("content_failed session=%s", session_id)
         for _ in range(CONTENT_EVENTS - reported):
@@ -318,6 +370,13 @@ def _product_name(request: OptimizeRequest, analysis: ImageAnalysis | None) -> s
     return request.description
 
 
+def check_request(request: OptimizeRequest) -> None:
+    """The errors the request's options make, before any photo is read (a batch checks its
+    options once): platforms, variants, time zones, styles."""
+    platform_specs(request)
+    _requested_styles(request)
+
+
 def _requested_styles(request: OptimizeRequest) -> tuple[str, ...]:
     """The style keys asked for (UNKNOWN_STYLE before any work). Product photography's modules
     load only then: most runs ask for no styles and should not pay their import."""
@@ -328,7 +387,8 @@ def _requested_styles(request: OptimizeRequest) -> tuple[str, ...]:
     return photography_styles(request)
 
 
-def _platform_specs(request: OptimizeRequest) -> list[PlatformSpec]:
+def platform_specs(request: OptimizeRequest) -> list[PlatformSpec]:
+    """The request's platforms; raises the error a bad platform, variant or zone makes."""
     unknown = [key for key in (*request.platforms, *request.variants) if key not in PLATFORMS]
     if unknown:
         raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, f"unknown platform '{unknown[0]}'")
@@ -342,11 +402,12 @@ def _platform_specs(request: OptimizeRequest) -> list[PlatformSpec]:
     return [PLATFORMS[key] for key in dict.fromkeys(request.platforms)]
 
 
-def _user_uuid(user_id: str | None) -> str:
+def user_uuid(user_id: str | None) -> str:
     if user_id is None:
         return str(uuid.uuid4())
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"postready:user:{user_id}"))
 
 
-def _default_source_name(request: OptimizeRequest) -> str:
-    return str(request.source) if isinstance(request.source, Path) else "upload"
+def source_name(source: ImageSource, name: str) -> str:
+    """What results call a photo: its given name, else its path, else "upload"."""
+    return name or (str(source) if isinstance(source, Path) else "upload")

@@ -14,5 +14,5 @@ def test_platforms_lists_the_table(capsys) -> None:
     for spec in PLATFORMS.values():
         assert spec.display_name in out and spec.key in out
     for fact in ("thumbnail 1280×720 (on request)", "2 MB", "CamelCase", "tags field", "none",
-                 "1,024", "Per post", "gbp", "mast", "yt", "tg"):  # fmt: skip
+                 "1,024", "Per post", "gbp", "mast", "yt", "tg", "20, one shape"):  # fmt: skip
         assert fact in out, fact

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 DEFAULT_OPENAI_MODEL = "gpt-5.4-mini"
 DEFAULT_GEMINI_MODEL = "gemini-flash-latest"
 MAX_VISION_SIDE = 1024  # images sent to a vision API are downscaled to this longest side
+MAX_VISION_PHOTOS = 4  # a carousel's first photos that its one vision + writing call sees
+# A carousel's photos go smaller: at "low" detail the model looks at 512 px anyway, and four
+# photos then weigh what one does.
+CAROUSEL_VISION_SIDE = 512
 
 
 class ProviderError(Exception):

@@ -67,7 +67,12 @@ class LocalWriter:
             key: PostDraft(draft_caption(PLATFORMS[key], subject, analysis, seed), ())
             for key in brief.platforms
         }
-        return Writing(analysis, topics.niches, posts, describe_photo(subject, analysis))
+        items = tuple(
+            describe_photo(describe_subject(item, read_topics(item, vocabulary), vocabulary), item)
+            for item in brief.item_analyses
+        )
+        alt_text = describe_photo(subject, analysis)
+        return Writing(analysis, topics.niches, posts, alt_text, item_alt_texts=items)
 
 
 class LocalAccountFinder:

@@ -20,7 +20,11 @@ from postready.pipeline.vocabulary import load_vocabulary
 
 if TYPE_CHECKING:
     from openai import APIStatusError
-    from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
+    from openai.types.chat import (
+        ChatCompletion,
+        ChatCompletionContentPartParam,
+        ChatCompletionMessageParam,
+    )
 
 log = logging.getLogger(__name__)
 _INVALID_ANSWER_ATTEMPTS = 2  # the first answer and one retry
@@ -49,10 +53,14 @@ class _Answer(BaseModel):
     product_shot: bool
     niches: list[str]
     posts: dict[str, _Post]
+    item_alt_texts: list[str] = []  # asked for only when the post is a carousel
 
 
-def response_schema(platforms: tuple[str, ...], niches: list[str]) -> dict[str, Any]:
-    """The strict JSON schema of the answer: every platform is a required property."""
+def response_schema(
+    platforms: tuple[str, ...], niches: list[str], carousel: bool = False
+) -> dict[str, Any]:
+    """The strict JSON schema of the answer: every platform is a required property; a
+    carousel's answer also has one alt text per photo the model sees."""
 
     def obj(properties: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -64,16 +72,17 @@ def response_schema(platforms: tuple[str, ...], niches: list[str]) -> dict[str, 
 
     strings = {"type": "array", "items": {"type": "string"}}
     post = obj({"caption": {"type": "string"}, "hashtags": strings})
-    return obj(
-        {
-            "summary": {"type": "string"},
-            "alt_text": {"type": "string"},
-            "subjects": strings,
-            "product_shot": {"type": "boolean"},
-            "niches": {"type": "array", "items": {"type": "string", "enum": niches}},
-            "posts": obj({key: post for key in platforms}),
-        }
-    )
+    properties = {
+        "summary": {"type": "string"},
+        "alt_text": {"type": "string"},
+        "subjects": strings,
+        "product_shot": {"type": "boolean"},
+        "niches": {"type": "array", "items": {"type": "string", "enum": niches}},
+        "posts": obj({key: post for key in platforms}),
+    }
+    if carousel:
+        properties["item_alt_texts"] = strings
+    return obj(properties)
 
 
 def _instructions(brief: ContentBrief) -> str:
@@ -103,14 +112,27 @@ def _instructions(brief: ContentBrief) -> str:
         "related_hashtags_seen_online": list(brief.related_tags),
         "platforms": rules,
     }
+    if brief.item_analyses:
+        seen = 1 + len(brief.more_images)
+        return (
+            f"This post is a carousel of {len(brief.item_analyses)} photos; you see the first "
+            f"{seen}, in order. Write one caption per platform for the whole post (it may name "
+            "what the photos show) and 'alt_text' for the first photo; write 'item_alt_texts': "
+            f"one alt text per photo you see, in order ({seen} in all), by the same rules. "
+            + _post_rules(facts, brief.rewrite)
+        )
+    return "Write the posts for this photo. " + _post_rules(facts, brief.rewrite)
+
+
+def _post_rules(facts: dict[str, Any], rewrite: str) -> str:
     return (
-        "Write the posts for this photo. Start each caption with a hook line that works within "
+        "Start each caption with a hook line that works within "
         "'first_line_shown' characters, weave in the user's description, end with a call to "
         "action that suits the platform, and keep near the target length. Write 'alt_text' "
         "for someone who cannot see the photo: what is in it (subject, setting, people, "
         "colours, any text in it), plainly, no marketing, the most important first, at most "
         f"{ALT_TEXT_LENGTH} characters.\n"
-        + (_REWRITE.format(json.dumps(brief.rewrite, ensure_ascii=False)) if brief.rewrite else "")
+        + (_REWRITE.format(json.dumps(rewrite, ensure_ascii=False)) if rewrite else "")
         + json.dumps(facts, ensure_ascii=False)
     )
 
@@ -134,17 +156,17 @@ class OpenAIVisionWriter:
         import openai
 
         niches = list(load_vocabulary().niches)
-        schema = response_schema(brief.platforms, niches)
-        image_url = "data:image/jpeg;base64," + base64.b64encode(brief.image_jpeg).decode()
+        schema = response_schema(brief.platforms, niches, carousel=bool(brief.item_analyses))
+        content: list[ChatCompletionContentPartParam] = [
+            {"type": "text", "text": _instructions(brief)}
+        ]
+        content.extend(
+            {"type": "image_url", "image_url": {"url": _data_url(jpeg), "detail": "low"}}
+            for jpeg in (brief.image_jpeg, *brief.more_images)
+        )
         messages: list[ChatCompletionMessageParam] = [
             {"role": "system", "content": _SYSTEM},
-            {
-                "role": "user",
-                "content": [
-                    {"type": "text", "text": _instructions(brief)},
-                    {"type": "image_url", "image_url": {"url": image_url, "detail": "low"}},
-                ],
-            },
+            {"role": "user", "content": content},
         ]
         config = self._config
         try:
@@ -188,6 +210,10 @@ class OpenAIVisionWriter:
         except openai.APIStatusError as exc:
             raise ProviderError(_status_reason(exc, config.max_retries)) from exc
         raise ProviderError(f"OpenAI's answer was not valid JSON for the schema twice: {reason}")
+
+
+def _data_url(jpeg: bytes) -> str:
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode()
 
 
 def _status_reason(exc: APIStatusError, retries: int) -> str:
@@ -249,4 +275,8 @@ def _writing(
         key: PostDraft(answer.posts[key].caption.strip(), tuple(answer.posts[key].hashtags))
         for key in brief.platforms
     }
-    return Writing(analysis, tuple(dict.fromkeys(known)), posts, answer.alt_text.strip(), usage)
+    items = tuple(text.strip() for text in answer.item_alt_texts[: 1 + len(brief.more_images)])
+    known_niches = tuple(dict.fromkeys(known))
+    return Writing(
+        analysis, known_niches, posts, answer.alt_text.strip(), usage, item_alt_texts=items
+    )

@@ -92,12 +92,15 @@ class Writing:
     alt_text: str = ""  # the photo for someone who cannot see it (before platform limits)
     # The calls that wrote it (none when cached or local); not part of what it says.
     usage: tuple[Usage, ...] = field(default=(), compare=False)
+    # A carousel's, one per photo in order ("" for a photo the writer did not see).
+    item_alt_texts: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
             "analysis": self.analysis.to_json(),
             "niches": list(self.niches),
             "alt_text": self.alt_text,
+            "item_alt_texts": list(self.item_alt_texts),
             "posts": {
                 key: {"caption": post.caption, "hashtags": list(post.hashtags)}
                 for key, post in self.posts.items()
@@ -114,6 +117,7 @@ class Writing:
                 for key, post in data["posts"].items()
             },
             alt_text=data.get("alt_text", ""),  # cached before alt text existed: ""
+            item_alt_texts=tuple(data.get("item_alt_texts", ())),
         )
 
 
@@ -150,7 +154,8 @@ class AccountSuggestions:
 
 @dataclass(frozen=True, slots=True)
 class ContentBrief:
-    """What a provider is asked about: the photo (small JPEG), its analysis, the user's words."""
+    """What a provider is asked about: the photo (small JPEG), its analysis, the user's words;
+    for a carousel also its next photos a vision model sees and every photo's analysis."""
 
     image_jpeg: bytes = field(repr=False)  # at most 1024 px on the longest side
     image_hash: str  # sha256 of the source bytes
@@ -161,3 +166,5 @@ class ContentBrief:
     related_tags: tuple[str, ...] = ()  # from public hashtag pages, when enabled
     # Another caption asked for: the current one, which the new one must not repeat.
     rewrite: str = ""
+    more_images: tuple[bytes, ...] = field(default=(), repr=False)  # a carousel's photos 2, 3, …
+    item_analyses: tuple[ImageAnalysis, ...] = ()  # a carousel's, one per photo in order

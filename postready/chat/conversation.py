@@ -248,7 +248,8 @@ class ChatService:
         return False
 
     async def _files_button(self, user_id: str, chat_id: str, session_id: str) -> str | None:
-        """ "📎 Original files": the session's images as documents, for their owner only."""
+        """ "📎 Original files": the session's images and caption files (their latest version,
+        after any rework) as documents, for their owner only."""
         session = await self._jobs.get_session(session_id)
         if session is None:
             return "This button has expired."
@@ -257,7 +258,7 @@ class ChatService:
         files = [
             MediaItem(f.path, f"{PLATFORMS[f.platform].display_name} · {f.path.name}")
             for f in await self._jobs.session_files(session_id)
-            if f.file_type in ("image", "product_photo")
+            if f.file_type in ("image", "product_photo", "caption")
             and f.platform
             and f.path
             and f.path.is_file()

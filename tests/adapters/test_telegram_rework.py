@@ -113,12 +113,24 @@ async def test_another_caption_and_other_hashtags_edit_their_post_after_a_restar
         assert x.edits[1] == PROGRESS["h"]
         assert _hashtags(x.text) and _hashtags(x.text) != tags_before
         assert [t for t, _ in x.buttons][-1] == "📎 Original files"  # kept
+
+        # The files button sends the caption files too, as they are now.
+        await telegram.press(ALICE, x.message_id, button(x, "📎 Original files"))
+
+        def caption_document() -> bytes | None:
+            documents = [s for s in telegram.chat(ALICE) if s.kind == "document"]
+            found = [s.file for s in documents if s.text.endswith("x_caption.txt")]
+            return found[0] if found else None
+
+        await until(caption_document)
+        sent_caption = (caption_document() or b"").decode()
     # The stored results, results.json and the caption files follow the latest posts.
     folder = session_folder(settings)
     saved = json.loads((folder / "results.json").read_text())
     caption = saved["platforms"]["x"]["caption"]
     assert _hashtags(caption) == _hashtags(x.text)
     assert caption in (folder / "x_caption.txt").read_text()
+    assert caption in sent_caption
     assert saved["platforms"]["instagram"]["caption"] in instagram.text
     async with await Storage.open(settings.storage.db_path) as store:
         (job,) = await store.jobs.recent(5)

@@ -255,13 +255,12 @@ class ChatService:
             return "This button has expired."
         if session.user != self._ref(user_id):
             return "Only the person who sent the photo can use this button."
+        kept = await self._jobs.session_files(session_id)
         files = [
             MediaItem(f.path, f"{PLATFORMS[f.platform].display_name} · {f.path.name}")
-            for f in await self._jobs.session_files(session_id)
-            if f.file_type in ("image", "product_photo", "caption")
-            and f.platform
-            and f.path
-            and f.path.is_file()
+            for kinds in (("image", "product_photo"), ("caption",))  # the images first
+            for f in kept
+            if f.file_type in kinds and f.platform and f.path and f.path.is_file()
         ]
         if not files:
             return "These files are no longer kept."

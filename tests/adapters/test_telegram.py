@@ -140,10 +140,15 @@ async def test_original_files_only_for_the_requester(telegram, settings):
         assert refused["show_alert"] is True and "Only the person" in refused["text"]
         assert not [s for s in telegram.chat(ALICE) if s.kind == "document"]
         await telegram.press(ALICE, post.message_id, post.buttons[-1][1])
-        await until(lambda: len([s for s in telegram.chat(ALICE) if s.kind == "document"]) == 2)
+        await until(lambda: len([s for s in telegram.chat(ALICE) if s.kind == "document"]) == 4)
     documents = [s for s in telegram.chat(ALICE) if s.kind == "document"]
     photos = [s for s in telegram.chat(ALICE) if image(s)]
-    assert [d.file for d in documents] == [p.file for p in photos]  # the same bytes, uncompressed
+    # The images first, the same bytes, uncompressed; then each platform's caption file.
+    assert [d.file for d in documents[:2]] == [p.file for p in photos]
+    assert [d.text for d in documents[2:]] == [
+        "Instagram · instagram_caption.txt",
+        "X · x_caption.txt",
+    ]
 
 
 async def test_errors_are_one_line_with_their_code(telegram, settings):

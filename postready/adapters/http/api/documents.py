@@ -84,6 +84,8 @@ def results_document(
 
     listed = []
     for file in files:
+        if file.path is not None and file.size is None:
+            continue  # recorded, but it was not there when the job ended
         name = _inside(file.path, folder) if file.path is not None else None
         url = urls.file(session.id, name) if name is not None else file.url
         if url is None:

@@ -130,7 +130,9 @@ class WebhookSender:
         settings = self._settings
         retrying = AsyncRetrying(
             stop=stop_after_attempt(settings.webhook_attempts),
-            wait=wait_exponential_jitter(initial=settings.webhook_backoff, jitter=0.5),
+            wait=wait_exponential_jitter(
+                initial=settings.webhook_backoff, jitter=settings.webhook_backoff
+            ),
             retry=retry_if_exception_type((_Retry, ClientError, OSError, TimeoutError)),
             reraise=True,
         )

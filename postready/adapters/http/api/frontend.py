@@ -11,7 +11,6 @@ import asyncio
 import json
 import logging
 import re
-import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -147,7 +146,8 @@ class ApiFrontend:
             except Problem as problem:
                 return problem.response()
             except PostReadyError as exc:
-                return Problem.of(exc, time.time()).response()
+                # The storage's clock: the one quotas are counted by.
+                return Problem.of(exc, self._parts()[0].database.clock()).response()
 
         return serve
 

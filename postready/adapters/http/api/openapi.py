@@ -321,7 +321,7 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {
                         "200": {
                             "description": "The file",
-                            "content": {"*/*": {"schema": {"type": "string"}}},
+                            "content": {"*/*": {"schema": {}}},
                         },
                         **_problems(*_KEYED, 404),
                     },

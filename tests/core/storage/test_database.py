@@ -43,6 +43,9 @@ TABLES = {
     "inbox",
     "blocked_users",
     "instances",
+    "pending_descriptions",
+    "api_keys",
+    "api_jobs",
 }
 
 

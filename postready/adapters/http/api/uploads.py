@@ -9,6 +9,7 @@ import asyncio
 from dataclasses import dataclass
 
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from postready.adapters.http.api.problems import ApiErrorCode, Problem
 from postready.pipeline.errors import ErrorCode
@@ -54,8 +55,9 @@ async def read_form(request: web.Request, max_image: int, timeout: float) -> For
         raise Problem(
             ApiErrorCode.REQUEST_TIMEOUT, f"the upload did not arrive within {timeout:g} s"
         ) from None
-    except (ValueError, AssertionError, KeyError) as exc:  # aiohttp's words for a broken form
-        raise Problem(ApiErrorCode.INVALID_REQUEST, f"the form could not be read: {exc}") from None
+    except (ValueError, AssertionError, KeyError, HttpProcessingError):
+        # aiohttp's words for a broken form (a part's headers, its boundary)
+        raise Problem(ApiErrorCode.INVALID_REQUEST, "the multipart form could not be read") from None
 
 
 async def _read(request: web.Request, max_image: int, too_large: Problem) -> Form:

@@ -273,7 +273,7 @@ class ApiFrontend:
 
     async def _file(self, request: web.Request, caller: Caller) -> web.StreamResponse:
         session_id, _ = await self._owned(request, caller)
-        folder = (self._settings.storage.output_dir / session_id).resolve()
+        folder = self._settings.storage.output_dir / session_id
         name = request.match_info["name"]
         path = await asyncio.to_thread(_existing_file, folder, name)
         if path is None:
@@ -303,6 +303,7 @@ def _origin(request: web.Request) -> str:
 
 def _existing_file(folder: Path, name: str) -> Path | None:
     """The file `name` in `folder`, never one outside it (`..`, links)."""
+    folder = folder.resolve()
     path = (folder / name).resolve()
     return path if path.is_relative_to(folder) and path.is_file() else None
 

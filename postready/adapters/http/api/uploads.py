@@ -57,7 +57,9 @@ async def read_form(request: web.Request, max_image: int, timeout: float) -> For
         ) from None
     except (ValueError, AssertionError, KeyError, HttpProcessingError):
         # aiohttp's words for a broken form (a part's headers, its boundary)
-        raise Problem(ApiErrorCode.INVALID_REQUEST, "the multipart form could not be read") from None
+        raise Problem(
+            ApiErrorCode.INVALID_REQUEST, "the multipart form could not be read"
+        ) from None
 
 
 async def _read(request: web.Request, max_image: int, too_large: Problem) -> Form:

@@ -43,7 +43,6 @@ TABLES = {
     "inbox",
     "blocked_users",
     "instances",
-    "pending_descriptions",
     "api_keys",
     "api_jobs",
 }

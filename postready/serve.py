@@ -22,7 +22,7 @@ from postready.core.retention import sweep_periodically
 from postready.core.storage import Storage
 from postready.core.storage.models import ENDED_STATUSES
 from postready.pipeline.content import ContentEngine
-from postready.pipeline.errors import PostReadyError
+from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.models import OptimizeResult
 
 if TYPE_CHECKING:
@@ -68,7 +68,22 @@ def _discord(settings: Settings) -> Frontend:
     return discord_frontend(settings)
 
 
-CHAT_FRONTENDS: Mapping[str, ChatFactory] = {"telegram": _telegram, "discord": _discord}
+def _api(settings: Settings) -> Frontend:
+    if settings.operations.http_port is None:
+        raise PostReadyError(
+            ErrorCode.INVALID_OPTION, "the HTTP API needs a port: set POSTREADY_HTTP_PORT"
+        )
+    from postready.adapters.http.api import api_frontend
+
+    return api_frontend(settings)
+
+
+# The HTTP API is served like a chat: its keys are its users, and it hears their jobs' ends.
+CHAT_FRONTENDS: Mapping[str, ChatFactory] = {
+    "telegram": _telegram,
+    "discord": _discord,
+    "api": _api,
+}
 
 
 def chat_frontends(names: Sequence[str], settings: Settings) -> list[Frontend]:

@@ -76,8 +76,10 @@ def test_network_libraries_only_in_providers_and_imported_lazily() -> None:
                 if name in CHAT_TRANSPORTS and path.is_relative_to(CHAT_TRANSPORTS[name]):
                     continue
                 where = path.relative_to(PACKAGE.parent)
-                if name.startswith("aiohttp") and "adapters" in path.parts:
-                    continue  # the bots' own HTTP (server, webhook): loaded only by a bot
+                if name.startswith(("aiohttp", "tenacity")) and "adapters" in path.parts:
+                    # The bots' own HTTP (server, webhooks and their retries): loaded only by
+                    # a bot.
+                    continue
                 if "providers" not in path.parts:
                     offences.append(f"{where} imports {name} outside pipeline/providers")
                 elif id(node) in top_level:

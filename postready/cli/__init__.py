@@ -12,7 +12,7 @@ import sys
 from contextlib import suppress
 from typing import NoReturn
 
-from postready.cli import bot, cleanup, db, enqueue, jobs, optimize, platforms, worker
+from postready.cli import apikey, bot, cleanup, db, enqueue, jobs, optimize, platforms, worker
 from postready.cli.exit_codes import (
     EXIT_BAD_INPUT,
     EXIT_INTERRUPTED,
@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 # In the order `postready --help` lists them.
-COMMANDS = (optimize, platforms, worker, bot, jobs, enqueue, cleanup, db)
+COMMANDS = (optimize, platforms, worker, bot, jobs, enqueue, cleanup, db, apikey)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,7 +18,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "chats",
         nargs="*",
         metavar="CHAT",
-        help="telegram, discord (default: every chat with a token)",
+        help="telegram, discord, api (default: every chat with a token, and the HTTP API "
+        "when POSTREADY_HTTP_PORT is set)",
     )
     bot.add_argument(
         "--sync",

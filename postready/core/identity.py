@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 HEADLESS_PLATFORM = "cli"  # the users of `postready enqueue`, served by any worker
+API_PLATFORM = "api"  # the HTTP API's keys, each a user of its own
 
 
 @dataclass(frozen=True, slots=True)
 class UserRef:
     """A user (and so the chat their results go to) on one platform: `telegram` + `1234`."""
 
-    platform: str  # telegram, discord, cli
+    platform: str  # telegram, discord, cli, api
     platform_user_id: str
 
     def __str__(self) -> str:

@@ -306,7 +306,7 @@ async def test_missing_token_is_one_line_and_exit_2(monkeypatch, capsys, tmp_pat
     assert main(["bot", "whatsapp"]) == 2
     assert (
         capsys.readouterr().err
-        == "error: INVALID_OPTION: unknown chat 'whatsapp'; available: telegram, discord\n"
+        == "error: INVALID_OPTION: unknown chat 'whatsapp'; available: telegram, discord, api\n"
     )
 
 

@@ -1,6 +1,6 @@
 """One aiohttp server per process (`POSTREADY_HTTP_PORT`): `GET /healthz` (200 when every part
 answers, else 503 naming the parts that do not), `GET /metrics` (Prometheus), and the chats'
-own endpoints (Telegram's webhook)."""
+own endpoints (Telegram's webhook, the HTTP API)."""
 
 from __future__ import annotations
 
@@ -37,13 +37,17 @@ class OperationsServer:
         self.metrics = metrics
         self._runner: web.AppRunner | None = None
 
-    async def start(self) -> None:
+    def application(self) -> web.Application:
+        """The server's endpoints: health, metrics and the frontends' routes."""
         app = web.Application()
         app.router.add_get("/healthz", self._health)
         app.router.add_get("/metrics", self._render_metrics)
         for method, path, handler in self._routes:
             app.router.add_route(method, path, handler)
-        self._runner = web.AppRunner(app, access_log=None)
+        return app
+
+    async def start(self) -> None:
+        self._runner = web.AppRunner(self.application(), access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, self._host, self.port).start()
         self.port = self._runner.addresses[0][1]

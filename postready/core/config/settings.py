@@ -150,6 +150,24 @@ class OperationsSection(Section):
     log_format: Literal["text", "json"] = "text"
 
 
+class ApiSection(Section):
+    """The HTTP API (`postready bot api`), on the process's HTTP server."""
+
+    model_config = SettingsConfigDict(env_prefix="POSTREADY_API_")
+
+    # The address clients reach the server at, for the URLs in answers; default: as asked.
+    public_url: str | None = None
+    requests_per_minute: int = Field(default=60, ge=1)  # per key
+    upload_timeout: float = Field(default=60.0, gt=0)  # seconds to send a whole upload
+    webhook_attempts: int = Field(default=5, ge=1)
+    webhook_timeout: float = Field(default=10.0, gt=0)  # seconds per delivery attempt
+    webhook_backoff: float = Field(default=2.0, ge=0)  # seconds before the 2nd try; doubles
+    # Webhooks to private, loopback and link-local addresses (tests, a LAN): off by default.
+    webhook_allow_private: bool = Field(
+        default=False, validation_alias="POSTREADY_WEBHOOK_ALLOW_PRIVATE"
+    )
+
+
 class TelegramSection(Section):
     model_config = SettingsConfigDict(env_prefix="TELEGRAM_")
 
@@ -225,6 +243,7 @@ class Settings(BaseSettings):
     limits: LimitsSection = Field(default_factory=LimitsSection)
     access: AccessSection = Field(default_factory=AccessSection)
     operations: OperationsSection = Field(default_factory=OperationsSection)
+    api: ApiSection = Field(default_factory=ApiSection)
     telegram: TelegramSection = Field(default_factory=TelegramSection)
     discord: DiscordSection = Field(default_factory=DiscordSection)
     ai: AISection = Field(default_factory=AISection)

@@ -128,6 +128,7 @@ class JobQueue:
         album_index: int = 0,
         request_key: str | None = None,
         unlimited: bool = False,
+        session_id: str | None = None,
     ) -> Submitted:
         """Save the photo and commit its job; raise PostReadyError when it cannot be queued.
 
@@ -135,9 +136,10 @@ class JobQueue:
         one request against the in-flight limit (the hourly and queue limits still apply to
         every photo), so all its photos are processed. `request_key`: names the request, so
         that submitting it again (after a crash) returns its job instead of a second one.
-        `unlimited`: no daily quota (an admin's)."""
+        `unlimited`: no daily quota (an admin's). `session_id`: the new session's, when the
+        caller has to know it before the job can run (a new UUID by default)."""
         _check_platforms(request.platforms)
-        session_id = str(uuid.uuid4())
+        session_id = session_id or str(uuid.uuid4())
         uploads = self._uploads
         name = request.source_name or (
             str(request.source) if not isinstance(request.source, bytes) else ""

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
+from postready.core.storage.api import ApiStore
 from postready.core.storage.chat_state import ChatStateStore
 from postready.core.storage.database import Database
 from postready.core.storage.inbox import InboxStore
 from postready.core.storage.instances import InstanceStore
 from postready.core.storage.jobs import JobStore
 from postready.core.storage.repositories import (
+    ApiRepository,
     ChatStateRepository,
     InboxRepository,
     InstanceRepository,
@@ -36,6 +38,7 @@ class Storage:
     inbox: InboxRepository
     instances: InstanceRepository
     usage: UsageRepository
+    api: ApiRepository
 
     @classmethod
     async def open(cls, where: Path | str, clock: Callable[[], float] = time.time) -> Self:
@@ -50,6 +53,7 @@ class Storage:
             InboxStore(database),
             InstanceStore(database),
             UsageStore(database),
+            ApiStore(database),
         )
 
     async def close(self) -> None:

@@ -201,3 +201,27 @@ class InboxEntry:
     payload: dict[str, Any]
     acks: dict[int, str]
     received_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """A key of the HTTP API; the token itself is never kept, only its hash."""
+
+    id: int
+    name: str
+    prefix: str  # the token's public part, and the key's user id on the "api" platform
+    user_id: int
+    webhook_secret: str  # signs the key's webhooks (HMAC-SHA256)
+    created_at: float  # Unix seconds
+    revoked_at: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiJob:
+    """A job submitted through the HTTP API, by the key `key_id`."""
+
+    session_id: str
+    job_id: int | None  # None until the job is queued
+    key_id: int
+    webhook_url: str | None  # where its end is posted
+    base_url: str  # the server's address as the client reached it, for the URLs it is sent

@@ -8,6 +8,8 @@ from typing import Any, Literal, Protocol
 
 from postready.core.identity import UserRef
 from postready.core.storage.models import (
+    ApiJob,
+    ApiKey,
     GeneratedFile,
     Heartbeat,
     InboxEntry,
@@ -305,3 +307,43 @@ class ChatStateRepository(Protocol):
         """Close an open choice and return it; None when it was closed already, so of two
         presses exactly one gets it."""
         ...
+
+
+class ApiRepository(Protocol):
+    """The HTTP API's keys, and the jobs submitted with them."""
+
+    async def add_key(
+        self, name: str, prefix: str, key_hash: str, webhook_secret: str, user_id: int
+    ) -> ApiKey:
+        """Keep a new key; ValueError when an active key has that name already."""
+        ...
+
+    async def key_by_hash(self, key_hash: str) -> ApiKey | None:
+        """The active (not revoked) key whose token has this hash."""
+        ...
+
+    async def keys(self) -> list[ApiKey]:
+        """Every key, revoked ones too, oldest first."""
+        ...
+
+    async def revoke(self, name_or_prefix: str) -> ApiKey | None:
+        """Revoke the active key with this name or prefix; None when there is none."""
+        ...
+
+    async def key(self, key_id: int) -> ApiKey | None:
+        """The key with this id, revoked or not."""
+        ...
+
+    async def add_job(self, job: ApiJob) -> None:
+        """Remember a job the key is submitting, before its session exists (`job_id` None)."""
+        ...
+
+    async def set_job_id(self, session_id: str, job_id: int) -> None:
+        """The job was queued."""
+        ...
+
+    async def drop_job(self, session_id: str) -> None:
+        """The job was refused: forget it."""
+        ...
+
+    async def job(self, session_id: str) -> ApiJob | None: ...

@@ -43,6 +43,8 @@ TABLES = {
     "inbox",
     "blocked_users",
     "instances",
+    "api_keys",
+    "api_jobs",
 }
 
 

@@ -1,0 +1,317 @@
+"""The HTTP API as a frontend of `postready bot`: its routes on the process's HTTP server, its
+keys' jobs run by this process's workers, and a completion webhook when one of them ends.
+
+Every route but the tables and the spec needs `Authorization: Bearer <key>`; each key is a
+user of its own (quotas, limits, history, retention) and sees only its own sessions: another
+key's session is a 404, as one that does not exist."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from aiohttp import web
+
+from postready.adapters.http.api.documents import (
+    API,
+    Urls,
+    platforms_document,
+    results_document,
+    status_document,
+    styles_document,
+)
+from postready.adapters.http.api.limits import RateLimiter
+from postready.adapters.http.api.openapi import openapi_document
+from postready.adapters.http.api.problems import ApiErrorCode, Problem, not_found
+from postready.adapters.http.api.uploads import Form, read_form
+from postready.adapters.http.api.webhooks import Delivery, WebhookSender, check_url
+from postready.adapters.http.server import Route
+from postready.core.access import AccessRules
+from postready.core.api_keys import authenticate, key_user
+from postready.core.config.settings import Settings
+from postready.core.errors import AppErrorCode
+from postready.core.identity import API_PLATFORM
+from postready.core.queue.api import JobQueue
+from postready.core.queue.updates import JobUpdate
+from postready.core.queue.worker import LOAD_LIMITS
+from postready.core.retention import remove_session_files
+from postready.core.storage import Storage
+from postready.core.storage.models import ACTIVE_STATUSES, ENDED_STATUSES, ApiJob, ApiKey, User
+from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.loading import HEADER_BYTES, check_byte_size, require_format
+from postready.pipeline.models import OptimizeRequest
+from postready.pipeline.photography import DEFAULT_COLOUR, resolve_colour, resolve_styles
+from postready.pipeline.platforms import resolve_platforms
+
+log = logging.getLogger(__name__)
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+DESCRIPTION_CHARS = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    key: ApiKey
+    user: User
+
+
+Handler = Callable[[web.Request, Caller], Awaitable[web.StreamResponse]]
+
+
+def api_frontend(settings: Settings) -> ApiFrontend:
+    return ApiFrontend(settings)
+
+
+class ApiFrontend:
+    platform = API_PLATFORM
+
+    def __init__(self, settings: Settings, max_upload: int = LOAD_LIMITS.max_bytes) -> None:
+        self._settings = settings
+        self._api = settings.api
+        self._max_upload = max_upload
+        self._access = AccessRules.from_settings(settings.access)
+        self._limiter = RateLimiter(settings.api.requests_per_minute)
+        self._webhooks = WebhookSender(settings.api)
+        self._started: tuple[Storage, JobQueue] | None = None
+
+    async def start(self, storage: Storage, queue: JobQueue) -> None:
+        await self._webhooks.start()
+        self._started = (storage, queue)
+
+    async def stop(self) -> None:
+        await self._webhooks.close()
+
+    async def problem(self) -> str | None:
+        return None
+
+    def http_routes(self) -> Sequence[Route]:
+        keyed = self._keyed
+        return (
+            ("POST", f"{API}/optimize/image", keyed(self._submit)),
+            ("GET", f"{API}/optimize/status/{{session_id}}", keyed(self._status)),
+            ("GET", f"{API}/optimize/results/{{session_id}}", keyed(self._results)),
+            ("DELETE", f"{API}/optimize/{{session_id}}", keyed(self._delete)),
+            ("GET", f"{API}/files/{{session_id}}/{{name:.+}}", keyed(self._file)),
+            ("GET", f"{API}/platforms", _table(platforms_document)),
+            ("GET", f"{API}/styles", _table(styles_document)),
+            ("GET", f"{API}/openapi.json", _table(openapi_document)),
+        )
+
+    async def on_job_update(self, update: JobUpdate) -> None:
+        """A job's end goes to its webhook; raises when it could not be delivered, so the
+        next start tries again."""
+        job = update.job
+        if job.status not in ENDED_STATUSES:
+            return
+        storage, queue = self._parts()
+        api_job = await storage.api.job(job.session.id)
+        if api_job is None or api_job.webhook_url is None:
+            return
+        key = await storage.api.key(api_job.key_id)
+        if key is None:
+            return
+        user = await storage.users.get_or_create(key_user(key))
+        urls = self._urls(api_job.base_url)
+        document = status_document(await queue.status(user, job.id), urls)
+        document["results"] = (
+            results_document(
+                job.session,
+                await storage.jobs.session_files(job.session.id),
+                self._settings.storage.output_dir,
+                urls,
+            )
+            if job.status == "completed"
+            else None
+        )
+        await self._webhooks.deliver(Delivery(api_job.webhook_url, key.webhook_secret, document))
+
+    def _parts(self) -> tuple[Storage, JobQueue]:
+        if self._started is None:
+            raise RuntimeError("the API frontend is not started")
+        return self._started
+
+    def _keyed(self, handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        """`handler` for callers with a valid key and within their rate limit; errors are
+        answered as problem details."""
+
+        async def serve(request: web.Request) -> web.StreamResponse:
+            try:
+                return await handler(request, await self._caller(request))
+            except Problem as problem:
+                return problem.response()
+            except PostReadyError as exc:
+                # The storage's clock: the one quotas are counted by.
+                return Problem.of(exc, self._parts()[0].database.clock()).response()
+
+        return serve
+
+    async def _caller(self, request: web.Request) -> Caller:
+        storage, _ = self._parts()
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        key = await authenticate(storage, token.strip()) if scheme.lower() == "bearer" else None
+        if key is None:
+            raise Problem(
+                ApiErrorCode.UNAUTHORIZED,
+                "send a valid API key as 'Authorization: Bearer <key>'",
+                {"WWW-Authenticate": "Bearer"},
+            )
+        wait = self._limiter.take(key.prefix)
+        if wait is not None:
+            raise Problem(
+                AppErrorCode.RATE_LIMITED,
+                f"more than {self._api.requests_per_minute} requests a minute with this key; "
+                f"try again in {wait} s",
+                {"Retry-After": str(wait)},
+            )
+        ref = key_user(key)
+        if await storage.users.is_blocked(ref):
+            raise Problem(AppErrorCode.NOT_ALLOWED, "this API key is blocked")
+        return Caller(key, await storage.users.get_or_create(ref))
+
+    def _urls(self, base: str) -> Urls:
+        return Urls((self._api.public_url or base).rstrip("/"))
+
+    async def _submit(self, request: web.Request, caller: Caller) -> web.StreamResponse:
+        storage, queue = self._parts()
+        form = await read_form(request, self._max_upload, self._api.upload_timeout)
+        check_byte_size(len(form.image), LOAD_LIMITS)
+        require_format(form.image[:HEADER_BYTES])
+        optimize = self._optimize_request(caller, form)
+        webhook = form.fields.get("webhook_url") or None
+        if webhook is not None:
+            check_url(webhook, self._api.webhook_allow_private)
+        unlimited = self._access.is_admin(caller.user.ref)
+        await queue.admit(caller.user, unlimited=unlimited)
+        session_id = str(uuid.uuid4())
+        base = str(request.url.origin())
+        # Kept first: a job that ends at once still finds where its webhook goes.
+        await storage.api.add_job(ApiJob(session_id, None, caller.key.id, webhook, base))
+        try:
+            submitted = await queue.submit(
+                caller.user, optimize, unlimited=unlimited, session_id=session_id
+            )
+        except BaseException:
+            await storage.api.drop_job(session_id)
+            raise
+        await storage.api.set_job_id(session_id, submitted.job.id)
+        urls = self._urls(base)
+        status = status_document(await queue.status(caller.user, submitted.job.id), urls)
+        return web.json_response(status, status=202, headers={"Location": urls.status(session_id)})
+
+    def _optimize_request(self, caller: Caller, form: Form) -> OptimizeRequest:
+        """The pipeline's request for the form's fields: the chats' validation and codes."""
+        fields = form.fields
+        platforms = tuple(spec.key for spec in resolve_platforms([fields.get("platforms", "")]))
+        styles = resolve_styles(fields.get("styles", "").split(","))
+        colour = resolve_colour(fields.get("background_color") or DEFAULT_COLOUR)
+        timezone = fields.get("timezone") or "UTC"
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise PostReadyError(
+                ErrorCode.INVALID_OPTION, f"unknown timezone '{timezone}'; use an IANA name"
+            ) from None
+        language = fields.get("language") or "en"
+        if not _LANGUAGE.match(language):
+            raise PostReadyError(
+                ErrorCode.INVALID_OPTION, f"'{language}' is not a language code (en, de, pt-BR)"
+            )
+        description = fields.get("description", "")
+        if len(description) > DESCRIPTION_CHARS:
+            raise PostReadyError(
+                ErrorCode.INVALID_OPTION,
+                f"the description is longer than {DESCRIPTION_CHARS} characters",
+            )
+        return OptimizeRequest(
+            source=form.image,
+            platforms=platforms,
+            description=description,
+            user_id=str(caller.user.ref),
+            timezone=timezone,
+            language=language,
+            source_name=form.filename,
+            styles=styles,
+            background_colour=colour,
+            product=True if styles else None,
+        )
+
+    async def _owned(self, request: web.Request, caller: Caller) -> tuple[str, int]:
+        """The session in the path and its job, when the caller's key submitted it."""
+        storage, _ = self._parts()
+        session_id = request.match_info["session_id"]
+        api_job = await storage.api.job(session_id)
+        if api_job is None or api_job.key_id != caller.key.id or api_job.job_id is None:
+            raise not_found(session_id)
+        return session_id, api_job.job_id
+
+    async def _status(self, request: web.Request, caller: Caller) -> web.StreamResponse:
+        _, queue = self._parts()
+        _, job_id = await self._owned(request, caller)
+        status = await queue.status(caller.user, job_id)
+        return web.json_response(status_document(status, self._urls(_origin(request))))
+
+    async def _results(self, request: web.Request, caller: Caller) -> web.StreamResponse:
+        storage, queue = self._parts()
+        session_id, job_id = await self._owned(request, caller)
+        job = (await queue.status(caller.user, job_id)).job
+        if job.status != "completed" or job.session.results is None:
+            raise Problem(
+                ApiErrorCode.NOT_READY,
+                f"the session is {job.status}; its results are there once it has completed",
+            )
+        files = await storage.jobs.session_files(session_id)
+        document = results_document(
+            job.session, files, self._settings.storage.output_dir, self._urls(_origin(request))
+        )
+        return web.json_response(document)
+
+    async def _file(self, request: web.Request, caller: Caller) -> web.StreamResponse:
+        session_id, _ = await self._owned(request, caller)
+        folder = self._settings.storage.output_dir / session_id
+        name = request.match_info["name"]
+        path = await asyncio.to_thread(_existing_file, folder, name)
+        if path is None:
+            raise Problem(ApiErrorCode.NOT_FOUND, f"the session has no file '{name}'")
+        return web.FileResponse(path)
+
+    async def _delete(self, request: web.Request, caller: Caller) -> web.StreamResponse:
+        """Cancel a queued or running job; delete the files of one that has ended."""
+        storage, queue = self._parts()
+        session_id, job_id = await self._owned(request, caller)
+        job = (await queue.status(caller.user, job_id)).job
+        if job.status in ACTIVE_STATUSES:
+            await queue.cancel(caller.user, job_id)
+        else:
+            freed = await asyncio.to_thread(
+                remove_session_files, self._settings.storage, session_id
+            )
+            await storage.jobs.forget_files([session_id])
+            log.info("api_files_deleted session=%s bytes=%d", session_id, freed)
+        status = await queue.status(caller.user, job_id)
+        return web.json_response(status_document(status, self._urls(_origin(request))))
+
+
+def _origin(request: web.Request) -> str:
+    return str(request.url.origin())
+
+
+def _existing_file(folder: Path, name: str) -> Path | None:
+    """The file `name` in `folder`, never one outside it (`..`, links)."""
+    folder = folder.resolve()
+    path = (folder / name).resolve()
+    return path if path.is_relative_to(folder) and path.is_file() else None
+
+
+def _table(document: Callable[[], object]) -> Callable[[web.Request], Awaitable[web.Response]]:
+    body = json.dumps(document())
+
+    async def serve(request: web.Request) -> web.Response:
+        return web.Response(body=body, content_type="application/json")
+
+    return serve

@@ -1,0 +1,50 @@
+"""The HTTP API's keys and jobs, on both engines: a key is found by its token's hash until it
+is revoked, names are unique among active keys, and a job's row goes with its session."""
+
+from __future__ import annotations
+
+import pytest
+
+from postready.core.api_keys import authenticate, issue_key, key_user
+from postready.core.storage.models import ApiJob
+from tests.conftest import LIMITS, new_job, rows_of
+
+
+async def test_keys_are_issued_found_and_revoked(store) -> None:
+    issued = await issue_key(store, "shop")
+    assert issued.token.startswith(f"pr_{issued.key.prefix}_")
+    found = await authenticate(store, issued.token)
+    assert found == issued.key and found.revoked_at is None
+    user = await store.users.get_or_create(key_user(found))
+    assert user.id == found.user_id and user.ref.platform == "api"
+    with pytest.raises(ValueError, match="exists already"):
+        await issue_key(store, "shop")
+    assert await authenticate(store, issued.token + "x") is None
+    revoked = await store.api.revoke(issued.key.prefix)
+    assert revoked is not None and revoked.revoked_at is not None
+    assert await authenticate(store, issued.token) is None
+    assert await store.api.revoke("shop") is None
+    again = await issue_key(store, "shop")  # the name is free again
+    assert [key.name for key in await store.api.keys()] == ["shop", "shop"]
+    assert await store.api.key(issued.key.id) == revoked and again.key.revoked_at is None
+
+
+async def test_a_job_row_comes_before_its_session_and_goes_with_it(store, tmp_path) -> None:
+    issued = await issue_key(store, "shop")
+    user = await store.users.get_or_create(key_user(issued.key))
+    job = new_job(tmp_path, 1)
+    await store.api.add_job(ApiJob(job.session_id, None, issued.key.id, None, "http://x"))
+    assert (await store.api.job(job.session_id)) == ApiJob(
+        job.session_id, None, issued.key.id, None, "http://x"
+    )
+    queued = await store.jobs.enqueue(user, job, LIMITS)
+    await store.api.set_job_id(job.session_id, queued.id)
+    assert (await store.api.job(job.session_id)).job_id == queued.id  # type: ignore[union-attr]
+    await store.api.add_job(ApiJob("refused", None, issued.key.id, "https://h", "http://x"))
+    await store.api.drop_job("refused")
+    assert await store.api.job("refused") is None
+
+    await store.jobs.request_cancel(queued.id)
+    await store.jobs.prune_sessions(store.database.clock() + 1)
+    assert await store.api.job(job.session_id) is None
+    assert await rows_of(store, "SELECT * FROM api_jobs") == []

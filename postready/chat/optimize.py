@@ -120,6 +120,8 @@ class PhotoIntake:
                 shown = queued_line(await self._queue.waiting() + self._preparing + 1)
                 status = await self._acknowledge(message.chat_id, entry, index, shown)
             key = f"inbox:{entry.id}:{index}" if entry is not None else None
+            if key is not None and await self._queued_before(message.chat_id, key, status):
+                continue
             accepted.append(_Accepted(photo, index, status, key, shown))
             self._preparing += 1
         task = asyncio.create_task(
@@ -167,6 +169,18 @@ class PhotoIntake:
         await self._users.save_settings(user.id, settings)
         label = f"Logo saved · {settings.logo_position}"
         await self._out.send(chat_id, Album((MediaItem(path, label),)))
+
+    async def _queued_before(self, chat_id: str, key: str, status: str | None) -> bool:
+        """Whether a previous run queued this photo (its inbox entry is handled again after a
+        crash); if so its status line is the job's again, known before any worker reports on
+        it, so the job's updates edit that line rather than send another."""
+        job = await self._queue.for_request(key)
+        if job is None:
+            return False
+        if status is not None:
+            async with self._status.registering(chat_id):
+                await self._status.remember(job.id, chat_id, status)
+        return True
 
     async def _acknowledge(
         self, chat_id: str, entry: InboxEntry | None, index: int, line: str

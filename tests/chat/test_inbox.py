@@ -11,6 +11,7 @@ from postready.chat.conversation import ChatService
 from postready.chat.messages import ChatSetup, Incoming
 from postready.core.identity import UserRef
 from postready.core.queue.codec import request_for
+from postready.core.queue.updates import JobUpdate
 from postready.core.storage import Storage
 from postready.core.storage.models import UserSettings
 from tests.chat.conftest import ALICE, LIMITS, PHOTO, PRODUCT, Bot, photo
@@ -111,6 +112,34 @@ async def test_a_crash_after_queueing_before_the_update_was_marked_queues_nothin
     assert len(await bot.jobs()) == 1
     assert bot.output.texts(ALICE) == [QUEUED.format(1)]
     assert await unhandled(bot.store) == []
+
+
+async def test_a_crash_before_the_status_line_was_recorded_finds_it_before_any_worker(
+    bot, settings
+) -> None:
+    """Killed between queueing the job and recording which message shows it: the next run
+    knows that message as soon as it has started, before its workers report on the job (a
+    worker that took the job back would otherwise send a second status line)."""
+    await bot.send(ALICE, "/optimize x", photo())
+    (job,) = await bot.jobs()
+    (status,) = bot.output.chat(ALICE)
+    async with bot.store.database.statements() as sql:
+        await sql.run("UPDATE inbox SET handled_at = NULL")
+        await sql.run("DELETE FROM job_messages")
+    await bot.service.stop()
+    service = ChatService(
+        ChatSetup(
+            "telegram", bot.store, bot.queue.api, bot.output, settings.storage.data_dir,
+            settings.queue.reply_retry_seconds, LIMITS, "postready_bot",
+        )
+    )  # fmt: skip
+    await service.start()  # no settle: what a worker sees right after the start
+    assert await bot.store.chats.job_message(job.id) == (ALICE, status.id)
+    await service.on_job_update(JobUpdate(job, position=1))
+    assert bot.output.chat(ALICE) == [status]  # edited, no second status line
+    await service.settle()
+    assert len(await bot.jobs()) == 1 and await unhandled(bot.store) == []
+    await service.stop()
 
 
 async def test_an_albums_parts_are_queued_together_after_a_restart(bot, settings) -> None:

@@ -116,6 +116,10 @@ class JobQueue:
         now (`submit` checks again, in the same transaction as the insert)."""
         await self._jobs.check_limits(user, self._limits_for(user, album_index, unlimited))
 
+    async def for_request(self, request_key: str) -> Job | None:
+        """The job `submit` made under `request_key`, if it has made one."""
+        return await self._jobs.for_request(request_key)
+
     async def waiting(self) -> int:
         """How many jobs wait in the queue."""
         return await self._jobs.queued_count()

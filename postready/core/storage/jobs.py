@@ -308,6 +308,11 @@ class JobStore:
         found = await self._jobs(self._sql.job, {"job_id": job_id})
         return found[0] if found else None
 
+    async def for_request(self, request_key: str) -> Job | None:
+        async with self._db.statements() as sql:
+            found = await sql.one(self._sql.job_for_request, {"request_key": request_key})
+            return await self._job(sql, found["id"]) if found is not None else None
+
     async def latest_active(self, user_id: int) -> Job | None:
         found = await self._jobs(self._sql.latest_active, {"user_id": user_id})
         return found[0] if found else None

@@ -129,6 +129,10 @@ class JobRepository(Protocol):
 
     async def get(self, job_id: int) -> Job | None: ...
 
+    async def for_request(self, request_key: str) -> Job | None:
+        """The job submitted under `request_key`, if there is one."""
+        ...
+
     async def latest_active(self, user_id: int) -> Job | None: ...
 
     async def queue_position(self, job_id: int) -> int | None:

@@ -13,6 +13,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from postready.core.errors import AnyErrorCode, AppErrorCode, error_code
+from postready.core.i18n import LANGUAGES
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.logo import LogoPosition, parse_logo_position
 from postready.pipeline.platforms import (
@@ -29,7 +30,6 @@ MAX_DESCRIPTION = 1000
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z_]+)(?:@(?P<bot>[A-Za-z0-9_]+))?(?=\s|$)")
 _WORD = re.compile(r"[^\s,]+")
 _JOB_ID = re.compile(r"^#?(\d{1,12})$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z]{2})?$")
 # Typo suggestions only against full names: short aliases ("ig", "x") would match everyday words.
 _TYPO_TARGETS = [name for name in platform_names() if len(name) >= 6]
 _TYPO_CUTOFF = 0.8
@@ -278,7 +278,7 @@ def _settings(words: list[str]) -> ShowSettings | ChangeSetting:
     value = " ".join(values)
     if name in ("timezone", "tz"):
         return ChangeSetting("timezone", _timezone(value))
-    if name in ("language", "lang") and _LANGUAGE.match(value.lower()):
+    if name in ("language", "lang") and value.lower() in LANGUAGES:
         return ChangeSetting("language", value.lower())
     if name == "format" and value.lower() in OUTPUT_FORMATS:
         return ChangeSetting("output_format", value.lower())
@@ -290,8 +290,8 @@ def _settings(words: list[str]) -> ShowSettings | ChangeSetting:
         default = value.lower() in _DEFAULT_ACCOUNT_WORDS
         return ChangeSetting("account_name", None if default else value)
     usages = {
-        "language": "/settings language en",
-        "lang": "/settings language en",
+        "language": f"/settings language {'|'.join(LANGUAGES)}",
+        "lang": f"/settings language {'|'.join(LANGUAGES)}",
         "format": f"/settings format {'|'.join(OUTPUT_FORMATS)}",
         "files": "/settings files on|off",
         "previews": "/settings previews on|off",

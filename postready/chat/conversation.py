@@ -64,6 +64,7 @@ from postready.chat.texts import (
 from postready.core.config.services import local_service_notes
 from postready.core.config.settings import StorageSection
 from postready.core.errors import AppErrorCode
+from postready.core.i18n import _, speaking, supported
 from postready.core.identity import UserRef
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage.models import ACTIVE_STATUSES, InboxEntry, User
@@ -154,7 +155,11 @@ class ChatService:
         taken = False
         try:
             async with self._turns[(message.chat_id, message.user_id)]:
-                taken = await self._on_message(message, entries)
+                user = await self._users.get_or_create(
+                    self._ref(message.user_id), supported(message.language)
+                )
+                with speaking(user.settings.language):
+                    taken = await self._on_message(user, message, entries)
         finally:
             if entries and not taken:
                 await self._inbox.handled([entry.id for entry in entries])
@@ -188,7 +193,9 @@ class ChatService:
 
     async def _press(self, press: Press, entries: Sequence[InboxEntry] = ()) -> str | None:
         try:
-            return await self._act(press)
+            user = await self._users.get_or_create(self._ref(press.user_id))
+            with speaking(user.settings.language):
+                return await self._act(press)
         finally:
             if entries:
                 await self._inbox.handled([entry.id for entry in entries])
@@ -197,7 +204,7 @@ class ChatService:
         user_id, chat_id, message_id, key, picked = (
             press.user_id, press.chat_id, press.message_id, press.key, press.picked
         )  # fmt: skip
-        name, _, session_id = key.partition(":")
+        name, _sep, session_id = key.partition(":")
         if name == rework_keys.PREFIX:
             return await self._rework.press(
                 self._ref(user_id), chat_id, message_id, key, press.words
@@ -210,7 +217,7 @@ class ChatService:
             return await self._files_button(user_id, chat_id, session_id)
         if name == forget_menu.PREFIX:
             return await self._forget_button(user_id, chat_id, message_id, key)
-        return "This button has expired."
+        return _("This button has expired.")
 
     async def on_job_update(self, update: JobUpdate) -> None:
         await self._delivery.on_job_update(update)
@@ -224,7 +231,9 @@ class ChatService:
             return True
         return self._access.allows(ref, places) and not await self._users.is_blocked(ref)
 
-    async def _on_message(self, message: Incoming, entries: Sequence[InboxEntry]) -> bool:
+    async def _on_message(
+        self, user: User, message: Incoming, entries: Sequence[InboxEntry]
+    ) -> bool:
         """Whether the photo intake took over the inbox `entries`."""
         command = message.command
         if command is None and message.text:
@@ -234,7 +243,6 @@ class ChatService:
                 message.chat_id, error_reply(error_line(command.code, command.message))
             )
             return False
-        user = await self._users.get_or_create(self._ref(message.user_id))
         if command is None and not message.photos:
             if message.text:  # the new words for posts, when the user was asked for them
                 await self._rework.answer(user.ref, message.chat_id, message.text)
@@ -252,7 +260,7 @@ class ChatService:
         after any rework) as documents, for their owner only."""
         session = await self._jobs.get_session(session_id)
         if session is None:
-            return "This button has expired."
+            return _("This button has expired.")
         if session.user != self._ref(user_id):
             return "Only the person who sent the photo can use this button."
         kept = await self._jobs.session_files(session_id)
@@ -281,7 +289,7 @@ class ChatService:
     async def _answer(self, user: User, command: Command) -> Reply:
         match command:
             case Start() | Help():
-                return Text.line(HELP)
+                return Text.line(_(HELP))
             case ListPlatforms():
                 return Text.line(platforms_text())
             case ListStyles():
@@ -293,40 +301,40 @@ class ChatService:
                 user = await self._users.save_settings(
                     user.id, dataclasses.replace(user.settings, **change)
                 )
-                return Text.line("Saved.\n" + settings_text(user.settings))
+                return Text.line(_("Saved.") + "\n" + settings_text(user.settings))
             case Logo(action="next_image"):
                 settings = dataclasses.replace(user.settings, awaiting_logo=True)
                 await self._users.save_settings(user.id, settings)
-                return Text.line(WAITING_FOR_LOGO)
+                return Text.line(_(WAITING_FOR_LOGO))
             case Logo(action="off"):
                 settings = dataclasses.replace(user.settings, logo_path=None, awaiting_logo=False)
                 await self._users.save_settings(user.id, settings)
-                return Text.line("Logo removed.")
+                return Text.line(_("Logo removed."))
             case Logo(position=position):
                 settings = dataclasses.replace(
                     user.settings, logo_position=position or user.settings.logo_position
                 )
                 await self._users.save_settings(user.id, settings)
-                return Text.line(f"Logo position: {position}.")
+                return Text.line(_("Logo position: {position}.").format(position=position))
             case History(limit=limit):
                 return Text.line(history_text(await self._jobs.recent(limit, user.id)))
             case Status(job_id=job_id):
                 status = await self._queue.status(user, job_id)
                 if status.position:
-                    detail = f"queued — position {status.position}"
+                    detail = _("queued — position {position}").format(position=status.position)
                 elif status.progress is not None:
                     detail = Progress.from_event(status.progress).bar
                 else:
                     detail = status.job.status
-                return Text.line(f"Job #{status.job.id}: {detail}")
+                return Text.line(_("Job #{id}: {detail}").format(id=status.job.id, detail=detail))
             case Cancel(job_id=job_id):
                 job = await self._queue.cancel(user, job_id)
                 if job.status == "cancelled":
                     where = await self._status.find(job)
                     if where is not None:
-                        await show_status(self._out, job, where, Text.line("✖️ Cancelled"))
-                    return Text.line(f"Job #{job.id} cancelled.")
-                return Text.line(f"Stopping job #{job.id}…")
+                        await show_status(self._out, job, where, Text.line(_("✖️ Cancelled")))
+                    return Text.line(_("Job #{id} cancelled.").format(id=job.id))
+                return Text.line(_("Stopping job #{id}…").format(id=job.id))
             case Forget():
                 return forget_menu.confirm(user.ref)
             case Stats():
@@ -383,7 +391,7 @@ class ChatService:
         self, user_id: str, chat_id: str, message_id: str, key: str, picked: tuple[str, ...] | None
     ) -> str | None:
         if settings_menu.owner(key) != user_id:
-            return "These are someone else's settings; send /settings for yours."
+            return _("These are someone else's settings; send /settings for yours.")
         user = await self._users.get_or_create(self._ref(user_id))
         changed = settings_menu.apply(user.settings, key, picked)
         if changed != user.settings:

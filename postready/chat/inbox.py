@@ -51,6 +51,7 @@ def message_payload(message: Incoming) -> dict[str, Any]:
         "refused": refused,
         "album": message.album,
         "places": list(message.places),
+        "language": message.language,
     }
 
 
@@ -72,6 +73,7 @@ def message_from(payload: dict[str, Any]) -> Incoming:
         command=command,
         album=payload["album"],
         places=tuple(payload.get("places", ())),
+        language=payload.get("language"),
     )
 
 
@@ -89,6 +91,7 @@ def album_message(parts: Sequence[Incoming]) -> Incoming:
         command=first.command,
         album=first.album,
         places=first.places,
+        language=first.language,
     )
 
 

@@ -37,6 +37,9 @@ class Incoming:
     # Where it was said, for the operator's allowed chats: Discord's guild and channel ids
     # (empty: the chat itself).
     places: tuple[str, ...] = ()
+    # The user's language as their chat app reports it (Telegram's language_code, Discord's
+    # locale): a new user's language; /settings changes it.
+    language: str | None = None
 
 
 class ChatOutput(Protocol):

@@ -26,6 +26,7 @@ from postready.chat.texts import (
     error_text,
     queued_line,
 )
+from postready.core.i18n import _
 from postready.core.identity import UserRef
 from postready.core.storage.models import InboxEntry, NewStyleChoice, StyleChoice, User
 from postready.pipeline.errors import ErrorCode, PostReadyError
@@ -87,7 +88,7 @@ class PhotoIntake:
         photos = message.photos or message.reply_photos
         if command is not None and not photos:
             await self._chats.set_pending_command(message.chat_id, user.ref, message.text)
-            await self._out.send(message.chat_id, Text.line(WAITING_FOR_PHOTO))
+            await self._out.send(message.chat_id, Text.line(_(WAITING_FOR_PHOTO)))
             return False
         if command is None:
             if user.settings.awaiting_logo:

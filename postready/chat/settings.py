@@ -1,5 +1,5 @@
-"""`/settings` as buttons: default platforms, time zone, logo position, files and previews
-on/off. The button data names the owner (`set:<user>:<op>`), so only they change their settings
+"""`/settings` as buttons: default platforms, time zone, language, logo position, files and
+previews on/off. The button data names the owner (`set:<user>:<op>`), so only they change their settings
 with it."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import dataclasses
 
 from postready.chat.replies import Choice, Menu, Option
 from postready.chat.texts import settings_text
+from postready.core.i18n import LANGUAGES, _
 from postready.core.storage.models import User, UserSettings
 from postready.pipeline.logo import LOGO_POSITIONS
 from postready.pipeline.platforms import DEFAULT_PLATFORMS, PLATFORMS
@@ -45,20 +46,28 @@ def settings_menu(user: User) -> Choice:
         option(f"t:{zone}", zone.rpartition("/")[2].replace("_", " "), zone == settings.timezone)
         for zone in zones
     ]
+    languages = [
+        option(f"g:{code}", name, code == settings.language) for code, name in LANGUAGES.items()
+    ]
     positions = [
         option(f"l:{position}", position, position == settings.logo_position)
         for position in LOGO_POSITIONS
     ]
     menus = (
-        Menu(key("p"), "Default platforms", tuple(platforms), multiple=True),
-        Menu(key("t"), "Time zone", tuple(timezones)),
-        Menu(key("l"), "Logo position", tuple(positions)),
+        Menu(key("p"), _("Default platforms"), tuple(platforms), multiple=True),
+        Menu(key("t"), _("Time zone"), tuple(timezones)),
+        Menu(key("g"), _("Language"), tuple(languages)),
+        Menu(key("l"), _("Logo position"), tuple(positions)),
     )
-    files = option("f", "Send images as files", settings.send_as_files)
-    previews = option("v", "Send feed previews", settings.send_previews)
+    files = option("f", _("Send images as files"), settings.send_as_files)
+    previews = option("v", _("Send feed previews"), settings.send_previews)
     prompt = settings_text(settings) + (
-        "\nPick your default platforms, time zone (others: /settings timezone Area/City), "
-        "logo position, whether images come as files, and whether feed previews come."
+        "\n"
+        + _(
+            "Pick your default platforms, time zone (others: /settings timezone Area/City), "
+            "language, logo position, whether images come as files, and whether feed "
+            "previews come."
+        )
     )
     return Choice(prompt, ((files, previews),), menus)
 
@@ -72,9 +81,9 @@ def owner(key: str) -> str:
 def apply(settings: UserSettings, key: str, picked: tuple[str, ...] | None = None) -> UserSettings:
     """The settings after pressing the button `key`, or after picking `picked` (option keys)
     in the menu `key`; unchanged for a button or an option it does not know."""
-    kind, _, value = key.split(":", 2)[2].partition(":")
+    kind, _sep, value = key.split(":", 2)[2].partition(":")
     ops = [p.split(":", 2)[2].partition(":") for p in picked or () if p.count(":") >= 3]
-    values = [v for k, _, v in ops if k == kind]
+    values = [v for k, _sep, v in ops if k == kind]
     if kind == "p" and picked is not None:
         return _platforms(settings, {v for v in values if v in PLATFORMS})
     if picked is not None:
@@ -83,6 +92,8 @@ def apply(settings: UserSettings, key: str, picked: tuple[str, ...] | None = Non
         return _platforms(settings, set(settings.default_platforms or DEFAULT_PLATFORMS) ^ {value})
     if kind == "t" and (value in TIMEZONES or value == settings.timezone):
         return dataclasses.replace(settings, timezone=value)
+    if kind == "g" and value in LANGUAGES:
+        return dataclasses.replace(settings, language=value)
     if kind == "l" and value in LOGO_POSITIONS:
         return dataclasses.replace(settings, logo_position=value)
     if kind == "f":

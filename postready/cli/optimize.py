@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from postready.cli.batch import DEFAULT_WORKERS
 from postready.cli.exit_codes import EXIT_OK, EXIT_PLATFORM_FAILED
 from postready.cli.terminal import local_user, progress_display, table
+from postready.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from postready.pipeline.errors import ErrorCode, PostReadyError
 
 if TYPE_CHECKING:
@@ -119,6 +120,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     optimize.add_argument(
         "--audience-timezone", metavar="ZONE", help="your audience's, if not yours"
     )
+    optimize.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        help="yours, as /settings language in the chats: the AI writes the posts in it "
+        "(local captions are English for now)",
+    )
     ai = optimize.add_mutually_exclusive_group()
     ai.add_argument(
         "--use-ai",
@@ -186,6 +194,7 @@ def run(args: argparse.Namespace) -> int:
         description=args.description,
         timezone=args.timezone,
         audience_timezone=args.audience_timezone,
+        language=args.language,
         styles=tuple(args.styles),
         background_colour=args.background_color,
         product=args.product,

@@ -285,7 +285,7 @@ async def test_settings_menu_uses_selects_and_a_button(fake, settings):
         await until(lambda: fake.shown(token).selects)
         shown = fake.shown(token)
         menus = [s["placeholder"] for s in shown.selects]
-        assert menus == ["Default platforms", "Time zone", "Logo position"]
+        assert menus == ["Default platforms", "Time zone", "Language", "Logo position"]
         assert [b["label"] for b in shown.buttons] == ["Send images as files", "Send feed previews"]
         zones = select(shown, "Time zone")
         await fake.pick(ALICE, token, zones["custom_id"], ["Tokyo"])
@@ -512,3 +512,22 @@ async def test_an_allowed_guild_is_open_to_its_members_and_no_one_else(fake, set
         await until(lambda: fake.shown(token).followups)
     (line,) = fake.shown(token).followups
     assert line.payload["content"].endswith("(JOB_NOT_FOUND)")  # answered: no job yet
+
+
+async def test_a_german_user_gets_german_replies_and_menus(fake, settings):
+    fake.locales[ALICE] = "de"  # their Discord client's language
+    async with running(settings, fake):
+        help_ = await fake.slash(ALICE, "help", {})
+        menu = await fake.slash(ALICE, "settings", {})
+        await until(lambda: fake.shown(help_).original and fake.shown(menu).selects)
+    assert fake.shown(help_).original[-1].startswith("PostReady macht ein Foto bereit")
+    shown = fake.shown(menu)
+    assert shown.original[-1].startswith("Deine Einstellungen:\n")
+    assert [s["placeholder"] for s in shown.selects] == [
+        "Standard-Plattformen",
+        "Zeitzone",
+        "Sprache",
+        "Logo-Position",
+    ]
+    assert [b["label"] for b in shown.buttons] == ["Bilder als Dateien senden", "Feed-Vorschauen senden"]
+    assert picked(select(shown, "Sprache")) == ["Deutsch"]

@@ -615,3 +615,30 @@ async def test_health_and_metrics_of_a_running_bot(telegram, settings, unused_tc
 
 async def _has(base: str, line: str) -> bool:
     return line in (await get(f"{base}/metrics"))[1]
+
+
+async def test_a_spanish_user_gets_spanish_replies_and_buttons_until_they_pick_german(
+    telegram, settings
+):
+    telegram.languages[ALICE] = "es"  # their Telegram app's language
+    async with running(settings, telegram):
+        await telegram.send_text(ALICE, "/help")
+        await until(lambda: telegram.chat(ALICE))
+        await telegram.send_text(ALICE, "/settings")
+        await until(lambda: len(telegram.chat(ALICE)) == 2)
+        menu = telegram.chat(ALICE)[1]
+        spanish = [label for label, _ in menu.buttons]
+        german = next(data for label, data in menu.buttons if label.endswith("Deutsch"))
+        await telegram.press(ALICE, menu.message_id, german)
+        await until(lambda: "Deutsch" in menu.text)
+        await telegram.send_text(ALICE, "/history")
+        await until(lambda: len(telegram.chat(ALICE)) == 3)
+    help_, _, history = telegram.chat(ALICE)
+    assert help_.text.startswith("PostReady deja una foto lista para publicar")
+    assert menu.edits[0].startswith("Tus ajustes:\n")
+    assert "• idioma: Español" in menu.edits[0]
+    assert any(label.endswith("Enviar imágenes como archivos") for label in spanish)
+    # The menu again, in the language picked; and the next reply too.
+    assert menu.text.startswith("Deine Einstellungen:\n")
+    assert any(label.endswith("Bilder als Dateien senden") for label, _ in menu.buttons)
+    assert history.text == "Noch keine Fotos. Schick eins mit /optimize als Bildunterschrift."

@@ -102,6 +102,7 @@ class FakeDiscord:
         self.origin = ""
         self._saved: tuple[str, Any] | None = None
         self.channel: list[Followup] = []  # messages the bot posted in the channel itself
+        self.locales: dict[int, str] = {}  # user → their client's locale (default en-US)
 
     async def __aenter__(self) -> FakeDiscord:
         app = web.Application(client_max_size=200 * 1024 * 1024)
@@ -289,7 +290,7 @@ class FakeDiscord:
                 "flags": 0,
             },
             "app_permissions": "0",
-            "locale": "en-US",
+            "locale": self.locales.get(user_id, "en-US"),
             "guild_locale": "en-US",
             "entitlements": [],
             "authorizing_integration_owners": {},

@@ -63,6 +63,7 @@ class FakeTelegram:
         self.webhook: tuple[str, str] | None = None  # (url, secret token) once setWebhook
         self.downloads_open = asyncio.Event()  # cleared: file downloads hang until it is set
         self.downloads_open.set()
+        self.languages: dict[int, str] = {}  # user → their app's language_code (none: unset)
         self._updates: list[dict[str, Any]] = []
         self._new_update = asyncio.Condition()
         self._ids = itertools.count(1)
@@ -141,7 +142,7 @@ class FakeTelegram:
             {
                 "callback_query": {
                     "id": str(next(self._ids)),
-                    "from": _user(user),
+                    "from": self._user(user),
                     "chat_instance": str(user),
                     "message": self._messages[message_id],
                     "data": data,
@@ -169,7 +170,7 @@ class FakeTelegram:
             "message_id": next(self._ids),
             "date": int(time.time()),
             "chat": chat,
-            "from": _user(user),
+            "from": self._user(user),
             **content,
         }
         if reply_to is not None:
@@ -177,6 +178,10 @@ class FakeTelegram:
         self._messages[message["message_id"]] = message
         await self._push({"message": message})
         return message["message_id"]
+
+    def _user(self, user: int) -> dict[str, Any]:
+        language = {"language_code": self.languages[user]} if user in self.languages else {}
+        return {"id": user, "is_bot": False, "first_name": f"User{user}", **language}
 
     async def _push(self, update: dict[str, Any]) -> None:
         if self.webhook is not None:  # delivered by POST, as Telegram does once one is set
@@ -327,10 +332,6 @@ def _visible(params: dict[str, Any]) -> str:
     if params.get("parse_mode") == "HTML":
         text = html.unescape(re.sub(r"</?(pre|code|b|i)>", "", text))
     return text
-
-
-def _user(user: int) -> dict[str, Any]:
-    return {"id": user, "is_bot": False, "first_name": f"User{user}"}
 
 
 async def _read(request: web.Request) -> tuple[dict[str, Any], dict[str, bytes]]:

@@ -237,6 +237,7 @@ class DiscordFrontend:
             photos,
             command=command,
             places=_places(interaction),
+            language=interaction.locale.value,
         )
         entry = await self._service.receive(str(interaction.id), incoming)
         if entry is not None:  # else delivered again: handled (or being handled) already

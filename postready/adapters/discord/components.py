@@ -11,6 +11,7 @@ import discord
 
 from postready.chat.replies import Menu, Option
 from postready.chat.texts import FORM_LABEL, FORM_TITLE
+from postready.core.i18n import _
 
 ACTION = "pr:"  # a button's custom id: this prefix and the option's key
 PICK = "prs:"  # a select menu's custom id: this prefix and the menu's key
@@ -80,10 +81,10 @@ class WordsForm(discord.ui.Modal):
     """The form of an `AskButton`: one paragraph of words."""
 
     def __init__(self, key: str) -> None:
-        super().__init__(title=FORM_TITLE, custom_id=ASK + key)
+        super().__init__(title=_(FORM_TITLE), custom_id=ASK + key)
         self.key = key
         self.words: discord.ui.TextInput[WordsForm] = discord.ui.TextInput(
-            label=FORM_LABEL, style=discord.TextStyle.paragraph, max_length=MAX_WORDS
+            label=_(FORM_LABEL), style=discord.TextStyle.paragraph, max_length=MAX_WORDS
         )
         self.add_item(self.words)
 

@@ -251,6 +251,7 @@ def _incoming(message: Message) -> Incoming:
         reply_photos=tuple(p for p in [_photo(reply)] if p is not None) if reply else (),
         group=message.chat.type != ChatType.PRIVATE,
         album=message.media_group_id,
+        language=message.from_user.language_code,  # type: ignore[union-attr]
     )
 
 

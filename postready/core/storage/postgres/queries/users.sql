@@ -4,8 +4,8 @@ VALUES (%(platform)s, %(platform_user_id)s, %(now)s)
 ON CONFLICT (platform, platform_user_id) DO NOTHING;
 
 -- name: insert_default_settings
-INSERT INTO user_settings (user_id, updated_at)
-SELECT id, %(now)s FROM users WHERE platform = %(platform)s AND platform_user_id = %(platform_user_id)s
+INSERT INTO user_settings (user_id, language, updated_at)
+SELECT id, %(language)s, %(now)s FROM users WHERE platform = %(platform)s AND platform_user_id = %(platform_user_id)s
 ON CONFLICT (user_id) DO NOTHING;
 
 -- name: user_by_ref

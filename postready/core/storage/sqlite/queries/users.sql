@@ -4,8 +4,8 @@ VALUES (:platform, :platform_user_id, :now)
 ON CONFLICT (platform, platform_user_id) DO NOTHING;
 
 -- name: insert_default_settings
-INSERT INTO user_settings (user_id, updated_at)
-SELECT id, :now FROM users WHERE platform = :platform AND platform_user_id = :platform_user_id
+INSERT INTO user_settings (user_id, language, updated_at)
+SELECT id, :language, :now FROM users WHERE platform = :platform AND platform_user_id = :platform_user_id
 ON CONFLICT (user_id) DO NOTHING;
 
 -- name: user_by_ref

@@ -1,0 +1,55 @@
+"""The interface text catalogs: every language shipped has every marked text translated (none
+fuzzy, the same {fields}), its compiled .mo matches its .po, and chat locales map to them."""
+
+from __future__ import annotations
+
+import gettext
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from postready.core.i18n import DEFAULT_LANGUAGE, DOMAIN, LANGUAGES, LOCALE_DIR, supported
+
+PACKAGE = Path(__file__).parents[1] / "postready"
+SHIPPED = [code for code in LANGUAGES if code != DEFAULT_LANGUAGE]
+
+
+def marked() -> set[str | tuple[str, ...]]:
+    """Every text the code marks (`_`, `N_`, `ngettext`), as pybabel extracts it."""
+    found = extract_from_dir(str(PACKAGE), method_map=[("**.py", "python")])
+    return {message[2] for message in found}
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_every_marked_text_is_translated_and_compiled(language: str) -> None:
+    po_path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with po_path.open("rb") as po:
+        catalog = read_po(po, locale=language)
+    compiled = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language])
+    for text in marked():
+        message = catalog.get(text)
+        assert message is not None, f"{language}: missing {text!r}"
+        assert not message.fuzzy, f"{language}: fuzzy {text!r}"
+        ids = text if isinstance(text, tuple) else (text,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert len(strings) == catalog.num_plurals or not isinstance(text, tuple)
+        for translated in strings:
+            assert translated, f"{language}: untranslated {text!r}"
+            assert fields(translated) == fields(ids[-1]), f"{language}: fields of {text!r}"
+        if isinstance(text, tuple):
+            assert compiled.ngettext(*text, 5) in strings, f"{language}: .mo stale for {text!r}"
+        else:
+            assert compiled.gettext(text) == strings[0], f"{language}: .mo stale for {text!r}"
+
+
+def test_chat_locales_map_to_a_language_or_english() -> None:
+    assert supported("es") == supported("es-419") == supported("es_ES") == "es"
+    assert supported("de-AT") == "de"
+    assert supported("xx") == supported("") == supported(None) == "en"

@@ -301,7 +301,8 @@ class ChatService:
                 user = await self._users.save_settings(
                     user.id, dataclasses.replace(user.settings, **change)
                 )
-                return Text.line(_("Saved.") + "\n" + settings_text(user.settings))
+                with speaking(user.settings.language):  # a language just set answers
+                    return Text.line(_("Saved.") + "\n" + settings_text(user.settings))
             case Logo(action="next_image"):
                 settings = dataclasses.replace(user.settings, awaiting_logo=True)
                 await self._users.save_settings(user.id, settings)
@@ -396,7 +397,9 @@ class ChatService:
         changed = settings_menu.apply(user.settings, key, picked)
         if changed != user.settings:
             user = await self._users.save_settings(user.id, changed)
-            await self._out.edit(chat_id, message_id, settings_menu.settings_menu(user))
+            with speaking(user.settings.language):  # a language just picked shows at once
+                menu = settings_menu.settings_menu(user)
+            await self._out.edit(chat_id, message_id, menu)
         return None
 
 

@@ -74,8 +74,9 @@ def test_button_data_fits_telegram() -> None:
 
 def test_a_menu_pick_sets_what_was_picked() -> None:
     menu = settings_menu(USER)
-    platforms, zones, positions = menu.menus
+    platforms, zones, languages, positions = menu.menus
     assert platforms.multiple and not zones.multiple and not positions.multiple
+    assert not languages.multiple
     assert platforms.key == f"set:{USER.ref.platform_user_id}:p"
     by_label = {o.label: o.key for m in menu.menus for o in m.options}
     picked = apply(USER.settings, platforms.key, (by_label["Instagram"], by_label["X"]))
@@ -83,6 +84,8 @@ def test_a_menu_pick_sets_what_was_picked() -> None:
     assert apply(picked, platforms.key, ()).default_platforms == ()  # none: every platform
     assert apply(USER.settings, zones.key, (by_label["Tokyo"],)).timezone == "Asia/Tokyo"
     assert apply(USER.settings, positions.key, (by_label["centre"],)).logo_position == "centre"
+    assert apply(USER.settings, languages.key, (by_label["Español"],)).language == "es"
+    assert apply(USER.settings, "set:1:g:xx") == USER.settings  # a language not spoken
     # An option of another menu, or two picks in a pick-one menu, change nothing.
     assert apply(USER.settings, zones.key, (by_label["centre"],)) == USER.settings
     both = (by_label["Tokyo"], by_label["UTC"])

@@ -189,7 +189,7 @@ async def test_a_settings_menu_pick_sets_what_was_picked(bot) -> None:
     await bot.send(ALICE, "/settings")
     (menu,) = bot.output.chat(ALICE)
     assert isinstance(menu.reply, Choice)
-    platforms, zones, _ = menu.reply.menus
+    platforms, zones, *_ = menu.reply.menus
     keys = options(menu)
     assert await bot.press(ALICE, menu, platforms.key, (keys["Instagram"], keys["X"])) is None
     assert await bot.press(ALICE, menu, zones.key, (keys["Tokyo"],)) is None
@@ -262,3 +262,15 @@ async def test_previews_show_the_account_name_from_the_settings(bot, monkeypatch
     async with bot.working():
         await bot.output.until(lambda: len(bot.output.chat(ALICE)) == 5)
     assert drawn == ["@maker.studio"]
+
+
+async def test_a_language_set_in_settings_answers_at_once_and_after(bot) -> None:
+    await bot.send(ALICE, "/settings language de")
+    await bot.send(ALICE, "/history")
+    await bot.send(ALICE, "/settings lang en")
+    await bot.send(ALICE, "/history")
+    saved, history, english, history_again = bot.output.texts(ALICE)
+    assert saved.startswith("Gespeichert.\nDeine Einstellungen:\n") and "Sprache: Deutsch" in saved
+    assert history == "Noch keine Fotos. Schick eins mit /optimize als Bildunterschrift."
+    assert english.startswith("Saved.\nYour settings:\n")
+    assert history_again == "No photos yet. Send one with /optimize as its caption."

@@ -1,6 +1,6 @@
 """`/settings` as buttons: default platforms, time zone, language, logo position, files and
-previews on/off. The button data names the owner (`set:<user>:<op>`), so only they change their settings
-with it."""
+previews on/off. The button data names the owner (`set:<user>:<op>`), so only they change
+their settings with it."""
 
 from __future__ import annotations
 

@@ -56,9 +56,7 @@ A photo without a caption is made ready for your default platforms (/settings).
 FORM_TITLE = N_("Change description")
 FORM_LABEL = N_("What the photo shows, in your words")
 WAITING_FOR_PHOTO = N_("Now send the photo (within 5 minutes).")
-WAITING_FOR_LOGO = N_(
-    "Send your logo as the next image (a PNG with transparency works best)."
-)
+WAITING_FOR_LOGO = N_("Send your logo as the next image (a PNG with transparency works best).")
 
 
 def platforms_text() -> str:
@@ -101,9 +99,7 @@ def settings_text(settings: UserSettings) -> str:
             _("• language: {language}").format(language=language),
             _("• format: {format}").format(format=settings.output_format),
             _("• files: {files} (images as documents)").format(files=files),
-            _("• previews: {previews} (each post as its feed shows it)").format(
-                previews=previews
-            ),
+            _("• previews: {previews} (each post as its feed shows it)").format(previews=previews),
             _("• account: {account} (the name previews show)").format(account=account),
             _("• logo: {logo}").format(logo=logo),
             _("Change one: /settings timezone Europe/Berlin"),

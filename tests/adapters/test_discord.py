@@ -529,5 +529,6 @@ async def test_a_german_user_gets_german_replies_and_menus(fake, settings):
         "Sprache",
         "Logo-Position",
     ]
-    assert [b["label"] for b in shown.buttons] == ["Bilder als Dateien senden", "Feed-Vorschauen senden"]
+    labels = [b["label"] for b in shown.buttons]
+    assert labels == ["Bilder als Dateien senden", "Feed-Vorschauen senden"]
     assert picked(select(shown, "Sprache")) == ["Deutsch"]

@@ -33,7 +33,9 @@ from postready.pipeline.providers.base import UsageKind
 class UserRepository(Protocol):
     """Users and their settings."""
 
-    async def get_or_create(self, ref: UserRef) -> User: ...
+    async def get_or_create(self, ref: UserRef, language: str = "en") -> User:
+        """The user, created with `language` (their chat app's) if new."""
+        ...
 
     async def block(self, ref: UserRef, by: str) -> bool:
         """Stop `ref` from using PostReady; whether they were not blocked before."""

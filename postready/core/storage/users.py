@@ -16,7 +16,6 @@ class UserStore:
         self._sql = engine_queries(db.engine, "users.sql")
 
     async def get_or_create(self, ref: UserRef, language: str = "en") -> User:
-        """The user, created with `language` (their chat app's) if new."""
         params = {
             "platform": ref.platform,
             "platform_user_id": ref.platform_user_id,

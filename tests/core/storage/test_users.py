@@ -30,3 +30,14 @@ async def test_users_and_settings(store: Storage) -> None:
     saved = await store.users.save_settings(user.id, settings)
     assert saved.settings == settings
     assert (await make_user(store)).settings == settings
+
+
+async def test_a_new_user_gets_their_chat_apps_language_and_keeps_their_own(
+    store: Storage,
+) -> None:
+    spanish = await store.users.get_or_create(UserRef("telegram", "2"), "es")
+    assert spanish.settings.language == "es"
+    german = dataclasses.replace(spanish.settings, language="de")
+    await store.users.save_settings(spanish.id, german)
+    again = await store.users.get_or_create(UserRef("telegram", "2"), "es")
+    assert again.settings.language == "de"  # chosen in /settings: the app's no longer counts

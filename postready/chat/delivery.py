@@ -37,6 +37,7 @@ from postready.chat.replies import (
 from postready.chat.rework_keys import rework_actions
 from postready.chat.sending import SendError, TransientSendError, send_patiently
 from postready.chat.texts import error_line, queued_line
+from postready.core.i18n import DEFAULT_LANGUAGE, N_, _, ngettext, speaking
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage.models import Job
 from postready.core.storage.repositories import ChatStateRepository
@@ -50,7 +51,7 @@ MAX_SLOTS = 3
 
 
 def files_action(session_id: str) -> Option:
-    return Option(f"{FILES_ACTION}:{session_id}", "📎 Original files")
+    return Option(f"{FILES_ACTION}:{session_id}", _("📎 Original files"))
 
 
 def result_images(result: OptimizeResult) -> list[MediaItem]:
@@ -87,7 +88,7 @@ def image_label(key: str, item: PlatformResult) -> str:
     return f"{PLATFORMS[key].display_name} · {variant}{size}"
 
 
-PREVIEWS_LABEL = "Feed previews · how each post will look"
+PREVIEWS_LABEL = N_("Feed previews · how each post will look")
 
 
 def result_replies(
@@ -104,7 +105,7 @@ def result_replies(
     else:
         replies |= {f"album:{n}": album for n, album in enumerate(albums(images), 1)}
     if previews and result.previews is not None and result.previews.sheet.is_file():
-        replies["previews"] = Album((MediaItem(result.previews.sheet, PREVIEWS_LABEL),))
+        replies["previews"] = Album((MediaItem(result.previews.sheet, _(PREVIEWS_LABEL)),))
     if result.notices:
         replies["notices"] = Text.line("\n".join(f"ℹ️ {notice}" for notice in result.notices))
     posts = {f"post:{key}": _post(item, job_id) for key, item in result.platforms.items()}
@@ -119,28 +120,37 @@ def result_replies(
 def _post(item: PlatformResult, job_id: int | None) -> Text:
     spec = PLATFORMS[item.platform]
     if item.status == "failed" or item.content is None:
-        reason = f"{item.error.code}: {item.error.message}" if item.error else "no text written"
+        reason = (
+            f"{item.error.code}: {_(item.error.message)}" if item.error else _("no text written")
+        )
         if item.status == "failed":
-            return Text.line(f"⚠️ {spec.display_name} failed — {reason}")
-        return Text.line(f"{spec.display_name}: image ready; {reason}")
+            return Text.line(
+                _("⚠️ {platform} failed — {reason}").format(
+                    platform=spec.display_name, reason=reason
+                )
+            )
+        return Text.line(
+            _("{platform}: image ready; {reason}").format(platform=spec.display_name, reason=reason)
+        )
     content = item.content
-    parts: list[Part] = [f"{spec.display_name} — caption", Copyable(content.caption)]
+    caption = _("{platform} — caption").format(platform=spec.display_name)
+    parts: list[Part] = [caption, Copyable(content.caption)]
     if content.first_comment:
-        parts += ["First comment (hashtags)", Copyable(content.first_comment)]
+        parts += [_("First comment (hashtags)"), Copyable(content.first_comment)]
     if spec.hashtags.placement == HashtagPlacement.TAGS_FIELD and content.hashtags:
-        parts += ["Tags (the post's tags field)", Copyable(", ".join(content.hashtags))]
+        parts += [_("Tags (the post's tags field)"), Copyable(", ".join(content.hashtags))]
     if content.alt_text:
-        parts += ["Alt text (for the image)", Copyable(content.alt_text)]
+        parts += [_("Alt text (for the image)"), Copyable(content.alt_text)]
     slots = content.posting.next_slots[:MAX_SLOTS]
     if slots:
         schedule = tuple(Slot(s.start, s.end, slot_label(s)) for s in slots)
-        parts.append(Schedule("Best times to post:", schedule))
+        parts.append(Schedule(_("Best times to post:"), schedule))
     # Only accounts: why there are none (or how a search would be set up) is not the
     # creator's business, and an empty section is left out.
     accounts = content.accounts.accounts
     if accounts:
         lines = [f"• {a.handle}" + (f" — {a.reason}" if a.reason else "") for a in accounts]
-        parts.append("Accounts to tag:\n" + "\n".join(lines))
+        parts.append(_("Accounts to tag:") + "\n" + "\n".join(lines))
     return Text(tuple(parts), rework_actions(job_id, item.platform) if job_id else ())
 
 
@@ -197,8 +207,13 @@ class Delivery:
         self._patience = setup.reply_retry_seconds
 
     async def on_job_update(self, update: JobUpdate) -> None:
-        """Show the update. An ended job's update raises UndeliveredReplies when some of its
-        replies are still to be sent (the chat kept failing); it is delivered otherwise."""
+        """Show the update, in the language its photo was sent in. An ended job's update raises
+        UndeliveredReplies when some of its replies are still to be sent (the chat kept
+        failing); it is delivered otherwise."""
+        with speaking(str(update.job.session.options.get("language") or DEFAULT_LANGUAGE)):
+            await self._on_job_update(update)
+
+    async def _on_job_update(self, update: JobUpdate) -> None:
         job = update.job
         where = await self._status.find(job)
         chat_id = where[0] if where else job.session.chat_id
@@ -266,13 +281,18 @@ def _job_status(update: JobUpdate) -> Text | None:
     error = job.session.error
     if job.status == "completed" and update.result is not None:
         done, total = len(update.result.successful), len(update.result.platforms)
-        return Text.line(f"✅ Done — {done} of {total} platforms ready")
+        ready = ngettext(
+            "✅ Done — {done} of {total} platform ready",
+            "✅ Done — {done} of {total} platforms ready",
+            total,
+        )
+        return Text.line(ready.format(done=done, total=total))
     if job.status == "completed":
-        return Text.line("✅ Done — see /history")
+        return Text.line(_("✅ Done — see /history"))
     if job.status == "queued":
-        return Text.line("⏳ Queued again — it will resume shortly")
+        return Text.line(_("⏳ Queued again — it will resume shortly"))
     if job.status == "cancelled":
-        return Text.line("✖️ Cancelled")
+        return Text.line(_("✖️ Cancelled"))
     if job.status == "failed" and error is not None:
         return Text.line(error_line(error.code, error.message))
     return None

@@ -9,13 +9,14 @@ from pathlib import Path
 
 from postready.chat.replies import Choice, Option, Text
 from postready.core.config.settings import StorageSection
+from postready.core.i18n import N_, _, ngettext
 from postready.core.identity import UserRef
 from postready.core.retention import remove_session_files
 from postready.core.storage import Storage
 from postready.core.storage.models import User
 
 PREFIX = "fg"
-PROMPT = (
+PROMPT = N_(
     "This deletes your photos and results, your logo, your settings and your history here. "
     "It cannot be undone."
 )
@@ -26,7 +27,8 @@ def confirm(user: UserRef) -> Choice:
     """The confirm buttons, bound to `user`."""
     key = f"{PREFIX}:{user.platform_user_id}"
     return Choice(
-        PROMPT, ((Option(f"{key}:yes", "Delete everything"), Option(f"{key}:no", "Keep")),)
+        _(PROMPT),
+        ((Option(f"{key}:yes", _("Delete everything")), Option(f"{key}:no", _("Keep"))),),
     )
 
 
@@ -52,10 +54,18 @@ async def forget(
     for path in [*(c.source_path for c in waiting), *([logo] if logo else [])]:
         path.unlink(missing_ok=True)
     await storage.users.forget(user.ref)
-    deleted = [f"{len(sessions)} jobs with their files ({freed / MB:.1f} MB)"]
+    jobs = ngettext(
+        "{count} job with its files ({mb} MB)",
+        "{count} jobs with their files ({mb} MB)",
+        len(sessions),
+    )
+    deleted = [jobs.format(count=len(sessions), mb=f"{freed / MB:.1f}")]
     if waiting:
-        deleted.append(f"{len(waiting)} photos waiting for styles")
+        photos = ngettext(
+            "{count} photo waiting for styles", "{count} photos waiting for styles", len(waiting)
+        )
+        deleted.append(photos.format(count=len(waiting)))
     if logo is not None:
-        deleted.append("your logo")
-    deleted.append("your settings and history")
-    return Text.line("🗑️ Deleted " + ", ".join(deleted) + ".")
+        deleted.append(_("your logo"))
+    deleted.append(_("your settings and history"))
+    return Text.line(_("🗑️ Deleted {what}.").format(what=", ".join(deleted)))

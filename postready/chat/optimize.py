@@ -26,7 +26,7 @@ from postready.chat.texts import (
     error_text,
     queued_line,
 )
-from postready.core.i18n import _
+from postready.core.i18n import N_, _
 from postready.core.identity import UserRef
 from postready.core.storage.models import InboxEntry, NewStyleChoice, StyleChoice, User
 from postready.pipeline.errors import ErrorCode, PostReadyError
@@ -168,7 +168,7 @@ class PhotoIntake:
             awaiting_logo=False,
         )
         await self._users.save_settings(user.id, settings)
-        label = f"Logo saved · {settings.logo_position}"
+        label = _("Logo saved · {position}").format(position=settings.logo_position)
         await self._out.send(chat_id, Album((MediaItem(path, label),)))
 
     async def _queued_before(self, chat_id: str, key: str, status: str | None) -> bool:
@@ -256,7 +256,7 @@ class PhotoIntake:
             await self._answer(chat_id, photo.status, Text.line(error_text(exc)))
         except Exception:
             log.exception("photo_prepare_failed chat=%s photo=%s", chat_id, photo.photo.name)
-            line = error_line(ErrorCode.PROCESSING_FAILED, "something went wrong on our side")
+            line = error_line(ErrorCode.PROCESSING_FAILED, N_("something went wrong on our side"))
             await self._answer(chat_id, photo.status, Text.line(line))
 
     async def _show(self, chat_id: str, photo: _Accepted, choice: Choice) -> str | None:

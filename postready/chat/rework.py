@@ -19,6 +19,7 @@ from postready.chat.sending import SendError
 from postready.chat.texts import error_line, error_text
 from postready.core.config.settings import StorageSection
 from postready.core.errors import AppErrorCode
+from postready.core.i18n import N_, _
 from postready.core.identity import UserRef
 from postready.core.queue.codec import request_for
 from postready.core.storage.models import Job
@@ -34,14 +35,17 @@ from postready.pipeline.rework import (
 log = logging.getLogger(__name__)
 ASK_SECONDS = 600.0  # "Change description" waits this long for the new words
 PROGRESS = {
-    CAPTION: "✍️ Writing another caption…",
-    HASHTAGS: "#️⃣ Picking other hashtags…",
-    DESCRIBE: "✍️ Writing your captions…",
+    CAPTION: N_("✍️ Writing another caption…"),
+    HASHTAGS: N_("#️⃣ Picking other hashtags…"),
+    DESCRIBE: N_("✍️ Writing your captions…"),
 }
-ASK = "📝 What does the photo show? Send the new words for these posts in your next message."
-REWRITTEN = "✅ Your posts above are written again for your new words."
-EXPIRED = (AppErrorCode.JOB_NOT_FOUND, "these posts are no longer kept; send the photo again")
-NOT_YOURS = (AppErrorCode.NOT_ALLOWED, "only the person who sent the photo can change its posts")
+ASK = N_("📝 What does the photo show? Send the new words for these posts in your next message.")
+REWRITTEN = N_("✅ Your posts above are written again for your new words.")
+EXPIRED = (AppErrorCode.JOB_NOT_FOUND, N_("these posts are no longer kept; send the photo again"))
+NOT_YOURS = (
+    AppErrorCode.NOT_ALLOWED,
+    N_("only the person who sent the photo can change its posts"),
+)
 
 
 class Rework:
@@ -72,7 +76,7 @@ class Rework:
         if parsed.op == DESCRIBE:
             if words is None:  # asked here, answered by the user's next message
                 await self._chats.set_pending_description(chat_id, presser, job.id)
-                await self._out.send(chat_id, Text((ASK,), answer_wanted=True))
+                await self._out.send(chat_id, Text((_(ASK),), answer_wanted=True))
                 return None
             return await self._describe(job, words)
         async with self._locks[job.id]:
@@ -88,7 +92,7 @@ class Rework:
         if job is None or job.session.results is None:
             line = error_line(*EXPIRED)
         else:
-            line = await self._describe(job, words) or REWRITTEN
+            line = await self._describe(job, words) or _(REWRITTEN)
         await self._out.send(chat_id, Text.line(line))
         return True
 
@@ -104,7 +108,7 @@ class Rework:
             return error_line(*EXPIRED)
         job, result = latest
         before = await self._posts(job, result)
-        await self._edit(chat_id, message_id, Text.line(PROGRESS[key.op]))
+        await self._edit(chat_id, message_id, Text.line(_(PROGRESS[key.op])))
         engine = self._queue.content
         try:
             if key.op == CAPTION:
@@ -138,7 +142,7 @@ class Rework:
             }
             before = await self._posts(job, result)
             for message_id in shown.values():
-                await self._edit(chat_id, message_id, Text.line(PROGRESS[DESCRIBE]))
+                await self._edit(chat_id, message_id, Text.line(_(PROGRESS[DESCRIBE])))
             try:
                 reworked = await new_description(
                     self._queue.content, result, request_for(job), words,

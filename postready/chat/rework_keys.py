@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from postready.chat.replies import Option
+from postready.core.i18n import _
 
 PREFIX = "rw"
 CAPTION, HASHTAGS, DESCRIBE = "c", "h", "d"
@@ -31,7 +32,7 @@ class ReworkKey:
 def rework_actions(job_id: int, platform: str) -> tuple[Option, ...]:
     key = f"{PREFIX}:{job_id}:{platform}"
     return (
-        Option(f"{key}:{CAPTION}", "✍️ Another caption"),
-        Option(f"{key}:{HASHTAGS}", "#️⃣ Other hashtags"),
-        Option(f"{key}:{DESCRIBE}", "📝 Change description", asks=True),
+        Option(f"{key}:{CAPTION}", _("✍️ Another caption")),
+        Option(f"{key}:{HASHTAGS}", _("#️⃣ Other hashtags")),
+        Option(f"{key}:{DESCRIBE}", _("📝 Change description"), asks=True),
     )

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from postready.chat.replies import Choice, Menu, Option, Text
+from postready.core.i18n import N_, _
 from postready.core.identity import UserRef
 from postready.core.storage.models import NewStyleChoice, StyleChoice
 from postready.core.storage.repositories import ChatStateRepository
@@ -25,7 +26,7 @@ CHOICE_SECONDS = 600.0  # no answer in 10 minutes: the photo goes on without sty
 SOLID = "solid_background"
 STYLES_MENU, COLOUR_MENU = "styles", "colour"  # a select menu's whole pick
 _COLOURS = list(COLOURS)
-PROMPT = (
+PROMPT = N_(
     "This looks like a product shot. Pick photography styles to render as well, then "
     "Generate — or Skip."
 )
@@ -48,13 +49,14 @@ def keyboard(choice: StyleChoice) -> Choice:
     styles = tuple(
         option(name, style.name, name in choice.chosen) for name, style in STYLES.items()
     )
-    menus = [Menu(key(STYLES_MENU), "Styles", styles, multiple=True, columns=2)]
+    menus = [Menu(key(STYLES_MENU), _("Styles"), styles, multiple=True, columns=2)]
     if SOLID in choice.chosen:
         colours = tuple(
             option(f"c{n}", name, name == choice.colour) for n, name in enumerate(_COLOURS)
         )
-        menus.append(Menu(key(COLOUR_MENU), "Background colour", colours, columns=5))
-    return Choice(PROMPT, ((option("go", "Generate"), option("skip", "Skip")),), tuple(menus))
+        menus.append(Menu(key(COLOUR_MENU), _("Background colour"), colours, columns=5))
+    buttons = (option("go", _("Generate")), option("skip", _("Skip")))
+    return Choice(_(PROMPT), (buttons,), tuple(menus))
 
 
 class StylePicker:
@@ -102,12 +104,12 @@ class StylePicker:
     ) -> str | None:
         """A style button, or a menu's whole pick (`picked`: the picked options' keys);
         returns an alert for the presser, or None."""
-        _, choice_id, op = [*key.split(":", 2), "", ""][:3]
+        _prefix, choice_id, op = [*key.split(":", 2), "", ""][:3]
         choice = await self._chats.get_style_choice(int(choice_id)) if choice_id.isdigit() else None
         if choice is None:
-            return "This choice has expired; send the photo again."
+            return _("This choice has expired; send the photo again.")
         if choice.user != presser:
-            return "Only the person who sent the photo can choose its styles."
+            return _("Only the person who sent the photo can choose its styles.")
         if not choice.open:
             return None  # already decided: a second press changes nothing
         if op in ("go", "skip"):

@@ -94,7 +94,7 @@ def test_one_process_runs_both_bots_and_sync_registers_unchanged_commands(
     assert telegram.server.methods("setMyCommands")
     # Each chat got its own user's result, and only that.
     shown = discord.server.shown(tokens[0])
-    assert shown.original[-1] == "✅ Done — 1 of 1 platforms ready"
+    assert shown.original[-1] == "✅ Done — 1 of 1 platform ready"
     assert [name for f in shown.followups for name, _ in f.files] == ["bluesky.jpg", "sheet.png"]
     labels = [m.text for m in telegram.server.chat(ALICE) if m.kind in ("photo", "document")]
     assert any(label.startswith("X ·") for label in labels)

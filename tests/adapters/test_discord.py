@@ -325,7 +325,7 @@ async def test_a_description_starting_with_a_platform_name_stays_a_description(f
         token = await fake.slash(ALICE, "optimize", options)
         await until(lambda: done(fake.shown(token)) and len(fake.shown(token).followups) >= 3)
     shown = fake.shown(token)
-    assert shown.original[-1] == "✅ Done — 1 of 1 platforms ready"  # X only, not Pinterest
+    assert shown.original[-1] == "✅ Done — 1 of 1 platform ready"  # X only, not Pinterest
     (post,) = [e for f in shown.followups for e in f.payload.get("embeds", [])]
     assert post["title"] == "X — caption" and "pinterest-worthy mug" in post["description"].lower()
 
@@ -418,7 +418,7 @@ async def test_a_token_expiring_mid_job_still_edits_the_status_and_posts_in_the_
             await rows_of(store, "UPDATE interaction_tokens SET expires_at = 0")
         go.set()
         await until(lambda: done(shown) and len(fake.channel) >= 3)
-    assert shown.original[-1] == "✅ Done — 1 of 1 platforms ready"  # edited as a message
+    assert shown.original[-1] == "✅ Done — 1 of 1 platform ready"  # edited as a message
     assert fake.made("PATCH", f"/channels/{CHANNEL_ID}/messages/{shown.original_id}")
     files, sheet, post = fake.channel
     assert sheet.files[0][0] == "sheet.png"
@@ -435,7 +435,7 @@ async def test_past_the_interactions_15_minutes_the_answer_goes_to_the_channel(f
     assert fake.shown(token).deferred and not fake.shown(token).followups
     status, files, sheet, post = fake.channel
     assert sheet.files[0][0] == "sheet.png"
-    assert status.payload["content"] == "✅ Done — 1 of 1 platforms ready"
+    assert status.payload["content"] == "✅ Done — 1 of 1 platform ready"
     assert files.files[0][0] == "instagram.jpg"
     assert post.payload["embeds"][0]["title"] == "Instagram — caption"
 

@@ -101,6 +101,6 @@ async def test_a_failed_queued_line_is_no_error_and_the_results_come(fake, patie
         token = await fake.slash(ALICE, "optimize", {"image": photo(fake), "platforms": "x"})
         shown = fake.shown(token)
         await until(lambda: done(shown) and len(shown.followups) == 3)
-    assert shown.original == ["✅ Done — 1 of 1 platforms ready"]
+    assert shown.original == ["✅ Done — 1 of 1 platform ready"]
     assert sent(shown) == ["x.jpg", "sheet.png", "X — caption"]
     assert not any("⚠️" in (f.payload.get("content") or "") for f in shown.followups)

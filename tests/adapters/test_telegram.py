@@ -516,7 +516,7 @@ async def test_results_a_dying_process_did_not_send_arrive_at_the_next_start(
         async with running(settings, telegram):
             await until(lambda: finished(telegram, ALICE))
     status, *rest = telegram.chat(ALICE)
-    assert status.text == "✅ Done — 1 of 1 platforms ready"
+    assert status.text == "✅ Done — 1 of 1 platform ready"
     assert [s.text for s in rest if image(s)] == ["X · landscape 1600×900"]
 
 
@@ -541,7 +541,7 @@ async def test_waiting_photos_see_their_place_in_the_queue_move_up(telegram, set
     places = [int(e.rpartition(" ")[2]) for e in edits if e.startswith("⏳ Queued — position")]
     # 3 2 1, or 2 1 when the first photo had started before Carol's was queued.
     assert places == list(range(places[0], 0, -1)) and places[0] >= 2
-    assert edits[-1] == "✅ Done — 1 of 1 platforms ready"
+    assert edits[-1] == "✅ Done — 1 of 1 platform ready"
 
 
 async def test_status_and_cancel(telegram, settings) -> None:

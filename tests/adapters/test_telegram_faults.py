@@ -155,6 +155,6 @@ async def test_a_failed_queued_line_is_no_error_and_the_results_arrive(telegram,
         await telegram.send_photo(ALICE, photo_bytes(), "/optimize x")
         await until(lambda: finished(telegram, ALICE))
     texts = [s.text for s in telegram.chat(ALICE)]
-    assert texts[0] == "✅ Done — 1 of 1 platforms ready"
+    assert texts[0] == "✅ Done — 1 of 1 platform ready"
     assert not any("PROCESSING_FAILED" in text or "⚠️" in text for text in texts)
     assert [s.text for s in telegram.chat(ALICE) if image(s)] == ["X · landscape 1600×900"]

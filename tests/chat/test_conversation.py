@@ -239,7 +239,7 @@ async def test_previews_turned_off_are_neither_drawn_nor_sent(bot) -> None:
     async with bot.working():
         await bot.output.until(lambda: len(bot.output.chat(ALICE)) == 4)
     _, status, album, post = bot.output.chat(ALICE)
-    assert status.text == "✅ Done — 1 of 1 platforms ready"
+    assert status.text == "✅ Done — 1 of 1 platform ready"
     assert [item.label.split(" · ")[0] for item in album.reply.items] == ["X"]
     assert post.text.startswith("X — caption")
     (job,) = await bot.jobs()
@@ -274,3 +274,19 @@ async def test_a_language_set_in_settings_answers_at_once_and_after(bot) -> None
     assert history == "Noch keine Fotos. Schick eins mit /optimize als Bildunterschrift."
     assert english.startswith("Saved.\nYour settings:\n")
     assert history_again == "No photos yet. Send one with /optimize as its caption."
+
+
+async def test_a_photos_results_come_in_the_language_it_was_sent_in(bot) -> None:
+    await bot.send(ALICE, "/optimize x", photo(), language="es-ES")
+    async with bot.working():
+        await bot.output.until(lambda: len(bot.output.chat(ALICE)) == 4)
+    status, _, previews, post = bot.output.chat(ALICE)
+    assert previews.text == "Vistas previas del feed · cómo se verá cada publicación"
+    assert status.text == "✅ Listo — 1 de 1 plataforma preparada"
+    assert post.text.startswith("X — texto\n")
+    assert [action.label for action in post.reply.actions] == [
+        "✍️ Otro texto",
+        "#️⃣ Otros hashtags",
+        "📝 Cambiar la descripción",
+        "📎 Archivos originales",
+    ]

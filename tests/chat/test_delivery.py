@@ -85,7 +85,7 @@ async def test_waiting_photos_see_their_place_move_up_as_the_queue_moves(bot, pi
     async with bot.working():
         await bot.output.until(lambda: bob.text == "⏳ Queued — position 1")
         release.set()
-        done = "✅ Done — 1 of 1 platforms ready"
+        done = "✅ Done — 1 of 1 platform ready"
         await bot.output.until(lambda: alice.text == done and bob.text == done)
         await bot.output.until(lambda: len(bot.output.messages) == 6)  # each: album and post
     assert "▰▰▱▱▱ 50% · making the images" in alice.texts
@@ -100,7 +100,7 @@ async def test_a_photo_a_worker_takes_at_once_still_has_one_status_line(bot, pip
     assert status.texts[0] in ("⏳ Queued — position 1", "⏳ Starting…")
     assert status.texts[-2:] == [
         "▰▰▱▱▱ 50% · making the images",
-        "✅ Done — 1 of 1 platforms ready",
+        "✅ Done — 1 of 1 platform ready",
     ]
     assert isinstance(album.reply, Album) and post.text.startswith("X — caption")
 
@@ -149,7 +149,7 @@ async def test_a_job_without_a_status_line_is_told_in_a_new_message(
     await bot.service.on_job_update(JobUpdate(job, progress=ProgressEvent("images", 1, 2, "…")))
     assert not bot.output.messages  # no status line to edit, and progress is not worth a message
     await bot.service.on_job_update(await completed(bot, job, result_for(pipeline_result, job)))
-    assert bot.output.texts(ALICE)[0] == "✅ Done — 1 of 1 platforms ready"
+    assert bot.output.texts(ALICE)[0] == "✅ Done — 1 of 1 platform ready"
     assert len(bot.output.messages) == 3
     headless = await bot.queue.api.submit(user, dataclasses.replace(request, chat_id=None))
     result = result_for(pipeline_result, headless.job)

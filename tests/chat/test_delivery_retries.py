@@ -146,7 +146,7 @@ async def test_a_job_without_a_status_line_sends_its_end_once(bot, pipeline_resu
     await bot.service.on_job_update(update)
     await bot.service.on_job_update(update)
     done, _, x = bot.output.texts(ALICE)
-    assert done == "✅ Done — 1 of 1 platforms ready" and x.startswith("X — caption")
+    assert done == "✅ Done — 1 of 1 platform ready" and x.startswith("X — caption")
 
 
 async def test_a_failed_queued_line_is_no_error_and_the_results_come(bot, pipeline, caplog):
@@ -160,7 +160,7 @@ async def test_a_failed_queued_line_is_no_error_and_the_results_come(bot, pipeli
     async with bot.working():
         await bot.output.until(lambda: len(bot.output.messages) == 3)
     texts = bot.output.texts(ALICE)
-    assert texts[0] == "✅ Done — 1 of 1 platforms ready"
+    assert texts[0] == "✅ Done — 1 of 1 platform ready"
     assert not any("⚠️" in text for text in texts)
 
 

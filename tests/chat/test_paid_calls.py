@@ -16,7 +16,7 @@ from tests.chat.conftest import ALICE, BOB, Bot, photo
 from tests.fakes.ai_servers import FakeServer, Reply, openai_completion
 from tests.pipeline.providers.test_openai import answer
 
-DONE = "✅ Done — 1 of 1 platforms ready"
+DONE = "✅ Done — 1 of 1 platform ready"
 
 
 @pytest.fixture

@@ -78,8 +78,8 @@ async def test_forget_deletes_everything_about_the_user_after_a_confirm(
     )
     assert await bot.press(ALICE, question, keys["Delete everything"]) is None
     assert question.text == (
-        f"🗑️ Deleted 1 jobs with their files ({folder_mb(question)} MB), "
-        "1 photos waiting for styles, your logo, your settings and history."
+        f"🗑️ Deleted 1 job with its files ({folder_mb(question)} MB), "
+        "1 photo waiting for styles, your logo, your settings and history."
     )
     assert not folder.exists() and not kept_logo.exists()
     assert not list((settings.storage.data_dir / "choices").iterdir())

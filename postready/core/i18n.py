@@ -24,6 +24,8 @@ LANGUAGES: dict[str, str] = {
     "en": "English",
     "es": "Español",
     "de": "Deutsch",
+    "fr": "Français",
+    "it": "Italiano",
 }
 
 _current: ContextVar[str] = ContextVar("language", default=DEFAULT_LANGUAGE)

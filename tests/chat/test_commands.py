@@ -145,7 +145,10 @@ CASES = [
     ),
     ("/settings language DE", ChangeSetting("language", "de")),
     ("/settings language ES", ChangeSetting("language", "es")),
-    ("/settings language tlh", CommandError(INVALID_OPTION, "usage: /settings language en|es|de")),
+    (
+        "/settings language tlh",
+        CommandError(INVALID_OPTION, "usage: /settings language en|es|de|fr|it"),
+    ),
     ("/settings format PNG", ChangeSetting("output_format", "png")),
     ("/settings files on", ChangeSetting("send_as_files", True)),
     ("/settings files off", ChangeSetting("send_as_files", False)),

@@ -12,7 +12,7 @@ import asyncio
 import shutil
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -214,16 +214,24 @@ def _about(photo: _Photo, exc: PostReadyError) -> PostReadyError:
 
 
 def _check_set_size(photos: list[_Photo], limits: LoadLimits) -> None:
-    """The set's cap: MAX_SET_BYTES_FACTOR times one photo's, counted from the files' sizes."""
-    total = sum(
-        len(photo.source) if isinstance(photo.source, bytes) else photo.source.stat().st_size
-        for photo in photos
+    check_set_size(
+        [
+            len(photo.source) if isinstance(photo.source, bytes) else photo.source.stat().st_size
+            for photo in photos
+        ],
+        limits,
     )
+
+
+def check_set_size(sizes: Sequence[int], limits: LoadLimits) -> None:
+    """The set's cap: MAX_SET_BYTES_FACTOR times one photo's, counted from the files' sizes
+    (the queue checks it at submission, the pipeline again when the job runs)."""
+    total = sum(sizes)
     cap = MAX_SET_BYTES_FACTOR * limits.max_bytes
     if total > cap:
         raise PostReadyError(
             ErrorCode.FILE_TOO_LARGE,
-            f"the {len(photos)} photos make {total / 1_000_000:.1f} MB together; a carousel "
+            f"the {len(sizes)} photos make {total / 1_000_000:.1f} MB together; a carousel "
             f"takes at most {cap / 1_000_000:g} MB",
         )
 

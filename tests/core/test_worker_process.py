@@ -246,3 +246,40 @@ def test_a_headless_worker_leaves_a_chats_job_to_that_chats_bot(env, tmp_path, c
     finally:
         worker.stop(signal.SIGTERM)
     assert job_one(1).status == "queued" and job_one(1).attempts == 0
+
+
+def test_a_carousel_killed_mid_run_completes_after_a_restart(env, tmp_path) -> None:
+    from postready.core.queue.api import JobQueue
+    from postready.pipeline.models import CarouselPhoto, OptimizeRequest
+
+    photo = encode(textured((1200, 900)), "JPEG", quality=90)
+
+    async def submit() -> None:
+        settings = Settings()
+        async with await Storage.open(settings.storage.database) as store:
+            user = await store.users.get_or_create(UserRef("cli", "me"))
+            more = tuple(CarouselPhoto(photo, f"{n}.jpg") for n in (2, 3))
+            request = OptimizeRequest(
+                source=photo, platforms=("instagram",), source_name="1.jpg", more_photos=more
+            )
+            await JobQueue(store.jobs, settings).submit(user, request)
+
+    asyncio.run(submit())
+    stuck = Worker(env, stuck=True)
+    wait_until(lambda job: job.status == "running")
+    stuck.stop(signal.SIGKILL)
+    assert len(list(Settings().storage.uploads_dir.iterdir())) == 3  # kept for the next run
+
+    worker = Worker(env, stuck=False)
+    try:
+        done = wait_until(lambda job: job.status in ("completed", "failed"))
+    finally:
+        output = worker.stop(signal.SIGTERM)
+    assert done.status == "completed" and done.attempts == 2, output
+    folder = Settings().storage.output_dir / done.session.id
+    assert sorted(p.name for p in folder.glob("*.jpg")) == [
+        "instagram_1.jpg",
+        "instagram_2.jpg",
+        "instagram_3.jpg",
+    ]
+    assert not list(Settings().storage.uploads_dir.iterdir())

@@ -29,10 +29,11 @@ from postready.core.queue.worker import LOAD_LIMITS
 from postready.core.quotas import job_usage_gate
 from postready.core.storage.models import Job, NewJob, QueueLimits, User
 from postready.core.storage.repositories import JobRepository, UsageRepository
+from postready.pipeline.carousel import check_set_size
 from postready.pipeline.content import ContentEngine
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import check_byte_size, require_format
-from postready.pipeline.models import LogoRequest, OptimizeRequest, ProgressEvent
+from postready.pipeline.models import CarouselPhoto, LogoRequest, OptimizeRequest, ProgressEvent
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.providers.base import UsageGate
 
@@ -134,14 +135,16 @@ class JobQueue:
         unlimited: bool = False,
         session_id: str | None = None,
     ) -> Submitted:
-        """Save the photo and commit its job; raise PostReadyError when it cannot be queued.
+        """Save the photo (every photo of a carousel) and commit its job; raise PostReadyError
+        when it cannot be queued.
 
-        `album_index`: the photo's place in an album sent with one command. An album counts as
-        one request against the in-flight limit (the hourly and queue limits still apply to
-        every photo), so all its photos are processed. `request_key`: names the request, so
-        that submitting it again (after a crash) returns its job instead of a second one.
-        `unlimited`: no daily quota (an admin's). `session_id`: the new session's, when the
-        caller has to know it before the job can run (a new UUID by default)."""
+        `album_index`: the photo's place in an album sent with one command and queued photo by
+        photo. An album counts as one request against the in-flight limit (the hourly and queue
+        limits still apply to every photo), so all its photos are processed; a carousel is one
+        job and counts once. `request_key`: names the request, so that submitting it again
+        (after a crash) returns its job instead of a second one. `unlimited`: no daily quota
+        (an admin's). `session_id`: the new session's, when the caller has to know it before
+        the job can run (a new UUID by default)."""
         _check_platforms(request.platforms)
         session_id = session_id or str(uuid.uuid4())
         uploads = self._uploads
@@ -150,19 +153,35 @@ class JobQueue:
         )
         source = uploads / upload_name(session_id, name)
         copies = [(request.source, source)]
+        for number, photo in enumerate(request.more_photos, 2):
+            copies.append(
+                (photo.source, uploads / upload_name(f"{session_id}-{number}", photo.name))
+            )
+        more_photos = tuple(
+            CarouselPhoto(path, photo.name)
+            for photo, (_, path) in zip(request.more_photos, copies[1:], strict=True)
+        )
+        photos = len(copies)
         logo = request.logo
         if logo is not None and isinstance(logo.source, bytes):
             copies.append((logo.source, uploads / f"{session_id}-logo"))
             logo = LogoRequest(copies[-1][1], logo.options)
         loop = asyncio.get_running_loop()
-        # Refuse an oversized upload before copying it, not after a wait in the queue.
-        check_byte_size(await loop.run_in_executor(None, upload_size, request.source), LOAD_LIMITS)
+        # Refuse an oversized upload (or set) before copying it, not after a wait in the queue.
+        photo_sizes = [
+            await loop.run_in_executor(None, upload_size, data) for data, _ in copies[:photos]
+        ]
+        for size in photo_sizes:
+            check_byte_size(size, LOAD_LIMITS)
+        check_set_size(photo_sizes, LOAD_LIMITS)
         try:
             sizes = [
                 await loop.run_in_executor(None, save_upload, data, path) for data, path in copies
             ]
             # Refuse what is not an image now, not after a wait in the queue.
-            require_format(await loop.run_in_executor(None, read_header, source))
+            for _, path in copies[:photos]:
+                require_format(await loop.run_in_executor(None, read_header, path))
+            saved = dataclasses.replace(request, more_photos=more_photos)
             job = await self._jobs.enqueue(
                 user,
                 NewJob(
@@ -171,7 +190,7 @@ class JobQueue:
                     source_size=sizes[0],
                     platforms=tuple(dict.fromkeys(request.platforms)),
                     description=request.description,
-                    options=stored_options(request, logo),
+                    options=stored_options(saved, logo),
                     chat_id=request.chat_id,
                     request_key=request_key,
                 ),

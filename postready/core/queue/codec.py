@@ -9,15 +9,16 @@ from typing import Any
 
 from postready.core.storage.models import Job
 from postready.pipeline.logo import LogoOptions
-from postready.pipeline.models import LogoRequest, OptimizeRequest
+from postready.pipeline.models import CarouselPhoto, LogoRequest, OptimizeRequest
 
 # Request fields stored in columns of their own (or rebuilt from the job), not in `options`.
 _COLUMN_FIELDS = {"source", "platforms", "description", "user_id", "chat_id", "logo"}
 
 
 def stored_options(request: OptimizeRequest, logo: LogoRequest | None) -> dict[str, Any]:
-    """The request's other fields as JSON (the logo as the saved `logo`); a new request field
-    is stored without a change here."""
+    """The request's other fields as JSON (the logo as the saved `logo`, a carousel's
+    `more_photos` as their saved copies' paths and names); a new request field is stored
+    without a change here."""
     options: dict[str, Any] = {
         f.name: _jsonable(getattr(request, f.name))
         for f in dataclasses.fields(OptimizeRequest)
@@ -28,6 +29,9 @@ def stored_options(request: OptimizeRequest, logo: LogoRequest | None) -> dict[s
         options["logo"] = {"path": str(logo.source)} | {
             f.name: getattr(logo.options, f.name) for f in dataclasses.fields(LogoOptions)
         }
+    options["more_photos"] = [
+        {"path": str(photo.source), "name": photo.name} for photo in request.more_photos
+    ]
     return options
 
 
@@ -37,9 +41,13 @@ def request_for(job: Job) -> OptimizeRequest:
     options: dict[str, Any] = {
         key: tuple(value) if isinstance(value, list) else value
         for key, value in session.options.items()
-        if key != "logo"
+        if key not in ("logo", "more_photos")
     }
     logo = dict(session.options["logo"] or {})
+    more_photos = tuple(
+        CarouselPhoto(Path(photo["path"]), photo["name"])
+        for photo in session.options.get("more_photos", ())
+    )
     return OptimizeRequest(
         source=Path(session.source_path or ""),
         platforms=session.platforms,
@@ -47,6 +55,7 @@ def request_for(job: Job) -> OptimizeRequest:
         logo=LogoRequest(Path(logo.pop("path")), LogoOptions(**logo)) if logo else None,
         user_id=str(session.user),
         chat_id=session.chat_id,
+        more_photos=more_photos,
         **options,
     )
 

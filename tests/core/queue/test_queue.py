@@ -20,7 +20,7 @@ import pytest
 from postready.core.config.settings import QueueSection, Settings, StorageSection
 from postready.core.errors import AppErrorCode
 from postready.core.identity import UserRef
-from postready.core.queue import QueueService, worker
+from postready.core.queue import QueueService, api, worker
 from postready.core.queue.api import JobQueue
 from postready.core.queue.instances import this_host
 from postready.core.queue.progress import ProgressRelay
@@ -28,8 +28,9 @@ from postready.core.queue.updates import JobUpdate
 from postready.core.storage import Storage
 from postready.core.storage.models import Heartbeat, Lease, User
 from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.loading import LoadLimits
 from postready.pipeline.logo import LogoOptions
-from postready.pipeline.models import LogoRequest, OptimizeRequest, ProgressEvent
+from postready.pipeline.models import CarouselPhoto, LogoRequest, OptimizeRequest, ProgressEvent
 from tests.images import encode, textured
 from tests.waiting import PATIENCE, until
 
@@ -564,3 +565,98 @@ async def test_a_store_failure_while_recording_a_result_is_retried_not_lost(
     (final,) = await finals(queue, updates, job.id)
     assert failures == 1
     assert final.job.status == "completed" and final.job.attempts == 2
+
+
+def carousel(*names: str, **fields: object) -> OptimizeRequest:
+    """A carousel of PHOTO under these names, the first the request's own source."""
+    more = tuple(CarouselPhoto(PHOTO, name) for name in names[1:])
+    return request(source_name=names[0], more_photos=more, **fields)
+
+
+async def test_a_carousel_is_one_job_with_every_photo_saved(harness, tmp_path: Path) -> None:
+    store, updates = harness
+    settings = settings_for(tmp_path).replace(limits={"max_jobs_in_flight": 1})
+    queue = QueueService(store.jobs, store.instances, settings, updates)
+    me = await user(store)
+    submitted = await queue.api.submit(me, carousel("a.jpg", "b.png", "c.jpg"))
+    uploads = settings.storage.uploads_dir
+    session = submitted.job.session
+    assert sorted(p.name for p in uploads.iterdir()) == [
+        f"{session.id}-2.png",
+        f"{session.id}-3.jpg",
+        f"{session.id}.jpg",
+    ]
+    # Counted once: the in-flight limit of one refuses the next request, not the carousel.
+    with pytest.raises(PostReadyError) as busy:
+        await queue.api.submit(me, request())
+    assert busy.value.code == AppErrorCode.TOO_MANY_JOBS
+
+    (final,) = await finals(queue, updates, submitted.job.id)
+    assert final.job.status == "completed", final.job.session.error
+    folder = settings.storage.output_dir / session.id
+    assert sorted(p.name for p in folder.glob("instagram_*.jpg")) == [
+        "instagram_1.jpg",
+        "instagram_2.jpg",
+        "instagram_3.jpg",
+    ]
+    results = json.loads((folder / "results.json").read_text())
+    assert [item["source_image"] for item in results["items"]] == ["a.jpg", "b.png", "c.jpg"]
+    assert not list(uploads.iterdir())
+
+
+async def test_a_carousel_is_refused_whole_by_each_photos_cap_and_the_sets(
+    harness, tmp_path: Path, monkeypatch
+) -> None:
+    store, _ = harness
+    monkeypatch.setattr(api, "LOAD_LIMITS", LoadLimits(max_bytes=len(PHOTO)))
+    settings = settings_for(tmp_path)
+    queue = QueueService(store.jobs, store.instances, settings)
+    me = await user(store)
+    too_big = dataclasses.replace(
+        carousel("a.jpg", "b.jpg"), more_photos=(CarouselPhoto(PHOTO + b"x", "b.jpg"),)
+    )
+    not_a_photo = dataclasses.replace(
+        carousel("a.jpg", "b.jpg"), more_photos=(CarouselPhoto(b"%PDF-1.7", "b.pdf"),)
+    )
+    for bad, code in [
+        (too_big, ErrorCode.FILE_TOO_LARGE),
+        (carousel(*(f"{n}.jpg" for n in range(5))), ErrorCode.FILE_TOO_LARGE),  # > 4 × one
+        (not_a_photo, ErrorCode.INVALID_IMAGE_FORMAT),
+    ]:
+        with pytest.raises(PostReadyError) as refused:
+            await queue.api.submit(me, bad)
+        assert refused.value.code == code
+    assert not list(settings.storage.uploads_dir.glob("*"))
+    assert await store.jobs.recent() == []
+    await queue.api.submit(me, carousel(*(f"{n}.jpg" for n in range(4))))  # 4 × one: allowed
+
+
+async def test_a_cancelled_carousel_discards_every_photo(harness, tmp_path: Path) -> None:
+    store, _ = harness
+    settings = settings_for(tmp_path)
+    queue = QueueService(store.jobs, store.instances, settings)
+    me = await user(store)
+    submitted = await queue.api.submit(me, carousel("a.jpg", "b.jpg", "c.jpg"))
+    assert len(list(settings.storage.uploads_dir.iterdir())) == 3
+    assert (await queue.api.cancel(me, submitted.job.id)).status == "cancelled"
+    assert not list(settings.storage.uploads_dir.iterdir())
+
+
+async def test_the_worker_runs_a_carousel_with_its_saved_photos(
+    harness, tmp_path: Path, monkeypatch
+) -> None:
+    store, updates = harness
+    seen: list[OptimizeRequest] = []
+
+    async def record(request: OptimizeRequest, *args, **kwargs):
+        seen.append(request)
+        raise PostReadyError(ErrorCode.INVALID_OPTION, "recorded")
+
+    monkeypatch.setattr(worker, "run_optimization", record)
+    queue = QueueService(store.jobs, store.instances, settings_for(tmp_path), updates)
+    job = (await queue.api.submit(await user(store), carousel("a.jpg", "b.jpg"))).job
+    await finals(queue, updates, job.id)
+    (ran,) = seen
+    (photo,) = ran.more_photos
+    assert photo.name == "b.jpg"
+    assert photo.source == Path(job.session.source_path or "").with_name(f"{job.session.id}-2.jpg")

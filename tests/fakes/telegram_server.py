@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import ClientSession, web
+from aiohttp import BodyPartReader, ClientSession, web
 
 from tests.fakes.local_app import serve
 
@@ -340,12 +340,24 @@ async def _read(request: web.Request) -> tuple[dict[str, Any], dict[str, bytes]]
     files: dict[str, bytes] = {}
     if request.content_type == "application/json":
         return await request.json(), files
-    form = await request.post()
-    for name, value in form.items():
-        if isinstance(value, web.FileField):
-            with value.file:
-                files[name] = value.file.read()
+    if not request.content_type.startswith("multipart/"):  # a form without files, or none
+        form = await request.post()
+        for name, value in form.items():
+            try:
+                params[name] = json.loads(str(value))
+            except ValueError:
+                params[name] = value
+        return params, files
+    # Read part by part into memory: `request.post()` spools files to temporary files that
+    # stay open when a client stops in the middle of an upload (a bot killed or stopped).
+    reader = await request.multipart()
+    async for part in reader:
+        assert isinstance(part, BodyPartReader)
+        name = part.name or ""
+        if part.filename is not None:
+            files[name] = bytes(await part.read())
             continue
+        value = await part.text()
         try:
             params[name] = json.loads(value)
         except ValueError:

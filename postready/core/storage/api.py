@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from postready.core.storage.database import Database, Row, engine_queries
+from postready.core.storage import rows
+from postready.core.storage.database import Database, engine_queries
 from postready.core.storage.models import ApiJob, ApiKey
 
 
@@ -30,16 +31,16 @@ class ApiStore:
             key_id = await sql.insert(self._sql.insert_key, params)
             row = await sql.one(self._sql.key_by_id, {"id": key_id})
         assert row is not None  # inserted just above, in the same transaction
-        return _key(row)
+        return rows.api_key(row)
 
     async def key_by_hash(self, key_hash: str) -> ApiKey | None:
         async with self._db.statements() as sql:
             row = await sql.one(self._sql.active_key_by_hash, {"key_hash": key_hash})
-        return _key(row) if row is not None else None
+        return rows.api_key(row) if row is not None else None
 
     async def keys(self) -> list[ApiKey]:
         async with self._db.statements() as sql:
-            return [_key(row) for row in await sql.all(self._sql.keys)]
+            return [rows.api_key(row) for row in await sql.all(self._sql.keys)]
 
     async def revoke(self, name_or_prefix: str) -> ApiKey | None:
         async with self._db.transaction() as sql:
@@ -49,12 +50,12 @@ class ApiStore:
             await sql.run(self._sql.revoke, {"id": row["id"], "now": self._db.clock()})
             revoked = await sql.one(self._sql.key_by_id, {"id": row["id"]})
         assert revoked is not None
-        return _key(revoked)
+        return rows.api_key(revoked)
 
     async def key(self, key_id: int) -> ApiKey | None:
         async with self._db.statements() as sql:
             row = await sql.one(self._sql.key_by_id, {"id": key_id})
-        return _key(row) if row is not None else None
+        return rows.api_key(row) if row is not None else None
 
     async def add_job(self, job: ApiJob) -> None:
         params = {
@@ -82,15 +83,3 @@ class ApiStore:
         return ApiJob(
             row["session_id"], row["job_id"], row["key_id"], row["webhook_url"], row["base_url"]
         )
-
-
-def _key(row: Row) -> ApiKey:
-    return ApiKey(
-        id=row["id"],
-        name=row["name"],
-        prefix=row["prefix"],
-        user_id=row["user_id"],
-        webhook_secret=row["webhook_secret"],
-        created_at=row["created_at"],
-        revoked_at=row["revoked_at"],
-    )

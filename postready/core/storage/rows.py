@@ -12,6 +12,7 @@ from postready.core.errors import error_code
 from postready.core.identity import UserRef
 from postready.core.storage.database import Row
 from postready.core.storage.models import (
+    ApiKey,
     Instance,
     Job,
     Session,
@@ -128,3 +129,15 @@ def style_choice(row: Row) -> StyleChoice:
 def json_list(values: Iterable[str | int]) -> str:
     """A JSON array of `values`, for a TEXT column or an `IN (SELECT value FROM json_each(...))`."""
     return json.dumps(list(values))
+
+
+def api_key(row: Row) -> ApiKey:
+    return ApiKey(
+        id=row["id"],
+        name=row["name"],
+        prefix=row["prefix"],
+        user_id=row["user_id"],
+        webhook_secret=row["webhook_secret"],
+        created_at=row["created_at"],
+        revoked_at=row["revoked_at"],
+    )

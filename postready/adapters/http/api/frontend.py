@@ -97,7 +97,8 @@ class ApiFrontend:
             ("GET", f"{API}/optimize/status/{{session_id}}", keyed(self._status)),
             ("GET", f"{API}/optimize/results/{{session_id}}", keyed(self._results)),
             ("DELETE", f"{API}/optimize/{{session_id}}", keyed(self._delete)),
-            ("GET", f"{API}/files/{{session_id}}/{{name:.+}}", keyed(self._file)),
+            # Any name, line breaks too: one that matched no route was a plain-text 404.
+            ("GET", f"{API}/files/{{session_id}}/{{name:[\\s\\S]+}}", keyed(self._file)),
             ("GET", f"{API}/platforms", _table(platforms_document)),
             ("GET", f"{API}/styles", _table(styles_document)),
             ("GET", f"{API}/openapi.json", _table(openapi_document)),

@@ -146,8 +146,7 @@ async def run_worker(
                 await storage.jobs.mark_delivered(update.job.id)
 
         queue = QueueService(
-            storage.jobs,
-            storage.instances,
+            storage,
             settings,
             route,
             PoolOptions(
@@ -162,6 +161,7 @@ async def run_worker(
         started: list[Frontend] = []
         started_server: OperationsServer | None = None
         try:
+            await queue.open()  # the frontends' first submissions may come while they start
             for frontend in frontends:
                 await frontend.start(storage, queue.api)
                 started.append(frontend)
@@ -203,7 +203,7 @@ async def _operations_server(
         await storage.jobs.queued_count()
         return None
 
-    checks: dict[str, Check] = {"database": database, "workers": queue.workers.problem}
+    checks: dict[str, Check] = {"database": database, "workers": queue.problem}
     checks |= {frontend.platform: frontend.problem for frontend in frontends}
     operations = settings.operations
     if operations.http_port is not None:

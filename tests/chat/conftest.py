@@ -151,7 +151,7 @@ async def bot(
     async def deliver(update: JobUpdate) -> None:
         await service.on_job_update(update)
 
-    queue = QueueService(store.jobs, store.instances, settings, deliver, pool_options)
+    queue = QueueService(store, settings, deliver, pool_options)
     service = ChatService(
         ChatSetup(
             "telegram",

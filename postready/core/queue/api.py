@@ -27,6 +27,7 @@ from postready.core.queue.uploads import (
 )
 from postready.core.queue.worker import LOAD_LIMITS
 from postready.core.quotas import job_usage_gate
+from postready.core.storage.database import Statements
 from postready.core.storage.models import Job, NewJob, QueueLimits, User
 from postready.core.storage.repositories import JobRepository, UsageRepository
 from postready.pipeline.carousel import check_set_size
@@ -67,6 +68,19 @@ class LocalWorkers(Protocol):
     def cancel_running(self, job_id: int) -> bool: ...
 
 
+class JobDispatch(Protocol):
+    """Hands committed jobs to workers that may run in other processes on other machines
+    (procrastinate, on PostgreSQL); without one, workers find jobs in the table themselves."""
+
+    async def defer(self, sql: Statements, job: Job) -> None:
+        """Queue `job` for a worker, in the transaction `sql` that commits the job."""
+        ...
+
+    async def abort(self, job_id: int) -> None:
+        """Withdraw the job, or stop its worker if one runs it."""
+        ...
+
+
 class JobQueue:
     """Submit, cancel and inspect jobs. `workers`: this process's pool, woken by a new job
     and stopping a cancelled one at once (another process's stops at its next heartbeat);
@@ -82,8 +96,10 @@ class JobQueue:
         workers: LocalWorkers | None = None,
         content: ContentEngine | None = None,
         usage: UsageRepository | None = None,
+        dispatch: JobDispatch | None = None,
     ) -> None:
         self._jobs = jobs
+        self._dispatch = dispatch
         self._settings = settings
         self._usage = usage
         # The text providers and their cache the workers write posts with; a chat rewrites
@@ -193,8 +209,10 @@ class JobQueue:
                     options=stored_options(saved, logo),
                     chat_id=request.chat_id,
                     request_key=request_key,
+                    uploads=tuple(path for _, path in copies),
                 ),
                 self._limits_for(user, album_index, unlimited),
+                also=self._dispatch.defer if self._dispatch is not None else None,
             )
         except BaseException:
             _remove(copies)
@@ -227,8 +245,11 @@ class JobQueue:
         job_id = job_id if job_id is not None else (await self._active(user)).id
         job = await self._jobs.request_cancel(job_id, user.id)
         running_here = self._workers is not None and self._workers.cancel_running(job.id)
+        if self._dispatch is not None:
+            await self._dispatch.abort(job.id)
         if job.status == "cancelled":
             await asyncio.to_thread(discard_uploads, self._uploads, job.session.id)
+            await self._jobs.drop_uploads(job.session.id)
         if not running_here and self._positions is not None:
             self._positions.moved()  # it left the queue: those behind it moved up
         log.info("job_cancel_requested job=%s session=%s", job.id, job.session.id)

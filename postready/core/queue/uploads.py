@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import HEADER_BYTES
+from postready.pipeline.models import CarouselPhoto, LogoRequest, OptimizeRequest
 
 _SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
 
@@ -63,3 +66,30 @@ def discard_uploads(uploads_dir: Path, session_id: str) -> None:
     run again."""
     for path in uploads_dir.glob(f"{session_id}*"):
         path.unlink(missing_ok=True)
+
+
+def restore_uploads(uploads_dir: Path, kept: Sequence[tuple[str, bytes]]) -> None:
+    """Write a session's uploads the database kept (`name`, bytes) into `uploads_dir`, where
+    this machine's workers read them; a file already there whole is left as it is."""
+    for name, data in kept:
+        target = uploads_dir / Path(name).name
+        if not (target.exists() and target.stat().st_size == len(data)):
+            save_upload(data, target)
+
+
+def localized(request: OptimizeRequest, uploads_dir: Path) -> OptimizeRequest:
+    """`request` reading its photos and logo from `uploads_dir` (by file name), wherever the
+    process that queued it kept them."""
+
+    def here(path: Path) -> Path:
+        return uploads_dir / path.name
+
+    source = here(request.source) if isinstance(request.source, Path) else request.source
+    logo = request.logo
+    if logo is not None and isinstance(logo.source, Path):
+        logo = LogoRequest(here(logo.source), logo.options)
+    more = tuple(
+        CarouselPhoto(here(p.source), p.name) if isinstance(p.source, Path) else p
+        for p in request.more_photos
+    )
+    return dataclasses.replace(request, source=source, logo=logo, more_photos=more)

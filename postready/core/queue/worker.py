@@ -30,7 +30,7 @@ from postready.core.queue.instances import ThisInstance
 from postready.core.queue.positions import QueuePositions
 from postready.core.queue.progress import ProgressRelay
 from postready.core.queue.updates import JobSubscriber, JobUpdate
-from postready.core.queue.uploads import discard_uploads
+from postready.core.queue.uploads import discard_uploads, localized, restore_uploads
 from postready.core.quotas import job_usage_gate
 from postready.core.storage.models import ENDED_STATUSES, GeneratedFile, Job, Lease
 from postready.core.storage.repositories import (
@@ -41,7 +41,7 @@ from postready.core.storage.repositories import (
 from postready.pipeline.content import ContentEngine
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import LoadLimits
-from postready.pipeline.models import ErrorInfo, OptimizeResult
+from postready.pipeline.models import ErrorInfo, OptimizeRequest, OptimizeResult
 from postready.pipeline.product_photos import PhotographySettings
 from postready.pipeline.runner import RESULTS_FILE, run_optimization
 
@@ -129,31 +129,26 @@ class WorkerPool:
         await self._instance.start()
         await self._recover()
         self._reaper = asyncio.create_task(self._recover_periodically(), name="postready-reaper")
-        self._workers = [
+        self._workers = self._start_workers()
+        log.info("workers_started owner=%s workers=%s", self._owner, self._settings.queue.workers)
+
+    def _start_workers(self) -> list[asyncio.Task[None]]:
+        """The tasks that take jobs: `settings.queue.workers` claim loops."""
+        return [
             asyncio.create_task(self._worker(), name=f"postready-worker-{n}")
             for n in range(self._settings.queue.workers)
         ]
-        log.info("workers_started owner=%s workers=%s", self._owner, self._settings.queue.workers)
 
     async def stop(self, grace: float = 0.0, hurry: asyncio.Event | None = None) -> None:
         """Stop taking jobs; give running ones `grace` seconds (cut short when `hurry` is set),
         then put those still running back in the queue."""
         self._stopping = True
         self._wake.set()
-        if self._running and grace > 0:
-            finishing = asyncio.ensure_future(asyncio.wait(list(self._running.values())))
-            hurrying = asyncio.ensure_future((hurry or asyncio.Event()).wait())
-            await asyncio.wait(
-                [finishing, hurrying], timeout=grace, return_when=asyncio.FIRST_COMPLETED
-            )
-            finishing.cancel()
-            hurrying.cancel()
-        for lease in list(self._running):
-            self._stop(lease, "shutdown")
+        await self._finish_running(grace, hurry)
         if self._reaper is not None:
             self._reaper.cancel()
             await asyncio.gather(self._reaper, return_exceptions=True)
-        await asyncio.gather(*self._workers)
+        await asyncio.gather(*self._workers, return_exceptions=True)
         try:
             await self._instance.stop()
         except Exception:
@@ -164,6 +159,20 @@ class WorkerPool:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
         log.info("workers_stopped owner=%s", self._owner)
+
+    async def _finish_running(self, grace: float, hurry: asyncio.Event | None) -> None:
+        """Give the running jobs `grace` seconds (cut short when `hurry` is set), then put
+        those still running back in the queue."""
+        if self._running and grace > 0:
+            finishing = asyncio.ensure_future(asyncio.wait(list(self._running.values())))
+            hurrying = asyncio.ensure_future((hurry or asyncio.Event()).wait())
+            await asyncio.wait(
+                [finishing, hurrying], timeout=grace, return_when=asyncio.FIRST_COMPLETED
+            )
+            finishing.cancel()
+            hurrying.cancel()
+        for lease in list(self._running):
+            self._stop(lease, "shutdown")
 
     async def _worker(self) -> None:
         while not self._stopping:
@@ -222,8 +231,12 @@ class WorkerPool:
         for job in changed:
             await self._notify(JobUpdate(job))
         if changed:
-            self._wake.set()
+            await self._requeued([job for job in changed if job.status == "queued"])
             self._queue_moved()
+
+    async def _requeued(self, jobs: list[Job]) -> None:
+        """Recovery put `jobs` back in the queue: an idle worker takes them."""
+        self._wake.set()
 
     def _queue_moved(self) -> None:
         if self._positions is not None:
@@ -252,7 +265,7 @@ class WorkerPool:
             try:
                 async with asyncio.timeout(self._settings.queue.processing_timeout):
                     result = await run_optimization(
-                        request_for(job),
+                        await self._local_request(job),
                         self._settings.storage.output_dir,
                         limits=LOAD_LIMITS,
                         progress=relay.offer,
@@ -303,7 +316,19 @@ class WorkerPool:
         if ended.status in ENDED_STATUSES:
             uploads = self._settings.storage.uploads_dir
             await asyncio.to_thread(discard_uploads, uploads, ended.session.id)
+            await self._jobs.drop_uploads(ended.session.id)
         await self._notify(outcome)
+
+    async def _local_request(self, job: Job) -> OptimizeRequest:
+        """The job's request, reading its files from this machine's uploads directory: those
+        the database keeps (another machine's uploads) are written there first."""
+        request = request_for(job)
+        kept = await self._jobs.kept_uploads(job.session.id)
+        if not kept:
+            return request
+        uploads = self._settings.storage.uploads_dir
+        await asyncio.to_thread(restore_uploads, uploads, kept)
+        return localized(request, uploads)
 
     async def _stopped(self, job: Job, reason: StopReason) -> JobUpdate | None:
         if reason == "cancel":

@@ -48,7 +48,7 @@ class Storage:
         return cls(
             database,
             UserStore(database),
-            JobStore(database),
+            JobStore(database, shares_uploads=database.engine == "postgres"),
             ChatStateStore(database),
             InboxStore(database),
             InstanceStore(database),

@@ -9,7 +9,7 @@ queries in its own `queries/` folder (same file and query names, the engine's ow
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Literal, Protocol
 
@@ -41,6 +41,11 @@ class Statements(Protocol):
     async def run_many(self, sql: str, rows: Iterable[Params]) -> None: ...
 
 
+# Run in a repository's transaction (`JobRepository.enqueue`) once its rows are written, with
+# the new row: a task queue's own job deferred in it is committed with them, or neither is.
+InTransaction = Callable[[Statements, Any], Awaitable[None]]
+
+
 class Database(Protocol):
     """An open database with its schema up to date."""
 
@@ -49,6 +54,12 @@ class Database(Protocol):
 
     @property
     def clock(self) -> Callable[[], float]: ...
+
+    @property
+    def url(self) -> str | None:
+        """Where other processes reach this database (PostgreSQL's URL); None when only this
+        machine can (SQLite's file)."""
+        ...
 
     def statements(self) -> AbstractAsyncContextManager[Statements]:
         """Statements that each commit on their own."""

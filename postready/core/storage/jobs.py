@@ -3,6 +3,7 @@ lease, heartbeats, recovery of dead workers' jobs), progress, results and genera
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
@@ -13,7 +14,13 @@ from typing import Literal
 from postready.core.errors import AppErrorCode, JobNotFound, QueueLimitExceeded
 from postready.core.quotas import day_start, quota_exceeded
 from postready.core.storage import rows
-from postready.core.storage.database import Database, Params, Statements, engine_queries
+from postready.core.storage.database import (
+    Database,
+    InTransaction,
+    Params,
+    Statements,
+    engine_queries,
+)
 from postready.core.storage.models import (
     ACTIVE_STATUSES,
     GeneratedFile,
@@ -35,14 +42,27 @@ _HOUR = 3600.0
 class JobStore:
     """A `JobRepository`."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, shares_uploads: bool = False) -> None:
+        """`shares_uploads`: keep each job's uploaded files in the database too, for workers
+        that do not share this process's disk."""
         self._db = db
         self._sql = engine_queries(db.engine, "jobs.sql")
         self._locks = engine_queries(db.engine, "locks.sql")
+        self._shares_uploads = shares_uploads
 
     # The queue
 
-    async def enqueue(self, user: User, job: NewJob, limits: QueueLimits) -> Job:
+    async def enqueue(
+        self,
+        user: User,
+        job: NewJob,
+        limits: QueueLimits,
+        also: InTransaction | None = None,
+    ) -> Job:
+        kept = [
+            (path.name, await asyncio.to_thread(path.read_bytes))
+            for path in (job.uploads if self._shares_uploads else ())
+        ]
         now = self._db.clock()
         async with self._db.transaction() as sql:
             await sql.one(self._locks.lock_user, {"user_id": user.id})
@@ -71,7 +91,14 @@ class JobStore:
                 self._sql.insert_job,
                 {"session_id": job.session_id, "max_attempts": limits.max_attempts, "now": now},
             )
-            return await self._job(sql, job_id)
+            await sql.run_many(
+                self._sql.keep_upload,
+                ({"session_id": job.session_id, "name": n, "data": d} for n, d in kept),
+            )
+            queued = await self._job(sql, job_id)
+            if also is not None:
+                await also(sql, queued)
+            return queued
 
     async def check_limits(self, user: User, limits: QueueLimits) -> None:
         async with self._db.statements() as sql:
@@ -83,15 +110,21 @@ class JobStore:
         return int(row["count"]) if row else 0
 
     async def claim(
-        self, owner: str, lease_seconds: float, platforms: Collection[str] | None = None
+        self,
+        owner: str,
+        lease_seconds: float,
+        platforms: Collection[str] | None = None,
+        job_id: int | None = None,
     ) -> Job | None:
         now = self._db.clock()
         serves = None if platforms is None else rows.json_list(platforms)
         async with self._db.transaction() as sql:
-            row = await sql.one(self._sql.next_claimable, {"now": now, "platforms": serves})
+            row = await sql.one(
+                self._sql.next_claimable, {"now": now, "platforms": serves, "job_id": job_id}
+            )
             if row is None:
                 return None
-            job_id = row["id"]
+            job_id = int(row["id"])
             await sql.run(
                 self._sql.take_lease,
                 {
@@ -270,6 +303,15 @@ class JobStore:
             else:
                 await sql.run(self._sql.flag_cancel, {"job_id": job_id})
             return await self._job(sql, job_id)
+
+    async def kept_uploads(self, session_id: str) -> list[tuple[str, bytes]]:
+        async with self._db.statements() as sql:
+            found = await sql.all(self._sql.kept_uploads, {"session_id": session_id})
+        return [(row["name"], bytes(row["data"])) for row in found]
+
+    async def drop_uploads(self, session_id: str) -> None:
+        async with self._db.statements() as sql:
+            await sql.run(self._sql.drop_uploads, {"session_id": session_id})
 
     async def mark_delivered(self, job_id: int) -> None:
         async with self._db.statements() as sql:

@@ -110,6 +110,9 @@ class NewJob:
     # Names the request that made it (an inbox entry's photo): enqueueing the same key again
     # returns this job instead of a second one.
     request_key: str | None = None
+    # Every file the job reads (its photos, its logo), all in the uploads directory: kept in
+    # the database too where workers on other machines run jobs (`JobStore(shares_uploads)`).
+    uploads: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

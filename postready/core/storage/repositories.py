@@ -7,6 +7,7 @@ from collections.abc import Collection, Sequence
 from typing import Any, Literal, Protocol
 
 from postready.core.identity import UserRef
+from postready.core.storage.database import InTransaction
 from postready.core.storage.models import (
     ApiJob,
     ApiKey,
@@ -60,10 +61,16 @@ class UserRepository(Protocol):
 class JobRepository(Protocol):
     """Sessions, their jobs in the queue, progress, results and generated files."""
 
-    async def enqueue(self, user: User, job: NewJob, limits: QueueLimits) -> Job:
+    async def enqueue(
+        self,
+        user: User,
+        job: NewJob,
+        limits: QueueLimits,
+        also: InTransaction | None = None,
+    ) -> Job:
         """Commit a queued session and its job, or raise QueueLimitExceeded; the limits are
-        checked in the same transaction as the insert. A job with the same `request_key`
-        exists already: that job, unchanged."""
+        checked in the same transaction as the insert, and `also` runs in it with the new job.
+        A job with the same `request_key` exists already: that job, unchanged."""
         ...
 
     async def check_limits(self, user: User, limits: QueueLimits) -> None:
@@ -75,10 +82,15 @@ class JobRepository(Protocol):
         ...
 
     async def claim(
-        self, owner: str, lease_seconds: float, platforms: Collection[str] | None = None
+        self,
+        owner: str,
+        lease_seconds: float,
+        platforms: Collection[str] | None = None,
+        job_id: int | None = None,
     ) -> Job | None:
-        """The oldest queued job that may run now, leased to the instance `owner` under a new
-        token (`Job.lease`); only jobs of users on `platforms` (None: any)."""
+        """The oldest queued job that may run now (or the job `job_id`, if it may), leased to
+        the instance `owner` under a new token (`Job.lease`); only jobs of users on `platforms`
+        (None: any)."""
         ...
 
     async def heartbeat(self, lease: Lease, lease_seconds: float) -> Heartbeat: ...
@@ -123,6 +135,14 @@ class JobRepository(Protocol):
         ...
 
     async def mark_delivered(self, job_id: int) -> None: ...
+
+    async def kept_uploads(self, session_id: str) -> list[tuple[str, bytes]]:
+        """The session's uploaded files kept in the database, as (file name, bytes)."""
+        ...
+
+    async def drop_uploads(self, session_id: str) -> None:
+        """Forget the session's kept uploads (its job has ended)."""
+        ...
 
     async def undelivered(self, platforms: Collection[str], max_age: float) -> list[Job]:
         """Jobs of users on `platforms` that ended in the last `max_age` seconds without

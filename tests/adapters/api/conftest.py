@@ -126,8 +126,7 @@ async def serving(
             await store.jobs.mark_delivered(update.job.id)
 
     queue = QueueService(
-        store.jobs,
-        store.instances,
+        store,
         settings,
         route,
         PoolOptions(platforms=frozenset({"api"}), usage=store.usage),

@@ -145,7 +145,7 @@ async def test_a_job_is_committed_before_submit_returns_and_then_processed(
 ) -> None:
     store, updates = harness
     settings = settings_for(tmp_path, progress_interval=60)
-    queue = QueueService(store.jobs, store.instances, settings, updates)
+    queue = QueueService(store, settings, updates)
     submitted = await queue.api.submit(await user(store), request(chat_id="chat-9"))
     assert submitted.position == 1
 
@@ -187,7 +187,7 @@ async def test_progress_throttle_sends_the_newest_event_when_the_interval_ends(
     harness, tmp_path: Path
 ) -> None:
     store, updates = harness
-    queue = QueueService(store.jobs, store.instances, settings_for(tmp_path))
+    queue = QueueService(store, settings_for(tmp_path))
     job = (await queue.api.submit(await user(store), request())).job
     # The interval only needs to outlast storing three events, even on a loaded machine.
     relay = ProgressRelay(job, store.jobs, updates, interval=1.0)
@@ -211,7 +211,7 @@ async def test_progress_throttle_sends_the_newest_event_when_the_interval_ends(
 async def test_bad_requests_are_refused_before_anything_is_kept(harness, tmp_path: Path) -> None:
     store, _ = harness
     settings = settings_for(tmp_path).replace(limits={"max_jobs_in_flight": 1})
-    queue = QueueService(store.jobs, store.instances, settings)
+    queue = QueueService(store, settings)
     me = await user(store)
     for bad, code in [
         (request(platforms=()), ErrorCode.UNKNOWN_PLATFORM),
@@ -234,7 +234,7 @@ async def test_bad_requests_are_refused_before_anything_is_kept(harness, tmp_pat
 
 async def test_a_damaged_photo_fails_visibly_with_its_code(harness, tmp_path: Path) -> None:
     store, updates = harness
-    queue = QueueService(store.jobs, store.instances, settings_for(tmp_path), updates)
+    queue = QueueService(store, settings_for(tmp_path), updates)
     damaged = PHOTO[:200]  # a JPEG by its first bytes, cut off long before its pixels
     job = (await queue.api.submit(await user(store), request(source=damaged))).job
     (final,) = await finals(queue, updates, job.id)
@@ -244,8 +244,7 @@ async def test_a_damaged_photo_fails_visibly_with_its_code(harness, tmp_path: Pa
 
 async def test_timeout_stops_a_job_with_processing_timeout(harness, tmp_path: Path) -> None:
     store, updates = harness
-    queue = QueueService(
-        store.jobs, store.instances, settings_for(tmp_path, processing_timeout=0.001), updates
+    queue = QueueService(store, settings_for(tmp_path, processing_timeout=0.001), updates
     )
     job = (await queue.api.submit(await user(store), request())).job
     (final,) = await finals(queue, updates, job.id)
@@ -269,7 +268,7 @@ async def test_an_unexpected_crash_fails_the_job_not_the_worker(
         return await real(*args, **kwargs)
 
     monkeypatch.setattr(worker, "run_optimization", crashes_once)
-    queue = QueueService(store.jobs, store.instances, settings_for(tmp_path, workers=1), updates)
+    queue = QueueService(store, settings_for(tmp_path, workers=1), updates)
     first = (await queue.api.submit(await user(store, "a"), request())).job
     second = (await queue.api.submit(await user(store, "b"), request())).job
     crashed, fine = await finals(queue, updates, first.id, second.id)
@@ -281,7 +280,7 @@ async def test_cancel_a_queued_and_a_running_job(harness, tmp_path: Path, monkey
     store, updates = harness
     gate = Gate()
     monkeypatch.setattr(worker, "run_optimization", gate)
-    queue = QueueService(store.jobs, store.instances, settings_for(tmp_path, workers=1), updates)
+    queue = QueueService(store, settings_for(tmp_path, workers=1), updates)
     me = await user(store)
     running = (await queue.api.submit(me, request())).job
     waiting = await queue.api.submit(me, request())
@@ -312,7 +311,7 @@ async def test_cancel_from_another_process_reaches_the_worker(
     gate = Gate()
     monkeypatch.setattr(worker, "run_optimization", gate)
     settings = settings_for(tmp_path)
-    queue = QueueService(store.jobs, store.instances, settings, updates)
+    queue = QueueService(store, settings, updates)
     me = await user(store)
     job = (await queue.api.submit(me, request())).job
     await queue.start()
@@ -333,7 +332,7 @@ async def test_stopping_puts_running_jobs_back_for_the_next_worker(
     gate = Gate()
     monkeypatch.setattr(worker, "run_optimization", gate)
     settings = settings_for(tmp_path)
-    queue = QueueService(store.jobs, store.instances, settings, updates)
+    queue = QueueService(store, settings, updates)
     job = (await queue.api.submit(await user(store), request())).job
     await queue.start()
     await gate.wait_started()
@@ -343,7 +342,7 @@ async def test_stopping_puts_running_jobs_back_for_the_next_worker(
     assert updates.seen[-1].job.status == "queued"
 
     monkeypatch.setattr(worker, "run_optimization", gate._real)
-    restarted = QueueService(store.jobs, store.instances, settings, updates)
+    restarted = QueueService(store, settings, updates)
     await restarted.start()
     try:
         final = await updates.final(job.id)
@@ -357,7 +356,7 @@ async def test_a_dead_workers_job_is_recovered_when_its_lease_expires(
 ) -> None:
     store, updates = harness
     settings = settings_for(tmp_path)
-    queue = QueueService(store.jobs, store.instances, settings, updates)
+    queue = QueueService(store, settings, updates)
     job = (await queue.api.submit(await user(store), request())).job
     # A worker that claims the job and then dies: it never heartbeats or finishes.
     assert (await store.jobs.claim("dead-worker", settings.queue.lease_seconds)).id == job.id
@@ -372,7 +371,7 @@ async def test_a_dead_processs_job_is_recovered_at_start_not_when_its_lease_ends
     store, updates = harness
     caplog.set_level(logging.INFO)
     settings = settings_for(tmp_path, lease_seconds=60)
-    queue = QueueService(store.jobs, store.instances, settings, updates)
+    queue = QueueService(store, settings, updates)
     job = (await queue.api.submit(await user(store), request())).job
     # This machine's previous run, killed with its job: its pid is not that of a process now.
     ended = subprocess.run(
@@ -417,7 +416,7 @@ async def test_a_job_claimed_again_by_its_own_pool_runs_once(
 
     monkeypatch.setattr(store.jobs, "heartbeat", first_run_stalls)
     settings = settings_for(tmp_path, workers=2, lease_seconds=1)
-    queue = QueueService(store.jobs, store.instances, settings, updates)
+    queue = QueueService(store, settings, updates)
     job = (await queue.api.submit(await user(store), request())).job
     await queue.start()
     try:
@@ -443,7 +442,7 @@ async def test_stopping_lets_a_running_job_finish_within_the_grace_period(
     store, updates = harness
     gate = Gate()
     monkeypatch.setattr(worker, "run_optimization", gate)
-    queue = QueueService(store.jobs, store.instances, settings_for(tmp_path), updates)
+    queue = QueueService(store, settings_for(tmp_path), updates)
     job = (await queue.api.submit(await user(store), request())).job
     await queue.start()
     await gate.wait_started()
@@ -459,7 +458,7 @@ async def test_a_worker_that_lost_its_lease_stops_and_reports_nothing(
     gate = Gate()
     monkeypatch.setattr(worker, "run_optimization", gate)
     settings = settings_for(tmp_path, workers=1)
-    queue = QueueService(store.jobs, store.instances, settings, updates)
+    queue = QueueService(store, settings, updates)
     job = (await queue.api.submit(await user(store), request())).job
     await queue.start()
     try:
@@ -499,7 +498,7 @@ async def test_a_job_that_ends_between_two_heartbeats_still_reports_its_end(
         return ended
 
     monkeypatch.setattr(store.jobs, "finish", then_pauses)
-    queue = QueueService(store.jobs, store.instances, settings, updates)
+    queue = QueueService(store, settings, updates)
     job = (await queue.api.submit(await user(store), request(source=PHOTO[:200]))).job
     (final,) = await finals(queue, updates, job.id)
     assert final.job.session.error.code == ErrorCode.CORRUPT_IMAGE
@@ -532,7 +531,7 @@ async def test_the_worker_runs_the_request_as_it_was_submitted(
         background_colour="Sage Green",
         product=True,
     )
-    queue = QueueService(store.jobs, store.instances, settings_for(tmp_path), updates)
+    queue = QueueService(store, settings_for(tmp_path), updates)
     job = (await queue.api.submit(await user(store), submitted)).job
     await finals(queue, updates, job.id)
     (ran,) = seen
@@ -560,7 +559,7 @@ async def test_a_store_failure_while_recording_a_result_is_retried_not_lost(
         return await real_complete(*args, **kwargs)
 
     monkeypatch.setattr(store.jobs, "complete", complete_fails_once)
-    queue = QueueService(store.jobs, store.instances, settings_for(tmp_path, workers=1), updates)
+    queue = QueueService(store, settings_for(tmp_path, workers=1), updates)
     job = (await queue.api.submit(await user(store), request())).job
     (final,) = await finals(queue, updates, job.id)
     assert failures == 1
@@ -576,7 +575,7 @@ def carousel(*names: str, **fields: object) -> OptimizeRequest:
 async def test_a_carousel_is_one_job_with_every_photo_saved(harness, tmp_path: Path) -> None:
     store, updates = harness
     settings = settings_for(tmp_path).replace(limits={"max_jobs_in_flight": 1})
-    queue = QueueService(store.jobs, store.instances, settings, updates)
+    queue = QueueService(store, settings, updates)
     me = await user(store)
     submitted = await queue.api.submit(me, carousel("a.jpg", "b.png", "c.jpg"))
     uploads = settings.storage.uploads_dir
@@ -610,7 +609,7 @@ async def test_a_carousel_is_refused_whole_by_each_photos_cap_and_the_sets(
     store, _ = harness
     monkeypatch.setattr(api, "LOAD_LIMITS", LoadLimits(max_bytes=len(PHOTO)))
     settings = settings_for(tmp_path)
-    queue = QueueService(store.jobs, store.instances, settings)
+    queue = QueueService(store, settings)
     me = await user(store)
     too_big = dataclasses.replace(
         carousel("a.jpg", "b.jpg"), more_photos=(CarouselPhoto(PHOTO + b"x", "b.jpg"),)
@@ -634,12 +633,15 @@ async def test_a_carousel_is_refused_whole_by_each_photos_cap_and_the_sets(
 async def test_a_cancelled_carousel_discards_every_photo(harness, tmp_path: Path) -> None:
     store, _ = harness
     settings = settings_for(tmp_path)
-    queue = QueueService(store.jobs, store.instances, settings)
+    queue = QueueService(store, settings, workers=False)
+    await queue.open()
     me = await user(store)
     submitted = await queue.api.submit(me, carousel("a.jpg", "b.jpg", "c.jpg"))
     assert len(list(settings.storage.uploads_dir.iterdir())) == 3
     assert (await queue.api.cancel(me, submitted.job.id)).status == "cancelled"
     assert not list(settings.storage.uploads_dir.iterdir())
+    assert await store.jobs.kept_uploads(submitted.job.session.id) == []
+    await queue.stop()
 
 
 async def test_the_worker_runs_a_carousel_with_its_saved_photos(
@@ -653,7 +655,7 @@ async def test_the_worker_runs_a_carousel_with_its_saved_photos(
         raise PostReadyError(ErrorCode.INVALID_OPTION, "recorded")
 
     monkeypatch.setattr(worker, "run_optimization", record)
-    queue = QueueService(store.jobs, store.instances, settings_for(tmp_path), updates)
+    queue = QueueService(store, settings_for(tmp_path), updates)
     job = (await queue.api.submit(await user(store), carousel("a.jpg", "b.jpg"))).job
     await finals(queue, updates, job.id)
     (ran,) = seen

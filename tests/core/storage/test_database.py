@@ -45,6 +45,7 @@ TABLES = {
     "instances",
     "api_keys",
     "api_jobs",
+    "upload_blobs",
 }
 
 

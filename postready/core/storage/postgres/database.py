@@ -119,7 +119,22 @@ async def _apply(connection: Connection, known: list[Migration], upto: int | Non
                 (migration.version, migration.name),
             )
         log.info("migration_applied engine=postgres name=%s", migration.name)
+    await _install_task_queue(connection)
     return await schema_version(connection)
+
+
+async def _install_task_queue(connection: Connection) -> None:
+    """Create procrastinate's tables and functions (the job queue's) in a database that has
+    none yet; upgrading them to a newer procrastinate is its own migrations' job (README)."""
+    cursor = await connection.execute("SELECT to_regclass('procrastinate_jobs') AS found")
+    found = await cursor.fetchone()
+    if found is not None and found["found"] is not None:
+        return
+    from procrastinate.schema import SchemaManager
+
+    async with connection.transaction():
+        await connection.execute(SchemaManager.get_schema())
+    log.info("migration_applied engine=postgres name=procrastinate")
 
 
 class PostgresStatements:
@@ -127,6 +142,11 @@ class PostgresStatements:
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+
+    @property
+    def connection(self) -> Connection:
+        """The connection, for a library that joins its transaction (procrastinate's defer)."""
+        return self._connection
 
     async def one(self, sql: str, params: Params | None = None) -> Row | None:
         cursor = await self._connection.execute(sql, params)
@@ -159,9 +179,13 @@ class PostgresDatabase:
     engine: Engine = "postgres"
 
     def __init__(
-        self, pool: AsyncConnectionPool[Connection], clock: Callable[[], float] = time.time
+        self,
+        pool: AsyncConnectionPool[Connection],
+        url: str,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.clock = clock
+        self.url = url
         self._pool = pool
 
     @classmethod
@@ -178,7 +202,7 @@ class PostgresDatabase:
             open=False,
         )
         await pool.open(wait=True)
-        return cls(pool, clock)
+        return cls(pool, url, clock)
 
     async def close(self) -> None:
         await self._pool.close()

@@ -137,6 +137,7 @@ class SQLiteDatabase:
     `statements()` (one statement at a time) or `transaction()` (several, atomically)."""
 
     engine: Engine = "sqlite"
+    url: str | None = None  # a file only this machine opens
 
     def __init__(
         self, connection: aiosqlite.Connection, clock: Callable[[], float] = time.time

@@ -41,7 +41,8 @@ INSERT INTO generated_files (session_id, file_type, platform, file_path, file_ur
 VALUES (%(session_id)s, %(file_type)s, %(platform)s, %(file_path)s, %(file_url)s, %(file_size)s, %(now)s);
 
 -- name: next_claimable
--- platforms: a JSON array of the platforms whose users' jobs may be taken, or NULL: any.
+-- platforms: a JSON array of the platforms whose users' jobs may be taken, or NULL: any;
+-- job_id: the one job to take, or NULL: the next.
 -- Locked until the claim commits; a job another claim holds is skipped, not waited for. A
 -- queued job has no lease owner: rechecked on the locked row, a job claimed meanwhile fails it.
 SELECT j.id FROM jobs j
@@ -50,6 +51,7 @@ JOIN users u ON u.id = s.user_id
 WHERE s.status = 'queued' AND j.lease_owner IS NULL AND j.not_before <= %(now)s
   AND (%(platforms)s::jsonb IS NULL OR u.platform IN
        (SELECT jsonb_array_elements_text(%(platforms)s::jsonb)))
+  AND (%(job_id)s::bigint IS NULL OR j.id = %(job_id)s::bigint)
 ORDER BY j.id LIMIT 1
 FOR UPDATE OF j SKIP LOCKED;
 
@@ -205,3 +207,12 @@ GROUP BY status;
 SELECT error_code, COUNT(*) AS count FROM processing_sessions
 WHERE created_at >= %(since)s AND status = 'failed' AND error_code IS NOT NULL
 GROUP BY error_code ORDER BY count DESC, error_code;
+
+-- name: keep_upload
+INSERT INTO upload_blobs (session_id, name, data) VALUES (%(session_id)s, %(name)s, %(data)s);
+
+-- name: kept_uploads
+SELECT name, data FROM upload_blobs WHERE session_id = %(session_id)s ORDER BY name;
+
+-- name: drop_uploads
+DELETE FROM upload_blobs WHERE session_id = %(session_id)s;

@@ -40,10 +40,12 @@ INSERT INTO generated_files (session_id, file_type, platform, file_path, file_ur
 VALUES (:session_id, :file_type, :platform, :file_path, :file_url, :file_size, :now);
 
 -- name: next_claimable
--- :platforms is a JSON array of the platforms whose users' jobs may be taken, or NULL: any.
+-- :platforms is a JSON array of the platforms whose users' jobs may be taken, or NULL: any;
+-- :job_id the one job to take, or NULL: the next.
 SELECT id FROM job_details
 WHERE status = 'queued' AND not_before <= :now
   AND (:platforms IS NULL OR platform IN (SELECT value FROM json_each(:platforms)))
+  AND (:job_id IS NULL OR id = :job_id)
 ORDER BY id LIMIT 1;
 
 -- name: take_lease
@@ -193,3 +195,12 @@ GROUP BY status;
 SELECT error_code, COUNT(*) AS count FROM processing_sessions
 WHERE created_at >= :since AND status = 'failed' AND error_code IS NOT NULL
 GROUP BY error_code ORDER BY count DESC, error_code;
+
+-- name: keep_upload
+INSERT INTO upload_blobs (session_id, name, data) VALUES (:session_id, :name, :data);
+
+-- name: kept_uploads
+SELECT name, data FROM upload_blobs WHERE session_id = :session_id ORDER BY name;
+
+-- name: drop_uploads
+DELETE FROM upload_blobs WHERE session_id = :session_id;

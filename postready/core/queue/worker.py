@@ -263,9 +263,10 @@ class WorkerPool:
         heartbeat = asyncio.create_task(self._heartbeat(_lease(job)))
         try:
             try:
+                request = await self._local_request(job)
                 async with asyncio.timeout(self._settings.queue.processing_timeout):
                     result = await run_optimization(
-                        await self._local_request(job),
+                        request,
                         self._settings.storage.output_dir,
                         limits=LOAD_LIMITS,
                         progress=relay.offer,

@@ -21,7 +21,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from postready.core.config.settings import load_settings
     from postready.core.identity import HEADLESS_PLATFORM, UserRef
-    from postready.core.queue.api import JobQueue
+    from postready.core.queue import QueueService
     from postready.core.storage import Storage
     from postready.core.storage.private import make_private
     from postready.pipeline.models import OptimizeRequest
@@ -40,7 +40,12 @@ def run(args: argparse.Namespace) -> int:
                 description=args.description,
                 source_name=str(args.photo),
             )
-            return await JobQueue(storage.jobs, settings).submit(user, request)
+            queue = QueueService(storage, settings, workers=False)
+            await queue.open()
+            try:
+                return await queue.api.submit(user, request)
+            finally:
+                await queue.stop()
 
     submitted = asyncio.run(submit())
     print(f"queued job #{submitted.job.id} (position {submitted.position})")

@@ -223,7 +223,7 @@ def test_enqueue_refusals_are_one_line_errors(env, queued_photo, tmp_path: Path,
 
 def test_a_headless_worker_leaves_a_chats_job_to_that_chats_bot(env, tmp_path, capsys) -> None:
     """Only the bot's process can send a chat its results, so only it runs the chat's jobs."""
-    from postready.core.queue.api import JobQueue
+    from postready.core.queue import QueueService
     from postready.pipeline.models import OptimizeRequest
 
     photo = tmp_path / "mug.jpg"
@@ -234,7 +234,10 @@ def test_a_headless_worker_leaves_a_chats_job_to_that_chats_bot(env, tmp_path, c
         async with await Storage.open(settings.storage.database) as store:
             user = await store.users.get_or_create(UserRef("telegram", "42"))
             request = OptimizeRequest(source=photo, platforms=("x",), chat_id="42")
-            await JobQueue(store.jobs, settings).submit(user, request)
+            queue = QueueService(store, settings, workers=False)
+            await queue.open()
+            await queue.api.submit(user, request)
+            await queue.stop()
 
     asyncio.run(from_telegram())
     assert main(["enqueue", str(photo), "-p", "x"]) == EXIT_OK
@@ -249,7 +252,7 @@ def test_a_headless_worker_leaves_a_chats_job_to_that_chats_bot(env, tmp_path, c
 
 
 def test_a_carousel_killed_mid_run_completes_after_a_restart(env, tmp_path) -> None:
-    from postready.core.queue.api import JobQueue
+    from postready.core.queue import QueueService
     from postready.pipeline.models import CarouselPhoto, OptimizeRequest
 
     photo = encode(textured((1200, 900)), "JPEG", quality=90)
@@ -262,7 +265,10 @@ def test_a_carousel_killed_mid_run_completes_after_a_restart(env, tmp_path) -> N
             request = OptimizeRequest(
                 source=photo, platforms=("instagram",), source_name="1.jpg", more_photos=more
             )
-            await JobQueue(store.jobs, settings).submit(user, request)
+            queue = QueueService(store, settings, workers=False)
+            await queue.open()
+            await queue.api.submit(user, request)
+            await queue.stop()
 
     asyncio.run(submit())
     stuck = Worker(env, stuck=True)

@@ -127,7 +127,9 @@ def queue_of(platform: str) -> str:
 
 
 def lock_of(job_id: int) -> str:
-    """The lock every procrastinate job running our job `job_id` holds: two never run at once."""
+    """The queueing lock of procrastinate's jobs for our job `job_id`: one waits at a time.
+    (Not a lock: a job whose worker died holds it until it is found stalled, and our claim
+    already keeps two runs of one job apart.)"""
     return f"postready-job-{job_id}"
 
 
@@ -148,7 +150,7 @@ class ProcrastinateQueue:
         deferred = await self.app.configure_task(
             RUN_JOB,
             queue=queue_of(job.session.user.platform),
-            lock=lock_of(job.id),
+            queueing_lock=lock_of(job.id),
             connection=connection,
         ).defer_async(job_id=job.id)
         log.info("job_deferred job=%s task_job=%s", job.id, deferred)
@@ -160,7 +162,6 @@ class ProcrastinateQueue:
             await self.app.configure_task(
                 RUN_JOB,
                 queue=queue_of(job.session.user.platform),
-                lock=lock_of(job.id),
                 queueing_lock=lock_of(job.id),
             ).defer_async(job_id=job.id)
         except AlreadyEnqueued:
@@ -168,7 +169,7 @@ class ProcrastinateQueue:
 
     async def abort(self, job_id: int) -> None:
         manager = self.app.job_manager
-        for found in await manager.list_jobs_async(lock=lock_of(job_id)):
+        for found in await manager.list_jobs_async(queueing_lock=lock_of(job_id)):
             if found.id is not None and found.status in ("todo", "doing"):
                 await manager.cancel_job_by_id_async(found.id, abort=True)
 

@@ -86,6 +86,23 @@ CHAT_FRONTENDS: Mapping[str, ChatFactory] = {
 }
 
 
+def delivering_frontends(settings: Settings) -> list[Frontend]:
+    """The frontends a worker process delivers results with, receiving nothing: the HTTP API's
+    webhooks, and every chat with a token (its bot's own process receives the chat)."""
+    from postready.adapters.http.api.frontend import ApiFrontend
+
+    frontends: list[Frontend] = [ApiFrontend(settings, receive=False)]
+    if settings.telegram.bot_token is not None:
+        from postready.adapters.telegram.bot import TelegramFrontend
+
+        frontends.append(TelegramFrontend(settings, receive=False))
+    if settings.discord.bot_token is not None:
+        from postready.adapters.discord.bot import DiscordFrontend
+
+        frontends.append(DiscordFrontend(settings, receive=False))
+    return frontends
+
+
 def chat_frontends(names: Sequence[str], settings: Settings) -> list[Frontend]:
     """The frontends of the chats `names` (keys of `CHAT_FRONTENDS`), or when none is named, of
     every chat that is configured. An unconfigured named chat raises its PostReadyError, and so
@@ -108,11 +125,14 @@ async def run_worker(
     settings: Settings,
     subscriber: JobSubscriber | None = None,
     frontends: Sequence[Frontend] = (),
+    *,
+    workers: bool = True,
 ) -> None:
     """Run the worker pool (and the chat `frontends` on the same loop) until SIGTERM or SIGINT,
     then shut down cleanly: running jobs get `shutdown_grace` seconds to finish (a second
     signal cuts it short) and are re-queued; frontends stop last, so those results still reach
-    their chats. `subscriber` hears the updates of jobs no frontend here serves."""
+    their chats. `subscriber` hears the updates of jobs no frontend here serves. `workers=False`:
+    no worker runs here; other processes run the jobs (PostgreSQL only)."""
     stop, hurry = asyncio.Event(), asyncio.Event()
 
     def on_signal() -> None:
@@ -157,6 +177,7 @@ async def run_worker(
                 platforms=frozenset({HEADLESS_PLATFORM, *by_platform}),
                 usage=storage.usage,
             ),
+            workers=workers,
         )
         started: list[Frontend] = []
         started_server: OperationsServer | None = None

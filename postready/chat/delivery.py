@@ -269,6 +269,12 @@ class Delivery:
             await self._chats.record_reply(job.id, part, "sent", message_id)
 
 
+def delivery_only(setup: ChatSetup) -> Delivery:
+    """What shows a chat's users their jobs from a process that does not receive the chat (a
+    worker on another machine): status lines edited, results sent, each reply once."""
+    return Delivery(setup, StatusMessages(setup.storage.chats))
+
+
 def _moving(update: JobUpdate) -> Progress | Text:
     """A job on its way: its progress, or its new place in the queue."""
     if update.progress is not None:

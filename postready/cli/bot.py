@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 
 from postready.cli.worker import serve_jobs
 from postready.pipeline.errors import ErrorCode, PostReadyError
@@ -20,6 +19,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         metavar="CHAT",
         help="telegram, discord, api (default: every chat with a token, and the HTTP API "
         "when POSTREADY_HTTP_PORT is set)",
+    )
+    bot.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="run no worker in this process: `postready worker` processes run the jobs "
+        "(needs PostgreSQL: POSTREADY_DATABASE_URL)",
     )
     bot.add_argument(
         "--sync",
@@ -41,7 +46,11 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings()
     if args.sync:
         settings = settings.replace(discord={"sync_commands": True})
+    if args.no_worker and not isinstance(settings.storage.database, str):
+        raise PostReadyError(
+            ErrorCode.INVALID_OPTION,
+            "--no-worker needs PostgreSQL (POSTREADY_DATABASE_URL): with SQLite the bot's own "
+            "workers run its chats' jobs",
+        )
     frontends = chat_frontends(args.chats, settings)
-    # httpx logs every request URL, and Bot API URLs hold the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    return serve_jobs(settings, frontends)
+    return serve_jobs(settings, frontends, workers=not args.no_worker)

@@ -29,22 +29,32 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from postready.core.config.settings import load_settings
+    from postready.serve import delivering_frontends
 
     settings = load_settings()
     if args.workers is not None:
         settings = settings.replace(queue={"workers": max(1, args.workers)})
-    return serve_jobs(settings)
+    # With PostgreSQL a worker on any machine runs the chats' jobs and sends their results
+    # itself; with SQLite the bot's own process runs them, and a worker the command line's.
+    shared = isinstance(settings.storage.database, str)
+    return serve_jobs(settings, delivering_frontends(settings) if shared else ())
 
 
-def serve_jobs(settings: Settings, frontends: Sequence[Frontend] = ()) -> int:
+def serve_jobs(
+    settings: Settings, frontends: Sequence[Frontend] = (), *, workers: bool = True
+) -> int:
     """Run the worker pool (and the chat `frontends`) until SIGTERM or Ctrl-C, logging to
-    stderr; jobs no frontend takes are logged one line per update."""
+    stderr; jobs no frontend takes are logged one line per update. `workers=False`: only the
+    frontends run here (PostgreSQL: other processes run the jobs)."""
     from postready.core.storage.private import make_private
     from postready.serve import run_worker
 
     make_private(settings.storage.data_dir)
     configure_logging(settings.operations.log_format)
-    asyncio.run(run_worker(settings, subscriber=_log_update, frontends=frontends))
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request URLs hold bot tokens
+    asyncio.run(
+        run_worker(settings, subscriber=_log_update, frontends=frontends, workers=workers)
+    )
     return EXIT_OK
 
 

@@ -27,6 +27,7 @@ from postready.adapters.discord.render import DiscordOutput, chat_key
 from postready.adapters.http.server import Route
 from postready.chat.commands import Command, CommandError, optimize_options
 from postready.chat.conversation import ChatService
+from postready.chat.delivery import Delivery, delivery_only
 from postready.chat.messages import ChatSetup, Incoming, Photo
 from postready.chat.replies import Text
 from postready.chat.texts import ADMIN_COMMANDS, COMMANDS, error_line
@@ -65,13 +66,17 @@ def discord_frontend(settings: Settings) -> DiscordFrontend:
 
 
 class DiscordFrontend:
-    """A `jobs.Frontend`: receives interactions over the gateway and answers them."""
+    """A `jobs.Frontend`: receives interactions over the gateway and answers them.
+    `receive=False`: it only delivers jobs' updates over Discord's HTTP API, with the stored
+    interaction tokens (a worker process's, while the bot's own process is on the gateway)."""
 
     platform = PLATFORM
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, receive: bool = True) -> None:
         assert settings.discord.bot_token is not None
         self._settings = settings
+        self._receive = receive
+        self._delivery: Delivery | None = None
         # Application commands need no privileged intents.
         self._client = ActionClient(intents=discord.Intents(guilds=True))
         self._client.on_press = self._on_press
@@ -88,7 +93,8 @@ class DiscordFrontend:
         assert self._settings.discord.bot_token is not None
         try:
             await self._client.login(self._settings.discord.bot_token.get_secret_value())
-            await self._sync_commands()
+            if self._receive:
+                await self._sync_commands()
         except discord.LoginFailure:
             await self._client.close()
             raise PostReadyError(
@@ -98,17 +104,20 @@ class DiscordFrontend:
             await self._client.close()
             raise
         self._output = DiscordOutput(self._client, InteractionTokens(storage.database))
-        self._service = ChatService(
-            ChatSetup(
-                PLATFORM,
-                storage,
-                queue,
-                self._output,
-                self._settings.storage.data_dir,
-                self._settings.queue.reply_retry_seconds,
-                access=AccessRules.from_settings(self._settings.access),
-            )
+        setup = ChatSetup(
+            PLATFORM,
+            storage,
+            queue,
+            self._output,
+            self._settings.storage.data_dir,
+            self._settings.queue.reply_retry_seconds,
+            access=AccessRules.from_settings(self._settings.access),
         )
+        if not self._receive:
+            self._delivery = delivery_only(setup)
+            log.info("discord_delivering bot=%s", self._client.user)
+            return
+        self._service = ChatService(setup)
         await self._service.start()
         self._gateway = asyncio.create_task(self._client.connect(), name="discord-gateway")
         log.info("discord_started bot=%s", self._client.user)
@@ -122,6 +131,8 @@ class DiscordFrontend:
         log.info("discord_stopped")
 
     async def problem(self) -> str | None:
+        if not self._receive:
+            return None
         if self._client.is_closed() or not self._client.is_ready():
             return "not connected to Discord's gateway"
         return None
@@ -132,6 +143,8 @@ class DiscordFrontend:
     async def on_job_update(self, update: JobUpdate) -> None:
         if self._service is not None:
             await self._service.on_job_update(update)
+        elif self._delivery is not None:
+            await self._delivery.on_job_update(update)
 
     async def _sync_commands(self) -> None:
         """Discord limits how many commands a bot may create a day: sync only when they differ

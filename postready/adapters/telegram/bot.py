@@ -28,6 +28,7 @@ from telegram.ext import (
 from postready.adapters.http.server import Route
 from postready.adapters.telegram.render import TOO_BIG, TelegramOutput
 from postready.chat.conversation import ChatService
+from postready.chat.delivery import Delivery, delivery_only
 from postready.chat.inbox import album_message
 from postready.chat.messages import ChatLimits, ChatSetup, Incoming, Photo
 from postready.chat.texts import COMMANDS, error_line
@@ -59,12 +60,15 @@ def telegram_frontend(settings: Settings) -> TelegramFrontend:
 
 
 class TelegramFrontend:
-    """A `jobs.Frontend`: receives updates by long polling (or a webhook) and renders replies."""
+    """A `jobs.Frontend`: receives updates by long polling (or a webhook) and renders replies.
+    `receive=False`: it only delivers jobs' updates (a worker process's, while the bot's own
+    process receives the chat)."""
 
     platform = PLATFORM
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, receive: bool = True) -> None:
         assert settings.telegram.bot_token is not None
+        self._receive = receive
         base = settings.telegram.api_base_url.rstrip("/")
         timeout = settings.telegram.timeout
         self._settings = settings
@@ -83,12 +87,13 @@ class TelegramFrontend:
             .media_write_timeout(timeout)
             .concurrent_updates(True)
         )
-        if self._webhook:
+        if self._webhook or not receive:
             # Updates come to the process's own HTTP server (`http_routes`), not PTB's.
             builder = builder.updater(None)
         self._app = builder.build()
         self._cloud = base == TELEGRAM_API
         self._service: ChatService | None = None
+        self._delivery: Delivery | None = None
         # An album's parts so far: the message, as the conversation reads it, its update's key,
         # and its inbox entry once kept.
         self._albums: dict[str, list[tuple[Message, Incoming, str, InboxEntry | None]]] = {}
@@ -106,19 +111,22 @@ class TelegramFrontend:
             CLOUD_DOWNLOAD_LIMIT if self._cloud else None,
             TOO_BIG,
         )
-        self._service = ChatService(
-            ChatSetup(
-                PLATFORM,
-                storage,
-                queue,
-                TelegramOutput(bot),
-                self._settings.storage.data_dir,
-                self._settings.queue.reply_retry_seconds,
-                limits,
-                bot.username,
-                AccessRules.from_settings(self._settings.access),
-            )
+        setup = ChatSetup(
+            PLATFORM,
+            storage,
+            queue,
+            TelegramOutput(bot),
+            self._settings.storage.data_dir,
+            self._settings.queue.reply_retry_seconds,
+            limits,
+            bot.username,
+            AccessRules.from_settings(self._settings.access),
         )
+        if not self._receive:
+            self._delivery = delivery_only(setup)
+            log.info("telegram_delivering bot=%s", bot.username)
+            return
+        self._service = ChatService(setup)
         self._app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self._on_message))
         self._app.add_handler(CallbackQueryHandler(self._on_button))
         self._app.add_error_handler(self._on_error)
@@ -145,6 +153,8 @@ class TelegramFrontend:
         log.info("telegram_stopped")
 
     async def problem(self) -> str | None:
+        if not self._receive:
+            return None
         updater = self._app.updater
         polling = updater is not None and updater.running
         if not self._app.running or not (self._webhook or polling):
@@ -153,7 +163,7 @@ class TelegramFrontend:
 
     def http_routes(self) -> list[Route]:
         """In webhook mode, where Telegram posts its updates: the webhook URL's path."""
-        if not self._webhook:
+        if not self._webhook or not self._receive:
             return []
         return [("POST", urlsplit(self._webhook).path or "/", self._on_webhook)]
 
@@ -171,6 +181,8 @@ class TelegramFrontend:
     async def on_job_update(self, update: JobUpdate) -> None:
         if self._service is not None:
             await self._service.on_job_update(update)
+        elif self._delivery is not None:
+            await self._delivery.on_job_update(update)
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message

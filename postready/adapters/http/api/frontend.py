@@ -69,9 +69,19 @@ def api_frontend(settings: Settings) -> ApiFrontend:
 
 
 class ApiFrontend:
+    """The HTTP API as a `Frontend`. `receive=False`: it serves no endpoint and only sends
+    finished jobs' webhooks (a worker process's)."""
+
     platform = API_PLATFORM
 
-    def __init__(self, settings: Settings, max_upload: int = LOAD_LIMITS.max_bytes) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        max_upload: int = LOAD_LIMITS.max_bytes,
+        *,
+        receive: bool = True,
+    ) -> None:
+        self._receive = receive
         self._settings = settings
         self._api = settings.api
         self._max_upload = max_upload
@@ -91,6 +101,8 @@ class ApiFrontend:
         return None
 
     def http_routes(self) -> Sequence[Route]:
+        if not self._receive:
+            return ()
         keyed = self._keyed
         return (
             ("POST", f"{API}/optimize/image", keyed(self._submit)),

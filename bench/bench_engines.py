@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from postready.core.config.settings import Settings
 from postready.core.identity import HEADLESS_PLATFORM, UserRef
-from postready.core.queue.api import JobQueue
+from postready.core.queue import QueueService
 from postready.core.storage import Storage
 from postready.pipeline.models import OptimizeRequest
 
@@ -79,9 +79,11 @@ async def queue_and_wait(database: Path | str, settings: Settings, jobs: int) ->
     data = photo()
     async with await Storage.open(database) as store:
         user = await store.users.get_or_create(UserRef(HEADLESS_PLATFORM, "bench"))
-        queue = JobQueue(store.jobs, settings)
+        queue = QueueService(store, settings, workers=False)  # procrastinate on PostgreSQL
+        await queue.open()
         for _ in range(jobs):
-            await queue.submit(user, OptimizeRequest(source=data, platforms=("x",)))
+            await queue.api.submit(user, OptimizeRequest(source=data, platforms=("x",)))
+        await queue.stop()
         deadline = time.monotonic() + PATIENCE
         while True:
             counts = await store.jobs.status_counts()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
@@ -152,9 +153,20 @@ async def run_worker(
     async with await Storage.open(settings.storage.database) as storage:
         observers: list[Callable[[JobUpdate], None]] = []  # metrics, when served
 
+        delivery_owner = uuid.uuid4().hex
+        delivery_hold = settings.queue.reply_retry_seconds + 60
+
         async def route(update: JobUpdate) -> None:
             for observe in observers:
                 observe(update)
+            ended = update.job.status in ENDED_STATUSES
+            if ended and not await storage.jobs.take_delivery(
+                update.job.id, delivery_owner, delivery_hold
+            ):
+                # Delivered already, or another process delivers it now: a job is delivered
+                # once, even if it ran twice.
+                log.info("delivery_skipped job=%s", update.job.id)
+                return
             # A frontend raises when some of a job's replies did not reach its chat: the job
             # stays undelivered, and the next start sends what is left.
             frontend = by_platform.get(update.job.session.user.platform)
@@ -162,7 +174,7 @@ async def run_worker(
                 await frontend.on_job_update(update)
             elif subscriber is not None:
                 await subscriber(update)
-            if update.job.status in ENDED_STATUSES:
+            if ended:
                 await storage.jobs.mark_delivered(update.job.id)
 
         queue = QueueService(

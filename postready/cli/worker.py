@@ -52,9 +52,7 @@ def serve_jobs(
     make_private(settings.storage.data_dir)
     configure_logging(settings.operations.log_format)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request URLs hold bot tokens
-    asyncio.run(
-        run_worker(settings, subscriber=_log_update, frontends=frontends, workers=workers)
-    )
+    asyncio.run(run_worker(settings, subscriber=_log_update, frontends=frontends, workers=workers))
     return EXIT_OK
 
 

@@ -76,9 +76,7 @@ async def test_a_bot_and_two_workers_on_postgresql_lose_nothing_when_a_worker_is
     async with FakeTelegram() as telegram, AsyncExitStack() as running:
         env["TELEGRAM_API_BASE_URL"] = telegram.origin
         bot_command = ["bot", "telegram", "--no-worker"]
-        await running.enter_async_context(
-            process(bot_command, tmp_path / "bot", logs["bot"], env)
-        )
+        await running.enter_async_context(process(bot_command, tmp_path / "bot", logs["bot"], env))
         await until(lambda: telegram.methods("getUpdates"), timeout=120)
         doomed = await running.enter_async_context(
             process(["worker"], tmp_path / "worker1", logs["worker1"], env)

@@ -49,6 +49,7 @@ QUEUE_PREFIX = "postready."
 # each time (2, 4, 8... seconds).
 INFRASTRUCTURE_RETRIES = 8
 
+
 class NotYet(Exception):
     """The job cannot be taken now (another worker holds its lease, or it waits for its retry
     time): procrastinate runs it again in `seconds`."""

@@ -313,6 +313,12 @@ class JobStore:
         async with self._db.statements() as sql:
             await sql.run(self._sql.drop_uploads, {"session_id": session_id})
 
+    async def take_delivery(self, job_id: int, owner: str, seconds: float) -> bool:
+        now = self._db.clock()
+        params = {"job_id": job_id, "owner": owner, "until": now + seconds, "now": now}
+        async with self._db.statements() as sql:
+            return await sql.run(self._sql.take_delivery, params) == 1
+
     async def mark_delivered(self, job_id: int) -> None:
         async with self._db.statements() as sql:
             await sql.run(self._sql.mark_delivered, {"now": self._db.clock(), "job_id": job_id})

@@ -134,6 +134,11 @@ class JobRepository(Protocol):
         """Cancel a queued job, or flag a running one; JobNotFound otherwise."""
         ...
 
+    async def take_delivery(self, job_id: int, owner: str, seconds: float) -> bool:
+        """Whether the ended job's end is `owner`'s to deliver (for `seconds`, or until it is
+        marked delivered): False when it was delivered, or another process delivers it now."""
+        ...
+
     async def mark_delivered(self, job_id: int) -> None: ...
 
     async def kept_uploads(self, session_id: str) -> list[tuple[str, bytes]]:

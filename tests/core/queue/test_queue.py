@@ -244,8 +244,7 @@ async def test_a_damaged_photo_fails_visibly_with_its_code(harness, tmp_path: Pa
 
 async def test_timeout_stops_a_job_with_processing_timeout(harness, tmp_path: Path) -> None:
     store, updates = harness
-    queue = QueueService(store, settings_for(tmp_path, processing_timeout=0.001), updates
-    )
+    queue = QueueService(store, settings_for(tmp_path, processing_timeout=0.001), updates)
     job = (await queue.api.submit(await user(store), request())).job
     (final,) = await finals(queue, updates, job.id)
     assert final.job.status == "failed"

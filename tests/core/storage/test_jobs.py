@@ -300,3 +300,44 @@ async def test_ended_jobs_wait_to_be_delivered(store, tmp_path, clock) -> None:
     ]
     clock.advance(61)
     assert await store.jobs.undelivered({"telegram", "discord"}, 60) == []  # too old now
+
+
+async def test_one_process_at_a_time_delivers_a_job_and_none_once_it_is_delivered(
+    store, tmp_path, clock
+) -> None:
+    job = await store.jobs.enqueue(await make_user(store), new_job(tmp_path, 1), LIMITS)
+    claimed = await store.jobs.claim("w", 30)
+    await store.jobs.complete(claimed.lease, result_for(job.session.id, tmp_path), [])
+    assert await store.jobs.take_delivery(job.id, "bot", 10)
+    assert await store.jobs.take_delivery(job.id, "bot", 10)  # its own again (a retry)
+    assert not await store.jobs.take_delivery(job.id, "worker", 10)  # held by the bot
+    clock.advance(11)  # the bot died delivering: another takes it over
+    assert await store.jobs.take_delivery(job.id, "worker", 10)
+    await store.jobs.mark_delivered(job.id)
+    clock.advance(60)
+    assert not await store.jobs.take_delivery(job.id, "bot", 10)  # delivered: never again
+    assert not await store.jobs.take_delivery(job.id, "worker", 10)
+
+
+async def test_uploads_kept_with_a_job_are_read_back_and_dropped(store, tmp_path) -> None:
+    from postready.core.storage.jobs import JobStore
+
+    shared = JobStore(store.database, shares_uploads=True)
+    job = new_job(tmp_path, 1)
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(b"\x89PNG logo")
+    queued = await shared.enqueue(
+        await make_user(store), replace(job, uploads=(job.source_path, logo)), LIMITS
+    )
+    assert await shared.kept_uploads(queued.session.id) == [
+        ("logo.png", b"\x89PNG logo"),
+        (job.source_path.name, job.source_path.read_bytes()),
+    ]
+    await shared.drop_uploads(queued.session.id)
+    assert await shared.kept_uploads(queued.session.id) == []
+    # Not shared (SQLite's default; PostgreSQL's is shared): nothing is kept.
+    local = JobStore(store.database)
+    other = await local.enqueue(
+        await make_user(store, "2"), replace(new_job(tmp_path, 2), uploads=(logo,)), LIMITS
+    )
+    assert await local.kept_uploads(other.session.id) == []

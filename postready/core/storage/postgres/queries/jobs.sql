@@ -136,7 +136,15 @@ UPDATE jobs SET not_before = %(not_before)s WHERE id = %(job_id)s;
 UPDATE jobs SET cancel_requested = true WHERE id = %(job_id)s;
 
 -- name: mark_delivered
-UPDATE jobs SET delivered_at = %(now)s WHERE id = %(job_id)s;
+UPDATE jobs SET delivered_at = %(now)s, delivering_owner = NULL, delivering_until = NULL
+WHERE id = %(job_id)s;
+
+-- name: take_delivery
+-- The job's end is this owner's to deliver until :until, unless it was delivered or another
+-- holds it still.
+UPDATE jobs SET delivering_owner = %(owner)s, delivering_until = %(until)s
+WHERE id = %(job_id)s AND delivered_at IS NULL
+  AND (delivering_owner IS NULL OR delivering_owner = %(owner)s OR delivering_until < %(now)s);
 
 -- name: undelivered
 SELECT * FROM job_details

@@ -124,7 +124,15 @@ UPDATE jobs SET not_before = :not_before WHERE id = :job_id;
 UPDATE jobs SET cancel_requested = 1 WHERE id = :job_id;
 
 -- name: mark_delivered
-UPDATE jobs SET delivered_at = :now WHERE id = :job_id;
+UPDATE jobs SET delivered_at = :now, delivering_owner = NULL, delivering_until = NULL
+WHERE id = :job_id;
+
+-- name: take_delivery
+-- The job's end is this owner's to deliver until :until, unless it was delivered or another
+-- holds it still.
+UPDATE jobs SET delivering_owner = :owner, delivering_until = :until
+WHERE id = :job_id AND delivered_at IS NULL
+  AND (delivering_owner IS NULL OR delivering_owner = :owner OR delivering_until < :now);
 
 -- name: undelivered
 SELECT * FROM job_details

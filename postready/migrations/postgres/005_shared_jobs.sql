@@ -6,3 +6,8 @@ CREATE TABLE upload_blobs (
     data bytea NOT NULL,
     PRIMARY KEY (session_id, name)
 );
+
+-- A finished job's delivery is taken by one process at a time (any process can deliver): the
+-- taker's id and until when it holds it.
+ALTER TABLE jobs ADD COLUMN delivering_owner text;
+ALTER TABLE jobs ADD COLUMN delivering_until double precision;

@@ -8,13 +8,14 @@ re-queues the jobs of workers that stopped heart-beating (a process killed with 
 A procrastinate job only names our job (`job_id`); running it claims our row, so a job run
 twice (a stalled worker that was only slow) still runs and is delivered once.
 
-For procrastinate's own command line: `PROCRASTINATE_APP=postready.core.queue.procrastinate_jobs.cli_app`
-with `POSTREADY_DATABASE_URL` set (`procrastinate shell`, `procrastinate healthchecks`).
+For procrastinate's own command line, with `POSTREADY_DATABASE_URL` set:
+`procrastinate --app=postready.core.queue.procrastinate_jobs.cli_app shell` (or `healthchecks`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 from collections.abc import Collection
@@ -159,14 +160,12 @@ class ProcrastinateQueue:
     async def again(self, job: Job) -> None:
         """Queue `job` for a worker once more (our recovery put it back in the queue); a job
         procrastinate still has queued for it is enough."""
-        try:
+        with contextlib.suppress(AlreadyEnqueued):
             await self.app.configure_task(
                 RUN_JOB,
                 queue=queue_of(job.session.user.platform),
                 queueing_lock=lock_of(job.id),
             ).defer_async(job_id=job.id)
-        except AlreadyEnqueued:
-            pass
 
     async def abort(self, job_id: int) -> None:
         manager = self.app.job_manager
@@ -200,7 +199,7 @@ class ProcrastinateWorkers(WorkerPool):
     def _start_workers(self) -> list[asyncio.Task[None]]:
         queues = _queues(self._options.platforms)
         worker = self._dispatch.app.run_worker_async(
-            queues=queues,
+            queues=queues,  # type: ignore[arg-type]  # None: every queue, as its docs say
             name=self._owner,
             concurrency=self._settings.queue.workers,
             wait=True,

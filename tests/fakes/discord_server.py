@@ -305,6 +305,11 @@ class FakeDiscord:
     def shown(self, token: str) -> Shown:
         return self._shown[token]
 
+    @property
+    def gateway_connections(self) -> int:
+        """How many clients have opened the gateway."""
+        return len(self._sockets)
+
     def made(self, method: str, path_part: str) -> list[Request]:
         return [r for r in self.requests if r.method == method and path_part in r.path]
 

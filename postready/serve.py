@@ -170,10 +170,15 @@ async def run_worker(
             # A frontend raises when some of a job's replies did not reach its chat: the job
             # stays undelivered, and the next start sends what is left.
             frontend = by_platform.get(update.job.session.user.platform)
-            if frontend is not None:
-                await frontend.on_job_update(update)
-            elif subscriber is not None:
-                await subscriber(update)
+            try:
+                if frontend is not None:
+                    await frontend.on_job_update(update)
+                elif subscriber is not None:
+                    await subscriber(update)
+            except BaseException:
+                if ended:
+                    await storage.jobs.release_delivery(update.job.id, delivery_owner)
+                raise
             if ended:
                 await storage.jobs.mark_delivered(update.job.id)
 

@@ -319,6 +319,10 @@ class JobStore:
         async with self._db.statements() as sql:
             return await sql.run(self._sql.take_delivery, params) == 1
 
+    async def release_delivery(self, job_id: int, owner: str) -> None:
+        async with self._db.statements() as sql:
+            await sql.run(self._sql.release_delivery, {"job_id": job_id, "owner": owner})
+
     async def mark_delivered(self, job_id: int) -> None:
         async with self._db.statements() as sql:
             await sql.run(self._sql.mark_delivered, {"now": self._db.clock(), "job_id": job_id})

@@ -139,6 +139,11 @@ class JobRepository(Protocol):
         marked delivered): False when it was delivered, or another process delivers it now."""
         ...
 
+    async def release_delivery(self, job_id: int, owner: str) -> None:
+        """Give up `owner`'s hold on the job's delivery (it failed), so it may be retried at
+        once, here or elsewhere."""
+        ...
+
     async def mark_delivered(self, job_id: int) -> None: ...
 
     async def kept_uploads(self, session_id: str) -> list[tuple[str, bytes]]:

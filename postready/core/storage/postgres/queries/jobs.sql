@@ -146,6 +146,11 @@ UPDATE jobs SET delivering_owner = %(owner)s, delivering_until = %(until)s
 WHERE id = %(job_id)s AND delivered_at IS NULL
   AND (delivering_owner IS NULL OR delivering_owner = %(owner)s OR delivering_until < %(now)s);
 
+-- name: release_delivery
+-- The owner gave the delivery up (some replies failed): anyone may take it now.
+UPDATE jobs SET delivering_owner = NULL, delivering_until = NULL
+WHERE id = %(job_id)s AND delivering_owner = %(owner)s;
+
 -- name: undelivered
 SELECT * FROM job_details
 WHERE delivered_at IS NULL AND status IN ('completed', 'failed', 'cancelled')

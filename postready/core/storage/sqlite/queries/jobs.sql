@@ -134,6 +134,11 @@ UPDATE jobs SET delivering_owner = :owner, delivering_until = :until
 WHERE id = :job_id AND delivered_at IS NULL
   AND (delivering_owner IS NULL OR delivering_owner = :owner OR delivering_until < :now);
 
+-- name: release_delivery
+-- The owner gave the delivery up (some replies failed): anyone may take it now.
+UPDATE jobs SET delivering_owner = NULL, delivering_until = NULL
+WHERE id = :job_id AND delivering_owner = :owner;
+
 -- name: undelivered
 SELECT * FROM job_details
 WHERE delivered_at IS NULL AND status IN ('completed', 'failed', 'cancelled')

@@ -6,6 +6,8 @@ from postready.core.storage import rows
 from postready.core.storage.database import Database, engine_queries
 from postready.core.storage.models import ApiJob, ApiKey
 
+REQUEST_WINDOW = 60.0  # seconds: the API's rate limit counts requests per minute
+
 
 class ApiStore:
     """An `ApiRepository`."""
@@ -13,6 +15,7 @@ class ApiStore:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._sql = engine_queries(db.engine, "api.sql")
+        self._locks = engine_queries(db.engine, "locks.sql")
 
     async def add_key(
         self, name: str, prefix: str, key_hash: str, webhook_secret: str, user_id: int
@@ -83,3 +86,17 @@ class ApiStore:
         return ApiJob(
             row["session_id"], row["job_id"], row["key_id"], row["webhook_url"], row["base_url"]
         )
+
+    async def take_request(self, key: ApiKey, per_minute: int) -> float | None:
+        now = self._db.clock()
+        params = {"key_id": key.id, "now": now, "before": now - REQUEST_WINDOW}
+        async with self._db.transaction() as sql:
+            # The key's user is locked, so that two processes cannot both take the last request.
+            await sql.one(self._locks.lock_user, {"user_id": key.user_id})
+            await sql.run(self._sql.forget_requests_before, params)
+            recent = await sql.one(self._sql.recent_requests, params)
+            assert recent is not None  # an aggregate always has a row
+            if recent["count"] >= per_minute:
+                return float(recent["first"]) + REQUEST_WINDOW - now
+            await sql.run(self._sql.record_request, params)
+        return None

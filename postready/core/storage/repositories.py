@@ -383,3 +383,9 @@ class ApiRepository(Protocol):
         ...
 
     async def job(self, session_id: str) -> ApiJob | None: ...
+
+    async def take_request(self, key: ApiKey, per_minute: int) -> float | None:
+        """Count a request made with `key` against its `per_minute` limit, shared by every
+        process on this database: None when it may be served, else the seconds until the
+        next one may."""
+        ...

@@ -108,6 +108,7 @@ class Api:
             yield
         finally:
             await self.queue.stop()
+            await self.queue.open()  # taking jobs again, as a bot between its workers' runs
 
 
 @asynccontextmanager
@@ -131,6 +132,7 @@ async def serving(
         route,
         PoolOptions(platforms=frozenset({"api"}), usage=store.usage),
     )
+    await queue.open()  # as `serve.py` does: before the frontend may submit
     await frontend.start(store, queue.api)
     server = OperationsServer("127.0.0.1", 0, {}, JobMetrics(store.jobs), frontend.http_routes())
     client = TestClient(TestServer(server.application()))
@@ -140,6 +142,7 @@ async def serving(
     finally:
         await client.close()
         await frontend.stop()
+        await queue.stop()
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The whole flow through the HTTP API: upload, status, results, files, cancel, another key's
-session, a restart, the webhook."""
+session, a restart, the webhook; on both storage engines (on PostgreSQL the jobs run on
+procrastinate)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,19 @@ import hashlib
 import hmac
 from pathlib import Path
 
+import pytest
+
 from postready.adapters.http.api.webhooks import SIGNATURE_HEADER
 from postready.core.api_keys import issue_key
 from postready.core.config.settings import Settings
 from postready.core.storage import Storage
 from tests.adapters.api.conftest import API, Api, Receiver, serving
 from tests.waiting import until
+
+
+@pytest.fixture
+def database(either_database: Path | str) -> Path | str:
+    return either_database
 
 
 async def test_upload_status_results_and_files(api: Api, settings: Settings) -> None:

@@ -3,9 +3,12 @@ is revoked, names are unique among active keys, and a job's row goes with its se
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from postready.core.api_keys import authenticate, issue_key, key_user
+from postready.core.storage import Storage
 from postready.core.storage.models import ApiJob
 from tests.conftest import LIMITS, new_job, rows_of
 
@@ -48,3 +51,24 @@ async def test_a_job_row_comes_before_its_session_and_goes_with_it(store, tmp_pa
     await store.jobs.prune_sessions(store.database.clock() + 1)
     assert await store.api.job(job.session_id) is None
     assert await rows_of(store, "SELECT * FROM api_jobs") == []
+
+
+async def test_requests_per_minute_are_counted_once_for_every_process(
+    store, database, clock
+) -> None:
+    """Two processes on one database share a key's count: of 12 requests at once through
+    both, 5 are served; the next is served once the first has left the minute."""
+    key = (await issue_key(store, "shop")).key
+    other = (await issue_key(store, "another shop")).key
+    async with await Storage.open(database, clock) as elsewhere:
+        taken = await asyncio.gather(
+            *((store if number % 2 else elsewhere).api.take_request(key, 5) for number in range(12))
+        )
+        assert taken.count(None) == 5
+        assert all(wait == pytest.approx(60.0) for wait in taken if wait is not None)
+        assert await elsewhere.api.take_request(other, 5) is None  # each key its own count
+        clock.advance(59.5)
+        assert await store.api.take_request(key, 5) == pytest.approx(0.5)
+        clock.advance(0.5)
+        assert await elsewhere.api.take_request(key, 5) is None
+    assert len(await rows_of(store, "SELECT * FROM api_requests")) == 2  # the rest forgotten

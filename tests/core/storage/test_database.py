@@ -45,6 +45,7 @@ TABLES = {
     "instances",
     "api_keys",
     "api_jobs",
+    "api_requests",
     "upload_blobs",
 }
 

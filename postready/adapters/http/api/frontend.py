@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -27,7 +28,6 @@ from postready.adapters.http.api.documents import (
     status_document,
     styles_document,
 )
-from postready.adapters.http.api.limits import RateLimiter
 from postready.adapters.http.api.openapi import openapi_document
 from postready.adapters.http.api.problems import ApiErrorCode, Problem, not_found
 from postready.adapters.http.api.uploads import Form, read_form
@@ -86,7 +86,6 @@ class ApiFrontend:
         self._api = settings.api
         self._max_upload = max_upload
         self._access = AccessRules.from_settings(settings.access)
-        self._limiter = RateLimiter(settings.api.requests_per_minute)
         self._webhooks = WebhookSender(settings.api)
         self._started: tuple[Storage, JobQueue] | None = None
 
@@ -174,13 +173,14 @@ class ApiFrontend:
                 "send a valid API key as 'Authorization: Bearer <key>'",
                 {"WWW-Authenticate": "Bearer"},
             )
-        wait = self._limiter.take(key.prefix)
+        wait = await storage.api.take_request(key, self._api.requests_per_minute)
         if wait is not None:
+            seconds = max(1, math.ceil(wait))
             raise Problem(
                 AppErrorCode.RATE_LIMITED,
                 f"more than {self._api.requests_per_minute} requests a minute with this key; "
-                f"try again in {wait} s",
-                {"Retry-After": str(wait)},
+                f"try again in {seconds} s",
+                {"Retry-After": str(seconds)},
             )
         ref = key_user(key)
         if await storage.users.is_blocked(ref):

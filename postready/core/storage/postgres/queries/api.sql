@@ -33,3 +33,12 @@ SELECT * FROM api_jobs WHERE session_id = %(session_id)s;
 
 -- name: active_key_by_name
 SELECT id FROM api_keys WHERE name = %(name)s AND revoked_at IS NULL;
+
+-- name: forget_requests_before
+DELETE FROM api_requests WHERE key_id = %(key_id)s AND at <= %(before)s;
+
+-- name: recent_requests
+SELECT COUNT(*) AS count, MIN(at) AS first FROM api_requests WHERE key_id = %(key_id)s;
+
+-- name: record_request
+INSERT INTO api_requests (key_id, at) VALUES (%(key_id)s, %(now)s);

@@ -32,3 +32,12 @@ SELECT * FROM api_jobs WHERE session_id = :session_id;
 
 -- name: active_key_by_name
 SELECT id FROM api_keys WHERE name = :name AND revoked_at IS NULL;
+
+-- name: forget_requests_before
+DELETE FROM api_requests WHERE key_id = :key_id AND at <= :before;
+
+-- name: recent_requests
+SELECT COUNT(*) AS count, MIN(at) AS first FROM api_requests WHERE key_id = :key_id;
+
+-- name: record_request
+INSERT INTO api_requests (key_id, at) VALUES (:key_id, :now);

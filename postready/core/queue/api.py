@@ -224,8 +224,8 @@ class JobQueue:
         if self._workers is not None:
             self._workers.wake()
         position = await self._jobs.queue_position(job.id)
-        if position and self._positions is not None:
-            self._positions.shown(job.id, position)
+        if position:
+            await self._jobs.show_position(job.id, position)  # the caller tells the chat
         return Submitted(job, position or 0)
 
     def _limits_for(self, user: User, album_index: int, unlimited: bool) -> QueueLimits:

@@ -374,6 +374,11 @@ class JobStore:
             row = await sql.one(self._sql.queue_position, {"job_id": job_id})
         return (row["position"] or None) if row else None
 
+    async def show_position(self, job_id: int, position: int) -> bool:
+        params = {"job_id": job_id, "position": position}
+        async with self._db.statements() as sql:
+            return await sql.run(self._sql.show_position, params) == 1
+
     async def queued(self, limit: int) -> list[Job]:
         return await self._jobs(self._sql.queued, {"limit": limit})
 

@@ -168,6 +168,12 @@ SELECT COUNT(*) AS position FROM job_details
 WHERE status = 'queued' AND id <= %(job_id)s
   AND EXISTS (SELECT 1 FROM job_details me WHERE me.id = %(job_id)s AND me.status = 'queued');
 
+-- name: show_position
+-- The job's chat is to be told its place, unless it was told that place already (by any
+-- process).
+UPDATE jobs SET shown_position = %(position)s
+WHERE id = %(job_id)s AND shown_position IS DISTINCT FROM %(position)s;
+
 -- name: queued
 SELECT * FROM job_details WHERE status = 'queued' ORDER BY id LIMIT %(limit)s;
 

@@ -156,6 +156,12 @@ SELECT COUNT(*) AS position FROM job_details
 WHERE status = 'queued' AND id <= :job_id
   AND EXISTS (SELECT 1 FROM job_details me WHERE me.id = :job_id AND me.status = 'queued');
 
+-- name: show_position
+-- The job's chat is to be told its place, unless it was told that place already (by any
+-- process).
+UPDATE jobs SET shown_position = :position
+WHERE id = :job_id AND shown_position IS NOT :position;
+
 -- name: queued
 SELECT * FROM job_details WHERE status = 'queued' ORDER BY id LIMIT :limit;
 

@@ -314,18 +314,19 @@ class PhotoIntake:
                 album_index=album_index,
                 request_key=request_key,
                 unlimited=self._access.is_admin(user.ref),
+                status_message=message_id,
             )
             line = queued_line(submitted.position)
             try:
                 if message_id is None:
                     message_id = await self._out.send(chat_id, Text.line(line))
+                    if message_id is not None:
+                        await self._status.remember(submitted.job.id, chat_id, message_id)
                 elif line != shown:
                     await self._out.edit(chat_id, message_id, Text.line(line))
             except SendError as exc:
                 # The job is queued all the same: its end and results come in new messages.
                 log.warning("status_not_shown job=%s reason=%s", submitted.job.id, exc)
-            if message_id is not None:
-                await self._status.remember(submitted.job.id, chat_id, message_id)
 
     def _check_size(self, photo: Photo) -> None:
         """Refuse a photo the platform or PostReady would refuse anyway, by the size the chat

@@ -150,6 +150,7 @@ class JobQueue:
         request_key: str | None = None,
         unlimited: bool = False,
         session_id: str | None = None,
+        status_message: str | None = None,
     ) -> Submitted:
         """Save the photo (every photo of a carousel) and commit its job; raise PostReadyError
         when it cannot be queued.
@@ -160,7 +161,8 @@ class JobQueue:
         job and counts once. `request_key`: names the request, so that submitting it again
         (after a crash) returns its job instead of a second one. `unlimited`: no daily quota
         (an admin's). `session_id`: the new session's, when the caller has to know it before
-        the job can run (a new UUID by default)."""
+        the job can run (a new UUID by default). `status_message`: the chat message already
+        showing the photo's status, recorded with the job (`JobStore.enqueue`)."""
         _check_platforms(request.platforms)
         session_id = session_id or str(uuid.uuid4())
         uploads = self._uploads
@@ -210,6 +212,7 @@ class JobQueue:
                     chat_id=request.chat_id,
                     request_key=request_key,
                     uploads=tuple(path for _, path in copies),
+                    status_message=status_message,
                 ),
                 self._limits_for(user, album_index, unlimited),
                 also=self._dispatch.defer if self._dispatch is not None else None,

@@ -47,6 +47,7 @@ class JobStore:
         that do not share this process's disk."""
         self._db = db
         self._sql = engine_queries(db.engine, "jobs.sql")
+        self._chat_sql = engine_queries(db.engine, "chat_state.sql")
         self._locks = engine_queries(db.engine, "locks.sql")
         self._shares_uploads = shares_uploads
 
@@ -69,6 +70,7 @@ class JobStore:
             if job.request_key is not None:
                 found = await sql.one(self._sql.job_for_request, {"request_key": job.request_key})
                 if found is not None:
+                    await self._show_status_in(sql, found["id"], job)
                     return await self._job(sql, found["id"])
             await self._check_limits(sql, user, limits, now)
             await sql.run(
@@ -95,10 +97,18 @@ class JobStore:
                 self._sql.keep_upload,
                 ({"session_id": job.session_id, "name": n, "data": d} for n, d in kept),
             )
+            await self._show_status_in(sql, job_id, job)
             queued = await self._job(sql, job_id)
             if also is not None:
                 await also(sql, queued)
             return queued
+
+    async def _show_status_in(self, sql: Statements, job_id: int, job: NewJob) -> None:
+        if job.status_message is not None and job.chat_id is not None:
+            await sql.run(
+                self._chat_sql.set_job_message,
+                {"job_id": job_id, "chat_id": job.chat_id, "message_id": job.status_message},
+            )
 
     async def check_limits(self, user: User, limits: QueueLimits) -> None:
         async with self._db.statements() as sql:

@@ -113,6 +113,9 @@ class NewJob:
     # Every file the job reads (its photos, its logo), all in the uploads directory: kept in
     # the database too where workers on other machines run jobs (`JobStore(shares_uploads)`).
     uploads: tuple[Path, ...] = ()
+    # The chat message that shows the job's status, recorded with the job: a worker in another
+    # process that takes the job at once edits it rather than sending another.
+    status_message: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,23 @@ async def test_enqueue_commits_a_queued_session(store: Storage, tmp_path: Path) 
     assert (await store.jobs.get_session("session-1")).status == "queued"
 
 
+async def test_the_status_message_is_recorded_with_the_job(store: Storage, tmp_path: Path) -> None:
+    """A worker in another process may take the job the moment it is committed: the message
+    showing its status is already there for it to edit."""
+    user = await make_user(store)
+    job = await store.jobs.enqueue(
+        user, replace(new_job(tmp_path, 1), status_message="m-7", request_key="k"), LIMITS
+    )
+    assert await store.chats.job_message(job.id) == ("chat-1", "m-7")
+    again = await store.jobs.enqueue(
+        user, replace(new_job(tmp_path, 2), status_message="m-9", request_key="k"), LIMITS
+    )
+    assert again.id == job.id
+    assert await store.chats.job_message(job.id) == ("chat-1", "m-9")
+    plain = await store.jobs.enqueue(user, new_job(tmp_path, 3), LIMITS)
+    assert await store.chats.job_message(plain.id) is None
+
+
 async def test_per_user_limits_and_queue_bound(store: Storage, tmp_path: Path, clock) -> None:
     alice, bob, carol = [await make_user(store, name) for name in "abc"]
     limits = QueueLimits(in_flight=2, per_hour=3, queued=3, max_attempts=3)

@@ -12,6 +12,7 @@ import sys
 from contextlib import suppress
 from typing import NoReturn
 
+import postready.cli._startup  # noqa: F401  (first: it sets up the process)
 from postready.cli import apikey, bot, cleanup, db, enqueue, jobs, optimize, platforms, worker
 from postready.cli.exit_codes import (
     EXIT_BAD_INPUT,

@@ -7,9 +7,11 @@ smaller. A cascade steps its window by 2 px while the window is under twice its 
 1 px beyond, so each copy is searched for windows of 20 to 39 px only, where a window costs a
 quarter as much, and larger faces are left to the smaller copies.
 
-- The fine copy is most of the work (2.6 times the pixels of all the others), so in colour
-  photos its tiles without a skin-coloured pixel are skipped (sky, grass, stone, water), and a
-  face from it must be partly skin.
+- The fine copy is most of the work (2.6 times the pixels of all the others), so it is
+  searched last, and not at all when the smaller copies found only faces half as large again
+  as any it could find (a portrait: what it would add are bystanders); in colour photos its
+  tiles without a skin-coloured pixel are skipped (sky, grass, stone, water), and a face from
+  it must be partly skin.
 - Every copy's first search asks for few neighbours (overlapping hits) and finds more faces,
   and more texture; each face is kept only if found again on a zoomed copy of its
   surroundings: a face holds up at another scale, a pattern in gravel or foliage seldom does.
@@ -40,6 +42,10 @@ if TYPE_CHECKING:
 _WINDOW = 20  # px: the smallest face the cascades find
 _LARGEST = 39  # px: the largest window a copy is searched with (the cascade's cheap step)
 _OCTAVE = 1.9  # each copy this many times smaller than the last: one scale step overlaps
+# When every face the smaller copies found is this many times the fine copy's largest (faces
+# from 11 % of the short side), a face the fine copy could add is under two thirds of their
+# size: a bystander, not one of the photo's subjects. The fine search is then skipped.
+_SUBJECT_FACE = 1.5
 _FINE_SIDE = 540  # short side of the fine copy: 20 px is 3.7 % of it
 # Profiles are rarer and their cascade costs twice as much: they are looked for on one copy
 # whose short side is at most _PROFILE_SIDE, from _PROFILE_SMALLEST of it (the profile cascade's
@@ -111,10 +117,13 @@ def faces_in_search_copy(rgb: npt.NDArray[np.uint8], photo_width: int) -> tuple[
     found: list[CropBox] = []
     with _lock:
         frontal, profile = _frontal_detector(), _profile_detector()
-        for level, copy in enumerate(copies):
-            found += _faces(frontal, copy, kind, skin if level == 0 else None)
+        for copy in copies[1:]:
+            found += _faces(frontal, copy, kind)
         found += _faces(profile, profiles, kind, smallest=head, largest=0)
         found += _faces(profile, profiles.mirror(), kind, smallest=head, largest=0)
+        fine = copies[0]
+        if not found or min(f.height for f in found) < _SUBJECT_FACE * _LARGEST * fine.factor:
+            found += _faces(frontal, fine, kind, skin)
     return _merged(found)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -34,14 +35,21 @@ async def render_platforms(
     executor: Executor | None,
     report: Callable[[str, str], None],
 ) -> dict[str, PlatformResult]:
-    """Every platform's image, one render per distinct (size, format), concurrently."""
+    """Every platform's image, one render per distinct (size, format), as many at once as
+    there are CPUs, the largest first: more at once would only share the CPUs and hold more
+    images in memory, and the largest started last would finish last, alone."""
     loop = asyncio.get_running_loop()
     groups: dict[tuple[tuple[int, int], OutputFormat], list[PlatformPlan]] = {}
     for plan in plans:
         groups.setdefault((plan.variant.size, plan.output_format), []).append(plan)
-    tasks = [
-        loop.run_in_executor(executor, _render_group, group, context) for group in groups.values()
-    ]
+    cpus = asyncio.Semaphore(os.cpu_count() or 1)
+
+    async def render(group: list[PlatformPlan]) -> list[PlatformResult]:
+        async with cpus:
+            return await loop.run_in_executor(executor, _render_group, group, context)
+
+    largest_first = sorted(groups.items(), key=lambda item: -item[0][0][0] * item[0][0][1])
+    tasks = [asyncio.ensure_future(render(group)) for _, group in largest_first]
     results: dict[str, PlatformResult] = {}
     for future in asyncio.as_completed(tasks):
         for item in await future:

@@ -81,6 +81,16 @@ def test_a_face_of_four_percent_is_found_in_any_aspect(
     assert any(face.intersection(box) > 0.5 * face.area for box in found)
 
 
+def test_a_small_face_is_found_beside_one_not_much_larger() -> None:
+    # The smallest faces are looked for last, and skipped only beside faces half as large
+    # again as any of them (a portrait's bystanders): here both are people in the photo.
+    placements = (Placement(ASTRONAUT, (0.15, 0.5), 0.09), Placement(ASTRONAUT, (0.85, 0.4), 0.05))
+    composed = compose(Scene("two sizes", (2400, 1600), "studio", placements))
+    found = detect_faces(composed.image)
+    for face in composed.faces:
+        assert any(face.intersection(box) > 0.5 * face.area for box in found)
+
+
 def test_profile_faces_are_found_either_way_round() -> None:
     for source in (CAMERAMAN, ASTRONAUT_MIRRORED):
         composed = compose(

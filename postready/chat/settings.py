@@ -14,7 +14,6 @@ from postready.pipeline.logo import LOGO_POSITIONS
 from postready.pipeline.platforms import DEFAULT_PLATFORMS, PLATFORMS
 
 PREFIX = "set"
-CAROUSEL, SEPARATE = "carousel", "separate"  # what an album makes: `/settings albums carousel`
 # The zones most audiences live in; any other IANA zone: `/settings timezone Area/City`.
 TIMEZONES = (
     "UTC",
@@ -54,17 +53,14 @@ def settings_menu(user: User) -> Choice:
         option(f"l:{position}", position, position == settings.logo_position)
         for position in LOGO_POSITIONS
     ]
-    albums = [
-        option(f"a:{value}", label, value == _album_value(settings))
-        for value, label in ((CAROUSEL, _("One carousel post")), (SEPARATE, _("Separate posts")))
-    ]
     menus = (
         Menu(key("p"), _("Default platforms"), tuple(platforms), multiple=True),
         Menu(key("t"), _("Time zone"), tuple(timezones)),
         Menu(key("g"), _("Language"), tuple(languages)),
         Menu(key("l"), _("Logo position"), tuple(positions)),
-        Menu(key("a"), _("Albums"), tuple(albums), columns=2),
     )
+    # Discord shows at most five rows: the albums' choice is a button (off: a post per photo).
+    albums = option("a", _("Albums as one carousel post"), settings.album_carousel)
     files = option("f", _("Send images as files"), settings.send_as_files)
     previews = option("v", _("Send feed previews"), settings.send_previews)
     prompt = settings_text(settings) + (
@@ -75,7 +71,7 @@ def settings_menu(user: User) -> Choice:
             "previews come."
         )
     )
-    return Choice(prompt, ((files, previews),), menus)
+    return Choice(prompt, ((albums, files, previews),), menus)
 
 
 def owner(key: str) -> str:
@@ -102,17 +98,13 @@ def apply(settings: UserSettings, key: str, picked: tuple[str, ...] | None = Non
         return dataclasses.replace(settings, language=value)
     if kind == "l" and value in LOGO_POSITIONS:
         return dataclasses.replace(settings, logo_position=value)
-    if kind == "a" and value in (CAROUSEL, SEPARATE):
-        return dataclasses.replace(settings, album_carousel=value == CAROUSEL)
+    if kind == "a":
+        return dataclasses.replace(settings, album_carousel=not settings.album_carousel)
     if kind == "f":
         return dataclasses.replace(settings, send_as_files=not settings.send_as_files)
     if kind == "v":
         return dataclasses.replace(settings, send_previews=not settings.send_previews)
     return settings
-
-
-def _album_value(settings: UserSettings) -> str:
-    return CAROUSEL if settings.album_carousel else SEPARATE
 
 
 def _platforms(settings: UserSettings, chosen: set[str]) -> UserSettings:

@@ -36,6 +36,8 @@ _TYPO_CUTOFF = 0.8
 _SWITCH = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
 MAX_ACCOUNT_NAME = 40
 _DEFAULT_ACCOUNT_WORDS = ("off", "none", "default")
+# `/settings albums …`: several photos sent together make one carousel post, or a post each.
+_ALBUMS = {"carousel": True, "one": True, "separate": False, "each": False}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,7 @@ class ChangeSetting:
         "output_format",
         "send_as_files",
         "send_previews",
+        "album_carousel",
         "account_name",
     ]
     value: tuple[str, ...] | str | bool | None
@@ -286,6 +289,8 @@ def _settings(words: list[str]) -> ShowSettings | ChangeSetting:
         return ChangeSetting("send_as_files", _SWITCH[value.lower()])
     if name == "previews" and value.lower() in _SWITCH:
         return ChangeSetting("send_previews", _SWITCH[value.lower()])
+    if name in ("albums", "album") and value.lower() in _ALBUMS:
+        return ChangeSetting("album_carousel", _ALBUMS[value.lower()])
     if name == "account" and 0 < len(value) <= MAX_ACCOUNT_NAME:
         default = value.lower() in _DEFAULT_ACCOUNT_WORDS
         return ChangeSetting("account_name", None if default else value)
@@ -295,14 +300,16 @@ def _settings(words: list[str]) -> ShowSettings | ChangeSetting:
         "format": f"/settings format {'|'.join(OUTPUT_FORMATS)}",
         "files": "/settings files on|off",
         "previews": "/settings previews on|off",
+        "albums": "/settings albums carousel|separate",
+        "album": "/settings albums carousel|separate",
         "account": f"/settings account @yourname (at most {MAX_ACCOUNT_NAME} characters, or off)",
     }
     if name in usages:
         raise _usage(usages[name])
     raise PostReadyError(
         ErrorCode.INVALID_OPTION,
-        f"unknown setting '{words[0]}'; use platforms, timezone, language, format, files, "
-        "previews or account",
+        f"unknown setting '{words[0]}'; use platforms, timezone, language, format, albums, "
+        "files, previews or account",
     )
 
 

@@ -41,7 +41,8 @@ from postready.core.i18n import DEFAULT_LANGUAGE, N_, _, ngettext, speaking
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage.models import Job
 from postready.core.storage.repositories import ChatStateRepository
-from postready.pipeline.models import OptimizeResult, PlatformResult
+from postready.pipeline.caption_file import post_range
+from postready.pipeline.models import ImageOutput, OptimizeResult, PlatformResult
 from postready.pipeline.platforms import PLATFORMS, HashtagPlacement
 from postready.pipeline.timing import slot_label
 
@@ -80,12 +81,31 @@ def result_images(result: OptimizeResult) -> list[MediaItem]:
     return items
 
 
-def image_label(key: str, item: PlatformResult) -> str:
-    """Which platform and size an image is for: "Instagram · portrait 1080×1350"."""
-    assert item.image is not None
-    size = f"{item.image.width}×{item.image.height}"
+def image_label(key: str, item: PlatformResult, image: ImageOutput | None = None) -> str:
+    """Which platform and size an image is for: "Instagram · portrait 1080×1350" (`image`:
+    one of a carousel's, else the platform's image)."""
+    image = image or item.image
+    assert image is not None
+    size = f"{image.width}×{image.height}"
     variant = f"{item.variant.replace('_', ' ')} " if item.variant else ""
     return f"{PLATFORMS[key].display_name} · {variant}{size}"
+
+
+def carousel_images(key: str, item: PlatformResult) -> list[MediaItem]:
+    """A carousel platform's images in order, each labelled with its place:
+    "Instagram · square 1080×1080 · 2/3", with its own alt text."""
+    content = item.content
+    alt_texts = content.item_alt_texts if content else ()
+    total = len(item.items)
+    return [
+        MediaItem(
+            one.image.path,
+            f"{image_label(key, item, one.image)} · {one.item}/{total}",
+            (one.image.width, one.image.height),
+            alt_texts[one.item - 1] if one.item <= len(alt_texts) else "",
+        )
+        for one in item.items
+    ]
 
 
 PREVIEWS_LABEL = N_("Feed previews · how each post will look")
@@ -97,7 +117,11 @@ def result_replies(
     """What a user sees when their job is done, in order, by key. `as_files`: images as
     documents (the user's setting), else albums and a button for the uncompressed files under
     the last post. `previews`: the contact sheet of the feed previews (when the job drew them)
-    as a photo. `job_id`: the job's, for the buttons that rework each post (none without)."""
+    as a photo. `job_id`: the job's, for the buttons that rework each post (none without).
+    A carousel's replies go platform by platform: its images (an album of at most ten, or
+    files), then its post."""
+    if result.items:
+        return _carousel_replies(result, as_files, job_id)
     images = result_images(result)
     replies: dict[str, Reply] = {}
     if as_files and images:
@@ -115,6 +139,26 @@ def result_replies(
             posts[key], actions=(*posts[key].actions, files_action(result.session_id))
         )
     return replies | posts
+
+
+def _carousel_replies(
+    result: OptimizeResult, as_files: bool, job_id: int | None
+) -> dict[str, Reply]:
+    replies: dict[str, Reply] = {}
+    if result.notices:
+        replies["notices"] = Text.line("\n".join(f"ℹ️ {notice}" for notice in result.notices))
+    post = None
+    for key, item in result.platforms.items():
+        images = carousel_images(key, item)
+        if images and as_files:
+            replies[f"files:{key}"] = Files(tuple(images))
+        elif images:
+            replies |= {f"album:{key}:{n}": album for n, album in enumerate(albums(images), 1)}
+        post = replies[f"post:{key}"] = _post(item, job_id)
+    if post is not None and not as_files and any(item.items for item in result.platforms.values()):
+        last = next(reversed(replies))
+        replies[last] = replace(post, actions=(*post.actions, files_action(result.session_id)))
+    return replies
 
 
 def _post(item: PlatformResult, job_id: int | None) -> Text:
@@ -139,8 +183,22 @@ def _post(item: PlatformResult, job_id: int | None) -> Text:
         parts += [_("First comment (hashtags)"), Copyable(content.first_comment)]
     if spec.hashtags.placement == HashtagPlacement.TAGS_FIELD and content.hashtags:
         parts += [_("Tags (the post's tags field)"), Copyable(", ".join(content.hashtags))]
-    if content.alt_text:
+    if content.item_alt_texts:
+        described = (
+            _("Photo {number}: {text}").format(number=number, text=text)
+            for number, text in enumerate(content.item_alt_texts, 1)
+        )
+        parts += [_("Alt text (one for each image)"), Copyable("\n".join(described))]
+    elif content.alt_text:
         parts += [_("Alt text (for the image)"), Copyable(content.alt_text)]
+    if len(item.posts) > 1:
+        ranges = ", ".join(post_range(post) for post in item.posts)
+        parts.append(
+            _(
+                "More photos than one post takes: {count} posts, one after the other (photos "
+                "{ranges})"
+            ).format(count=len(item.posts), ranges=ranges)
+        )
     slots = content.posting.next_slots[:MAX_SLOTS]
     if slots:
         schedule = tuple(Slot(s.start, s.end, slot_label(s)) for s in slots)

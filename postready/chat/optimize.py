@@ -9,9 +9,11 @@ import dataclasses
 import functools
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from postready.chat.commands import Optimize, parse_command
 from postready.chat.delivery import StatusMessages
@@ -24,6 +26,7 @@ from postready.chat.texts import (
     error_line,
     error_reply,
     error_text,
+    item_error_line,
     queued_line,
 )
 from postready.core.i18n import N_, _
@@ -34,11 +37,17 @@ from postready.pipeline.loading import (
     HEADER_BYTES,
     LoadLimits,
     check_byte_size,
+    check_decodes,
     load_logo,
     require_format,
 )
 from postready.pipeline.logo import LogoOptions, LogoPosition
-from postready.pipeline.models import DEFAULT_ACCOUNT_NAME, LogoRequest, OptimizeRequest
+from postready.pipeline.models import (
+    DEFAULT_ACCOUNT_NAME,
+    CarouselPhoto,
+    LogoRequest,
+    OptimizeRequest,
+)
 from postready.pipeline.photography import DEFAULT_COLOUR
 from postready.pipeline.platforms import DEFAULT_PLATFORMS
 from postready.pipeline.product_detection import detect_product
@@ -103,6 +112,8 @@ class PhotoIntake:
                     return False  # people share photos in groups; only a command makes one ours
                 pending = Optimize(None)
             command = pending
+        if len(photos) > 1 and user.settings.album_carousel:
+            return await self._carousel(user, message.chat_id, command, photos, entries)
         entry = entries[0] if entries else None
         accepted: list[_Accepted] = []
         for index, photo in enumerate(photos):
@@ -115,22 +126,136 @@ class PhotoIntake:
             except PostReadyError as exc:
                 await self._out.send(message.chat_id, error_reply(error_text(exc)))
                 continue
-            status = entry.acks.get(index) if entry is not None else None
-            shown = None
-            if status is None:
-                shown = queued_line(await self._queue.waiting() + self._preparing + 1)
-                status = await self._acknowledge(message.chat_id, entry, index, shown)
+            status, shown = await self._status_line(message.chat_id, entry, index)
             key = f"inbox:{entry.id}:{index}" if entry is not None else None
             if key is not None and await self._queued_before(message.chat_id, key, status):
                 continue
             accepted.append(_Accepted(photo, index, status, key, shown))
             self._preparing += 1
-        task = asyncio.create_task(
-            self._prepare_all(user, message.chat_id, command, accepted, len(photos), entries)
-        )
-        self._tasks[task] = user.ref
-        task.add_done_callback(self._tasks.pop)
+        steps = [
+            functools.partial(self._prepare, user, message.chat_id, command, photo, len(photos))
+            for photo in accepted
+        ]
+        self._start(user.ref, self._prepare_all(message.chat_id, steps, entries))
         return True
+
+    async def _carousel(
+        self,
+        user: User,
+        chat_id: str,
+        command: Optimize,
+        photos: Sequence[Photo],
+        entries: Sequence[InboxEntry],
+    ) -> bool:
+        """An album as one carousel post: one status line, one job, counted once against the
+        user's limits. A photo the chat reports too large is named and left out; the others
+        still make the post."""
+        # The album's first entry by arrival names its job, however its parts were ordered.
+        entry = min(entries, key=lambda e: e.id) if entries else None
+        usable: list[tuple[int, Photo]] = []
+        refused: list[str] = []
+        for number, photo in enumerate(photos, 1):
+            try:
+                self._check_size(photo)
+                usable.append((number, photo))
+            except PostReadyError as exc:
+                refused.append(item_error_line(number, len(photos), exc))
+        if refused:
+            await self._out.send(chat_id, error_reply("\n".join(refused)))
+        if not usable:
+            return False
+        try:
+            if entry is None or 0 not in entry.acks:
+                await self._queue.admit(user, unlimited=self._access.is_admin(user.ref))
+        except PostReadyError as exc:
+            await self._out.send(chat_id, error_reply(error_text(exc)))
+            return False
+        status, shown = await self._status_line(chat_id, entry, 0)
+        key = f"inbox:{entry.id}:carousel" if entry is not None else None
+        if key is not None and await self._queued_before(chat_id, key, status):
+            return False
+        accepted = _Accepted(usable[0][1], 0, status, key, shown)
+        self._preparing += 1
+        step = functools.partial(
+            self._prepare_carousel, user, chat_id, command, accepted, usable, len(photos)
+        )
+        self._start(user.ref, self._prepare_all(chat_id, [step], entries))
+        return True
+
+    async def _status_line(
+        self, chat_id: str, entry: InboxEntry | None, index: int
+    ) -> tuple[str | None, str | None]:
+        """The id of the photo's status message, sent now unless a previous run sent it, and
+        what it says when sent now."""
+        status = entry.acks.get(index) if entry is not None else None
+        if status is not None:
+            return status, None
+        shown = queued_line(await self._queue.waiting() + self._preparing + 1)
+        return await self._acknowledge(chat_id, entry, index, shown), shown
+
+    def _start(self, user: UserRef, preparing: Coroutine[Any, Any, None]) -> None:
+        """Prepare photos in the background (`settle` and `close` wait for and stop it)."""
+        task = asyncio.create_task(preparing)
+        self._tasks[task] = user
+        task.add_done_callback(self._tasks.pop)
+
+    async def _prepare_carousel(
+        self,
+        user: User,
+        chat_id: str,
+        command: Optimize,
+        accepted: _Accepted,
+        usable: list[tuple[int, Photo]],
+        total: int,
+    ) -> None:
+        """Download and check every photo of the carousel (a few at a time), then queue the
+        ones that are fine as one job; each bad one is named in one answer, never the reason
+        the rest is lost."""
+        async with self._answering(chat_id, accepted.status, f"album of {total}"):
+            checked = await asyncio.gather(
+                *(self._fetch_checked(photo) for _, photo in usable), return_exceptions=True
+            )
+            good: list[tuple[Photo, bytes]] = []
+            refused: list[str] = []
+            for (number, photo), data in zip(usable, checked, strict=True):
+                if isinstance(data, PostReadyError):
+                    refused.append(item_error_line(number, total, data))
+                elif isinstance(data, BaseException):
+                    raise data
+                else:
+                    good.append((photo, data))
+            if not good:
+                await self._answer(chat_id, accepted.status, Text.line("\n".join(refused)))
+                return
+            if refused:
+                await self._out.send(chat_id, error_reply("\n".join(refused)))
+            await self._queue_carousel(user, chat_id, command, accepted, good)
+
+    async def _fetch_checked(self, photo: Photo) -> bytes:
+        """The photo's bytes, checked to be an image PostReady can use (else PostReadyError)."""
+        async with self._slots:
+            data = await self._out.fetch(photo)
+            check_byte_size(len(data), _UPLOAD_LIMITS)
+            require_format(data[:HEADER_BYTES])
+            await self._queue.run_cpu(check_decodes, data)
+            return data
+
+    async def _queue_carousel(
+        self,
+        user: User,
+        chat_id: str,
+        command: Optimize,
+        accepted: _Accepted,
+        photos: list[tuple[Photo, bytes]],
+    ) -> None:
+        platforms = command.platforms or user.settings.default_platforms or DEFAULT_PLATFORMS
+        (first, data), *more = photos
+        request = dataclasses.replace(
+            _request(user, chat_id, data, first.name, platforms, command.description),
+            more_photos=tuple(CarouselPhoto(photo_data, photo.name) for photo, photo_data in more),
+            previews=False,  # feed previews are drawn for single photos only
+        )
+        await self._queue_job(user, request, accepted.status, 0, accepted.key, accepted.shown)
 
     async def close(self) -> None:
         """Abandon the photos still being prepared: their inbox entries stay unhandled, and the
@@ -199,17 +324,16 @@ class PhotoIntake:
 
     async def _prepare_all(
         self,
-        user: User,
         chat_id: str,
-        command: Optimize,
-        photos: list[_Accepted],
-        album_size: int,
+        steps: Sequence[Callable[[], Awaitable[None]]],
         entries: Sequence[InboxEntry],
     ) -> None:
+        """Prepare the photos answered, one step each (a carousel's: one for them all), then
+        mark their inbox `entries` handled."""
         try:
-            for photo in photos:
+            for step in steps:
                 try:
-                    await self._prepare(user, chat_id, command, photo, album_size)
+                    await step()
                 finally:
                     self._preparing -= 1
             if entries:
@@ -218,6 +342,19 @@ class PhotoIntake:
             # Nobody awaits this task: log here. Unhandled entries are tried again at start.
             log.exception("photo_intake_failed chat=%s", chat_id)
 
+    @asynccontextmanager
+    async def _answering(self, chat_id: str, status: str | None, what: str) -> AsyncIterator[None]:
+        """Work on `what` (a photo, an album): its refusal (PostReadyError) or a failure of
+        ours is answered in its status message `status`."""
+        try:
+            yield
+        except PostReadyError as exc:
+            await self._answer(chat_id, status, Text.line(error_text(exc)))
+        except Exception:
+            log.exception("photo_prepare_failed chat=%s photo=%s", chat_id, what)
+            line = error_line(ErrorCode.PROCESSING_FAILED, N_("something went wrong on our side"))
+            await self._answer(chat_id, status, Text.line(line))
+
     async def _prepare(
         self, user: User, chat_id: str, command: Optimize, photo: _Accepted, album_size: int
     ) -> None:
@@ -225,7 +362,7 @@ class PhotoIntake:
         is a product. An album counts as one request against the in-flight limit: each photo
         may pass it by the photos of its album queued before it, and a product photo, queued
         once its styles are chosen, joins the album last."""
-        try:
+        async with self._answering(chat_id, photo.status, photo.photo.name):
             async with self._slots:
                 data = await self._out.fetch(photo.photo)
                 check_byte_size(len(data), _UPLOAD_LIMITS)
@@ -252,12 +389,6 @@ class PhotoIntake:
                 user, chat_id, data, photo.photo.name, platforms, command.description
             )
             await self._queue_job(user, request, photo.status, photo.index, photo.key, photo.shown)
-        except PostReadyError as exc:
-            await self._answer(chat_id, photo.status, Text.line(error_text(exc)))
-        except Exception:
-            log.exception("photo_prepare_failed chat=%s photo=%s", chat_id, photo.photo.name)
-            line = error_line(ErrorCode.PROCESSING_FAILED, N_("something went wrong on our side"))
-            await self._answer(chat_id, photo.status, Text.line(line))
 
     async def _show(self, chat_id: str, photo: _Accepted, choice: Choice) -> str | None:
         """The style buttons, in the photo's status message."""

@@ -1,6 +1,6 @@
-"""`/settings` as buttons: default platforms, time zone, language, logo position, files and
-previews on/off. The button data names the owner (`set:<user>:<op>`), so only they change
-their settings with it."""
+"""`/settings` as buttons: default platforms, time zone, language, logo position, albums as
+one carousel post or a post each, files and previews on/off. The button data names the owner
+(`set:<user>:<op>`), so only they change their settings with it."""
 
 from __future__ import annotations
 
@@ -59,6 +59,8 @@ def settings_menu(user: User) -> Choice:
         Menu(key("g"), _("Language"), tuple(languages)),
         Menu(key("l"), _("Logo position"), tuple(positions)),
     )
+    # Discord shows at most five rows: the albums' choice is a button (off: a post per photo).
+    albums = option("a", _("Albums as one carousel post"), settings.album_carousel)
     files = option("f", _("Send images as files"), settings.send_as_files)
     previews = option("v", _("Send feed previews"), settings.send_previews)
     prompt = settings_text(settings) + (
@@ -69,7 +71,7 @@ def settings_menu(user: User) -> Choice:
             "previews come."
         )
     )
-    return Choice(prompt, ((files, previews),), menus)
+    return Choice(prompt, ((albums, files, previews),), menus)
 
 
 def owner(key: str) -> str:
@@ -96,6 +98,8 @@ def apply(settings: UserSettings, key: str, picked: tuple[str, ...] | None = Non
         return dataclasses.replace(settings, language=value)
     if kind == "l" and value in LOGO_POSITIONS:
         return dataclasses.replace(settings, logo_position=value)
+    if kind == "a":
+        return dataclasses.replace(settings, album_carousel=not settings.album_carousel)
     if kind == "f":
         return dataclasses.replace(settings, send_as_files=not settings.send_as_files)
     if kind == "v":

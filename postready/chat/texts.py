@@ -89,6 +89,7 @@ def settings_text(settings: UserSettings) -> str:
     )
     files = _("on") if settings.send_as_files else _("off")
     previews = _("on") if settings.send_previews else _("off")
+    albums = _("one carousel post") if settings.album_carousel else _("a post per photo")
     language = LANGUAGES.get(settings.language, settings.language)
     account = settings.account_name or DEFAULT_ACCOUNT_NAME
     return "\n".join(
@@ -98,6 +99,7 @@ def settings_text(settings: UserSettings) -> str:
             _("• timezone: {timezone}").format(timezone=settings.timezone),
             _("• language: {language}").format(language=language),
             _("• format: {format}").format(format=settings.output_format),
+            _("• albums: {albums}").format(albums=albums),
             _("• files: {files} (images as documents)").format(files=files),
             _("• previews: {previews} (each post as its feed shows it)").format(previews=previews),
             _("• account: {account} (the name previews show)").format(account=account),
@@ -130,6 +132,12 @@ def error_text(error: PostReadyError) -> str:
     elif isinstance(error, JobNotFound) and error.job_id is None:
         message = _("{message}; /history lists past ones").format(message=message)
     return error_line(error.code, message)
+
+
+def item_error_line(number: int, total: int, error: PostReadyError) -> str:
+    """One photo of several refused, named by its place: "⚠️ photo 2 of 3: … (CORRUPT_IMAGE)"."""
+    item = _("photo {number} of {total}").format(number=number, total=total)
+    return f"⚠️ {item}: {_(error.message)} ({error.code})"
 
 
 def error_line(code: StrEnum, message: str) -> str:

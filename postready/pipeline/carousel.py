@@ -210,7 +210,12 @@ def _checked_size(photo: _Photo, limits: LoadLimits) -> tuple[int, int]:
 
 
 def _about(photo: _Photo, exc: PostReadyError) -> PostReadyError:
-    return PostReadyError(exc.code, f"photo {photo.number} ({photo.name}): {exc.message}")
+    return about_photo(photo.number, photo.name, exc)
+
+
+def about_photo(number: int, name: str, exc: PostReadyError) -> PostReadyError:
+    """`exc` naming the photo of a carousel it is about: "photo 2 (mug-2.jpg): …"."""
+    return PostReadyError(exc.code, f"photo {number} ({name}): {exc.message}")
 
 
 def _check_set_size(photos: list[_Photo], limits: LoadLimits) -> None:

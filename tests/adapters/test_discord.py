@@ -5,6 +5,7 @@ runs it, checked as the user sees it."""
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import signal
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import discord
 import pytest
+from PIL import Image
 
 from postready.adapters.discord import discord_frontend
 from postready.adapters.discord.bot import platform_completions
@@ -92,6 +94,7 @@ async def test_optimize_defers_edits_progress_and_follows_up_with_files_and_embe
         ("image", 11),
         ("platforms", 3),
         ("description", 3),
+        *((f"image{n}", 11) for n in range(2, 11)),
     ]
     shown = fake.shown(token)
     assert shown.deferred  # "PostReady is thinking…" at once
@@ -286,7 +289,12 @@ async def test_settings_menu_uses_selects_and_a_button(fake, settings):
         shown = fake.shown(token)
         menus = [s["placeholder"] for s in shown.selects]
         assert menus == ["Default platforms", "Time zone", "Language", "Logo position"]
-        assert [b["label"] for b in shown.buttons] == ["Send images as files", "Send feed previews"]
+        assert [b["label"] for b in shown.buttons] == [
+            "Albums as one carousel post",
+            "Send images as files",
+            "Send feed previews",
+        ]
+        assert len(shown.rows) <= 5  # Discord's most for one message
         zones = select(shown, "Time zone")
         await fake.pick(ALICE, token, zones["custom_id"], ["Tokyo"])
         await until(lambda: picked(select(shown, "Time zone")) == ["Tokyo"])
@@ -304,6 +312,31 @@ async def test_message_command_optimizes_the_messages_photo(fake, settings):
     menu = next(c for c in fake.made("PUT", "/commands")[0].payload["_list"] if c["type"] == 3)
     assert menu["name"] == "Optimize for social"
     assert fake.shown(token).original[-1] == "✅ Done — 8 of 8 platforms ready"  # the default set
+
+
+async def test_three_attachments_are_one_carousel_post_per_platform(fake, settings):
+    async with running(settings, fake):
+        options = {"image": photo(fake, 0), "image2": photo(fake, 1), "image3": photo(fake, 2)}
+        token = await fake.slash(ALICE, "optimize", options | {"platforms": "instagram x"})
+        await until(lambda: done(fake.shown(token)) and len(fake.shown(token).followups) == 4)
+        # The message command on a message with several photos: one carousel too.
+        attachments = [photo(fake, seed) for seed in range(3)]
+        menu = await fake.on_message(ALICE, "Optimize for social", attachments)
+        await until(lambda: done(fake.shown(menu)))
+    shown = fake.shown(token)
+    assert shown.original[-1] == "✅ Done — 2 of 2 platforms ready"  # one job
+    # Per platform: its three images in one message, then its post.
+    instagram, instagram_post, x, x_post = shown.followups
+    assert [name for name, _ in instagram.files] == [f"instagram_{n}.jpg" for n in (1, 2, 3)]
+    assert [name for name, _ in x.files] == [f"x_{n}.jpg" for n in (1, 2, 3)]
+    assert instagram.payload["content"].splitlines()[1].endswith(" · 2/3")
+    sizes = {Image.open(io.BytesIO(data)).size for _, data in instagram.files}
+    assert len(sizes) == 1  # Instagram shows every item in one shape
+    assert instagram_post.payload["embeds"][0]["title"] == "Instagram — caption"
+    assert x_post.payload["embeds"][0]["title"] == "X — caption"
+    assert fake.shown(menu).original[-1] == "✅ Done — 8 of 8 platforms ready"  # one job too
+    carousel = fake.shown(menu).followups[0]
+    assert [name for name, _ in carousel.files][:3] == [f"instagram_{n}.jpg" for n in (1, 2, 3)]
 
 
 async def test_a_settings_menu_from_before_a_restart_still_works(fake, settings):
@@ -530,5 +563,9 @@ async def test_a_german_user_gets_german_replies_and_menus(fake, settings):
         "Logo-Position",
     ]
     labels = [b["label"] for b in shown.buttons]
-    assert labels == ["Bilder als Dateien senden", "Feed-Vorschauen senden"]
+    assert labels == [
+        "Alben als ein Karussell-Beitrag",
+        "Bilder als Dateien senden",
+        "Feed-Vorschauen senden",
+    ]
     assert picked(select(shown, "Sprache")) == ["Deutsch"]

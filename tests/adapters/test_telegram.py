@@ -221,10 +221,41 @@ async def test_a_command_sent_before_a_restart_still_applies_to_the_photo(telegr
     assert labels == ["Pinterest"]
 
 
+async def test_an_album_is_one_carousel_post_per_platform(telegram, settings):
+    # Three photos of three shapes; the command is the second photo's caption.
+    shapes = [(1200, 900), (900, 1200), (1000, 1000)]
+    async with running(settings, telegram):
+        for seed, size in enumerate(shapes):
+            caption = "/optimize instagram x three mugs" if seed == 1 else None
+            await telegram.send_photo(ALICE, photo_bytes(size, seed), caption, album="g1")
+        await until(lambda: finished(telegram, ALICE))
+    shown = telegram.chat(ALICE)
+    # One status line for the album, one job.
+    (status,) = [s for s in shown if s.edits[0].startswith("⏳")]
+    assert status.text == "✅ Done — 2 of 2 platforms ready"
+    # Per platform: an album of its three images, then its post.
+    assert [len(c.params["media"]) for c in telegram.methods("sendMediaGroup")] == [3, 3]
+    results = [s for s in shown if s is not status]
+    kinds = [(s.kind, s.text.split(" · ")[0].split(" — ")[0]) for s in results]
+    assert kinds == [("photo", "Instagram")] * 3 + [("text", "Instagram")] + [
+        ("photo", "X")
+    ] * 3 + [("text", "X")]
+    instagram = results[:3]
+    assert [p.text.rsplit(" · ", 1)[1] for p in instagram] == ["1/3", "2/3", "3/3"]
+    # Instagram shows every item in the first one's shape: all the same size.
+    ((width, height),) = {Image.open(io.BytesIO(p.file)).size for p in instagram}
+    assert all(f" {width}×{height} · " in p.text for p in instagram)
+    post = results[3].text
+    assert "Alt text (one for each image)" in post and "Photo 3: " in post
+    assert results[-1].buttons[-1][0] == "📎 Original files"
+
+
 async def test_an_album_with_one_caption_processes_every_photo(telegram, settings):
     # More photos than the per-user in-flight limit (2): an album counts as one request.
     settings = settings.replace(limits={"max_jobs_in_flight": 2})
     async with running(settings, telegram):
+        await telegram.send_text(ALICE, "/settings albums separate")  # a post per photo
+        await until(lambda: telegram.chat(ALICE))
         for seed in range(3):
             await telegram.send_photo(
                 ALICE, photo_bytes(seed=seed), "/optimize x" if seed == 0 else None, album="g1"

@@ -8,7 +8,7 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import MappingProxyType
@@ -114,13 +114,15 @@ async def running_jobs(data_dir: Path, count: int) -> bool:
     return len([job for job in jobs if job.status == "running"]) >= count
 
 
-async def test_photos_whose_jobs_ran_when_the_bot_was_killed_are_answered_once(
-    tmp_path: Path,
-) -> None:
+async def killed_mid_job(
+    tmp_path: Path, send: Callable[[FakeTelegram], Awaitable[None]]
+) -> tuple[FakeTelegram, Path]:
+    """The chat after what `send` sent was running as one job when the bot was killed, and
+    the bot then restarted; and the bots' log."""
     data_dir, log = tmp_path / "data", tmp_path / "bot.log"
     async with FakeTelegram() as telegram:
         async with bot_process(telegram, data_dir, log, STUCK_BOT) as first:
-            await telegram.send_photo(ALICE, photo_bytes(seed=1), "/optimize x")
+            await send(telegram)
             await until(lambda: running_jobs(data_dir, 1))
             first.kill()
             await first.wait()
@@ -128,8 +130,36 @@ async def test_photos_whose_jobs_ran_when_the_bot_was_killed_are_answered_once(
         # lease, 60 s, is not waited for) and its results come once, in its status line.
         async with bot_process(telegram, data_dir, log):
             await until(lambda: finished(telegram, ALICE), timeout=40)
+    return telegram, log
+
+
+async def test_photos_whose_jobs_ran_when_the_bot_was_killed_are_answered_once(
+    tmp_path: Path,
+) -> None:
+    async def send(telegram: FakeTelegram) -> None:
+        await telegram.send_photo(ALICE, photo_bytes(seed=1), "/optimize x")
+
+    telegram, log = await killed_mid_job(tmp_path, send)
     chat = telegram.chat(ALICE)
     (status,) = [s for s in chat if s.kind == "text" and s.edits[0].startswith("⏳ Queued")]
     assert status.text.startswith("✅ Done"), log.read_text()
     assert [s.text.split(" · ")[0] for s in chat if image(s)] == ["X"]
+    assert finished(telegram, ALICE) == 1
+
+
+async def test_an_album_whose_carousel_ran_when_the_bot_was_killed_is_answered_once(
+    tmp_path: Path,
+) -> None:
+    async def send(telegram: FakeTelegram) -> None:
+        for seed in range(3):
+            caption = "/optimize instagram" if seed == 0 else None
+            await telegram.send_photo(ALICE, photo_bytes(seed=seed), caption, album="a1")
+
+    telegram, log = await killed_mid_job(tmp_path, send)
+    chat = telegram.chat(ALICE)
+    # One status line for the album, edited to its end; the carousel's three images, once.
+    (status,) = [s for s in chat if s.kind == "text" and s.edits[0].startswith("⏳ Queued")]
+    assert status.text.startswith("✅ Done"), log.read_text()
+    labels = [s.text.rsplit(" · ", 1)[1] for s in chat if image(s)]
+    assert labels == ["1/3", "2/3", "3/3"]
     assert finished(telegram, ALICE) == 1

@@ -26,6 +26,7 @@ from postready.core.config.settings import (
     Settings,
     StorageSection,
 )
+from postready.core.identity import UserRef
 from postready.core.queue import PoolOptions, QueueService, worker
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage import Storage
@@ -81,6 +82,13 @@ class Bot:
         if entry is not None:  # None: refused (someone who may not use the bot)
             await self.service.on_message(incoming, [entry])
         await self.service.settle(user)
+
+    async def separate_albums(self, user: str) -> None:
+        """`user`'s albums make a post per photo (`/settings albums separate`), not one
+        carousel."""
+        found = await self.store.users.get_or_create(UserRef("telegram", user))
+        separate = dataclasses.replace(found.settings, album_carousel=False)
+        await self.store.users.save_settings(found.id, separate)
 
     async def press(
         self, user: str, message: Message, key: str, picked: tuple[str, ...] | None = None

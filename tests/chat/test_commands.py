@@ -155,6 +155,12 @@ CASES = [
     ("/settings previews off", ChangeSetting("send_previews", False)),
     ("/settings previews ON", ChangeSetting("send_previews", True)),
     ("/settings previews", CommandError(INVALID_OPTION, "usage: /settings previews on|off")),
+    ("/settings albums separate", ChangeSetting("album_carousel", False)),
+    ("/settings album Carousel", ChangeSetting("album_carousel", True)),
+    (
+        "/settings albums some",
+        CommandError(INVALID_OPTION, "usage: /settings albums carousel|separate"),
+    ),
     ("/settings account @Maker Studio", ChangeSetting("account_name", "@Maker Studio")),
     ("/settings account off", ChangeSetting("account_name", None)),
     (
@@ -167,8 +173,8 @@ CASES = [
         "/settings colour red",
         CommandError(
             INVALID_OPTION,
-            "unknown setting 'colour'; use platforms, timezone, language, format, files, "
-            "previews or account",
+            "unknown setting 'colour'; use platforms, timezone, language, format, albums, "
+            "files, previews or account",
         ),
     ),
     ("/status", Status()),

@@ -314,3 +314,38 @@ def test_local_files_are_sent_and_uploaded_only_images_are_not(tmp_path: Path) -
         (local, "Floating · X"),
         (uploaded, "Floating · Instagram"),
     ]
+
+
+async def test_a_carousel_is_each_platforms_albums_then_its_post(tmp_path: Path) -> None:
+    from postready.pipeline.content import ContentEngine
+    from postready.pipeline.models import CarouselPhoto
+    from postready.pipeline.runner import run_optimization
+
+    # Eleven photos: Instagram's post takes them all (20), in two albums (ten at most);
+    # X's four a post make three posts.
+    more = tuple(CarouselPhoto(PHOTO, f"mug-{n}.jpg") for n in range(2, 12))
+    request = OptimizeRequest(
+        source=PHOTO, platforms=("instagram", "x"), source_name="mug-1.jpg", more_photos=more
+    )
+    result = await run_optimization(request, tmp_path, content=ContentEngine())
+    replies = result_replies(result, as_files=False, job_id=7)
+    assert list(replies) == [
+        "album:instagram:1",
+        "album:instagram:2",
+        "post:instagram",
+        "album:x:1",
+        "album:x:2",
+        "post:x",
+    ]
+    first = replies["album:instagram:1"]
+    assert isinstance(first, Album) and len(first.items) == 10
+    assert first.items[1].label.endswith(" · 2/11") and first.items[1].alt_text
+    x_post = replies["post:x"]
+    assert isinstance(x_post, Text)
+    split = "More photos than one post takes: 3 posts, one after the other (photos 1–4, 5–8, 9–11)"
+    assert split in x_post.parts
+    assert x_post.actions[-1].key == f"files:{result.session_id}"  # under the last post only
+    as_files = result_replies(result, as_files=True, job_id=7)
+    assert list(as_files) == ["files:instagram", "post:instagram", "files:x", "post:x"]
+    files = as_files["files:x"]
+    assert isinstance(files, Files) and len(files.items) == 11

@@ -142,7 +142,30 @@ async def test_a_crash_before_the_status_line_was_recorded_finds_it_before_any_w
     await service.stop()
 
 
+async def test_an_album_kept_before_a_crash_is_one_carousel_at_the_restart_once(
+    bot, settings
+) -> None:
+    # The command on the album's second photo applies to the whole album.
+    for key, text in (("21", ""), ("22", "/optimize x beach day"), ("23", "")):
+        part = Incoming(ALICE, ALICE, text, (photo(),), album="album-1")
+        await bot.service.receive(key, part)
+    await restarted(bot, settings)
+    (job,) = await bot.jobs()
+    assert (job.session.platforms, job.session.description) == (("x",), "beach day")
+    assert len(request_for(job).more_photos) == 2
+    assert bot.output.texts(ALICE) == [QUEUED.format(1)]
+    assert await unhandled(bot.store) == []
+    # Killed after queueing it, before its parts were marked handled: still one job, and its
+    # status line is the same message.
+    async with bot.store.database.statements() as sql:
+        await sql.run("UPDATE inbox SET handled_at = NULL")
+    await restarted(bot, settings)
+    assert len(await bot.jobs()) == 1 and len(bot.output.chat(ALICE)) == 1
+    assert await unhandled(bot.store) == []
+
+
 async def test_an_albums_parts_are_queued_together_after_a_restart(bot, settings) -> None:
+    await bot.separate_albums(ALICE)
     for key, text in (("21", "/optimize x beach day"), ("22", "")):
         part = Incoming(ALICE, ALICE, text, (photo(),), album="album-1")
         await bot.service.receive(key, part)

@@ -175,6 +175,7 @@ async def test_past_the_in_flight_limit_a_photo_is_refused_saying_how_to_go_on(b
 
 @pytest.mark.parametrize("user_limits", [{"max_jobs_in_flight": 1}])
 async def test_every_photo_of_an_album_is_queued_past_the_in_flight_limit(bot) -> None:
+    await bot.separate_albums(ALICE)
     await bot.send(ALICE, "/optimize x cups", photo(), photo())
     assert bot.output.texts(ALICE) == [QUEUED.format(1), QUEUED.format(2)]
     jobs = await bot.jobs()
@@ -231,3 +232,52 @@ async def test_a_logo_that_is_not_an_image_is_refused_and_the_next_image_still_a
     await bot.send(ALICE, "", photo(encode(textured((300, 300)), "PNG"), "logo.png"))
     assert bot.output.texts(ALICE)[-1] == "Logo saved · bottom-right"
     assert not await bot.jobs()
+
+
+@pytest.mark.parametrize("user_limits", [{"max_jobs_in_flight": 1}])
+async def test_an_album_is_one_carousel_job_counted_once(bot) -> None:
+    await bot.send(ALICE, "/optimize x instagram cups", photo(), photo(), photo())
+    assert bot.output.texts(ALICE) == [QUEUED.format(1)]
+    job = await only_job(bot)
+    assert (job.session.platforms, job.session.description) == (("x", "instagram"), "cups")
+    request = request_for(job)
+    assert len(request.more_photos) == 2 and not request.previews
+    assert all(p.source.is_file() for p in request.more_photos)  # type: ignore[union-attr]
+    await bot.send(ALICE, "/optimize x", photo())  # the carousel was one job of one
+    assert bot.output.texts(ALICE)[-1].endswith("(TOO_MANY_JOBS)")
+
+
+async def test_a_bad_photo_of_an_album_is_named_and_the_rest_is_still_one_post(bot) -> None:
+    damaged = PHOTO[: len(PHOTO) // 2]  # a JPEG cut short: its header reads, its pixels not
+    await bot.send(
+        ALICE,
+        "/optimize x",
+        photo(),
+        photo(damaged, "cut.jpg"),
+        never_fetched(30 * MB),
+        photo(b"%PDF-1.7", "menu.pdf"),
+    )
+    first, status, second = bot.output.chat(ALICE)
+    # Refused by the size the chat reports, at once; the bytes' faults once downloaded.
+    assert first.text.startswith("⚠️ photo 3 of 4: the file is 30 MB") and first.reply.private
+    assert status.text == QUEUED.format(1)
+    lines = second.text.splitlines()
+    assert lines[0].startswith("⚠️ photo 2 of 4: ") and lines[0].endswith("(CORRUPT_IMAGE)")
+    assert lines[1].startswith("⚠️ photo 4 of 4: ") and lines[1].endswith("(INVALID_IMAGE_FORMAT)")
+    request = request_for(await only_job(bot))
+    assert len(request.more_photos) == 0  # one photo left: a single post
+    await bot.send(BOB, "/optimize x", photo(damaged), photo(damaged))
+    (refused,) = bot.output.chat(BOB)  # nothing left: the status line says why
+    assert refused.text.count("(CORRUPT_IMAGE)") == 2
+    assert len(await bot.jobs()) == 1
+
+
+@pytest.mark.parametrize("user_limits", [{"max_jobs_in_flight": 5}])
+async def test_albums_as_separate_posts_is_a_setting(bot) -> None:
+    await bot.send(ALICE, "/settings albums separate")
+    assert "• albums: a post per photo" in bot.output.texts(ALICE)[-1]
+    await bot.send(ALICE, "/optimize x", photo(), photo())
+    assert len(await bot.jobs()) == 2
+    await bot.send(ALICE, "/settings albums carousel")
+    await bot.send(ALICE, "/optimize x", photo(), photo())
+    assert len(await bot.jobs()) == 3

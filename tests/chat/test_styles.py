@@ -202,6 +202,7 @@ async def test_an_unanswered_choice_goes_on_without_styles_even_after_a_restart(
 
 
 async def test_a_product_photo_of_an_album_is_queued_past_the_in_flight_limit(bot) -> None:
+    await bot.separate_albums(ALICE)
     await bot.send(ALICE, "/optimize x", photo(PRODUCT), photo(), photo())
     keyboard, *queued = bot.output.chat(ALICE)
     assert [m.text for m in queued] == ["⏳ Queued — position 1", "⏳ Queued — position 2"]

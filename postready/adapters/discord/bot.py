@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 PLATFORM = "discord"
 COMMANDS_DIGEST = "discord_commands.sha256"  # in the data directory: what was last synced
 MAX_CHOICES = 25  # autocomplete suggestions Discord shows
+MAX_PHOTOS = 10  # `/optimize image … image10`: one carousel post (attachments per message)
 _ABOUT = dict(COMMANDS + ADMIN_COMMANDS)
 _OPTIONS = {
     "settings": "e.g. timezone Europe/London, platforms instagram x, format png",
@@ -167,19 +168,31 @@ class DiscordFrontend:
     def _add_commands(self) -> None:
         @self._tree.command(name="optimize", description="Ready-to-post images and posts")
         @app_commands.describe(
-            image="the photo",
+            image="the photo (the first, with image2… for one carousel post)",
             platforms="e.g. instagram pinterest (default: your platforms, or all)",
             description="what the photo shows, woven into the captions",
+            **{f"image{n}": f"photo {n} of one carousel post" for n in range(2, MAX_PHOTOS + 1)},
         )
         async def optimize(
             interaction: discord.Interaction,
             image: discord.Attachment,
             platforms: str = "",
             description: str = "",
+            image2: discord.Attachment | None = None,
+            image3: discord.Attachment | None = None,
+            image4: discord.Attachment | None = None,
+            image5: discord.Attachment | None = None,
+            image6: discord.Attachment | None = None,
+            image7: discord.Attachment | None = None,
+            image8: discord.Attachment | None = None,
+            image9: discord.Attachment | None = None,
+            image10: discord.Attachment | None = None,
         ) -> None:
             # Parsed apart: a description that starts with a platform's name stays whole.
             command = optimize_options(platforms, description)
-            await self._converse(interaction, "/optimize", (_photo(image),), command=command)
+            more = (image2, image3, image4, image5, image6, image7, image8, image9, image10)
+            photos = tuple(_photo(a) for a in (image, *more) if a is not None)
+            await self._converse(interaction, "/optimize", photos, command=command)
 
         @optimize.autocomplete("platforms")
         async def complete_platforms(

@@ -8,8 +8,9 @@ import asyncio
 import dataclasses
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -30,7 +31,7 @@ from postready.core.quotas import job_usage_gate
 from postready.core.storage.database import Statements
 from postready.core.storage.models import Job, NewJob, QueueLimits, User
 from postready.core.storage.repositories import JobRepository, UsageRepository
-from postready.pipeline.carousel import check_set_size
+from postready.pipeline.carousel import about_photo, check_set_size
 from postready.pipeline.content import ContentEngine
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import check_byte_size, require_format
@@ -186,19 +187,22 @@ class JobQueue:
             logo = LogoRequest(copies[-1][1], logo.options)
         loop = asyncio.get_running_loop()
         # Refuse an oversized upload (or set) before copying it, not after a wait in the queue.
+        names = [name, *(photo.name for photo in request.more_photos)]
         photo_sizes = [
             await loop.run_in_executor(None, upload_size, data) for data, _ in copies[:photos]
         ]
-        for size in photo_sizes:
-            check_byte_size(size, LOAD_LIMITS)
+        for number, size in enumerate(photo_sizes, 1):
+            with _naming(number, names[number - 1], photos):
+                check_byte_size(size, LOAD_LIMITS)
         check_set_size(photo_sizes, LOAD_LIMITS)
         try:
             sizes = [
                 await loop.run_in_executor(None, save_upload, data, path) for data, path in copies
             ]
             # Refuse what is not an image now, not after a wait in the queue.
-            for _, path in copies[:photos]:
-                require_format(await loop.run_in_executor(None, read_header, path))
+            for number, (_, path) in enumerate(copies[:photos], 1):
+                with _naming(number, names[number - 1], photos):
+                    require_format(await loop.run_in_executor(None, read_header, path))
             saved = dataclasses.replace(request, more_photos=more_photos)
             job = await self._jobs.enqueue(
                 user,
@@ -275,6 +279,17 @@ class JobQueue:
         if job is None:
             raise JobNotFound(None)
         return job
+
+
+@contextmanager
+def _naming(number: int, name: str, photos: int) -> Iterator[None]:
+    """A refusal of one photo of a carousel (`photos` > 1) names it."""
+    try:
+        yield
+    except PostReadyError as exc:
+        if photos == 1:
+            raise
+        raise about_photo(number, name, exc) from exc
 
 
 def _remove(copies: list[tuple[bytes | Path, Path]]) -> None:

@@ -397,8 +397,9 @@ def generated_files(result: OptimizeResult, results_path: Path) -> list[Generate
     """Every file a finished session wrote (or uploaded), for the generated_files table."""
     files = [GeneratedFile("json", results_path, _size(results_path))]
     for key, item in result.platforms.items():
-        if item.image is not None:
-            files.append(GeneratedFile("image", item.image.path, item.image.bytes, key))
+        # A carousel's: every photo's image.
+        images = [one.image for one in item.items] or ([item.image] if item.image else [])
+        files += [GeneratedFile("image", one.path, one.bytes, key) for one in images]
         if item.caption_file is not None:
             files.append(GeneratedFile("caption", item.caption_file, _size(item.caption_file), key))
     if result.product_photography is not None:

@@ -31,6 +31,7 @@ class UserSettings:
     output_format: OutputFormat = "jpeg"
     send_as_files: bool = False
     send_previews: bool = True  # a contact sheet of each post as its feed shows it
+    album_carousel: bool = True  # several photos sent together: one carousel post, else one each
     account_name: str | None = None  # the name previews show; None: "your account"
     awaiting_logo: bool = False  # /logo was sent: the next image is the logo
 

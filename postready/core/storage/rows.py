@@ -48,6 +48,7 @@ def user(row: Row) -> User:
         output_format=cast(OutputFormat, row["output_format"]),
         send_as_files=bool(row["send_as_files"]),
         send_previews=bool(row["send_previews"]),
+        album_carousel=bool(row["album_carousel"]),
         account_name=row["account_name"],
         awaiting_logo=bool(row["awaiting_logo"]),
     )

@@ -65,6 +65,7 @@ class UserStore:
                     "output_format": settings.output_format,
                     "send_as_files": settings.send_as_files,
                     "send_previews": settings.send_previews,
+                    "album_carousel": settings.album_carousel,
                     "account_name": settings.account_name,
                     "awaiting_logo": settings.awaiting_logo,
                     "now": self._db.clock(),

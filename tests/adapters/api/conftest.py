@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,10 +75,17 @@ class Api:
         return {"Authorization": f"Bearer {self.token}"}
 
     async def submit(
-        self, image: bytes = PHOTO, token: str | None = None, **fields: str
+        self,
+        image: bytes = PHOTO,
+        token: str | None = None,
+        more: Sequence[bytes] = (),
+        **fields: str,
     ) -> tuple[int, dict[str, Any]]:
+        """Send `image` (and `more`: one carousel post) with the form's `fields`."""
         form = FormData()
         form.add_field("image", image, filename="mug.jpg", content_type="image/jpeg")
+        for number, data in enumerate(more, 2):
+            form.add_field("image", data, filename=f"mug-{number}.jpg", content_type="image/jpeg")
         for name, value in fields.items():
             form.add_field(name, value)
         headers = {"Authorization": f"Bearer {token or self.token}"}

@@ -17,6 +17,7 @@ from postready.core.storage import Storage
 from tests.adapters.api.conftest import API, PHOTO, SMALL_UPLOAD, Api
 
 NOT_AN_IMAGE = b"%PDF-1.7 not a photo" * 10
+NEARLY_FULL = PHOTO + bytes(SMALL_UPLOAD - len(PHOTO) - 1000)  # a photo just under the cap
 
 
 @pytest.mark.parametrize(
@@ -24,7 +25,7 @@ NOT_AN_IMAGE = b"%PDF-1.7 not a photo" * 10
     [
         (NOT_AN_IMAGE, {}, 415, "INVALID_IMAGE_FORMAT"),
         (PHOTO + bytes(SMALL_UPLOAD), {}, 413, "FILE_TOO_LARGE"),  # found while it streams
-        (PHOTO + bytes(2 * SMALL_UPLOAD), {}, 413, "FILE_TOO_LARGE"),  # by its Content-Length
+        (PHOTO + bytes(5 * SMALL_UPLOAD), {}, 413, "FILE_TOO_LARGE"),  # by its Content-Length
         (PHOTO, {"platforms": "myspace"}, 422, "UNKNOWN_PLATFORM"),
         (PHOTO, {"platforms": "instgram"}, 422, "UNKNOWN_PLATFORM"),
         (PHOTO, {"styles": "sepia"}, 422, "UNKNOWN_STYLE"),
@@ -44,6 +45,27 @@ async def test_a_photo_refused(
     assert problem["status"] == status and problem["title"] == code and problem["detail"]
     assert await api.store.jobs.recent() == []
     assert await api.store.api.keys()  # nothing else was kept
+
+
+@pytest.mark.parametrize(
+    ("more", "fields", "status", "code", "detail"),
+    [
+        ([PHOTO, NOT_AN_IMAGE], {}, 415, "INVALID_IMAGE_FORMAT", "image 3 (mug-3.jpg): "),
+        ([PHOTO + bytes(SMALL_UPLOAD)], {}, 413, "FILE_TOO_LARGE", "image 2 (mug-2.jpg) is "),
+        # Each photo under its cap, the five together over the set's (4 × the cap), found
+        # while they stream.
+        ([NEARLY_FULL] * 4, {}, 413, "FILE_TOO_LARGE", "the 5 images are larger than"),
+        ([PHOTO] * 20, {}, 422, "INVALID_OPTION", "at most 20 images"),
+        ([PHOTO], {"styles": "floating"}, 422, "INVALID_OPTION", "not on a carousel"),
+    ],
+)
+async def test_a_carousel_refused_names_the_photo_or_the_set(
+    api: Api, more: list[bytes], fields: dict[str, str], status: int, code: str, detail: str
+) -> None:
+    answered, problem = await api.submit(PHOTO, more=more, **fields)
+    assert (answered, problem["code"]) == (status, code), problem
+    assert detail in problem["detail"]
+    assert await api.store.jobs.recent() == []
 
 
 async def test_not_a_form(api: Api) -> None:

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from postready.adapters.http.api.webhooks import SIGNATURE_HEADER
 from postready.core.api_keys import issue_key
 from postready.core.config.settings import Settings
 from postready.core.storage import Storage
 from tests.adapters.api.conftest import API, Api, Receiver, serving
+from tests.images import encode, textured
 from tests.waiting import until
 
 
@@ -54,6 +57,39 @@ async def test_upload_status_results_and_files(api: Api, settings: Settings) -> 
         async with api.client.session.get(url, headers=api.auth) as response:
             assert response.status == 200
             assert await response.read() == (folder / item["name"]).read_bytes()
+
+
+async def test_three_photos_are_one_carousel_job_with_a_url_for_every_item(
+    api: Api, settings: Settings
+) -> None:
+    shapes = ((480, 360), (360, 480), (400, 400))  # each under the tests' upload cap
+    first, *more = [encode(textured(size, seed)) for seed, size in enumerate(shapes)]
+    status, queued = await api.submit(first, more=more, platforms="instagram x")
+    assert status == 202, queued
+    session_id = queued["session_id"]
+    async with api.working():
+        ended = await api.ended_status(session_id)
+    assert ended["status"] == "completed", ended["error"]
+    assert len(await api.store.jobs.recent()) == 1  # one job for the three
+
+    _, results = await api.get(f"{API}/optimize/results/{session_id}")
+    assert [item["source_image"] for item in results["items"]] == [
+        "mug.jpg",
+        "mug-2.jpg",
+        "mug-3.jpg",
+    ]
+    listed = {item["url"]: item for item in results["files"]}
+    for key in ("instagram", "x"):
+        platform = results["platforms"][key]
+        assert platform["variant_shared"] and platform["posts"] == [[1, 2, 3]]
+        urls = [item["processed_image"] for item in platform["items"]]
+        assert len(urls) == 3 and all(listed[url]["type"] == "image" for url in urls)
+    sizes = set()
+    for item in results["platforms"]["instagram"]["items"]:
+        async with api.client.session.get(item["processed_image"], headers=api.auth) as got:
+            assert got.status == 200
+            sizes.add(Image.open(io.BytesIO(await got.read())).size)
+    assert len(sizes) == 1  # Instagram shows every item in the first one's shape
 
 
 async def test_another_keys_session_is_not_found(api: Api, store: Storage, pipeline) -> None:

@@ -139,6 +139,10 @@ def test_a_photo_in_the_documented_form_is_taken(live: Live) -> None:
     """Random bytes are rarely a photo: one real one, sent as the document describes."""
     operation = schema["/api/v1/optimize/image"]["POST"]
     case = operation.Case(
-        body={"image": PHOTO, "platforms": "instagram"}, media_type="multipart/form-data"
+        body={"image": [PHOTO], "platforms": "instagram"}, media_type="multipart/form-data"
     )
     assert _check(case, live).status_code == 202
+    carousel = operation.Case(
+        body={"image": [PHOTO] * 3, "platforms": "x"}, media_type="multipart/form-data"
+    )
+    assert _check(carousel, live).status_code == 202

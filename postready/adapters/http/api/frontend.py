@@ -46,7 +46,7 @@ from postready.core.storage import Storage
 from postready.core.storage.models import ACTIVE_STATUSES, ENDED_STATUSES, ApiJob, ApiKey, User
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import HEADER_BYTES, check_byte_size, require_format
-from postready.pipeline.models import OptimizeRequest
+from postready.pipeline.models import CarouselPhoto, OptimizeRequest
 from postready.pipeline.photography import DEFAULT_COLOUR, resolve_colour, resolve_styles
 from postready.pipeline.platforms import resolve_platforms
 
@@ -193,8 +193,16 @@ class ApiFrontend:
     async def _submit(self, request: web.Request, caller: Caller) -> web.StreamResponse:
         storage, queue = self._parts()
         form = await read_form(request, self._max_upload, self._api.upload_timeout)
-        check_byte_size(len(form.image), LOAD_LIMITS)
-        require_format(form.image[:HEADER_BYTES])
+        for number, image in enumerate(form.images, 1):
+            try:
+                check_byte_size(len(image.data), LOAD_LIMITS)
+                require_format(image.data[:HEADER_BYTES])
+            except PostReadyError as exc:
+                if len(form.images) == 1:
+                    raise
+                raise PostReadyError(
+                    exc.code, f"image {number} ({image.filename}): {exc.message}"
+                ) from exc
         optimize = self._optimize_request(caller, form)
         webhook = form.fields.get("webhook_url") or None
         if webhook is not None:
@@ -241,14 +249,21 @@ class ApiFrontend:
                 ErrorCode.INVALID_OPTION,
                 f"the description is longer than {DESCRIPTION_CHARS} characters",
             )
+        first, *more = form.images
+        if more and styles:
+            raise PostReadyError(
+                ErrorCode.INVALID_OPTION,
+                "styles (product photography) work on one photo, not on a carousel yet",
+            )
         return OptimizeRequest(
-            source=form.image,
+            source=first.data,
+            more_photos=tuple(CarouselPhoto(image.data, image.filename) for image in more),
             platforms=platforms,
             description=description,
             user_id=str(caller.user.ref),
             timezone=timezone,
             language=language,
-            source_name=form.filename,
+            source_name=first.filename,
             styles=styles,
             background_colour=colour,
             product=True if styles else None,

@@ -8,8 +8,9 @@ from typing import Any
 
 from postready.adapters.http.api.documents import API
 from postready.adapters.http.api.problems import STATUSES, SUBMIT_STATUSES
-from postready.adapters.http.api.uploads import FIELDS
+from postready.adapters.http.api.uploads import FIELDS, MAX_IMAGES
 from postready.core.storage.models import SessionStatus
+from postready.pipeline.carousel import MAX_SET_BYTES_FACTOR
 from postready.pipeline.photography import COLOURS, DEFAULT_COLOUR, STYLES
 from postready.pipeline.platforms import PLATFORMS
 
@@ -168,6 +169,17 @@ def _schemas() -> dict[str, Any]:
                 "source_image": text,
                 "platforms": {"type": "object", "propertyNames": {"enum": list(PLATFORMS)}},
                 "optimization_metadata": {"type": "object"},
+                "items": {
+                    "type": "array",
+                    "description": "A carousel's photos in order (absent for one photo); each "
+                    "platform's own `items` hold its image of every photo (`processed_image`: "
+                    "its URL) and its `posts` the photo numbers of each post",
+                    "items": {
+                        "type": "object",
+                        "required": ["source_image"],
+                        "properties": {"source_image": text},
+                    },
+                },
                 "files": {"type": "array", "items": file_item},
             },
         },
@@ -224,7 +236,15 @@ def openapi_document() -> dict[str, Any]:
         "required": ["image"],
         "additionalProperties": False,
         "properties": {
-            "image": {"type": "string", "contentMediaType": "application/octet-stream"},
+            "image": {
+                "type": "array",
+                "description": "The photo: one part. Several parts named image (in order) make "
+                f"one carousel post, at most {MAX_IMAGES}; each photo is capped alone and the "
+                f"set at {MAX_SET_BYTES_FACTOR} times that together.",
+                "items": {"type": "string", "contentMediaType": "application/octet-stream"},
+                "minItems": 1,
+                "maxItems": MAX_IMAGES,
+            },
             **_FIELD_SCHEMAS,
         },
     }
@@ -233,8 +253,8 @@ def openapi_document() -> dict[str, Any]:
         "info": {
             "title": "PostReady API",
             "version": "1",
-            "description": "One photo in, ready-to-post content out. Send a photo, follow its "
-            "status, fetch its results and files.",
+            "description": "One photo in, ready-to-post content out. Send a photo (or several: "
+            "one carousel post), follow its status, fetch its results and files.",
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
@@ -244,7 +264,7 @@ def openapi_document() -> dict[str, Any]:
             f"{API}/optimize/image": {
                 "post": {
                     "operationId": "optimizeImage",
-                    "summary": "Queue a photo",
+                    "summary": "Queue a photo, or several as one carousel post",
                     "security": keyed,
                     "requestBody": {
                         "required": True,

@@ -1,7 +1,7 @@
-"""Reading `POST /api/v1/optimize/image`'s multipart form: the size is capped before a byte of
-the body is read (by its Content-Length) and while it streams (a chunked body has none), and
-the whole body must arrive within the upload timeout, so a slow or stalled client cannot hold
-a connection and memory."""
+"""Reading `POST /api/v1/optimize/image`'s multipart form: one `image` part, or several for one
+carousel post. Each photo and the set are capped before a byte of the body is read (by its
+Content-Length) and while it streams (a chunked body has none), and the whole body must arrive
+within the upload timeout, so a slow or stalled client cannot hold a connection and memory."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from postready.adapters.http.api.problems import ApiErrorCode, Problem
+from postready.pipeline.carousel import MAX_SET_BYTES_FACTOR
 from postready.pipeline.errors import ErrorCode
 
 MB = 1_000_000
+MAX_IMAGES = 20  # `image` parts in one request: one carousel post (Instagram takes 20 a post)
 FIELD_BYTES = 8_192  # a text field's most
 FORM_ALLOWANCE = 64 * 1024  # the form's text fields and part headers, beside the image
 FIELDS = (
@@ -29,20 +31,31 @@ FIELDS = (
 
 
 @dataclass(frozen=True, slots=True)
-class Form:
-    image: bytes
+class FormImage:
+    data: bytes
     filename: str
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    images: tuple[FormImage, ...]  # in the order sent: several make one carousel post
     fields: dict[str, str]  # repeated fields (platforms=a&platforms=b) joined by commas
 
 
+def set_cap(max_image: int) -> int:
+    """What the photos of one request may make together (one carousel's set cap)."""
+    return MAX_SET_BYTES_FACTOR * max_image
+
+
 async def read_form(request: web.Request, max_image: int, timeout: float) -> Form:
-    """The form's image and fields; a Problem when it is too large, too slow or malformed."""
-    too_large = Problem(
-        ErrorCode.FILE_TOO_LARGE, f"the upload is larger than the {max_image / MB:g} MB limit"
-    )
+    """The form's images and fields; a Problem when it is too large, too slow or malformed."""
     length = request.content_length
-    if length is not None and length > max_image + FORM_ALLOWANCE:
-        raise too_large
+    if length is not None and length > set_cap(max_image) + FORM_ALLOWANCE:
+        raise Problem(
+            ErrorCode.FILE_TOO_LARGE,
+            f"the upload is larger than the {set_cap(max_image) / MB:g} MB the photos of one "
+            f"request may make together ({max_image / MB:g} MB each)",
+        )
     if request.content_type != "multipart/form-data":
         raise Problem(
             ApiErrorCode.INVALID_REQUEST,
@@ -50,7 +63,7 @@ async def read_form(request: web.Request, max_image: int, timeout: float) -> For
         )
     try:
         async with asyncio.timeout(timeout):
-            return await _read(request, max_image, too_large)
+            return await _read(request, max_image)
     except TimeoutError:
         raise Problem(
             ApiErrorCode.REQUEST_TIMEOUT, f"the upload did not arrive within {timeout:g} s"
@@ -62,19 +75,32 @@ async def read_form(request: web.Request, max_image: int, timeout: float) -> For
         ) from None
 
 
-async def _read(request: web.Request, max_image: int, too_large: Problem) -> Form:
+async def _read(request: web.Request, max_image: int) -> Form:
     reader = await request.multipart()
-    image: bytes | None = None
-    filename = ""
+    images: list[FormImage] = []
+    room = set_cap(max_image)  # for the rest of the photos
     fields: dict[str, list[str]] = {}
     while (part := await reader.next()) is not None:
         if not isinstance(part, BodyPartReader):
             raise ValueError("nested multipart bodies are not read")
         if part.name == "image":
-            if image is not None:
-                raise Problem(ApiErrorCode.INVALID_REQUEST, "send one image per request")
-            image = await _read_capped(part, max_image, too_large)
-            filename = part.filename or "image"
+            number = len(images) + 1
+            if number > MAX_IMAGES:
+                raise Problem(
+                    ErrorCode.INVALID_OPTION,
+                    f"at most {MAX_IMAGES} images a request (one carousel post)",
+                )
+            filename = part.filename or f"image{number}"
+            too_large = Problem(
+                ErrorCode.FILE_TOO_LARGE,
+                f"image {number} ({filename}) is larger than the {max_image / MB:g} MB limit"
+                if room >= max_image
+                else f"the {number} images are larger than the {set_cap(max_image) / MB:g} MB "
+                "the photos of one request may make together",
+            )
+            data = await _read_capped(part, min(max_image, room), too_large)
+            room -= len(data)
+            images.append(FormImage(data, filename))
         elif part.name in FIELDS:
             raw = await _read_capped(
                 part,
@@ -87,9 +113,9 @@ async def _read(request: web.Request, max_image: int, too_large: Problem) -> For
             raise Problem(
                 ErrorCode.INVALID_OPTION, f"unknown field '{part.name}'; the fields are: {known}"
             )
-    if image is None:
+    if not images:
         raise Problem(ApiErrorCode.INVALID_REQUEST, "the form has no 'image' part")
-    return Form(image, filename, {name: ",".join(values) for name, values in fields.items()})
+    return Form(tuple(images), {name: ",".join(v) for name, v in fields.items()})
 
 
 async def _read_capped(part: BodyPartReader, limit: int, problem: Problem) -> bytes:

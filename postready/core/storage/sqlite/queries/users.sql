@@ -19,7 +19,7 @@ SELECT * FROM users u JOIN user_settings st ON st.user_id = u.id WHERE u.id = :u
 UPDATE user_settings
 SET default_platforms = :default_platforms, timezone = :timezone, language = :language,
     logo_path = :logo_path, logo_position = :logo_position, output_format = :output_format,
-    send_as_files = :send_as_files, send_previews = :send_previews,
+    send_as_files = :send_as_files, send_previews = :send_previews, album_carousel = :album_carousel,
     account_name = :account_name, awaiting_logo = :awaiting_logo, updated_at = :now
 WHERE user_id = :user_id;
 

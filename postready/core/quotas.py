@@ -12,14 +12,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from postready.core.access import AccessRules
 from postready.core.config.settings import Settings
 from postready.core.errors import QuotaExceeded
+from postready.core.i18n import N_
 from postready.core.storage.models import Job
 from postready.core.storage.repositories import UsageRepository
 from postready.pipeline.providers.base import QuotaUsedUp, UsageKind
 
-USAGE_NAMES: Mapping[UsageKind, str] = {"ai_call": "AI calls", "image_render": "image renders"}
+USAGE_NAMES: Mapping[UsageKind, str] = {
+    "ai_call": N_("AI calls"),
+    "image_render": N_("image renders"),
+}
 
 
-def _zone(timezone: str) -> ZoneInfo:
+def user_zone(timezone: str) -> ZoneInfo:
+    """The IANA zone `timezone` (UTC if unknown)."""
     try:
         return ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -28,7 +33,7 @@ def _zone(timezone: str) -> ZoneInfo:
 
 def day_start(now: float, timezone: str) -> datetime:
     """The start of the day `now` (Unix seconds) falls in, in `timezone` (UTC if unknown)."""
-    local = datetime.fromtimestamp(now, _zone(timezone))
+    local = datetime.fromtimestamp(now, user_zone(timezone))
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
@@ -41,7 +46,7 @@ def next_day(now: float, timezone: str) -> datetime:
 def quota_exceeded(what: str, limit: int, now: float, timezone: str) -> QuotaExceeded:
     """The error for `limit` of `what` a day used up: which quota, and when it resets in the
     user's time."""
-    local_now = datetime.fromtimestamp(now, _zone(timezone))
+    local_now = datetime.fromtimestamp(now, user_zone(timezone))
     return QuotaExceeded(what, limit, next_day(now, timezone), local_now)
 
 

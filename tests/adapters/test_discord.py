@@ -532,3 +532,23 @@ async def test_a_german_user_gets_german_replies_and_menus(fake, settings):
     labels = [b["label"] for b in shown.buttons]
     assert labels == ["Bilder als Dateien senden", "Feed-Vorschauen senden"]
     assert picked(select(shown, "Sprache")) == ["Deutsch"]
+
+
+async def test_the_commands_are_registered_with_their_localisations(fake, settings):
+    async with running(settings, fake):
+        pass
+    (sync,) = fake.made("PUT", "/commands")
+    commands = {c["name"]: c for c in sync.payload["_list"]}
+    optimize = commands["optimize"]
+    assert optimize["description"] == "Ready-to-post images and posts"
+    assert optimize["description_localizations"]["de"] == "Fertige Bilder und Beiträge zum Posten"
+    assert (
+        optimize["description_localizations"]["es-ES"]
+        == optimize["description_localizations"]["es-419"]
+    )
+    assert commands["help"]["description_localizations"]["pt-BR"] == "como usar o PostReady"
+    assert commands["history"]["description_localizations"]["uk"] == "ваші нещодавні фото"
+    # The names stay as typed, in every language.
+    assert not optimize.get("name_localizations")
+    option = next(o for o in optimize["options"] if o["name"] == "image")
+    assert option["description_localizations"]["tr"] == "fotoğraf"

@@ -28,6 +28,7 @@ from postready.chat.conversation import ChatService
 from postready.chat.delivery import PREVIEWS_LABEL
 from postready.chat.replies import Album, Copyable, MediaItem, Text
 from postready.core.config.settings import QueueSection, Settings, StorageSection, TelegramSection
+from postready.core.i18n import LANGUAGES
 from postready.core.storage import Storage
 from postready.pipeline.platforms import PLATFORMS
 from postready.serve import run_worker
@@ -642,3 +643,28 @@ async def test_a_spanish_user_gets_spanish_replies_and_buttons_until_they_pick_g
     assert menu.text.startswith("Deine Einstellungen:\n")
     assert any(label.endswith("Bilder als Dateien senden") for label, _ in menu.buttons)
     assert history.text == "Noch keine Fotos. Schick eins mit /optimize als Bildunterschrift."
+
+
+async def test_the_commands_menu_is_set_in_every_language(telegram, settings):
+    async with running(settings, telegram):
+        await until(lambda: len(telegram.methods("setMyCommands")) == len(LANGUAGES))
+    menus = {
+        call.params.get("language_code", ""): call.params["commands"]
+        for call in telegram.methods("setMyCommands")
+    }
+    assert set(menus) == {"", "es", "de", "fr", "it", "pt", "ru", "uk", "tr", "id", "hi"}
+    about = {code: {c["command"]: c["description"] for c in menu} for code, menu in menus.items()}
+    assert about[""]["help"] == "how to use PostReady"
+    assert about["es"]["help"] == "cómo usar PostReady"
+    assert about["pt"]["help"] == "como usar o PostReady"
+    assert about["ru"]["history"] == "ваши недавние фото"
+    assert [c["command"] for c in menus["hi"]] == [c["command"] for c in menus[""]]
+
+
+def test_right_to_left_words_keep_the_html_whole() -> None:
+    hebrew = "ספל קפה <חם> & נעים"
+    arabic = "كوب قهوة دافئ"
+    (message,) = render_messages(Text((f"{arabic} — {hebrew}", Copyable(hebrew))))
+    assert "&lt;חם&gt; &amp; נעים" in message
+    assert message.count("<pre>") == message.count("</pre>") == 1
+    assert html.unescape(re.sub(r"</?pre>", "", message)) == f"{arabic} — {hebrew}\n\n{hebrew}"

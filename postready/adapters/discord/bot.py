@@ -195,7 +195,7 @@ class DiscordFrontend:
         ) -> list[app_commands.Choice[str]]:
             return [app_commands.Choice(name=c, value=c) for c in platform_completions(current)]
 
-        @self._tree.context_menu(name=N_("Optimize for social"))
+        @self._tree.context_menu(name="Optimize for social")
         async def optimize_message(interaction: discord.Interaction, message: discord.Message):
             photos = tuple(_photo(a) for a in message.attachments if _maybe_image(a))
             if not photos:

@@ -1,6 +1,6 @@
-"""Discord's application commands in the user's language: the commands' descriptions, their
-options' descriptions and the context menu's name, from the interface catalogs. The slash
-commands' names stay as typed (`/optimize` in every language)."""
+"""Discord's application commands in the user's language: the commands' descriptions and
+their options' descriptions, from the interface catalogs. The names stay as typed
+(`/optimize`, the "Optimize for social" menu) in every language."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ _NAMES = (TranslationContextLocation.command_name, TranslationContextLocation.pa
 
 
 class CatalogTranslator(app_commands.Translator):
-    """A description (or the context menu's name) in the language of a Discord locale
-    PostReady speaks; None (Discord shows the English) for the others."""
+    """A description in the language of a Discord locale PostReady speaks; None (Discord
+    shows the English) for the others and for names."""
 
     async def translate(
         self, string: locale_str, locale: discord.Locale, context: TranslationContextTypes

@@ -52,6 +52,8 @@ def test_every_marked_text_is_translated_and_compiled(language: str) -> None:
 def test_chat_locales_map_to_a_language_or_english() -> None:
     assert supported("es") == supported("es-419") == supported("es_ES") == "es"
     assert supported("de-AT") == "de"
+    assert supported("pt-BR") == supported("pt-br") == supported("pt") == supported("pt_PT")
+    assert supported("pt") == "pt_BR" and supported("uk") == "uk" and supported("hi-IN") == "hi"
     assert supported("xx") == supported("") == supported(None) == "en"
 
 

@@ -14,9 +14,10 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from postready.core.errors import AnyErrorCode, AppErrorCode, error_code
-from postready.core.i18n import LANGUAGES, N_
+from postready.core.i18n import LANGUAGES, N_, language_named
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.logo import LogoPosition, parse_logo_position
+from postready.pipeline.marking import Marked
 from postready.pipeline.platforms import (
     ALL_PLATFORMS_WORD,
     OUTPUT_FORMATS,
@@ -297,8 +298,8 @@ def _settings(words: list[str]) -> ShowSettings | ChangeSetting:
     value = " ".join(values)
     if name in ("timezone", "tz"):
         return ChangeSetting("timezone", _timezone(value))
-    if name in ("language", "lang") and value.lower() in LANGUAGES:
-        return ChangeSetting("language", value.lower())
+    if name in ("language", "lang") and (language := language_named(value)) is not None:
+        return ChangeSetting("language", language)
     if name == "format" and value.lower() in OUTPUT_FORMATS:
         return ChangeSetting("output_format", value.lower())
     if name == "files" and value.lower() in _SWITCH:
@@ -361,4 +362,6 @@ def _job_id(words: list[str], command: str) -> int | None:
 
 def _usage(example: str) -> PostReadyError:
     """`example`: the command as typed, or a marked text (shown translated)."""
-    return PostReadyError(ErrorCode.INVALID_OPTION, N_("usage: {example}"), example=example)
+    return PostReadyError(
+        ErrorCode.INVALID_OPTION, N_("usage: {example}"), example=Marked(example, {})
+    )

@@ -41,7 +41,11 @@ def message_payload(message: Incoming) -> dict[str, Any]:
             "code": str(message.command.code),
             "message": message.command.message,
             "template": message.command.template,
-            "fields": dict(message.command.fields),
+            # Names and numbers; a marked text is kept in English.
+            "fields": {
+                name: value if isinstance(value, str | int | float) else format(value)
+                for name, value in message.command.fields.items()
+            },
         }
     elif message.command is not None:
         raise ValueError(f"a chat parses only /optimize itself, not {message.command!r}")

@@ -39,6 +39,7 @@ from postready.pipeline.loading import (
     require_format,
 )
 from postready.pipeline.logo import LogoOptions, LogoPosition
+from postready.pipeline.marking import Marked
 from postready.pipeline.models import DEFAULT_ACCOUNT_NAME, LogoRequest, OptimizeRequest
 from postready.pipeline.photography import DEFAULT_COLOUR
 from postready.pipeline.platforms import DEFAULT_PLATFORMS
@@ -338,7 +339,7 @@ class PhotoIntake:
                     ErrorCode.FILE_TOO_LARGE,
                     N_("the file is {size} MB; {note}"),
                     size=f"{photo.size / MB:.0f}",
-                    note=self._limits.download_note,
+                    note=Marked(self._limits.download_note, {}),
                 )
             check_byte_size(photo.size, _UPLOAD_LIMITS)
 

@@ -8,11 +8,11 @@ from enum import StrEnum
 from postready.chat.replies import Text
 from postready.core.errors import JobNotFound, QueueLimitExceeded
 from postready.core.i18n import LANGUAGES, N_, _, day_and_time, fill, ngettext
-from postready.core.quotas import user_zone
 from postready.core.storage.models import Job, UserSettings
 from postready.pipeline.errors import PostReadyError
 from postready.pipeline.models import DEFAULT_ACCOUNT_NAME
 from postready.pipeline.platforms import DEFAULT_PLATFORMS, PLATFORMS
+from postready.pipeline.timing import zone
 
 # The commands menu (Telegram's setMyCommands), in the order users meet them.
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -133,7 +133,7 @@ def history_text(jobs: list[Job], timezone: str) -> str:
     for job in jobs:
         session = job.session
         detail = session.error.code if session.error else session.description[:40]
-        sent = day_and_time(session.created_at.astimezone(user_zone(timezone)))
+        sent = day_and_time(session.created_at.astimezone(zone(timezone)))
         lines.append(
             f"• #{job.id} · {sent} · {_(STATUS_WORDS[session.status])} · "
             f"{', '.join(session.platforms)}" + (f" · {detail}" if detail else "")

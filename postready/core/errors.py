@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Literal
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
-from postready.pipeline.marking import N_
+from postready.pipeline.marking import N_, Marked
 
 
 class AppErrorCode(StrEnum):
@@ -76,7 +76,7 @@ class QuotaExceeded(PostReadyError):
             AppErrorCode.QUOTA_EXCEEDED,
             message,
             limit=limit,
-            what=what,
+            what=Marked(what, {}),
             time=resets,
             zone=zone,
             hours=hours,

@@ -46,14 +46,19 @@ _current: ContextVar[str] = ContextVar("language", default=DEFAULT_LANGUAGE)
 
 
 def supported(locale: str | None) -> str:
-    """A chat's locale ("es", "es-419", "de_AT", Discord's "pt-BR") as a supported language;
-    English for a language PostReady does not speak."""
-    if not locale:
-        return DEFAULT_LANGUAGE
-    tag = locale.replace("-", "_")
-    exact = {code.lower(): code for code in LANGUAGES}.get(tag.lower())
-    base = tag.partition("_")[0].lower()
-    return exact or (base if base in LANGUAGES else DEFAULT_LANGUAGE)
+    """A chat's locale ("es", "es-419", "de_AT", Discord's "pt-BR", Telegram's "pt-br") as a
+    supported language (a language we speak in one country stands for the others: "pt" is
+    pt_BR); English for a language PostReady does not speak."""
+    return language_named(locale or "") or DEFAULT_LANGUAGE
+
+
+def language_named(name: str) -> str | None:
+    """The supported language a locale or code names, in any case and with - or _ ("pt-br",
+    "DE"); None for one PostReady does not speak."""
+    tag = name.replace("-", "_").lower()
+    exact = {code.lower(): code for code in LANGUAGES}.get(tag)
+    bases = {code.partition("_")[0].lower(): code for code in reversed(LANGUAGES)}
+    return exact or bases.get(tag.partition("_")[0])
 
 
 @contextmanager
@@ -134,8 +139,9 @@ class _Shown:
 
 def fill(template: str, fields: Mapping[str, object]) -> str:
     """`template` (a marked text) in the current language with `fields` filled in: times of
-    day as the language writes them, texts through the catalogs (a text they do not have stays
-    as it is). A template without fields is not formatted: its braces are its own."""
+    day as the language writes them, marked texts (`Marked`) in the language, anything else
+    (a name the user typed) as it is. A template without fields is not formatted: its braces
+    are its own."""
     if not fields:
         return _(template)
     return _(template).format(**{name: _shown(value) for name, value in fields.items()})
@@ -146,4 +152,4 @@ def _shown(value: object) -> object:
         return _Shown(clock(value))
     if isinstance(value, Marked):
         return _Shown(fill(value.template, value.fields))
-    return _(value) if isinstance(value, str) else value
+    return value

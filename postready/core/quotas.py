@@ -23,8 +23,7 @@ USAGE_NAMES: Mapping[UsageKind, str] = {
 }
 
 
-def user_zone(timezone: str) -> ZoneInfo:
-    """The IANA zone `timezone` (UTC if unknown)."""
+def _zone(timezone: str) -> ZoneInfo:
     try:
         return ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -33,7 +32,7 @@ def user_zone(timezone: str) -> ZoneInfo:
 
 def day_start(now: float, timezone: str) -> datetime:
     """The start of the day `now` (Unix seconds) falls in, in `timezone` (UTC if unknown)."""
-    local = datetime.fromtimestamp(now, user_zone(timezone))
+    local = datetime.fromtimestamp(now, _zone(timezone))
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
@@ -46,7 +45,7 @@ def next_day(now: float, timezone: str) -> datetime:
 def quota_exceeded(what: str, limit: int, now: float, timezone: str) -> QuotaExceeded:
     """The error for `limit` of `what` a day used up: which quota, and when it resets in the
     user's time."""
-    local_now = datetime.fromtimestamp(now, user_zone(timezone))
+    local_now = datetime.fromtimestamp(now, _zone(timezone))
     return QuotaExceeded(what, limit, next_day(now, timezone), local_now)
 
 

@@ -668,3 +668,27 @@ def test_right_to_left_words_keep_the_html_whole() -> None:
     assert "&lt;חם&gt; &amp; נעים" in message
     assert message.count("<pre>") == message.count("</pre>") == 1
     assert html.unescape(re.sub(r"</?pre>", "", message)) == f"{arabic} — {hebrew}\n\n{hebrew}"
+
+
+async def test_a_spanish_user_gets_spanish_status_posts_buttons_and_dates(telegram, settings):
+    telegram.languages[ALICE] = "es"
+    async with running(settings, telegram):
+        await telegram.send_photo(ALICE, photo_bytes(), "/optimize instagram taza acogedora")
+        await until(lambda: finished(telegram, ALICE))
+        await telegram.send_text(ALICE, "/optimize instgram")
+        await until(lambda: telegram.chat(ALICE)[-1].text.endswith("(UNKNOWN_PLATFORM)"))
+    shown = telegram.chat(ALICE)
+    status = shown[0]
+    assert status.edits[0].startswith("⏳ En cola — posición") or status.edits[0] == "⏳ Empezando…"
+    assert status.text == "✅ Listo — 1 de 1 plataforma preparada"
+    (post,) = [s for s in shown if s.kind == "text" and s.text.startswith("Instagram — ")]
+    assert "Mejores horas para publicar:" in post.text
+    assert [label for label, _ in post.buttons][-1] == "📎 Archivos originales"
+    assert "✍️ Otro texto" in [label for label, _ in post.buttons]
+    # The posting times as Spanish writes them: "mar, 24 nov, 9:00–13:00 UTC".
+    slots = post.text.split("Mejores horas para publicar:\n")[1].splitlines()
+    weekdays = ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")
+    assert slots and all(line.startswith(tuple(f"• {day}, " for day in weekdays)) for line in slots)
+    assert shown[-1].text == (
+        "⚠️ plataforma desconocida 'instgram': ¿querías decir 'instagram'? (UNKNOWN_PLATFORM)"
+    )

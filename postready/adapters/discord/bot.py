@@ -15,6 +15,7 @@ from typing import Any
 
 import discord
 from discord import app_commands
+from discord.app_commands import locale_str
 
 from postready.adapters.discord.components import (
     ActionButton,
@@ -236,7 +237,8 @@ class DiscordFrontend:
         command: app_commands.Command[Any, ..., None] = app_commands.Command(
             name=name, description=about[:100], callback=callback
         )
-        return app_commands.describe(options=_OPTIONS.get(name, N_("optional words")))(command)
+        about_options = locale_str(_OPTIONS.get(name, N_("optional words")))
+        return app_commands.describe(options=about_options)(command)
 
     async def _converse(
         self,

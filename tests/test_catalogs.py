@@ -52,4 +52,32 @@ def test_every_marked_text_is_translated_and_compiled(language: str) -> None:
 def test_chat_locales_map_to_a_language_or_english() -> None:
     assert supported("es") == supported("es-419") == supported("es_ES") == "es"
     assert supported("de-AT") == "de"
+    assert supported("pt-BR") == supported("pt-br") == supported("pt") == supported("pt_PT")
+    assert supported("pt") == "pt_BR" and supported("uk") == "uk" and supported("hi-IN") == "hi"
     assert supported("xx") == supported("") == supported(None) == "en"
+
+
+def test_an_error_line_is_translated_with_its_fields_and_times_in_the_language() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from postready.chat.commands import CommandError, parse_command
+    from postready.chat.texts import error_line, error_text
+    from postready.core.errors import QuotaExceeded
+    from postready.core.i18n import speaking
+
+    refused = parse_command("/optimize instgram mug")
+    assert isinstance(refused, CommandError)
+    resets = datetime(2026, 12, 3, tzinfo=ZoneInfo("Europe/Madrid"))
+    quota = QuotaExceeded("photos", 5, resets, datetime(2026, 12, 2, 21, 30, tzinfo=resets.tzinfo))
+    with speaking("es"):
+        line = error_line(refused.code, refused.template, refused.fields)
+        assert line == (
+            "⚠️ plataforma desconocida 'instgram': ¿querías decir 'instagram'? (UNKNOWN_PLATFORM)"
+        )
+        assert error_text(quota) == (
+            "⚠️ has agotado hoy tus 5 fotos; habrá más a partir de las 0:00 Europe/Madrid, "
+            "dentro de 2 h 30 min (QUOTA_EXCEEDED)"
+        )
+    with speaking("en"):
+        assert "more from 12:00\u202fAM Europe/Madrid" in error_text(quota)

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from postready.core.errors import AnyErrorCode, AppErrorCode, error_code
-from postready.core.i18n import LANGUAGES
+from postready.core.i18n import LANGUAGES, N_, language_named
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.logo import LogoPosition, parse_logo_position
+from postready.pipeline.marking import Marked
 from postready.pipeline.platforms import (
     ALL_PLATFORMS_WORD,
     OUTPUT_FORMATS,
@@ -42,8 +44,17 @@ _ALBUMS = {"carousel": True, "one": True, "separate": False, "each": False}
 
 @dataclass(frozen=True, slots=True)
 class CommandError:
+    """A command refused: its code and English line (`message`), and the marked text and fields
+    it was made from (`template`, `fields`), which the chat shows in the user's language."""
+
     code: AnyErrorCode
     message: str
+    template: str = field(default="", compare=False)
+    fields: Mapping[str, object] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def of(cls, error: PostReadyError) -> CommandError:
+        return cls(error_code(error.code), error.message, error.template, error.fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +178,7 @@ def parse_command(text: str, bot_username: str | None = None) -> Command | Comma
     try:
         return _parse(name, args)
     except PostReadyError as exc:
-        return CommandError(error_code(exc.code), exc.message)
+        return CommandError.of(exc)
 
 
 def _parse(name: str, args: str) -> Command:
@@ -194,9 +205,13 @@ def _parse(name: str, args: str) -> Command:
         return Status(job_id) if name == "status" else Cancel(job_id)
     if name in ("block", "unblock"):
         if len(words) != 1:
-            raise PostReadyError(ErrorCode.INVALID_OPTION, f"say whom: /{name} <user id>")
+            raise PostReadyError(
+                ErrorCode.INVALID_OPTION, N_("say whom: /{command} <user id>"), command=name
+            )
         return Block(words[0].removeprefix("@"), blocked=name == "block")
-    raise PostReadyError(AppErrorCode.UNKNOWN_COMMAND, f"unknown command /{name}; try /help")
+    raise PostReadyError(
+        AppErrorCode.UNKNOWN_COMMAND, N_("unknown command /{command}; try /help"), command=name
+    )
 
 
 def optimize_options(platforms: str, description: str) -> Optimize | CommandError:
@@ -207,11 +222,12 @@ def optimize_options(platforms: str, description: str) -> Optimize | CommandErro
         if rest:
             raise PostReadyError(
                 ErrorCode.UNKNOWN_PLATFORM,
-                f"unknown platform '{rest.split()[0]}'; see /platforms for the list",
+                N_("unknown platform '{name}'; see /platforms for the list"),
+                name=rest.split()[0],
             )
         return _optimize_command(chosen, description.strip())
     except PostReadyError as exc:
-        return CommandError(error_code(exc.code), exc.message)
+        return CommandError.of(exc)
 
 
 def _optimize(args: str) -> Optimize:
@@ -242,7 +258,9 @@ def _leading_platforms(args: str) -> tuple[tuple[str, ...] | None, str]:
                 key = resolve_platform(typo[0]).key  # type: ignore[union-attr]
                 raise PostReadyError(
                     ErrorCode.UNKNOWN_PLATFORM,
-                    f"unknown platform '{word}' — did you mean '{key}'?",
+                    N_("unknown platform '{name}' — did you mean '{key}'?"),
+                    name=word,
+                    key=key,
                 )
             rest = args[match.start() :].strip()
             break
@@ -253,7 +271,9 @@ def _optimize_command(platforms: tuple[str, ...] | None, description: str) -> Op
     if len(description) > MAX_DESCRIPTION:
         raise PostReadyError(
             ErrorCode.INVALID_OPTION,
-            f"the description is {len(description)} characters; keep it under {MAX_DESCRIPTION}",
+            N_("the description is {length} characters; keep it under {limit}"),
+            length=len(description),
+            limit=MAX_DESCRIPTION,
         )
     return Optimize(platforms, description)
 
@@ -272,7 +292,7 @@ def _settings(words: list[str]) -> ShowSettings | ChangeSetting:
     name, values = words[0].lower(), words[1:]
     if name in ("platforms", "default", "defaults"):
         if not values:
-            raise _usage("/settings platforms instagram pinterest (or all)")
+            raise _usage(N_("/settings platforms instagram pinterest (or all)"))
         if any(v.lower() == ALL_PLATFORMS_WORD for v in values):
             return ChangeSetting("default_platforms", tuple(PLATFORMS))
         return ChangeSetting(
@@ -281,8 +301,8 @@ def _settings(words: list[str]) -> ShowSettings | ChangeSetting:
     value = " ".join(values)
     if name in ("timezone", "tz"):
         return ChangeSetting("timezone", _timezone(value))
-    if name in ("language", "lang") and value.lower() in LANGUAGES:
-        return ChangeSetting("language", value.lower())
+    if name in ("language", "lang") and (language := language_named(value)) is not None:
+        return ChangeSetting("language", language)
     if name == "format" and value.lower() in OUTPUT_FORMATS:
         return ChangeSetting("output_format", value.lower())
     if name == "files" and value.lower() in _SWITCH:
@@ -302,14 +322,22 @@ def _settings(words: list[str]) -> ShowSettings | ChangeSetting:
         "previews": "/settings previews on|off",
         "albums": "/settings albums carousel|separate",
         "album": "/settings albums carousel|separate",
-        "account": f"/settings account @yourname (at most {MAX_ACCOUNT_NAME} characters, or off)",
     }
     if name in usages:
         raise _usage(usages[name])
+    if name == "account":
+        raise PostReadyError(
+            ErrorCode.INVALID_OPTION,
+            N_("usage: /settings account @yourname (at most {count} characters, or off)"),
+            count=MAX_ACCOUNT_NAME,
+        )
     raise PostReadyError(
         ErrorCode.INVALID_OPTION,
-        f"unknown setting '{words[0]}'; use platforms, timezone, language, format, albums, "
-        "files, previews or account",
+        N_(
+            "unknown setting '{name}'; use platforms, timezone, language, format, albums, "
+            "files, previews or account"
+        ),
+        name=words[0],
     )
 
 
@@ -321,7 +349,8 @@ def _timezone(name: str) -> str:
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise PostReadyError(
             ErrorCode.INVALID_OPTION,
-            f"unknown timezone '{name}'; use a name like Europe/Berlin or America/New_York",
+            N_("unknown timezone '{name}'; use a name like Europe/Berlin or America/New_York"),
+            name=name,
         ) from None
 
 
@@ -330,9 +359,16 @@ def _job_id(words: list[str], command: str) -> int | None:
         return None
     match = _JOB_ID.match(words[0]) if len(words) == 1 else None
     if match is None:
-        raise _usage(f"/{command} or /{command} 12 (a job number)")
+        raise PostReadyError(
+            ErrorCode.INVALID_OPTION,
+            N_("usage: /{command} or /{command} 12 (a job number)"),
+            command=command,
+        )
     return int(match[1])
 
 
 def _usage(example: str) -> PostReadyError:
-    return PostReadyError(ErrorCode.INVALID_OPTION, f"usage: {example}")
+    """`example`: the command as typed, or a marked text (shown translated)."""
+    return PostReadyError(
+        ErrorCode.INVALID_OPTION, N_("usage: {example}"), example=Marked(example, {})
+    )

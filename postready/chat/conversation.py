@@ -52,6 +52,7 @@ from postready.chat.styles import PREFIX as STYLE_ACTION
 from postready.chat.texts import (
     HELP,
     NOT_ALLOWED,
+    STATUS_WORDS,
     WAITING_FOR_LOGO,
     error_line,
     error_reply,
@@ -64,7 +65,7 @@ from postready.chat.texts import (
 from postready.core.config.services import local_service_notes
 from postready.core.config.settings import StorageSection
 from postready.core.errors import AppErrorCode
-from postready.core.i18n import _, speaking, supported
+from postready.core.i18n import N_, _, speaking, supported
 from postready.core.identity import UserRef
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage.models import ACTIVE_STATUSES, InboxEntry, User
@@ -240,7 +241,10 @@ class ChatService:
             command = parse_command(message.text, self._bot_username)
         if isinstance(command, CommandError):
             await self._out.send(
-                message.chat_id, error_reply(error_line(command.code, command.message))
+                message.chat_id,
+                error_reply(
+                    error_line(command.code, command.template or command.message, command.fields)
+                ),
             )
             return False
         if command is None and not message.photos:
@@ -262,7 +266,7 @@ class ChatService:
         if session is None:
             return _("This button has expired.")
         if session.user != self._ref(user_id):
-            return "Only the person who sent the photo can use this button."
+            return _("Only the person who sent the photo can use this button.")
         kept = await self._jobs.session_files(session_id)
         files = [
             MediaItem(f.path, f"{PLATFORMS[f.platform].display_name} · {f.path.name}")
@@ -271,7 +275,7 @@ class ChatService:
             if f.file_type in kinds and f.platform and f.path and f.path.is_file()
         ]
         if not files:
-            return "These files are no longer kept."
+            return _("These files are no longer kept.")
         await self._out.send(chat_id, Files(tuple(files)))
         return None
 
@@ -318,7 +322,8 @@ class ChatService:
                 await self._users.save_settings(user.id, settings)
                 return Text.line(_("Logo position: {position}.").format(position=position))
             case History(limit=limit):
-                return Text.line(history_text(await self._jobs.recent(limit, user.id)))
+                jobs = await self._jobs.recent(limit, user.id)
+                return Text.line(history_text(jobs, user.settings.timezone))
             case Status(job_id=job_id):
                 status = await self._queue.status(user, job_id)
                 if status.position:
@@ -326,7 +331,7 @@ class ChatService:
                 elif status.progress is not None:
                     detail = Progress.from_event(status.progress).bar
                 else:
-                    detail = status.job.status
+                    detail = _(STATUS_WORDS[status.job.status])
                 return Text.line(_("Job #{id}: {detail}").format(id=status.job.id, detail=detail))
             case Cancel(job_id=job_id):
                 job = await self._queue.cancel(user, job_id)
@@ -357,12 +362,12 @@ class ChatService:
         self, user_id: str, chat_id: str, message_id: str, key: str
     ) -> str | None:
         if forget_menu.owner(key) != user_id:
-            return "Only the person who asked can answer this."
+            return _("Only the person who asked can answer this.")
         if not key.endswith(":yes"):
-            await self._out.edit(chat_id, message_id, Text.line("Nothing was deleted."))
+            await self._out.edit(chat_id, message_id, Text.line(_("Nothing was deleted.")))
             return None
         ref = self._ref(user_id)
-        await self._out.edit(chat_id, message_id, Text.line("🗑️ Deleting…"))
+        await self._out.edit(chat_id, message_id, Text.line(_("🗑️ Deleting…")))
         user = await self._users.get_or_create(ref)
         for job in await self._jobs.recent(FORGET_JOBS, user.id):
             if job.status in ACTIVE_STATUSES:
@@ -375,18 +380,21 @@ class ChatService:
 
     def _require_admin(self, user: User) -> None:
         if not self._access.is_admin(user.ref):
-            raise PostReadyError(AppErrorCode.NOT_ALLOWED, "only the bot's admins may do that")
+            raise PostReadyError(AppErrorCode.NOT_ALLOWED, N_("only the bot's admins may do that"))
 
     async def _block(self, admin: User, target: str, blocked: bool) -> str:
         self._require_admin(admin)
         ref = self._ref(target)
         if not blocked:
             done = await self._users.unblock(ref)
-            return f"{target} may use PostReady again." if done else f"{target} was not blocked."
+            unblocked = (
+                _("{user} may use PostReady again.") if done else _("{user} was not blocked.")
+            )
+            return unblocked.format(user=target)
         if self._access.is_admin(ref):
-            raise PostReadyError(AppErrorCode.NOT_ALLOWED, "an admin cannot be blocked")
+            raise PostReadyError(AppErrorCode.NOT_ALLOWED, N_("an admin cannot be blocked"))
         await self._users.block(ref, admin.ref.platform_user_id)
-        return f"{target} is blocked: PostReady no longer answers them."
+        return _("{user} is blocked: PostReady no longer answers them.").format(user=target)
 
     async def _settings_button(
         self, user_id: str, chat_id: str, message_id: str, key: str, picked: tuple[str, ...] | None

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from datetime import datetime
 
 from postready.chat.messages import ChatOutput, ChatSetup
 from postready.chat.replies import (
@@ -37,14 +38,13 @@ from postready.chat.replies import (
 from postready.chat.rework_keys import rework_actions
 from postready.chat.sending import SendError, TransientSendError, send_patiently
 from postready.chat.texts import error_line, queued_line
-from postready.core.i18n import DEFAULT_LANGUAGE, N_, _, ngettext, speaking
+from postready.core.i18n import DEFAULT_LANGUAGE, N_, _, day, hours, ngettext, speaking
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage.models import Job
 from postready.core.storage.repositories import ChatStateRepository
 from postready.pipeline.caption_file import post_range
 from postready.pipeline.models import ImageOutput, OptimizeResult, PlatformResult
 from postready.pipeline.platforms import PLATFORMS, HashtagPlacement
-from postready.pipeline.timing import slot_label
 
 log = logging.getLogger(__name__)
 FILES_ACTION = "files"  # the "📎 Original files" button: `files:<session id>`
@@ -106,6 +106,12 @@ def carousel_images(key: str, item: PlatformResult) -> list[MediaItem]:
         )
         for one in item.items
     ]
+
+
+def slot_text(start: datetime, end: datetime) -> str:
+    """A time to post in the user's language and time zone: "Tue, Nov 24, 9:00 AM – 1:00 PM
+    GMT"."""
+    return f"{day(start)}, {hours(start, end)} {start.tzname()}"
 
 
 PREVIEWS_LABEL = N_("Feed previews · how each post will look")
@@ -201,7 +207,7 @@ def _post(item: PlatformResult, job_id: int | None) -> Text:
         )
     slots = content.posting.next_slots[:MAX_SLOTS]
     if slots:
-        schedule = tuple(Slot(s.start, s.end, slot_label(s)) for s in slots)
+        schedule = tuple(Slot(s.start, s.end, slot_text(s.start, s.end)) for s in slots)
         parts.append(Schedule(_("Best times to post:"), schedule))
     # Only accounts: why there are none (or how a search would be set up) is not the
     # creator's business, and an empty section is left out.

@@ -37,7 +37,16 @@ def message_payload(message: Incoming) -> dict[str, Any]:
             "description": message.command.description,
         }
     elif isinstance(message.command, CommandError):
-        refused = {"code": str(message.command.code), "message": message.command.message}
+        refused = {
+            "code": str(message.command.code),
+            "message": message.command.message,
+            "template": message.command.template,
+            # Names and numbers; a marked text is kept in English.
+            "fields": {
+                name: value if isinstance(value, str | int | float) else format(value)
+                for name, value in message.command.fields.items()
+            },
+        }
     elif message.command is not None:
         raise ValueError(f"a chat parses only /optimize itself, not {message.command!r}")
     return {
@@ -62,7 +71,12 @@ def message_from(payload: dict[str, Any]) -> Incoming:
         platforms = options["platforms"]
         command = Optimize(None if platforms is None else tuple(platforms), options["description"])
     elif refused is not None:
-        command = CommandError(error_code(refused["code"]), refused["message"])
+        command = CommandError(
+            error_code(refused["code"]),
+            refused["message"],
+            refused.get("template", ""),
+            refused.get("fields", {}),
+        )
     return Incoming(
         user_id=payload["user_id"],
         chat_id=payload["chat_id"],

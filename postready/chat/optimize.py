@@ -22,6 +22,7 @@ from postready.chat.replies import Album, Choice, MediaItem, Text
 from postready.chat.sending import SendError
 from postready.chat.styles import StylePicker
 from postready.chat.texts import (
+    SOMETHING_WENT_WRONG,
     WAITING_FOR_PHOTO,
     error_line,
     error_reply,
@@ -42,6 +43,7 @@ from postready.pipeline.loading import (
     require_format,
 )
 from postready.pipeline.logo import LogoOptions, LogoPosition
+from postready.pipeline.marking import Marked
 from postready.pipeline.models import (
     DEFAULT_ACCOUNT_NAME,
     CarouselPhoto,
@@ -352,7 +354,7 @@ class PhotoIntake:
             await self._answer(chat_id, status, Text.line(error_text(exc)))
         except Exception:
             log.exception("photo_prepare_failed chat=%s photo=%s", chat_id, what)
-            line = error_line(ErrorCode.PROCESSING_FAILED, N_("something went wrong on our side"))
+            line = error_line(ErrorCode.PROCESSING_FAILED, SOMETHING_WENT_WRONG)
             await self._answer(chat_id, status, Text.line(line))
 
     async def _prepare(
@@ -467,7 +469,9 @@ class PhotoIntake:
             if limit is not None and photo.size > limit:
                 raise PostReadyError(
                     ErrorCode.FILE_TOO_LARGE,
-                    f"the file is {photo.size / MB:.0f} MB; {self._limits.download_note}",
+                    N_("the file is {size} MB; {note}"),
+                    size=f"{photo.size / MB:.0f}",
+                    note=Marked(self._limits.download_note, {}),
                 )
             check_byte_size(photo.size, _UPLOAD_LIMITS)
 

@@ -8,12 +8,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from postready.core.i18n import N_, _, translated
 from postready.pipeline.models import ProgressEvent
 
 MAX_ALBUM = 10  # Telegram media groups and Discord messages both take at most 10 attachments
 MAX_LABEL = 64
 BAR_CELLS = 5
 _SEPARATORS = ("\n\n", "\n", " ")
+# What each stage of a job does, for a progress message the catalogs lack (it names a platform
+# or a style).
+STAGE_WORDS = {
+    "load": N_("Reading your photo…"),
+    "analyse": N_("Finding the best crop…"),
+    "images": N_("Sizing your images…"),
+    "content": N_("Writing captions…"),
+    "photography": N_("Making product photos…"),
+    "previews": N_("Drawing feed previews…"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +157,11 @@ class Progress:
 
     @classmethod
     def from_event(cls, event: ProgressEvent) -> Progress:
-        return cls(event.stage, round(100 * event.fraction), event.message)
+        """The event in the user's language: its message where the catalogs have it, else
+        what its stage does."""
+        stage = STAGE_WORDS.get(event.stage)
+        message = translated(event.message) or (_(stage) if stage else event.message)
+        return cls(event.stage, round(100 * event.fraction), message)
 
     @property
     def bar(self) -> str:

@@ -8,6 +8,8 @@ import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
+from postready.chat.texts import STATUS_WORDS
+from postready.core.i18n import _, ngettext
 from postready.core.quotas import day_start
 from postready.core.retention import DAY, folder_bytes
 from postready.core.storage import Storage
@@ -29,16 +31,16 @@ async def stats_text(
     waiting = await storage.jobs.queued_count()
     paid = [await _paid(storage, since) for since in (start, now - 7 * DAY)]
     disk = await asyncio.to_thread(folder_bytes, data_dir)
+    failed = ", ".join(f"{code} {count}" for code, count in failures.items())
     lines = [
         "📊 PostReady",
-        f"Today: {_jobs(today)}",
-        f"7 days: {_jobs(week)}",
-        "Failures (7 days): "
-        + (", ".join(f"{code} {count}" for code, count in failures.items()) or "none"),
-        f"AI: today {paid[0]}; 7 days {paid[1]}",
-        f"Queue: {waiting} waiting",
-        f"Disk: {_size(disk)} in {data_dir}",
-        "Services: " + ("; ".join(services) or "all configured"),
+        _("Today: {jobs}").format(jobs=_jobs(today)),
+        _("7 days: {jobs}").format(jobs=_jobs(week)),
+        _("Failures (7 days): {failures}").format(failures=failed or _("none")),
+        _("AI: today {today}; 7 days {week}").format(today=paid[0], week=paid[1]),
+        ngettext("Queue: {count} waiting", "Queue: {count} waiting", waiting).format(count=waiting),
+        _("Disk: {size} in {folder}").format(size=_size(disk), folder=data_dir),
+        _("Services: {services}").format(services="; ".join(services) or _("all configured")),
     ]
     return "\n".join(lines)
 
@@ -46,16 +48,16 @@ async def stats_text(
 async def _paid(storage: Storage, since: float) -> str:
     calls = await storage.usage.totals(since)
     cost = await storage.usage.cost(since)
-    return (
-        f"{calls.get('ai_call', 0)} calls, {calls.get('image_render', 0)} image renders, "
-        f"about ${cost:.2f}"
+    return _("{calls} calls, {renders} image renders, about ${cost}").format(
+        calls=calls.get("ai_call", 0), renders=calls.get("image_render", 0), cost=f"{cost:.2f}"
     )
 
 
 def _jobs(counts: dict[str, int]) -> str:
     total = sum(counts.values())
-    parts = [f"{counts[s]} {s}" for s in STATUS_ORDER if counts.get(s)]
-    return f"{total} jobs" + (" — " + ", ".join(parts) if parts else "")
+    parts = [f"{counts[s]} {_(STATUS_WORDS[s])}" for s in STATUS_ORDER if counts.get(s)]
+    jobs = ngettext("{count} job", "{count} jobs", total).format(count=total)
+    return jobs + (" — " + ", ".join(parts) if parts else "")
 
 
 def _size(count: int) -> str:

@@ -2,36 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 from postready.chat.replies import Text
 from postready.core.errors import JobNotFound, QueueLimitExceeded
-from postready.core.i18n import LANGUAGES, N_, _, ngettext
+from postready.core.i18n import LANGUAGES, N_, _, day_and_time, fill, ngettext
 from postready.core.storage.models import Job, UserSettings
 from postready.pipeline.errors import PostReadyError
 from postready.pipeline.models import DEFAULT_ACCOUNT_NAME
 from postready.pipeline.platforms import DEFAULT_PLATFORMS, PLATFORMS
+from postready.pipeline.timing import zone
 
 # The commands menu (Telegram's setMyCommands), in the order users meet them.
 COMMANDS: tuple[tuple[str, str], ...] = (
-    ("optimize", "photo caption: /optimize instagram pinterest cozy mug"),
-    ("platforms", "the platforms and their image sizes"),
-    ("styles", "product-photography styles"),
-    ("logo", "set your logo (send an image next), /logo off"),
-    ("settings", "default platforms, timezone, format, files"),
-    ("status", "your photo in progress"),
-    ("cancel", "stop your photo in progress"),
-    ("history", "your recent photos"),
-    ("forget", "delete everything PostReady keeps about you"),
-    ("help", "how to use PostReady"),
+    ("optimize", N_("photo caption: /optimize instagram pinterest cozy mug")),
+    ("platforms", N_("the platforms and their image sizes")),
+    ("styles", N_("product-photography styles")),
+    ("logo", N_("set your logo (send an image next), /logo off")),
+    ("settings", N_("default platforms, time zone, language, format, files")),
+    ("status", N_("your photo in progress")),
+    ("cancel", N_("stop your photo in progress")),
+    ("history", N_("your recent photos")),
+    ("forget", N_("delete everything PostReady keeps about you")),
+    ("help", N_("how to use PostReady")),
 )
 
 # Commands for the operator's admins, left out of the public menus.
 ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("stats", "jobs, failures, queue and disk (admins)"),
-    ("block", "stop a user from using PostReady: /block <user id> (admins)"),
-    ("unblock", "let a blocked user use PostReady again (admins)"),
+    ("stats", N_("jobs, failures, queue and disk (admins)")),
+    ("block", N_("stop a user from using PostReady: /block <user id> (admins)")),
+    ("unblock", N_("let a blocked user use PostReady again (admins)")),
 )
+
+# A job's status, as the chat says it.
+STATUS_WORDS = {
+    "pending": N_("pending"),
+    "queued": N_("queued"),
+    "running": N_("running"),
+    "completed": N_("completed"),
+    "failed": N_("failed"),
+    "cancelled": N_("cancelled"),
+}
+SOMETHING_WENT_WRONG = N_("something went wrong on our side")
 NOT_ALLOWED = N_("PostReady is private here; ask whoever runs it for access")
 
 HELP = N_(
@@ -57,6 +70,11 @@ FORM_TITLE = N_("Change description")
 FORM_LABEL = N_("What the photo shows, in your words")
 WAITING_FOR_PHOTO = N_("Now send the photo (within 5 minutes).")
 WAITING_FOR_LOGO = N_("Send your logo as the next image (a PNG with transparency works best).")
+
+
+def command_menu(commands: tuple[tuple[str, str], ...] = COMMANDS) -> list[tuple[str, str]]:
+    """The commands and what each does, in the current language (Telegram's commands menu)."""
+    return [(name, _(about)) for name, about in commands]
 
 
 def platforms_text() -> str:
@@ -109,16 +127,17 @@ def settings_text(settings: UserSettings) -> str:
     )
 
 
-def history_text(jobs: list[Job]) -> str:
-    """One line per job, with the number /status and /cancel take."""
+def history_text(jobs: list[Job], timezone: str) -> str:
+    """One line per job, with the number /status and /cancel take; times in `timezone`."""
     if not jobs:
         return _("No photos yet. Send one with /optimize as its caption.")
     lines = [_("Your recent photos (use the number with /status or /cancel):")]
     for job in jobs:
         session = job.session
         detail = session.error.code if session.error else session.description[:40]
+        sent = day_and_time(session.created_at.astimezone(zone(timezone)))
         lines.append(
-            f"• #{job.id} · {session.created_at:%d %b %H:%M} · {session.status} · "
+            f"• #{job.id} · {sent} · {_(STATUS_WORDS[session.status])} · "
             f"{', '.join(session.platforms)}" + (f" · {detail}" if detail else "")
         )
     return "\n".join(lines)
@@ -126,23 +145,24 @@ def history_text(jobs: list[Job]) -> str:
 
 def error_text(error: PostReadyError) -> str:
     """The error's one line as the chat shows it, pointing at the command that helps."""
-    message = error.message
+    message = fill(error.template, error.fields)
     if isinstance(error, QueueLimitExceeded) and error.kind == "in_flight":
         message = _("{message} or /cancel it").format(message=message)
     elif isinstance(error, JobNotFound) and error.job_id is None:
         message = _("{message}; /history lists past ones").format(message=message)
-    return error_line(error.code, message)
+    return f"⚠️ {message} ({error.code})"
 
 
 def item_error_line(number: int, total: int, error: PostReadyError) -> str:
     """One photo of several refused, named by its place: "⚠️ photo 2 of 3: … (CORRUPT_IMAGE)"."""
     item = _("photo {number} of {total}").format(number=number, total=total)
-    return f"⚠️ {item}: {_(error.message)} ({error.code})"
+    return f"⚠️ {item}: {fill(error.template, error.fields)} ({error.code})"
 
 
-def error_line(code: StrEnum, message: str) -> str:
-    """`message` in the user's language where the catalogs have it (marked with `N_`)."""
-    return f"⚠️ {_(message)} ({code})"
+def error_line(code: StrEnum, message: str, fields: Mapping[str, object] | None = None) -> str:
+    """`message` (marked with `N_`, its `{fields}` filled from `fields`) in the user's
+    language where the catalogs have it."""
+    return f"⚠️ {fill(message, fields or {})} ({code})"
 
 
 def error_reply(line: str) -> Text:

@@ -4,12 +4,12 @@ shows for them live with the chat's texts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.marking import N_, Marked
 
 
 class AppErrorCode(StrEnum):
@@ -44,10 +44,11 @@ _LIMIT_CODES: dict[LimitKind, AppErrorCode] = {
     "queued": AppErrorCode.QUEUE_FULL,
 }
 _LIMIT_MESSAGES: dict[LimitKind, str] = {
-    "in_flight": "you already have {count} photos in progress; wait for one to finish",
-    "per_hour": "you have sent {count} photos in the last hour, the most allowed; "
-    "please try again later",
-    "queued": "PostReady is very busy right now; please try again soon",
+    "in_flight": N_("you already have {count} photos in progress; wait for one to finish"),
+    "per_hour": N_(
+        "you have sent {count} photos in the last hour, the most allowed; please try again later"
+    ),
+    "queued": N_("PostReady is very busy right now; please try again soon"),
 }
 
 
@@ -55,12 +56,9 @@ class QueueLimitExceeded(PostReadyError):
     """A job refused at submission: `kind` of limit, reached with `count` jobs."""
 
     def __init__(self, kind: LimitKind, count: int) -> None:
-        super().__init__(_LIMIT_CODES[kind], _LIMIT_MESSAGES[kind].format(count=count))
+        super().__init__(_LIMIT_CODES[kind], _LIMIT_MESSAGES[kind], count=count)
         self.kind: LimitKind = kind
         self.count = count
-
-    def __reduce__(self) -> tuple[Callable[..., QueueLimitExceeded], tuple[object, ...]]:
-        return (type(self), (self.kind, self.count))
 
 
 class QuotaExceeded(PostReadyError):
@@ -70,11 +68,20 @@ class QuotaExceeded(PostReadyError):
         wait = max(timedelta(), resets - now)
         hours, minutes = divmod(round(wait.total_seconds() / 60), 60)
         zone = getattr(resets.tzinfo, "key", None) or resets.tzname()
-        message = (
-            f"you have used today's {limit} {what}; more from {resets:%H:%M} {zone}, "
-            f"in {hours} h {minutes} min"
+        message = N_(
+            "you have used today's {limit} {what}; more from {time:%H:%M} {zone}, "
+            "in {hours} h {minutes} min"
         )
-        super().__init__(AppErrorCode.QUOTA_EXCEEDED, message)
+        super().__init__(
+            AppErrorCode.QUOTA_EXCEEDED,
+            message,
+            limit=limit,
+            what=Marked(what, {}),
+            time=resets,
+            zone=zone,
+            hours=hours,
+            minutes=minutes,
+        )
         self.what, self.limit, self.resets = what, limit, resets
 
 
@@ -83,14 +90,11 @@ class JobNotFound(PostReadyError):
 
     def __init__(self, job_id: int | None, ended: bool = False) -> None:
         if job_id is None:
-            message = "you have no photo in progress"
+            super().__init__(AppErrorCode.JOB_NOT_FOUND, N_("you have no photo in progress"))
         elif ended:
-            message = f"job #{job_id} has already ended"
+            message = N_("job #{id} has already ended")
+            super().__init__(AppErrorCode.JOB_NOT_FOUND, message, id=job_id)
         else:
-            message = f"there is no job #{job_id}"
-        super().__init__(AppErrorCode.JOB_NOT_FOUND, message)
+            super().__init__(AppErrorCode.JOB_NOT_FOUND, N_("there is no job #{id}"), id=job_id)
         self.job_id = job_id
         self.ended = ended
-
-    def __reduce__(self) -> tuple[Callable[..., JobNotFound], tuple[object, ...]]:
-        return (type(self), (self.job_id, self.ended))

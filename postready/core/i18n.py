@@ -10,36 +10,55 @@ from __future__ import annotations
 
 import functools
 import gettext
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_datetime, format_interval, format_skeleton, format_time
+
+from postready.pipeline.marking import N_ as N_  # marks texts; re-exported for the chats
+from postready.pipeline.marking import Marked
 
 DOMAIN = "postready"
 LOCALE_DIR = Path(__file__).parents[1] / "locale"
 DEFAULT_LANGUAGE = "en"
 # Code → the language's own name (how the Language menu shows it). A language is listed only
-# when its catalog is complete (tests/core/test_i18n.py).
+# when its catalog is complete (tests/test_catalogs.py).
 LANGUAGES: dict[str, str] = {
     "en": "English",
     "es": "Español",
     "de": "Deutsch",
     "fr": "Français",
     "it": "Italiano",
+    "pt_BR": "Português (Brasil)",
+    "ru": "Русский",
+    "uk": "Українська",
+    "tr": "Türkçe",
+    "id": "Bahasa Indonesia",
+    "hi": "हिन्दी",
 }
 
 _current: ContextVar[str] = ContextVar("language", default=DEFAULT_LANGUAGE)
 
 
 def supported(locale: str | None) -> str:
-    """A chat's locale ("es", "es-419", "de_AT", Discord's "pt-BR") as a supported language;
-    English for a language PostReady does not speak."""
-    if not locale:
-        return DEFAULT_LANGUAGE
-    tag = locale.replace("-", "_")
-    exact = {code.lower(): code for code in LANGUAGES}.get(tag.lower())
-    base = tag.partition("_")[0].lower()
-    return exact or (base if base in LANGUAGES else DEFAULT_LANGUAGE)
+    """A chat's locale ("es", "es-419", "de_AT", Discord's "pt-BR", Telegram's "pt-br") as a
+    supported language (a language we speak in one country stands for the others: "pt" is
+    pt_BR); English for a language PostReady does not speak."""
+    return language_named(locale or "") or DEFAULT_LANGUAGE
+
+
+def language_named(name: str) -> str | None:
+    """The supported language a locale or code names, in any case and with - or _ ("pt-br",
+    "DE"); None for one PostReady does not speak."""
+    tag = name.replace("-", "_").lower()
+    exact = {code.lower(): code for code in LANGUAGES}.get(tag)
+    bases = {code.partition("_")[0].lower(): code for code in reversed(LANGUAGES)}
+    return exact or bases.get(tag.partition("_")[0])
 
 
 @contextmanager
@@ -61,10 +80,76 @@ def _(message: str) -> str:
     return catalog(_current.get()).gettext(message)
 
 
+def translated(message: str) -> str | None:
+    """`message` in the current language; None when its catalog lacks it (English has every
+    text)."""
+    language = _current.get()
+    if language == DEFAULT_LANGUAGE:
+        return message
+    text = catalog(language).gettext(message)
+    return None if text == message else text
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return catalog(_current.get()).ngettext(singular, plural, n)
 
 
-def N_(message: str) -> str:
-    """Marks `message` for the catalogs; it is translated where it is used, with `_`."""
-    return message
+def language() -> str:
+    """The language texts are looked up in now."""
+    return _current.get()
+
+
+@functools.cache
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+def day(moment: datetime) -> str:
+    """The weekday and date in the current language: "Tue, Nov 24", "Di., 24. Nov."."""
+    return format_skeleton("MMMEd", moment, locale=_locale(_current.get()))
+
+
+def clock(moment: datetime) -> str:
+    """The time of day as the current language writes it: "9:00 AM", "09:00"."""
+    return format_time(moment, "short", locale=_locale(_current.get()))
+
+
+def day_and_time(moment: datetime) -> str:
+    """A moment as a short date and time in the current language: "11/24/26, 9:00 AM"."""
+    return format_datetime(moment, "short", locale=_locale(_current.get()))
+
+
+def hours(start: datetime, end: datetime) -> str:
+    """From `start` to `end` in the current language, 12 or 24 hours as it counts them:
+    "9:00 AM – 1:00 PM", "09:00–13:00 Uhr"."""
+    locale = _locale(_current.get())
+    skeleton = "Hm" if "H" in str(locale.time_formats["short"]) else "hm"
+    return format_interval(start, end, skeleton, locale=locale)
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """A value already written in the language: any format spec of the template is ignored."""
+
+    text: str
+
+    def __format__(self, spec: str) -> str:
+        return self.text
+
+
+def fill(template: str, fields: Mapping[str, object]) -> str:
+    """`template` (a marked text) in the current language with `fields` filled in: times of
+    day as the language writes them, marked texts (`Marked`) in the language, anything else
+    (a name the user typed) as it is. A template without fields is not formatted: its braces
+    are its own."""
+    if not fields:
+        return _(template)
+    return _(template).format(**{name: _shown(value) for name, value in fields.items()})
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, datetime):
+        return _Shown(clock(value))
+    if isinstance(value, Marked):
+        return _Shown(fill(value.template, value.fields))
+    return value

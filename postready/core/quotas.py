@@ -12,11 +12,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from postready.core.access import AccessRules
 from postready.core.config.settings import Settings
 from postready.core.errors import QuotaExceeded
+from postready.core.i18n import N_
 from postready.core.storage.models import Job
 from postready.core.storage.repositories import UsageRepository
 from postready.pipeline.providers.base import QuotaUsedUp, UsageKind
 
-USAGE_NAMES: Mapping[UsageKind, str] = {"ai_call": "AI calls", "image_render": "image renders"}
+USAGE_NAMES: Mapping[UsageKind, str] = {
+    "ai_call": N_("AI calls"),
+    "image_render": N_("image renders"),
+}
 
 
 def _zone(timezone: str) -> ZoneInfo:

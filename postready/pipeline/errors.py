@@ -25,16 +25,30 @@ class ErrorCode(StrEnum):
 
 class PostReadyError(Exception):
     """An error with a stable code, shown to the user as one line. The code is the pipeline's
-    `ErrorCode` or a layer above's own (the application's queue and chat codes)."""
+    `ErrorCode` or a layer above's own (the application's queue and chat codes).
 
-    def __init__(self, code: StrEnum, message: str) -> None:
-        super().__init__(message)
+    `message` is English, marked for the catalogs (`N_`) where a chat shows it; its `{fields}`
+    are filled from `fields`, so that a chat can fill the same fields into the translation
+    (`template`). `message` is the English line, filled in."""
+
+    def __init__(self, code: StrEnum, message: str, **fields: object) -> None:
+        text = message.format(**fields) if fields else message
+        super().__init__(text)
         self.code = code
-        self.message = message
+        self.message = text
+        self.template = message
+        self.fields = fields
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
 
     def __reduce__(self) -> tuple[Callable[..., PostReadyError], tuple[object, ...]]:
-        # Exceptions pickle their args; ours are (code, message), not the message alone.
-        return (type(self), (self.code, self.message))
+        # Exceptions pickle their args; ours are the code, template and fields.
+        return (_restore, (type(self), dict(self.__dict__)))
+
+
+def _restore(cls: type[PostReadyError], state: dict[str, object]) -> PostReadyError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, state["message"])
+    error.__dict__.update(state)
+    return error

@@ -19,6 +19,7 @@ from typing import BinaryIO, cast
 from PIL import Image, ImageCms
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.marking import N_, Marked
 from postready.pipeline.reduced_decoding import (
     ReducedDecodeError,
     can_shrink_on_load,
@@ -112,8 +113,10 @@ def require_format(header: bytes) -> str:
     if fmt is None:
         raise PostReadyError(
             ErrorCode.INVALID_IMAGE_FORMAT,
-            "this is not an image we can read; send a JPEG, PNG, WebP, HEIC, AVIF, GIF, BMP "
-            "or TIFF photo",
+            N_(
+                "this is not an image we can read; send a JPEG, PNG, WebP, HEIC, AVIF, GIF, BMP "
+                "or TIFF photo"
+            ),
         )
     return fmt
 
@@ -171,7 +174,9 @@ def _open_image(
             raise _too_many_pixels(None, limits) from exc
         except _DECODE_ERRORS as exc:
             raise PostReadyError(
-                ErrorCode.CORRUPT_IMAGE, f"the {fmt} file is damaged and cannot be opened"
+                ErrorCode.CORRUPT_IMAGE,
+                N_("the {format} file is damaged and cannot be opened"),
+                format=fmt,
             ) from exc
         yield image, stream, fmt
 
@@ -191,8 +196,10 @@ def _header(image: Image.Image, stream: BinaryIO, fmt: str, limits: LoadLimits) 
     if min(width, height) < limits.min_side:
         raise PostReadyError(
             ErrorCode.IMAGE_TOO_SMALL,
-            f"the image is {width}×{height}; send one at least "
-            f"{limits.min_side}×{limits.min_side} pixels",
+            N_("the image is {width}×{height}; send one at least {side}×{side} pixels"),
+            width=width,
+            height=height,
+            side=limits.min_side,
         )
     try:
         if fmt == "PNG" and "exif" not in image.info:
@@ -200,9 +207,7 @@ def _header(image: Image.Image, stream: BinaryIO, fmt: str, limits: LoadLimits) 
             image.info["exif"] = _trailing_png_exif(stream)
         exif = image.getexif()
     except _DECODE_ERRORS as exc:
-        raise PostReadyError(
-            ErrorCode.CORRUPT_IMAGE, f"the {fmt} file is damaged or cut short and cannot be read"
-        ) from exc
+        raise _cut_short(fmt) from exc
     orientation = exif.get(_ORIENTATION_TAG)
     transposed = orientation in _TRANSPOSING_ORIENTATIONS
     return _Header(exif, orientation, (height, width) if transposed else (width, height))
@@ -242,9 +247,7 @@ def _decode(
     except MemoryError as exc:
         raise _too_many_pixels((width, height), limits) from exc
     except (*_DECODE_ERRORS, ReducedDecodeError) as exc:
-        raise PostReadyError(
-            ErrorCode.CORRUPT_IMAGE, f"the {fmt} file is damaged or cut short and cannot be read"
-        ) from exc
+        raise _cut_short(fmt) from exc
     if getattr(image, "is_animated", False):
         notes += ("animated image: the first frame was used",)
     return LoadedImage(upright, fmt, upright_size, exif, notes)
@@ -355,16 +358,30 @@ def _register_heif() -> None:
     except ImportError as exc:
         raise PostReadyError(
             ErrorCode.INVALID_IMAGE_FORMAT,
-            "HEIC photos need the pillow-heif package; install it or send a JPEG",
+            N_("HEIC photos need the pillow-heif package; install it or send a JPEG"),
         ) from exc
     register_heif_opener()
 
 
-def _too_many_pixels(size: tuple[int, int] | None, limits: LoadLimits) -> PostReadyError:
-    what = f"is {size[0]}×{size[1]} pixels" if size else "has far too many pixels"
-    megapixels = limits.max_pixels / 1_000_000
+def _cut_short(fmt: str) -> PostReadyError:
     return PostReadyError(
-        ErrorCode.IMAGE_TOO_LARGE, f"the image {what}; the limit is {megapixels:g} megapixels"
+        ErrorCode.CORRUPT_IMAGE,
+        N_("the {format} file is damaged or cut short and cannot be read"),
+        format=fmt,
+    )
+
+
+def _too_many_pixels(size: tuple[int, int] | None, limits: LoadLimits) -> PostReadyError:
+    megapixels = f"{limits.max_pixels / 1_000_000:g}"
+    if size is None:
+        message = N_("the image has far too many pixels; the limit is {megapixels} megapixels")
+        return PostReadyError(ErrorCode.IMAGE_TOO_LARGE, message, megapixels=megapixels)
+    return PostReadyError(
+        ErrorCode.IMAGE_TOO_LARGE,
+        N_("the image is {width}×{height} pixels; the limit is {megapixels} megapixels"),
+        width=size[0],
+        height=size[1],
+        megapixels=megapixels,
     )
 
 
@@ -392,10 +409,12 @@ def check_byte_size(size: int, limits: LoadLimits) -> None:
     if size > limits.max_bytes:
         raise PostReadyError(
             ErrorCode.FILE_TOO_LARGE,
-            f"the file is {size / MB:.1f} MB; the limit is {limits.max_bytes / MB:.0f} MB",
+            N_("the file is {size} MB; the limit is {limit} MB"),
+            size=f"{size / MB:.1f}",
+            limit=f"{limits.max_bytes / MB:.0f}",
         )
     if size == 0:
-        raise PostReadyError(ErrorCode.INVALID_IMAGE_FORMAT, "the file is empty")
+        raise PostReadyError(ErrorCode.INVALID_IMAGE_FORMAT, N_("the file is empty"))
 
 
 LOGO_LIMITS = LoadLimits(max_bytes=10_000_000, max_pixels=25_000_000, min_side=16)
@@ -406,4 +425,6 @@ def load_logo(source: Path | bytes) -> Image.Image:
     try:
         return load_image(source, LOGO_LIMITS).image
     except PostReadyError as exc:
-        raise PostReadyError(exc.code, f"logo: {exc.message}") from exc
+        raise PostReadyError(
+            exc.code, N_("logo: {problem}"), problem=Marked(exc.template, exc.fields)
+        ) from exc

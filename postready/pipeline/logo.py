@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Literal, NoReturn, get_args
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.marking import N_
 
 LogoPosition = Literal["top-left", "top-right", "bottom-left", "bottom-right", "centre"]
 LOGO_POSITIONS: tuple[LogoPosition, ...] = get_args(LogoPosition)
@@ -21,7 +22,9 @@ def parse_logo_position(text: str) -> LogoPosition:
     if key not in LOGO_POSITIONS:
         raise PostReadyError(
             ErrorCode.INVALID_OPTION,
-            f"unknown logo position {text!r}; use one of {', '.join(LOGO_POSITIONS)}",
+            N_("unknown logo position '{name}'; use one of {positions}"),
+            name=text,
+            positions=", ".join(LOGO_POSITIONS),
         )
     return key
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Literal
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.marking import N_
 
 OutputFormat = Literal["jpeg", "png", "webp"]
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("jpeg", "png", "webp")
@@ -630,8 +631,9 @@ def unsupported_network_error(name: str) -> PostReadyError | None:
         return None
     return PostReadyError(
         ErrorCode.UNKNOWN_PLATFORM,
-        f"PostReady does not make posts for {network} yet; choose from: "
-        f"{', '.join(PLATFORMS)}, {ALL_PLATFORMS_WORD}",
+        N_("PostReady does not make posts for {network} yet; choose from: {platforms}"),
+        network=network,
+        platforms=f"{', '.join(PLATFORMS)}, {ALL_PLATFORMS_WORD}",
     )
 
 
@@ -654,10 +656,11 @@ def resolve_platforms(names: list[str]) -> list[PlatformSpec]:
             raise unsupported
         if spec is None:
             hint = suggest_platform(word)
-            known = ", ".join(PLATFORMS)
-            message = f"unknown platform '{word}'" + (
-                f" — did you mean '{hint}'?" if hint else f"; choose from: {known}, all"
-            )
-            raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, message)
+            if hint:
+                message = N_("unknown platform '{name}' — did you mean '{key}'?")
+                raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, message, name=word, key=hint)
+            known = f"{', '.join(PLATFORMS)}, {ALL_PLATFORMS_WORD}"
+            message = N_("unknown platform '{name}'; choose from: {platforms}")
+            raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, message, name=word, platforms=known)
         chosen.add(spec.key)
     return [spec for key, spec in PLATFORMS.items() if key in chosen]

@@ -34,6 +34,7 @@ from postready.pipeline.loading import (
     load_image,
     load_logo,
 )
+from postready.pipeline.marking import N_
 from postready.pipeline.models import (
     FeedPreviews,
     OptimizeRequest,
@@ -182,7 +183,9 @@ async def run_optimization(
     previews = None
     if request.previews:
         previews = await _previews(request, results, session_dir, executor, session_id)
-        report("previews", "Feed previews drawn" if previews else "No feed previews this time")
+        report(
+            "previews", N_("Feed previews drawn") if previews else N_("No feed previews this time")
+        )
 
     result = OptimizeResult(
         session_id=session_id,
@@ -286,7 +289,7 @@ async def generate_content(
     except Exception:
         log.exception("content_failed session=%s", session_id)
         for _ in range(CONTENT_EVENTS - reported):
-            report("content", "No captions this time")
+            report("content", N_("No captions this time"))
         return None
 
 

@@ -3,6 +3,7 @@ loop and one worker pool, each answering its own users — run as the command li
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import threading
@@ -49,7 +50,7 @@ def test_one_process_runs_both_bots_and_sync_registers_unchanged_commands(
         for name, value in environment.items():
             monkeypatch.setenv(name, value)
         # The commands were synced before and have not changed: only --sync registers them.
-        digest = DiscordFrontend(Settings()).commands_digest()
+        digest = asyncio.run(DiscordFrontend(Settings()).commands_digest())
         data.mkdir()
         (data / COMMANDS_DIGEST).write_text(digest)
 

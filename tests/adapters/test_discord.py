@@ -223,6 +223,17 @@ def test_a_long_post_is_split_to_fit_embed_limits() -> None:
     assert rebuilt.count("Paragraph") == 12
 
 
+def test_right_to_left_words_keep_the_embed_whole() -> None:
+    title = "إنستغرام — التسمية التوضيحية"
+    caption = "ספל קפה ``` חם **נעים** #קפה"
+    (embed,) = post_embeds(Text((title, Copyable(caption), "أفضل الأوقات للنشر:")))
+    assert embed.title == title
+    block, heading = (embed.description or "").split("\n\n")
+    assert block.startswith("```\n") and block.endswith("\n```") and block.count("```") == 2
+    assert block[4:-4].replace("\u200b", "") == caption
+    assert heading == "أفضل الأوقات للنشر:"
+
+
 def button(shown: Shown, label: str) -> dict:
     return next(b for b in shown.buttons if b["label"] == label)
 
@@ -564,8 +575,53 @@ async def test_a_german_user_gets_german_replies_and_menus(fake, settings):
     ]
     labels = [b["label"] for b in shown.buttons]
     assert labels == [
-        "Alben als ein Karussell-Beitrag",
+        "Alben als ein Karussell-Post",
         "Bilder als Dateien senden",
         "Feed-Vorschauen senden",
     ]
     assert picked(select(shown, "Sprache")) == ["Deutsch"]
+
+
+async def test_the_commands_are_registered_with_their_localisations(fake, settings):
+    async with running(settings, fake):
+        pass
+    (sync,) = fake.made("PUT", "/commands")
+    commands = {c["name"]: c for c in sync.payload["_list"]}
+    optimize = commands["optimize"]
+    assert optimize["description"] == "Ready-to-post images and posts"
+    assert optimize["description_localizations"]["de"] == "Fertige Bilder und Beiträge zum Posten"
+    assert (
+        optimize["description_localizations"]["es-ES"]
+        == optimize["description_localizations"]["es-419"]
+    )
+    assert commands["help"]["description_localizations"]["pt-BR"] == "como usar o PostReady"
+    assert commands["history"]["description_localizations"]["uk"] == "ваші нещодавні фото"
+    # The names stay as typed, in every language.
+    assert not optimize.get("name_localizations")
+    option = next(o for o in optimize["options"] if o["name"] == "image")
+    assert option["description_localizations"]["tr"].startswith("fotoğraf (ilki")
+    option = next(o for o in optimize["options"] if o["name"] == "image10")
+    assert option["description_localizations"]["tr"].startswith("aynı karusel")
+    # Discord takes descriptions of 1 to 100 characters, in every language.
+    described = [c for c in commands.values() if c.get("description")]
+    described += [o for c in described for o in c.get("options", [])]
+    for item in described:
+        localised = item["description_localizations"]
+        assert len(localised) == 11  # es-ES, es-419 and one locale for each other language
+        assert all(1 <= len(text) <= 100 for text in localised.values()), localised
+
+
+async def test_a_german_user_gets_error_lines_and_status_in_german(fake, settings):
+    fake.locales[ALICE] = "de"
+    async with running(settings, fake):
+        missing = await fake.slash(ALICE, "status", {"options": "5"})
+        typo = await fake.slash(ALICE, "settings", {"options": "timezone Mars/Olympus"})
+        await until(lambda: fake.shown(missing).followups and fake.shown(typo).followups)
+    (line,) = fake.shown(missing).followups
+    assert line.ephemeral
+    assert line.payload["content"] == "⚠️ es gibt keinen Auftrag #5 (JOB_NOT_FOUND)"
+    (line,) = fake.shown(typo).followups
+    assert line.payload["content"] == (
+        "⚠️ unbekannte Zeitzone 'Mars/Olympus'; nimm einen Namen wie Europe/Berlin oder "
+        "America/New_York (INVALID_OPTION)"
+    )

@@ -28,6 +28,7 @@ from postready.chat.conversation import ChatService
 from postready.chat.delivery import PREVIEWS_LABEL
 from postready.chat.replies import Album, Copyable, MediaItem, Text
 from postready.core.config.settings import QueueSection, Settings, StorageSection, TelegramSection
+from postready.core.i18n import LANGUAGES
 from postready.core.storage import Storage
 from postready.pipeline.platforms import PLATFORMS
 from postready.serve import run_worker
@@ -673,3 +674,52 @@ async def test_a_spanish_user_gets_spanish_replies_and_buttons_until_they_pick_g
     assert menu.text.startswith("Deine Einstellungen:\n")
     assert any(label.endswith("Bilder als Dateien senden") for label, _ in menu.buttons)
     assert history.text == "Noch keine Fotos. Schick eins mit /optimize als Bildunterschrift."
+
+
+async def test_the_commands_menu_is_set_in_every_language(telegram, settings):
+    async with running(settings, telegram):
+        await until(lambda: len(telegram.methods("setMyCommands")) == len(LANGUAGES))
+    menus = {
+        call.params.get("language_code", ""): call.params["commands"]
+        for call in telegram.methods("setMyCommands")
+    }
+    assert set(menus) == {"", "es", "de", "fr", "it", "pt", "ru", "uk", "tr", "id", "hi"}
+    about = {code: {c["command"]: c["description"] for c in menu} for code, menu in menus.items()}
+    assert about[""]["help"] == "how to use PostReady"
+    assert about["es"]["help"] == "cómo usar PostReady"
+    assert about["pt"]["help"] == "como usar o PostReady"
+    assert about["ru"]["history"] == "ваши недавние фото"
+    assert [c["command"] for c in menus["hi"]] == [c["command"] for c in menus[""]]
+
+
+def test_right_to_left_words_keep_the_html_whole() -> None:
+    hebrew = "ספל קפה <חם> & נעים"
+    arabic = "كوب قهوة دافئ"
+    (message,) = render_messages(Text((f"{arabic} — {hebrew}", Copyable(hebrew))))
+    assert "&lt;חם&gt; &amp; נעים" in message
+    assert message.count("<pre>") == message.count("</pre>") == 1
+    assert html.unescape(re.sub(r"</?pre>", "", message)) == f"{arabic} — {hebrew}\n\n{hebrew}"
+
+
+async def test_a_spanish_user_gets_spanish_status_posts_buttons_and_dates(telegram, settings):
+    telegram.languages[ALICE] = "es"
+    async with running(settings, telegram):
+        await telegram.send_photo(ALICE, photo_bytes(), "/optimize instagram taza acogedora")
+        await until(lambda: finished(telegram, ALICE))
+        await telegram.send_text(ALICE, "/optimize instgram")
+        await until(lambda: telegram.chat(ALICE)[-1].text.endswith("(UNKNOWN_PLATFORM)"))
+    shown = telegram.chat(ALICE)
+    status = shown[0]
+    assert status.edits[0].startswith("⏳ En cola — posición") or status.edits[0] == "⏳ Empezando…"
+    assert status.text == "✅ Listo — 1 de 1 plataforma preparada"
+    (post,) = [s for s in shown if s.kind == "text" and s.text.startswith("Instagram — ")]
+    assert "Mejores horas para publicar:" in post.text
+    assert [label for label, _ in post.buttons][-1] == "📎 Archivos originales"
+    assert "✍️ Otro texto" in [label for label, _ in post.buttons]
+    # The posting times as Spanish writes them: "mar, 24 nov, 9:00–13:00 UTC".
+    slots = post.text.split("Mejores horas para publicar:\n")[1].splitlines()
+    weekdays = ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")
+    assert slots and all(line.startswith(tuple(f"• {day}, " for day in weekdays)) for line in slots)
+    assert shown[-1].text == (
+        "⚠️ plataforma desconocida 'instgram': ¿querías decir 'instagram'? (UNKNOWN_PLATFORM)"
+    )

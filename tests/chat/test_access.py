@@ -84,7 +84,7 @@ async def test_a_daily_quota_says_when_it_resets_in_the_users_time(bot, clock) -
         await bot.send(ALICE, "/optimize x", photo())
     await bot.send(ALICE, "/optimize x", photo())
     assert bot.output.texts(ALICE)[-1] == (
-        "⚠️ you have used today's 2 photos; more from 00:00 Europe/Paris, in 15 h 0 min "
+        "⚠️ you have used today's 2 photos; more from 12:00\u202fAM Europe/Paris, in 15 h 0 min "
         "(QUOTA_EXCEEDED)"
     )
     assert len(await bot.jobs()) == 2

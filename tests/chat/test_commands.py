@@ -145,9 +145,13 @@ CASES = [
     ),
     ("/settings language DE", ChangeSetting("language", "de")),
     ("/settings language ES", ChangeSetting("language", "es")),
+    ("/settings language pt-br", ChangeSetting("language", "pt_BR")),
+    ("/settings lang uk", ChangeSetting("language", "uk")),
     (
         "/settings language tlh",
-        CommandError(INVALID_OPTION, "usage: /settings language en|es|de|fr|it"),
+        CommandError(
+            INVALID_OPTION, "usage: /settings language en|es|de|fr|it|pt_BR|ru|uk|tr|id|hi"
+        ),
     ),
     ("/settings format PNG", ChangeSetting("output_format", "png")),
     ("/settings files on", ChangeSetting("send_as_files", True)),

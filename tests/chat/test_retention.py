@@ -84,7 +84,7 @@ async def test_forget_deletes_everything_about_the_user_after_a_confirm(
     assert not folder.exists() and not kept_logo.exists()
     assert not list((settings.storage.data_dir / "choices").iterdir())
     await bot.send(ALICE, "/history")
-    assert bot.output.texts(ALICE)[-1] == history_text([])
+    assert bot.output.texts(ALICE)[-1] == history_text([], "UTC")
     alice = await bot.store.users.get_or_create(UserRef("telegram", ALICE))
     assert alice.settings == UserSettings()
     assert [j.session.user.platform_user_id for j in await bot.jobs()] == [BOB]

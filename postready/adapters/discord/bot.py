@@ -15,6 +15,7 @@ from typing import Any
 
 import discord
 from discord import app_commands
+from discord.app_commands import locale_str
 
 from postready.adapters.discord.components import (
     ActionButton,
@@ -24,15 +25,17 @@ from postready.adapters.discord.components import (
 )
 from postready.adapters.discord.interaction_tokens import InteractionTokens
 from postready.adapters.discord.render import DiscordOutput, chat_key
+from postready.adapters.discord.translator import CatalogTranslator
 from postready.adapters.http.server import Route
 from postready.chat.commands import Command, CommandError, optimize_options
 from postready.chat.conversation import ChatService
 from postready.chat.delivery import Delivery, delivery_only
 from postready.chat.messages import ChatSetup, Incoming, Photo
 from postready.chat.replies import Text
-from postready.chat.texts import ADMIN_COMMANDS, COMMANDS, error_line
+from postready.chat.texts import ADMIN_COMMANDS, COMMANDS, SOMETHING_WENT_WRONG, error_line
 from postready.core.access import AccessRules
 from postready.core.config.settings import Settings
+from postready.core.i18n import N_, speaking, supported
 from postready.core.queue.api import JobQueue
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage import Storage
@@ -46,13 +49,15 @@ MAX_CHOICES = 25  # autocomplete suggestions Discord shows
 MAX_PHOTOS = 10  # `/optimize image … image10`: one carousel post (attachments per message)
 _ABOUT = dict(COMMANDS + ADMIN_COMMANDS)
 _OPTIONS = {
-    "settings": "e.g. timezone Europe/London, platforms instagram x, format png",
-    "status": "a job number (default: your latest)",
-    "cancel": "a job number (default: your latest)",
-    "stats": "nothing needed",
-    "block": "the user's id",
-    "unblock": "the user's id",
+    "settings": N_("e.g. timezone Europe/London, platforms instagram x, language de"),
+    "status": N_("a job number (default: your latest)"),
+    "cancel": N_("a job number (default: your latest)"),
+    "stats": N_("nothing needed"),
+    "block": N_("the user's id"),
+    "unblock": N_("the user's id"),
 }
+_ANOTHER_PHOTO = N_("another photo of the same carousel post")
+_TRANSLATOR = CatalogTranslator()
 
 
 def discord_frontend(settings: Settings) -> DiscordFrontend:
@@ -150,28 +155,36 @@ class DiscordFrontend:
     async def _sync_commands(self) -> None:
         """Discord limits how many commands a bot may create a day: sync only when they differ
         from the last sync (or when asked to)."""
-        digest = self.commands_digest()
+        digest = await self.commands_digest()
         path: Path = self._settings.storage.data_dir / COMMANDS_DIGEST
         known = path.read_text().strip() if path.is_file() else ""
         if known == digest and not self._settings.discord.sync_commands:
             return
+        await self._tree.set_translator(_TRANSLATOR)
         synced = await self._tree.sync()
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(digest)
         log.info("discord_commands_synced count=%d", len(synced))
 
-    def commands_digest(self) -> str:
-        """A hash of the application commands as they would be registered."""
-        payload = [command.to_dict(self._tree) for command in self._tree.get_commands()]
+    async def commands_digest(self) -> str:
+        """A hash of the application commands as they would be registered, translations
+        included."""
+        payload = [
+            await command.get_translated_payload(self._tree, _TRANSLATOR)
+            for command in self._tree.get_commands()
+        ]
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
     def _add_commands(self) -> None:
-        @self._tree.command(name="optimize", description="Ready-to-post images and posts")
+        @self._tree.command(name="optimize", description=N_("Ready-to-post images and posts"))
         @app_commands.describe(
-            image="the photo (the first, with image2… for one carousel post)",
-            platforms="e.g. instagram pinterest (default: your platforms, or all)",
-            description="what the photo shows, woven into the captions",
-            **{f"image{n}": f"photo {n} of one carousel post" for n in range(2, MAX_PHOTOS + 1)},
+            image=N_("the photo (the first, with image2… for one carousel post)"),
+            platforms=N_("e.g. instagram pinterest (default: your platforms, or all)"),
+            description=N_("what the photo shows, woven into the captions"),
+            **{
+                f"image{n}": N_("another photo of the same carousel post")
+                for n in range(2, MAX_PHOTOS + 1)
+            },
         )
         async def optimize(
             interaction: discord.Interaction,
@@ -204,17 +217,17 @@ class DiscordFrontend:
         async def optimize_message(interaction: discord.Interaction, message: discord.Message):
             photos = tuple(_photo(a) for a in message.attachments if _maybe_image(a))
             if not photos:
-                line = "that message has no image attached; pick one with a photo"
-                await interaction.response.send_message(
-                    error_line(ErrorCode.INVALID_IMAGE_FORMAT, line), ephemeral=True
-                )
+                line = N_("that message has no image attached; pick one with a photo")
+                with speaking(supported(interaction.locale.value)):
+                    shown = error_line(ErrorCode.INVALID_IMAGE_FORMAT, line)
+                await interaction.response.send_message(shown, ephemeral=True)
                 return
             await self._converse(interaction, "/optimize", photos)
 
         @self._tree.command(name="logo", description=_ABOUT["logo"])
         @app_commands.describe(
-            image="your logo (PNG with transparency works best)",
-            option="a position (bottom-right, top-left, center, …) or off",
+            image=N_("your logo (PNG with transparency works best)"),
+            option=N_("a position (bottom-right, top-left, center, …) or off"),
         )
         async def logo(
             interaction: discord.Interaction,
@@ -241,7 +254,8 @@ class DiscordFrontend:
         command: app_commands.Command[Any, ..., None] = app_commands.Command(
             name=name, description=about[:100], callback=callback
         )
-        return app_commands.describe(options=_OPTIONS.get(name, "optional words"))(command)
+        about_options = locale_str(_OPTIONS.get(name, N_("optional words")))
+        return app_commands.describe(options=about_options)(command)
 
     async def _converse(
         self,
@@ -296,7 +310,8 @@ class DiscordFrontend:
             )
         except Exception:
             log.exception("discord_action_failed key=%s", key)
-            alert = error_line(ErrorCode.PROCESSING_FAILED, "something went wrong on our side")
+            with speaking(supported(interaction.locale.value)):
+                alert = error_line(ErrorCode.PROCESSING_FAILED, SOMETHING_WENT_WRONG)
         if alert is not None:
             await interaction.followup.send(alert, ephemeral=True)
 
@@ -304,7 +319,8 @@ class DiscordFrontend:
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         log.error("discord_interaction_failed", exc_info=error)
-        line = error_line(ErrorCode.PROCESSING_FAILED, "something went wrong on our side")
+        with speaking(supported(interaction.locale.value)):
+            line = error_line(ErrorCode.PROCESSING_FAILED, SOMETHING_WENT_WRONG)
         try:
             if interaction.response.is_done() and self._output is not None:
                 # Deferred: replace "thinking…" with the line.

@@ -34,6 +34,7 @@ from postready.chat.replies import (
     split_text,
 )
 from postready.chat.sending import PermanentSendError, TransientSendError
+from postready.core.i18n import _
 
 log = logging.getLogger(__name__)
 # An interaction's original response: Discord's name for it in webhook routes. Its handle in
@@ -154,7 +155,7 @@ def messages_for(reply: Reply, file_limit: int) -> list[Message]:
             # An attachment shows no caption: the message says which file is for what.
             messages = [Message(_labels(batch), files=batch) for batch in batches]
             if too_big:
-                note = "Too large to upload here: " + ", ".join(too_big)
+                note = _("Too large to upload here: {files}").format(files=", ".join(too_big))
                 messages.append(Message(content=note[:MAX_CONTENT]))
             return messages
         case Text() if any(isinstance(p, Copyable) for p in reply.parts):

@@ -13,7 +13,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from telegram import BotCommand, Message, Update
+from telegram import Bot, BotCommand, Message, Update
 from telegram.constants import ChatType
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
@@ -31,9 +31,10 @@ from postready.chat.conversation import ChatService
 from postready.chat.delivery import Delivery, delivery_only
 from postready.chat.inbox import album_message
 from postready.chat.messages import ChatLimits, ChatSetup, Incoming, Photo
-from postready.chat.texts import COMMANDS, error_line
+from postready.chat.texts import SOMETHING_WENT_WRONG, command_menu, error_line
 from postready.core.access import AccessRules
 from postready.core.config.settings import TELEGRAM_API, Settings
+from postready.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, speaking, supported
 from postready.core.queue.api import JobQueue
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage import Storage
@@ -130,7 +131,7 @@ class TelegramFrontend:
         self._app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self._on_message))
         self._app.add_handler(CallbackQueryHandler(self._on_button))
         self._app.add_error_handler(self._on_error)
-        await bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
+        await _set_command_menus(bot)
         await self._service.start()
         await self._app.start()
         if self._webhook:
@@ -241,7 +242,9 @@ class TelegramFrontend:
         log.error("telegram_update_failed", exc_info=context.error)
         if not isinstance(update, Update) or update.effective_chat is None:
             return
-        line = error_line(ErrorCode.PROCESSING_FAILED, "something went wrong on our side")
+        user = update.effective_user
+        with speaking(supported(user.language_code if user else None)):
+            line = error_line(ErrorCode.PROCESSING_FAILED, SOMETHING_WENT_WRONG)
         try:
             if update.callback_query is not None:  # stop the button's spinner
                 await update.callback_query.answer(line, show_alert=True)
@@ -276,3 +279,14 @@ def _photo(message: Message) -> Photo | None:
     if document is not None:
         return Photo(document.file_id, document.file_name or document.file_id, document.file_size)
     return None
+
+
+async def _set_command_menus(bot: Bot) -> None:
+    """The commands menu in English for everyone, and in each language PostReady speaks for
+    the users whose Telegram app is in it (Telegram takes a two-letter language code)."""
+    await bot.set_my_commands([BotCommand(name, about) for name, about in command_menu()])
+    for language in LANGUAGES:
+        if language != DEFAULT_LANGUAGE:
+            with speaking(language):
+                menu = [BotCommand(name, about) for name, about in command_menu()]
+            await bot.set_my_commands(menu, language_code=language.partition("_")[0])

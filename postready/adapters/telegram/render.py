@@ -38,12 +38,13 @@ from postready.chat.replies import (
     split_text,
 )
 from postready.chat.sending import PermanentSendError, TransientSendError
+from postready.core.i18n import N_
 from postready.pipeline.errors import ErrorCode, PostReadyError
 
 log = logging.getLogger(__name__)
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # sendPhoto: larger images go as documents
 MAX_PHOTO_SIDES = 10_000  # sendPhoto: width + height at most
-TOO_BIG = "bots can download at most 20 MB from Telegram; send a smaller file"
+TOO_BIG = N_("bots can download at most 20 MB from Telegram; send a smaller file")
 _SEPARATOR = "\n\n"  # between the parts of a message
 
 

@@ -17,6 +17,7 @@ from typing import Any, Protocol, TypeVar
 
 from postready.core.config.settings import Settings
 from postready.core.errors import JobNotFound
+from postready.core.i18n import N_
 from postready.core.queue.codec import stored_options
 from postready.core.queue.positions import QueuePositions
 from postready.core.queue.uploads import (
@@ -299,7 +300,9 @@ def _remove(copies: list[tuple[bytes | Path, Path]]) -> None:
 
 def _check_platforms(platforms: tuple[str, ...]) -> None:
     if not platforms:
-        raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, "no platform was chosen")
+        raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, N_("no platform was chosen"))
     unknown = [key for key in platforms if key not in PLATFORMS]
     if unknown:
-        raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, f"unknown platform '{unknown[0]}'")
+        raise PostReadyError(
+            ErrorCode.UNKNOWN_PLATFORM, N_("unknown platform '{name}'"), name=unknown[0]
+        )

@@ -25,6 +25,7 @@ from typing import Literal
 
 from postready.core.config.settings import Settings
 from postready.core.errors import AppErrorCode
+from postready.core.i18n import N_
 from postready.core.queue.codec import request_for
 from postready.core.queue.instances import ThisInstance
 from postready.core.queue.positions import QueuePositions
@@ -333,7 +334,7 @@ class WorkerPool:
 
     async def _stopped(self, job: Job, reason: StopReason) -> JobUpdate | None:
         if reason == "cancel":
-            error = ErrorInfo(AppErrorCode.CANCELLED, "cancelled while it was being processed")
+            error = ErrorInfo(AppErrorCode.CANCELLED, N_("cancelled while it was being processed"))
             if await self._jobs.finish(_lease(job), "cancelled", error):
                 return JobUpdate(await self._reload(job))
         elif reason == "shutdown" and await self._jobs.release(_lease(job)):
@@ -380,9 +381,9 @@ def _crash_error(job: Job, exc: Exception) -> ErrorInfo:
     """What a job that raised `exc` failed with: a full disk said so; anything else is ours."""
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         log.error("job_disk_full job=%s session=%s", job.id, job.session.id)
-        return ErrorInfo(AppErrorCode.DISK_FULL, "the server's disk is full; try again later")
+        return ErrorInfo(AppErrorCode.DISK_FULL, N_("the server's disk is full; try again later"))
     log.exception("job_crashed job=%s session=%s", job.id, job.session.id, exc_info=exc)
-    return ErrorInfo(ErrorCode.PROCESSING_FAILED, "something went wrong on our side")
+    return ErrorInfo(ErrorCode.PROCESSING_FAILED, N_("something went wrong on our side"))
 
 
 def _lease(job: Job) -> Lease:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from postready.core.errors import AppErrorCode, JobNotFound, QueueLimitExceeded
+from postready.core.i18n import N_
 from postready.core.quotas import day_start, quota_exceeded
 from postready.core.storage import rows
 from postready.core.storage.database import (
@@ -459,7 +460,7 @@ class JobStore:
         counts = await sql.one(self._sql.user_job_counts, params)
         assert counts is not None  # an aggregate always has a row
         if limits.per_day is not None and counts["today"] >= limits.per_day:
-            raise quota_exceeded("photos", limits.per_day, now, limits.timezone)
+            raise quota_exceeded(N_("photos"), limits.per_day, now, limits.timezone)
         if counts["in_flight"] >= limits.in_flight:
             raise QueueLimitExceeded("in_flight", counts["in_flight"])
         if counts["last_hour"] >= limits.per_hour:

@@ -174,3 +174,19 @@ async def test_change_description_rewrites_every_post_without_image_work(
 
 def _hashtags(text: str) -> set[str]:
     return {word for word in text.split() if word.startswith("#")}
+
+
+async def test_a_carousels_post_is_reworked_with_its_alt_texts_kept(telegram, settings) -> None:
+    async with running(settings, telegram):
+        for seed in range(3):
+            caption = "/optimize instagram x three mugs" if seed == 0 else None
+            await telegram.send_photo(ALICE, photo_bytes(seed=seed), caption, album="c1")
+        await until(lambda: finished(telegram, ALICE))
+        instagram, _ = posts(telegram)
+        first_caption = instagram.text
+        await telegram.press(ALICE, instagram.message_id, button(instagram, "✍️ Another caption"))
+        await until(lambda: len(instagram.edits) == 3)
+    assert instagram.text != first_caption and instagram.text.startswith("Instagram — caption")
+    assert "Photo 3: " in instagram.text  # still one alt text for each photo
+    results = json.loads((session_folder(settings) / "results.json").read_text())
+    assert len(results["platforms"]["instagram"]["items"]) == 3

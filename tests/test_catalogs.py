@@ -81,3 +81,8 @@ def test_an_error_line_is_translated_with_its_fields_and_times_in_the_language()
         )
     with speaking("en"):
         assert "more from 12:00\u202fAM Europe/Madrid" in error_text(quota)
+
+
+def test_every_catalog_on_disk_is_a_listed_language() -> None:
+    on_disk = {path.name for path in LOCALE_DIR.iterdir() if path.is_dir()}
+    assert on_disk == set(SHIPPED)

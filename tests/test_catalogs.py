@@ -81,3 +81,21 @@ def test_an_error_line_is_translated_with_its_fields_and_times_in_the_language()
         )
     with speaking("en"):
         assert "more from 12:00\u202fAM Europe/Madrid" in error_text(quota)
+
+
+def test_every_catalog_on_disk_is_a_listed_language() -> None:
+    on_disk = {path.name for path in LOCALE_DIR.iterdir() if path.is_dir()}
+    assert on_disk == set(SHIPPED)
+
+
+def test_style_colour_and_image_variant_names_are_in_the_language() -> None:
+    from postready.chat.texts import platforms_text, styles_text, variant_word
+    from postready.core.i18n import speaking
+
+    with speaking("de"):
+        styles = styles_text()
+        assert "• Schwebend" in styles and "Salbeigrün" in styles
+        assert "Hochformat 1080×1350" in platforms_text()
+    with speaking("es"):
+        assert variant_word("portrait") == "vertical"
+        assert variant_word("spotlight_story") == "spotlight story"  # not named yet: as it is

@@ -37,7 +37,7 @@ from postready.chat.replies import (
 )
 from postready.chat.rework_keys import rework_actions
 from postready.chat.sending import SendError, TransientSendError, send_patiently
-from postready.chat.texts import error_line, queued_line
+from postready.chat.texts import error_line, queued_line, variant_word
 from postready.core.i18n import DEFAULT_LANGUAGE, N_, _, day, hours, ngettext, speaking
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage.models import Job
@@ -73,7 +73,7 @@ def result_images(result: OptimizeResult) -> list[MediaItem]:
         for style, by_platform in result.product_photography.styles.items():
             for key, image in by_platform.items():
                 if image.path is not None and image.path.is_file():  # not uploaded-only
-                    label = f"{STYLES[style].name} · {PLATFORMS[key].display_name}"
+                    label = f"{_(STYLES[style].name)} · {PLATFORMS[key].display_name}"
                     content = result.platforms[key].content if key in result.platforms else None
                     described = content.alt_text if content else ""
                     alt = f"{STYLES[style].name} product photo. {described}" if described else ""
@@ -87,7 +87,7 @@ def image_label(key: str, item: PlatformResult, image: ImageOutput | None = None
     image = image or item.image
     assert image is not None
     size = f"{image.width}×{image.height}"
-    variant = f"{item.variant.replace('_', ' ')} " if item.variant else ""
+    variant = f"{variant_word(item.variant)} " if item.variant else ""
     return f"{PLATFORMS[key].display_name} · {variant}{size}"
 
 

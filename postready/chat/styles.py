@@ -47,12 +47,12 @@ def keyboard(choice: StyleChoice) -> Choice:
         return Option(key(op), label, selected)
 
     styles = tuple(
-        option(name, style.name, name in choice.chosen) for name, style in STYLES.items()
+        option(name, _(style.name), name in choice.chosen) for name, style in STYLES.items()
     )
     menus = [Menu(key(STYLES_MENU), _("Styles"), styles, multiple=True, columns=2)]
     if SOLID in choice.chosen:
         colours = tuple(
-            option(f"c{n}", name, name == choice.colour) for n, name in enumerate(_COLOURS)
+            option(f"c{n}", _(name), name == choice.colour) for n, name in enumerate(_COLOURS)
         )
         menus.append(Menu(key(COLOUR_MENU), _("Background colour"), colours, columns=5))
     buttons = (option("go", _("Generate")), option("skip", _("Skip")))

@@ -72,6 +72,27 @@ WAITING_FOR_PHOTO = N_("Now send the photo (within 5 minutes).")
 WAITING_FOR_LOGO = N_("Send your logo as the next image (a PNG with transparency works best).")
 
 
+# What the chats call the platforms' image variants; a variant not here shows its name.
+VARIANT_WORDS = {
+    "cover": N_("cover"),
+    "feed_portrait": N_("feed portrait"),
+    "grid_portrait": N_("grid portrait"),
+    "landscape": N_("landscape"),
+    "photo": N_("photo"),
+    "pin": N_("pin"),
+    "portrait": N_("portrait"),
+    "post": N_("post"),
+    "square": N_("square"),
+    "story": N_("story"),
+    "thumbnail": N_("thumbnail"),
+}
+
+
+def variant_word(name: str) -> str:
+    """An image variant as the chat names it, in the user's language: "portrait"."""
+    return _(VARIANT_WORDS[name]) if name in VARIANT_WORDS else name.replace("_", " ")
+
+
 def command_menu(commands: tuple[tuple[str, str], ...] = COMMANDS) -> list[tuple[str, str]]:
     """The commands and what each does, in the current language (Telegram's commands menu)."""
     return [(name, _(about)) for name, about in commands]
@@ -80,7 +101,7 @@ def command_menu(commands: tuple[tuple[str, str], ...] = COMMANDS) -> list[tuple
 def platforms_text() -> str:
     lines = [_("Platforms (name — sizes, caption limit):")]
     for spec in PLATFORMS.values():
-        sizes = ", ".join(f"{v.name} {v.width}×{v.height}" for v in spec.variants)
+        sizes = ", ".join(f"{variant_word(v.name)} {v.width}×{v.height}" for v in spec.variants)
         limit = ngettext("{count} char", "{count} chars", spec.caption_limit)
         lines.append(
             f"• {spec.display_name} ({spec.key}) — {sizes}; "
@@ -93,8 +114,9 @@ def styles_text() -> str:
     from postready.pipeline.photography import COLOURS, STYLES
 
     lines = [_("Product-photography styles (for product shots):")]
-    lines += [f"• {style.name}" for style in STYLES.values()]
-    lines.append(_("Solid background colours: {colours}").format(colours=", ".join(COLOURS)))
+    lines += [f"• {_(style.name)}" for style in STYLES.values()]
+    colours = ", ".join(_(colour) for colour in COLOURS)
+    lines.append(_("Solid background colours: {colours}").format(colours=colours))
     return "\n".join(lines)
 
 

@@ -16,28 +16,30 @@ from PIL import Image
 
 from postready.pipeline.cutout import Cutout
 from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.marking import N_
 
 RGB = tuple[int, int, int]
 Size = tuple[int, int]  # width, height
 Pixels = npt.NDArray[np.floating]  # float32, 0..1: colour (h, w, 3) or alpha (h, w)
 
-# The 15 background colours of the solid-background style.
+# The 15 background colours of the solid-background style (marked: the chats show their
+# names in the user's language).
 COLOURS: dict[str, RGB] = {
-    "Sage Green": (178, 190, 160),
-    "Sea Blue": (70, 130, 170),
-    "White": (255, 255, 255),
-    "Cream": (255, 248, 225),
-    "Blush Pink": (244, 204, 204),
-    "Mint Green": (200, 240, 215),
-    "Sky Blue": (170, 215, 240),
-    "Lavender": (215, 200, 240),
-    "Soft Gray": (215, 215, 215),
-    "Peach": (255, 218, 185),
-    "Dusty Rose": (210, 165, 165),
-    "Pale Yellow": (255, 245, 190),
-    "Light Coral": (240, 150, 150),
-    "Powder Blue": (190, 220, 230),
-    "Seafoam Green": (160, 225, 200),
+    N_("Sage Green"): (178, 190, 160),
+    N_("Sea Blue"): (70, 130, 170),
+    N_("White"): (255, 255, 255),
+    N_("Cream"): (255, 248, 225),
+    N_("Blush Pink"): (244, 204, 204),
+    N_("Mint Green"): (200, 240, 215),
+    N_("Sky Blue"): (170, 215, 240),
+    N_("Lavender"): (215, 200, 240),
+    N_("Soft Gray"): (215, 215, 215),
+    N_("Peach"): (255, 218, 185),
+    N_("Dusty Rose"): (210, 165, 165),
+    N_("Pale Yellow"): (255, 245, 190),
+    N_("Light Coral"): (240, 150, 150),
+    N_("Powder Blue"): (190, 220, 230),
+    N_("Seafoam Green"): (160, 225, 200),
 }
 DEFAULT_COLOUR = "White"
 _MAX_UPSCALE = 2.0
@@ -229,7 +231,7 @@ STYLES: dict[str, Style] = {
     for style in (
         Style(
             "floating",
-            "Floating",
+            N_("Floating"),
             "{product} floating in mid-air above a seamless light studio backdrop, soft "
             "shadow on the floor below, clean commercial product photo",
             _floating_backdrop,
@@ -239,7 +241,7 @@ STYLES: dict[str, Style] = {
         ),
         Style(
             "flat_lay",
-            "Flat Lay",
+            N_("Flat Lay"),
             "top-down flat lay of {product} on a textured linen surface, even soft light, "
             "minimal styling, editorial product photo",
             _flat_lay_backdrop,
@@ -249,7 +251,7 @@ STYLES: dict[str, Style] = {
         ),
         Style(
             "lifestyle",
-            "Lifestyle",
+            N_("Lifestyle"),
             "{product} on a wooden table in a warm, cosy home, blurred background with bokeh, "
             "natural window light and shadow, lifestyle product photo",
             _smooth(_lifestyle_backdrop),
@@ -259,7 +261,7 @@ STYLES: dict[str, Style] = {
         ),
         Style(
             "product_art",
-            "Product Art",
+            N_("Product Art"),
             "{product} in front of bold colour swirls and geometric shapes, vivid pop-art "
             "product poster",
             _smooth(_product_art_backdrop, 2),
@@ -269,7 +271,7 @@ STYLES: dict[str, Style] = {
         ),
         Style(
             "macro",
-            "Macro",
+            N_("Macro"),
             "extreme close-up macro shot of {product}, shallow depth of field, crisp detail",
             None,
             fill=0.92,
@@ -277,7 +279,7 @@ STYLES: dict[str, Style] = {
         ),
         Style(
             "dark_moody",
-            "Dark and Moody",
+            N_("Dark and Moody"),
             "{product} on a dark low-key backdrop, dramatic directional light from the upper "
             "left, deep shadows and vignette, moody product photo",
             _smooth(_dark_backdrop),
@@ -288,7 +290,7 @@ STYLES: dict[str, Style] = {
         ),
         Style(
             "solid_background",
-            "Solid Background",
+            N_("Solid Background"),
             "{product} on a seamless solid {colour} background, soft shadow beneath, clean "
             "e-commerce product photo",
             _solid_backdrop,

@@ -625,3 +625,19 @@ async def test_a_german_user_gets_error_lines_and_status_in_german(fake, setting
         "⚠️ unbekannte Zeitzone 'Mars/Olympus'; nimm einen Namen wie Europe/Berlin oder "
         "America/New_York (INVALID_OPTION)"
     )
+
+
+async def test_switching_language_in_settings_changes_the_next_reply(fake, settings):
+    fake.locales[ALICE] = "de"
+    async with running(settings, fake):
+        switch = await fake.slash(ALICE, "settings", {"options": "language uk"})
+        await until(lambda: fake.shown(switch).followups or fake.shown(switch).original)
+        help_ = await fake.slash(ALICE, "help", {})
+        await until(lambda: fake.shown(help_).original or fake.shown(help_).followups)
+    shown = fake.shown(switch)
+    answer = shown.followups[0].payload["content"] if shown.followups else shown.original[-1]
+    assert answer.startswith("Збережено.\nВаші налаштування:\n")
+    assert "• мова: Українська" in answer
+    reply = fake.shown(help_)
+    text = reply.followups[0].payload["content"] if reply.followups else reply.original[-1]
+    assert text.startswith("PostReady готує одне фото до публікації будь-де")

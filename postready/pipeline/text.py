@@ -66,7 +66,24 @@ def measure(text: str, unit: LengthUnit = "characters") -> int:
         return len(text.encode("utf-16-le")) // 2
     if unit == "x_weighted":
         return sum(1 if _x_light(ord(ch)) else 2 for ch in text)
+    if unit == "graphemes":
+        return sum(1 for ch in text if not _joins_previous(ch))
     return len(text)
+
+
+def _joins_previous(ch: str) -> bool:
+    """Part of the character before it as a reader sees it: a combining mark (Devanagari
+    vowel signs and virama, accents), a joiner, a variation selector or a skin tone. Counting
+    the rest never counts fewer than the user-perceived characters (a conjunct or a ZWJ emoji
+    family counts more than one), so a text within the limit this way is within it."""
+    return (
+        unicodedata.category(ch) in ("Mn", "Mc", "Me")
+        or ch in _JOINING
+        or ("\U0001f3fb" <= ch <= "\U0001f3ff")
+    )
+
+
+_JOINING = frozenset("\u200d\ufe0e\ufe0f")
 
 
 def _x_light(code: int) -> bool:

@@ -16,7 +16,8 @@ from postready.pipeline.markup import to_markup
 from postready.pipeline.platforms import EmojiPolicy, HashtagPlacement, PlatformSpec
 from postready.pipeline.providers.types import ImageAnalysis
 from postready.pipeline.subject import Subject
-from postready.pipeline.text import EMOJI, measure, shorten
+from postready.pipeline.text import EMOJI, WORD_CHAR, measure, shorten
+from postready.pipeline.vocabulary import load_vocabulary
 from postready.pipeline.wording import PostWording, wording
 
 _CTA_EMOJI = {"instagram": "👇", "tiktok": "✨"}
@@ -29,8 +30,8 @@ _KIND_CTA_PLATFORMS = {"instagram", "linkedin", "facebook", "pinterest", "tiktok
 _TAG_ROOM = 60  # characters kept free for inline hashtags when a long description fills a post
 
 
-_TRAILING_TAGS = re.compile(r"(?:[ \t]*#\w+)+[ \t]*$", re.MULTILINE)
-_INLINE_TAG = re.compile(r"(?<![\w&])#(\w+)")
+_TRAILING_TAGS = re.compile(rf"(?:[ \t]*#{WORD_CHAR}+)+[ \t]*$", re.MULTILINE)
+_INLINE_TAG = re.compile(rf"(?<![\w&])#({WORD_CHAR}+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +193,8 @@ def assemble_post(spec: PlatformSpec, caption: str, hashtags: Sequence[str]) -> 
     caption = apply_emoji_policy(strip_hashtags(caption), style.emoji)
     tags = list(hashtags)[: spec.hashtags.max]
     if spec.hashtags.camel_case:
-        tags = [camel_case(tag) for tag in tags]
+        spellings = load_vocabulary().spellings
+        tags = [camel_case(tag, spellings) for tag in tags]
     placement = spec.hashtags.placement
     if placement in (HashtagPlacement.FIRST_COMMENT, HashtagPlacement.TAGS_FIELD):
         text = to_markup(shorten(caption, spec.caption_limit, style.unit), style.markup)

@@ -214,6 +214,7 @@ class ContentEngine:
             platforms=platforms,
             analysis=photo.analysis,
             language=request.language,
+            hashtag_language=request.hashtag_language,
             more_images=photo.more_jpegs,
             item_analyses=photo.item_analyses,
         )
@@ -296,7 +297,7 @@ class ContentEngine:
             brief.image_hash,
             brief.platforms,
             brief.description,
-            brief.language,
+            f"{brief.language}|{brief.hashtag_language}",
             provider.name,
         )
         hit = self._cache.get(key)
@@ -357,6 +358,7 @@ def _platform_content(
         spec, topics, writing.analysis, load_vocabulary(),
         preferred=draft.hashtags, related=brief.related_tags,
         seed=f"{brief.image_hash}|{brief.description}",
+        language=brief.language, mix=brief.hashtag_language,
     )  # fmt: skip
     post = assemble_post(spec, draft.caption or local.posts[spec.key].caption, tags)
     return PlatformContent(

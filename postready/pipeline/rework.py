@@ -95,6 +95,7 @@ def other_hashtags(engine: ContentEngine, result: OptimizeResult, platform: str)
     tags = select_hashtags(
         spec, topics, analysis, vocabulary,
         seed=f"{result.session_id}|{' '.join(content.hashtags)}", avoid=content.hashtags,
+        language=result.language, mix=result.hashtag_language,
     )  # fmt: skip
     if set(tags) == set(content.hashtags):
         raise PostReadyError(ErrorCode.NO_ALTERNATIVE, "no other hashtags fit this photo")

@@ -24,8 +24,17 @@ EMOJI = re.compile(
     "\ufe0f\u200d\u20e3]+"
 )
 _COMMAND = re.compile(r"^\s*/\w+(@\w+)?\s*")
-_WORD = re.compile(r"[^\W_][\w'’-]*", re.UNICODE)
-_TAG_CHARS = re.compile(r"[^\w]", re.UNICODE)
+# Combining marks are part of a word but not `\w` in `re`: Devanagari's vowel signs and virama
+# ("खाना" would be "ख", "न"), Arabic and Hebrew points, Thai, accents written apart. The Indic
+# blocks without their danda ("।", "॥"), which ends a sentence.
+MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+    "\u0900-\u0963\u0966-\u0dff\u0e31-\u0e3a\u0e47-\u0e4e\u1ab0-\u1aff\u1dc0-\u1dff"
+    "\u20d0-\u20ff\ufe20-\ufe2f"
+)
+WORD_CHAR = rf"[\w{MARKS}]"  # a character of a word (or a hashtag), marks included
+_WORD = re.compile(rf"[^\W_][\w{MARKS}'’-]*")
+_TAG_CHARS = re.compile(rf"[^\w{MARKS}]")
 _MAX_TAG_LENGTH = 30
 
 

@@ -66,6 +66,11 @@ class Vocabulary:
     banned: frozenset[str]  # restricted on Instagram
     spam: frozenset[str]  # engagement bait
     lemma: Lemmatizer
+    # By language code, each niche's tags in that language (the niches people post about
+    # most have them); `spellings`: how each is written best ("gatosdeinstagram" →
+    # "GatosDeInstagram").
+    languages: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    spellings: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def curated(self) -> frozenset[str]:
@@ -160,7 +165,18 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         )
         for name, entry in data["tags"].items()
     }
+    written = data.get("languages", {})
     return Vocabulary(
+        languages={
+            code: {key: tuple(clean_tag(t) for t in tags) for key, tags in by_niche.items()}
+            for code, by_niche in written.items()
+        },
+        spellings={
+            clean_tag(tag): tag
+            for by_niche in written.values()
+            for tags in by_niche.values()
+            for tag in tags
+        },
         niches=niches,
         tags=tags,
         groups={name: tuple(members) for name, members in data["groups"].items()},

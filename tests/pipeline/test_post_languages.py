@@ -12,13 +12,21 @@ import pytest
 from postready.pipeline.alt_text import describe_photo, fit_alt_text
 from postready.pipeline.analysis import _NAMED
 from postready.pipeline.captions import assemble_post, draft_caption
+from postready.pipeline.hashtags import select_hashtags
 from postready.pipeline.markup import visible_text
 from postready.pipeline.meaning import read_topics
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.subject import describe_subject
 from postready.pipeline.text import measure
 from postready.pipeline.vocabulary import load_vocabulary
-from postready.pipeline.wording import ENGLISH, POST_LANGUAGES, PostWording, post_language, wording
+from postready.pipeline.wording import (
+    ENGLISH,
+    HASHTAG_LANGUAGES,
+    POST_LANGUAGES,
+    PostWording,
+    post_language,
+    wording,
+)
 from tests.pipeline.analyses import described
 
 OTHERS = [code for code in POST_LANGUAGES if code != ENGLISH]
@@ -171,3 +179,54 @@ def test_long_text_in_other_scripts_is_cut_within_the_limit(language: str) -> No
         post = assemble_post(spec, caption, ["tag", "tagtwo", "tagthree"])
         shown = visible_text(post.caption, spec.caption_style.markup)
         assert measure(shown, spec.caption_style.unit) <= spec.caption_limit, key
+
+
+@pytest.mark.parametrize("language", ["es", "de", "ru", "hi"])
+def test_hashtags_follow_the_setting_within_every_platforms_rules(language: str) -> None:
+    vocabulary = load_vocabulary()
+    analysis = described("my cat asleep in the sun")
+    topics = read_topics(analysis, vocabulary)
+    own = {tag for tags in vocabulary.languages[language].values() for tag in tags}
+    for key, spec in PLATFORMS.items():
+        picked = {
+            mix: select_hashtags(spec, topics, analysis, vocabulary, seed="s",
+                                 language=language, mix=mix)
+            for mix in HASHTAG_LANGUAGES
+        }  # fmt: skip
+        for mix, tags in picked.items():
+            assert len(tags) <= spec.hashtags.max and len(set(tags)) == len(tags), (key, mix)
+            post = assemble_post(spec, "Mi gato.", tags)
+            shown = visible_text(post.caption, spec.caption_style.markup)
+            assert measure(shown, spec.caption_style.unit) <= spec.caption_limit
+        if spec.hashtags.max == 0:
+            continue
+        assert set(picked["mine"]) <= own, (key, picked["mine"])
+        assert not set(picked["english"]) & own, (key, picked["english"])
+        if spec.hashtags.recommended >= 2:
+            both = set(picked["both"])
+            assert both & own and both - own, (key, picked["both"])
+
+
+def test_a_niche_without_tags_in_the_language_keeps_its_english_ones() -> None:
+    vocabulary = load_vocabulary()
+    analysis = described("my cat on the sofa")  # cats have Spanish tags, interiors do not
+    tags = select_hashtags(PLATFORMS["instagram"], read_topics(analysis, vocabulary), analysis,
+                           vocabulary, seed="s", language="es", mix="mine")  # fmt: skip
+    interiors = {tag for tier in vocabulary.niches["interiors"].tags.values() for tag in tier}
+    assert set(tags) & set(vocabulary.languages["es"]["cats"]) and set(tags) & interiors
+
+
+def test_mastodon_spells_tags_in_other_languages_as_written() -> None:
+    tags = ("gatosdeinstagram", "котики", "बिल्ली")
+    post = assemble_post(PLATFORMS["mastodon"], "Mi gato.", tags)
+    assert post.hashtags == ("GatosDeInstagram", "Котики", "बिल्ली")
+
+
+def test_an_english_post_gets_english_tags_whatever_the_setting() -> None:
+    vocabulary = load_vocabulary()
+    analysis = described("my cat")
+    topics = read_topics(analysis, vocabulary)
+    spec = PLATFORMS["instagram"]
+    for mix in HASHTAG_LANGUAGES:
+        tags = select_hashtags(spec, topics, analysis, vocabulary, seed="s", mix=mix)
+        assert set(tags) <= set(vocabulary.tags)

@@ -15,8 +15,15 @@ import functools
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 ENGLISH = "en"
+# Which hashtags a post in another language gets: the language's own (where the vocabulary
+# has them for the niche; English otherwise), English ones, or both mixed (the default: many
+# creators reach both audiences).
+HashtagLanguage = Literal["mine", "english", "both"]
+HASHTAG_LANGUAGES: tuple[HashtagLanguage, ...] = ("mine", "english", "both")
+DEFAULT_HASHTAG_LANGUAGE: HashtagLanguage = "both"
 # Code → the language's own name. Every code has a module here (pt_BR.py for "pt_BR").
 POST_LANGUAGES: dict[str, str] = {
     "en": "English",
@@ -30,6 +37,21 @@ POST_LANGUAGES: dict[str, str] = {
     "tr": "Türkçe",
     "id": "Bahasa Indonesia",
     "hi": "हिन्दी",
+}
+
+# What AI models are told the language is called.
+NAMES_IN_ENGLISH: dict[str, str] = {
+    "en": "English",
+    "es": "Spanish",
+    "pt_BR": "Brazilian Portuguese",
+    "de": "German",
+    "fr": "French",
+    "it": "Italian",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "tr": "Turkish",
+    "id": "Indonesian",
+    "hi": "Hindi (Devanagari script)",
 }
 
 
@@ -93,6 +115,32 @@ def post_language(code: str | None) -> str:
     base = tag.partition("_")[0].lower()
     by_base = {known.partition("_")[0].lower(): known for known in POST_LANGUAGES}
     return exact.get(tag.lower()) or by_base.get(base) or ENGLISH
+
+
+def foreign_language_name(code: str | None) -> str:
+    """What a prompt calls the posts' language when it is not English ("" when it is)."""
+    language = post_language(code)
+    return "" if language == ENGLISH else NAMES_IN_ENGLISH[language]
+
+
+def language_instruction(code: str | None, mix: HashtagLanguage | None = None) -> str:
+    """What an AI model is told about the posts' language (and, with `mix`, the hashtags')
+    in the one call that writes them; "" for English."""
+    name = foreign_language_name(code)
+    if not name:
+        return ""
+    language = post_language(code)
+    said = (
+        f"Write every caption and the alt text in {name} (language code {language}), "
+        "naturally, as a native speaker would; keep the user's own words (names, quotes, "
+        "brands) as they wrote them; write 'summary' and 'subjects' in English. "
+    )
+    tags = {
+        "mine": f"Hashtags: ones people posting in {name} use.",
+        "english": "Hashtags: English ones.",
+        "both": f"Hashtags: mix ones people posting in {name} use with English ones.",
+    }
+    return said + (tags[mix] + " " if mix else "")
 
 
 @functools.cache

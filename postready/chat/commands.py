@@ -25,6 +25,7 @@ from postready.pipeline.platforms import (
     resolve_platforms,
     unsupported_network_error,
 )
+from postready.pipeline.wording import HASHTAG_LANGUAGES
 
 MAX_DESCRIPTION = 1000
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z_]+)(?:@(?P<bot>[A-Za-z0-9_]+))?(?=\s|$)")
@@ -91,6 +92,7 @@ class ChangeSetting:
         "default_platforms",
         "timezone",
         "language",
+        "hashtag_language",
         "output_format",
         "send_as_files",
         "send_previews",
@@ -280,6 +282,8 @@ def _settings(words: list[str]) -> ShowSettings | ChangeSetting:
         return ChangeSetting("timezone", _timezone(value))
     if name in ("language", "lang") and value.lower() in LANGUAGES:
         return ChangeSetting("language", value.lower())
+    if name in ("hashtags", "tags") and value.lower() in HASHTAG_LANGUAGES:
+        return ChangeSetting("hashtag_language", value.lower())
     if name == "format" and value.lower() in OUTPUT_FORMATS:
         return ChangeSetting("output_format", value.lower())
     if name == "files" and value.lower() in _SWITCH:
@@ -292,6 +296,8 @@ def _settings(words: list[str]) -> ShowSettings | ChangeSetting:
     usages = {
         "language": f"/settings language {'|'.join(LANGUAGES)}",
         "lang": f"/settings language {'|'.join(LANGUAGES)}",
+        "hashtags": f"/settings hashtags {'|'.join(HASHTAG_LANGUAGES)}",
+        "tags": f"/settings hashtags {'|'.join(HASHTAG_LANGUAGES)}",
         "format": f"/settings format {'|'.join(OUTPUT_FORMATS)}",
         "files": "/settings files on|off",
         "previews": "/settings previews on|off",
@@ -301,8 +307,8 @@ def _settings(words: list[str]) -> ShowSettings | ChangeSetting:
         raise _usage(usages[name])
     raise PostReadyError(
         ErrorCode.INVALID_OPTION,
-        f"unknown setting '{words[0]}'; use platforms, timezone, language, format, files, "
-        "previews or account",
+        f"unknown setting '{words[0]}'; use platforms, timezone, language, hashtags, format, "
+        "files, previews or account",
     )
 
 

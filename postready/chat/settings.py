@@ -1,17 +1,18 @@
-"""`/settings` as buttons: default platforms, time zone, language, logo position, files and
-previews on/off. The button data names the owner (`set:<user>:<op>`), so only they change
-their settings with it."""
+"""`/settings` as buttons: default platforms, time zone, language, hashtags (in the user's
+language, English or both), logo position, files and previews on/off. The button data names
+the owner (`set:<user>:<op>`), so only they change their settings with it."""
 
 from __future__ import annotations
 
 import dataclasses
 
 from postready.chat.replies import Choice, Menu, Option
-from postready.chat.texts import settings_text
+from postready.chat.texts import HASHTAG_CHOICES, settings_text
 from postready.core.i18n import LANGUAGES, _
 from postready.core.storage.models import User, UserSettings
 from postready.pipeline.logo import LOGO_POSITIONS
 from postready.pipeline.platforms import DEFAULT_PLATFORMS, PLATFORMS
+from postready.pipeline.wording import HASHTAG_LANGUAGES
 
 PREFIX = "set"
 # The zones most audiences live in; any other IANA zone: `/settings timezone Area/City`.
@@ -49,6 +50,10 @@ def settings_menu(user: User) -> Choice:
     languages = [
         option(f"g:{code}", name, code == settings.language) for code, name in LANGUAGES.items()
     ]
+    hashtags = [
+        option(f"h:{mix}", _(HASHTAG_CHOICES[mix]), mix == settings.hashtag_language)
+        for mix in HASHTAG_LANGUAGES
+    ]
     positions = [
         option(f"l:{position}", position, position == settings.logo_position)
         for position in LOGO_POSITIONS
@@ -57,6 +62,7 @@ def settings_menu(user: User) -> Choice:
         Menu(key("p"), _("Default platforms"), tuple(platforms), multiple=True),
         Menu(key("t"), _("Time zone"), tuple(timezones)),
         Menu(key("g"), _("Language"), tuple(languages)),
+        Menu(key("h"), _("Hashtags"), tuple(hashtags)),
         Menu(key("l"), _("Logo position"), tuple(positions)),
     )
     files = option("f", _("Send images as files"), settings.send_as_files)
@@ -94,6 +100,8 @@ def apply(settings: UserSettings, key: str, picked: tuple[str, ...] | None = Non
         return dataclasses.replace(settings, timezone=value)
     if kind == "g" and value in LANGUAGES:
         return dataclasses.replace(settings, language=value)
+    if kind == "h" and value in HASHTAG_LANGUAGES:
+        return dataclasses.replace(settings, hashtag_language=value)
     if kind == "l" and value in LOGO_POSITIONS:
         return dataclasses.replace(settings, logo_position=value)
     if kind == "f":

@@ -30,6 +30,7 @@ from postready.chat.replies import Album, Copyable, MediaItem, Text
 from postready.core.config.settings import QueueSection, Settings, StorageSection, TelegramSection
 from postready.core.storage import Storage
 from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.vocabulary import load_vocabulary
 from postready.serve import run_worker
 from tests.adapters.http_client import get, serving
 from tests.adapters.waiting import hold_jobs
@@ -642,3 +643,20 @@ async def test_a_spanish_user_gets_spanish_replies_and_buttons_until_they_pick_g
     assert menu.text.startswith("Deine Einstellungen:\n")
     assert any(label.endswith("Bilder als Dateien senden") for label, _ in menu.buttons)
     assert history.text == "Noch keine Fotos. Schick eins mit /optimize als Bildunterschrift."
+
+
+async def test_a_spanish_users_post_comes_out_in_spanish(telegram, settings):
+    telegram.languages[ALICE] = "es"
+    async with running(settings, telegram):
+        await telegram.send_photo(ALICE, photo_bytes(), "/optimize instagram mastodon 🐱")
+        await until(lambda: finished(telegram, ALICE))
+    posts = [s for s in telegram.chat(ALICE) if s.kind == "text"][1:]
+    instagram, mastodon = (html.unescape(post.text) for post in posts)
+    hooks = ("La estrella de hoy", "Un momento que merece compartirse", "Saluda a nuestra estrella")
+    assert any(hook in instagram for hook in hooks), instagram
+    assert "Colores principales:" in instagram and "ambiente" in instagram  # the alt text
+    assert not re.search(r"Today's star|Say hello|worth sharing|Tag someone", instagram)
+    vocabulary = load_vocabulary()
+    cats = vocabulary.languages["es"]["cats"]
+    assert any(f"#{tag}" in instagram for tag in cats)  # "both": Spanish and English tags
+    assert any(f"#{vocabulary.spellings[tag]}" in mastodon for tag in cats)  # as written

@@ -145,6 +145,8 @@ CASES = [
     ),
     ("/settings language DE", ChangeSetting("language", "de")),
     ("/settings language ES", ChangeSetting("language", "es")),
+    ("/settings hashtags mine", ChangeSetting("hashtag_language", "mine")),
+    ("/settings tags English", ChangeSetting("hashtag_language", "english")),
     (
         "/settings language tlh",
         CommandError(INVALID_OPTION, "usage: /settings language en|es|de|fr|it"),
@@ -167,8 +169,8 @@ CASES = [
         "/settings colour red",
         CommandError(
             INVALID_OPTION,
-            "unknown setting 'colour'; use platforms, timezone, language, format, files, "
-            "previews or account",
+            "unknown setting 'colour'; use platforms, timezone, language, hashtags, format, "
+            "files, previews or account",
         ),
     ),
     ("/status", Status()),

@@ -65,6 +65,7 @@ class UserStore:
                     "output_format": settings.output_format,
                     "send_as_files": settings.send_as_files,
                     "send_previews": settings.send_previews,
+                    "hashtag_language": settings.hashtag_language,
                     "account_name": settings.account_name,
                     "awaiting_logo": settings.awaiting_logo,
                     "now": self._db.clock(),

@@ -38,9 +38,11 @@ tags, and prints how many distinct tags and niches there are.
 
 languages/<code>.txt (one per language posts are written in, e.g. languages/es.txt): the tags
 people posting in that language use, by niche, written as they read best (CamelCase for
-several words: Mastodon shows that spelling), at least MIN_LANGUAGE_TAGS a niche:
+several words: Mastodon shows that spelling), at least MIN_LANGUAGE_TAGS a niche; and the
+words that mean a niche in that language, read only in descriptions of posts in it:
 
     cats: Gatos, GatosDeInstagram, Michis
+    words cats: gato, gatos, gatito, michi
 """
 
 from __future__ import annotations
@@ -183,29 +185,41 @@ def read_sources(paths: list[Path]) -> dict[str, Any]:
     return {"niches": niches, "tags": tags, "groups": groups, **blocked}
 
 
-def read_languages(paths: list[Path]) -> dict[str, dict[str, list[str]]]:
-    """languages/<code>.txt → {code: {niche: [tags as written]}}."""
-    languages: dict[str, dict[str, list[str]]] = {}
+def read_languages(paths: list[Path]) -> dict[str, dict[str, dict[str, list[str]]]]:
+    """languages/<code>.txt → {code: {"tags": {niche: [tags as written]}, "words": {niche:
+    [words]}}}."""
+    languages: dict[str, dict[str, dict[str, list[str]]]] = {}
     for path in paths:
-        by_niche = languages[path.stem] = {}
+        read = languages[path.stem] = {"tags": {}, "words": {}}
         for number, raw in enumerate(path.read_text("utf-8").splitlines(), 1):
             line = raw.strip()
             if not line or line.startswith("#"):
                 continue
-            key, colon, rest = line.partition(":")
-            if not colon or key.strip() in by_niche:
-                raise VocabularyError(f"{path.name}:{number}: 'niche: Tag, Tag' once a niche")
-            by_niche[key.strip()] = [t.strip() for t in rest.split(",") if t.strip()]
+            head, colon, rest = line.partition(":")
+            field, _, key = head.strip().rpartition(" ")
+            part = read["words"] if field == "words" else read["tags"]
+            if not colon or field not in ("", "words") or key in part:
+                raise VocabularyError(
+                    f"{path.name}:{number}: 'niche: Tag, Tag' or 'words niche: word, word', "
+                    "once a niche"
+                )
+            items = [t.strip() for t in rest.split(",") if t.strip()]
+            part[key] = [t.lower() for t in items] if field == "words" else items
     return languages
 
 
 def validate_languages(data: dict[str, Any]) -> list[str]:
     problems = []
     blocked = set(data["banned"]) | set(data["spam"])
-    for code, by_niche in data["languages"].items():
+    for code, read in data["languages"].items():
         if code not in POST_LANGUAGES or code == ENGLISH:
             problems.append(f"languages/{code}.txt: not a language posts are written in")
-        for key, written in by_niche.items():
+        for key, words in read["words"].items():
+            if key not in data["niches"]:
+                problems.append(f"languages/{code}.txt: words {key}: unknown niche")
+            where = f"languages/{code}.txt: words {key}"
+            problems += [f"{where}: '{w}' has no word" for w in words if not tokens(w)]
+        for key, written in read["tags"].items():
             where = f"languages/{code}.txt: {key}"
             if key not in data["niches"]:
                 problems.append(f"{where}: unknown niche")

@@ -260,7 +260,7 @@ class ContentEngine:
             fallbacks=fallbacks,
             cached=tuple(p for p, i in (("writing", written), ("accounts", found)) if i.cached),
         )  # fmt: skip
-        vocabulary = load_vocabulary()
+        vocabulary = load_vocabulary(request.language)
         topics = _topics(writing, local, vocabulary)
         contents = {
             key: _platform_content(PLATFORMS[key], request, brief, now, writing, local, topics,
@@ -328,7 +328,7 @@ class ContentEngine:
     async def _with_related_tags(self, brief: ContentBrief) -> tuple[ContentBrief, str | None]:
         """The brief with tags related to its niches' top tags, or the reason there are none."""
         assert self._pages is not None
-        vocabulary = load_vocabulary()
+        vocabulary = load_vocabulary(brief.language)
         topics = read_topics(brief.analysis, vocabulary)
         niches = [vocabulary.niches[key] for key in topics.niches[:2]]
         seeds = [niche.tags["medium"][0] for niche in niches if niche.tags["medium"]]

@@ -53,11 +53,12 @@ def select_hashtags(
     `avoid`: tags not to use again (other hashtags asked for), taken only to reach the
     platform's minimum. `language` and `mix`: a niche with tags in the post's language gets
     those ("mine"), its English ones ("english"), or both in turn ("both")."""
-    local = vocabulary.languages.get(post_language(language), {})
-    local = {} if mix == "english" else local
+    english = post_language(language) == ENGLISH
+    local = {} if mix == "english" else vocabulary.languages.get(post_language(language), {})
     picked = _select(
-        spec, topics, analysis, vocabulary, preferred, related, seed, set(avoid), local, mix
-    )
+        spec, topics, analysis, vocabulary, preferred, related, seed, set(avoid), local, mix,
+        english,
+    )  # fmt: skip
     for tag in avoid:  # the vocabulary ran dry: the platform's minimum still holds
         if len(picked) >= spec.hashtags.min:
             break
@@ -77,6 +78,7 @@ def _select(
     avoid: set[str],
     local: dict[str, tuple[str, ...]],
     mix: HashtagLanguage,
+    english: bool,  # the description is English: its words make long-tail tags
 ) -> tuple[str, ...]:
     want = spec.hashtags.recommended
     picked: dict[str, None] = {}
@@ -105,9 +107,9 @@ def _select(
 
     queues = [queue(key) for key in subjects or topics.niches]
     _take_round(queues, add)
-    # Long-tail tags from English words: not where only the post's language's are wanted.
+    # Long-tail tags (English words): not where only the post's language's are wanted.
     if spec.hashtags.max > 2 and not (local and mix == "mine"):
-        add(_description_tag(analysis, vocabulary))
+        add(_description_tag(analysis, vocabulary) if english else "")
         # A page's tag that the vocabulary lacks: its own come in through the niches anyway.
         new = (t for t in related if (c := vocabulary.allowed(t)) and c not in vocabulary.tags)
         add(next(new, ""))

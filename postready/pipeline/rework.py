@@ -88,7 +88,7 @@ def other_hashtags(engine: ContentEngine, result: OptimizeResult, platform: str)
     current ones where the vocabulary has enough, within the platform's rules.
     NO_ALTERNATIVE when the vocabulary has no other set."""
     content, analysis = _content(result, platform)
-    spec, vocabulary = PLATFORMS[platform], load_vocabulary()
+    spec, vocabulary = PLATFORMS[platform], load_vocabulary(result.language)
     topics = read_topics(analysis, vocabulary)
     if content.niches:  # the niches the post was written for (a model's, when one chose)
         topics = replace(topics, niches=content.niches)
@@ -163,7 +163,7 @@ def _drafted(
 ) -> str:
     """A local caption other than the current one, in `language`: a different hook, detail
     and call to action where the platform has them."""
-    spec, vocabulary = PLATFORMS[platform], load_vocabulary()
+    spec, vocabulary = PLATFORMS[platform], load_vocabulary(language)
     subject = describe_subject(analysis, read_topics(analysis, vocabulary), vocabulary)
     for attempt in range(DRAFTS):
         seed = f"{session_id}|{content.caption}|{attempt}"

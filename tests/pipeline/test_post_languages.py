@@ -230,3 +230,30 @@ def test_an_english_post_gets_english_tags_whatever_the_setting() -> None:
     for mix in HASHTAG_LANGUAGES:
         tags = select_hashtags(spec, topics, analysis, vocabulary, seed="s", mix=mix)
         assert set(tags) <= set(vocabulary.tags)
+
+
+@pytest.mark.parametrize(
+    ("language", "words", "niche"),
+    [("es", "mi gato durmiendo al sol", "cats"), ("pt_BR", "meu cachorro na praia", "dogs"),
+     ("de", "Sauerteigbrot aus unserer Bäckerei", "bakery"),
+     ("fr", "des fleurs pour maman", "flowers"),
+     ("it", "torta fatta in casa", "desserts"), ("ru", "мой кот спит на солнце", "cats"),
+     ("uk", "свіжий хліб з нашої пекарні", "bakery"), ("tr", "kedim güneşte uyuyor", "cats"),
+     ("id", "kopi susu pagi ini", "coffee"), ("hi", "मेरी प्यारी बिल्ली धूप में", "cats")],
+)  # fmt: skip
+def test_a_description_in_the_posts_language_names_its_niche(
+    language: str, words: str, niche: str
+) -> None:
+    vocabulary = load_vocabulary(language)
+    analysis = described(words)
+    topics = read_topics(analysis, vocabulary)
+    assert topics.niches[0] == niche
+    assert read_topics(analysis, load_vocabulary()).niches[0] != niche  # English reads none
+    subject = describe_subject(analysis, topics, vocabulary)
+    caption = draft_caption(PLATFORMS["instagram"], subject, analysis, "s", "", language)
+    assert words[1:] in caption  # the user's words, as written, in a hook of the language
+    tags = select_hashtags(PLATFORMS["instagram"], topics, analysis, vocabulary, seed="s",
+                           language=language, mix="mine")  # fmt: skip
+    assert set(tags) <= set(vocabulary.languages[language][niche]) | {
+        tag for key in topics.niches for tag in vocabulary.languages[language].get(key, ())
+    }

@@ -56,7 +56,7 @@ class LocalWriter:
     remote = False
 
     async def write(self, brief: ContentBrief) -> Writing:
-        vocabulary = load_vocabulary()
+        vocabulary = load_vocabulary(brief.language)
         analysis = brief.analysis
         topics = read_topics(analysis, vocabulary)
         subject = describe_subject(analysis, topics, vocabulary)

@@ -1,5 +1,5 @@
-"""`/settings` as buttons: default platforms, time zone, language, hashtags (in the user's
-language, English or both), logo position, files and previews on/off. The button data names
+"""`/settings` as buttons: default platforms, time zone, language, logo position, files and
+previews on/off, hashtags (in the user's language, English or both, in turn). The button data names
 the owner (`set:<user>:<op>`), so only they change their settings with it."""
 
 from __future__ import annotations
@@ -50,10 +50,6 @@ def settings_menu(user: User) -> Choice:
     languages = [
         option(f"g:{code}", name, code == settings.language) for code, name in LANGUAGES.items()
     ]
-    hashtags = [
-        option(f"h:{mix}", _(HASHTAG_CHOICES[mix]), mix == settings.hashtag_language)
-        for mix in HASHTAG_LANGUAGES
-    ]
     positions = [
         option(f"l:{position}", position, position == settings.logo_position)
         for position in LOGO_POSITIONS
@@ -62,11 +58,13 @@ def settings_menu(user: User) -> Choice:
         Menu(key("p"), _("Default platforms"), tuple(platforms), multiple=True),
         Menu(key("t"), _("Time zone"), tuple(timezones)),
         Menu(key("g"), _("Language"), tuple(languages)),
-        Menu(key("h"), _("Hashtags"), tuple(hashtags)),
         Menu(key("l"), _("Logo position"), tuple(positions)),
     )
     files = option("f", _("Send images as files"), settings.send_as_files)
     previews = option("v", _("Send feed previews"), settings.send_previews)
+    # A button that goes round the choices (a chat message has room for four menus).
+    choice = _(HASHTAG_CHOICES[settings.hashtag_language])
+    hashtags = option("h", _("Hashtags: {choice}").format(choice=choice), False)
     prompt = settings_text(settings) + (
         "\n"
         + _(
@@ -75,7 +73,7 @@ def settings_menu(user: User) -> Choice:
             "previews come."
         )
     )
-    return Choice(prompt, ((files, previews),), menus)
+    return Choice(prompt, ((files, previews), (hashtags,)), menus)
 
 
 def owner(key: str) -> str:
@@ -100,8 +98,10 @@ def apply(settings: UserSettings, key: str, picked: tuple[str, ...] | None = Non
         return dataclasses.replace(settings, timezone=value)
     if kind == "g" and value in LANGUAGES:
         return dataclasses.replace(settings, language=value)
-    if kind == "h" and value in HASHTAG_LANGUAGES:
-        return dataclasses.replace(settings, hashtag_language=value)
+    if kind == "h":
+        after = HASHTAG_LANGUAGES.index(settings.hashtag_language) + 1
+        mix = HASHTAG_LANGUAGES[after % len(HASHTAG_LANGUAGES)]
+        return dataclasses.replace(settings, hashtag_language=mix)
     if kind == "l" and value in LOGO_POSITIONS:
         return dataclasses.replace(settings, logo_position=value)
     if kind == "f":

@@ -286,7 +286,11 @@ async def test_settings_menu_uses_selects_and_a_button(fake, settings):
         shown = fake.shown(token)
         menus = [s["placeholder"] for s in shown.selects]
         assert menus == ["Default platforms", "Time zone", "Language", "Logo position"]
-        assert [b["label"] for b in shown.buttons] == ["Send images as files", "Send feed previews"]
+        labels = [b["label"] for b in shown.buttons]
+        assert labels == ["Send images as files", "Send feed previews", "Hashtags: both"]
+        await fake.press(ALICE, token, button(shown, "Hashtags: both")["custom_id"])
+        await until(lambda: "Hashtags: in your language" in [b["label"] for b in shown.buttons])
+        assert "• hashtags: in your language" in shown.original[-1]
         zones = select(shown, "Time zone")
         await fake.pick(ALICE, token, zones["custom_id"], ["Tokyo"])
         await until(lambda: picked(select(shown, "Time zone")) == ["Tokyo"])
@@ -530,5 +534,5 @@ async def test_a_german_user_gets_german_replies_and_menus(fake, settings):
         "Logo-Position",
     ]
     labels = [b["label"] for b in shown.buttons]
-    assert labels == ["Bilder als Dateien senden", "Feed-Vorschauen senden"]
+    assert labels[:2] == ["Bilder als Dateien senden", "Feed-Vorschauen senden"]
     assert picked(select(shown, "Sprache")) == ["Deutsch"]

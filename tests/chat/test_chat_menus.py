@@ -74,9 +74,9 @@ def test_button_data_fits_telegram() -> None:
 
 def test_a_menu_pick_sets_what_was_picked() -> None:
     menu = settings_menu(USER)
-    platforms, zones, languages, hashtags, positions = menu.menus
+    platforms, zones, languages, positions = menu.menus
     assert platforms.multiple and not zones.multiple and not positions.multiple
-    assert not languages.multiple and not hashtags.multiple
+    assert not languages.multiple
     assert platforms.key == f"set:{USER.ref.platform_user_id}:p"
     by_label = {o.label: o.key for m in menu.menus for o in m.options}
     picked = apply(USER.settings, platforms.key, (by_label["Instagram"], by_label["X"]))
@@ -86,9 +86,11 @@ def test_a_menu_pick_sets_what_was_picked() -> None:
     assert apply(USER.settings, positions.key, (by_label["centre"],)).logo_position == "centre"
     assert apply(USER.settings, languages.key, (by_label["Español"],)).language == "es"
     assert apply(USER.settings, "set:1:g:xx") == USER.settings  # a language not spoken
-    mine = apply(USER.settings, hashtags.key, (by_label["in your language"],))
-    assert mine.hashtag_language == "mine" and USER.settings.hashtag_language == "both"
-    assert apply(USER.settings, "set:1:h:klingon") == USER.settings
+    (hashtags,) = menu.button_rows()[-1]
+    assert hashtags.label == "Hashtags: both" and USER.settings.hashtag_language == "both"
+    mine = apply(USER.settings, hashtags.key)
+    assert mine.hashtag_language == "mine"  # then English, then both again
+    assert apply(apply(mine, hashtags.key), hashtags.key) == USER.settings
     # An option of another menu, or two picks in a pick-one menu, change nothing.
     assert apply(USER.settings, zones.key, (by_label["centre"],)) == USER.settings
     both = (by_label["Tokyo"], by_label["UTC"])

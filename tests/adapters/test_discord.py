@@ -26,6 +26,7 @@ from postready.chat.styles import PROMPT
 from postready.core.config.settings import DiscordSection, QueueSection, Settings, StorageSection
 from postready.core.storage import Storage
 from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.vocabulary import load_vocabulary
 from postready.serve import run_worker
 from tests.adapters.waiting import hold_jobs
 from tests.conftest import rows_of
@@ -536,3 +537,17 @@ async def test_a_german_user_gets_german_replies_and_menus(fake, settings):
     labels = [b["label"] for b in shown.buttons]
     assert labels[:2] == ["Bilder als Dateien senden", "Feed-Vorschauen senden"]
     assert picked(select(shown, "Sprache")) == ["Deutsch"]
+
+
+async def test_a_german_users_post_comes_out_in_german(fake, settings):
+    fake.locales[ALICE] = "de"
+    async with running(settings, fake):
+        options = {"image": photo(fake), "platforms": "instagram", "description": "meine Katze"}
+        token = await fake.slash(ALICE, "optimize", options)
+        await until(lambda: done(fake.shown(token)) and len(fake.shown(token).followups) >= 3)
+    files, _sheet, *posts = fake.shown(token).followups
+    assert files.payload["attachments"][0]["description"].startswith("Foto: meine Katze.")
+    caption = posts[0].payload["embeds"][0]["description"]
+    assert "meine Katze" in caption and ("Farben:" in caption or "Stimmung:" in caption)
+    german = load_vocabulary().languages["de"]["cats"]
+    assert any(f"#{tag}" in caption for tag in german)

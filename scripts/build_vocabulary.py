@@ -35,6 +35,14 @@ tag `blackcat`) is a specific tag, used only when one of its phrases is in the d
 blocked.txt lists tags never suggested (banned: restricted on Instagram; spam: engagement
 bait). The build fails on a tag that is blocked, malformed, or a niche without enough general
 tags, and prints how many distinct tags and niches there are.
+
+languages/<code>.txt (one per language posts are written in, e.g. languages/es.txt): the tags
+people posting in that language use, by niche, written as they read best (CamelCase for
+several words: Mastodon shows that spelling), at least MIN_LANGUAGE_TAGS a niche; and the
+words that mean a niche in that language, read only in descriptions of posts in it:
+
+    cats: Gatos, GatosDeInstagram, Michis
+    words cats: gato, gatos, gatito, michi
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ import argparse
 import json
 import re
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +59,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout, installed or not
 
 from postready.pipeline.lemmas import Lemmatizer, tokens  # noqa: E402
+from postready.pipeline.text import clean_tag  # noqa: E402
+from postready.pipeline.wording import ENGLISH, POST_LANGUAGES  # noqa: E402
 
 SOURCES = ROOT / "scripts" / "vocabulary"
+LANGUAGE_SOURCES = SOURCES / "languages"
 TARGET = ROOT / "postready" / "pipeline" / "data" / "hashtags.json"
 TIERS = ("broad", "medium", "niche")
 TAG = re.compile(r"[a-z0-9_]{2,30}")
 MIN_GENERAL_TAGS = 5  # any photo of a niche gets at least this many of its tags
+MIN_LANGUAGE_TAGS = 5  # a niche's tags in a language: at least this many
 ABOUT = (
     "PostReady's hashtag vocabulary, built by scripts/build_vocabulary.py from "
     "scripts/vocabulary/*.txt (edit those, then rebuild). 'niches' are topics people post "
@@ -66,7 +79,9 @@ ABOUT = (
     "('modifiers': words that select it only within that niche). 'groups' are sibling "
     "niches of which a photo gets one kind only. 'banned' (restricted on Instagram) and "
     "'spam' (engagement bait) are never suggested. Tiers are reach bands from experience, "
-    "not measured counts: review the lists now and then."
+    "not measured counts: review the lists now and then. 'languages': by language code, "
+    "each niche's tags in that language, as written (used lower-case; the spelling for "
+    "CamelCase)."
 )
 
 
@@ -170,6 +185,58 @@ def read_sources(paths: list[Path]) -> dict[str, Any]:
     return {"niches": niches, "tags": tags, "groups": groups, **blocked}
 
 
+def read_languages(paths: list[Path]) -> dict[str, dict[str, dict[str, list[str]]]]:
+    """languages/<code>.txt → {code: {"tags": {niche: [tags as written]}, "words": {niche:
+    [words]}}}."""
+    languages: dict[str, dict[str, dict[str, list[str]]]] = {}
+    for path in paths:
+        read = languages[path.stem] = {"tags": {}, "words": {}}
+        for number, raw in enumerate(path.read_text("utf-8").splitlines(), 1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            head, colon, rest = line.partition(":")
+            field, _, key = head.strip().rpartition(" ")
+            part = read["words"] if field == "words" else read["tags"]
+            if not colon or field not in ("", "words") or key in part:
+                raise VocabularyError(
+                    f"{path.name}:{number}: 'niche: Tag, Tag' or 'words niche: word, word', "
+                    "once a niche"
+                )
+            items = [t.strip() for t in rest.split(",") if t.strip()]
+            part[key] = [t.lower() for t in items] if field == "words" else items
+    return languages
+
+
+def validate_languages(data: dict[str, Any]) -> list[str]:
+    problems = []
+    blocked = set(data["banned"]) | set(data["spam"])
+    for code, read in data["languages"].items():
+        if code not in POST_LANGUAGES or code == ENGLISH:
+            problems.append(f"languages/{code}.txt: not a language posts are written in")
+        for key, words in read["words"].items():
+            if key not in data["niches"]:
+                problems.append(f"languages/{code}.txt: words {key}: unknown niche")
+            where = f"languages/{code}.txt: words {key}"
+            problems += [f"{where}: '{w}' has no word" for w in words if not tokens(w)]
+        for key, written in read["tags"].items():
+            where = f"languages/{code}.txt: {key}"
+            if key not in data["niches"]:
+                problems.append(f"{where}: unknown niche")
+            cleaned = [clean_tag(tag) for tag in written]
+            problems += [
+                f"{where}: '{tag}' is not a valid tag"
+                for tag in written
+                if clean_tag(tag) != unicodedata.normalize("NFKC", tag).lower() or "İ" in tag
+            ]
+            problems += [f"{where}: '{tag}' is blocked" for tag in cleaned if tag in blocked]
+            if len(set(cleaned)) != len(cleaned):
+                problems.append(f"{where}: a tag listed twice")
+            if len(cleaned) < MIN_LANGUAGE_TAGS:
+                problems.append(f"{where}: {len(cleaned)} tags, needs {MIN_LANGUAGE_TAGS}")
+    return problems
+
+
 def validate(data: dict[str, Any]) -> list[str]:
     niches, tags, groups = data["niches"], data["tags"], data["groups"]
     assert isinstance(niches, dict) and isinstance(tags, dict) and isinstance(groups, dict)
@@ -235,7 +302,8 @@ def lemmatise(data: dict[str, Any]) -> None:
 
 def build() -> str:
     data = read_sources(sorted(SOURCES.glob("*.txt")))
-    problems = validate(data)
+    data["languages"] = read_languages(sorted(LANGUAGE_SOURCES.glob("*.txt")))
+    problems = validate(data) + validate_languages(data)
     if problems:
         raise VocabularyError("\n".join(problems))
     lemmatise(data)
@@ -250,7 +318,7 @@ def dump(data: dict[str, Any]) -> str:
 
     lines = []
     for key, value in data.items():
-        if isinstance(value, dict) and key in ("niches", "tags", "groups", "lemmas"):
+        if isinstance(value, dict) and key in ("niches", "tags", "groups", "lemmas", "languages"):
             entries = ",\n".join(f"  {compact(k)}:{compact(v)}" for k, v in value.items())
             lines.append(f"{compact(key)}:{{\n{entries}\n}}")
         else:

@@ -27,6 +27,7 @@ from postready.pipeline.platforms import (
     resolve_platforms,
     unsupported_network_error,
 )
+from postready.pipeline.wording import HASHTAG_LANGUAGES
 
 MAX_DESCRIPTION = 1000
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z_]+)(?:@(?P<bot>[A-Za-z0-9_]+))?(?=\s|$)")
@@ -104,6 +105,7 @@ class ChangeSetting:
         "default_platforms",
         "timezone",
         "language",
+        "hashtag_language",
         "output_format",
         "send_as_files",
         "send_previews",
@@ -303,6 +305,8 @@ def _settings(words: list[str]) -> ShowSettings | ChangeSetting:
         return ChangeSetting("timezone", _timezone(value))
     if name in ("language", "lang") and (language := language_named(value)) is not None:
         return ChangeSetting("language", language)
+    if name in ("hashtags", "tags") and value.lower() in HASHTAG_LANGUAGES:
+        return ChangeSetting("hashtag_language", value.lower())
     if name == "format" and value.lower() in OUTPUT_FORMATS:
         return ChangeSetting("output_format", value.lower())
     if name == "files" and value.lower() in _SWITCH:
@@ -317,6 +321,8 @@ def _settings(words: list[str]) -> ShowSettings | ChangeSetting:
     usages = {
         "language": f"/settings language {'|'.join(LANGUAGES)}",
         "lang": f"/settings language {'|'.join(LANGUAGES)}",
+        "hashtags": f"/settings hashtags {'|'.join(HASHTAG_LANGUAGES)}",
+        "tags": f"/settings hashtags {'|'.join(HASHTAG_LANGUAGES)}",
         "format": f"/settings format {'|'.join(OUTPUT_FORMATS)}",
         "files": "/settings files on|off",
         "previews": "/settings previews on|off",
@@ -334,8 +340,8 @@ def _settings(words: list[str]) -> ShowSettings | ChangeSetting:
     raise PostReadyError(
         ErrorCode.INVALID_OPTION,
         N_(
-            "unknown setting '{name}'; use platforms, timezone, language, format, albums, "
-            "files, previews or account"
+            "unknown setting '{name}'; use platforms, timezone, language, hashtags, format, "
+            "albums, files, previews or account"
         ),
         name=words[0],
     )

@@ -515,6 +515,7 @@ def _request(
         chat_id=chat_id,
         timezone=settings.timezone,
         language=settings.language,
+        hashtag_language=settings.hashtag_language,
         source_name=name,
         styles=styles,
         background_colour=colour,

@@ -1,5 +1,6 @@
 """`/settings` as buttons: default platforms, time zone, language, logo position, albums as
-one carousel post or a post each, files and previews on/off. The button data names the owner
+one carousel post or a post each, files and previews on/off, hashtags (in the user's
+language, English or both, in turn). The button data names the owner
 (`set:<user>:<op>`), so only they change their settings with it."""
 
 from __future__ import annotations
@@ -7,11 +8,12 @@ from __future__ import annotations
 import dataclasses
 
 from postready.chat.replies import Choice, Menu, Option
-from postready.chat.texts import settings_text
+from postready.chat.texts import HASHTAG_CHOICES, settings_text
 from postready.core.i18n import LANGUAGES, _
 from postready.core.storage.models import User, UserSettings
 from postready.pipeline.logo import LOGO_POSITIONS
 from postready.pipeline.platforms import DEFAULT_PLATFORMS, PLATFORMS
+from postready.pipeline.wording import HASHTAG_LANGUAGES
 
 PREFIX = "set"
 # The zones most audiences live in; any other IANA zone: `/settings timezone Area/City`.
@@ -63,6 +65,9 @@ def settings_menu(user: User) -> Choice:
     albums = option("a", _("Albums as one carousel post"), settings.album_carousel)
     files = option("f", _("Send images as files"), settings.send_as_files)
     previews = option("v", _("Send feed previews"), settings.send_previews)
+    # A button that goes round the choices (a chat message has room for four menus).
+    choice = _(HASHTAG_CHOICES[settings.hashtag_language])
+    hashtags = option("h", _("Hashtags: {choice}").format(choice=choice), False)
     prompt = settings_text(settings) + (
         "\n"
         + _(
@@ -71,7 +76,7 @@ def settings_menu(user: User) -> Choice:
             "previews come."
         )
     )
-    return Choice(prompt, ((albums, files, previews),), menus)
+    return Choice(prompt, ((albums, files), (previews, hashtags)), menus)
 
 
 def owner(key: str) -> str:
@@ -96,6 +101,10 @@ def apply(settings: UserSettings, key: str, picked: tuple[str, ...] | None = Non
         return dataclasses.replace(settings, timezone=value)
     if kind == "g" and value in LANGUAGES:
         return dataclasses.replace(settings, language=value)
+    if kind == "h":
+        after = HASHTAG_LANGUAGES.index(settings.hashtag_language) + 1
+        mix = HASHTAG_LANGUAGES[after % len(HASHTAG_LANGUAGES)]
+        return dataclasses.replace(settings, hashtag_language=mix)
     if kind == "l" and value in LOGO_POSITIONS:
         return dataclasses.replace(settings, logo_position=value)
     if kind == "a":

@@ -69,6 +69,12 @@ A photo without a caption is made ready for your default platforms (/settings).
 FORM_TITLE = N_("Change description")
 FORM_LABEL = N_("What the photo shows, in your words")
 WAITING_FOR_PHOTO = N_("Now send the photo (within 5 minutes).")
+# The hashtags setting's choices (`wording.HASHTAG_LANGUAGES`), as /settings shows them.
+HASHTAG_CHOICES = {
+    "mine": N_("in your language"),
+    "english": N_("in English"),
+    "both": N_("both"),
+}
 WAITING_FOR_LOGO = N_("Send your logo as the next image (a PNG with transparency works best).")
 
 
@@ -138,6 +144,9 @@ def settings_text(settings: UserSettings) -> str:
             _("• platforms: {platforms}").format(platforms=platforms),
             _("• timezone: {timezone}").format(timezone=settings.timezone),
             _("• language: {language}").format(language=language),
+            _("• hashtags: {hashtags} (for posts not in English)").format(
+                hashtags=_(HASHTAG_CHOICES[settings.hashtag_language])
+            ),
             _("• format: {format}").format(format=settings.output_format),
             _("• albums: {albums}").format(albums=albums),
             _("• files: {files} (images as documents)").format(files=files),

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from postready.cli.batch import DEFAULT_WORKERS
 from postready.cli.exit_codes import EXIT_OK, EXIT_PLATFORM_FAILED
 from postready.cli.terminal import local_user, progress_display, table
-from postready.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from postready.pipeline.errors import ErrorCode, PostReadyError
 
 if TYPE_CHECKING:
@@ -24,6 +23,12 @@ if TYPE_CHECKING:
 def add_parser(commands: argparse._SubParsersAction) -> None:
     from postready.pipeline.logo import LOGO_POSITIONS
     from postready.pipeline.platforms import OUTPUT_FORMATS
+    from postready.pipeline.wording import (
+        DEFAULT_HASHTAG_LANGUAGE,
+        ENGLISH,
+        HASHTAG_LANGUAGES,
+        POST_LANGUAGES,
+    )
 
     optimize = commands.add_parser(
         "optimize",
@@ -122,10 +127,17 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     optimize.add_argument(
         "--language",
-        choices=LANGUAGES,
-        default=DEFAULT_LANGUAGE,
-        help="yours, as /settings language in the chats: the AI writes the posts in it "
-        "(local captions are English for now)",
+        choices=POST_LANGUAGES,
+        default=ENGLISH,
+        help="the posts' language, as /settings language in the chats: captions, hashtags "
+        "and alt text, written locally or by the AI",
+    )
+    optimize.add_argument(
+        "--hashtag-language",
+        choices=HASHTAG_LANGUAGES,
+        default=DEFAULT_HASHTAG_LANGUAGE,
+        help="for posts not in English: hashtags in that language (mine), English ones, or "
+        "both mixed (default: %(default)s)",
     )
     ai = optimize.add_mutually_exclusive_group()
     ai.add_argument(
@@ -195,6 +207,7 @@ def run(args: argparse.Namespace) -> int:
         timezone=args.timezone,
         audience_timezone=args.audience_timezone,
         language=args.language,
+        hashtag_language=args.hashtag_language,
         styles=tuple(args.styles),
         background_colour=args.background_color,
         product=args.product,

@@ -16,149 +16,10 @@ from postready.pipeline.markup import to_markup
 from postready.pipeline.platforms import EmojiPolicy, HashtagPlacement, PlatformSpec
 from postready.pipeline.providers.types import ImageAnalysis
 from postready.pipeline.subject import Subject
-from postready.pipeline.text import EMOJI, measure, shorten
+from postready.pipeline.text import EMOJI, WORD_CHAR, measure, shorten
+from postready.pipeline.vocabulary import load_vocabulary
+from postready.pipeline.wording import PostWording, wording
 
-# Hooks that take the user's own words as a unit ("Today: launch day at the space center."),
-# so they read right whatever the words are; by the platform's tone.
-_OWN_HOOKS = {
-    "friendly": ("Sharing this one: {phrase}.", "A little {mood} moment: {phrase}.",
-                 "Fresh on the feed: {phrase}.", "{Phrase}."),
-    "professional": ("{Phrase}.", "A closer look: {phrase}.", "Today on the page: {phrase}."),
-    "inspiring": ("Ideas to save: {phrase}.", "Inspiration for your board: {phrase}.",
-                  "Saving this one: {phrase}."),
-    "casual": ("{Phrase}.", "Today: {phrase}.", "Just shared: {phrase}."),
-}  # fmt: skip
-# Hooks about the kind of thing when the user's words do not name it in a few words.
-_KIND_HOOKS = {
-    "animal": ("Today's star: this {thing}.", "A {thing} moment worth sharing.",
-               "Say hello to this {thing}."),
-    "food": ("All about the {thing} today.", "{Thing}, fresh and ready.",
-             "Worth the wait: {thing}."),
-    "drink": ("All about the {thing} today.", "{Thing} o'clock.", "Time for {thing}."),
-    "place": ("Views like this.", "A {thing} worth the trip.", "Wish you were here."),
-    "nature": ("Views like this.", "Nature, doing its thing.", "A {mood} {thing}."),
-    "product": ("A closer look at this {thing}.", "Made with care: this {thing}.",
-                "Every detail counts on this {thing}."),
-    "launch": ("Big news today.", "Something new is here.", "It's launch day."),
-    "property": ("Welcome home.", "Home sweet home.", "A place to call home."),
-    "event": ("A day to remember.", "Moments from the {thing}.", "What a {thing}."),
-    "holiday": ("{Thing} is here.", "{Thing} moments.", "A little {Thing} cheer."),
-    "season": ("{Thing} mood.", "Hello, {thing}.", "A {mood} {thing}."),
-    "memorial": ("In loving memory.", "Remembering, with love.", "Forever in our hearts."),
-    "people": ("Moments that matter.", "Little moments, big memories.",
-               "The people behind it all."),
-    "learning": ("Learning in action.", "A day in the classroom.",
-                 "Today's lesson, in one photo."),
-    "art": ("Fresh from the studio.", "New work, finished today.",
-            "A closer look at this {thing}."),
-    "music": ("Turn it up.", "All about the music today.", "Music is the whole mood today."),
-    "photo": ("Light, timing and a little luck.", "Seen through the lens.",
-              "A frame worth keeping."),
-    "books": ("Currently reading.", "Between the pages.", "A good book and a quiet moment."),
-    "vehicle": ("Built to be looked at.", "A {thing} worth a second look.", "Ready to roll."),
-    "activity": ("Out there doing it.", "Another {thing} session in the books.",
-                 "Earned it."),
-    "home": ("Home, just as we like it.", "A little corner of the {thing}.",
-             "Slow days at home."),
-    "science": ("Science is beautiful.", "Curious minds, welcome.",
-                "Today's focus: {thing}."),
-    "tech": ("Today's focus: {thing}.", "A closer look at the setup.",
-             "Built for the way we work."),
-    "gaming": ("Game on.", "One more level.", "Tonight's game."),
-}  # fmt: skip
-_GENERAL_HOOKS = ("A closer look: {thing}.", "Today's focus: {thing}.", "{Thing}, today.")
-# No subject we can name: about the look of the photo only.
-_NEUTRAL_HOOKS = ("A moment worth sharing.", "Today's snapshot, in {colour} and {colour2}.",
-                  "Just as it was: {mood}.", "A little {mood} moment.")  # fmt: skip
-_DETAILS = (
-    "{Colour} and {colour2} tones, {mood}.",
-    "Shot in {colour} and {colour2}.",
-    "All {colour} and {colour2}, with a {mood} feel.",
-    "The mood: {mood}.",
-)
-_PRODUCT_DETAILS = ("Every detail, in {colour} and {colour2}.", "Made to be looked at twice.")
-_PEOPLE_DETAILS = ("Real people, real moments.", "The people behind it all.")
-_CTAS = {
-    "instagram": ("Save this for later and tell us what you think in the comments.",
-                  "Which detail catches your eye first? Tell us below.",
-                  "Share it with someone who would love it."),
-    "facebook": ("What do you think?", "Tell us in the comments!", "Would you try it?"),
-    "linkedin": ("What's your take? I'd love to hear your thoughts in the comments.",
-                 "How do you approach this in your work? Share below.",
-                 "Curious what you think: the comments are open."),
-    "pinterest": ("Save this Pin for your next idea.", "Save it to your board for later.",
-                  "Pin it now, try it later."),
-    "x": ("Thoughts?", "What do you think?", "Would you?"),
-    "tiktok": ("Follow for more!", "Save this for later!", "What do you think? Comment below!"),
-    "threads": ("What would you add?", "Thoughts?", "Tell me what you think."),
-    "bluesky": ("What do you think?", "Thoughts?", "Would you?"),
-    "mastodon": ("What do you think?", "Boost it if you like it.", "Thoughts?"),
-    "youtube": ("Tell us in the comments.", "Which detail do you like best? Comment below.",
-                "Subscribe for more like this."),
-    "reddit": ("Thoughts?", "What do you think?", "Feedback welcome."),
-    "snapchat": ("Send this to a friend!", "Snap us back!", "Add us for more!"),
-    "tumblr": ("Reblog if you like it.", "Reblog it for later.", "Tell us what you think."),
-    "google_business": ("Call us or stop by today.", "Visit us this week: we'd love to see you.",
-                        "Tap Learn more to find out more."),
-    "telegram": ("Share it with a friend.", "What do you think? Tell us in the comments.",
-                 "Forward it to someone who'd love it."),
-}  # fmt: skip
-# Calls to action by what the photo is, where the general ones would read wrong ("Would you
-# try it?" under a pet) or miss the point (a shop). Keyed by platform, "" for the others.
-_KIND_CTAS: dict[str, dict[str, tuple[str, ...]]] = {
-    "product": {
-        "": ("Tap the link in our bio to shop.", "Message us to order yours.",
-             "Available now: the link is in our bio."),
-        "linkedin": ("Interested in stocking it? Let's talk.",
-                     "Questions about the process? The comments are open."),
-        "pinterest": ("Save it to your wishlist board.", "Pin it for your next gift idea."),
-        "x": ("Link in bio to shop.", "Want one?"), "bluesky": ("Want one?", "Thoughts?"),
-        "threads": ("Want one?", "Which would you pick?"),
-        "google_business": ("Order yours: tap Buy below.", "Call us to order yours.",
-                            "In store now: stop by today."),
-        "telegram": ("Want one? Message us to order.",),
-    },
-    "launch": {
-        "": ("Try it: the link is in our bio.", "Tell us what you think once you've tried it.",
-             "Early feedback is welcome in the comments."),
-        "linkedin": ("Feedback welcome: what would you like to see next?",),
-        "pinterest": ("Save it to try later.",),
-        "x": ("Try it and tell us.", "Feedback welcome."), "bluesky": ("Feedback welcome.",),
-        "threads": ("What would you like to see next?",),
-        "google_business": ("Tap Learn more to try it.", "Stop by and try it today."),
-    },
-    "animal": {
-        "": ("Tag someone who needs this in their feed.", "Show us yours in the comments!",
-             "Double tap if this made you smile."),
-        "linkedin": ("Every team needs one. Who is yours?",),
-        "pinterest": ("Save it for a smile later.",),
-        "x": ("Look at this face.", "Thoughts?"), "bluesky": ("Look at this face.",),
-        "threads": ("Show me yours.",),
-    },
-    "food": {
-        "": ("Would you try it?", "Save it for your next craving.",
-             "Tag who you'd share this with."),
-        "linkedin": ("What's on your menu this week?",),
-        "pinterest": ("Save it for your next craving.", "Pin it for later."),
-        "google_business": ("Order online or stop by today.", "Book a table: tap Book below."),
-    },
-    "drink": {
-        "": ("How do you take yours?", "Tag your favourite person to share one with."),
-        "linkedin": ("What fuels your workday?",), "pinterest": ("Save it for later.",),
-    },
-    "memorial": {
-        "": ("Share a memory in the comments if you wish.",),
-        "linkedin": ("Thank you for the kind words.",), "pinterest": ("Save it to remember.",),
-        "x": ("Thank you for the kind words.",), "bluesky": ("Thank you for the kind words.",),
-        "threads": ("Thank you for the kind words.",),
-    },
-    "place": {
-        "": ("Who would you bring here?", "Save it for your next trip.",
-             "Tag someone who needs to see this."),
-        "linkedin": ("Where do you go to recharge?",),
-        "pinterest": ("Save it for your next trip.",),
-    },
-}  # fmt: skip
 _CTA_EMOJI = {"instagram": "👇", "tiktok": "✨"}
 # The hook, the detail and the call to action as paragraphs; the rest: one line.
 _PARAGRAPHS = {"instagram", "linkedin", "facebook", "pinterest", "tiktok", "snapchat", "tumblr",
@@ -169,8 +30,8 @@ _KIND_CTA_PLATFORMS = {"instagram", "linkedin", "facebook", "pinterest", "tiktok
 _TAG_ROOM = 60  # characters kept free for inline hashtags when a long description fills a post
 
 
-_TRAILING_TAGS = re.compile(r"(?:[ \t]*#\w+)+[ \t]*$", re.MULTILINE)
-_INLINE_TAG = re.compile(r"(?<![\w&])#(\w+)")
+_TRAILING_TAGS = re.compile(rf"(?:[ \t]*#{WORD_CHAR}+)+[ \t]*$", re.MULTILINE)
+_INLINE_TAG = re.compile(rf"(?<![\w&])#({WORD_CHAR}+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,21 +45,27 @@ class Post:
 
 
 def draft_caption(
-    spec: PlatformSpec, subject: Subject, analysis: ImageAnalysis, seed: str, avoid: str = ""
+    spec: PlatformSpec,
+    subject: Subject,
+    analysis: ImageAnalysis,
+    seed: str,
+    avoid: str = "",
+    language: str = "en",
 ) -> str:
-    """A caption without hashtags for `spec`, near its target length: a hook about what the
-    photo shows, a detail (or the user's own sentences), and a call to action that fits.
-    `avoid`: a caption to differ from (another caption asked for): the hook, detail and call
-    to action after its own are used, so that asking again goes round all of them."""
+    """A caption without hashtags for `spec` in `language`, near its target length: a hook
+    about what the photo shows, a detail (or the user's own sentences), and a call to action
+    that fits. `avoid`: a caption to differ from (another caption asked for): the hook, detail
+    and call to action after its own are used, so that asking again goes round all of them."""
     rng = random.Random(hashlib.sha256(f"{seed}|caption|{spec.key}".encode()).digest())
     style = spec.caption_style
-    words = _fill_words(subject, analysis)
+    table = wording(language)
+    words = _fill_words(subject, analysis, table)
     if subject.phrase and subject.kind != "memorial":
-        hooks = _OWN_HOOKS[style.tone]
+        hooks = table.own_hooks[style.tone]
     elif subject.kind:
-        hooks = _KIND_HOOKS.get(subject.kind, _GENERAL_HOOKS)
+        hooks = table.kind_hooks.get(subject.kind, table.general_hooks)
     else:
-        hooks = _GENERAL_HOOKS if subject.thing else _NEUTRAL_HOOKS
+        hooks = table.general_hooks if subject.thing else table.neutral_hooks
     hook_template = _next(hooks, words, avoid, rng)
     # The hook must be read before the platform's "more" (room left for an emoji).
     hook = shorten(hook_template.format(**words), spec.caption_visible - 3, style.unit)
@@ -206,16 +73,16 @@ def draft_caption(
         own = _sentence(subject.phrase).replace("{", "{{").replace("}", "}}")
         details: tuple[str, ...] = (own,) if subject.phrase else ("",)
     elif subject.occasion and subject.occasion not in hook:
-        details = (f"Happy {subject.occasion}!",)
+        details = (table.wish(subject.occasion),)
     elif subject.product:
-        details = _PRODUCT_DETAILS
+        details = table.product_details
     elif analysis.faces and subject.kind in ("people", "event", ""):
-        details = _PEOPLE_DETAILS
+        details = table.people_details
     else:
-        details = _DETAILS
+        details = table.details
     # Say each thing once: no mood or colour in the detail when the hook already has it.
     fresh = [d for d in details if not _shared_words(hook_template, d)] or list(details)
-    cta = _next(_ctas(spec.key, subject), words, avoid, rng)
+    cta = _next(_ctas(table, spec.key, subject), words, avoid, rng)
     if style.emoji != "none" and subject.emoji:
         hook = f"{hook} {subject.emoji}"
     if style.emoji == "some" and spec.key in _CTA_EMOJI and subject.kind != "memorial":
@@ -247,24 +114,27 @@ def _next(templates: tuple[str, ...], words: dict[str, str], avoid: str, rng: ra
     return rng.choice(templates)
 
 
-def _ctas(platform: str, subject: Subject) -> tuple[str, ...]:
+def _ctas(table: PostWording, platform: str, subject: Subject) -> tuple[str, ...]:
     # A craft is not for sale unless the words or a product shot say so.
     kind = "" if subject.kind == "product" else subject.kind
     family = "product" if subject.product else "launch" if subject.launch else kind
-    by_platform = _KIND_CTAS.get(family)
+    by_platform = table.kind_ctas.get(family)
     if by_platform is None:
-        return _CTAS[platform]
+        return table.ctas[platform]
     if platform in by_platform:
         return by_platform[platform]
     # A memorial's own words fit everywhere; a platform's general ones never do there.
     general = platform in _KIND_CTA_PLATFORMS or family == "memorial"
-    return by_platform[""] if general else _CTAS[platform]
+    return by_platform[""] if general else table.ctas[platform]
 
 
-def _fill_words(subject: Subject, analysis: ImageAnalysis) -> dict[str, str]:
+def _fill_words(subject: Subject, analysis: ImageAnalysis, table: PostWording) -> dict[str, str]:
     phrase = _lower_first(subject.phrase)
-    colours = [c.name for c in analysis.colours] + ["neutral", "soft"]
-    mood = analysis.mood.split(",")[0]
+    colours = [table.name(c.name) for c in analysis.colours] + [
+        table.name("neutral"),
+        table.name("soft"),
+    ]
+    mood = table.mood(analysis.mood.split(",")[0])
     thing = subject.thing or "photo"
     return {
         "phrase": phrase,
@@ -285,7 +155,7 @@ def _shared_words(first: str, second: str) -> bool:
 
 def _sentence(text: str) -> str:
     text = _upper_first(text.strip())
-    return text if text.endswith((".", "!", "?")) else f"{text}."
+    return text if text.endswith((".", "!", "?", "।")) else f"{text}."
 
 
 def _upper_first(text: str) -> str:
@@ -323,7 +193,8 @@ def assemble_post(spec: PlatformSpec, caption: str, hashtags: Sequence[str]) -> 
     caption = apply_emoji_policy(strip_hashtags(caption), style.emoji)
     tags = list(hashtags)[: spec.hashtags.max]
     if spec.hashtags.camel_case:
-        tags = [camel_case(tag) for tag in tags]
+        spellings = load_vocabulary().spellings
+        tags = [camel_case(tag, spellings) for tag in tags]
     placement = spec.hashtags.placement
     if placement in (HashtagPlacement.FIRST_COMMENT, HashtagPlacement.TAGS_FIELD):
         text = to_markup(shorten(caption, spec.caption_limit, style.unit), style.markup)

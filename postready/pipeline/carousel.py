@@ -39,6 +39,7 @@ from postready.pipeline.platforms import PlatformSpec
 from postready.pipeline.pricing import cost_of
 from postready.pipeline.providers.base import CAROUSEL_VISION_SIDE, MAX_VISION_PHOTOS
 from postready.pipeline.resizing import MAX_UPSCALE
+from postready.pipeline.wording import post_language
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -159,6 +160,8 @@ async def run_carousel(
     result = OptimizeResult(
         session_id=session_id,
         user_uuid=user_uuid(request.user_id),
+        language=post_language(request.language),
+        hashtag_language=request.hashtag_language,
         started_at=started,
         finished_at=datetime.now(UTC),
         source=items[0],

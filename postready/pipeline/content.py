@@ -214,6 +214,7 @@ class ContentEngine:
             platforms=platforms,
             analysis=photo.analysis,
             language=request.language,
+            hashtag_language=request.hashtag_language,
             more_images=photo.more_jpegs,
             item_analyses=photo.item_analyses,
         )
@@ -259,7 +260,7 @@ class ContentEngine:
             fallbacks=fallbacks,
             cached=tuple(p for p, i in (("writing", written), ("accounts", found)) if i.cached),
         )  # fmt: skip
-        vocabulary = load_vocabulary()
+        vocabulary = load_vocabulary(request.language)
         topics = _topics(writing, local, vocabulary)
         contents = {
             key: _platform_content(PLATFORMS[key], request, brief, now, writing, local, topics,
@@ -296,7 +297,7 @@ class ContentEngine:
             brief.image_hash,
             brief.platforms,
             brief.description,
-            brief.language,
+            f"{brief.language}|{brief.hashtag_language}",
             provider.name,
         )
         hit = self._cache.get(key)
@@ -327,7 +328,7 @@ class ContentEngine:
     async def _with_related_tags(self, brief: ContentBrief) -> tuple[ContentBrief, str | None]:
         """The brief with tags related to its niches' top tags, or the reason there are none."""
         assert self._pages is not None
-        vocabulary = load_vocabulary()
+        vocabulary = load_vocabulary(brief.language)
         topics = read_topics(brief.analysis, vocabulary)
         niches = [vocabulary.niches[key] for key in topics.niches[:2]]
         seeds = [niche.tags["medium"][0] for niche in niches if niche.tags["medium"]]
@@ -357,6 +358,7 @@ def _platform_content(
         spec, topics, writing.analysis, load_vocabulary(),
         preferred=draft.hashtags, related=brief.related_tags,
         seed=f"{brief.image_hash}|{brief.description}",
+        language=brief.language, mix=brief.hashtag_language,
     )  # fmt: skip
     post = assemble_post(spec, draft.caption or local.posts[spec.key].caption, tags)
     return PlatformContent(

@@ -7,13 +7,21 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from itertools import zip_longest
 
 from postready.pipeline.meaning import Topics
 from postready.pipeline.platforms import PlatformSpec
 from postready.pipeline.providers.types import ImageAnalysis
 from postready.pipeline.subject import SHORT_SUBJECT_WORDS
+from postready.pipeline.text import WORD_CHAR
 from postready.pipeline.vocabulary import Tier, Vocabulary
+from postready.pipeline.wording import (
+    DEFAULT_HASHTAG_LANGUAGE,
+    ENGLISH,
+    HashtagLanguage,
+    post_language,
+)
 
 # Order in which tiers are drawn: the specific tags first (they reach the people who care),
 # one broad tag for reach. X and Threads want one or two popular but not drowned (medium).
@@ -35,14 +43,22 @@ def select_hashtags(
     related: Sequence[str] = (),
     seed: str = "",
     avoid: Collection[str] = (),
+    language: str = ENGLISH,
+    mix: HashtagLanguage = DEFAULT_HASHTAG_LANGUAGE,
 ) -> tuple[str, ...]:
     """Tags for one platform: the recommended count (never above its max); `preferred` tags
     first (e.g. a model's picks), then a round over the subjects, main first, then the user's
     own two-word subject and one `related` tag (from hashtag pages) as long-tail tags where
     there is room, then more rounds and the parents' general tags. Deterministic per seed.
     `avoid`: tags not to use again (other hashtags asked for), taken only to reach the
-    platform's minimum."""
-    picked = _select(spec, topics, analysis, vocabulary, preferred, related, seed, set(avoid))
+    platform's minimum. `language` and `mix`: a niche with tags in the post's language gets
+    those ("mine"), its English ones ("english"), or both in turn ("both")."""
+    english = post_language(language) == ENGLISH
+    local = {} if mix == "english" else vocabulary.languages.get(post_language(language), {})
+    picked = _select(
+        spec, topics, analysis, vocabulary, preferred, related, seed, set(avoid), local, mix,
+        english,
+    )  # fmt: skip
     for tag in avoid:  # the vocabulary ran dry: the platform's minimum still holds
         if len(picked) >= spec.hashtags.min:
             break
@@ -60,6 +76,9 @@ def _select(
     related: Sequence[str],
     seed: str,
     avoid: set[str],
+    local: dict[str, tuple[str, ...]],
+    mix: HashtagLanguage,
+    english: bool,  # the description is English: its words make long-tail tags
 ) -> tuple[str, ...]:
     want = spec.hashtags.recommended
     picked: dict[str, None] = {}
@@ -78,17 +97,26 @@ def _select(
     rng = random.Random(hashlib.sha256(f"{seed}|{spec.key}".encode()).digest())
     order = _TIER_ORDER.get(spec.key, _TIER_ORDER["default"])
     subjects = [key for key in topics.niches if not _is_parent_here(key, topics, vocabulary)]
-    queues = [_queue(vocabulary, key, topics, order, rng) for key in subjects or topics.niches]
+
+    def queue(key: str) -> Iterator[str]:
+        english = _queue(vocabulary, key, topics, order, rng)
+        mine = iter(_shuffled(list(local.get(key, ())), rng))
+        if key not in local:
+            return english
+        return mine if mix == "mine" else _in_turn(mine, english)
+
+    queues = [queue(key) for key in subjects or topics.niches]
     _take_round(queues, add)
-    if spec.hashtags.max > 2:  # only where there is room for long-tail tags
-        add(_description_tag(analysis, vocabulary))
+    # Long-tail tags (English words): not where only the post's language's are wanted.
+    if spec.hashtags.max > 2 and not (local and mix == "mine"):
+        add(_description_tag(analysis, vocabulary) if english else "")
         # A page's tag that the vocabulary lacks: its own come in through the niches anyway.
         new = (t for t in related if (c := vocabulary.allowed(t)) and c not in vocabulary.tags)
         add(next(new, ""))
     while len(picked) < want and _take_round(queues, add):
         pass
     for key in topics.niches:  # parents, then anything left when the niches are thin
-        for tag in _queue(vocabulary, key, topics, order, rng):
+        for tag in queue(key):
             if len(picked) >= want:
                 return tuple(picked)[: spec.hashtags.max]
             add(tag)
@@ -121,6 +149,12 @@ def _queue(
         turn += 1
 
 
+def _in_turn(first: Iterator[str], second: Iterator[str]) -> Iterator[str]:
+    """One from each in turn, then the rest of the longer."""
+    for pair in zip_longest(first, second):
+        yield from (tag for tag in pair if tag is not None)
+
+
 def _take_round(queues: list[Iterator[str]], add: Callable[[str], bool]) -> bool:
     """One tag from each subject's queue (the next that is allowed); False when all are dry."""
     took = False
@@ -144,7 +178,7 @@ def _description_tag(analysis: ImageAnalysis, vocabulary: Vocabulary) -> str:
     if len(analysis.subject.split()) > SHORT_SUBJECT_WORDS or len(analysis.keywords) < 2:
         return ""
     pair = analysis.keywords[-2:]
-    if " ".join(pair) not in " ".join(re.findall(r"\w+", analysis.subject.lower())):
+    if " ".join(pair) not in " ".join(re.findall(rf"{WORD_CHAR}+", analysis.subject.lower())):
         return ""  # not side by side ("skyline at dusk"): not one thing
     if not all(vocabulary.knows(word) for word in pair):
         return ""
@@ -152,10 +186,14 @@ def _description_tag(analysis: ImageAnalysis, vocabulary: Vocabulary) -> str:
     return vocabulary.allowed(tag) if len(tag) <= 20 else ""
 
 
-def camel_case(tag: str) -> str:
+def camel_case(tag: str, spellings: Mapping[str, str] | None = None) -> str:
     """A tag with each of its words capitalised ("latteart" → "LatteArt"), so that screen
-    readers say the words. wordninja finds them by English word frequencies; a tag it would
-    break into single letters ("tbt") only gets its first letter capitalised."""
+    readers say the words: as `spellings` (the vocabulary's) writes it, else split by
+    wordninja (English word frequencies); a tag it would break into single letters ("tbt")
+    only gets its first letter capitalised."""
+    spelled = (spellings or {}).get(tag)
+    if spelled:
+        return spelled
     import wordninja  # its word list loads in ~170 ms: only for platforms that want this
 
     words: list[str] = wordninja.split(tag)

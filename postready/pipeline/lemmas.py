@@ -13,9 +13,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from postready.pipeline.text import EMOJI, STOPWORDS
+from postready.pipeline.text import EMOJI, MARKS, STOPWORDS
 
-_WORD = re.compile(r"[^\W_](?:[\w&]|['’](?=\w))*", re.UNICODE)
+_WORD = re.compile(rf"[^\W_](?:[\w{MARKS}&]|['’](?=\w))*")
 # Plurals that are words of their own, and irregular ones.
 _KEEP = frozenset({"news", "glasses", "series", "species", "physics", "athletics", "gymnastics",
                    "bus", "plus", "lens", "mars", "vans", "yes", "always", "dunks"})  # fmt: skip

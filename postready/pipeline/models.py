@@ -19,6 +19,7 @@ from postready.pipeline.platforms import PLATFORMS, OutputFormat
 from postready.pipeline.pricing import Cost
 from postready.pipeline.providers.types import AccountSuggestions, ImageAnalysis
 from postready.pipeline.timing import PostingTimes
+from postready.pipeline.wording import DEFAULT_HASHTAG_LANGUAGE, ENGLISH, HashtagLanguage
 
 if TYPE_CHECKING:
     from postready.pipeline.cropping import CropMethod
@@ -56,7 +57,8 @@ class OptimizeRequest:
     chat_id: str | None = None
     timezone: str = "UTC"  # the user's, for posting times
     audience_timezone: str | None = None  # where the audience lives; default: the user's zone
-    language: str = "en"
+    language: str = "en"  # the posts' (local captions, alt text, the AI's writing)
+    hashtag_language: HashtagLanguage = DEFAULT_HASHTAG_LANGUAGE  # in the language, English, both
     source_name: str = ""  # what to call the source in results (file name or chat file id)
     styles: tuple[str, ...] = ()  # product-photography style keys (photography.STYLES)
     background_colour: str = "White"  # for the solid-background style
@@ -339,6 +341,8 @@ class OptimizeResult:
     cost: Cost | None = None  # the paid calls' estimated cost (None: read from an old document)
     notices: tuple[str, ...] = ()  # for the user: daily quotas that kept AI services out
     items: tuple[SourceInfo, ...] = ()  # a carousel's photos in order (`source` is the first)
+    language: str = ENGLISH  # what the posts are written in
+    hashtag_language: HashtagLanguage = DEFAULT_HASHTAG_LANGUAGE
 
     @property
     def successful(self) -> list[PlatformResult]:
@@ -354,6 +358,8 @@ class OptimizeResult:
             "timestamp": self.started_at.strftime("%Y%m%d_%H%M%S"),
             "source_image": self.source.name,
             "source": self.source.details_json(),
+            "language": self.language,
+            "hashtag_language": self.hashtag_language,
             "analysis": self.analysis.to_json() if self.analysis else None,
             "platforms": {
                 key: result.to_json(key in styled) for key, result in self.platforms.items()
@@ -414,6 +420,9 @@ class OptimizeResult:
                     SourceInfo.from_json(item["source_image"], item)
                     for item in data.get("items", ())
                 ),
+                # Documents written before posts had a language: English, both kinds of tags.
+                language=data.get("language", ENGLISH),
+                hashtag_language=data.get("hashtag_language", DEFAULT_HASHTAG_LANGUAGE),
             )
         except KeyError as exc:
             raise ValueError(f"not a PostReady results document: missing {exc}") from exc

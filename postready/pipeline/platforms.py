@@ -61,7 +61,7 @@ class HashtagRule:
 EmojiPolicy = Literal["none", "one", "some"]
 # How a platform counts caption length: code points, UTF-16 units (TikTok's API), or X's
 # weighted count (most characters outside Latin and general punctuation, emoji included, count 2).
-LengthUnit = Literal["characters", "utf16", "x_weighted"]
+LengthUnit = Literal["characters", "utf16", "x_weighted", "graphemes"]
 # How the caption is written: plain text, or Telegram's HTML (parse_mode "HTML": &, < and >
 # escaped, the hook in <b>); limits count the text as the reader sees it.
 Markup = Literal["plain", "telegram_html"]
@@ -346,7 +346,7 @@ PLATFORMS: dict[str, PlatformSpec] = {
             caption_limit=300,  # graphemes
             caption_visible=300,  # shown whole: no fold below the limit
             hashtags=HashtagRule(1, 2, 3, HashtagPlacement.INLINE),
-            caption_style=CaptionStyle(target=220, emoji="one", tone="casual"),
+            caption_style=CaptionStyle(target=220, emoji="one", tone="casual", unit="graphemes"),
             posting_windows=_X_WINDOWS,
             posting_source=f"{_SPROUT_2023}, X's hours (no Bluesky-specific study)",
             alt_text=AltTextRule(

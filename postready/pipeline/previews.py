@@ -32,7 +32,7 @@ from postready.pipeline.preview_fonts import (
     text_width,
     visual_order,
 )
-from postready.pipeline.text import measure
+from postready.pipeline.text import WORD_CHAR, measure
 
 WIDTH = 480  # one preview: a phone's feed column
 PREVIEWS_DIR = "previews"
@@ -42,7 +42,7 @@ _PNG_EFFORT = 3  # zlib level: a sheet in a fifth of the time optimize takes, 8 
 
 # The first font draws everything it can; the others fill in the scripts it lacks.
 # Spaces, marks, joiners and variation selectors stay in the run of the text around them.
-_LINK = re.compile(r"(?<![\w&])[#@]\w+")
+_LINK = re.compile(rf"(?<![\w&])[#@]{WORD_CHAR}+")
 _TOKEN = re.compile(r"\n|[^\S\n]+|\S+")
 
 Span = tuple[str, Style]

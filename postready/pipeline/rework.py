@@ -74,7 +74,8 @@ async def another_caption(
             draft = writing.posts.get(platform) if writing else None
             caption = draft.caption if draft else None
     if not caption or assemble_post(spec, caption, content.hashtags).caption == content.caption:
-        caption, writer = _drafted(result.session_id, platform, analysis, content), "local"
+        drafted = _drafted(result.session_id, platform, analysis, content, request.language)
+        caption, writer = drafted, "local"
     post = assemble_post(spec, caption, content.hashtags)
     sources = replace(content.sources, writing=writer, cached=())
     changed = replace(content, caption=post.caption, first_comment=post.first_comment)
@@ -87,13 +88,14 @@ def other_hashtags(engine: ContentEngine, result: OptimizeResult, platform: str)
     current ones where the vocabulary has enough, within the platform's rules.
     NO_ALTERNATIVE when the vocabulary has no other set."""
     content, analysis = _content(result, platform)
-    spec, vocabulary = PLATFORMS[platform], load_vocabulary()
+    spec, vocabulary = PLATFORMS[platform], load_vocabulary(result.language)
     topics = read_topics(analysis, vocabulary)
     if content.niches:  # the niches the post was written for (a model's, when one chose)
         topics = replace(topics, niches=content.niches)
     tags = select_hashtags(
         spec, topics, analysis, vocabulary,
         seed=f"{result.session_id}|{' '.join(content.hashtags)}", avoid=content.hashtags,
+        language=result.language, mix=result.hashtag_language,
     )  # fmt: skip
     if set(tags) == set(content.hashtags):
         raise PostReadyError(ErrorCode.NO_ALTERNATIVE, "no other hashtags fit this photo")
@@ -153,15 +155,19 @@ def _content(result: OptimizeResult, platform: str) -> tuple[PlatformContent, Im
 
 
 def _drafted(
-    session_id: str, platform: str, analysis: ImageAnalysis, content: PlatformContent
+    session_id: str,
+    platform: str,
+    analysis: ImageAnalysis,
+    content: PlatformContent,
+    language: str,
 ) -> str:
-    """A local caption other than the current one: a different hook, detail and call to
-    action where the platform has them."""
-    spec, vocabulary = PLATFORMS[platform], load_vocabulary()
+    """A local caption other than the current one, in `language`: a different hook, detail
+    and call to action where the platform has them."""
+    spec, vocabulary = PLATFORMS[platform], load_vocabulary(language)
     subject = describe_subject(analysis, read_topics(analysis, vocabulary), vocabulary)
     for attempt in range(DRAFTS):
         seed = f"{session_id}|{content.caption}|{attempt}"
-        caption = draft_caption(spec, subject, analysis, seed, avoid=content.caption)
+        caption = draft_caption(spec, subject, analysis, seed, content.caption, language)
         if assemble_post(spec, caption, content.hashtags).caption != content.caption:
             return caption
     raise PostReadyError(ErrorCode.NO_ALTERNATIVE, "no other caption fits this photo")

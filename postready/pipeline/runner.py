@@ -48,6 +48,7 @@ from postready.pipeline.platform_plans import PlatformPlan, min_decoded_size, pl
 from postready.pipeline.platforms import PLATFORMS, PlatformSpec
 from postready.pipeline.pricing import cost_of
 from postready.pipeline.timing import zone
+from postready.pipeline.wording import post_language
 
 if TYPE_CHECKING:
     from postready.pipeline.cropping import CropSignals
@@ -190,6 +191,8 @@ async def run_optimization(
     result = OptimizeResult(
         session_id=session_id,
         user_uuid=user_uuid(request.user_id),
+        language=post_language(request.language),
+        hashtag_language=request.hashtag_language,
         started_at=started,
         finished_at=datetime.now(UTC),
         source=SourceInfo(

@@ -24,8 +24,17 @@ EMOJI = re.compile(
     "\ufe0f\u200d\u20e3]+"
 )
 _COMMAND = re.compile(r"^\s*/\w+(@\w+)?\s*")
-_WORD = re.compile(r"[^\W_][\w'’-]*", re.UNICODE)
-_TAG_CHARS = re.compile(r"[^\w]", re.UNICODE)
+# Combining marks are part of a word but not `\w` in `re`: Devanagari's vowel signs and virama
+# ("खाना" would be "ख", "न"), Arabic and Hebrew points, Thai, accents written apart. The Indic
+# blocks without their danda ("।", "॥"), which ends a sentence.
+MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+    "\u0900-\u0963\u0966-\u0dff\u0e31-\u0e3a\u0e47-\u0e4e\u1ab0-\u1aff\u1dc0-\u1dff"
+    "\u20d0-\u20ff\ufe20-\ufe2f"
+)
+WORD_CHAR = rf"[\w{MARKS}]"  # a character of a word (or a hashtag), marks included
+_WORD = re.compile(rf"[^\W_][\w{MARKS}'’-]*")
+_TAG_CHARS = re.compile(rf"[^\w{MARKS}]")
 _MAX_TAG_LENGTH = 30
 
 
@@ -66,7 +75,24 @@ def measure(text: str, unit: LengthUnit = "characters") -> int:
         return len(text.encode("utf-16-le")) // 2
     if unit == "x_weighted":
         return sum(1 if _x_light(ord(ch)) else 2 for ch in text)
+    if unit == "graphemes":
+        return sum(1 for ch in text if not _joins_previous(ch))
     return len(text)
+
+
+def _joins_previous(ch: str) -> bool:
+    """Part of the character before it as a reader sees it: a combining mark (Devanagari
+    vowel signs and virama, accents), a joiner, a variation selector or a skin tone. Counting
+    the rest never counts fewer than the user-perceived characters (a conjunct or a ZWJ emoji
+    family counts more than one), so a text within the limit this way is within it."""
+    return (
+        unicodedata.category(ch) in ("Mn", "Mc", "Me")
+        or ch in _JOINING
+        or ("\U0001f3fb" <= ch <= "\U0001f3ff")
+    )
+
+
+_JOINING = frozenset("\u200d\ufe0e\ufe0f")
 
 
 def _x_light(code: int) -> bool:

@@ -5,13 +5,14 @@ sibling groups, and the tags never to suggest."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from postready.pipeline.lemmas import Lemmatizer
+from postready.pipeline.lemmas import Lemmatizer, tokens
 from postready.pipeline.text import clean_tag
+from postready.pipeline.wording import ENGLISH, post_language
 
 Tier = Literal["broad", "medium", "niche"]
 TIERS: tuple[Tier, ...] = ("broad", "medium", "niche")
@@ -66,6 +67,13 @@ class Vocabulary:
     banned: frozenset[str]  # restricted on Instagram
     spam: frozenset[str]  # engagement bait
     lemma: Lemmatizer
+    # By language code, each niche's tags in that language (the niches people post about
+    # most have them); `spellings`: how each is written best ("gatosdeinstagram" →
+    # "GatosDeInstagram").
+    languages: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    spellings: dict[str, str] = field(default_factory=dict)
+    # By language code, the words that mean a niche in that language (`in_language`).
+    foreign_words: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     @cached_property
     def curated(self) -> frozenset[str]:
@@ -108,6 +116,20 @@ class Vocabulary:
     def longest_phrase(self) -> int:
         return max(len(phrase) for phrase in self.phrase_index)
 
+    def in_language(self, code: str) -> Vocabulary:
+        """This vocabulary reading descriptions written in `code`'s language too: its words
+        for the niches join theirs (as written: the English endings do not apply to them)."""
+        extra = self.foreign_words.get(code)
+        if not extra:
+            return self
+        phrases = {key: tuple(tuple(tokens(t)) for t in texts) for key, texts in extra.items()}
+        niches = {
+            key: replace(niche, words=niche.words + tuple(Word(p) for p in phrases.get(key, ())))
+            for key, niche in self.niches.items()
+        }
+        known = self.lemma.known | {t for ps in phrases.values() for p in ps for t in p}
+        return replace(self, niches=niches, lemma=Lemmatizer(known, self.lemma.reductions))
+
     def knows(self, word: str) -> bool:
         """Whether `word` (in any inflection) is part of some phrase of the vocabulary."""
         return self.lemma(word) in self.lemma.known
@@ -118,9 +140,16 @@ class Vocabulary:
         return "" if cleaned in self.banned or cleaned in self.spam else cleaned
 
 
+def load_vocabulary(language: str = ENGLISH) -> Vocabulary:
+    """The vocabulary shipped in the package, reading descriptions in `language` (a post
+    language's code: its words for the niches too)."""
+    return _loaded(post_language(language))
+
+
 @cache
-def load_vocabulary() -> Vocabulary:
-    """The vocabulary shipped in the package."""
+def _loaded(language: str) -> Vocabulary:
+    if language != ENGLISH:
+        return _loaded(ENGLISH).in_language(language)
     return parse_vocabulary(json.loads(DATASET.read_text("utf-8")))
 
 
@@ -160,7 +189,22 @@ def parse_vocabulary(data: dict[str, Any]) -> Vocabulary:
         )
         for name, entry in data["tags"].items()
     }
+    read = data.get("languages", {})
     return Vocabulary(
+        languages={
+            code: {key: tuple(clean_tag(t) for t in tags) for key, tags in part["tags"].items()}
+            for code, part in read.items()
+        },
+        spellings={
+            clean_tag(tag): tag
+            for part in read.values()
+            for tags in part["tags"].values()
+            for tag in tags
+        },
+        foreign_words={
+            code: {key: tuple(words) for key, words in part["words"].items()}
+            for code, part in read.items()
+        },
         niches=niches,
         tags=tags,
         groups={name: tuple(members) for name, members in data["groups"].items()},

@@ -28,6 +28,7 @@ from postready.chat.styles import PROMPT
 from postready.core.config.settings import DiscordSection, QueueSection, Settings, StorageSection
 from postready.core.storage import Storage
 from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.vocabulary import load_vocabulary
 from postready.serve import run_worker
 from tests.adapters.waiting import hold_jobs
 from tests.conftest import rows_of
@@ -300,12 +301,17 @@ async def test_settings_menu_uses_selects_and_a_button(fake, settings):
         shown = fake.shown(token)
         menus = [s["placeholder"] for s in shown.selects]
         assert menus == ["Default platforms", "Time zone", "Language", "Logo position"]
-        assert [b["label"] for b in shown.buttons] == [
+        labels = [b["label"] for b in shown.buttons]
+        assert labels == [
             "Albums as one carousel post",
             "Send images as files",
             "Send feed previews",
+            "Hashtags: both",
         ]
         assert len(shown.rows) <= 5  # Discord's most for one message
+        await fake.press(ALICE, token, button(shown, "Hashtags: both")["custom_id"])
+        await until(lambda: "Hashtags: in your language" in [b["label"] for b in shown.buttons])
+        assert "• hashtags: in your language" in shown.original[-1]
         zones = select(shown, "Time zone")
         await fake.pick(ALICE, token, zones["custom_id"], ["Tokyo"])
         await until(lambda: picked(select(shown, "Time zone")) == ["Tokyo"])
@@ -574,7 +580,7 @@ async def test_a_german_user_gets_german_replies_and_menus(fake, settings):
         "Logo-Position",
     ]
     labels = [b["label"] for b in shown.buttons]
-    assert labels == [
+    assert labels[:3] == [
         "Alben als ein Karussell-Post",
         "Bilder als Dateien senden",
         "Feed-Vorschauen senden",
@@ -641,3 +647,17 @@ async def test_switching_language_in_settings_changes_the_next_reply(fake, setti
     reply = fake.shown(help_)
     text = reply.followups[0].payload["content"] if reply.followups else reply.original[-1]
     assert text.startswith("PostReady готує одне фото до публікації будь-де")
+
+
+async def test_a_german_users_post_comes_out_in_german(fake, settings):
+    fake.locales[ALICE] = "de"
+    async with running(settings, fake):
+        options = {"image": photo(fake), "platforms": "instagram", "description": "meine Katze"}
+        token = await fake.slash(ALICE, "optimize", options)
+        await until(lambda: done(fake.shown(token)) and len(fake.shown(token).followups) >= 3)
+    files, _sheet, *posts = fake.shown(token).followups
+    assert files.payload["attachments"][0]["description"].startswith("Foto: meine Katze.")
+    caption = posts[0].payload["embeds"][0]["description"]
+    assert "meine Katze" in caption and ("Farben:" in caption or "Stimmung:" in caption)
+    german = load_vocabulary().languages["de"]["cats"]
+    assert any(f"#{tag}" in caption for tag in german)

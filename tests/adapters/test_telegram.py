@@ -31,6 +31,7 @@ from postready.core.config.settings import QueueSection, Settings, StorageSectio
 from postready.core.i18n import LANGUAGES
 from postready.core.storage import Storage
 from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.vocabulary import load_vocabulary
 from postready.serve import run_worker
 from tests.adapters.http_client import get, serving
 from tests.adapters.waiting import hold_jobs
@@ -723,3 +724,20 @@ async def test_a_spanish_user_gets_spanish_status_posts_buttons_and_dates(telegr
     assert shown[-1].text == (
         "⚠️ plataforma desconocida 'instgram': ¿querías decir 'instagram'? (UNKNOWN_PLATFORM)"
     )
+
+
+async def test_a_spanish_users_post_comes_out_in_spanish(telegram, settings):
+    telegram.languages[ALICE] = "es"
+    async with running(settings, telegram):
+        await telegram.send_photo(ALICE, photo_bytes(), "/optimize instagram mastodon 🐱")
+        await until(lambda: finished(telegram, ALICE))
+    posts = [s for s in telegram.chat(ALICE) if s.kind == "text"][1:]
+    instagram, mastodon = (html.unescape(post.text) for post in posts)
+    hooks = ("La estrella de hoy", "Un momento que merece compartirse", "Saluda a nuestra estrella")
+    assert any(hook in instagram for hook in hooks), instagram
+    assert "Colores principales:" in instagram and "ambiente" in instagram  # the alt text
+    assert not re.search(r"Today's star|Say hello|worth sharing|Tag someone", instagram)
+    vocabulary = load_vocabulary()
+    cats = vocabulary.languages["es"]["cats"]
+    assert any(f"#{tag}" in instagram for tag in cats)  # "both": Spanish and English tags
+    assert any(f"#{vocabulary.spellings[tag]}" in mastodon for tag in cats)  # as written

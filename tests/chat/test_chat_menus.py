@@ -85,11 +85,15 @@ def test_a_menu_pick_sets_what_was_picked() -> None:
     assert apply(USER.settings, zones.key, (by_label["Tokyo"],)).timezone == "Asia/Tokyo"
     assert apply(USER.settings, positions.key, (by_label["centre"],)).logo_position == "centre"
     assert apply(USER.settings, languages.key, (by_label["Español"],)).language == "es"
-    (albums, _files, _previews) = menu.rows[0]
+    (albums, _files), (_previews, hashtags) = menu.rows
     separate = apply(USER.settings, albums.key)  # a button: pressed, it toggles
     assert albums.selected and USER.settings.album_carousel and not separate.album_carousel
     assert apply(separate, albums.key).album_carousel
     assert apply(USER.settings, "set:1:g:xx") == USER.settings  # a language not spoken
+    assert hashtags.label == "Hashtags: both" and USER.settings.hashtag_language == "both"
+    mine = apply(USER.settings, hashtags.key)
+    assert mine.hashtag_language == "mine"  # then English, then both again
+    assert apply(apply(mine, hashtags.key), hashtags.key) == USER.settings
     # An option of another menu, or two picks in a pick-one menu, change nothing.
     assert apply(USER.settings, zones.key, (by_label["centre"],)) == USER.settings
     both = (by_label["Tokyo"], by_label["UTC"])

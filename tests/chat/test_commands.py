@@ -147,6 +147,8 @@ CASES = [
     ("/settings language ES", ChangeSetting("language", "es")),
     ("/settings language pt-br", ChangeSetting("language", "pt_BR")),
     ("/settings lang uk", ChangeSetting("language", "uk")),
+    ("/settings hashtags mine", ChangeSetting("hashtag_language", "mine")),
+    ("/settings tags English", ChangeSetting("hashtag_language", "english")),
     (
         "/settings language tlh",
         CommandError(
@@ -177,8 +179,8 @@ CASES = [
         "/settings colour red",
         CommandError(
             INVALID_OPTION,
-            "unknown setting 'colour'; use platforms, timezone, language, format, albums, "
-            "files, previews or account",
+            "unknown setting 'colour'; use platforms, timezone, language, hashtags, format, "
+            "albums, files, previews or account",
         ),
     ),
     ("/status", Status()),

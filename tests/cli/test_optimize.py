@@ -241,3 +241,18 @@ def test_ai_from_the_environment_one_call(small_photo, tmp_path, monkeypatch, ca
     out = capsys.readouterr().out
     assert "Slow mornings start with this mug." in out and "posts written by openai:gpt-test" in out
     assert "no GEMINI_API_KEY: no account search" in out
+
+
+def test_posts_in_the_language_asked_for(small_photo, tmp_path) -> None:
+    args = ["-p", "ig", "mastodon", "--no-ai", "-d", "my cat", "--language", "de"]
+    code = main(["optimize", str(small_photo), *args, "--hashtag-language", "mine",
+                 "--out", str(tmp_path)])  # fmt: skip
+    assert code == EXIT_OK
+    folder = session_dir(tmp_path)
+    results = json.loads((folder / "results.json").read_text())
+    assert results["language"] == "de" and results["hashtag_language"] == "mine"
+    instagram = results["platforms"]["instagram"]
+    german = {"katzen", "katze", "katzenliebe", "stubentiger", "samtpfote", "katzenbaby"}
+    assert set(instagram["hashtags"].replace("#", "").split()) <= german
+    assert instagram["alt_text"].startswith("Foto: my cat.")
+    assert "Stimmung" in (folder / "instagram_caption.txt").read_text("utf-8")

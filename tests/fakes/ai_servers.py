@@ -1,13 +1,15 @@
 """Fake OpenAI and Gemini servers on 127.0.0.1 that the real SDKs talk to through `base_url`.
 
 Each records the requests it gets and answers from a script: a list of `Reply`s used in order,
-then `default` for every later request.
+then `default` for every later request. With `require` set, a request it finds wrong (say, a
+prompt that does not ask for the user's language) gets a 400 that names the problem instead.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +39,8 @@ class FakeServer:
         self.default = default
         self.script: list[Reply] = []
         self.requests: list[Recorded] = []
+        # The request's JSON → what is wrong with it, or None (answered as scripted).
+        self.require: Callable[[Any], str | None] | None = None
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -55,14 +59,39 @@ class FakeServer:
         return f"http://127.0.0.1:{self.port}"
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
-        self.requests.append(Recorded(request.path, dict(request.headers), await request.json()))
+        body = await request.json()
+        self.requests.append(Recorded(request.path, dict(request.headers), body))
         reply = self.script.pop(0) if self.script else self.default
+        problem = self.require(body) if self.require else None
+        if problem:
+            reply = Reply(400, {"error": {"code": 400, "message": problem}})
         if reply.delay:
             await asyncio.sleep(reply.delay)
         text = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
         return web.Response(
             status=reply.status, text=text, headers=reply.headers, content_type="application/json"
         )
+
+
+def openai_prompt(body: Any) -> str:
+    """The text of an OpenAI chat request's user message."""
+    user = next(m for m in body["messages"] if m["role"] == "user")
+    return str(next(p["text"] for p in user["content"] if p["type"] == "text"))
+
+
+def gemini_prompt(body: Any) -> str:
+    """The text of a Gemini generateContent request."""
+    return str(body["contents"][0]["parts"][0]["text"])
+
+
+def asking_in(language: str, prompt: Callable[[Any], str]) -> Callable[[Any], str | None]:
+    """For `FakeServer.require`: the prompt asks for `language` (as prompts name it)."""
+
+    def check(body: Any) -> str | None:
+        asked = f"in {language}" in prompt(body)
+        return None if asked else f"no instruction to write in {language}"
+
+    return check
 
 
 def openai_completion(content: str, model: str = "gpt-test") -> dict[str, Any]:

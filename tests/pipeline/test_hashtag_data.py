@@ -15,6 +15,7 @@ import pytest
 from postready.pipeline.lemmas import tokens
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.vocabulary import TIERS, load_vocabulary
+from postready.pipeline.wording import ENGLISH, POST_LANGUAGES
 
 ROOT = Path(__file__).parents[2]
 RAW = json.loads(
@@ -110,3 +111,15 @@ def test_lemmas() -> None:
         "🐱",
         "snack",
     ]
+
+
+def test_every_language_has_its_own_tags_for_the_common_niches() -> None:
+    vocabulary = load_vocabulary()
+    others = {code for code in POST_LANGUAGES if code != ENGLISH}
+    assert set(vocabulary.languages) == others
+    for code, by_niche in vocabulary.languages.items():
+        assert len(by_niche) >= 20, code
+        assert all(len(tags) >= 5 for tags in by_niche.values()), code
+        assert all(vocabulary.allowed(tag) == tag for tags in by_niche.values() for tag in tags)
+    assert vocabulary.spellings["gatosdeinstagram"] == "GatosDeInstagram"
+    assert "खाना" in vocabulary.languages["hi"]["food"]  # vowel signs kept in the tag

@@ -11,6 +11,7 @@ import pytest
 from postready.pipeline.models import OptimizeRequest, OptimizeResult
 from postready.pipeline.product_photos import PhotographySettings
 from postready.pipeline.runner import run_optimization
+from postready.pipeline.vocabulary import load_vocabulary
 from tests.images import encode, textured
 from tests.product_images import product_photo
 
@@ -47,6 +48,21 @@ async def test_platforms_with_content(photo, tmp_path) -> None:
     assert result.previews is not None and set(result.previews.platforms) == set(result.platforms)
     assert result.analysis is not None
     assert_round_trips(result)
+
+
+async def test_results_say_the_posts_language(photo, tmp_path) -> None:
+    request = OptimizeRequest(
+        photo, ("instagram", "x"), description="my cat", language="pt-BR", hashtag_language="mine"
+    )
+    result = await run_optimization(request, tmp_path)
+    data = json.loads((tmp_path / result.session_id / "results.json").read_text("utf-8"))
+    assert data["language"] == "pt_BR" and data["hashtag_language"] == "mine"
+    portuguese = load_vocabulary().languages["pt_BR"]
+    tags = result.platforms["instagram"].content.hashtags
+    assert tags and set(tags) <= set(portuguese["cats"] + portuguese["pets"])
+    assert_round_trips(result)
+    older = {k: v for k, v in result.to_json().items() if "language" not in k}
+    assert OptimizeResult.from_json(older).language == "en"
 
 
 async def test_product_photography(tmp_path) -> None:

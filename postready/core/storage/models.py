@@ -12,6 +12,7 @@ from postready.core.identity import UserRef
 from postready.pipeline.logo import LogoPosition
 from postready.pipeline.models import ErrorInfo
 from postready.pipeline.platforms import OutputFormat
+from postready.pipeline.wording import DEFAULT_HASHTAG_LANGUAGE, HashtagLanguage
 
 SessionStatus = Literal["pending", "queued", "running", "completed", "failed", "cancelled"]
 FileType = Literal["source", "json", "caption", "image", "product_photo"]
@@ -26,6 +27,8 @@ class UserSettings:
     default_platforms: tuple[str, ...] = ()  # empty: the default set (DEFAULT_PLATFORMS)
     timezone: str = "UTC"
     language: str = "en"
+    # Hashtags of a post in another language than English: its own, English, or both.
+    hashtag_language: HashtagLanguage = DEFAULT_HASHTAG_LANGUAGE
     logo_path: str | None = None
     logo_position: LogoPosition = "bottom-right"
     output_format: OutputFormat = "jpeg"

@@ -24,6 +24,7 @@ from postready.core.storage.models import (
 from postready.pipeline.logo import LogoPosition
 from postready.pipeline.models import ErrorInfo
 from postready.pipeline.platforms import OutputFormat
+from postready.pipeline.wording import HashtagLanguage
 
 
 def timestamp(value: float) -> datetime:
@@ -43,6 +44,7 @@ def user(row: Row) -> User:
         default_platforms=tuple(json.loads(row["default_platforms"])),
         timezone=row["timezone"],
         language=row["language"],
+        hashtag_language=cast(HashtagLanguage, row["hashtag_language"]),
         logo_path=row["logo_path"],
         logo_position=cast(LogoPosition, row["logo_position"]),
         output_format=cast(OutputFormat, row["output_format"]),

@@ -66,6 +66,7 @@ class UserStore:
                     "send_as_files": settings.send_as_files,
                     "send_previews": settings.send_previews,
                     "album_carousel": settings.album_carousel,
+                    "hashtag_language": settings.hashtag_language,
                     "account_name": settings.account_name,
                     "awaiting_logo": settings.awaiting_logo,
                     "now": self._db.clock(),

@@ -26,6 +26,7 @@ from postready.pipeline.providers.types import (
     SuggestedAccount,
     Usage,
 )
+from postready.pipeline.wording import foreign_language_name
 
 if TYPE_CHECKING:
     from google.genai.errors import APIError
@@ -78,7 +79,16 @@ def _prompt(brief: ContentBrief, niches: tuple[str, ...]) -> str:
         "creator could tag or engage with. Only include accounts you found in search results, "
         "with their exact handle (starting with @), the platform, and one short reason. "
         "If you find none, return an empty list. Answer with JSON matching the schema."
+        + _in_language(brief.language)
     )
+
+
+def _in_language(code: str) -> str:
+    """For a post in another language: accounts its audience follows, reasons it can read."""
+    name = foreign_language_name(code)
+    if not name:
+        return ""
+    return f" Prefer accounts that post in {name}, and write each reason in {name}."
 
 
 class GeminiAccountFinder:

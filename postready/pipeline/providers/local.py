@@ -56,22 +56,25 @@ class LocalWriter:
     remote = False
 
     async def write(self, brief: ContentBrief) -> Writing:
-        vocabulary = load_vocabulary()
+        vocabulary = load_vocabulary(brief.language)
         analysis = brief.analysis
         topics = read_topics(analysis, vocabulary)
         subject = describe_subject(analysis, topics, vocabulary)
         seed = f"{brief.image_hash}|{brief.description}"
         # No hashtags of its own: the content step picks every writer's tags from the same
         # topics (select_hashtags), so picking them here too would only repeat the work.
+        language = brief.language
         posts = {
-            key: PostDraft(draft_caption(PLATFORMS[key], subject, analysis, seed), ())
+            key: PostDraft(draft_caption(PLATFORMS[key], subject, analysis, seed, "", language), ())
             for key in brief.platforms
         }
         items = tuple(
-            describe_photo(describe_subject(item, read_topics(item, vocabulary), vocabulary), item)
+            describe_photo(
+                describe_subject(item, read_topics(item, vocabulary), vocabulary), item, language
+            )
             for item in brief.item_analyses
         )
-        alt_text = describe_photo(subject, analysis)
+        alt_text = describe_photo(subject, analysis, language)
         return Writing(analysis, topics.niches, posts, alt_text, item_alt_texts=items)
 
 

@@ -17,6 +17,7 @@ from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.providers.base import OpenAIConfig, ProviderError
 from postready.pipeline.providers.types import ContentBrief, PostDraft, Usage, Writing
 from postready.pipeline.vocabulary import load_vocabulary
+from postready.pipeline.wording import language_instruction
 
 if TYPE_CHECKING:
     from openai import APIStatusError
@@ -119,14 +120,16 @@ def _instructions(brief: ContentBrief) -> str:
             f"{seen}, in order. Write one caption per platform for the whole post (it may name "
             "what the photos show) and 'alt_text' for the first photo; write 'item_alt_texts': "
             f"one alt text per photo you see, in order ({seen} in all), by the same rules. "
-            + _post_rules(facts, brief.rewrite)
+            + _post_rules(facts, brief)
         )
-    return "Write the posts for this photo. " + _post_rules(facts, brief.rewrite)
+    return "Write the posts for this photo. " + _post_rules(facts, brief)
 
 
-def _post_rules(facts: dict[str, Any], rewrite: str) -> str:
+def _post_rules(facts: dict[str, Any], brief: ContentBrief) -> str:
+    rewrite = brief.rewrite
     return (
-        "Start each caption with a hook line that works within "
+        language_instruction(brief.language, brief.hashtag_language)
+        + "Start each caption with a hook line that works within "
         "'first_line_shown' characters, weave in the user's description, end with a call to "
         "action that suits the platform, and keep near the target length. Write 'alt_text' "
         "for someone who cannot see the photo: what is in it (subject, setting, people, "

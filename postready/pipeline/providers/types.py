@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from postready.pipeline.wording import DEFAULT_HASHTAG_LANGUAGE, HashtagLanguage
+
 
 @dataclass(frozen=True, slots=True)
 class NamedColour:
@@ -163,6 +165,7 @@ class ContentBrief:
     platforms: tuple[str, ...]
     analysis: ImageAnalysis
     language: str = "en"
+    hashtag_language: HashtagLanguage = DEFAULT_HASHTAG_LANGUAGE
     related_tags: tuple[str, ...] = ()  # from public hashtag pages, when enabled
     # Another caption asked for: the current one, which the new one must not repeat.
     rewrite: str = ""

@@ -16,6 +16,7 @@ async def test_users_and_settings(store: Storage) -> None:
     assert await make_user(store) == user
     assert user.ref == ME
     assert user.settings.send_previews and user.settings.account_name is None  # the defaults
+    assert user.settings.hashtag_language == "both"
     other = await store.users.get_or_create(UserRef("discord", "1"))
     assert other.id != user.id
     settings = dataclasses.replace(
@@ -24,6 +25,7 @@ async def test_users_and_settings(store: Storage) -> None:
         timezone="Europe/Berlin",
         send_as_files=True,
         send_previews=False,
+        hashtag_language="mine",
         account_name="@maker.studio",
         logo_path="/data/logos/1.png",
     )

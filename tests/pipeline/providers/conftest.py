@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -31,12 +32,15 @@ def run_content(photo_parts):
         platforms: tuple[str, ...] = ("instagram", "x", "linkedin"),
         description: str = DESCRIPTION,
         gate: UsageGate | None = None,
+        **options: Any,  # the request's: language, hashtag_language, ...
     ):
         if isinstance(engine, ProviderSettings):
             engine = ContentEngine(engine)
         image, signals, data = photo_parts
         photo = engine.prepare(image, signals, data, description)
-        request = OptimizeRequest(source=data, platforms=platforms, description=description)
+        request = OptimizeRequest(
+            source=data, platforms=platforms, description=description, **options
+        )
         return await engine.generate(request, photo, NOW, gate=gate)
 
     return run

@@ -16,7 +16,9 @@ from postready.pipeline.providers.types import Usage
 from tests.fakes.ai_servers import (
     FakeServer,
     Reply,
+    asking_in,
     gemini_error,
+    gemini_prompt,
     gemini_response,
     openai_completion,
 )
@@ -160,3 +162,11 @@ async def test_a_repeated_search_is_served_from_the_cache(server, run_content) -
     assert len(server.requests) == 1 and again.ai_calls == 0
     assert again.platforms["x"].sources.cached == ("accounts",)
     assert again.platforms["x"].accounts == first.platforms["x"].accounts
+
+
+async def test_accounts_for_a_post_in_another_language(server, run_content) -> None:
+    server.require = asking_in("German", gemini_prompt)
+    outcome = await run_content(settings(server), language="de")
+    assert len(server.requests) == 1
+    assert outcome.platforms["x"].sources.accounts == "gemini:gemini-test+google_search"
+    assert "write each reason in German" in gemini_prompt(server.requests[0].json)

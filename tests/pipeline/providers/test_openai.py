@@ -17,7 +17,14 @@ from postready.pipeline.providers.base import OpenAIConfig, ProviderSettings
 from postready.pipeline.providers.types import Usage
 from postready.pipeline.text import measure
 from postready.pipeline.vocabulary import load_vocabulary
-from tests.fakes.ai_servers import FakeServer, Reply, openai_completion, openai_error
+from tests.fakes.ai_servers import (
+    FakeServer,
+    Reply,
+    asking_in,
+    openai_completion,
+    openai_error,
+    openai_prompt,
+)
 from tests.pipeline.gates import USED_UP, CountingGate
 
 PLATFORMS_ASKED = ("instagram", "x", "linkedin", "pinterest", "bluesky")
@@ -250,3 +257,16 @@ async def test_a_calls_usage_is_kept_and_a_used_up_daily_quota_writes_locally(
     post = second.platforms["x"]
     assert post.sources.writing != "openai:gpt-test" and post.caption
     assert post.sources.fallbacks["writing"] == USED_UP
+
+
+async def test_the_posts_language_is_asked_for_in_the_same_call(server, run_content) -> None:
+    server.require = asking_in("Spanish", openai_prompt)
+    outcome = await run_content(settings(server), language="es", hashtag_language="mine")
+    assert len(server.requests) == 1 and outcome.ai_calls == 1
+    assert outcome.platforms["x"].sources.writing == "openai:gpt-test"  # not refused
+    prompt = openai_prompt(server.requests[0].json)
+    assert "language code es" in prompt and "Hashtags: ones people posting in Spanish use" in prompt
+    server.require = None
+    await run_content(settings(server))  # English: no instruction (and no cached Spanish)
+    assert len(server.requests) == 2
+    assert "language code" not in openai_prompt(server.requests[1].json)

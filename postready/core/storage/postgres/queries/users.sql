@@ -20,6 +20,7 @@ UPDATE user_settings
 SET default_platforms = %(default_platforms)s, timezone = %(timezone)s, language = %(language)s,
     logo_path = %(logo_path)s, logo_position = %(logo_position)s, output_format = %(output_format)s,
     send_as_files = %(send_as_files)s, send_previews = %(send_previews)s, album_carousel = %(album_carousel)s,
+    hashtag_language = %(hashtag_language)s,
     account_name = %(account_name)s, awaiting_logo = %(awaiting_logo)s, updated_at = %(now)s
 WHERE user_id = %(user_id)s;
 

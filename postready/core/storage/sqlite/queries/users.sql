@@ -20,6 +20,7 @@ UPDATE user_settings
 SET default_platforms = :default_platforms, timezone = :timezone, language = :language,
     logo_path = :logo_path, logo_position = :logo_position, output_format = :output_format,
     send_as_files = :send_as_files, send_previews = :send_previews, album_carousel = :album_carousel,
+    hashtag_language = :hashtag_language,
     account_name = :account_name, awaiting_logo = :awaiting_logo, updated_at = :now
 WHERE user_id = :user_id;
 

@@ -59,6 +59,7 @@ from postready.chat.texts import (
     error_text,
     history_text,
     platforms_text,
+    position_word,
     settings_text,
     styles_text,
 )
@@ -320,7 +321,8 @@ class ChatService:
                     user.settings, logo_position=position or user.settings.logo_position
                 )
                 await self._users.save_settings(user.id, settings)
-                return Text.line(_("Logo position: {position}.").format(position=position))
+                shown = position_word(position or user.settings.logo_position)
+                return Text.line(_("Logo position: {position}.").format(position=shown))
             case History(limit=limit):
                 jobs = await self._jobs.recent(limit, user.id)
                 return Text.line(history_text(jobs, user.settings.timezone))

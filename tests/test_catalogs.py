@@ -102,10 +102,10 @@ def test_style_colour_and_image_variant_names_are_in_the_language() -> None:
 
 
 def test_every_logo_position_has_its_words() -> None:
-    from postready.chat.texts import POSITION_WORDS, position_word
+    from postready.chat.texts import POSITION_WORDS, shown_position
     from postready.core.i18n import speaking
     from postready.pipeline.logo import LOGO_POSITIONS
 
     assert set(POSITION_WORDS) == set(LOGO_POSITIONS)
     with speaking("es"):
-        assert position_word("top-left") == "arriba a la izquierda"
+        assert shown_position("top-left") == "arriba a la izquierda"

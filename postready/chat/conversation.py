@@ -59,8 +59,8 @@ from postready.chat.texts import (
     error_text,
     history_text,
     platforms_text,
-    position_word,
     settings_text,
+    shown_position,
     styles_text,
 )
 from postready.core.config.services import local_service_notes
@@ -321,7 +321,7 @@ class ChatService:
                     user.settings, logo_position=position or user.settings.logo_position
                 )
                 await self._users.save_settings(user.id, settings)
-                shown = position_word(position or user.settings.logo_position)
+                shown = shown_position(position or user.settings.logo_position)
                 return Text.line(_("Logo position: {position}.").format(position=shown))
             case History(limit=limit):
                 jobs = await self._jobs.recent(limit, user.id)

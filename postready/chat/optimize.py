@@ -25,8 +25,8 @@ from postready.chat.texts import (
     error_line,
     error_reply,
     error_text,
-    position_word,
     queued_line,
+    shown_position,
 )
 from postready.core.i18n import N_, _
 from postready.core.identity import UserRef
@@ -171,7 +171,7 @@ class PhotoIntake:
             awaiting_logo=False,
         )
         await self._users.save_settings(user.id, settings)
-        label = _("Logo saved · {position}").format(position=position_word(settings.logo_position))
+        label = _("Logo saved · {position}").format(position=shown_position(settings.logo_position))
         await self._out.send(chat_id, Album((MediaItem(path, label),)))
 
     async def _queued_before(self, chat_id: str, key: str, status: str | None) -> bool:

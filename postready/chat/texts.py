@@ -98,7 +98,7 @@ POSITION_WORDS = {
 }
 
 
-def position_word(position: str) -> str:
+def shown_position(position: str) -> str:
     """A logo position in the user's language: "bottom-right", "abajo a la derecha"."""
     return _(POSITION_WORDS.get(position, position))
 
@@ -138,7 +138,7 @@ def styles_text() -> str:
 def settings_text(settings: UserSettings) -> str:
     platforms = ", ".join(settings.default_platforms or DEFAULT_PLATFORMS)
     logo = (
-        _("on, {position}").format(position=position_word(settings.logo_position))
+        _("on, {position}").format(position=shown_position(settings.logo_position))
         if settings.logo_path
         else _("none (/logo)")
     )

@@ -99,3 +99,13 @@ def test_style_colour_and_image_variant_names_are_in_the_language() -> None:
     with speaking("es"):
         assert variant_word("portrait") == "vertical"
         assert variant_word("spotlight_story") == "spotlight story"  # not named yet: as it is
+
+
+def test_every_logo_position_has_its_words() -> None:
+    from postready.chat.texts import POSITION_WORDS, shown_position
+    from postready.core.i18n import speaking
+    from postready.pipeline.logo import LOGO_POSITIONS
+
+    assert set(POSITION_WORDS) == set(LOGO_POSITIONS)
+    with speaking("es"):
+        assert shown_position("top-left") == "arriba a la izquierda"

@@ -60,6 +60,7 @@ from postready.chat.texts import (
     history_text,
     platforms_text,
     settings_text,
+    shown_position,
     styles_text,
 )
 from postready.core.config.services import local_service_notes
@@ -320,7 +321,8 @@ class ChatService:
                     user.settings, logo_position=position or user.settings.logo_position
                 )
                 await self._users.save_settings(user.id, settings)
-                return Text.line(_("Logo position: {position}.").format(position=position))
+                shown = shown_position(position or user.settings.logo_position)
+                return Text.line(_("Logo position: {position}.").format(position=shown))
             case History(limit=limit):
                 jobs = await self._jobs.recent(limit, user.id)
                 return Text.line(history_text(jobs, user.settings.timezone))

@@ -29,6 +29,7 @@ from postready.chat.texts import (
     error_text,
     item_error_line,
     queued_line,
+    shown_position,
 )
 from postready.core.i18n import N_, _
 from postready.core.identity import UserRef
@@ -296,7 +297,7 @@ class PhotoIntake:
             awaiting_logo=False,
         )
         await self._users.save_settings(user.id, settings)
-        label = _("Logo saved · {position}").format(position=settings.logo_position)
+        label = _("Logo saved · {position}").format(position=shown_position(settings.logo_position))
         await self._out.send(chat_id, Album((MediaItem(path, label),)))
 
     async def _queued_before(self, chat_id: str, key: str, status: str | None) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 
 from postready.chat.replies import Choice, Menu, Option
-from postready.chat.texts import HASHTAG_CHOICES, settings_text
+from postready.chat.texts import HASHTAG_CHOICES, settings_text, shown_position
 from postready.core.i18n import LANGUAGES, _
 from postready.core.storage.models import User, UserSettings
 from postready.pipeline.logo import LOGO_POSITIONS
@@ -52,7 +52,7 @@ def settings_menu(user: User) -> Choice:
         option(f"g:{code}", name, code == settings.language) for code, name in LANGUAGES.items()
     ]
     positions = [
-        option(f"l:{position}", position, position == settings.logo_position)
+        option(f"l:{position}", shown_position(position), position == settings.logo_position)
         for position in LOGO_POSITIONS
     ]
     menus = (

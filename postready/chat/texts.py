@@ -94,6 +94,21 @@ VARIANT_WORDS = {
 }
 
 
+# The logo's positions as the chats show them; in English the words `/logo` takes.
+POSITION_WORDS = {
+    "top-left": N_("top-left"),
+    "top-right": N_("top-right"),
+    "bottom-left": N_("bottom-left"),
+    "bottom-right": N_("bottom-right"),
+    "centre": N_("centre"),
+}
+
+
+def shown_position(position: str) -> str:
+    """A logo position in the user's language: "bottom-right", "abajo a la derecha"."""
+    return _(POSITION_WORDS.get(position, position))
+
+
 def variant_word(name: str) -> str:
     """An image variant as the chat names it, in the user's language: "portrait"."""
     return _(VARIANT_WORDS[name]) if name in VARIANT_WORDS else name.replace("_", " ")
@@ -129,7 +144,7 @@ def styles_text() -> str:
 def settings_text(settings: UserSettings) -> str:
     platforms = ", ".join(settings.default_platforms or DEFAULT_PLATFORMS)
     logo = (
-        _("on, {position}").format(position=settings.logo_position)
+        _("on, {position}").format(position=shown_position(settings.logo_position))
         if settings.logo_path
         else _("none (/logo)")
     )

@@ -64,7 +64,9 @@ class LocalWriter:
         # No hashtags of its own: the content step picks every writer's tags from the same
         # topics (select_hashtags), so picking them here too would only repeat the work.
         posts = {
-            key: PostDraft(draft_caption(PLATFORMS[key], subject, analysis, seed), ())
+            key: PostDraft(
+                draft_caption(PLATFORMS[key], subject, analysis, seed, brand=brief.brand), ()
+            )
             for key in brief.platforms
         }
         items = tuple(

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from postready.pipeline.brand import BrandKit
 from postready.pipeline.content import ContentEngine
 from postready.pipeline.cropping import detect_crop_signals
 from postready.pipeline.models import OptimizeRequest
@@ -31,12 +32,15 @@ def run_content(photo_parts):
         platforms: tuple[str, ...] = ("instagram", "x", "linkedin"),
         description: str = DESCRIPTION,
         gate: UsageGate | None = None,
+        brand: BrandKit | None = None,
     ):
         if isinstance(engine, ProviderSettings):
             engine = ContentEngine(engine)
         image, signals, data = photo_parts
         photo = engine.prepare(image, signals, data, description)
-        request = OptimizeRequest(source=data, platforms=platforms, description=description)
+        request = OptimizeRequest(
+            source=data, platforms=platforms, description=description, brand=brand
+        )
         return await engine.generate(request, photo, NOW, gate=gate)
 
     return run

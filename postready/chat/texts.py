@@ -19,6 +19,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("styles", "product-photography styles"),
     ("logo", "set your logo (send an image next), /logo off"),
     ("settings", "default platforms, timezone, format, files"),
+    ("brand", "your brand kit: tone, signature, brand hashtags, words to avoid"),
     ("status", "your photo in progress"),
     ("cancel", "stop your photo in progress"),
     ("history", "your recent photos"),

@@ -46,6 +46,7 @@ MAX_CHOICES = 25  # autocomplete suggestions Discord shows
 _ABOUT = dict(COMMANDS + ADMIN_COMMANDS)
 _OPTIONS = {
     "settings": "e.g. timezone Europe/London, platforms instagram x, format png",
+    "brand": "e.g. reset, tone luxury, signature Shop at example.com",
     "status": "a job number (default: your latest)",
     "cancel": "a job number (default: your latest)",
     "stats": "nothing needed",

@@ -12,7 +12,18 @@ import sys
 from contextlib import suppress
 from typing import NoReturn
 
-from postready.cli import apikey, bot, cleanup, db, enqueue, jobs, optimize, platforms, worker
+from postready.cli import (
+    apikey,
+    bot,
+    brand,
+    cleanup,
+    db,
+    enqueue,
+    jobs,
+    optimize,
+    platforms,
+    worker,
+)
 from postready.cli.exit_codes import (
     EXIT_BAD_INPUT,
     EXIT_INTERRUPTED,
@@ -31,7 +42,7 @@ __all__ = [
 ]
 
 # In the order `postready --help` lists them.
-COMMANDS = (optimize, platforms, worker, bot, jobs, enqueue, cleanup, db, apikey)
+COMMANDS = (optimize, platforms, brand, worker, bot, jobs, enqueue, cleanup, db, apikey)
 
 
 def build_parser() -> argparse.ArgumentParser:

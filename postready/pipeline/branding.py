@@ -161,5 +161,5 @@ def brand_report(
         applied.append(f"handle {kit.handles[spec.key]}")
     if repaired:
         words = ", ".join(repaired)
-        dropped.append(Dropped("words to avoid", f"the caption had {words}: repaired"))
+        dropped.append(Dropped("words to avoid", f"{words}: taken out of the caption"))
     return BrandReport(tuple(applied), tuple(dropped))

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from postready.pipeline.brand import TONE_STYLES, BrandKit
+from postready.pipeline.branding import avoided_in
 from postready.pipeline.hashtags import camel_case, format_hashtags
 from postready.pipeline.markup import to_markup
 from postready.pipeline.platforms import EmojiPolicy, HashtagPlacement, PlatformSpec
@@ -212,6 +213,7 @@ def draft_caption(
         hooks = _KIND_HOOKS.get(subject.kind, _GENERAL_HOOKS)
     else:
         hooks = _GENERAL_HOOKS if subject.thing else _NEUTRAL_HOOKS
+    hooks = _without(hooks, words, kit.avoid)
     hook_template = _next(hooks, words, avoid, rng)
     # The hook must be read before the platform's "more" (room left for an emoji).
     hook = shorten(hook_template.format(**words), spec.caption_visible - 3, style.unit)
@@ -230,6 +232,7 @@ def draft_caption(
         details = _DETAILS
     # Say each thing once: no mood or colour in the detail when the hook already has it.
     fresh = [d for d in details if not _shared_words(hook_template, d)] or list(details)
+    fresh = list(_without(tuple(fresh), words, kit.avoid))
     brand_cta = kit.cta() if subject.kind != "memorial" else ""
     cta = brand_cta or _next(_ctas(spec.key, subject), words, avoid, rng)
     level = kit.emoji_level or ("few" if style.emoji != "none" else "none")
@@ -259,6 +262,14 @@ def draft_caption(
     texts = [t for t in texts if t.strip()]
     fitting = [t for t in texts if measure(t, style.unit) <= target]
     return fitting[0] if fitting else min(texts, key=lambda t: measure(t, style.unit))
+
+
+def _without(
+    templates: tuple[str, ...], words: dict[str, str], avoid: Sequence[str]
+) -> tuple[str, ...]:
+    """The templates that say none of the words to avoid once filled (all when each does)."""
+    kept = tuple(t for t in templates if not avoided_in(t.format(**words), avoid))
+    return kept or templates
 
 
 def _next(templates: tuple[str, ...], words: dict[str, str], avoid: str, rng: random.Random) -> str:

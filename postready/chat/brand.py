@@ -1,7 +1,8 @@
 """`/brand` as a menu: tone, emoji and kind of account to pick, buttons that ask for the
 signature, brand hashtags, words to avoid and own handles, a reset; the current kit and a
 preview caption written with it. The keys name the owner (`br:<user>:<op>`), so only they
-change their kit with it, also after a restart."""
+change their kit with it, also after a restart. In English for now: its texts are not in the
+translation catalogs yet."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from postready.chat.replies import Choice, Menu, Option
-from postready.core.i18n import N_, _
 from postready.pipeline.brand import (
     ACCOUNT_KINDS,
     EMOJI_LEVELS,
@@ -28,14 +28,14 @@ _UNSET = "-"  # the menu option for "each platform's own"
 # The fields words set: their code in button keys, their name in `/brand <name> <words>`,
 # the form's title and label, and what to send where the chat has no forms.
 WORD_FIELDS: dict[str, tuple[str, str, str]] = {
-    "s": ("signature", N_("Signature"), N_("A line under every caption (or off)")),
-    "h": ("hashtags", N_("Brand hashtags"), N_("Up to 5, e.g. #myshop #handmade (or off)")),
-    "x": ("avoid", N_("Words to avoid"), N_("Words or tags, comma-separated (or off)")),
-    "n": ("handles", N_("Your handles"), N_("instagram @myshop, bluesky @me.bsky.social")),
+    "s": ("signature", "Signature", "A line under every caption (or off)"),
+    "h": ("hashtags", "Brand hashtags", "Up to 5, e.g. #myshop #handmade (or off)"),
+    "x": ("avoid", "Words to avoid", "Words or tags, comma-separated (or off)"),
+    "n": ("handles", "Your handles", "instagram @myshop, bluesky @me.bsky.social"),
 }
 PICK_FIELDS = {"t": "tone", "e": "emoji", "a": "account"}
 FIELDS = (*PICK_FIELDS.values(), *(name for name, _t, _l in WORD_FIELDS.values()))
-ASK = N_("✏️ Send your {what} in your next message ({hint}).")
+ASK = "✏️ Send your {what} in your next message ({hint})."
 USAGE = "/brand, /brand reset, or /brand <{fields}> <words>"
 
 
@@ -45,43 +45,44 @@ def brand_menu(user_id: str, kit: BrandKit, preview: PlatformContent) -> Choice:
 
     def menu(code: str, label: str, values: tuple[str, ...], current: str) -> Menu:
         options = tuple(
-            Option(key(f"{code}:{v}"), _("each platform's own") if v == _UNSET else v, v == current)
+            Option(key(f"{code}:{v}"), "each platform's own" if v == _UNSET else v, v == current)
             for v in values
         )
         return Menu(key(code), label, options, columns=3)
 
     menus = (
-        menu("t", _("Tone"), (_UNSET, *TONES), kit.tone or _UNSET),
-        menu("e", _("Emoji"), (_UNSET, *EMOJI_LEVELS), kit.emoji or _UNSET),
-        menu("a", _("Kind of account (call to action)"), ACCOUNT_KINDS, kit.account),
+        menu("t", "Tone", (_UNSET, *TONES), kit.tone or _UNSET),
+        menu("e", "Emoji", (_UNSET, *EMOJI_LEVELS), kit.emoji or _UNSET),
+        menu("a", "Kind of account (call to action)", ACCOUNT_KINDS, kit.account),
     )
     asks = tuple(
-        Option(key(f"w:{code}"), f"✏️ {_(title)}", asks=True)
+        Option(key(f"w:{code}"), f"✏️ {title}", asks=True)
         for code, (_name, title, _hint) in WORD_FIELDS.items()
     )
-    rows = (asks[:2], (*asks[2:], Option(key("r"), _("↺ Reset"))))
+    rows = (asks[:2], (*asks[2:], Option(key("r"), "↺ Reset")))
     return Choice(kit_text(kit) + "\n\n" + preview_text(preview), rows, menus)
 
 
 def kit_text(kit: BrandKit) -> str:
-    own = _("each platform's own")
+    own = "each platform's own"
     handles = ", ".join(f"{PLATFORMS[k].display_name} {h}" for k, h in kit.handles.items())
+    tags = " ".join(f"#{t}" for t in kit.hashtags)
     lines = [
-        _("🎨 Your brand kit"),
-        _("Tone: {tone}").format(tone=kit.tone or own),
-        _("Emoji: {emoji}").format(emoji=kit.emoji or own),
-        _("Kind of account: {kind}").format(kind=kit.account),
-        _("Signature: {signature}").format(signature=kit.signature or "—"),
-        _("Brand hashtags: {tags}").format(tags=" ".join(f"#{t}" for t in kit.hashtags) or "—"),
-        _("Words to avoid: {words}").format(words=", ".join(kit.avoid) or "—"),
-        _("Your handles: {handles}").format(handles=handles or "—"),
+        "🎨 Your brand kit",
+        f"Tone: {kit.tone or own}",
+        f"Emoji: {kit.emoji or own}",
+        f"Kind of account: {kit.account}",
+        f"Signature: {kit.signature or '—'}",
+        f"Brand hashtags: {tags or '—'}",
+        f"Words to avoid: {', '.join(kit.avoid) or '—'}",
+        f"Your handles: {handles or '—'}",
     ]
     return "\n".join(lines)
 
 
 def preview_text(preview: PlatformContent) -> str:
     comment = f"\n{preview.first_comment}" if preview.first_comment else ""
-    return _("Preview (Instagram):") + f"\n{preview.caption}{comment}"
+    return "Preview (Instagram):" + f"\n{preview.caption}{comment}"
 
 
 def owner(key: str) -> str:
@@ -118,7 +119,7 @@ def word_field(code: str) -> str | None:
 
 def ask_text(field: str) -> str:
     title, hint = next((t, h) for name, t, h in WORD_FIELDS.values() if name == field)
-    return _(ASK).format(what=_(title).lower(), hint=_(hint))
+    return ASK.format(what=title.lower(), hint=hint)
 
 
 def form_labels(key: str) -> tuple[str, str] | None:
@@ -127,7 +128,7 @@ def form_labels(key: str) -> tuple[str, str] | None:
         return None
     code, value = operation(key)
     entry = WORD_FIELDS.get(value) if code == "w" else None
-    return (_(entry[1]), _(entry[2])) if entry else None
+    return (entry[1], entry[2]) if entry else None
 
 
 def set_field(kit: BrandKit, field: str, words: str) -> BrandKit:

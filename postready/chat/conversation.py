@@ -429,7 +429,7 @@ class ChatService:
         """A brand menu's option, form or button: the kit changed and its menu shown again;
         a button that asks for words asks for them here where the chat sent none."""
         if brand_menu.owner(press.key) != press.user_id:
-            return _("This is someone else's brand kit; send /brand for yours.")
+            return "This is someone else's brand kit; send /brand for yours."
         user = await self._users.get_or_create(self._ref(press.user_id))
         kit = await self._brands.get(user.id)
         code, value = brand_menu.operation(press.key)

@@ -35,7 +35,7 @@ WORD_FIELDS: dict[str, tuple[str, str, str]] = {
 }
 PICK_FIELDS = {"t": "tone", "e": "emoji", "a": "account"}
 FIELDS = (*PICK_FIELDS.values(), *(name for name, _t, _l in WORD_FIELDS.values()))
-ASK = "✏️ Send your {what} in your next message ({hint})."
+ASK = "✏️ Send your {what} in your next message. {hint}."
 USAGE = "/brand, /brand reset, or /brand <{fields}> <words>"
 
 

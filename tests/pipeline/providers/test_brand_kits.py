@@ -10,6 +10,7 @@ import re
 import pytest
 
 from postready.pipeline.brand import TONE_STYLES, BrandKit, BrandKitError
+from postready.pipeline.branding import avoided_in, clear_caption
 from postready.pipeline.captions import assemble_post
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.providers.base import OpenAIConfig, ProviderSettings
@@ -178,3 +179,13 @@ async def test_the_ai_writes_in_the_kit_and_its_words_to_avoid_are_repaired(run_
             assert content.caption.count(SIGNATURE) == 1
     # The sentence without them is kept: the model's words, repaired, not replaced.
     assert outcome.platforms["instagram"].caption.startswith("Slow mornings start with")
+
+
+def test_a_caption_is_cleared_of_words_to_avoid_by_sentence_or_replaced() -> None:
+    mostly = "Cheap mugs at cheap prices! Buy now."
+    assert clear_caption(mostly, "A slow morning.", ("cheap",)) == ("A slow morning.", ("cheap",))
+    one = "This mug is not CHEAP. It is made by hand in Lisbon, glazed twice and fired slowly."
+    assert clear_caption(one, "x", ("cheap",))[0] == one.split(". ", 1)[1]
+    # Whole words and phrases only, any case.
+    assert avoided_in("Cheapskate? No: on  Sale today", ("cheap", "on sale")) == ("on sale",)
+    assert clear_caption("Nothing to see.", "x", ()) == ("Nothing to see.", ())

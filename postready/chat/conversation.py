@@ -74,9 +74,11 @@ from postready.pipeline.brand import BrandKit, BrandKitError
 from postready.pipeline.brand_preview import preview_post
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.providers.types import ImageAnalysis
 
 log = logging.getLogger(__name__)
 _NOT_ALLOWED = (AppErrorCode.NOT_ALLOWED, NOT_ALLOWED)
+LATEST_JOBS = 5  # the newest jobs /brand looks through for a photo to write its preview for
 FORGET_JOBS = 1000  # the newest jobs /forget cancels first, when in progress
 INBOX_DAYS = 7  # handled updates are kept this long: a redelivery within it is recognised
 
@@ -422,8 +424,20 @@ class ChatService:
         return None
 
     async def _brand_menu(self, user: User, kit: BrandKit) -> Choice:
-        """The kit's menu: the kit, and a caption written with it (locally, no AI call)."""
-        return brand_menu.brand_menu(user.ref.platform_user_id, kit, await preview_post(kit))
+        """The kit's menu: the kit, and a caption written with it (locally, no AI call) for
+        the user's latest photo and words (a sample mug before their first)."""
+        latest: dict[str, Any] = {}
+        for job in await self._jobs.recent(LATEST_JOBS, user.id):
+            analysis = (job.session.results or {}).get("analysis")
+            if analysis:
+                try:
+                    latest["analysis"] = ImageAnalysis.from_json(analysis)
+                except (KeyError, TypeError, ValueError):  # written by another version
+                    continue
+                latest["description"] = job.session.description
+                break
+        preview = await preview_post(kit, **latest)
+        return brand_menu.brand_menu(user.ref.platform_user_id, kit, preview)
 
     async def _brand_button(self, press: Press) -> str | None:
         """A brand menu's option, form or button: the kit changed and its menu shown again;

@@ -104,3 +104,5 @@ async def test_the_brand_menu_on_telegram(telegram, settings) -> None:
         await until(lambda: len(telegram.chat(ALICE)) > count)
         reset = telegram.chat(ALICE)[-1]
         assert "Tone: each platform's own" in reset.text and "Signature: —" in reset.text
+        # The preview is written for the photo sent last, and its words.
+        assert "handmade mug" in reset.text.lower() and "ceramic mug" not in reset.text.lower()

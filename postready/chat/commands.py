@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from postready.chat.brand import FIELDS, USAGE
 from postready.core.errors import AnyErrorCode, AppErrorCode, error_code
 from postready.core.i18n import LANGUAGES, N_, language_named
 from postready.pipeline.errors import ErrorCode, PostReadyError
@@ -145,6 +146,15 @@ class Stats:
 
 
 @dataclass(frozen=True, slots=True)
+class Brand:
+    """`/brand`: the brand kit's menu; `/brand reset`; `/brand <field> <words>` sets one."""
+
+    action: Literal["show", "reset", "set"] = "show"
+    field: str = ""
+    words: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Forget:
     """`/forget`: delete everything kept about the user (after a confirm button)."""
 
@@ -164,6 +174,7 @@ Command = (
     | Block
     | Forget
     | Stats
+    | Brand
 )
 
 
@@ -202,6 +213,8 @@ def _parse(name: str, args: str) -> Command:
         return _logo(args)
     if name == "settings":
         return _settings(words)
+    if name == "brand":
+        return _brand(args)
     if name in ("status", "cancel"):
         job_id = _job_id(words, name)
         return Status(job_id) if name == "status" else Cancel(job_id)
@@ -345,6 +358,17 @@ def _settings(words: list[str]) -> ShowSettings | ChangeSetting:
         ),
         name=words[0],
     )
+
+
+def _brand(args: str) -> Brand:
+    field, _sep, words = args.partition(" ")
+    if not field:
+        return Brand()
+    if field.lower() == "reset" and not words.strip():
+        return Brand("reset")
+    if field.lower() in FIELDS and words.strip():
+        return Brand("set", field.lower(), words.strip())
+    raise _usage(USAGE.format(fields="|".join(FIELDS)))
 
 
 def _timezone(name: str) -> str:

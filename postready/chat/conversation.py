@@ -12,11 +12,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from postready.chat import brand as brand_menu
 from postready.chat import forget as forget_menu
 from postready.chat import rework_keys
 from postready.chat import settings as settings_menu
 from postready.chat.commands import (
     Block,
+    Brand,
     Cancel,
     ChangeSetting,
     Command,
@@ -45,7 +47,7 @@ from postready.chat.inbox import (
 )
 from postready.chat.messages import ChatSetup, Incoming
 from postready.chat.optimize import PENDING_SECONDS, PhotoIntake
-from postready.chat.replies import Files, MediaItem, Progress, Reply, Text
+from postready.chat.replies import Choice, Files, MediaItem, Progress, Reply, Text
 from postready.chat.rework import Rework
 from postready.chat.stats import stats_text
 from postready.chat.styles import PREFIX as STYLE_ACTION
@@ -70,11 +72,15 @@ from postready.core.i18n import N_, _, speaking, supported
 from postready.core.identity import UserRef
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage.models import ACTIVE_STATUSES, InboxEntry, User
-from postready.pipeline.errors import PostReadyError
+from postready.pipeline.brand import BrandKit, BrandKitError
+from postready.pipeline.brand_preview import preview_post
+from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.providers.types import ImageAnalysis
 
 log = logging.getLogger(__name__)
 _NOT_ALLOWED = (AppErrorCode.NOT_ALLOWED, NOT_ALLOWED)
+LATEST_JOBS = 5  # the newest jobs /brand looks through for a photo to write its preview for
 FORGET_JOBS = 1000  # the newest jobs /forget cancels first, when in progress
 INBOX_DAYS = 7  # handled updates are kept this long: a redelivery within it is recognised
 
@@ -85,6 +91,7 @@ class ChatService:
     def __init__(self, setup: ChatSetup) -> None:
         self.platform = setup.platform
         self._users = setup.storage.users
+        self._brands = setup.storage.brands
         self._jobs = setup.storage.jobs
         self._inbox = setup.storage.inbox
         self._storage = setup.storage
@@ -219,6 +226,8 @@ class ChatService:
             return await self._files_button(user_id, chat_id, session_id)
         if name == forget_menu.PREFIX:
             return await self._forget_button(user_id, chat_id, message_id, key)
+        if name == brand_menu.PREFIX:
+            return await self._brand_button(press)
         return _("This button has expired.")
 
     async def on_job_update(self, update: JobUpdate) -> None:
@@ -249,7 +258,8 @@ class ChatService:
             )
             return False
         if command is None and not message.photos:
-            if message.text:  # the new words for posts, when the user was asked for them
+            # Words the user was asked for: a brand kit's field, or new words for posts.
+            if message.text and not await self._brand_words(user, message.chat_id, message.text):
                 await self._rework.answer(user.ref, message.chat_id, message.text)
             return False  # else chatter in a group, or a message this bot has nothing to say to
         if command is None or isinstance(command, Optimize):
@@ -345,6 +355,17 @@ class ChatService:
                 return Text.line(_("Stopping job #{id}…").format(id=job.id))
             case Forget():
                 return forget_menu.confirm(user.ref)
+            case Brand(action="reset"):
+                await self._brands.reset(user.id)
+                return await self._brand_menu(user, BrandKit())
+            case Brand(action="set", field=field, words=words):
+                try:
+                    kit = brand_menu.set_field(await self._brands.get(user.id), field, words)
+                except BrandKitError as exc:
+                    raise PostReadyError(ErrorCode.INVALID_OPTION, str(exc)) from None
+                return await self._brand_menu(user, await self._brands.save(user.id, kit))
+            case Brand():
+                return await self._brand_menu(user, await self._brands.get(user.id))
             case Stats():
                 self._require_admin(user)
                 providers = self._queue.content.settings
@@ -411,6 +432,71 @@ class ChatService:
                 menu = settings_menu.settings_menu(user)
             await self._out.edit(chat_id, message_id, menu)
         return None
+
+    async def _brand_menu(self, user: User, kit: BrandKit) -> Choice:
+        """The kit's menu: the kit, and a caption written with it (locally, no AI call) for
+        the user's latest photo and words (a sample mug before their first)."""
+        latest: dict[str, Any] = {}
+        for job in await self._jobs.recent(LATEST_JOBS, user.id):
+            analysis = (job.session.results or {}).get("analysis")
+            if analysis:
+                try:
+                    latest["analysis"] = ImageAnalysis.from_json(analysis)
+                except (KeyError, TypeError, ValueError):  # written by another version
+                    continue
+                latest["description"] = job.session.description
+                break
+        preview = await preview_post(kit, **latest)
+        return brand_menu.brand_menu(user.ref.platform_user_id, kit, preview)
+
+    async def _brand_button(self, press: Press) -> str | None:
+        """A brand menu's option, form or button: the kit changed and its menu shown again;
+        a button that asks for words asks for them here where the chat sent none."""
+        if brand_menu.owner(press.key) != press.user_id:
+            return "This is someone else's brand kit; send /brand for yours."
+        user = await self._users.get_or_create(self._ref(press.user_id))
+        kit = await self._brands.get(user.id)
+        code, value = brand_menu.operation(press.key)
+        field = brand_menu.word_field(value) if code == "w" else None
+        if code == "w" and field is None:
+            return _("This button has expired.")
+        if field is not None and press.words is None:
+            await self._brands.await_field(user.id, field)
+            text = Text((brand_menu.ask_text(field),), answer_wanted=True)
+            await self._out.send(press.chat_id, text)
+            return None
+        if code == "r":
+            changed = BrandKit()
+        elif field is not None and press.words is not None:
+            try:
+                changed = brand_menu.set_field(kit, field, press.words)
+            except BrandKitError as exc:
+                return error_line(ErrorCode.INVALID_OPTION, str(exc))
+        else:
+            changed = brand_menu.picked_kit(kit, press.key, press.picked)
+        if changed != kit:
+            await self._brands.save(user.id, changed)
+            await self._out.edit(
+                press.chat_id, press.message_id, await self._brand_menu(user, changed)
+            )
+        return None
+
+    async def _brand_words(self, user: User, chat_id: str, words: str) -> bool:
+        """The user's message, if it is the brand kit field they were asked for: the kit
+        changed and its menu sent (or what is wrong said); False when nothing waits."""
+        field = await self._brands.take_awaiting(user.id, brand_menu.ASK_SECONDS)
+        if field is None:
+            return False
+        try:
+            kit = brand_menu.set_field(await self._brands.get(user.id), field, words)
+        except BrandKitError as exc:
+            await self._out.send(
+                chat_id, error_reply(error_line(ErrorCode.INVALID_OPTION, str(exc)))
+            )
+            return True
+        await self._brands.save(user.id, kit)
+        await self._out.send(chat_id, await self._brand_menu(user, kit))
+        return True
 
 
 def _replays(entries: Sequence[InboxEntry]) -> list[list[InboxEntry]]:

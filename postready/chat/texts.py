@@ -21,6 +21,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("styles", N_("product-photography styles")),
     ("logo", N_("set your logo (send an image next), /logo off")),
     ("settings", N_("default platforms, time zone, language, format, files")),
+    ("brand", N_("your brand kit: tone, signature, brand hashtags, words to avoid")),
     ("status", N_("your photo in progress")),
     ("cancel", N_("stop your photo in progress")),
     ("history", N_("your recent photos")),

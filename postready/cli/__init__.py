@@ -13,7 +13,18 @@ from contextlib import suppress
 from typing import NoReturn
 
 import postready.cli._startup  # noqa: F401  (first: it sets up the process)
-from postready.cli import apikey, bot, cleanup, db, enqueue, jobs, optimize, platforms, worker
+from postready.cli import (
+    apikey,
+    bot,
+    brand,
+    cleanup,
+    db,
+    enqueue,
+    jobs,
+    optimize,
+    platforms,
+    worker,
+)
 from postready.cli.exit_codes import (
     EXIT_BAD_INPUT,
     EXIT_INTERRUPTED,
@@ -32,7 +43,7 @@ __all__ = [
 ]
 
 # In the order `postready --help` lists them.
-COMMANDS = (optimize, platforms, worker, bot, jobs, enqueue, cleanup, db, apikey)
+COMMANDS = (optimize, platforms, brand, worker, bot, jobs, enqueue, cleanup, db, apikey)
 
 
 def build_parser() -> argparse.ArgumentParser:

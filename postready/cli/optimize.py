@@ -159,6 +159,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="also draw each post as its feed shows it: previews/<platform>.png and sheet.png",
     )
     optimize.add_argument(
+        "--brand",
+        type=Path,
+        metavar="FILE.toml",
+        help="a brand kit: tone, emoji, signature, brand hashtags, words to avoid, call to "
+        "action, your handles (see README)",
+    )
+    optimize.add_argument(
         "--account-name",
         metavar="NAME",
         help="the account name the previews show ('your account')",
@@ -169,6 +176,7 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from postready.cli.batch import expand_photos, read_descriptions, run_batch
+    from postready.cli.brand import load_kit
     from postready.core.config.services import load_service_settings
     from postready.pipeline.content import ContentEngine
     from postready.pipeline.loading import LoadLimits
@@ -190,6 +198,7 @@ def run(args: argparse.Namespace) -> int:
             ErrorCode.INVALID_OPTION,
             "--descriptions is for batches; a carousel takes one --description",
         )
+    kit = load_kit(args.brand) if args.brand is not None else None
     photos = expand_photos(args.photos)
     descriptions = read_descriptions(args.descriptions) if args.descriptions else None
     services = load_service_settings(args.use_ai, args.accounts)
@@ -213,6 +222,7 @@ def run(args: argparse.Namespace) -> int:
         product=args.product,
         previews=args.previews,
         account_name=args.account_name or DEFAULT_ACCOUNT_NAME,
+        brand=kit,
     )
     limits = LoadLimits(
         max_bytes=round(args.max_file_mb * 1_000_000),
@@ -277,6 +287,10 @@ def _print_summary(result: OptimizeResult, out_dir: Path, service_notes: tuple[s
     for key, item in result.platforms.items():
         name = PLATFORMS[key].display_name
         notes.extend(f"{name}: {warning}" for warning in item.warnings)
+        brand = item.content.brand if item.content is not None else None
+        notes.extend(
+            f"{name}: brand: {d.what} dropped: {d.why}" for d in (brand.dropped if brand else ())
+        )
         if item.image is None:
             rows.append((name, "FAILED", "", "", ""))
             error = item.error

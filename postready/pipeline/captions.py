@@ -11,6 +11,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from postready.pipeline.brand import TONE_STYLES, BrandKit
+from postready.pipeline.branding import avoided_in
 from postready.pipeline.hashtags import camel_case, format_hashtags
 from postready.pipeline.markup import to_markup
 from postready.pipeline.platforms import EmojiPolicy, HashtagPlacement, PlatformSpec
@@ -18,7 +20,7 @@ from postready.pipeline.providers.types import ImageAnalysis
 from postready.pipeline.subject import Subject
 from postready.pipeline.text import EMOJI, WORD_CHAR, measure, shorten
 from postready.pipeline.vocabulary import load_vocabulary
-from postready.pipeline.wording import PostWording, wording
+from postready.pipeline.wording import ENGLISH, PostWording, wording
 
 _CTA_EMOJI = {"instagram": "👇", "tiktok": "✨"}
 # The hook, the detail and the call to action as paragraphs; the rest: one line.
@@ -42,6 +44,7 @@ class Post:
     caption: str
     first_comment: str
     hashtags: tuple[str, ...]
+    signed: bool = False  # the brand's signature is under the caption
 
 
 def draft_caption(
@@ -50,28 +53,39 @@ def draft_caption(
     analysis: ImageAnalysis,
     seed: str,
     avoid: str = "",
-    language: str = "en",
+    language: str = ENGLISH,
+    brand: BrandKit | None = None,
 ) -> str:
     """A caption without hashtags for `spec` in `language`, near its target length: a hook
     about what the photo shows, a detail (or the user's own sentences), and a call to action
     that fits. `avoid`: a caption to differ from (another caption asked for): the hook, detail
-    and call to action after its own are used, so that asking again goes round all of them."""
+    and call to action after its own are used, so that asking again goes round all of them.
+    `brand`: the kit's tone (length, detail or none; its own hooks and calls to action are
+    English, so other languages keep their table's), emoji level and call to action."""
     rng = random.Random(hashlib.sha256(f"{seed}|caption|{spec.key}".encode()).digest())
+    kit = brand or BrandKit()
     style = spec.caption_style
     table = wording(language)
+    tone = TONE_STYLES[kit.tone] if kit.tone and subject.kind != "memorial" else None
+    target = round(style.target * tone.length) if tone else style.target
     words = _fill_words(subject, analysis, table)
-    if subject.phrase and subject.kind != "memorial":
+    if tone and language == ENGLISH and (subject.phrase or subject.thing):
+        hooks = tone.hooks if subject.phrase else tone.thing_hooks
+    elif subject.phrase and subject.kind != "memorial":
         hooks = table.own_hooks[style.tone]
     elif subject.kind:
         hooks = table.kind_hooks.get(subject.kind, table.general_hooks)
     else:
         hooks = table.general_hooks if subject.thing else table.neutral_hooks
+    hooks = _without(hooks, words, kit.avoid)
     hook_template = _next(hooks, words, avoid, rng)
     # The hook must be read before the platform's "more" (room left for an emoji).
     hook = shorten(hook_template.format(**words), spec.caption_visible - 3, style.unit)
     if subject.kind == "memorial":  # the user's words, not colours, under a memorial
         own = _sentence(subject.phrase).replace("{", "{{").replace("}", "}}")
         details: tuple[str, ...] = (own,) if subject.phrase else ("",)
+    elif tone and not tone.detail:
+        details = ("",)
     elif subject.occasion and subject.occasion not in hook:
         details = (table.wish(subject.occasion),)
     elif subject.product:
@@ -82,11 +96,18 @@ def draft_caption(
         details = table.details
     # Say each thing once: no mood or colour in the detail when the hook already has it.
     fresh = [d for d in details if not _shared_words(hook_template, d)] or list(details)
-    cta = _next(_ctas(table, spec.key, subject), words, avoid, rng)
-    if style.emoji != "none" and subject.emoji:
-        hook = f"{hook} {subject.emoji}"
-    if style.emoji == "some" and spec.key in _CTA_EMOJI and subject.kind != "memorial":
-        cta = f"{cta} {_CTA_EMOJI[spec.key]}"
+    fresh = list(_without(tuple(fresh), words, kit.avoid))
+    brand_cta = kit.cta() if subject.kind != "memorial" and language == ENGLISH else ""
+    cta = brand_cta or _next(_ctas(table, spec.key, subject), words, avoid, rng)
+    level = kit.emoji_level or ("few" if style.emoji != "none" else "none")
+    marks = tone.marks if tone else ("✨",)
+    mark = subject.emoji or (marks[0] if tone else "")
+    if level != "none" and mark:
+        hook = f"{hook} {mark}"
+    if level == "many" and subject.kind != "memorial":
+        cta = f"{cta} {_CTA_EMOJI.get(spec.key, marks[-1])}"
+    elif style.emoji == "some" and spec.key in _CTA_EMOJI and subject.kind != "memorial":
+        cta = f"{cta} {_CTA_EMOJI[spec.key]}" if level != "none" else cta
     separator = "\n\n" if spec.key in _PARAGRAPHS else " "
 
     def join(*parts: str) -> str:
@@ -99,10 +120,20 @@ def draft_caption(
         detail = shorten(_sentence(subject.text), max(room, _TAG_ROOM), style.unit)
         return join(hook, detail, cta)
     detail = _next(tuple(fresh), words, avoid, rng).format(**words)
+    if level == "many" and detail:
+        detail = f"{detail} {marks[len(marks) // 2]}"
     texts = [join(hook, detail, cta), join(hook, cta), join(hook, detail), hook]
     texts = [t for t in texts if t.strip()]
-    fitting = [t for t in texts if measure(t, style.unit) <= style.target]
+    fitting = [t for t in texts if measure(t, style.unit) <= target]
     return fitting[0] if fitting else min(texts, key=lambda t: measure(t, style.unit))
+
+
+def _without(
+    templates: tuple[str, ...], words: dict[str, str], avoid: Sequence[str]
+) -> tuple[str, ...]:
+    """The templates that say none of the words to avoid once filled (all when each does)."""
+    kept = tuple(t for t in templates if not avoided_in(t.format(**words), avoid))
+    return kept or templates
 
 
 def _next(templates: tuple[str, ...], words: dict[str, str], avoid: str, rng: random.Random) -> str:
@@ -186,25 +217,43 @@ def strip_hashtags(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def assemble_post(spec: PlatformSpec, caption: str, hashtags: Sequence[str]) -> Post:
+def assemble_post(
+    spec: PlatformSpec,
+    caption: str,
+    hashtags: Sequence[str],
+    signature: str = "",
+    emoji: EmojiPolicy | None = None,
+) -> Post:
     """Place the hashtags as the platform wants and keep everything within its limits: the
-    caption is shortened before hashtags are dropped, and never below the platform's minimum."""
+    caption is shortened before hashtags are dropped, and never below the platform's minimum.
+    `signature`: a line under the caption, whole, where the caption still keeps what the feed
+    shows before "more" (`Post.signed` says whether it did); `emoji`: a policy other than the
+    platform's."""
     style = spec.caption_style
-    caption = apply_emoji_policy(strip_hashtags(caption), style.emoji)
+    caption = apply_emoji_policy(strip_hashtags(caption), emoji or style.emoji)
+    signed = f"\n\n{signature}" if signature else ""
     tags = list(hashtags)[: spec.hashtags.max]
     if spec.hashtags.camel_case:
         spellings = load_vocabulary().spellings
         tags = [camel_case(tag, spellings) for tag in tags]
+
+    def with_signature(room: int) -> tuple[str, bool]:
+        """The caption in `room`, signed when the signature leaves it enough."""
+        left = room - measure(signed, style.unit)
+        if signed and left >= min(spec.caption_visible, spec.caption_limit // 2):
+            return shorten(caption, left, style.unit) + signed, True
+        return shorten(caption, room, style.unit), False
+
     placement = spec.hashtags.placement
     if placement in (HashtagPlacement.FIRST_COMMENT, HashtagPlacement.TAGS_FIELD):
-        text = to_markup(shorten(caption, spec.caption_limit, style.unit), style.markup)
+        text, sign = with_signature(spec.caption_limit)
         comment = format_hashtags(tags) if placement == HashtagPlacement.FIRST_COMMENT else ""
-        return Post(text, comment, tuple(tags))
+        return Post(to_markup(text, style.markup), comment, tuple(tags), sign)
     separator = " " if placement == HashtagPlacement.INLINE else "\n\n"
     while True:
         suffix = separator + format_hashtags(tags) if tags else ""
         room = spec.caption_limit - measure(suffix, style.unit)
         if room >= min(40, spec.caption_limit // 2) or len(tags) <= spec.hashtags.min:
-            text = shorten(caption, room, style.unit) + suffix
-            return Post(to_markup(text, style.markup), "", tuple(tags))
+            text, sign = with_signature(room)
+            return Post(to_markup(text + suffix, style.markup), "", tuple(tags), sign)
         tags.pop()

@@ -171,6 +171,7 @@ async def run_carousel(
         cost=cost_of(outcome.usage if outcome else (), engine.settings.prices),
         notices=outcome.notices if outcome else (),
         items=items,
+        brand=request.brand,
     )
     write_results(result, session_dir)
     return result

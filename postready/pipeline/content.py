@@ -18,6 +18,15 @@ from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 from PIL import Image
 
 from postready.pipeline.alt_text import fit_alt_text
+from postready.pipeline.brand import BrandKit
+from postready.pipeline.branding import (
+    avoided_tags,
+    brand_report,
+    brand_tags,
+    clear_caption,
+    emoji_policy,
+    with_own_handle,
+)
 from postready.pipeline.captions import assemble_post
 from postready.pipeline.hashtags import select_hashtags
 from postready.pipeline.meaning import Topics, read_topics
@@ -217,6 +226,7 @@ class ContentEngine:
             hashtag_language=request.hashtag_language,
             more_images=photo.more_jpegs,
             item_analyses=photo.item_analyses,
+            brand=request.brand,
         )
         pages_reason = None
         if self._pages is not None:
@@ -299,6 +309,7 @@ class ContentEngine:
             brief.description,
             f"{brief.language}|{brief.hashtag_language}",
             provider.name,
+            brief.brand.fingerprint() if brief.brand and part == "writing" else "",
         )
         hit = self._cache.get(key)
         if hit is not None:
@@ -351,23 +362,30 @@ def _platform_content(
     sources: ContentSources,
 ) -> PlatformContent:
     """One platform's post from whichever writer produced it, through the same checks: tags
-    within the platform's rules (the writer's picks first, none of a ruled-out kind), caption
-    within its limits, alt text within the platform's."""
+    within the platform's rules (the brand's first, then the writer's picks, none of a
+    ruled-out kind or to avoid), caption within its limits and without words to avoid (an AI
+    caption with one is repaired here), the brand's signature where it fits, alt text within
+    the platform's."""
+    kit = request.brand or BrandKit()
     draft = writing.posts.get(spec.key) or local.posts[spec.key]
+    own_caption = local.posts[spec.key].caption
+    caption, repaired = clear_caption(draft.caption or own_caption, own_caption, kit.avoid)
+    banned = avoided_tags(kit)
     tags = select_hashtags(
         spec, topics, writing.analysis, load_vocabulary(),
-        preferred=draft.hashtags, related=brief.related_tags,
-        seed=f"{brief.image_hash}|{brief.description}",
+        preferred=[tag for tag in draft.hashtags if tag.lower() not in banned],
+        related=brief.related_tags, seed=f"{brief.image_hash}|{brief.description}",
         language=brief.language, mix=brief.hashtag_language,
     )  # fmt: skip
-    post = assemble_post(spec, draft.caption or local.posts[spec.key].caption, tags)
+    tags = brand_tags(spec, kit, tags)
+    post = assemble_post(spec, caption, tags, kit.signature, emoji_policy(spec, kit))
     return PlatformContent(
         niches=topics.niches,
         hashtags=post.hashtags,
         caption=post.caption,
         first_comment=post.first_comment,
         posting=posting_times(spec, now, request.timezone, request.audience_timezone),
-        accounts=accounts,
+        accounts=with_own_handle(spec, kit, accounts),
         sources=sources,
         alt_text=fit_alt_text(writing.alt_text or local.alt_text, spec),
         item_alt_texts=tuple(
@@ -376,6 +394,9 @@ def _platform_content(
         )
         if local.item_alt_texts
         else (),
+        brand=None
+        if request.brand is None
+        else brand_report(spec, kit, post.hashtags, post.signed, repaired),
     )
 
 

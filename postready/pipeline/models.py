@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from postready.pipeline.boxes import CropBox
+from postready.pipeline.brand import BrandKit
+from postready.pipeline.branding import BrandReport
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.hashtags import format_hashtags
 from postready.pipeline.loading import ImageSource
@@ -68,6 +70,7 @@ class OptimizeRequest:
     # A carousel: the post's other photos, in order after `source`. Each platform then gets one
     # post of them all (split into consecutive posts beyond its carousel limit).
     more_photos: tuple[CarouselPhoto, ...] = ()
+    brand: BrandKit | None = None  # the user's brand kit, applied to every post
 
     @property
     def is_carousel(self) -> bool:
@@ -145,6 +148,7 @@ class PlatformContent:
     sources: ContentSources
     alt_text: str = ""  # within the platform's alt-text limit
     item_alt_texts: tuple[str, ...] = ()  # a carousel's: one per photo, in order
+    brand: BrandReport | None = None  # what the brand kit did to this post (None: no kit)
 
     def to_json(self) -> dict[str, Any]:
         handles = [account.handle for account in self.accounts.accounts]
@@ -167,6 +171,8 @@ class PlatformContent:
         }
         if self.item_alt_texts:
             data["item_alt_texts"] = list(self.item_alt_texts)
+        if self.brand is not None:
+            data["brand"] = self.brand.to_json()
         return data
 
     @classmethod
@@ -182,6 +188,7 @@ class PlatformContent:
             sources=ContentSources.from_json(data["providers"]),
             alt_text=data.get("alt_text", ""),  # results written before alt text existed
             item_alt_texts=tuple(data.get("item_alt_texts", ())),
+            brand=BrandReport.from_json(data["brand"]) if "brand" in data else None,
         )
 
 
@@ -343,6 +350,7 @@ class OptimizeResult:
     items: tuple[SourceInfo, ...] = ()  # a carousel's photos in order (`source` is the first)
     language: str = ENGLISH  # what the posts are written in
     hashtag_language: HashtagLanguage = DEFAULT_HASHTAG_LANGUAGE
+    brand: BrandKit | None = None  # the kit the posts were written with
 
     @property
     def successful(self) -> list[PlatformResult]:
@@ -384,7 +392,27 @@ class OptimizeResult:
             data["items"] = [
                 {"source_image": item.name, **item.details_json()} for item in self.items
             ]
+        data["brand"] = self._brand_json()
         return data
+
+    def _brand_json(self) -> dict[str, Any] | None:
+        """The kit, and per platform what it applied and what it dropped and why."""
+        if self.brand is None:
+            return None
+        reports = {
+            key: result.content.brand
+            for key, result in self.platforms.items()
+            if result.content is not None and result.content.brand is not None
+        }
+        return {
+            "kit": self.brand.to_json(),
+            "applied": {key: list(report.applied) for key, report in reports.items()},
+            "dropped": [
+                {"platform": key, **dropped.to_json()}
+                for key, report in reports.items()
+                for dropped in report.dropped
+            ],
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> OptimizeResult:
@@ -423,6 +451,7 @@ class OptimizeResult:
                 # Documents written before posts had a language: English, both kinds of tags.
                 language=data.get("language", ENGLISH),
                 hashtag_language=data.get("hashtag_language", DEFAULT_HASHTAG_LANGUAGE),
+                brand=BrandKit.from_json(data["brand"]["kit"]) if data.get("brand") else None,
             )
         except KeyError as exc:
             raise ValueError(f"not a PostReady results document: missing {exc}") from exc

@@ -15,14 +15,16 @@ from pathlib import Path
 from PIL import Image
 
 from postready.pipeline.analysis import redescribe
+from postready.pipeline.brand import BrandKit
+from postready.pipeline.branding import brand_tags, clear_caption, emoji_policy
 from postready.pipeline.caption_file import write_caption_file
-from postready.pipeline.captions import assemble_post, draft_caption
+from postready.pipeline.captions import Post, assemble_post, draft_caption
 from postready.pipeline.content import ContentEngine, PreparedPhoto, Report, vision_jpeg
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.hashtags import select_hashtags
 from postready.pipeline.meaning import read_topics
 from postready.pipeline.models import OptimizeRequest, OptimizeResult, PlatformContent
-from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.platforms import PLATFORMS, PlatformSpec
 from postready.pipeline.pricing import cost_of
 from postready.pipeline.providers.base import ProviderError, QuotaUsedUp, UsageGate
 from postready.pipeline.providers.types import ContentBrief, ImageAnalysis, Usage, Writing
@@ -73,10 +75,12 @@ async def another_caption(
             usage = writing.usage if writing else ()
             draft = writing.posts.get(platform) if writing else None
             caption = draft.caption if draft else None
-    if not caption or assemble_post(spec, caption, content.hashtags).caption == content.caption:
-        drafted = _drafted(result.session_id, platform, analysis, content, request.language)
-        caption, writer = drafted, "local"
-    post = assemble_post(spec, caption, content.hashtags)
+    kit = result.brand or BrandKit()
+    if caption:
+        caption = clear_caption(caption, "", kit.avoid)[0]
+    if not caption or _post(spec, kit, caption, content.hashtags).caption == content.caption:
+        caption, writer = _drafted(result, platform, analysis, content, request.language), "local"
+    post = _post(spec, kit, caption, content.hashtags)
     sources = replace(content.sources, writing=writer, cached=())
     changed = replace(content, caption=post.caption, first_comment=post.first_comment)
     contents = {platform: replace(changed, sources=sources)}
@@ -97,6 +101,8 @@ def other_hashtags(engine: ContentEngine, result: OptimizeResult, platform: str)
         seed=f"{result.session_id}|{' '.join(content.hashtags)}", avoid=content.hashtags,
         language=result.language, mix=result.hashtag_language,
     )  # fmt: skip
+    kit = result.brand or BrandKit()
+    tags = brand_tags(spec, kit, tags)
     if set(tags) == set(content.hashtags):
         raise PostReadyError(ErrorCode.NO_ALTERNATIVE, "no other hashtags fit this photo")
     post = assemble_post(spec, content.caption, tags)
@@ -154,21 +160,29 @@ def _content(result: OptimizeResult, platform: str) -> tuple[PlatformContent, Im
     return item.content, result.analysis
 
 
+def _post(spec: PlatformSpec, kit: BrandKit, caption: str, hashtags: tuple[str, ...]) -> Post:
+    """A reworked caption as the kit wants it: signed where it fits, its emoji level."""
+    return assemble_post(spec, caption, hashtags, kit.signature, emoji_policy(spec, kit))
+
+
 def _drafted(
-    session_id: str,
+    result: OptimizeResult,
     platform: str,
     analysis: ImageAnalysis,
     content: PlatformContent,
     language: str,
 ) -> str:
     """A local caption other than the current one, in `language`: a different hook, detail
-    and call to action where the platform has them."""
+    and call to action where the platform has them (in the result's brand kit, without its
+    words to avoid)."""
     spec, vocabulary = PLATFORMS[platform], load_vocabulary(language)
+    kit = result.brand or BrandKit()
     subject = describe_subject(analysis, read_topics(analysis, vocabulary), vocabulary)
     for attempt in range(DRAFTS):
-        seed = f"{session_id}|{content.caption}|{attempt}"
-        caption = draft_caption(spec, subject, analysis, seed, content.caption, language)
-        if assemble_post(spec, caption, content.hashtags).caption != content.caption:
+        seed = f"{result.session_id}|{content.caption}|{attempt}"
+        drafted = draft_caption(spec, subject, analysis, seed, content.caption, language, kit)
+        caption = clear_caption(drafted, "", kit.avoid)[0]
+        if _post(spec, kit, caption, content.hashtags).caption != content.caption:
             return caption
     raise PostReadyError(ErrorCode.NO_ALTERNATIVE, "no other caption fits this photo")
 
@@ -190,6 +204,7 @@ async def _written(
         analysis=analysis,
         language=request.language,
         rewrite=current,
+        brand=result.brand,
     )
     try:
         return await engine.writer.write(asked)

@@ -213,6 +213,7 @@ async def run_optimization(
         ),
         notices=(outcome.notices if outcome else ())
         + (product_photography.notices if product_photography else ()),
+        brand=request.brand,
     )
     write_results(result, session_dir)
     return result

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from postready.pipeline.brand import BrandKit
 from postready.pipeline.content import ContentEngine
 from postready.pipeline.errors import PostReadyError
 from postready.pipeline.models import OptimizeRequest, OptimizeResult, PlatformResult
@@ -162,3 +163,17 @@ async def test_a_post_without_text_cannot_be_reworked(made) -> None:
     with pytest.raises(PostReadyError) as caught:
         other_hashtags(ContentEngine(), bare, "x")
     assert caught.value.code == "NO_ALTERNATIVE"
+
+
+async def test_reworked_posts_keep_the_brand_kit(made) -> None:
+    kit = BrandKit(tone="luxury", signature="Shop at example.com", hashtags=("hearthclay",),
+                   avoid=("terracotta",))  # fmt: skip
+    result = dataclasses.replace(made[0], brand=kit)
+    engine = ContentEngine()
+    for _ in range(3):
+        result = (await another_caption(engine, result, "instagram", request_of(result))).result
+        caption = content(result, "instagram").caption
+        assert caption.endswith("\n\nShop at example.com") and "terracotta" not in caption.lower()
+        assert caption.startswith(("Exquisitely crafted", "Timeless elegance", "The art of"))
+    result = other_hashtags(engine, result, "x").result
+    assert content(result, "x").hashtags[0] == "hearthclay"

@@ -50,6 +50,7 @@ MAX_PHOTOS = 10  # `/optimize image … image10`: one carousel post (attachments
 _ABOUT = dict(COMMANDS + ADMIN_COMMANDS)
 _OPTIONS = {
     "settings": N_("e.g. timezone Europe/London, platforms instagram x, language de"),
+    "brand": N_("e.g. reset, tone luxury, signature Shop at example.com"),
     "status": N_("a job number (default: your latest)"),
     "cancel": N_("a job number (default: your latest)"),
     "stats": N_("nothing needed"),

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 import discord
 
+from postready.chat.brand import form_labels
 from postready.chat.replies import Menu, Option
 from postready.chat.texts import FORM_LABEL, FORM_TITLE
 from postready.core.i18n import _
@@ -78,13 +79,15 @@ class AskButton(discord.ui.DynamicItem[discord.ui.Button], template=r"pra:(?P<ke
 
 
 class WordsForm(discord.ui.Modal):
-    """The form of an `AskButton`: one paragraph of words."""
+    """The form of an `AskButton`: one paragraph of words (a brand kit's field, or new words
+    for posts)."""
 
     def __init__(self, key: str) -> None:
-        super().__init__(title=_(FORM_TITLE), custom_id=ASK + key)
+        title, label = form_labels(key) or (_(FORM_TITLE), _(FORM_LABEL))
+        super().__init__(title=title[:45], custom_id=ASK + key)
         self.key = key
         self.words: discord.ui.TextInput[WordsForm] = discord.ui.TextInput(
-            label=_(FORM_LABEL), style=discord.TextStyle.paragraph, max_length=MAX_WORDS
+            label=label[:45], style=discord.TextStyle.paragraph, max_length=MAX_WORDS
         )
         self.add_item(self.words)
 

@@ -62,6 +62,7 @@ class QueueService:
             content=options.content,
             usage=options.usage,
             dispatch=self.dispatch,
+            brands=storage.brands,
         )
         self._opened = False
 

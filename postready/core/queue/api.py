@@ -31,7 +31,7 @@ from postready.core.queue.worker import LOAD_LIMITS
 from postready.core.quotas import job_usage_gate
 from postready.core.storage.database import Statements
 from postready.core.storage.models import Job, NewJob, QueueLimits, User
-from postready.core.storage.repositories import JobRepository, UsageRepository
+from postready.core.storage.repositories import BrandRepository, JobRepository, UsageRepository
 from postready.pipeline.carousel import about_photo, check_set_size
 from postready.pipeline.content import ContentEngine
 from postready.pipeline.errors import ErrorCode, PostReadyError
@@ -87,7 +87,8 @@ class JobQueue:
     """Submit, cancel and inspect jobs. `workers`: this process's pool, woken by a new job
     and stopping a cancelled one at once (another process's stops at its next heartbeat);
     `content`: the text providers its jobs use (local when None); `usage`: where paid calls
-    count against daily quotas (None: no daily quotas)."""
+    count against daily quotas (None: no daily quotas); `brands`: the users' brand kits, one
+    applied to each job its user submits without a kit of its own."""
 
     def __init__(
         self,
@@ -99,8 +100,10 @@ class JobQueue:
         content: ContentEngine | None = None,
         usage: UsageRepository | None = None,
         dispatch: JobDispatch | None = None,
+        brands: BrandRepository | None = None,
     ) -> None:
         self._jobs = jobs
+        self._brands = brands
         self._dispatch = dispatch
         self._settings = settings
         self._usage = usage
@@ -166,6 +169,9 @@ class JobQueue:
         the job can run (a new UUID by default). `status_message`: the chat message already
         showing the photo's status, recorded with the job (`JobStore.enqueue`)."""
         _check_platforms(request.platforms)
+        if request.brand is None and self._brands is not None:
+            kit = await self._brands.get(user.id)  # kept with the job: the kit as it is now
+            request = dataclasses.replace(request, brand=None if kit.empty else kit)
         session_id = session_id or str(uuid.uuid4())
         uploads = self._uploads
         name = request.source_name or (

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from postready.core.storage.models import Job
+from postready.pipeline.brand import BrandKit
 from postready.pipeline.logo import LogoOptions
 from postready.pipeline.models import CarouselPhoto, LogoRequest, OptimizeRequest
 
@@ -32,6 +33,7 @@ def stored_options(request: OptimizeRequest, logo: LogoRequest | None) -> dict[s
     options["more_photos"] = [
         {"path": str(photo.source), "name": photo.name} for photo in request.more_photos
     ]
+    options["brand"] = request.brand.to_json() if request.brand else None
     return options
 
 
@@ -41,8 +43,9 @@ def request_for(job: Job) -> OptimizeRequest:
     options: dict[str, Any] = {
         key: tuple(value) if isinstance(value, list) else value
         for key, value in session.options.items()
-        if key not in ("logo", "more_photos")
+        if key not in ("logo", "more_photos", "brand")
     }
+    brand = session.options.get("brand")
     logo = dict(session.options["logo"] or {})
     more_photos = tuple(
         CarouselPhoto(Path(photo["path"]), photo["name"])
@@ -56,6 +59,7 @@ def request_for(job: Job) -> OptimizeRequest:
         user_id=str(session.user),
         chat_id=session.chat_id,
         more_photos=more_photos,
+        brand=BrandKit.from_json(brand) if brand else None,
         **options,
     )
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Self
 
 from postready.core.storage.api import ApiStore
+from postready.core.storage.brands import BrandStore
 from postready.core.storage.chat_state import ChatStateStore
 from postready.core.storage.database import Database
 from postready.core.storage.inbox import InboxStore
@@ -16,6 +17,7 @@ from postready.core.storage.instances import InstanceStore
 from postready.core.storage.jobs import JobStore
 from postready.core.storage.repositories import (
     ApiRepository,
+    BrandRepository,
     ChatStateRepository,
     InboxRepository,
     InstanceRepository,
@@ -39,6 +41,7 @@ class Storage:
     instances: InstanceRepository
     usage: UsageRepository
     api: ApiRepository
+    brands: BrandRepository
 
     @classmethod
     async def open(cls, where: Path | str, clock: Callable[[], float] = time.time) -> Self:
@@ -54,6 +57,7 @@ class Storage:
             InstanceStore(database),
             UsageStore(database),
             ApiStore(database),
+            BrandStore(database),
         )
 
     async def close(self) -> None:

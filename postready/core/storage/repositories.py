@@ -27,6 +27,7 @@ from postready.core.storage.models import (
     User,
     UserSettings,
 )
+from postready.pipeline.brand import BrandKit
 from postready.pipeline.models import ErrorInfo, OptimizeResult, ProgressEvent
 from postready.pipeline.providers.base import UsageKind
 
@@ -55,6 +56,27 @@ class UserRepository(Protocol):
 
     async def save_settings(self, user_id: int, settings: UserSettings) -> User:
         """LookupError for a user that does not exist."""
+        ...
+
+
+class BrandRepository(Protocol):
+    """Each user's brand kit (removed with the user)."""
+
+    async def get(self, user_id: int) -> BrandKit:
+        """The user's kit; the empty kit when they have none."""
+        ...
+
+    async def save(self, user_id: int, kit: BrandKit) -> BrandKit: ...
+
+    async def reset(self, user_id: int) -> None: ...
+
+    async def await_field(self, user_id: int, field: str) -> None:
+        """The user's next message sets `field` of their kit (a chat asked for it)."""
+        ...
+
+    async def take_awaiting(self, user_id: int, max_age: float) -> str | None:
+        """The field the user's message sets, asked for at most `max_age` seconds ago; no
+        longer waited for once taken."""
         ...
 
 

@@ -29,10 +29,13 @@ def cache_key(
     description: str,
     language: str,
     provider: str,
+    brand: str = "",
 ) -> str:
-    """A stable key: the platform set is unordered, the description compared as typed."""
+    """A stable key: the platform set is unordered, the description compared as typed;
+    `brand`: the brand kit's fingerprint (none: keys as before kits)."""
     platform_set = ",".join(sorted(set(platforms)))
     parts = [part, image_hash, platform_set, description.strip(), language, provider]
+    parts += [brand] if brand else []
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 

@@ -65,7 +65,12 @@ class LocalWriter:
         # topics (select_hashtags), so picking them here too would only repeat the work.
         language = brief.language
         posts = {
-            key: PostDraft(draft_caption(PLATFORMS[key], subject, analysis, seed, "", language), ())
+            key: PostDraft(
+                draft_caption(
+                    PLATFORMS[key], subject, analysis, seed, "", language, brand=brief.brand
+                ),
+                (),
+            )
             for key in brief.platforms
         }
         items = tuple(

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from postready.pipeline.brand import BrandKit
+from postready.pipeline.branding import emoji_policy
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.providers.base import OpenAIConfig, ProviderError
 from postready.pipeline.providers.types import ContentBrief, PostDraft, Usage, Writing
@@ -87,6 +89,7 @@ def response_schema(
 
 
 def _instructions(brief: ContentBrief) -> str:
+    kit = brief.brand or BrandKit()
     rules = {}
     for key in brief.platforms:
         spec = PLATFORMS[key]
@@ -95,8 +98,8 @@ def _instructions(brief: ContentBrief) -> str:
             "caption_target_length": spec.caption_style.target,
             "caption_max_length": spec.caption_limit,
             "first_line_shown": spec.caption_visible,
-            "tone": spec.caption_style.tone,
-            "emoji": spec.caption_style.emoji,
+            "tone": kit.tone or spec.caption_style.tone,
+            "emoji": emoji_policy(spec, kit),
             "hashtags": {"min": spec.hashtags.min, "max": spec.hashtags.max,
                          "recommended": spec.hashtags.recommended},
         }  # fmt: skip
@@ -113,6 +116,8 @@ def _instructions(brief: ContentBrief) -> str:
         "related_hashtags_seen_online": list(brief.related_tags),
         "platforms": rules,
     }
+    if brief.brand is not None:
+        facts["brand"] = _brand_facts(kit)
     if brief.item_analyses:
         seen = 1 + len(brief.more_images)
         return (
@@ -131,13 +136,30 @@ def _post_rules(facts: dict[str, Any], brief: ContentBrief) -> str:
         language_instruction(brief.language, brief.hashtag_language)
         + "Start each caption with a hook line that works within "
         "'first_line_shown' characters, weave in the user's description, end with a call to "
-        "action that suits the platform, and keep near the target length. Write 'alt_text' "
+        "action that suits the platform (or the brand's, when 'brand' names one), and keep "
+        "near the target length; write in the brand's tone and emoji level and never use its "
+        "words to avoid, when 'brand' is given. Write 'alt_text' "
         "for someone who cannot see the photo: what is in it (subject, setting, people, "
         "colours, any text in it), plainly, no marketing, the most important first, at most "
         f"{ALT_TEXT_LENGTH} characters.\n"
         + (_REWRITE.format(json.dumps(rewrite, ensure_ascii=False)) if rewrite else "")
         + json.dumps(facts, ensure_ascii=False)
     )
+
+
+def _brand_facts(kit: BrandKit) -> dict[str, Any]:
+    """The brand kit as the model should follow it: its voice in the captions; signature,
+    brand hashtags and handles are added afterwards, so the model is told to leave them out."""
+    return {
+        "tone": kit.tone or "each platform's own",
+        "emoji": kit.emoji_level or "each platform's own",
+        "call_to_action": kit.cta() or "one that suits the platform",
+        "never_use_these_words_or_tags": list(kit.avoid),
+        "added_afterwards_do_not_write": {
+            "signature": kit.signature,
+            "brand_hashtags": list(kit.hashtags),
+        },
+    }
 
 
 _REWRITE = (

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from postready.pipeline.brand import BrandKit
 from postready.pipeline.wording import DEFAULT_HASHTAG_LANGUAGE, HashtagLanguage
 
 
@@ -171,3 +172,4 @@ class ContentBrief:
     rewrite: str = ""
     more_images: tuple[bytes, ...] = field(default=(), repr=False)  # a carousel's photos 2, 3, …
     item_analyses: tuple[ImageAnalysis, ...] = ()  # a carousel's, one per photo in order
+    brand: BrandKit | None = None  # the voice to write in (tone, emoji, words to avoid, ...)

@@ -47,6 +47,7 @@ TABLES = {
     "api_jobs",
     "api_requests",
     "upload_blobs",
+    "brand_kits",
 }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from postready.pipeline.brand import BrandKit
 from postready.pipeline.content import ContentEngine
 from postready.pipeline.cropping import detect_crop_signals
 from postready.pipeline.models import OptimizeRequest
@@ -32,6 +33,7 @@ def run_content(photo_parts):
         platforms: tuple[str, ...] = ("instagram", "x", "linkedin"),
         description: str = DESCRIPTION,
         gate: UsageGate | None = None,
+        brand: BrandKit | None = None,
         **options: Any,  # the request's: language, hashtag_language, ...
     ):
         if isinstance(engine, ProviderSettings):
@@ -39,7 +41,7 @@ def run_content(photo_parts):
         image, signals, data = photo_parts
         photo = engine.prepare(image, signals, data, description)
         request = OptimizeRequest(
-            source=data, platforms=platforms, description=description, **options
+            source=data, platforms=platforms, description=description, brand=brand, **options
         )
         return await engine.generate(request, photo, NOW, gate=gate)
 

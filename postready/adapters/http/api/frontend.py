@@ -44,6 +44,7 @@ from postready.core.queue.worker import LOAD_LIMITS
 from postready.core.retention import remove_session_files
 from postready.core.storage import Storage
 from postready.core.storage.models import ACTIVE_STATUSES, ENDED_STATUSES, ApiJob, ApiKey, User
+from postready.pipeline.brand import BrandKit, BrandKitError
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import HEADER_BYTES, check_byte_size, require_format
 from postready.pipeline.models import CarouselPhoto, OptimizeRequest
@@ -110,6 +111,8 @@ class ApiFrontend:
             ("DELETE", f"{API}/optimize/{{session_id}}", keyed(self._delete)),
             # Any name, line breaks too: one that matched no route was a plain-text 404.
             ("GET", f"{API}/files/{{session_id}}/{{name:[\\s\\S]+}}", keyed(self._file)),
+            ("GET", f"{API}/brand", keyed(self._brand)),
+            ("PUT", f"{API}/brand", keyed(self._set_brand)),
             ("GET", f"{API}/platforms", _table(platforms_document)),
             ("GET", f"{API}/styles", _table(styles_document)),
             ("GET", f"{API}/openapi.json", _table(openapi_document)),
@@ -268,6 +271,27 @@ class ApiFrontend:
             background_colour=colour,
             product=True if styles else None,
         )
+
+    async def _brand(self, request: web.Request, caller: Caller) -> web.StreamResponse:
+        """The key's brand kit, applied to every photo it sends."""
+        storage, _ = self._parts()
+        return web.json_response((await storage.brands.get(caller.user.id)).to_json())
+
+    async def _set_brand(self, request: web.Request, caller: Caller) -> web.StreamResponse:
+        """A new brand kit for the key (`{}`: none), as the chats' `/brand` and the CLI's
+        kit files check it."""
+        storage, _ = self._parts()
+        try:
+            data = await request.json()
+        except ValueError:
+            raise Problem(
+                ApiErrorCode.INVALID_REQUEST, "send the brand kit as a JSON object"
+            ) from None
+        try:
+            kit = BrandKit.from_json(data)
+        except BrandKitError as exc:
+            raise PostReadyError(ErrorCode.INVALID_OPTION, str(exc)) from None
+        return web.json_response((await storage.brands.save(caller.user.id, kit)).to_json())
 
     async def _owned(self, request: web.Request, caller: Caller) -> tuple[str, int]:
         """The session in the path and its job, when the caller's key submitted it."""

@@ -10,6 +10,14 @@ from postready.adapters.http.api.documents import API
 from postready.adapters.http.api.problems import STATUSES, SUBMIT_STATUSES
 from postready.adapters.http.api.uploads import FIELDS, MAX_IMAGES
 from postready.core.storage.models import SessionStatus
+from postready.pipeline.brand import (
+    ACCOUNT_KINDS,
+    EMOJI_LEVELS,
+    MAX_AVOID,
+    MAX_BRAND_TAGS,
+    MAX_SIGNATURE,
+    TONES,
+)
 from postready.pipeline.carousel import MAX_SET_BYTES_FACTOR
 from postready.pipeline.photography import COLOURS, DEFAULT_COLOUR, STYLES
 from postready.pipeline.platforms import PLATFORMS
@@ -86,6 +94,30 @@ _SESSION = [
     {"name": "session_id", "in": "path", "required": True, "schema": {"type": "string"}},
 ]
 _KEYED = (401, 403, 429)
+
+
+def _brand_kit() -> dict[str, Any]:
+    """The brand kit as GET /brand answers it (every field) and PUT /brand takes it (any)."""
+    words = {"type": "array", "items": {"type": "string"}}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "description": "How every post of this key reads; README 'Brand kit'",
+        "properties": {
+            "tone": {"enum": [*TONES, None], "description": "null: each platform's own"},
+            "emoji": {"enum": [*EMOJI_LEVELS, None], "description": "null: the tone's"},
+            "signature": {"type": "string", "maxLength": MAX_SIGNATURE},
+            "hashtags": {**words, "maxItems": MAX_BRAND_TAGS, "description": "Brand tags"},
+            "avoid": {**words, "maxItems": MAX_AVOID, "description": "Words and tags to avoid"},
+            "account": {"enum": list(ACCOUNT_KINDS), "description": "The call to action"},
+            "handles": {
+                "type": "object",
+                "propertyNames": {"enum": list(PLATFORMS)},
+                "additionalProperties": {"type": "string"},
+                "description": "Your own handle per platform key",
+            },
+        },
+    }
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -226,6 +258,8 @@ def _schemas() -> dict[str, Any]:
                 "default_background_color": text,
             },
         },
+        "BrandKit": _brand_kit(),
+        "BrandKitAnswer": {**_brand_kit(), "required": list(_brand_kit()["properties"])},
     }
 
 
@@ -346,6 +380,30 @@ def openapi_document() -> dict[str, Any]:
                         **_problems(*_KEYED, 404),
                     },
                 }
+            },
+            f"{API}/brand": {
+                "get": {
+                    "operationId": "getBrandKit",
+                    "summary": "This key's brand kit, applied to every photo it sends",
+                    "security": keyed,
+                    "responses": {
+                        "200": _json(_ref("BrandKitAnswer"), "The brand kit"),
+                        **_problems(*_KEYED),
+                    },
+                },
+                "put": {
+                    "operationId": "setBrandKit",
+                    "summary": "Set this key's brand kit ({}: none)",
+                    "security": keyed,
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("BrandKit")}},
+                    },
+                    "responses": {
+                        "200": _json(_ref("BrandKitAnswer"), "The brand kit, as kept"),
+                        **_problems(*_KEYED, 400, 422),
+                    },
+                },
             },
             f"{API}/platforms": {
                 "get": {

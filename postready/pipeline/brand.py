@@ -1,0 +1,230 @@
+"""A brand kit: how every post of one shop or creator reads — tone, emoji, a signature, brand
+hashtags, words to avoid, the call to action of its kind of account and its own handles — and
+the table of what each tone means for the local writer (hooks, sentence length, emoji, calls
+to action). `BrandKit.from_json` checks a kit from any source (a chat, a TOML file, the API)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar, get_args
+
+from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.text import clean_tag
+
+Tone = Literal["friendly", "professional", "playful", "minimal", "luxury"]
+EmojiLevel = Literal["none", "few", "many"]
+AccountKind = Literal["shop", "creator", "none"]
+TONES: tuple[Tone, ...] = get_args(Tone)
+EMOJI_LEVELS: tuple[EmojiLevel, ...] = get_args(EmojiLevel)
+ACCOUNT_KINDS: tuple[AccountKind, ...] = get_args(AccountKind)
+MAX_BRAND_TAGS = 5
+_T = TypeVar("_T", bound=str)
+MAX_AVOID = 30
+MAX_SIGNATURE = 150
+_WORD_ITEM = re.compile(r"^[\w'’&-]+(?: [\w'’&-]+){0,3}$")  # a word or a phrase of up to 4
+# A handle as platforms write them: "@name", "@name.bsky.social", "@name@mastodon.social".
+_HANDLE = re.compile(r"^@?([A-Za-z0-9_][A-Za-z0-9_.-]{0,62})(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?$")
+
+
+class BrandKitError(ValueError):
+    """A kit that cannot be used, with what is wrong in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class ToneStyle:
+    """What one tone changes in a locally written caption."""
+
+    hooks: tuple[str, ...]  # about the user's words: {phrase} / {Phrase}
+    thing_hooks: tuple[str, ...]  # about the thing in the photo: {thing} / {Thing}
+    detail: bool  # a detail sentence between the hook and the call to action
+    length: float  # share of the platform's target length
+    emoji: EmojiLevel  # when the kit does not say
+    marks: tuple[str, ...]  # the tone's emoji, first one on the hook
+    ctas: Mapping[AccountKind, tuple[str, ...]]  # by kind of account ("none": the platform's)
+
+
+# fmt: off
+TONE_STYLES: dict[Tone, ToneStyle] = {
+    "friendly": ToneStyle(
+        hooks=("Say hello to {phrase}!", "We're so happy to share {phrase}.",
+               "Meet {phrase}, made with love."),
+        thing_hooks=("Say hello to this {thing}!", "Meet our {thing}, made with love."),
+        detail=True, length=1.0, emoji="few", marks=("😊", "💛", "🙌"),
+        ctas={"shop": ("Order via the link in bio, we'd love to make one for you.",),
+              "creator": ("Follow for more, and say hi in the comments!",), "none": ()},
+    ),
+    "professional": ToneStyle(
+        hooks=("Introducing {phrase}.", "Presenting {phrase}.", "Now available: {phrase}."),
+        thing_hooks=("Introducing our {thing}.", "Presenting the {thing}."),
+        detail=True, length=0.8, emoji="none", marks=("✔️",),
+        ctas={"shop": ("Order via the link in bio.",),
+              "creator": ("Follow for more insights.",), "none": ()},
+    ),
+    "playful": ToneStyle(
+        hooks=("Psst… {phrase} just dropped!", "Guess what? {Phrase}!",
+               "Plot twist: {phrase}!"),
+        thing_hooks=("Psst… this {thing} just dropped!", "Guess what? A {thing}!"),
+        detail=True, length=0.9, emoji="many", marks=("🎉", "✨", "🤩"),
+        ctas={"shop": ("Grab yours via the link in bio before it's gone!",),
+              "creator": ("Follow for more fun stuff!",), "none": ()},
+    ),
+    "minimal": ToneStyle(
+        hooks=("{Phrase}.",), thing_hooks=("{Thing}.",),
+        detail=False, length=0.4, emoji="none", marks=("·",),
+        ctas={"shop": ("Link in bio.",), "creator": ("Follow.",), "none": ()},
+    ),
+    "luxury": ToneStyle(
+        hooks=("Exquisitely crafted: {phrase}.", "Timeless elegance: {phrase}.",
+               "The art of {phrase}."),
+        thing_hooks=("An exquisitely crafted {thing}.", "Timeless elegance, in one {thing}."),
+        detail=True, length=0.8, emoji="few", marks=("✨",),
+        ctas={"shop": ("Reserve yours via the link in bio.",),
+              "creator": ("Follow for more refined moments.",), "none": ()},
+    ),
+}
+# The call to action of a kind of account when the kit has no tone.
+ACCOUNT_CTAS: dict[AccountKind, tuple[str, ...]] = {
+    "shop": ("Order via the link in bio.",), "creator": ("Follow for more.",), "none": (),
+}
+# fmt: on
+
+
+@dataclass(frozen=True, slots=True)
+class BrandKit:
+    """One user's kit. The defaults change nothing: each platform's own tone and emoji."""
+
+    tone: Tone | None = None  # None: each platform's own
+    emoji: EmojiLevel | None = None  # None: the tone's (or the platform's, without a tone)
+    signature: str = ""  # a line under every caption where it fits
+    hashtags: tuple[str, ...] = ()  # brand tags (bodies), first in every post that has tags
+    avoid: tuple[str, ...] = ()  # words and tags that never appear (lower-case)
+    account: AccountKind = "none"  # the call to action of this kind of account
+    handles: Mapping[str, str] = field(default_factory=dict)  # platform key → "@handle"
+
+    @property
+    def empty(self) -> bool:
+        return self == BrandKit()
+
+    @property
+    def emoji_level(self) -> EmojiLevel | None:
+        """How many emoji: the kit's, else its tone's; None: the platform's own policy."""
+        if self.emoji is not None:
+            return self.emoji
+        return TONE_STYLES[self.tone].emoji if self.tone else None
+
+    def cta(self) -> str:
+        """The kit's call to action ("" when the platform's own fits: no kind of account)."""
+        if self.tone and TONE_STYLES[self.tone].ctas[self.account]:
+            return TONE_STYLES[self.tone].ctas[self.account][0]
+        return ACCOUNT_CTAS[self.account][0] if ACCOUNT_CTAS[self.account] else ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tone": self.tone,
+            "emoji": self.emoji,
+            "signature": self.signature,
+            "hashtags": list(self.hashtags),
+            "avoid": list(self.avoid),
+            "account": self.account,
+            "handles": dict(self.handles),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> BrandKit:
+        """A kit from its JSON (or a TOML table) after every check; BrandKitError says what
+        is wrong. Missing keys keep their defaults."""
+        if not isinstance(data, Mapping):
+            raise BrandKitError("a brand kit is a table of settings")
+        unknown = set(data) - set(cls.__dataclass_fields__)
+        if unknown:
+            known = ", ".join(cls.__dataclass_fields__)
+            raise BrandKitError(f"unknown brand kit setting {sorted(unknown)[0]!r} ({known})")
+        return cls(
+            tone=_choice(data.get("tone"), TONES, "tone"),
+            emoji=_choice(data.get("emoji"), EMOJI_LEVELS, "emoji"),
+            signature=parse_signature(_text(data.get("signature", ""), "signature")),
+            hashtags=parse_brand_tags(_strings(data.get("hashtags", ()), "hashtags")),
+            avoid=parse_avoid(_strings(data.get("avoid", ()), "avoid")),
+            account=_choice(data.get("account"), ACCOUNT_KINDS, "account") or "none",
+            handles=parse_handles(data.get("handles", {})),
+        )
+
+    def fingerprint(self) -> str:
+        """Stable across processes: part of the AI cache's key."""
+        text = json.dumps(self.to_json(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def parse_signature(text: str) -> str:
+    line = " ".join(text.split())
+    if len(line) > MAX_SIGNATURE:
+        raise BrandKitError(f"the signature is longer than {MAX_SIGNATURE} characters")
+    return line
+
+
+def parse_brand_tags(items: tuple[str, ...]) -> tuple[str, ...]:
+    tags = tuple(dict.fromkeys(clean_tag(item) for item in items if item.strip()))
+    if "" in tags:
+        bad = next(item for item in items if item.strip() and not clean_tag(item))
+        raise BrandKitError(f"{bad!r} is not a hashtag (letters, digits, _; at most 30)")
+    if len(tags) > MAX_BRAND_TAGS:
+        raise BrandKitError(f"at most {MAX_BRAND_TAGS} brand hashtags, not {len(tags)}")
+    return tags
+
+
+def parse_avoid(items: tuple[str, ...]) -> tuple[str, ...]:
+    words = tuple(dict.fromkeys(" ".join(i.strip().lstrip("#").split()).lower() for i in items))
+    words = tuple(word for word in words if word)
+    for word in words:
+        if not _WORD_ITEM.match(word):
+            raise BrandKitError(f"{word!r} is not a word or tag to avoid")
+    if len(words) > MAX_AVOID:
+        raise BrandKitError(f"at most {MAX_AVOID} words to avoid, not {len(words)}")
+    return words
+
+
+def parse_handles(data: Any) -> dict[str, str]:
+    if not isinstance(data, Mapping):
+        raise BrandKitError('handles are a table: platform = "@handle"')
+    handles = {}
+    for platform, handle in data.items():
+        if platform not in PLATFORMS:
+            raise BrandKitError(f"handles: {platform!r} is not a platform key")
+        match = _HANDLE.match(handle.strip()) if isinstance(handle, str) else None
+        if match is None:
+            raise BrandKitError(f"handles: {handle!r} is not a handle for {platform}")
+        handles[platform] = f"@{match.group(1)}{match.group(2) or ''}"
+    return handles
+
+
+def split_items(text: str) -> tuple[str, ...]:
+    """Words typed in a chat or a form: separated by commas, or by spaces when none."""
+    parts = text.split(",") if "," in text else text.split()
+    return tuple(part.strip() for part in parts if part.strip())
+
+
+def _choice(value: Any, allowed: tuple[_T, ...], name: str) -> _T | None:
+    if value is None or value == "":
+        return None
+    for option in allowed:
+        if value == option:
+            return option
+    raise BrandKitError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+
+
+def _text(value: Any, name: str) -> str:
+    if not isinstance(value, str):
+        raise BrandKitError(f"{name} must be text")
+    return value
+
+
+def _strings(value: Any, name: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return split_items(value)
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise BrandKitError(f"{name} must be a list of words")
+    return tuple(value)

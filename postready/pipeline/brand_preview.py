@@ -1,0 +1,40 @@
+"""One post written with a brand kit before any photo is sent: the local content step on a
+sample photo's analysis (or a photo the user sent before), as the kit's menu shows it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from postready.pipeline.analysis import redescribe
+from postready.pipeline.brand import BrandKit
+from postready.pipeline.content import ContentEngine, PreparedPhoto
+from postready.pipeline.models import OptimizeRequest, PlatformContent
+from postready.pipeline.providers.types import ImageAnalysis, NamedColour
+
+SAMPLE_WORDS = "handmade ceramic mug"
+SAMPLE = ImageAnalysis(
+    summary="",
+    subjects=(),
+    colours=(NamedColour("terracotta", "#c0603a", 0.4), NamedColour("cream", "#f3ead8", 0.3)),
+    brightness=0.6,
+    contrast=0.2,
+    saturation=0.4,
+    mood="warm and bright",
+    faces=0,
+    product_shot=True,
+)
+_LOCAL = ContentEngine()  # the local writer only: a preview costs no AI call
+
+
+async def preview_post(
+    kit: BrandKit,
+    platform: str = "instagram",
+    description: str = SAMPLE_WORDS,
+    analysis: ImageAnalysis = SAMPLE,
+) -> PlatformContent:
+    """`platform`'s post for `description` about the photo `analysis` describes, written
+    locally with `kit`."""
+    photo = PreparedPhoto(redescribe(analysis, description), "brand-preview", b"")
+    request = OptimizeRequest(source=b"", platforms=(platform,), description=description, brand=kit)
+    outcome = await _LOCAL.generate(request, photo, datetime.now(UTC))
+    return outcome.platforms[platform]

@@ -43,7 +43,6 @@ from postready.pipeline.models import (
     ProgressEvent,
     SourceInfo,
 )
-from postready.pipeline.photography_results import ProductPhotographyResult
 from postready.pipeline.platform_plans import PlatformPlan, min_decoded_size, plan_platform
 from postready.pipeline.platforms import PLATFORMS, PlatformSpec
 from postready.pipeline.pricing import cost_of
@@ -54,6 +53,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
     from postready.pipeline.cropping import CropSignals
+    from postready.pipeline.photography_results import ProductPhotographyResult
     from postready.pipeline.platform_images import RenderContext
     from postready.pipeline.product_photos import PhotographySettings
     from postready.pipeline.providers.base import UsageGate

@@ -44,11 +44,16 @@ class CropChoice:
     method: CropMethod
 
 
-def detect_crop_signals(image: Image.Image) -> CropSignals:
-    """Faces (Haar cascades) and a fine-grained saliency map, on small copies."""
+def detect_crop_signals(
+    image: Image.Image, search: npt.NDArray[np.uint8] | None = None
+) -> CropSignals:
+    """Faces (Haar cascades) and a fine-grained saliency map, on small copies; `search` is
+    the image's `search_copy` when the caller made it already (in the thread that decoded
+    the photo, say)."""
     import cv2
 
-    search = search_copy(image)
+    if search is None:
+        search = search_copy(image)
     scale = min(1.0, _ANALYSIS_SIDE / max(image.size))
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     small = cast(npt.NDArray[np.uint8], cv2.resize(search, size, interpolation=cv2.INTER_AREA))

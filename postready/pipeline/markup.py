@@ -4,7 +4,6 @@ they are checked on the plain text before it is marked up, and `visible_text` re
 
 from __future__ import annotations
 
-import html
 import re
 
 from postready.pipeline.platforms import Markup
@@ -16,6 +15,8 @@ def to_markup(text: str, markup: Markup) -> str:
     """Plain `text` written in `markup`."""
     if markup == "plain":
         return text
+    import html  # here: most platforms' captions are plain (html.entities is a large table)
+
     hook, separator, rest = text.partition("\n\n")
     if not separator or not hook.strip():  # one paragraph: no hook of its own to set apart
         return html.escape(text, quote=False)
@@ -24,4 +25,8 @@ def to_markup(text: str, markup: Markup) -> str:
 
 def visible_text(text: str, markup: Markup) -> str:
     """What the reader sees of `text` written in `markup` (tags gone, entities read)."""
-    return text if markup == "plain" else html.unescape(_TAG.sub("", text))
+    if markup == "plain":
+        return text
+    import html
+
+    return html.unescape(_TAG.sub("", text))

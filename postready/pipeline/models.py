@@ -16,7 +16,6 @@ from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.hashtags import format_hashtags
 from postready.pipeline.loading import ImageSource
 from postready.pipeline.logo import LogoOptions
-from postready.pipeline.photography_results import ProductPhotographyResult
 from postready.pipeline.platforms import PLATFORMS, OutputFormat
 from postready.pipeline.pricing import Cost
 from postready.pipeline.providers.types import AccountSuggestions, ImageAnalysis
@@ -25,6 +24,7 @@ from postready.pipeline.wording import DEFAULT_HASHTAG_LANGUAGE, ENGLISH, Hashta
 
 if TYPE_CHECKING:
     from postready.pipeline.cropping import CropMethod
+    from postready.pipeline.photography_results import ProductPhotographyResult
 
 PlatformStatus = Literal["success", "failed"]
 DEFAULT_ACCOUNT_NAME = "your account"  # what previews call the account when no name is set
@@ -419,6 +419,9 @@ class OptimizeResult:
         """The result `to_json` wrote, also after a JSON round trip. ValueError when `data` is
         not a results document this version reads (one written before `started_at` was kept
         is not)."""
+        # Here, not at the top: a run without product photography never needs it.
+        from postready.pipeline.photography_results import ProductPhotographyResult
+
         try:
             platforms = {
                 key: PlatformResult.from_json(key, item) for key, item in data["platforms"].items()

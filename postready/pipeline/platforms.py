@@ -8,7 +8,6 @@ used. Byte limits are decimal megabytes, which is the stricter reading of "8 MB"
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -620,6 +619,8 @@ def resolve_platform(name: str) -> PlatformSpec | None:
 
 def suggest_platform(name: str) -> str | None:
     """The closest platform name to a probable typo ("instgram" → "instagram"), if any."""
+    import difflib  # here: only a typo needs it
+
     matches = difflib.get_close_matches(name.lower(), _NAMES, n=1, cutoff=0.75)
     return _NAMES[matches[0]] if matches else None
 

@@ -28,6 +28,7 @@ from postready.pipeline.content import (
 from postready.pipeline.encoding import public_exif
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import (
+    DecodeSizer,
     ImageSource,
     LoadedImage,
     LoadLimits,
@@ -43,7 +44,6 @@ from postready.pipeline.models import (
     ProgressEvent,
     SourceInfo,
 )
-from postready.pipeline.photography_results import ProductPhotographyResult
 from postready.pipeline.platform_plans import PlatformPlan, min_decoded_size, plan_platform
 from postready.pipeline.platforms import PLATFORMS, PlatformSpec
 from postready.pipeline.pricing import cost_of
@@ -51,7 +51,11 @@ from postready.pipeline.timing import zone
 from postready.pipeline.wording import post_language
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
     from postready.pipeline.cropping import CropSignals
+    from postready.pipeline.photography_results import ProductPhotographyResult
     from postready.pipeline.platform_images import RenderContext
     from postready.pipeline.product_photos import PhotographySettings
     from postready.pipeline.providers.base import UsageGate
@@ -132,7 +136,7 @@ async def run_optimization(
         return min_decoded_size(targets, size, working_side)
 
     loading = loop.run_in_executor(
-        executor, partial(load_image, request.source, limits, min_decoded_size=decode_size)
+        executor, partial(_load_for_search, request.source, limits, decode_size)
     )
     # The image stages load while the photo decodes: their imports (numpy here, OpenCV and the
     # face model in prepare_detectors) hold the GIL about as long as the decoder runs without it.
@@ -143,13 +147,13 @@ async def run_optimization(
     from postready.pipeline.platform_images import RenderContext, render_platforms
 
     detectors_ready = loop.run_in_executor(executor, prepare_detectors)
-    loaded = await loading
+    loaded, search = await loading
     await detectors_ready
     report("analyse", "Finding the best crop…")
     logo_loading = (
         loop.run_in_executor(executor, load_logo, request.logo.source) if request.logo else None
     )
-    signals = await loop.run_in_executor(executor, detect_crop_signals, loaded.image)
+    signals = await loop.run_in_executor(executor, detect_crop_signals, loaded.image, search)
     logo = await logo_loading if logo_loading else None
     report("images", "Sizing your images…")
     content_task = asyncio.create_task(
@@ -217,6 +221,18 @@ async def run_optimization(
     )
     write_results(result, session_dir)
     return result
+
+
+def _load_for_search(
+    source: ImageSource, limits: LoadLimits, decode_size: DecodeSizer
+) -> tuple[LoadedImage, npt.NDArray[np.uint8]]:
+    """The photo decoded, and the copy its faces are searched on: made in the decoding thread
+    while the event loop's thread still imports the image stages (Pillow releases the GIL)."""
+    loaded = load_image(source, limits, min_decoded_size=decode_size)
+    # Here, after the decode: the module (numpy) is the event loop thread's to import first.
+    from postready.pipeline.faces import search_copy
+
+    return loaded, search_copy(loaded.image)
 
 
 def progress_reporter(total: int, progress: ProgressCallback | None) -> Callable[[str, str], None]:

@@ -24,6 +24,7 @@ from postready.pipeline.rework import (
     save_posts,
 )
 from postready.pipeline.runner import run_optimization
+from postready.pipeline.vocabulary import load_vocabulary
 from tests.images import encode, textured
 
 PLATFORM_KEYS = ("instagram", "x", "linkedin", "pinterest")
@@ -177,3 +178,19 @@ async def test_reworked_posts_keep_the_brand_kit(made) -> None:
         assert caption.startswith(("Exquisitely crafted", "Timeless elegance", "The art of"))
     result = other_hashtags(engine, result, "x").result
     assert content(result, "x").hashtags[0] == "hearthclay"
+
+
+async def test_reworked_posts_stay_in_the_sessions_language(tmp_path) -> None:
+    request = OptimizeRequest(
+        encode(textured((640, 480), 5)), ("instagram",), description="mi gato",
+        language="es", hashtag_language="mine",
+    )  # fmt: skip
+    engine = ContentEngine()
+    result = await run_optimization(request, tmp_path, content=engine)
+    tags_in = load_vocabulary().languages["es"]
+    spanish = set(tags_in["cats"] + tags_in["pets"])
+    caption = (await another_caption(engine, result, "instagram", request)).result
+    assert "mi gato" in content(caption, "instagram").caption
+    assert caption.language == "es"
+    tags = content(other_hashtags(engine, result, "instagram").result, "instagram").hashtags
+    assert tags and set(tags) <= spanish

@@ -27,7 +27,7 @@ WORDING = PostWording(
         ),
         "food": ("Frisch gemacht und fertig.", "Das Warten hat sich gelohnt."),
         "drink": ("Zeit für eine Pause.", "Ein Schluck Ruhe."),
-        "place": ("Aussichten wie diese.", "Schön wär's, du wärst hier."),
+        "place": ("Aussichten wie diese.", "Schade, dass du nicht hier bist."),
         "nature": ("Aussichten wie diese.", "Die Natur in ihrem Element."),
         "product": ("Jedes Detail, ganz nah.", "Mit Liebe gemacht, Stück für Stück."),
         "launch": ("Große Neuigkeiten heute.", "Etwas Neues ist da."),
@@ -74,9 +74,9 @@ WORDING = PostWording(
     },
     ctas={
         "instagram": (
-            "Speichere es für später und sag uns in den Kommentaren, was du denkst.",
+            "Speichere den Beitrag und sag uns in den Kommentaren, was du denkst.",
             "Welches Detail fällt dir zuerst auf? Schreib es uns unten.",
-            "Teile es mit jemandem, der es lieben würde.",
+            "Teile den Beitrag mit jemandem, der ihn lieben würde.",
         ),
         "facebook": ("Was meint ihr?", "Schreibt es uns in die Kommentare!"),
         "linkedin": (
@@ -85,7 +85,7 @@ WORDING = PostWording(
         ),
         "pinterest": (
             "Merke dir diesen Pin für deine nächste Idee.",
-            "Speichere es auf deiner Pinnwand für später.",
+            "Speichere den Pin auf deiner Pinnwand.",
         ),
         "x": ("Meinungen?", "Was denkt ihr?"),
         "tiktok": ("Folg uns für mehr!", "Speichern für später!"),
@@ -133,7 +133,7 @@ WORDING = PostWording(
         },
         "food": {
             "": (
-                "Würdest du es probieren?",
+                "Würdest du das probieren?",
                 "Speichern für den nächsten Heißhunger.",
                 "Markiere, mit wem du das teilen würdest.",
             ),
@@ -152,7 +152,7 @@ WORDING = PostWording(
             )
         },
         "place": {
-            "": ("Wen würdest du hierher mitnehmen?", "Speichere es für deine nächste Reise.")
+            "": ("Wen würdest du hierher mitnehmen?", "Merk dir den Ort für deine nächste Reise.")
         },
     },
     names={

@@ -38,7 +38,7 @@ WORDING = PostWording(
         "photo": ("Luz, momento y un poco de suerte.", "Visto a través del objetivo."),
         "books": ("Leyendo ahora.", "Entre páginas."),
         "vehicle": ("Merece una segunda mirada.", "¡A rodar!"),
-        "activity": ("Ahí fuera, dándolo todo.", "Otra sesión más en el bolsillo."),
+        "activity": ("Ahí fuera, dándolo todo.", "Otra sesión completada."),
         "home": ("La casa, tal como nos gusta.", "Días tranquilos en casa."),
         "science": ("La ciencia es bella.", "Mentes curiosas, bienvenidas."),
         "tech": ("Un vistazo al equipo.", "Para trabajar a nuestra manera."),

@@ -6,7 +6,7 @@ WORDING = PostWording(
     code="fr",
     own_hooks={
         "friendly": (
-            "On vous partage ceci : {phrase}.",
+            "On partage avec vous : {phrase}.",
             "Tout juste publié : {phrase}.",
             "{Phrase}.",
         ),
@@ -45,7 +45,7 @@ WORDING = PostWording(
         "music": ("Montez le son.", "Aujourd'hui, place à la musique."),
         "photo": ("De la lumière, du timing et un peu de chance.", "Vu à travers l'objectif."),
         "books": ("En ce moment, je lis.", "Entre les pages."),
-        "vehicle": ("Ça mérite un second regard.", "Prêts à rouler."),
+        "vehicle": ("Ça mérite un second regard.", "En route !"),
         "activity": ("Dehors, à fond.", "Encore une séance de faite."),
         "home": ("La maison, comme on l'aime.", "Des journées tranquilles à la maison."),
         "science": ("La science, c'est beau.", "Esprits curieux, bienvenue."),
@@ -120,7 +120,7 @@ WORDING = PostWording(
                 "Commandez : touchez « Acheter ».",
                 "Appelez-nous pour passer commande.",
             ),
-            "telegram": ("Intéressé ? Écrivez-nous pour passer commande.",),
+            "telegram": ("Ça vous tente ? Écrivez-nous pour passer commande.",),
         },
         "launch": {
             "": (

@@ -7,7 +7,7 @@ WORDING = PostWording(
     code="pt_BR",
     own_hooks={
         "friendly": (
-            "Compartilhando este: {phrase}.",
+            "Compartilhando: {phrase}.",
             "Fresquinho no feed: {phrase}.",
             "{Phrase}.",
         ),

@@ -23,7 +23,7 @@ WORDING = PostWording(
         "nature": ("Böyle manzaralar.", "Doğa kendi işinde."),
         "product": ("Her ayrıntı, yakından.", "Özenle, parça parça yapıldı."),
         "launch": ("Bugün büyük haber var.", "Yeni bir şey geldi."),
-        "property": ("Evinize hoş geldiniz.", "Yuvam yuvam, güzel yuvam."),
+        "property": ("Evinize hoş geldiniz.", "Evim evim güzel evim."),
         "event": ("Unutulmayacak bir gün.", "Büyük bir günden anlar."),
         "holiday": ("Bayram havası.", "Kutlama zamanı."),
         "season": ("Mevsim geldi.", "Merhaba, yeni mevsim."),
@@ -33,7 +33,7 @@ WORDING = PostWording(
         "art": ("Atölyeden yeni çıktı.", "Yeni eser, bugün tamamlandı."),
         "music": ("Sesi açın.", "Bugün her şey müzik."),
         "photo": ("Işık, zamanlama ve biraz şans.", "Objektiften bakış."),
-        "books": ("Şu an okuduğum.", "Sayfaların arasında."),
+        "books": ("Bu aralar elimdeki kitap.", "Sayfaların arasında."),
         "vehicle": ("İkinci bir bakışı hak ediyor.", "Yola hazır."),
         "activity": ("Dışarıda, sahada.", "Bir antrenman daha tamam."),
         "home": ("Ev, tam sevdiğimiz gibi.", "Evde sakin günler."),
@@ -119,7 +119,7 @@ WORDING = PostWording(
         },
         "food": {
             "": (
-                "Denemek ister miydin?",
+                "Tatmak ister misin?",
                 "Canın çektiğinde bakmak için kaydet.",
                 "Bunu kiminle paylaşırdın? Etiketle.",
             ),

@@ -32,6 +32,7 @@ NEARLY_FULL = PHOTO + bytes(SMALL_UPLOAD - len(PHOTO) - 1000)  # a photo just un
         (PHOTO, {"styles": "floating", "background_color": "plaid"}, 422, "UNKNOWN_COLOR"),
         (PHOTO, {"timezone": "Mars/Olympus_Mons"}, 422, "INVALID_OPTION"),
         (PHOTO, {"language": "the english language"}, 422, "INVALID_OPTION"),
+        (PHOTO, {"hashtag_language": "klingon"}, 422, "INVALID_OPTION"),
         (PHOTO, {"description": "x" * 2001}, 422, "INVALID_OPTION"),
         (PHOTO, {"webhook_url": "ftp://example.com/hook"}, 422, "INVALID_OPTION"),
         (PHOTO, {"colour": "White"}, 422, "INVALID_OPTION"),  # not a field of the form

@@ -50,6 +50,7 @@ from postready.pipeline.loading import HEADER_BYTES, check_byte_size, require_fo
 from postready.pipeline.models import CarouselPhoto, OptimizeRequest
 from postready.pipeline.photography import DEFAULT_COLOUR, resolve_colour, resolve_styles
 from postready.pipeline.platforms import resolve_platforms
+from postready.pipeline.wording import DEFAULT_HASHTAG_LANGUAGE, HASHTAG_LANGUAGES
 
 log = logging.getLogger(__name__)
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
@@ -246,6 +247,12 @@ class ApiFrontend:
             raise PostReadyError(
                 ErrorCode.INVALID_OPTION, f"'{language}' is not a language code (en, de, pt-BR)"
             )
+        mix = fields.get("hashtag_language") or DEFAULT_HASHTAG_LANGUAGE
+        if mix not in HASHTAG_LANGUAGES:
+            raise PostReadyError(
+                ErrorCode.INVALID_OPTION,
+                f"hashtag_language is one of {', '.join(HASHTAG_LANGUAGES)}, not '{mix}'",
+            )
         description = fields.get("description", "")
         if len(description) > DESCRIPTION_CHARS:
             raise PostReadyError(
@@ -266,6 +273,7 @@ class ApiFrontend:
             user_id=str(caller.user.ref),
             timezone=timezone,
             language=language,
+            hashtag_language=mix,
             source_name=first.filename,
             styles=styles,
             background_colour=colour,

@@ -21,6 +21,7 @@ from postready.pipeline.brand import (
 from postready.pipeline.carousel import MAX_SET_BYTES_FACTOR
 from postready.pipeline.photography import COLOURS, DEFAULT_COLOUR, STYLES
 from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.wording import DEFAULT_HASHTAG_LANGUAGE, HASHTAG_LANGUAGES, POST_LANGUAGES
 
 _SESSION_STATUSES: tuple[SessionStatus, ...] = (
     "pending",
@@ -63,7 +64,20 @@ _FIELD_SCHEMAS: dict[str, dict[str, Any]] = {
         "default": DEFAULT_COLOUR,
     },
     "timezone": {"type": "string", "description": "IANA name, for posting times", "default": "UTC"},
-    "language": {"type": "string", "description": "Language code", "default": "en"},
+    "language": {
+        "type": "string",
+        "description": "Language code: the posts are written in it (those PostReady writes: "
+        + ", ".join(POST_LANGUAGES)
+        + "; English for another)",
+        "default": "en",
+    },
+    "hashtag_language": {
+        "type": "string",
+        "enum": list(HASHTAG_LANGUAGES),
+        "description": "For posts not in English: hashtags in their language (mine), English "
+        "ones, or both mixed",
+        "default": DEFAULT_HASHTAG_LANGUAGE,
+    },
     "webhook_url": {
         "type": "string",
         "format": "uri",

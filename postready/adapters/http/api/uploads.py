@@ -26,6 +26,7 @@ FIELDS = (
     "background_color",
     "timezone",
     "language",
+    "hashtag_language",
     "webhook_url",
 )
 

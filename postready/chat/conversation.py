@@ -362,7 +362,9 @@ class ChatService:
                 try:
                     kit = brand_menu.set_field(await self._brands.get(user.id), field, words)
                 except BrandKitError as exc:
-                    raise PostReadyError(ErrorCode.INVALID_OPTION, str(exc)) from None
+                    raise PostReadyError(
+                        ErrorCode.INVALID_OPTION, exc.template, **exc.fields
+                    ) from None
                 return await self._brand_menu(user, await self._brands.save(user.id, kit))
             case Brand():
                 return await self._brand_menu(user, await self._brands.get(user.id))
@@ -446,14 +448,14 @@ class ChatService:
                     continue
                 latest["description"] = job.session.description
                 break
-        preview = await preview_post(kit, **latest)
+        preview = await preview_post(kit, brand_menu.PREVIEW_PLATFORM, **latest)
         return brand_menu.brand_menu(user.ref.platform_user_id, kit, preview)
 
     async def _brand_button(self, press: Press) -> str | None:
         """A brand menu's option, form or button: the kit changed and its menu shown again;
         a button that asks for words asks for them here where the chat sent none."""
         if brand_menu.owner(press.key) != press.user_id:
-            return "This is someone else's brand kit; send /brand for yours."
+            return _("This is someone else's brand kit; send /brand for yours.")
         user = await self._users.get_or_create(self._ref(press.user_id))
         kit = await self._brands.get(user.id)
         code, value = brand_menu.operation(press.key)
@@ -471,7 +473,7 @@ class ChatService:
             try:
                 changed = brand_menu.set_field(kit, field, press.words)
             except BrandKitError as exc:
-                return error_line(ErrorCode.INVALID_OPTION, str(exc))
+                return error_line(ErrorCode.INVALID_OPTION, exc.template, exc.fields)
         else:
             changed = brand_menu.picked_kit(kit, press.key, press.picked)
         if changed != kit:
@@ -491,7 +493,7 @@ class ChatService:
             kit = brand_menu.set_field(await self._brands.get(user.id), field, words)
         except BrandKitError as exc:
             await self._out.send(
-                chat_id, error_reply(error_line(ErrorCode.INVALID_OPTION, str(exc)))
+                chat_id, error_reply(error_line(ErrorCode.INVALID_OPTION, exc.template, exc.fields))
             )
             return True
         await self._brands.save(user.id, kit)

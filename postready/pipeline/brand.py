@@ -15,6 +15,7 @@ from typing import Any, Literal, TypeVar, get_args
 from postready.pipeline.marking import N_
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.text import clean_tag
+from postready.pipeline.wording import ENGLISH, wording
 
 Tone = Literal["friendly", "professional", "playful", "minimal", "luxury"]
 EmojiLevel = Literal["none", "few", "many"]
@@ -94,10 +95,6 @@ TONE_STYLES: dict[Tone, ToneStyle] = {
               "creator": ("Follow for more refined moments.",), "none": ()},
     ),
 }
-# The call to action of a kind of account when the kit has no tone.
-ACCOUNT_CTAS: dict[AccountKind, tuple[str, ...]] = {
-    "shop": ("Order via the link in bio.",), "creator": ("Follow for more.",), "none": (),
-}
 # fmt: on
 
 
@@ -124,11 +121,15 @@ class BrandKit:
             return self.emoji
         return TONE_STYLES[self.tone].emoji if self.tone else None
 
-    def cta(self) -> str:
-        """The kit's call to action ("" when the platform's own fits: no kind of account)."""
-        if self.tone and TONE_STYLES[self.tone].ctas[self.account]:
+    def cta(self, language: str | None = ENGLISH) -> str:
+        """The kit's call to action in `language` ("" when the platform's own fits: no kind
+        of account): in English in the tone's words, else (and in the other languages) its
+        kind of account's own from the language's wording table."""
+        table = wording(language)
+        if table.code == ENGLISH and self.tone and TONE_STYLES[self.tone].ctas[self.account]:
             return TONE_STYLES[self.tone].ctas[self.account][0]
-        return ACCOUNT_CTAS[self.account][0] if ACCOUNT_CTAS[self.account] else ""
+        ctas = table.account_ctas.get(self.account, ())
+        return ctas[0] if ctas else ""
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -155,6 +155,10 @@ WORDING = PostWording(
             "": ("Wen würdest du hierher mitnehmen?", "Speichere es für deine nächste Reise.")
         },
     },
+    account_ctas={
+        "shop": ("Bestellen über den Link in der Bio.",),
+        "creator": ("Folgen für mehr.",),
+    },
     names={
         "white": "Weiß",
         "off-white": "Cremeweiß",

@@ -159,6 +159,10 @@ WORDING = PostWording(
         },
         "place": {"": ("Qui emmèneriez-vous ici ?", "Enregistrez-le pour votre prochain voyage.")},
     },
+    account_ctas={
+        "shop": ("Commandez via le lien en bio.",),
+        "creator": ("Abonnez-vous pour en voir plus.",),
+    },
     names={
         "white": "blanc",
         "off-white": "blanc cassé",

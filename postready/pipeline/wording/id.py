@@ -150,6 +150,10 @@ WORDING = PostWording(
             "": ("Siapa yang ingin kamu ajak ke sini?", "Simpan untuk perjalanan berikutnya.")
         },
     },
+    account_ctas={
+        "shop": ("Pesan lewat tautan di bio.",),
+        "creator": ("Follow untuk konten lainnya.",),
+    },
     names={
         "white": "putih",
         "off-white": "putih gading",

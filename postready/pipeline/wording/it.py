@@ -140,6 +140,10 @@ WORDING = PostWording(
         },
         "place": {"": ("Chi porteresti qui?", "Salvalo per il tuo prossimo viaggio.")},
     },
+    account_ctas={
+        "shop": ("Ordina tramite il link in bio.",),
+        "creator": ("Segui per altri contenuti.",),
+    },
     names={
         "white": "bianco",
         "off-white": "bianco sporco",

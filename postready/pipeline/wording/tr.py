@@ -137,6 +137,10 @@ WORDING = PostWording(
         },
         "place": {"": ("Buraya kimi getirirdin?", "Bir sonraki gezin için kaydet.")},
     },
+    account_ctas={
+        "shop": ("Sipariş için profildeki bağlantıya dokun.",),
+        "creator": ("Daha fazlası için takip et.",),
+    },
     names={
         "white": "beyaz",
         "off-white": "kırık beyaz",

@@ -437,7 +437,8 @@ class ChatService:
 
     async def _brand_menu(self, user: User, kit: BrandKit) -> Choice:
         """The kit's menu: the kit, and a caption written with it (locally, no AI call) for
-        the user's latest photo and words (a sample mug before their first)."""
+        the user's latest photo and words (a sample mug before their first), in the language
+        their posts are written in."""
         latest: dict[str, Any] = {}
         for job in await self._jobs.recent(LATEST_JOBS, user.id):
             analysis = (job.session.results or {}).get("analysis")
@@ -448,7 +449,8 @@ class ChatService:
                     continue
                 latest["description"] = job.session.description
                 break
-        preview = await preview_post(kit, brand_menu.PREVIEW_PLATFORM, **latest)
+        platform, language = brand_menu.PREVIEW_PLATFORM, user.settings.language
+        preview = await preview_post(kit, platform, language=language, **latest)
         return brand_menu.brand_menu(user.ref.platform_user_id, kit, preview)
 
     async def _brand_button(self, press: Press) -> str | None:

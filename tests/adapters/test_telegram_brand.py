@@ -115,15 +115,21 @@ async def test_a_spanish_users_brand_menu_comes_in_spanish(telegram, settings) -
         await until(lambda: telegram.chat(ALICE))
         menu = telegram.chat(ALICE)[0]
         await press(telegram, ALICE, menu, ":t:luxury")
+        shop = menu.text
+        await press(telegram, ALICE, menu, ":a:shop")
         await telegram.press(ALICE, menu.message_id, data(menu, ":w:h"))
         await until(lambda: len(telegram.chat(ALICE)) == 2)
         await telegram.send_text(ALICE, "/brand tone grumpy")  # the value stays as typed
         await until(lambda: len(telegram.chat(ALICE)) == 3)
-    assert menu.text.startswith("🎨 Tu kit de marca\nTono: lujo\nEmojis: el de cada plataforma\n")
-    assert "Tipo de cuenta: ninguno (el de la publicación)" in menu.text
-    assert "Vista previa (Instagram):" in menu.text
+    assert shop.startswith("🎨 Tu kit de marca\nTono: lujo\nEmojis: el de cada plataforma\n")
+    assert "Tipo de cuenta: ninguno (el de la publicación)" in shop
+    # The preview: a post in Spanish (the sample's words before a first photo), ending with
+    # the shop's call to action in Spanish.
+    assert "Vista previa (Instagram):\n" in menu.text and "Tipo de cuenta: tienda" in menu.text
+    assert "taza de cerámica hecha a mano" in menu.text.lower()
+    assert "Haz tu pedido desde el enlace de la bio." in menu.text
     labels = [label for label, _data in menu.buttons]
-    assert "✅ lujo" in labels and "cercano" in labels and "tienda" in labels
+    assert "✅ lujo" in labels and "cercano" in labels and "✅ tienda" in labels
     assert "✏️ Hashtags de marca" in labels and "↺ Restablecer" in labels
     assert telegram.chat(ALICE)[1].text.startswith("✏️ Hashtags de marca: lo define tu próximo")
     assert telegram.chat(ALICE)[2].text == (

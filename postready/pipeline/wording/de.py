@@ -155,6 +155,7 @@ WORDING = PostWording(
             "": ("Wen würdest du hierher mitnehmen?", "Speichere es für deine nächste Reise.")
         },
     },
+    sample_words="Keramiktasse, handgemacht",
     account_ctas={
         "shop": ("Bestellen über den Link in der Bio.",),
         "creator": ("Folgen für mehr.",),

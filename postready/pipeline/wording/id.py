@@ -150,6 +150,7 @@ WORDING = PostWording(
             "": ("Siapa yang ingin kamu ajak ke sini?", "Simpan untuk perjalanan berikutnya.")
         },
     },
+    sample_words="mug keramik buatan tangan",
     account_ctas={
         "shop": ("Pesan lewat tautan di bio.",),
         "creator": ("Follow untuk konten lainnya.",),

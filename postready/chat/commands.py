@@ -368,7 +368,7 @@ def _brand(args: str) -> Brand:
         return Brand("reset")
     if field.lower() in FIELDS and words.strip():
         return Brand("set", field.lower(), words.strip())
-    raise _usage(USAGE.format(fields="|".join(FIELDS)))
+    raise _usage(USAGE, fields="|".join(FIELDS))
 
 
 def _timezone(name: str) -> str:
@@ -397,8 +397,9 @@ def _job_id(words: list[str], command: str) -> int | None:
     return int(match[1])
 
 
-def _usage(example: str) -> PostReadyError:
-    """`example`: the command as typed, or a marked text (shown translated)."""
+def _usage(example: str, **fields: object) -> PostReadyError:
+    """`example`: the command as typed, or a marked text (shown translated, `fields` filled
+    in)."""
     return PostReadyError(
-        ErrorCode.INVALID_OPTION, N_("usage: {example}"), example=Marked(example, {})
+        ErrorCode.INVALID_OPTION, N_("usage: {example}"), example=Marked(example, fields)
     )

@@ -362,7 +362,9 @@ class ChatService:
                 try:
                     kit = brand_menu.set_field(await self._brands.get(user.id), field, words)
                 except BrandKitError as exc:
-                    raise PostReadyError(ErrorCode.INVALID_OPTION, str(exc)) from None
+                    raise PostReadyError(
+                        ErrorCode.INVALID_OPTION, exc.template, **exc.fields
+                    ) from None
                 return await self._brand_menu(user, await self._brands.save(user.id, kit))
             case Brand():
                 return await self._brand_menu(user, await self._brands.get(user.id))
@@ -435,7 +437,8 @@ class ChatService:
 
     async def _brand_menu(self, user: User, kit: BrandKit) -> Choice:
         """The kit's menu: the kit, and a caption written with it (locally, no AI call) for
-        the user's latest photo and words (a sample mug before their first)."""
+        the user's latest photo and words (a sample mug before their first), in the language
+        their posts are written in."""
         latest: dict[str, Any] = {}
         for job in await self._jobs.recent(LATEST_JOBS, user.id):
             analysis = (job.session.results or {}).get("analysis")
@@ -446,14 +449,15 @@ class ChatService:
                     continue
                 latest["description"] = job.session.description
                 break
-        preview = await preview_post(kit, **latest)
+        platform, language = brand_menu.PREVIEW_PLATFORM, user.settings.language
+        preview = await preview_post(kit, platform, language=language, **latest)
         return brand_menu.brand_menu(user.ref.platform_user_id, kit, preview)
 
     async def _brand_button(self, press: Press) -> str | None:
         """A brand menu's option, form or button: the kit changed and its menu shown again;
         a button that asks for words asks for them here where the chat sent none."""
         if brand_menu.owner(press.key) != press.user_id:
-            return "This is someone else's brand kit; send /brand for yours."
+            return _("This is someone else's brand kit; send /brand for yours.")
         user = await self._users.get_or_create(self._ref(press.user_id))
         kit = await self._brands.get(user.id)
         code, value = brand_menu.operation(press.key)
@@ -471,7 +475,7 @@ class ChatService:
             try:
                 changed = brand_menu.set_field(kit, field, press.words)
             except BrandKitError as exc:
-                return error_line(ErrorCode.INVALID_OPTION, str(exc))
+                return error_line(ErrorCode.INVALID_OPTION, exc.template, exc.fields)
         else:
             changed = brand_menu.picked_kit(kit, press.key, press.picked)
         if changed != kit:
@@ -491,7 +495,7 @@ class ChatService:
             kit = brand_menu.set_field(await self._brands.get(user.id), field, words)
         except BrandKitError as exc:
             await self._out.send(
-                chat_id, error_reply(error_line(ErrorCode.INVALID_OPTION, str(exc)))
+                chat_id, error_reply(error_line(ErrorCode.INVALID_OPTION, exc.template, exc.fields))
             )
             return True
         await self._brands.save(user.id, kit)

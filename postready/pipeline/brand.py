@@ -12,8 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar, get_args
 
+from postready.pipeline.marking import N_
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.text import clean_tag
+from postready.pipeline.wording import ENGLISH, wording
 
 Tone = Literal["friendly", "professional", "playful", "minimal", "luxury"]
 EmojiLevel = Literal["none", "few", "many"]
@@ -31,7 +33,14 @@ _HANDLE = re.compile(r"^@?([A-Za-z0-9_][A-Za-z0-9_.-]{0,62})(@[A-Za-z0-9.-]+\.[A
 
 
 class BrandKitError(ValueError):
-    """A kit that cannot be used, with what is wrong in one line."""
+    """A kit that cannot be used, with what is wrong in one line: English, marked for the
+    catalogs (`N_`), its `{fields}` filled from `fields`, so that a chat can fill the same
+    fields into the translation (`template`), as `PostReadyError` does."""
+
+    def __init__(self, message: str, **fields: object) -> None:
+        super().__init__(message.format(**fields) if fields else message)
+        self.template = message
+        self.fields = fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +95,6 @@ TONE_STYLES: dict[Tone, ToneStyle] = {
               "creator": ("Follow for more refined moments.",), "none": ()},
     ),
 }
-# The call to action of a kind of account when the kit has no tone.
-ACCOUNT_CTAS: dict[AccountKind, tuple[str, ...]] = {
-    "shop": ("Order via the link in bio.",), "creator": ("Follow for more.",), "none": (),
-}
 # fmt: on
 
 
@@ -116,11 +121,15 @@ class BrandKit:
             return self.emoji
         return TONE_STYLES[self.tone].emoji if self.tone else None
 
-    def cta(self) -> str:
-        """The kit's call to action ("" when the platform's own fits: no kind of account)."""
-        if self.tone and TONE_STYLES[self.tone].ctas[self.account]:
+    def cta(self, language: str | None = ENGLISH) -> str:
+        """The kit's call to action in `language` ("" when the platform's own fits: no kind
+        of account): in English in the tone's words, else (and in the other languages) its
+        kind of account's own from the language's wording table."""
+        table = wording(language)
+        if table.code == ENGLISH and self.tone and TONE_STYLES[self.tone].ctas[self.account]:
             return TONE_STYLES[self.tone].ctas[self.account][0]
-        return ACCOUNT_CTAS[self.account][0] if ACCOUNT_CTAS[self.account] else ""
+        ctas = table.account_ctas.get(self.account, ())
+        return ctas[0] if ctas else ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -138,11 +147,15 @@ class BrandKit:
         """A kit from its JSON (or a TOML table) after every check; BrandKitError says what
         is wrong. Missing keys keep their defaults."""
         if not isinstance(data, Mapping):
-            raise BrandKitError("a brand kit is a table of settings")
+            raise BrandKitError(N_("a brand kit is a table of settings"))
         unknown = set(data) - set(cls.__dataclass_fields__)
         if unknown:
             known = ", ".join(cls.__dataclass_fields__)
-            raise BrandKitError(f"unknown brand kit setting {sorted(unknown)[0]!r} ({known})")
+            raise BrandKitError(
+                N_("unknown brand kit setting '{name}' ({known})"),
+                name=sorted(unknown)[0],
+                known=known,
+            )
         return cls(
             tone=_choice(data.get("tone"), TONES, "tone"),
             emoji=_choice(data.get("emoji"), EMOJI_LEVELS, "emoji"),
@@ -162,7 +175,9 @@ class BrandKit:
 def parse_signature(text: str) -> str:
     line = " ".join(text.split())
     if len(line) > MAX_SIGNATURE:
-        raise BrandKitError(f"the signature is longer than {MAX_SIGNATURE} characters")
+        raise BrandKitError(
+            N_("the signature is longer than {most} characters"), most=MAX_SIGNATURE
+        )
     return line
 
 
@@ -170,9 +185,13 @@ def parse_brand_tags(items: tuple[str, ...]) -> tuple[str, ...]:
     tags = tuple(dict.fromkeys(clean_tag(item) for item in items if item.strip()))
     if "" in tags:
         bad = next(item for item in items if item.strip() and not clean_tag(item))
-        raise BrandKitError(f"{bad!r} is not a hashtag (letters, digits, _; at most 30)")
+        raise BrandKitError(
+            N_("'{tag}' is not a hashtag (letters, digits, _; at most 30)"), tag=bad
+        )
     if len(tags) > MAX_BRAND_TAGS:
-        raise BrandKitError(f"at most {MAX_BRAND_TAGS} brand hashtags, not {len(tags)}")
+        raise BrandKitError(
+            N_("at most {most} brand hashtags, not {given}"), most=MAX_BRAND_TAGS, given=len(tags)
+        )
     return tags
 
 
@@ -181,22 +200,30 @@ def parse_avoid(items: tuple[str, ...]) -> tuple[str, ...]:
     words = tuple(word for word in words if word)
     for word in words:
         if not _WORD_ITEM.match(word):
-            raise BrandKitError(f"{word!r} is not a word or tag to avoid")
+            raise BrandKitError(N_("'{word}' is not a word or tag to avoid"), word=word)
     if len(words) > MAX_AVOID:
-        raise BrandKitError(f"at most {MAX_AVOID} words to avoid, not {len(words)}")
+        raise BrandKitError(
+            N_("at most {most} words to avoid, not {given}"), most=MAX_AVOID, given=len(words)
+        )
     return words
 
 
 def parse_handles(data: Any) -> dict[str, str]:
     if not isinstance(data, Mapping):
-        raise BrandKitError('handles are a table: platform = "@handle"')
+        raise BrandKitError(N_('handles are a table: platform = "@handle"'))
     handles = {}
     for platform, handle in data.items():
         if platform not in PLATFORMS:
-            raise BrandKitError(f"handles: {platform!r} is not a platform key")
+            raise BrandKitError(
+                N_("handles: '{platform}' is not a platform key"), platform=platform
+            )
         match = _HANDLE.match(handle.strip()) if isinstance(handle, str) else None
         if match is None:
-            raise BrandKitError(f"handles: {handle!r} is not a handle for {platform}")
+            raise BrandKitError(
+                N_("handles: '{handle}' is not a handle for {platform}"),
+                handle=handle,
+                platform=platform,
+            )
         handles[platform] = f"@{match.group(1)}{match.group(2) or ''}"
     return handles
 
@@ -213,12 +240,17 @@ def _choice(value: Any, allowed: tuple[_T, ...], name: str) -> _T | None:
     for option in allowed:
         if value == option:
             return option
-    raise BrandKitError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    raise BrandKitError(
+        N_("{name} must be one of {allowed}, not '{value}'"),
+        name=name,
+        allowed=", ".join(allowed),
+        value=value,
+    )
 
 
 def _text(value: Any, name: str) -> str:
     if not isinstance(value, str):
-        raise BrandKitError(f"{name} must be text")
+        raise BrandKitError(N_("{name} must be text"), name=name)
     return value
 
 
@@ -226,5 +258,5 @@ def _strings(value: Any, name: str) -> tuple[str, ...]:
     if isinstance(value, str):
         return split_items(value)
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise BrandKitError(f"{name} must be a list of words")
+        raise BrandKitError(N_("{name} must be a list of words"), name=name)
     return tuple(value)

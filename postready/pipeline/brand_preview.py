@@ -10,8 +10,8 @@ from postready.pipeline.brand import BrandKit
 from postready.pipeline.content import ContentEngine, PreparedPhoto
 from postready.pipeline.models import OptimizeRequest, PlatformContent
 from postready.pipeline.providers.types import ImageAnalysis, NamedColour
+from postready.pipeline.wording import ENGLISH, wording
 
-SAMPLE_WORDS = "handmade ceramic mug"
 SAMPLE = ImageAnalysis(
     summary="",
     subjects=(),
@@ -29,12 +29,16 @@ _LOCAL = ContentEngine()  # the local writer only: a preview costs no AI call
 async def preview_post(
     kit: BrandKit,
     platform: str = "instagram",
-    description: str = SAMPLE_WORDS,
+    description: str | None = None,
     analysis: ImageAnalysis = SAMPLE,
+    language: str = ENGLISH,
 ) -> PlatformContent:
-    """`platform`'s post for `description` about the photo `analysis` describes, written
-    locally with `kit`."""
-    photo = PreparedPhoto(redescribe(analysis, description), "brand-preview", b"")
-    request = OptimizeRequest(source=b"", platforms=(platform,), description=description, brand=kit)
+    """`platform`'s post in `language` for `description` (None: the sample's words in the
+    language) about the photo `analysis` describes, written locally with `kit`."""
+    words = wording(language).sample_words if description is None else description
+    photo = PreparedPhoto(redescribe(analysis, words), "brand-preview", b"")
+    request = OptimizeRequest(
+        source=b"", platforms=(platform,), description=words, brand=kit, language=language
+    )
     outcome = await _LOCAL.generate(request, photo, datetime.now(UTC))
     return outcome.platforms[platform]

@@ -60,8 +60,9 @@ def draft_caption(
     about what the photo shows, a detail (or the user's own sentences), and a call to action
     that fits. `avoid`: a caption to differ from (another caption asked for): the hook, detail
     and call to action after its own are used, so that asking again goes round all of them.
-    `brand`: the kit's tone (length, detail or none; its own hooks and calls to action are
-    English, so other languages keep their table's), emoji level and call to action."""
+    `brand`: the kit's tone (length, detail or none, emoji; its own hooks and calls to
+    action are English, so other languages keep their table's hooks), emoji level and call
+    to action (in other languages, its kind of account's from their table)."""
     rng = random.Random(hashlib.sha256(f"{seed}|caption|{spec.key}".encode()).digest())
     kit = brand or BrandKit()
     style = spec.caption_style
@@ -97,7 +98,7 @@ def draft_caption(
     # Say each thing once: no mood or colour in the detail when the hook already has it.
     fresh = [d for d in details if not _shared_words(hook_template, d)] or list(details)
     fresh = list(_without(tuple(fresh), words, kit.avoid))
-    brand_cta = kit.cta() if subject.kind != "memorial" and language == ENGLISH else ""
+    brand_cta = kit.cta(language) if subject.kind != "memorial" else ""
     cta = brand_cta or _next(_ctas(table, spec.key, subject), words, avoid, rng)
     level = kit.emoji_level or ("few" if style.emoji != "none" else "none")
     marks = tone.marks if tone else ("✨",)

@@ -56,9 +56,31 @@ async def test_the_brand_menu_on_discord(fake, settings) -> None:
         assert "not a platform" in fake.shown(said).followups[0].payload["content"]
 
     async with running(settings, fake):  # a new process: the menu still works
-        await fake.pick(ALICE, token, select(shown, "Emoji")["custom_id"], ["many"])
-        await until(lambda: picked(select(shown, "Emoji")) == ["many"])
+        await fake.pick(ALICE, token, select(shown, "Emoji")["custom_id"], ["many emoji"])
+        await until(lambda: picked(select(shown, "Emoji")) == ["many emoji"])
         assert "Tone: minimal" in shown.original[-1] and SIGNATURE in shown.original[-1]
         await fake.press(ALICE, token, button(shown, "↺ Reset")["custom_id"])
         await until(lambda: "Signature: —" in shown.original[-1])
         assert picked(select(shown, "Tone")) == ["each platform's own"]
+
+
+async def test_a_german_users_brand_menu_and_forms_come_in_german(fake, settings) -> None:
+    fake.locales[ALICE] = "de"
+    async with running(settings, fake):
+        token = await fake.slash(ALICE, "brand", {})
+        await until(lambda: fake.shown(token).selects)
+        shown = fake.shown(token)
+        ask = await fake.press(ALICE, token, button(shown, "✏️ Deine Handles")["custom_id"])
+        await until(lambda: fake.shown(ask).response is not None)
+        form = fake.shown(ask).response["data"]
+        said = await fake.submit(ALICE, ask, "myspace @me")
+        await until(lambda: fake.shown(said).followups)
+    assert [s["placeholder"] for s in shown.selects] == [
+        "Ton", "Emoji", "Art des Kontos (Handlungsaufruf)"
+    ]  # fmt: skip
+    assert picked(select(shown, "Ton")) == ["wie jede Plattform"]
+    assert shown.original[-1].startswith("🎨 Dein Markenkit\nTon: wie jede Plattform\n")
+    assert form["title"] == "Deine Handles"
+    assert fake.shown(said).followups[0].payload["content"] == (
+        "⚠️ 'myspace' ist keine Plattform; schreib: instagram @myshop (INVALID_OPTION)"
+    )

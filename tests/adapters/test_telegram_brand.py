@@ -62,7 +62,7 @@ async def test_the_brand_menu_on_telegram(telegram, settings) -> None:
         await telegram.press(ALICE, menu.message_id, data(menu, ":w:s"))
         await until(lambda: len(telegram.chat(ALICE)) == 2)
         asked = telegram.chat(ALICE)[1]
-        assert "signature" in asked.text
+        assert "Signature" in asked.text
         assert telegram.methods("sendMessage")[-1].params["reply_markup"]["force_reply"]
         await telegram.send_text(ALICE, SIGNATURE)
         await until(lambda: len(telegram.chat(ALICE)) == 3)
@@ -106,3 +106,33 @@ async def test_the_brand_menu_on_telegram(telegram, settings) -> None:
         assert "Tone: each platform's own" in reset.text and "Signature: —" in reset.text
         # The preview is written for the photo sent last, and its words.
         assert "handmade mug" in reset.text.lower() and "ceramic mug" not in reset.text.lower()
+
+
+async def test_a_spanish_users_brand_menu_comes_in_spanish(telegram, settings) -> None:
+    telegram.languages[ALICE] = "es"  # their Telegram app's language
+    async with running(settings, telegram):
+        await telegram.send_text(ALICE, "/brand")
+        await until(lambda: telegram.chat(ALICE))
+        menu = telegram.chat(ALICE)[0]
+        await press(telegram, ALICE, menu, ":t:luxury")
+        shop = menu.text
+        await press(telegram, ALICE, menu, ":a:shop")
+        await telegram.press(ALICE, menu.message_id, data(menu, ":w:h"))
+        await until(lambda: len(telegram.chat(ALICE)) == 2)
+        await telegram.send_text(ALICE, "/brand tone grumpy")  # the value stays as typed
+        await until(lambda: len(telegram.chat(ALICE)) == 3)
+    assert shop.startswith("🎨 Tu kit de marca\nTono: lujo\nEmojis: el de cada plataforma\n")
+    assert "Tipo de cuenta: ninguno (el de la publicación)" in shop
+    # The preview: a post in Spanish (the sample's words before a first photo), ending with
+    # the shop's call to action in Spanish.
+    assert "Vista previa (Instagram):\n" in menu.text and "Tipo de cuenta: tienda" in menu.text
+    assert "taza de cerámica hecha a mano" in menu.text.lower()
+    assert "Haz tu pedido desde el enlace de la bio." in menu.text
+    labels = [label for label, _data in menu.buttons]
+    assert "✅ lujo" in labels and "cercano" in labels and "✅ tienda" in labels
+    assert "✏️ Hashtags de marca" in labels and "↺ Restablecer" in labels
+    assert telegram.chat(ALICE)[1].text.startswith("✏️ Hashtags de marca: lo define tu próximo")
+    assert telegram.chat(ALICE)[2].text == (
+        "⚠️ tone debe ser uno de friendly, professional, playful, minimal, luxury, "
+        "no 'grumpy' (INVALID_OPTION)"
+    )

@@ -9,6 +9,7 @@ from postready.chat.brand import brand_menu, form_labels, owner, picked_kit, set
 from postready.chat.commands import Brand, CommandError, parse_command
 from postready.pipeline.brand import BrandKit, BrandKitError
 from postready.pipeline.brand_preview import preview_post
+from postready.pipeline.wording import POST_LANGUAGES, wording
 
 USER = "9" * 15
 
@@ -56,3 +57,12 @@ def test_the_brand_command() -> None:
     )
     wrong = parse_command("/brand colour red")
     assert isinstance(wrong, CommandError) and "usage: /brand" in wrong.message
+
+
+@pytest.mark.parametrize("language", POST_LANGUAGES)
+async def test_the_preview_before_a_first_photo_is_written_in_the_users_language(language) -> None:
+    shop = BrandKit(account="shop", emoji="none")
+    caption = (await preview_post(shop, language=language)).caption
+    table = wording(language)
+    assert table.sample_words.lower() in caption.lower()  # the sample's words as a subject
+    assert caption.endswith(table.account_ctas["shop"][0])

@@ -12,7 +12,7 @@ import discord
 from postready.chat.brand import form_labels
 from postready.chat.replies import Menu, Option
 from postready.chat.texts import FORM_LABEL, FORM_TITLE
-from postready.core.i18n import _
+from postready.core.i18n import _, speaking, supported
 
 ACTION = "pr:"  # a button's custom id: this prefix and the option's key
 PICK = "prs:"  # a select menu's custom id: this prefix and the menu's key
@@ -75,7 +75,9 @@ class AskButton(discord.ui.DynamicItem[discord.ui.Button], template=r"pra:(?P<ke
 
     async def callback(self, interaction: discord.Interaction) -> None:
         # A form must be the first answer to the press: it is not deferred.
-        await interaction.response.send_modal(WordsForm(self.key))
+        with speaking(supported(interaction.locale.value)):
+            form = WordsForm(self.key)
+        await interaction.response.send_modal(form)
 
 
 class WordsForm(discord.ui.Modal):

@@ -117,7 +117,7 @@ def _instructions(brief: ContentBrief) -> str:
         "platforms": rules,
     }
     if brief.brand is not None:
-        facts["brand"] = _brand_facts(kit)
+        facts["brand"] = _brand_facts(kit, brief.language)
     if brief.item_analyses:
         seen = 1 + len(brief.more_images)
         return (
@@ -147,13 +147,14 @@ def _post_rules(facts: dict[str, Any], brief: ContentBrief) -> str:
     )
 
 
-def _brand_facts(kit: BrandKit) -> dict[str, Any]:
-    """The brand kit as the model should follow it: its voice in the captions; signature,
-    brand hashtags and handles are added afterwards, so the model is told to leave them out."""
+def _brand_facts(kit: BrandKit, language: str | None) -> dict[str, Any]:
+    """The brand kit as the model should follow it: its voice in the captions (its call to
+    action in the posts' language); signature, brand hashtags and handles are added
+    afterwards, so the model is told to leave them out."""
     return {
         "tone": kit.tone or "each platform's own",
         "emoji": kit.emoji_level or "each platform's own",
-        "call_to_action": kit.cta() or "one that suits the platform",
+        "call_to_action": kit.cta(language) or "one that suits the platform",
         "never_use_these_words_or_tags": list(kit.avoid),
         "added_afterwards_do_not_write": {
             "signature": kit.signature,

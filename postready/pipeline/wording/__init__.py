@@ -88,6 +88,11 @@ class PostWording:
     # By what the photo is, where the general ones would read wrong ("Would you try it?" under
     # a pet) or miss the point (a shop); by platform, "" for the others.
     kind_ctas: Mapping[str, Mapping[str, tuple[str, ...]]]
+    # The words of the sample photo a brand kit's preview is written for before the user's
+    # first photo.
+    sample_words: str
+    # A brand kit's kind of account ("shop", "creator") → its call to action, first one used.
+    account_ctas: Mapping[str, tuple[str, ...]]
     # The English names the analysis gives (colours, mood words, "and", the kinds of photo
     # without a subject) in this language; empty for English.
     names: Mapping[str, str]

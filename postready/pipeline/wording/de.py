@@ -155,6 +155,11 @@ WORDING = PostWording(
             "": ("Wen würdest du hierher mitnehmen?", "Merk dir den Ort für deine nächste Reise.")
         },
     },
+    sample_words="Keramiktasse, handgemacht",
+    account_ctas={
+        "shop": ("Bestellen über den Link in der Bio.",),
+        "creator": ("Folgen für mehr.",),
+    },
     names={
         "white": "Weiß",
         "off-white": "Cremeweiß",

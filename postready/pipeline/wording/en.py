@@ -156,6 +156,11 @@ WORDING = PostWording(
     wishes={"": "Happy {occasion}!"},
     ctas=CTAS,
     kind_ctas=KIND_CTAS,
+    sample_words="handmade ceramic mug",
+    account_ctas={
+        "shop": ("Order via the link in bio.",),
+        "creator": ("Follow for more.",),
+    },
     names={},
     alt=AltWording(
         photo="Photo: {what}.",

@@ -137,6 +137,11 @@ WORDING = PostWording(
         },
         "place": {"": ("¿A quién traerías aquí?", "Guárdalo para tu próximo viaje.")},
     },
+    sample_words="taza de cerámica hecha a mano",
+    account_ctas={
+        "shop": ("Haz tu pedido desde el enlace de la bio.",),
+        "creator": ("Sígueme para ver más.",),
+    },
     names={
         "white": "blanco",
         "off-white": "blanco roto",

@@ -159,6 +159,11 @@ WORDING = PostWording(
         },
         "place": {"": ("Qui emmèneriez-vous ici ?", "Enregistrez-le pour votre prochain voyage.")},
     },
+    sample_words="tasse en céramique artisanale",
+    account_ctas={
+        "shop": ("Commandez via le lien en bio.",),
+        "creator": ("Abonnez-vous pour en voir plus.",),
+    },
     names={
         "white": "blanc",
         "off-white": "blanc cassé",

@@ -150,6 +150,11 @@ WORDING = PostWording(
             "": ("Siapa yang ingin kamu ajak ke sini?", "Simpan untuk perjalanan berikutnya.")
         },
     },
+    sample_words="mug keramik buatan tangan",
+    account_ctas={
+        "shop": ("Pesan lewat tautan di bio.",),
+        "creator": ("Follow untuk konten lainnya.",),
+    },
     names={
         "white": "putih",
         "off-white": "putih gading",

@@ -140,6 +140,11 @@ WORDING = PostWording(
         },
         "place": {"": ("Chi porteresti qui?", "Salvalo per il tuo prossimo viaggio.")},
     },
+    sample_words="tazza in ceramica fatta a mano",
+    account_ctas={
+        "shop": ("Ordina tramite il link in bio.",),
+        "creator": ("Segui per altri contenuti.",),
+    },
     names={
         "white": "bianco",
         "off-white": "bianco sporco",

@@ -151,6 +151,11 @@ WORDING = PostWording(
         },
         "place": {"": ("Quem você traria aqui?", "Salve para a sua próxima viagem.")},
     },
+    sample_words="caneca de cerâmica feita à mão",
+    account_ctas={
+        "shop": ("Peça pelo link na bio.",),
+        "creator": ("Siga para ver mais.",),
+    },
     names={
         "white": "branco",
         "off-white": "branco gelo",

@@ -137,6 +137,11 @@ WORDING = PostWording(
         },
         "place": {"": ("Buraya kimi getirirdin?", "Bir sonraki gezin için kaydet.")},
     },
+    sample_words="el yapımı seramik kupa",
+    account_ctas={
+        "shop": ("Sipariş için profildeki bağlantıya dokun.",),
+        "creator": ("Daha fazlası için takip et.",),
+    },
     names={
         "white": "beyaz",
         "off-white": "kırık beyaz",

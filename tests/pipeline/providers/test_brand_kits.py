@@ -189,3 +189,33 @@ def test_a_caption_is_cleared_of_words_to_avoid_by_sentence_or_replaced() -> Non
     # Whole words and phrases only, any case.
     assert avoided_in("Cheapskate? No: on  Sale today", ("cheap", "on sale")) == ("on sale",)
     assert clear_caption("Nothing to see.", "x", ()) == ("Nothing to see.", ())
+
+
+async def test_a_spanish_post_ends_with_the_kits_call_to_action_in_spanish(run_content) -> None:
+    shop = BrandKit(account="shop", emoji="none")
+    creator = BrandKit(tone="luxury", account="creator", emoji="none")
+    sold = await run_content(ProviderSettings(), ("instagram", "x"), brand=shop, language="es")
+    followed = await run_content(ProviderSettings(), ("instagram",), brand=creator, language="es")
+
+    for content in sold.platforms.values():
+        caption = content.caption.split(" #")[0]  # X's hashtags are inline
+        assert caption.endswith("Haz tu pedido desde el enlace de la bio."), caption
+        assert content.brand is not None and "call to action (shop)" in content.brand.applied
+    assert followed.platforms["instagram"].caption.endswith("Sígueme para ver más.")
+
+
+async def test_a_non_english_post_keeps_its_tones_length_and_emoji(run_content) -> None:
+    async def instagram(kit: BrandKit) -> str:
+        outcome = await run_content(ProviderSettings(), ("instagram",), brand=kit, language="de")
+        return outcome.platforms["instagram"].caption
+
+    plain = await instagram(BrandKit(tone="friendly", emoji="none"))
+    minimal = await instagram(BrandKit(tone="minimal", account="shop"))
+    playful = await instagram(BrandKit(tone="playful", account="creator"))
+
+    # Minimal: a hook and the call to action, no detail and no emoji; shorter than friendly.
+    assert emoji_count(minimal) == 0 and len(minimal.split("\n\n")) == 2, minimal
+    assert minimal.endswith("Bestellen über den Link in der Bio.") and len(minimal) < len(plain)
+    # Playful: many emoji, its own marks among them, in German words.
+    assert emoji_count(playful) >= 3 and any(m in playful for m in TONE_STYLES["playful"].marks)
+    assert "Folgen für mehr." in playful

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +42,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def load_kit(path: Path) -> BrandKit:
     """The kit of a TOML file; INVALID_OPTION saying what is wrong with it."""
+    import tomllib  # only runs with a kit file pay for it
+
     from postready.pipeline.brand import BrandKit, BrandKitError
 
     try:

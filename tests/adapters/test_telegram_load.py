@@ -26,7 +26,7 @@ PHOTOS_PER_DAY = 2  # each user's second photo uses the quota up; a third is ref
 ACK_P95_LIMIT = 10.0  # seconds; measured: under 1 s on a loaded 2-core machine
 RSS_LIMIT_MB = 1400  # the bound is 700 MB; measured: see README
 DONE = "✅ Done — 2 of 2 platforms ready"
-QUOTA = "⚠️ you have used today's 2 photos; more from 00:00 UTC"
+QUOTA = "⚠️ you have used today's 2 photos; more from 12:00\u202fAM UTC"
 
 
 def big_png() -> bytes:

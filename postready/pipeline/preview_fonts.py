@@ -1,7 +1,7 @@
 """Text in the bundled fonts: which font draws each character, how wide a run is, and the
 order of runs on a line that mixes right-to-left and left-to-right text.
 
-The bundled Noto fonts (SIL OFL 1.1) cover Latin, Greek, Cyrillic, Arabic and Hebrew, each
+The bundled Noto fonts (SIL OFL 1.1) cover Latin, Greek, Cyrillic, Arabic, Hebrew and Devanagari (Hindi), each
 character drawn with the first of them that has it; anything none has (CJK, emoji) is drawn as
 the missing-glyph box."""
 
@@ -16,7 +16,12 @@ from typing import Literal
 from PIL import ImageFont
 
 _FONT_DIR = Path(__file__).parent / "data" / "fonts"
-_REGULAR = ("NotoSans-Regular.ttf", "NotoSansArabic-Regular.ttf", "NotoSansHebrew-Regular.ttf")
+_REGULAR = (
+    "NotoSans-Regular.ttf",
+    "NotoSansArabic-Regular.ttf",
+    "NotoSansHebrew-Regular.ttf",
+    "NotoSansDevanagari-Regular.ttf",
+)
 BOLD = ("NotoSans-Bold.ttf", *_REGULAR[1:])
 _NO_SUCH_CHARACTER = "\U0010fffd"  # private use: every font draws its missing-glyph box
 _ATTACHED = {"Mn", "Me", "Mc", "Cf", "Zs", "Cc"}

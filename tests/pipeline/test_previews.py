@@ -41,7 +41,16 @@ ARABIC = "قهوة الصباح في كوب خزفي مصنوع يدويًا، �
 HEBREW = "ספל קרמיקה בעבודת יד לקפה של הבוקר, כחול רגוע ומגע חם לכל יום חדש #קרמיקה " * 8
 EMOJI = "☕️🏺✨👩‍👩‍👧‍👦🇯🇵" * 80
 CJK = "手作りの陶器のマグカップ、朝のコーヒーに。" * 30
-CAPTIONS = {"long": LONG, "arabic": ARABIC, "hebrew": HEBREW, "emoji": EMOJI, "cjk": CJK}
+HINDI = "सुबह की कॉफ़ी के लिए हाथ से बना मिट्टी का कप, शांत नीला रंग और हर दिन की गर्माहट #कॉफ़ी " * 8
+CAPTIONS = {
+    "long": LONG,
+    "arabic": ARABIC,
+    "hebrew": HEBREW,
+    "hindi": HINDI,
+    "emoji": EMOJI,
+    "cjk": CJK,
+}
+WORDS = ("long", "arabic", "hebrew", "hindi")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -76,7 +85,7 @@ def test_every_caption_is_cut_at_the_platforms_fold(key: str, kind: str) -> None
     assert fold.folded and caption.startswith(fold.visible)
     assert 0 < measure(fold.visible, unit) <= spec.caption_visible
     rest = caption[len(fold.visible) :]
-    if kind in ("long", "arabic", "hebrew"):  # words: cut at the last one that fits
+    if kind in WORDS:  # words: cut at the last one that fits
         assert rest[0] in " ,;:-" and measure(fold.visible, unit) > spec.caption_visible - 30
     else:  # no spaces: cut between characters, never inside one (marks, joiners, flags)
         assert unicodedata.category(rest[0]) not in ("Mn", "Me", "Cf")
@@ -125,6 +134,15 @@ def test_lines_wrap_by_measured_width_and_keep_every_word(kind: str) -> None:
         text.replace(" ", "") + "…more"
     )
     assert all(line.rtl for line in lines) == (kind in ("arabic", "hebrew"))
+
+
+def test_every_letter_of_the_scripts_posts_are_written_in_has_a_glyph() -> None:
+    """Hindi posts (and the others') are drawn with glyphs, not missing-glyph boxes."""
+    from postready.pipeline.preview_fonts import faces, has_glyph
+
+    letters = set(HINDI + ARABIC + HEBREW + LONG + "Привіт, Türkçe, ação") - set(" #,")
+    missing = [ch for ch in letters if not any(has_glyph(name, ch) for name in faces("text"))]
+    assert missing == []
 
 
 def test_line_breaks_are_kept_and_a_more_label_is_never_split() -> None:

@@ -52,13 +52,13 @@ from postready.chat.rework import Rework
 from postready.chat.stats import stats_text
 from postready.chat.styles import PREFIX as STYLE_ACTION
 from postready.chat.texts import (
-    HELP,
     NOT_ALLOWED,
     STATUS_WORDS,
     WAITING_FOR_LOGO,
     error_line,
     error_reply,
     error_text,
+    help_text,
     history_text,
     platforms_text,
     settings_text,
@@ -304,7 +304,7 @@ class ChatService:
     async def _answer(self, user: User, command: Command) -> Reply:
         match command:
             case Start() | Help():
-                return Text.line(_(HELP))
+                return Text.line(help_text())
             case ListPlatforms():
                 return Text.line(platforms_text())
             case ListStyles():

@@ -65,6 +65,12 @@ A photo without a caption is made ready for your default platforms (/settings).
 /status · /cancel · /history · /settings language es"""
 )
 
+
+def help_text() -> str:
+    """/help and /start: how to use PostReady, then the brand kit's command."""
+    return f"{_(HELP)}\n/brand — {_(dict(COMMANDS)['brand'])}"
+
+
 # The form a chat with forms (Discord) shows for a button that asks for words (`Option.asks`):
 # "Change description", the only such button.
 FORM_TITLE = N_("Change description")

@@ -1,9 +1,9 @@
 """Text in the bundled fonts: which font draws each character, how wide a run is, and the
 order of runs on a line that mixes right-to-left and left-to-right text.
 
-The bundled Noto fonts (SIL OFL 1.1) cover Latin, Greek, Cyrillic, Arabic, Hebrew and Devanagari (Hindi), each
-character drawn with the first of them that has it; anything none has (CJK, emoji) is drawn as
-the missing-glyph box."""
+The bundled Noto fonts (SIL OFL 1.1) cover Latin, Greek, Cyrillic, Arabic, Hebrew and
+Devanagari (Hindi), each character drawn with the first of them that has it; anything none has
+(CJK, emoji) is drawn as the missing-glyph box."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from PIL import Image
 
 from postready.chat.delivery import PREVIEWS_LABEL
 from postready.chat.replies import Album, Choice, Copyable, Files, Progress, Text
-from postready.chat.texts import HELP
+from postready.chat.texts import help_text
 from postready.core.identity import UserRef
 from postready.core.storage.models import UserSettings
 from postready.pipeline import previews
@@ -64,7 +64,10 @@ async def test_help_lists_and_unknown_commands(bot) -> None:
     for command in ("/start", "/help", "/platforms", "/styles", "/history", "/frobnicate"):
         await bot.send(ALICE, command)
     start, help_, platforms, styles, history, unknown = bot.output.texts(ALICE)
-    assert start == help_ == HELP
+    assert start == help_ == help_text()
+    assert help_.endswith(
+        "\n/brand — your brand kit: tone, signature, brand hashtags, words to avoid"
+    )
     assert platforms.startswith("Platforms (name — sizes, caption limit):")
     assert len(platforms.splitlines()) == 1 + len(PLATFORMS)
     for spec in PLATFORMS.values():  # the fifteen, issue 17's seven among them
@@ -155,7 +158,7 @@ async def test_one_users_messages_are_answered_in_order_and_others_meanwhile(bot
     )
     cancel_sent = asyncio.create_task(bot.send(ALICE, "/cancel"))
     await bot.send(BOB, "/help")  # answered while Alice's photo is still on its way
-    assert bot.output.texts(BOB) == [HELP] and not bot.output.chat(ALICE)
+    assert bot.output.texts(BOB) == [help_text()] and not bot.output.chat(ALICE)
     downloaded.set()
     await asyncio.gather(photo_sent, cancel_sent)
     # The cancel waited for the photo it follows, and found its job.

@@ -397,7 +397,10 @@ def _open_source(source: ImageSource, limits: LoadLimits) -> Iterator[BinaryIO]:
         stream = path.open("rb")
     except OSError as exc:
         raise PostReadyError(
-            ErrorCode.FILE_NOT_FOUND, f"cannot read '{path}': {exc.strerror or exc}"
+            ErrorCode.FILE_NOT_FOUND,
+            N_("cannot read '{path}': {reason}"),
+            path=str(path),
+            reason=exc.strerror or str(exc),
         ) from exc
     with stream:
         check_byte_size(os.fstat(stream.fileno()).st_size, limits)

@@ -18,7 +18,9 @@ from postready.chat.sending import PermanentSendError
 from postready.core.identity import UserRef
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage.models import Job, UserSettings
+from postready.pipeline.carousel import about_photo
 from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.marking import N_
 from postready.pipeline.models import (
     ErrorInfo,
     FeedPreviews,
@@ -180,6 +182,27 @@ async def test_a_failed_photo_shows_its_code_on_its_status_line(
         await bot.output.until(lambda: status.text.startswith("⚠️"))
     assert status.text == line
     assert len(bot.output.messages) == 1
+
+
+async def test_a_photo_that_fails_in_the_worker_is_told_in_the_users_language(
+    bot, pipeline
+) -> None:
+    """The error's template and fields are kept with the job: its line, and the marked text
+    inside it, in Spanish."""
+    damaged = PostReadyError(
+        ErrorCode.CORRUPT_IMAGE,
+        N_("the {format} file is damaged or cut short and cannot be read"),
+        format="JPEG",
+    )
+    pipeline.error = about_photo(2, "taza.jpg", damaged)
+    await bot.send(ALICE, "/optimize instagram", photo(), language="es")
+    status = bot.output.chat(ALICE)[-1]
+    async with bot.working():
+        await bot.output.until(lambda: status.text.startswith("⚠️"))
+    assert status.text == (
+        "⚠️ foto 2 (taza.jpg): el archivo JPEG está dañado o incompleto y no se puede leer "
+        "(CORRUPT_IMAGE)"
+    )
 
 
 async def test_a_photo_put_back_in_the_queue_or_ended_without_its_results_says_so(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import json
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -125,6 +126,26 @@ async def test_a_finished_photo_shows_what_is_ready_and_what_failed(bot, pipelin
     assert pinterest.text == ("⚠️ Pinterest failed — ENCODING_FAILED: could not keep it under 20 MB")
     assert x.text == "X: image ready; no text written"
     assert isinstance(x.reply, Text) and [a.label for a in x.reply.actions] == ["📎 Original files"]
+
+
+async def test_a_platform_that_failed_is_told_in_the_users_language(bot, pipeline_result) -> None:
+    await bot.send(ALICE, "/optimize instagram pinterest", photo(), language="es")
+    job = (await bot.jobs())[0]
+    failed = ErrorInfo.marked(
+        ErrorCode.ENCODING_FAILED,
+        N_("could not fit the image in {size} MB as {format}"),
+        size="20.0",
+        format="JPEG",
+    )
+    made = result_for(
+        pipeline_result, job, pinterest=PlatformResult("pinterest", "failed", 0.1, error=failed)
+    )
+    read_back = OptimizeResult.from_json(json.loads(json.dumps(made.to_json())))  # a restart
+    assert read_back.platforms["pinterest"].error == failed
+    await bot.service.on_job_update(await completed(bot, job, read_back))
+    assert "⚠️ Pinterest falló — ENCODING_FAILED: la imagen no cabe en 20.0 MB como JPEG" in (
+        bot.output.texts(ALICE)
+    )
 
 
 async def test_images_come_as_files_for_a_user_who_chose_so(bot, pipeline_result) -> None:

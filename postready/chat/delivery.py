@@ -38,7 +38,7 @@ from postready.chat.replies import (
 from postready.chat.rework_keys import rework_actions
 from postready.chat.sending import SendError, TransientSendError, send_patiently
 from postready.chat.texts import error_line, queued_line, variant_word
-from postready.core.i18n import DEFAULT_LANGUAGE, N_, _, day, hours, ngettext, speaking
+from postready.core.i18n import DEFAULT_LANGUAGE, N_, _, day, fill, hours, ngettext, speaking
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage.models import Job
 from postready.core.storage.repositories import ChatStateRepository
@@ -171,7 +171,9 @@ def _post(item: PlatformResult, job_id: int | None) -> Text:
     spec = PLATFORMS[item.platform]
     if item.status == "failed" or item.content is None:
         reason = (
-            f"{item.error.code}: {_(item.error.message)}" if item.error else _("no text written")
+            f"{item.error.code}: {fill(*item.error.wording)}"
+            if item.error
+            else _("no text written")
         )
         if item.status == "failed":
             return Text.line(
@@ -364,5 +366,5 @@ def _job_status(update: JobUpdate) -> Text | None:
     if job.status == "cancelled":
         return Text.line(_("✖️ Cancelled"))
     if job.status == "failed" and error is not None:
-        return Text.line(error_line(error.code, error.message))
+        return Text.line(error_line(error.code, *error.wording))
     return None

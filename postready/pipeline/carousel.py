@@ -25,6 +25,7 @@ from postready.pipeline.content import CONTENT_EVENTS, ContentEngine, PreparedPh
 from postready.pipeline.encoding import public_exif
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import ImageSource, LoadLimits, load_image, load_logo, read_size
+from postready.pipeline.marking import N_, Marked
 from postready.pipeline.models import (
     ErrorInfo,
     ItemImage,
@@ -96,7 +97,7 @@ async def run_carousel(
     if request.styles or request.previews:
         raise PostReadyError(
             ErrorCode.INVALID_OPTION,
-            "product photography and feed previews work on single photos, not carousels yet",
+            N_("product photography and feed previews work on single photos, not carousels yet"),
         )
     photos = [
         _Photo(number, source, source_name(source, name))
@@ -219,7 +220,13 @@ def _about(photo: _Photo, exc: PostReadyError) -> PostReadyError:
 
 def about_photo(number: int, name: str, exc: PostReadyError) -> PostReadyError:
     """`exc` naming the photo of a carousel it is about: "photo 2 (mug-2.jpg): …"."""
-    return PostReadyError(exc.code, f"photo {number} ({name}): {exc.message}")
+    return PostReadyError(
+        exc.code,
+        N_("photo {number} ({name}): {problem}"),
+        number=number,
+        name=name,
+        problem=Marked(exc.template, exc.fields),
+    )
 
 
 def _check_set_size(photos: list[_Photo], limits: LoadLimits) -> None:
@@ -240,8 +247,10 @@ def check_set_size(sizes: Sequence[int], limits: LoadLimits) -> None:
     if total > cap:
         raise PostReadyError(
             ErrorCode.FILE_TOO_LARGE,
-            f"the {len(sizes)} photos make {total / 1_000_000:.1f} MB together; a carousel "
-            f"takes at most {cap / 1_000_000:g} MB",
+            N_("the {count} photos make {size} MB together; a carousel takes at most {limit} MB"),
+            count=len(sizes),
+            size=f"{total / 1_000_000:.1f}",
+            limit=f"{cap / 1_000_000:g}",
         )
 
 
@@ -318,9 +327,14 @@ def _platform_result(plan: PlatformPlan, rendered: list[_Rendered]) -> PlatformR
     items: list[ItemImage] = []
     for number, item in enumerate(per_photo, 1):
         if item.image is None or item.crop_box is None or item.crop_method is None:
-            error = item.error or ErrorInfo(ErrorCode.PROCESSING_FAILED, "no image")
-            message = f"photo {number}: {error.message}"
-            return PlatformResult(key, "failed", elapsed, error=ErrorInfo(error.code, message))
+            error = item.error or ErrorInfo.marked(ErrorCode.PROCESSING_FAILED, N_("no image"))
+            about = ErrorInfo.marked(
+                error.code,
+                N_("photo {number}: {problem}"),
+                number=number,
+                problem=Marked(*error.wording),
+            )
+            return PlatformResult(key, "failed", elapsed, error=about)
         items.append(ItemImage(number, item.image, item.crop_box, item.crop_method))
     posts = split_posts(len(items), spec.carousel_limit or 1)
     first = per_photo[0]

@@ -10,6 +10,7 @@ from PIL import Image
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import srgb_icc_bytes
+from postready.pipeline.marking import N_
 from postready.pipeline.platforms import OutputFormat
 
 MAX_QUALITY = 92  # above this files grow fast for no visible gain; platforms recompress anyway
@@ -66,7 +67,9 @@ def encode_under_limit(
         current = image.resize(smaller, Image.Resampling.LANCZOS)
     raise PostReadyError(
         ErrorCode.ENCODING_FAILED,
-        f"could not fit the image in {max_bytes / 1_000_000:.1f} MB as {fmt.upper()}",
+        N_("could not fit the image in {size} MB as {format}"),
+        size=f"{max_bytes / 1_000_000:.1f}",
+        format=fmt.upper(),
     )
 
 

@@ -396,12 +396,20 @@ def _open_source(source: ImageSource, limits: LoadLimits) -> Iterator[BinaryIO]:
     try:
         stream = path.open("rb")
     except OSError as exc:
-        raise PostReadyError(
-            ErrorCode.FILE_NOT_FOUND, f"cannot read '{path}': {exc.strerror or exc}"
-        ) from exc
+        raise unreadable(path, exc) from exc
     with stream:
         check_byte_size(os.fstat(stream.fileno()).st_size, limits)
         yield stream
+
+
+def unreadable(path: Path, exc: OSError) -> PostReadyError:
+    """FILE_NOT_FOUND for a file that could not be read, with the system's reason."""
+    return PostReadyError(
+        ErrorCode.FILE_NOT_FOUND,
+        N_("cannot read '{path}': {reason}"),
+        path=str(path),
+        reason=exc.strerror or str(exc),
+    )
 
 
 def check_byte_size(size: int, limits: LoadLimits) -> None:

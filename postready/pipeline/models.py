@@ -16,6 +16,7 @@ from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.hashtags import format_hashtags
 from postready.pipeline.loading import ImageSource
 from postready.pipeline.logo import LogoOptions
+from postready.pipeline.marking import fields_from_json, fields_to_json
 from postready.pipeline.platforms import PLATFORMS, OutputFormat
 from postready.pipeline.pricing import Cost
 from postready.pipeline.providers.types import AccountSuggestions, ImageAnalysis
@@ -91,8 +92,44 @@ class ProgressEvent:
 
 @dataclass(frozen=True, slots=True)
 class ErrorInfo:
+    """How something failed: its code and English `message`, and (None for an error stored
+    before they were kept) the marked `template` with the `fields` that fill it, for a chat to
+    show the line in the user's language."""
+
     code: StrEnum  # the pipeline's ErrorCode, or an application's code for a whole job
     message: str
+    template: str | None = None
+    fields: Mapping[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def marked(cls, code: StrEnum, template: str, **fields: object) -> ErrorInfo:
+        """An error whose `template` is marked with `N_`, filled with `fields`."""
+        return cls(code, template.format(**fields) if fields else template, template, fields)
+
+    @classmethod
+    def of(cls, exc: PostReadyError) -> ErrorInfo:
+        return cls(exc.code, exc.message, exc.template, exc.fields)
+
+    @property
+    def wording(self) -> tuple[str, Mapping[str, object]]:
+        """The template and fields a chat fills (the English message when none was kept)."""
+        if self.template is None:
+            return self.message, {}
+        return self.template, self.fields
+
+    def wording_json(self) -> dict[str, object] | None:
+        """The template and its fields as JSON (`from_wording_json` reads it back)."""
+        if self.template is None:
+            return None
+        return {"template": self.template, "fields": fields_to_json(self.fields)}
+
+    @classmethod
+    def from_wording_json(
+        cls, code: StrEnum, message: str, wording: Mapping[str, Any] | None
+    ) -> ErrorInfo:
+        if not wording:
+            return cls(code, message)
+        return cls(code, message, wording["template"], fields_from_json(wording["fields"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +293,8 @@ class PlatformResult:
             data["warnings"] = list(self.warnings)
         if self.error:
             data["error"] = {"code": str(self.error.code), "message": self.error.message}
+            if wording := self.error.wording_json():
+                data["error"]["wording"] = wording
         if self.content:
             data.update(self.content.to_json())
         if self.caption_file:
@@ -283,7 +322,13 @@ class PlatformResult:
             crop_method=crop["method"] if crop else None,
             image=ImageOutput(Path(data["processed_image"]), **image) if image else None,
             warnings=tuple(data.get("warnings", ())),
-            error=ErrorInfo(ErrorCode(error["code"]), error["message"]) if error else None,
+            error=(
+                ErrorInfo.from_wording_json(
+                    ErrorCode(error["code"]), error["message"], error.get("wording")
+                )
+                if error
+                else None
+            ),
             content=PlatformContent.from_json(data) if "caption" in data else None,
             caption_file=Path(data["caption_file"]) if "caption_file" in data else None,
             items=tuple(ItemImage.from_json(item) for item in data.get("items", ())),

@@ -21,6 +21,7 @@ from postready.pipeline.encoding import EXTENSIONS, EncodedImage, encode_under_l
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.logo import LogoOptions
 from postready.pipeline.logo_placement import place_logo
+from postready.pipeline.marking import N_
 from postready.pipeline.models import ErrorInfo, ImageOutput, PlatformResult
 from postready.pipeline.platform_plans import PlatformPlan
 from postready.pipeline.platforms import PLATFORMS, OutputFormat
@@ -141,9 +142,9 @@ def _warnings(job: PlatformPlan, upscale_limited: bool, encoded: EncodedImage) -
 
 def _error_info(exc: Exception, key: str) -> ErrorInfo:
     if isinstance(exc, PostReadyError):
-        return ErrorInfo(exc.code, exc.message)
+        return ErrorInfo.of(exc)
     log.error("platform_failed platform=%s", key, exc_info=exc)
-    return ErrorInfo(ErrorCode.PROCESSING_FAILED, "unexpected error; see the log")
+    return ErrorInfo.marked(ErrorCode.PROCESSING_FAILED, N_("unexpected error; see the log"))
 
 
 def _failed(key: str, started: float, error: ErrorInfo) -> PlatformResult:

@@ -414,9 +414,11 @@ def platform_specs(request: OptimizeRequest) -> list[PlatformSpec]:
     """The request's platforms; raises the error a bad platform, variant or zone makes."""
     unknown = [key for key in (*request.platforms, *request.variants) if key not in PLATFORMS]
     if unknown:
-        raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, f"unknown platform '{unknown[0]}'")
+        raise PostReadyError(
+            ErrorCode.UNKNOWN_PLATFORM, N_("unknown platform '{name}'"), name=unknown[0]
+        )
     if not request.platforms:
-        raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, "no platform was chosen")
+        raise PostReadyError(ErrorCode.UNKNOWN_PLATFORM, N_("no platform was chosen"))
     for key, name in request.variants.items():
         PLATFORMS[key].variant(name)  # raises UNKNOWN_VARIANT with the choices
     zone(request.timezone)  # raises INVALID_OPTION naming the zone

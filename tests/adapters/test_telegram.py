@@ -741,3 +741,20 @@ async def test_a_spanish_users_post_comes_out_in_spanish(telegram, settings):
     cats = vocabulary.languages["es"]["cats"]
     assert any(f"#{tag}" in instagram for tag in cats)  # "both": Spanish and English tags
     assert any(f"#{vocabulary.spellings[tag]}" in mastodon for tag in cats)  # as written
+
+
+def ended_with(telegram: FakeTelegram, chat: int, code: str) -> bool:
+    """The chat's status line ends the job with an error `code`."""
+    return any(shown.text.endswith(code) for shown in telegram.chat(chat))
+
+
+async def test_a_spanish_users_job_that_runs_too_long_fails_in_spanish(telegram, settings):
+    telegram.languages[ALICE] = "es"
+    settings.queue.processing_timeout = 0.06  # stopped long before its images are made
+    async with running(settings, telegram):
+        await telegram.send_photo(ALICE, photo_bytes(), "/optimize instagram")
+        await until(lambda: ended_with(telegram, ALICE, "(PROCESSING_TIMEOUT)"))
+    (status,) = telegram.chat(ALICE)
+    assert status.text == (
+        "⚠️ el procesamiento tardó más de 0.001 minutos y se detuvo (PROCESSING_TIMEOUT)"
+    )

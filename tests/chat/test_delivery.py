@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import json
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +19,9 @@ from postready.chat.sending import PermanentSendError
 from postready.core.identity import UserRef
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage.models import Job, UserSettings
+from postready.pipeline.carousel import about_photo
 from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.marking import N_
 from postready.pipeline.models import (
     ErrorInfo,
     FeedPreviews,
@@ -125,6 +128,26 @@ async def test_a_finished_photo_shows_what_is_ready_and_what_failed(bot, pipelin
     assert isinstance(x.reply, Text) and [a.label for a in x.reply.actions] == ["📎 Original files"]
 
 
+async def test_a_platform_that_failed_is_told_in_the_users_language(bot, pipeline_result) -> None:
+    await bot.send(ALICE, "/optimize instagram pinterest", photo(), language="es")
+    job = (await bot.jobs())[0]
+    failed = ErrorInfo.marked(
+        ErrorCode.ENCODING_FAILED,
+        N_("could not fit the image in {size} MB as {format}"),
+        size="20.0",
+        format="JPEG",
+    )
+    made = result_for(
+        pipeline_result, job, pinterest=PlatformResult("pinterest", "failed", 0.1, error=failed)
+    )
+    read_back = OptimizeResult.from_json(json.loads(json.dumps(made.to_json())))  # a restart
+    assert read_back.platforms["pinterest"].error == failed
+    await bot.service.on_job_update(await completed(bot, job, read_back))
+    assert "⚠️ Pinterest falló — ENCODING_FAILED: la imagen no cabe en 20.0 MB como JPEG" in (
+        bot.output.texts(ALICE)
+    )
+
+
 async def test_images_come_as_files_for_a_user_who_chose_so(bot, pipeline_result) -> None:
     job, status = await queued(bot)
     user = await bot.store.users.get_or_create(UserRef("telegram", ALICE))
@@ -180,6 +203,27 @@ async def test_a_failed_photo_shows_its_code_on_its_status_line(
         await bot.output.until(lambda: status.text.startswith("⚠️"))
     assert status.text == line
     assert len(bot.output.messages) == 1
+
+
+async def test_a_photo_that_fails_in_the_worker_is_told_in_the_users_language(
+    bot, pipeline
+) -> None:
+    """The error's template and fields are kept with the job: its line, and the marked text
+    inside it, in Spanish."""
+    damaged = PostReadyError(
+        ErrorCode.CORRUPT_IMAGE,
+        N_("the {format} file is damaged or cut short and cannot be read"),
+        format="JPEG",
+    )
+    pipeline.error = about_photo(2, "taza.jpg", damaged)
+    await bot.send(ALICE, "/optimize instagram", photo(), language="es")
+    status = bot.output.chat(ALICE)[-1]
+    async with bot.working():
+        await bot.output.until(lambda: status.text.startswith("⚠️"))
+    assert status.text == (
+        "⚠️ foto 2 (taza.jpg): el archivo JPEG está dañado o incompleto y no se puede leer "
+        "(CORRUPT_IMAGE)"
+    )
 
 
 async def test_a_photo_put_back_in_the_queue_or_ended_without_its_results_says_so(

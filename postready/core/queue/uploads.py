@@ -9,8 +9,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from postready.pipeline.errors import ErrorCode, PostReadyError
-from postready.pipeline.loading import HEADER_BYTES
+from postready.pipeline.loading import HEADER_BYTES, unreadable
 from postready.pipeline.models import CarouselPhoto, LogoRequest, OptimizeRequest
 
 _SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
@@ -28,7 +27,7 @@ def upload_size(source: bytes | Path) -> int:
     try:
         return source.stat().st_size
     except OSError as exc:
-        raise PostReadyError(ErrorCode.FILE_NOT_FOUND, f"cannot read '{source}'") from exc
+        raise unreadable(source, exc) from exc
 
 
 def save_upload(source: bytes | Path, target: Path) -> int:
@@ -49,9 +48,7 @@ def save_upload(source: bytes | Path, target: Path) -> int:
         partial.unlink(missing_ok=True)
         if isinstance(source, bytes):
             raise
-        raise PostReadyError(
-            ErrorCode.FILE_NOT_FOUND, f"cannot read '{source}': {exc.strerror or exc}"
-        ) from exc
+        raise unreadable(source, exc) from exc
     partial.replace(target)
     return target.stat().st_size
 

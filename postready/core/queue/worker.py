@@ -290,11 +290,14 @@ class WorkerPool:
             current.uncancel()
             return await self._stopped(job, reason)
         except TimeoutError:
-            minutes = self._settings.queue.processing_timeout / 60
-            message = f"processing took longer than {minutes:g} minutes and was stopped"
-            return await self._fail(job, ErrorInfo(AppErrorCode.PROCESSING_TIMEOUT, message))
+            error = ErrorInfo.marked(
+                AppErrorCode.PROCESSING_TIMEOUT,
+                N_("processing took longer than {minutes} minutes and was stopped"),
+                minutes=f"{self._settings.queue.processing_timeout / 60:g}",
+            )
+            return await self._fail(job, error)
         except PostReadyError as exc:
-            return await self._fail(job, ErrorInfo(exc.code, exc.message))
+            return await self._fail(job, ErrorInfo.of(exc))
         except Exception as exc:
             return await self._fail(job, _crash_error(job, exc))
         await relay.close()
@@ -334,7 +337,9 @@ class WorkerPool:
 
     async def _stopped(self, job: Job, reason: StopReason) -> JobUpdate | None:
         if reason == "cancel":
-            error = ErrorInfo(AppErrorCode.CANCELLED, N_("cancelled while it was being processed"))
+            error = ErrorInfo.marked(
+                AppErrorCode.CANCELLED, N_("cancelled while it was being processed")
+            )
             if await self._jobs.finish(_lease(job), "cancelled", error):
                 return JobUpdate(await self._reload(job))
         elif reason == "shutdown" and await self._jobs.release(_lease(job)):
@@ -381,9 +386,11 @@ def _crash_error(job: Job, exc: Exception) -> ErrorInfo:
     """What a job that raised `exc` failed with: a full disk said so; anything else is ours."""
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         log.error("job_disk_full job=%s session=%s", job.id, job.session.id)
-        return ErrorInfo(AppErrorCode.DISK_FULL, N_("the server's disk is full; try again later"))
+        return ErrorInfo.marked(
+            AppErrorCode.DISK_FULL, N_("the server's disk is full; try again later")
+        )
     log.exception("job_crashed job=%s session=%s", job.id, job.session.id, exc_info=exc)
-    return ErrorInfo(ErrorCode.PROCESSING_FAILED, N_("something went wrong on our side"))
+    return ErrorInfo.marked(ErrorCode.PROCESSING_FAILED, N_("something went wrong on our side"))
 
 
 def _lease(job: Job) -> Lease:

@@ -275,10 +275,13 @@ class JobStore:
                 job_id, attempts = row["id"], row["attempts"]
                 await sql.run(self._sql.end_lease, {"job_id": job_id})
                 if attempts >= row["max_attempts"]:
-                    error = ErrorInfo(
+                    error = ErrorInfo.marked(
                         AppErrorCode.JOB_INTERRUPTED,
-                        f"processing stopped {attempts} times without finishing; "
-                        "please send the photo again",
+                        N_(
+                            "processing stopped {attempts} times without finishing; "
+                            "please send the photo again"
+                        ),
+                        attempts=attempts,
                     )
                     await self._set_status(sql, job_id, "failed", now, error)
                 else:
@@ -307,7 +310,7 @@ class JobStore:
             if job.status not in ACTIVE_STATUSES:
                 raise JobNotFound(job_id, ended=True)
             if job.status == "queued":
-                error = ErrorInfo(AppErrorCode.CANCELLED, "cancelled before it started")
+                error = ErrorInfo.marked(AppErrorCode.CANCELLED, N_("cancelled before it started"))
                 await self._set_status(sql, job_id, "cancelled", now, error)
                 # Whoever cancels it tells the user; no worker ever sees it.
                 await sql.run(self._sql.mark_delivered, {"now": now, "job_id": job_id})
@@ -500,6 +503,7 @@ class JobStore:
                 "now": now,
                 "error_code": error.code if error else None,
                 "error_message": error.message if error else None,
+                "error_fields": _wording_json(error),
                 "job_id": job_id,
             },
         )
@@ -526,3 +530,9 @@ class JobStore:
 
 def _lease_params(lease: Lease) -> Params:
     return {"job_id": lease.job_id, "owner": lease.owner, "token": lease.token}
+
+
+def _wording_json(error: ErrorInfo | None) -> str | None:
+    """The error's template and fields for the error_fields column (None: none kept)."""
+    wording = error.wording_json() if error else None
+    return json.dumps(wording, ensure_ascii=False) if wording else None

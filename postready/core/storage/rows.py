@@ -59,7 +59,12 @@ def user(row: Row) -> User:
 
 def error(row: Row) -> ErrorInfo | None:
     code = row["error_code"]
-    return ErrorInfo(error_code(code), row["error_message"]) if code else None
+    if not code:
+        return None
+    wording = row["error_fields"]
+    return ErrorInfo.from_wording_json(
+        error_code(code), row["error_message"], json.loads(wording) if wording else None
+    )
 
 
 def session(row: Row, *, id_column: str = "id", created_column: str = "created_at") -> Session:

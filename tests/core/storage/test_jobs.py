@@ -15,6 +15,7 @@ from postready.core.identity import UserRef
 from postready.core.storage import Storage
 from postready.core.storage.models import GeneratedFile, QueueLimits
 from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.marking import Marked
 from postready.pipeline.models import (
     ErrorInfo,
     ImageOutput,
@@ -158,6 +159,35 @@ async def test_expired_leases_use_up_attempts_then_fail(
     assert "3 times" in changed.session.error.message
     assert await store.jobs.claim("w4", 30) is None
     assert not await store.jobs.complete(claimed.lease, result_for("session-1", tmp_path), [])
+
+
+async def test_a_failed_job_keeps_its_error_template_and_fields(store, tmp_path) -> None:
+    """The chat fills the error in the user's language: its marked fields stay marked, its
+    times stay times, after the round trip through the database."""
+    await store.jobs.enqueue(await make_user(store), new_job(tmp_path, 1), LIMITS)
+    claimed = await store.jobs.claim("w", 30)
+    at = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
+    problem = Marked("the {format} file is damaged", {"format": "JPEG"})
+    error = ErrorInfo.marked(
+        ErrorCode.CORRUPT_IMAGE,
+        "photo {number}: {problem} at {at}",
+        number=2,
+        problem=problem,
+        at=at,
+    )
+    assert await store.jobs.finish(claimed.lease, "failed", error)
+    stored = (await store.jobs.get(claimed.id)).session.error
+    assert stored == error
+    assert stored.message == f"photo 2: the JPEG file is damaged at {at}"
+
+
+async def test_an_error_stored_without_its_template_shows_its_message(store, tmp_path) -> None:
+    await store.jobs.enqueue(await make_user(store), new_job(tmp_path, 1), LIMITS)
+    claimed = await store.jobs.claim("w", 30)
+    await store.jobs.finish(claimed.lease, "failed", ErrorInfo(ErrorCode.ENCODING_FAILED, "{x}"))
+    stored = (await store.jobs.get(claimed.id)).session.error
+    assert stored == ErrorInfo(ErrorCode.ENCODING_FAILED, "{x}")
+    assert stored.wording == ("{x}", {})
 
 
 async def test_only_the_claim_holding_a_job_may_renew_or_end_it(

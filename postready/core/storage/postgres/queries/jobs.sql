@@ -83,7 +83,8 @@ SET status = %(status)s, updated_at = %(now)s,
                       ELSE started_at END,
     completed_at = CASE WHEN %(status)s::text IN ('completed', 'failed', 'cancelled') THEN %(now)s
                         ELSE completed_at END,
-    error_code = %(error_code)s, error_message = %(error_message)s
+    error_code = %(error_code)s, error_message = %(error_message)s,
+    error_fields = %(error_fields)s
 WHERE id = (SELECT session_id FROM jobs WHERE id = %(job_id)s);
 
 -- name: save_results

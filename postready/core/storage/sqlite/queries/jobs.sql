@@ -76,7 +76,8 @@ SET status = :status, updated_at = :now,
                       ELSE started_at END,
     completed_at = CASE WHEN :status IN ('completed', 'failed', 'cancelled') THEN :now
                         ELSE completed_at END,
-    error_code = :error_code, error_message = :error_message
+    error_code = :error_code, error_message = :error_message,
+    error_fields = :error_fields
 WHERE id = (SELECT session_id FROM jobs WHERE id = :job_id);
 
 -- name: save_results

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Seque
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from postready.chat.commands import Optimize, parse_command
 from postready.chat.delivery import StatusMessages
@@ -56,6 +56,7 @@ from postready.pipeline.platforms import DEFAULT_PLATFORMS
 from postready.pipeline.product_detection import detect_product
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 MB = 1_000_000
 PENDING_SECONDS = 300.0  # `/optimize` sent alone waits this long for its photo
 _UPLOAD_LIMITS = LoadLimits()  # the queue and the pipeline refuse more than this anyway
@@ -216,7 +217,8 @@ class PhotoIntake:
         the rest is lost."""
         async with self._answering(chat_id, accepted.status, f"album of {total}"):
             checked = await asyncio.gather(
-                *(self._fetch_checked(photo) for _, photo in usable), return_exceptions=True
+                *(self._fetched(photo, check_decodes) for _, photo in usable),
+                return_exceptions=True,
             )
             good: list[tuple[Photo, bytes]] = []
             refused: list[str] = []
@@ -226,7 +228,7 @@ class PhotoIntake:
                 elif isinstance(data, BaseException):
                     raise data
                 else:
-                    good.append((photo, data))
+                    good.append((photo, data[0]))
             if not good:
                 await self._answer(chat_id, accepted.status, Text.line("\n".join(refused)))
                 return
@@ -234,14 +236,15 @@ class PhotoIntake:
                 await self._out.send(chat_id, error_reply("\n".join(refused)))
             await self._queue_carousel(user, chat_id, command, accepted, good)
 
-    async def _fetch_checked(self, photo: Photo) -> bytes:
-        """The photo's bytes, checked to be an image PostReady can use (else PostReadyError)."""
+    async def _fetched(self, photo: Photo, examine: Callable[[bytes], T]) -> tuple[bytes, T]:
+        """The photo's bytes, checked to be an image of a format and size PostReady takes (else
+        PostReadyError), and what `examine` (run on the workers' threads) finds in them; a few
+        photos at a time."""
         async with self._slots:
             data = await self._out.fetch(photo)
             check_byte_size(len(data), _UPLOAD_LIMITS)
             require_format(data[:HEADER_BYTES])
-            await self._queue.run_cpu(check_decodes, data)
-            return data
+            return data, await self._queue.run_cpu(examine, data)
 
     async def _queue_carousel(
         self,
@@ -367,11 +370,8 @@ class PhotoIntake:
         may pass it by the photos of its album queued before it, and a product photo, queued
         once its styles are chosen, joins the album last."""
         async with self._answering(chat_id, photo.status, photo.photo.name):
-            async with self._slots:
-                data = await self._out.fetch(photo.photo)
-                check_byte_size(len(data), _UPLOAD_LIMITS)
-                require_format(data[:HEADER_BYTES])
-                product = (await self._queue.run_cpu(detect_product, data)).suitable
+            data, found = await self._fetched(photo.photo, detect_product)
+            product = found.suitable
             platforms = command.platforms or user.settings.default_platforms or DEFAULT_PLATFORMS
             if product:
                 path = self._data_dir / "choices" / uuid.uuid4().hex

@@ -136,23 +136,18 @@ def result_replies(
         replies |= {f"album:{n}": album for n, album in enumerate(albums(images), 1)}
     if previews and result.previews is not None and result.previews.sheet.is_file():
         replies["previews"] = Album((MediaItem(result.previews.sheet, _(PREVIEWS_LABEL)),))
-    if result.notices:
-        replies["notices"] = Text.line("\n".join(f"ℹ️ {notice}" for notice in result.notices))
+    replies |= _notices(result)
     posts = {f"post:{key}": _post(item, job_id) for key, item in result.platforms.items()}
     if posts and images and not as_files:
         key = next(reversed(posts))
-        posts[key] = replace(
-            posts[key], actions=(*posts[key].actions, files_action(result.session_id))
-        )
+        posts[key] = _with_files_button(posts[key], result.session_id)
     return replies | posts
 
 
 def _carousel_replies(
     result: OptimizeResult, as_files: bool, job_id: int | None
 ) -> dict[str, Reply]:
-    replies: dict[str, Reply] = {}
-    if result.notices:
-        replies["notices"] = Text.line("\n".join(f"ℹ️ {notice}" for notice in result.notices))
+    replies: dict[str, Reply] = _notices(result)
     post = None
     for key, item in result.platforms.items():
         images = carousel_images(key, item)
@@ -162,9 +157,20 @@ def _carousel_replies(
             replies |= {f"album:{key}:{n}": album for n, album in enumerate(albums(images), 1)}
         post = replies[f"post:{key}"] = _post(item, job_id)
     if post is not None and not as_files and any(item.items for item in result.platforms.values()):
-        last = next(reversed(replies))
-        replies[last] = replace(post, actions=(*post.actions, files_action(result.session_id)))
+        replies[next(reversed(replies))] = _with_files_button(post, result.session_id)
     return replies
+
+
+def _notices(result: OptimizeResult) -> dict[str, Reply]:
+    """The notes the pipeline left on the result, in one message (none: no message)."""
+    if not result.notices:
+        return {}
+    return {"notices": Text.line("\n".join(f"ℹ️ {notice}" for notice in result.notices))}
+
+
+def _with_files_button(post: Text, session_id: str) -> Text:
+    """The last post, with the "📎 Original files" button under it."""
+    return replace(post, actions=(*post.actions, files_action(session_id)))
 
 
 def _post(item: PlatformResult, job_id: int | None) -> Text:

@@ -136,7 +136,8 @@ class ChatService:
 
     async def addressed(self, message: Incoming) -> bool:
         """Whether the message is for this bot: anything in a private chat; in a group, a
-        command of its own, or a photo its sender's waiting `/optimize` is for. What is not is
+        command of its own, a photo its sender's waiting `/optimize` is for, or words the bot
+        asked its sender for (new words for posts, a brand kit field). What is not is
         left alone: nothing about it is stored."""
         if not message.group or message.command is not None:
             return True
@@ -144,7 +145,10 @@ class ChatService:
             return True
         ref = self._ref(message.user_id)
         if not message.photos:  # words the bot asked this user for, or chatter
-            return bool(message.text) and await self._rework.waiting(ref, message.chat_id)
+            return bool(message.text) and (
+                await self._rework.waiting(ref, message.chat_id)
+                or await self._brands.awaits_words(ref, brand_menu.ASK_SECONDS)
+            )
         return await self._chats.has_pending_command(message.chat_id, ref, PENDING_SECONDS)
 
     async def receive(self, update_key: str, message: Incoming) -> InboxEntry | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from tests.adapters.test_telegram import (
     ALICE,
     BOB,
+    CAROL,
     finished,
     photo_bytes,
     running,
@@ -136,3 +137,20 @@ async def test_a_spanish_users_brand_menu_comes_in_spanish(telegram, settings) -
         "⚠️ tone debe ser uno de friendly, professional, playful, minimal, luxury, "
         "no 'grumpy' (INVALID_OPTION)"
     )
+
+
+async def test_in_a_group_the_words_a_button_asked_for_set_the_kit(telegram, settings) -> None:
+    group = -4343
+    async with running(settings, telegram):
+        await telegram.send_text(ALICE, "/brand@postready_bot", group=group)
+        await until(lambda: telegram.chat(group))
+        menu = telegram.chat(group)[0]
+        await telegram.press(ALICE, menu.message_id, data(menu, ":w:s"))
+        await until(lambda: len(telegram.chat(group)) == 2)
+        # Someone else talking meanwhile is not the answer, and is left alone.
+        await telegram.send_text(CAROL, "love this shop!", group=group)
+        asked = telegram.chat(group)[1]
+        await telegram.send_text(ALICE, SIGNATURE, reply_to=asked.message_id, group=group)
+        await until(lambda: len(telegram.chat(group)) == 3)
+    assert f"Signature: {SIGNATURE}" in telegram.chat(group)[2].text
+    assert "love this shop" not in telegram.chat(group)[2].text

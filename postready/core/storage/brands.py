@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
+from postready.core.identity import UserRef
 from postready.core.storage.database import Database, engine_queries
 from postready.pipeline.brand import BrandKit, BrandKitError
 
@@ -47,6 +48,12 @@ class BrandStore:
         params = {"user_id": user_id, "awaiting": field, "now": self._db.clock()}
         async with self._db.statements() as sql:
             await sql.run(self._sql.await_field, params)
+
+    async def awaits_words(self, ref: UserRef, max_age: float) -> bool:
+        params = {"platform": ref.platform, "platform_user_id": ref.platform_user_id}
+        async with self._db.statements() as sql:
+            row = await sql.one(self._sql.awaiting_since, params)
+        return row is not None and self._db.clock() - row["awaiting_at"] <= max_age
 
     async def take_awaiting(self, user_id: int, max_age: float) -> str | None:
         async with self._db.transaction() as sql:

@@ -74,6 +74,11 @@ class BrandRepository(Protocol):
         """The user's next message sets `field` of their kit (a chat asked for it)."""
         ...
 
+    async def awaits_words(self, ref: UserRef, max_age: float) -> bool:
+        """Whether a chat asked the user, at most `max_age` seconds ago, for words that set a
+        field of their kit (read only: the message that answers takes it)."""
+        ...
+
     async def take_awaiting(self, user_id: int, max_age: float) -> str | None:
         """The field the user's message sets, asked for at most `max_age` seconds ago; no
         longer waited for once taken."""

@@ -56,9 +56,13 @@ async def test_a_brand_kit_is_kept_per_user_reset_and_forgotten(store: Storage, 
     assert await store.brands.get(user.id) == kit
     assert (await store.brands.get(other.id)).empty
     # The field a message sets: taken once, and only while it is fresh.
+    assert not await store.brands.awaits_words(user.ref, 60)
     await store.brands.await_field(user.id, "signature")
     assert await store.brands.get(user.id) == kit
+    assert await store.brands.awaits_words(user.ref, 60)  # looked at, still waited for
+    assert not await store.brands.awaits_words(other.ref, 60)
     assert await store.brands.take_awaiting(user.id, 60) == "signature"
+    assert not await store.brands.awaits_words(user.ref, 60)
     assert await store.brands.take_awaiting(user.id, 60) is None
     await store.brands.await_field(other.id, "avoid")
     clock.advance(120)

@@ -1,6 +1,11 @@
 -- name: kit
 SELECT kit, awaiting, awaiting_at FROM brand_kits WHERE user_id = %(user_id)s;
 
+-- name: awaiting_since
+SELECT b.awaiting_at FROM brand_kits b JOIN users u ON u.id = b.user_id
+WHERE u.platform = %(platform)s AND u.platform_user_id = %(platform_user_id)s
+  AND b.awaiting IS NOT NULL;
+
 -- name: save_kit
 INSERT INTO brand_kits (user_id, kit, awaiting, awaiting_at, updated_at)
 VALUES (%(user_id)s, %(kit)s, NULL, NULL, %(now)s)

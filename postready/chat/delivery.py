@@ -124,18 +124,17 @@ def result_replies(
     documents (the user's setting), else albums and a button for the uncompressed files under
     the last post. `previews`: the contact sheet of the feed previews (when the job drew them)
     as a photo. `job_id`: the job's, for the buttons that rework each post (none without).
-    A carousel's replies go platform by platform: its images (an album of at most ten, or
-    files), then its post."""
+    A carousel's replies start with the previews' sheet, then go platform by platform: its
+    images (an album of at most ten, or files), then its post."""
     if result.items:
-        return _carousel_replies(result, as_files, job_id)
+        return _preview_sheet(result, previews) | _carousel_replies(result, as_files, job_id)
     images = result_images(result)
     replies: dict[str, Reply] = {}
     if as_files and images:
         replies["files"] = Files(tuple(images))
     else:
         replies |= {f"album:{n}": album for n, album in enumerate(albums(images), 1)}
-    if previews and result.previews is not None and result.previews.sheet.is_file():
-        replies["previews"] = Album((MediaItem(result.previews.sheet, _(PREVIEWS_LABEL)),))
+    replies |= _preview_sheet(result, previews)
     replies |= _notices(result)
     posts = {f"post:{key}": _post(item, job_id) for key, item in result.platforms.items()}
     if posts and images and not as_files:
@@ -159,6 +158,13 @@ def _carousel_replies(
     if post is not None and not as_files and any(item.items for item in result.platforms.values()):
         replies[next(reversed(replies))] = _with_files_button(post, result.session_id)
     return replies
+
+
+def _preview_sheet(result: OptimizeResult, wanted: bool) -> dict[str, Reply]:
+    """The contact sheet of the feed previews as a photo, when wanted and the job drew it."""
+    if not wanted or result.previews is None or not result.previews.sheet.is_file():
+        return {}
+    return {"previews": Album((MediaItem(result.previews.sheet, _(PREVIEWS_LABEL)),))}
 
 
 def _notices(result: OptimizeResult) -> dict[str, Reply]:

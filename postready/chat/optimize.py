@@ -260,8 +260,6 @@ class PhotoIntake:
             _request(user, chat_id, data, first.name, platforms, command.description),
             more_photos=tuple(CarouselPhoto(photo_data, photo.name) for photo, photo_data in more),
         )
-        if more:  # feed previews are drawn for single photos only
-            request = dataclasses.replace(request, previews=False)
         await self._queue_job(user, request, accepted.status, 0, accepted.key, accepted.shown)
 
     async def close(self) -> None:

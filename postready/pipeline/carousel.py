@@ -78,9 +78,10 @@ async def run_carousel(
     """`request` (with `more_photos`) as one post per platform; writes `<output_root>/<session>/`
     with `<platform>_<n>` images, one `<platform>_caption.txt` each and `results.json` (with
     `items`). Called by `run_optimization`, which documents the arguments. Raises PostReadyError
-    naming the photo when one is unusable, and INVALID_OPTION for what carousels do not do yet
-    (product photography, feed previews)."""
+    naming the photo when one is unusable, and INVALID_OPTION for product photography, which
+    carousels do not do yet. A post's feed preview shows its first image, marked "1/N"."""
     from postready.pipeline.runner import (
+        feed_previews,
         generate_content,
         platform_specs,
         progress_reporter,
@@ -94,10 +95,10 @@ async def run_carousel(
     started = datetime.now(UTC)
     session_id = session_id or str(uuid.uuid4())
     specs = platform_specs(request)
-    if request.styles or request.previews:
+    if request.styles:
         raise PostReadyError(
             ErrorCode.INVALID_OPTION,
-            N_("product photography and feed previews work on single photos, not carousels yet"),
+            N_("product photography works on single photos, not carousels yet"),
         )
     photos = [
         _Photo(number, source, source_name(source, name))
@@ -108,7 +109,8 @@ async def run_carousel(
         )
     ]
     engine = content or ContentEngine()
-    report = progress_reporter(len(photos) * (1 + len(specs)) + CONTENT_EVENTS, progress)
+    steps = len(photos) * (1 + len(specs)) + CONTENT_EVENTS + (1 if request.previews else 0)
+    report = progress_reporter(steps, progress)
     report("load", f"checking {len(photos)} photos")
     sizes = await asyncio.gather(
         *(loop.run_in_executor(executor, _checked_size, photo, limits) for photo in photos)
@@ -157,6 +159,7 @@ async def run_carousel(
         content_task.cancel()
     results = {plan.spec.key: _platform_result(plan, rendered) for plan in plans}
     write_caption_files(results, outcome, session_dir)
+    previews = await feed_previews(request, results, session_dir, executor, session_id, report)
     items = tuple(item.info for item in rendered)
     result = OptimizeResult(
         session_id=session_id,
@@ -173,6 +176,7 @@ async def run_carousel(
         notices=outcome.notices if outcome else (),
         items=items,
         brand=request.brand,
+        previews=previews,
     )
     write_results(result, session_dir)
     return result

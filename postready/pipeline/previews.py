@@ -54,8 +54,9 @@ class FeedPost:
     """What a preview shows of one platform's result."""
 
     platform: str
-    image: Path
+    image: Path  # the post's first image
     content: PlatformContent | None  # None: the image came out, its text did not
+    items: int = 1  # a carousel's images in this post: a "1/N" badge and dots
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +127,10 @@ _BODY, _SMALL, _NAME = 16, 13, 16
 _MARGIN = 16
 _TEXT_WIDTH = WIDTH - 2 * _MARGIN
 _AVATAR_SIZE = 40
+_BADGE = (38, 38, 38)  # a carousel's "1/N" badge, and the rim of its dots
+_DOT = (170, 170, 170)
+_BADGE_PADDING = 8
+_MAX_DOTS = 5  # feeds show a few dots, not one per image of a long carousel
 
 
 def fold_caption(spec: PlatformSpec, caption: str) -> CaptionFold:
@@ -232,7 +237,7 @@ def render_preview(post: FeedPost, account: str = DEFAULT_ACCOUNT_NAME) -> Image
     fold = fold_caption(spec, visible_text(caption, spec.caption_style.markup))
     more = look.more if fold.folded else None
     if look.overlay:
-        return _overlay_post(photo, fold.visible, more, account)
+        return _overlay_post(photo, fold.visible, more, account, post.items)
 
     layout = _Layout()
     layout.add(_AVATAR_SIZE + 2 * 12, _header(account, look.subtitle))
@@ -241,7 +246,7 @@ def render_preview(post: FeedPost, account: str = DEFAULT_ACCOUNT_NAME) -> Image
     if look.caption_first:
         layout.add_text(caption_lines, _BODY)
         layout.gap(10)
-    layout.add_image(photo, inset=look.inset)
+    layout.add_image(photo, inset=look.inset, items=post.items)
     layout.gap(8)
     layout.add_text([Line.of(("   ".join(look.actions), "muted"))], _SMALL)
     if not look.caption_first:
@@ -315,10 +320,11 @@ class _Layout:
         for line in lines:
             self.add(_line_height(size), _text(line, size))
 
-    def add_image(self, photo: Image.Image, inset: bool) -> None:
+    def add_image(self, photo: Image.Image, inset: bool, items: int = 1) -> None:
         width = WIDTH - 2 * _MARGIN if inset else WIDTH
         height = max(1, round(photo.height * width / photo.width))
         scaled = photo.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        _mark_carousel(scaled, items)
         mask = None
         if inset:
             mask = Image.new("L", scaled.size, 0)
@@ -360,7 +366,9 @@ def _header(account: str, subtitle: str) -> Op:
     return draw_header
 
 
-def _overlay_post(photo: Image.Image, caption: str, more: str | None, account: str) -> Image.Image:
+def _overlay_post(
+    photo: Image.Image, caption: str, more: str | None, account: str, items: int
+) -> Image.Image:
     """A full-screen 9:16 post: the photo fitted on black, the name and caption over its foot."""
     height = WIDTH * 16 // 9
     frame = Image.new("RGB", (WIDTH, height), (0, 0, 0))
@@ -368,6 +376,7 @@ def _overlay_post(photo: Image.Image, caption: str, more: str | None, account: s
     size = (max(1, round(photo.width * scale)), max(1, round(photo.height * scale)))
     fitted = photo.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
     frame.paste(fitted, ((WIDTH - size[0]) // 2, (height - size[1]) // 2))
+    _mark_carousel(frame, items, dots_from_top=True)
     text_width = WIDTH * 4 // 5 - _MARGIN
     lines = [Line.of((account, "bold")), *wrap(caption_spans(caption, more), text_width, _BODY)]
     step = _line_height(_BODY)
@@ -378,6 +387,31 @@ def _overlay_post(photo: Image.Image, caption: str, more: str | None, account: s
     for index, line in enumerate(lines):
         _draw_line(draw, _MARGIN, top + index * step, text_width, line, _BODY, on_dark=True)
     return frame
+
+
+def _mark_carousel(image: Image.Image, items: int, *, dots_from_top: bool = False) -> None:
+    """A carousel's marks drawn onto its first image, as feeds show them: a "1/N" badge in the
+    top right corner and a dot per image (at most _MAX_DOTS), the first one lit, at the foot
+    (at the top of a full-screen post, whose foot the caption covers)."""
+    if items < 2:
+        return
+    draw = ImageDraw.Draw(image)
+    label = f"1/{items}"
+    font = font_for(BOLD, _SMALL, label)
+    width = round(font.getlength(label)) + 2 * _BADGE_PADDING
+    height = _line_height(_SMALL) + _BADGE_PADDING
+    right, top = image.width - _MARGIN // 2, _MARGIN // 2
+    draw.rounded_rectangle((right - width, top, right, top + height), height // 2, fill=_BADGE)
+    centre = (right - width / 2, top + height / 2)
+    draw.text(centre, label, font=font, fill=_WHITE, anchor="mm")
+    dots = min(items, _MAX_DOTS)
+    step, radius = 12, 3
+    left = image.width / 2 - step * (dots - 1) / 2
+    y = _MARGIN + 2 * height if dots_from_top else image.height - _MARGIN
+    for index in range(dots):
+        x = left + index * step
+        colour = _WHITE if index == 0 else _DOT
+        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=colour, outline=_BADGE)
 
 
 def _draw_line(

@@ -185,12 +185,7 @@ async def run_optimization(
     finally:
         content_task.cancel()
     write_caption_files(results, outcome, session_dir)
-    previews = None
-    if request.previews:
-        previews = await _previews(request, results, session_dir, executor, session_id)
-        report(
-            "previews", N_("Feed previews drawn") if previews else N_("No feed previews this time")
-        )
+    previews = await feed_previews(request, results, session_dir, executor, session_id, report)
 
     result = OptimizeResult(
         session_id=session_id,
@@ -313,6 +308,23 @@ async def generate_content(
         return None
 
 
+async def feed_previews(
+    request: OptimizeRequest,
+    results: dict[str, PlatformResult],
+    session_dir: Path,
+    executor: Executor | None,
+    session_id: str,
+    report: Callable[[str, str], None],
+) -> FeedPreviews | None:
+    """Each platform's post as its feed shows it, when the request asks for previews; None
+    (and a log entry) if drawing breaks, so the posts still arrive."""
+    if not request.previews:
+        return None
+    previews = await _previews(request, results, session_dir, executor, session_id)
+    report("previews", N_("Feed previews drawn") if previews else N_("No feed previews this time"))
+    return previews
+
+
 async def _previews(
     request: OptimizeRequest,
     results: dict[str, PlatformResult],
@@ -320,12 +332,10 @@ async def _previews(
     executor: Executor | None,
     session_id: str,
 ) -> FeedPreviews | None:
-    """Each platform's post as its feed shows it; None (and a log entry) if drawing breaks, so
-    the posts still arrive."""
     from postready.pipeline.previews import PREVIEWS_DIR, FeedPost, write_previews
 
     posts = [
-        FeedPost(key, item.image.path, item.content)
+        FeedPost(key, item.image.path, item.content, len(item.posts[0]) if item.posts else 1)
         for key, item in results.items()
         if item.image is not None
     ]

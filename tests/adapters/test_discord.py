@@ -335,15 +335,16 @@ async def test_three_attachments_are_one_carousel_post_per_platform(fake, settin
     async with running(settings, fake):
         options = {"image": photo(fake, 0), "image2": photo(fake, 1), "image3": photo(fake, 2)}
         token = await fake.slash(ALICE, "optimize", options | {"platforms": "instagram x"})
-        await until(lambda: done(fake.shown(token)) and len(fake.shown(token).followups) == 4)
+        await until(lambda: done(fake.shown(token)) and len(fake.shown(token).followups) == 5)
         # The message command on a message with several photos: one carousel too.
         attachments = [photo(fake, seed) for seed in range(3)]
         menu = await fake.on_message(ALICE, "Optimize for social", attachments)
         await until(lambda: done(fake.shown(menu)))
     shown = fake.shown(token)
     assert shown.original[-1] == "✅ Done — 2 of 2 platforms ready"  # one job
-    # Per platform: its three images in one message, then its post.
-    instagram, instagram_post, x, x_post = shown.followups
+    # The feed previews' sheet, then per platform: its three images in one message, its post.
+    sheet, instagram, instagram_post, x, x_post = shown.followups
+    assert [name for name, _ in sheet.files] == ["sheet.png"]
     assert [name for name, _ in instagram.files] == [f"instagram_{n}.jpg" for n in (1, 2, 3)]
     assert [name for name, _ in x.files] == [f"x_{n}.jpg" for n in (1, 2, 3)]
     assert instagram.payload["content"].splitlines()[1].endswith(" · 2/3")
@@ -352,7 +353,7 @@ async def test_three_attachments_are_one_carousel_post_per_platform(fake, settin
     assert instagram_post.payload["embeds"][0]["title"] == "Instagram — caption"
     assert x_post.payload["embeds"][0]["title"] == "X — caption"
     assert fake.shown(menu).original[-1] == "✅ Done — 8 of 8 platforms ready"  # one job too
-    carousel = fake.shown(menu).followups[0]
+    carousel = fake.shown(menu).followups[1]
     assert [name for name, _ in carousel.files][:3] == [f"instagram_{n}.jpg" for n in (1, 2, 3)]
 
 

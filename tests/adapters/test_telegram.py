@@ -237,7 +237,10 @@ async def test_an_album_is_one_carousel_post_per_platform(telegram, settings):
     assert status.text == "✅ Done — 2 of 2 platforms ready"
     # Per platform: an album of its three images, then its post.
     assert [len(c.params["media"]) for c in telegram.methods("sendMediaGroup")] == [3, 3]
-    results = [s for s in shown if s is not status]
+    sheet, *results = [s for s in shown if s is not status]
+    # First the feed previews' sheet: each post as its feed shows it, the first image marked.
+    assert sheet.kind == "photo" and sheet.text == PREVIEWS_LABEL
+    assert Image.open(io.BytesIO(sheet.file)).width > 2 * 480
     kinds = [(s.kind, s.text.split(" · ")[0].split(" — ")[0]) for s in results]
     assert kinds == [("photo", "Instagram")] * 3 + [("text", "Instagram")] + [
         ("photo", "X")

@@ -241,7 +241,7 @@ async def test_an_album_is_one_carousel_job_counted_once(bot) -> None:
     job = await only_job(bot)
     assert (job.session.platforms, job.session.description) == (("x", "instagram"), "cups")
     request = request_for(job)
-    assert len(request.more_photos) == 2 and not request.previews
+    assert len(request.more_photos) == 2 and request.previews  # as the user's setting says
     assert all(p.source.is_file() for p in request.more_photos)  # type: ignore[union-attr]
     await bot.send(ALICE, "/optimize x", photo())  # the carousel was one job of one
     assert bot.output.texts(ALICE)[-1].endswith("(TOO_MANY_JOBS)")

@@ -114,6 +114,17 @@ def test_carousel_makes_one_post_with_numbered_images(folder, tmp_path, capsys) 
     assert "3 photos, 1 post JPEG" in printed and printed.count("── Instagram") == 1
 
 
+def test_a_carousels_feed_previews_are_drawn_on_request(folder, tmp_path, capsys) -> None:
+    photos = [str(folder / f"mug-{n}.jpg") for n in (1, 2, 3)]
+    args = ["optimize", *photos, "--carousel", "-p", "ig", "tiktok", "--previews", "--no-ai"]
+    assert main([*args, "--out", str(tmp_path)]) == EXIT_OK
+
+    (session,) = tmp_path.iterdir()
+    previews = session / "previews"
+    assert sorted(p.name for p in previews.iterdir()) == ["instagram.png", "sheet.png", "tiktok.png"]
+    assert f"Feed previews: {previews / 'sheet.png'}" in capsys.readouterr().out
+
+
 def test_descriptions_are_for_batches(folder, tmp_path, capsys) -> None:
     table = tmp_path / "d.csv"
     table.write_text("mug-1.jpg,mug\n")

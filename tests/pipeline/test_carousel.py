@@ -12,9 +12,15 @@ from PIL import Image
 from postready.pipeline.carousel import split_posts
 from postready.pipeline.content import ContentEngine
 from postready.pipeline.errors import ErrorCode, PostReadyError
-from postready.pipeline.models import CarouselPhoto, OptimizeRequest, OptimizeResult
+from postready.pipeline.models import (
+    CarouselPhoto,
+    OptimizeRequest,
+    OptimizeResult,
+    ProgressEvent,
+)
 from postready.pipeline.platform_plans import choose_variant
 from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.previews import WIDTH
 from postready.pipeline.providers.base import (
     CAROUSEL_VISION_SIDE,
     OpenAIConfig,
@@ -163,12 +169,28 @@ async def test_a_photo_damaged_past_its_header_leaves_no_half_written_post(tmp_p
     assert not list(tmp_path.iterdir())
 
 
-async def test_styles_and_previews_are_for_single_photos(tmp_path) -> None:
+async def test_product_photography_is_for_single_photos(tmp_path) -> None:
     photos = [jpeg((640, 480)), jpeg((640, 480), 2)]
-    for options in ({"styles": ("floating",)}, {"previews": True}):
-        with pytest.raises(PostReadyError) as error:
-            await run_optimization(carousel(photos, "instagram", **options), tmp_path)
-        assert error.value.code == ErrorCode.INVALID_OPTION
+    with pytest.raises(PostReadyError) as error:
+        await run_optimization(carousel(photos, "instagram", styles=("floating",)), tmp_path)
+    assert error.value.code == ErrorCode.INVALID_OPTION
+
+
+async def test_a_carousel_gets_a_feed_preview_of_each_post_and_a_sheet(tmp_path) -> None:
+    photos = [jpeg((640, 480), seed) for seed in range(5)]
+    events: list[ProgressEvent] = []
+    request = carousel(photos, "instagram", "x", "tiktok", previews=True)
+
+    result = await run_optimization(request, tmp_path, progress=events.append)
+
+    previews = result.previews
+    assert previews is not None and set(previews.platforms) == {"instagram", "x", "tiktok"}
+    assert previews.sheet.is_file() and previews.sheet.parent.parent.name == result.session_id
+    for path in previews.platforms.values():
+        with Image.open(path) as image:
+            assert image.width == WIDTH
+    assert events[-1].stage == "previews" and events[-1].done == events[-1].total
+    assert OptimizeResult.from_json(result.to_json()).previews == previews
 
 
 def carousel_answer(platforms: tuple[str, ...], seen: int) -> str:

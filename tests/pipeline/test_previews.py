@@ -9,7 +9,7 @@ import unicodedata
 
 import pytest
 import pytest_asyncio
-from PIL import Image
+from PIL import Image, ImageChops
 
 from postready.pipeline.markup import visible_text
 from postready.pipeline.models import OptimizeRequest, OptimizeResult
@@ -203,6 +203,20 @@ def test_the_runner_writes_previews_and_results_list_them(result) -> None:
     data = json.loads((folder.parent / "results.json").read_text())
     assert data["previews"]["sheet"] == str(previews.sheet)
     assert OptimizeResult.from_json(data).previews == previews
+
+
+@pytest.mark.parametrize("key", ["instagram", "x", "pinterest", "tiktok"])
+def test_a_carousel_post_shows_its_first_image_marked_one_of_several(tmp_path, key) -> None:
+    path = tmp_path / "green.png"
+    Image.new("RGB", (1080, 1080), (40, 160, 90)).save(path)
+    single = render_preview(FeedPost(key, path, None))
+    several = render_preview(FeedPost(key, path, None, items=3))
+    assert several.size == single.size
+    marks = ImageChops.difference(single, several).getbbox()
+    assert marks is not None
+    left, _top, right, _bottom = marks
+    # A "1/3" badge in the image's top right corner, and dots around the middle.
+    assert right > WIDTH * 0.85 and left < WIDTH / 2
 
 
 async def test_without_the_request_no_previews_are_drawn(tmp_path) -> None:

@@ -121,7 +121,8 @@ def test_a_carousels_feed_previews_are_drawn_on_request(folder, tmp_path, capsys
 
     (session,) = tmp_path.iterdir()
     previews = session / "previews"
-    assert sorted(p.name for p in previews.iterdir()) == ["instagram.png", "sheet.png", "tiktok.png"]
+    drawn = sorted(p.name for p in previews.iterdir())
+    assert drawn == ["instagram.png", "sheet.png", "tiktok.png"]
     assert f"Feed previews: {previews / 'sheet.png'}" in capsys.readouterr().out
 
 

@@ -149,10 +149,10 @@ class ChatService:
 
     async def language(self, user_id: str, locale: str | None) -> str:
         """The language to speak to a user in where a chat answers before the conversation
-        (a form that opens on a press): the one in their settings, or their chat's `locale`
-        for someone new."""
-        user = await self._users.get_or_create(self._ref(user_id), supported(locale))
-        return user.settings.language
+        (a form that opens on a press): the one in their settings, or their chat app's
+        `locale` for someone new (nothing is stored)."""
+        user = await self._users.find(self._ref(user_id))
+        return user.settings.language if user else supported(locale)
 
     async def receive(self, update_key: str, message: Incoming) -> InboxEntry | None:
         """Keep a message in the inbox as it arrives, before anything slow; None when this

@@ -163,7 +163,7 @@ WORDING = PostWording(
     tones={
         "friendly": ToneWording(
             hooks=(
-                "Darf ich vorstellen: {phrase}!",
+                "Dürfen wir vorstellen: {phrase}!",
                 "Mit ganz viel Liebe gemacht: {phrase}.",
                 "Wir freuen uns riesig, das mit dir zu teilen: {phrase}.",
             ),

@@ -168,7 +168,7 @@ WORDING = PostWording(
             },
         ),
         "professional": ToneWording(
-            hooks=("Представляємо: {phrase}.", "Новинка: {phrase}.", "Вже у продажу: {phrase}."),
+            hooks=("Представляємо: {phrase}.", "Новинка: {phrase}.", "Вже в продажу: {phrase}."),
             thing_hooks=("Представляємо нашу новинку.", "Якість у кожній деталі."),
             ctas={
                 "shop": ("Замовлення — за посиланням у профілі.",),

@@ -151,6 +151,13 @@ class ChatService:
             )
         return await self._chats.has_pending_command(message.chat_id, ref, PENDING_SECONDS)
 
+    async def language(self, user_id: str, locale: str | None) -> str:
+        """The language to speak to a user in where a chat answers before the conversation
+        (a form that opens on a press): the one in their settings, or their chat app's
+        `locale` for someone new (nothing is stored)."""
+        user = await self._users.find(self._ref(user_id))
+        return user.settings.language if user else supported(locale)
+
     async def receive(self, update_key: str, message: Incoming) -> InboxEntry | None:
         """Keep a message in the inbox as it arrives, before anything slow; None when this
         update (the chat's `update_key`) was received before, and must not be handled again,

@@ -1,7 +1,8 @@
 """A brand kit: how every post of one shop or creator reads — tone, emoji, a signature, brand
 hashtags, words to avoid, the call to action of its kind of account and its own handles — and
-the table of what each tone means for the local writer (hooks, sentence length, emoji, calls
-to action). `BrandKit.from_json` checks a kit from any source (a chat, a TOML file, the API)."""
+the table of what each tone means for the local writer (sentence length, detail, emoji; its
+hooks and calls to action are each language's words, in the wording tables).
+`BrandKit.from_json` checks a kit from any source (a chat, a TOML file, the API)."""
 
 from __future__ import annotations
 
@@ -45,57 +46,22 @@ class BrandKitError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ToneStyle:
-    """What one tone changes in a locally written caption."""
+    """What one tone changes in a locally written caption besides its words (its hooks and
+    calls to action: each language's wording table, `PostWording.tones`)."""
 
-    hooks: tuple[str, ...]  # about the user's words: {phrase} / {Phrase}
-    thing_hooks: tuple[str, ...]  # about the thing in the photo: {thing} / {Thing}
     detail: bool  # a detail sentence between the hook and the call to action
     length: float  # share of the platform's target length
     emoji: EmojiLevel  # when the kit does not say
     marks: tuple[str, ...]  # the tone's emoji, first one on the hook
-    ctas: Mapping[AccountKind, tuple[str, ...]]  # by kind of account ("none": the platform's)
 
 
-# fmt: off
 TONE_STYLES: dict[Tone, ToneStyle] = {
-    "friendly": ToneStyle(
-        hooks=("Say hello to {phrase}!", "We're so happy to share {phrase}.",
-               "Meet {phrase}, made with love."),
-        thing_hooks=("Say hello to this {thing}!", "Meet our {thing}, made with love."),
-        detail=True, length=1.0, emoji="few", marks=("😊", "💛", "🙌"),
-        ctas={"shop": ("Order via the link in bio, we'd love to make one for you.",),
-              "creator": ("Follow for more, and say hi in the comments!",), "none": ()},
-    ),
-    "professional": ToneStyle(
-        hooks=("Introducing {phrase}.", "Presenting {phrase}.", "Now available: {phrase}."),
-        thing_hooks=("Introducing our {thing}.", "Presenting the {thing}."),
-        detail=True, length=0.8, emoji="none", marks=("✔️",),
-        ctas={"shop": ("Order via the link in bio.",),
-              "creator": ("Follow for more insights.",), "none": ()},
-    ),
-    "playful": ToneStyle(
-        hooks=("Psst… {phrase} just dropped!", "Guess what? {Phrase}!",
-               "Plot twist: {phrase}!"),
-        thing_hooks=("Psst… this {thing} just dropped!", "Guess what? A {thing}!"),
-        detail=True, length=0.9, emoji="many", marks=("🎉", "✨", "🤩"),
-        ctas={"shop": ("Grab yours via the link in bio before it's gone!",),
-              "creator": ("Follow for more fun stuff!",), "none": ()},
-    ),
-    "minimal": ToneStyle(
-        hooks=("{Phrase}.",), thing_hooks=("{Thing}.",),
-        detail=False, length=0.4, emoji="none", marks=("·",),
-        ctas={"shop": ("Link in bio.",), "creator": ("Follow.",), "none": ()},
-    ),
-    "luxury": ToneStyle(
-        hooks=("Exquisitely crafted: {phrase}.", "Timeless elegance: {phrase}.",
-               "The art of {phrase}."),
-        thing_hooks=("An exquisitely crafted {thing}.", "Timeless elegance, in one {thing}."),
-        detail=True, length=0.8, emoji="few", marks=("✨",),
-        ctas={"shop": ("Reserve yours via the link in bio.",),
-              "creator": ("Follow for more refined moments.",), "none": ()},
-    ),
+    "friendly": ToneStyle(detail=True, length=1.0, emoji="few", marks=("😊", "💛", "🙌")),
+    "professional": ToneStyle(detail=True, length=0.8, emoji="none", marks=("✔️",)),
+    "playful": ToneStyle(detail=True, length=0.9, emoji="many", marks=("🎉", "✨", "🤩")),
+    "minimal": ToneStyle(detail=False, length=0.4, emoji="none", marks=("·",)),
+    "luxury": ToneStyle(detail=True, length=0.8, emoji="few", marks=("✨",)),
 }
-# fmt: on
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,12 +89,11 @@ class BrandKit:
 
     def cta(self, language: str | None = ENGLISH) -> str:
         """The kit's call to action in `language` ("" when the platform's own fits: no kind
-        of account): in English in the tone's words, else (and in the other languages) its
-        kind of account's own from the language's wording table."""
+        of account): its tone's for its kind of account, without a tone its kind of
+        account's own, from the language's wording table."""
         table = wording(language)
-        if table.code == ENGLISH and self.tone and TONE_STYLES[self.tone].ctas[self.account]:
-            return TONE_STYLES[self.tone].ctas[self.account][0]
-        ctas = table.account_ctas.get(self.account, ())
+        toned = table.tones[self.tone].ctas.get(self.account, ()) if self.tone else ()
+        ctas = toned or table.account_ctas.get(self.account, ())
         return ctas[0] if ctas else ""
 
     def to_json(self) -> dict[str, Any]:

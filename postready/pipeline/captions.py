@@ -60,18 +60,19 @@ def draft_caption(
     about what the photo shows, a detail (or the user's own sentences), and a call to action
     that fits. `avoid`: a caption to differ from (another caption asked for): the hook, detail
     and call to action after its own are used, so that asking again goes round all of them.
-    `brand`: the kit's tone (length, detail or none, emoji; its own hooks and calls to
-    action are English, so other languages keep their table's hooks), emoji level and call
-    to action (in other languages, its kind of account's from their table)."""
+    `brand`: the kit's tone (its hooks in `language`, length, detail or none, emoji), emoji
+    level and call to action (its tone's for its kind of account, in `language`)."""
     rng = random.Random(hashlib.sha256(f"{seed}|caption|{spec.key}".encode()).digest())
     kit = brand or BrandKit()
     style = spec.caption_style
     table = wording(language)
-    tone = TONE_STYLES[kit.tone] if kit.tone and subject.kind != "memorial" else None
+    tone_name = kit.tone if kit.tone and subject.kind != "memorial" else None
+    tone = TONE_STYLES[tone_name] if tone_name else None
     target = round(style.target * tone.length) if tone else style.target
     words = _fill_words(subject, analysis, table)
-    if tone and language == ENGLISH and (subject.phrase or subject.thing):
-        hooks = tone.hooks if subject.phrase else tone.thing_hooks
+    if tone_name and (subject.phrase or subject.thing):
+        tone_words = table.tones[tone_name]
+        hooks = tone_words.hooks if subject.phrase else tone_words.thing_hooks
     elif subject.phrase and subject.kind != "memorial":
         hooks = table.own_hooks[style.tone]
     elif subject.kind:

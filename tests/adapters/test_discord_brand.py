@@ -84,3 +84,24 @@ async def test_a_german_users_brand_menu_and_forms_come_in_german(fake, settings
     assert fake.shown(said).followups[0].payload["content"] == (
         "⚠️ 'myspace' ist keine Plattform; schreib: instagram @myshop (INVALID_OPTION)"
     )
+
+
+async def test_forms_speak_the_language_set_in_settings_not_the_apps(fake, settings) -> None:
+    fake.locales[BOB] = "fr"  # Bob has never used the bot: his app's language
+    async with running(settings, fake):
+        chosen = await fake.slash(ALICE, "settings", {"options": "language de"})
+        await until(lambda: fake.shown(chosen).original)
+        token = await fake.slash(ALICE, "brand", {})
+        await until(lambda: fake.shown(token).selects)
+        shown = fake.shown(token)
+        ask = await fake.press(ALICE, token, button(shown, "✏️ Zu meidende Wörter")["custom_id"])
+        stranger = await fake.press(BOB, token, button(shown, "✏️ Deine Handles")["custom_id"])
+        await until(lambda: fake.shown(ask).response and fake.shown(stranger).response)
+    form = fake.shown(ask).response["data"]  # Alice's app is in English (en-US)
+    assert form["title"] == "Zu meidende Wörter"
+    assert form["components"][0]["components"][0]["label"] == (
+        "Wörter oder Tags, mit Kommas (oder off)"
+    )
+    french = fake.shown(stranger).response["data"]
+    assert french["title"] == "Tes comptes"
+    assert french["components"][0]["components"][0]["label"].startswith("instagram @boutique")

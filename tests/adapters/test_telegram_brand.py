@@ -124,11 +124,13 @@ async def test_a_spanish_users_brand_menu_comes_in_spanish(telegram, settings) -
         await until(lambda: len(telegram.chat(ALICE)) == 3)
     assert shop.startswith("🎨 Tu kit de marca\nTono: lujo\nEmojis: el de cada plataforma\n")
     assert "Tipo de cuenta: ninguno (el de la publicación)" in shop
-    # The preview: a post in Spanish (the sample's words before a first photo), ending with
-    # the shop's call to action in Spanish.
+    # The preview: a post in Spanish (the sample's words before a first photo), in the luxury
+    # tone's Spanish words, ending with its call to action for a shop.
     assert "Vista previa (Instagram):\n" in menu.text and "Tipo de cuenta: tienda" in menu.text
-    assert "taza de cerámica hecha a mano" in menu.text.lower()
-    assert "Haz tu pedido desde el enlace de la bio." in menu.text
+    preview = menu.text.split("Vista previa (Instagram):\n")[1]
+    hooks = ("Artesanía exquisita:", "Elegancia atemporal:", "El arte del detalle:")
+    assert preview.startswith(hooks) and "taza de cerámica hecha a mano" in preview.lower()
+    assert "Haz tu reserva desde el enlace de la bio." in preview
     labels = [label for label, _data in menu.buttons]
     assert "✅ lujo" in labels and "cercano" in labels and "✅ tienda" in labels
     assert "✏️ Hashtags de marca" in labels and "↺ Restablecer" in labels

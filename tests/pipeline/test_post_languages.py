@@ -1,6 +1,7 @@
 """Local posts in the user's language: every language's table is complete and fills in only
 what it can say, and the same photo and words give captions and alt text in that language
-(no English template words left), within every platform's limits."""
+(no English template words left), with a brand kit's tone too, within every platform's
+limits."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from postready.pipeline.alt_text import describe_photo, fit_alt_text
 from postready.pipeline.analysis import _NAMED
+from postready.pipeline.brand import TONES, BrandKit
 from postready.pipeline.captions import assemble_post, draft_caption
 from postready.pipeline.hashtags import select_hashtags
 from postready.pipeline.markup import visible_text
@@ -43,6 +45,13 @@ CASES = [("handmade ceramic mug", {}), ("🐱", {}), ("sterling silver ring", {"
 
 
 def templates(table: PostWording) -> Iterable[str]:
+    yield from generic_templates(table)
+    yield from (t for words in table.tones.values() for t in words.hooks + words.thing_hooks)
+    yield from (t for words in table.tones.values() for ctas in words.ctas.values() for t in ctas)
+
+
+def generic_templates(table: PostWording) -> Iterable[str]:
+    """The templates of posts without a brand kit's tone."""
     yield from (t for hooks in table.own_hooks.values() for t in hooks)
     yield from (t for hooks in table.kind_hooks.values() for t in hooks)
     yield from table.general_hooks + table.neutral_hooks
@@ -59,6 +68,9 @@ def test_every_language_has_a_complete_table(code: str) -> None:
     assert set(table.kind_hooks) == set(english.kind_hooks)
     assert set(table.ctas) == set(PLATFORMS)
     assert set(table.kind_ctas) == set(english.kind_ctas)
+    assert set(table.tones) == set(english.tones) == set(TONES)
+    for words in table.tones.values():
+        assert words.hooks and words.thing_hooks and set(words.ctas) == {"shop", "creator"}
     assert all("" in by_platform for by_platform in table.kind_ctas.values())
     assert set(_NAMED) | set(MOOD_WORDS) <= set(table.names)
     holidays = {n.thing for n in load_vocabulary().niches.values() if n.kind == "holiday"}
@@ -88,12 +100,14 @@ def english_words(language: str) -> set[str]:
     return {w for w in words if w and w.isalpha() and w not in own}
 
 
-def written(description: str, language: str, **photo: object) -> tuple[dict[str, str], str]:
+def written(
+    description: str, language: str, brand: BrandKit | None = None, **photo: object
+) -> tuple[dict[str, str], str]:
     analysis = described(description, **photo)
     vocabulary = load_vocabulary()
     subject = describe_subject(analysis, read_topics(analysis, vocabulary), vocabulary)
     captions = {
-        key: draft_caption(spec, subject, analysis, f"seed|{description}", "", language)
+        key: draft_caption(spec, subject, analysis, f"seed|{description}", "", language, brand)
         for key, spec in PLATFORMS.items()
     }
     return captions, describe_photo(subject, analysis, language)
@@ -126,6 +140,32 @@ def test_the_same_photo_gives_posts_in_the_users_language(language: str) -> None
         assert not left - set(description.lower().split()), (alt, left)
         for spec in PLATFORMS.values():
             assert len(fit_alt_text(alt, spec)) <= spec.alt_text.limit
+
+
+@pytest.mark.parametrize("tone", TONES)
+@pytest.mark.parametrize("language", OTHERS)
+def test_a_brand_kits_tone_has_its_own_hooks_in_every_language(language: str, tone: str) -> None:
+    table, foreign = wording(language), english_words(language)
+    words, english = table.tones[tone], wording(ENGLISH).tones[tone]
+    bare = {"{Phrase}.", "{Phrase}।"}  # minimal's, in English too: the user's words alone
+    own = set(words.hooks + words.thing_hooks) - bare
+    assert own and own.isdisjoint(generic_templates(table)), own
+    assert own.isdisjoint(english.hooks + english.thing_hooks), own
+    # The user's words, and a photo whose subject only the (English) vocabulary names.
+    phrase = "handmade ceramic mug"
+    for description, account in ((phrase, "shop"), ("🐱", "creator")):
+        captions, _alt = written(description, language, BrandKit(tone=tone, account=account))
+        hooks = words.hooks if description == phrase else words.thing_hooks
+        filled = [t.format(phrase=phrase, Phrase=phrase.capitalize()) for t in hooks]
+        for key, caption in captions.items():
+            spec = PLATFORMS[key]
+            assert caption.startswith(tuple(filled)), (key, caption)
+            left = {w.strip(".,!?:;'’…").lower() for w in caption.split()} & foreign
+            assert not left - set(description.split()), (key, caption, left)
+            post = assemble_post(spec, caption, ["tag", "tagtwo", "tagthree"])
+            shown = visible_text(post.caption, spec.caption_style.markup)
+            assert measure(shown, spec.caption_style.unit) <= spec.caption_limit, key
+        assert words.ctas[account][0] in captions["instagram"], captions["instagram"]
 
 
 def test_spanish_posts_say_what_the_photo_is_in_spanish() -> None:

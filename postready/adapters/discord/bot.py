@@ -87,6 +87,7 @@ class DiscordFrontend:
         # Application commands need no privileged intents.
         self._client = ActionClient(intents=discord.Intents(guilds=True))
         self._client.on_press = self._on_press
+        self._client.language_of = self._language_of
         self._client.add_dynamic_items(ActionButton, ActionSelect, AskButton)
         self._tree = app_commands.CommandTree(self._client)
         self._tree.error(self._on_error)
@@ -315,6 +316,10 @@ class DiscordFrontend:
                 alert = error_line(ErrorCode.PROCESSING_FAILED, SOMETHING_WENT_WRONG)
         if alert is not None:
             await interaction.followup.send(alert, ephemeral=True)
+
+    async def _language_of(self, interaction: discord.Interaction) -> str:
+        assert self._service is not None
+        return await self._service.language(str(interaction.user.id), interaction.locale.value)
 
     async def _on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

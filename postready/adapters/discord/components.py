@@ -12,7 +12,7 @@ import discord
 from postready.chat.brand import form_labels
 from postready.chat.replies import Menu, Option
 from postready.chat.texts import FORM_LABEL, FORM_TITLE
-from postready.core.i18n import _, speaking, supported
+from postready.core.i18n import _, speaking
 
 ACTION = "pr:"  # a button's custom id: this prefix and the option's key
 PICK = "prs:"  # a select menu's custom id: this prefix and the menu's key
@@ -27,11 +27,12 @@ MAX_WORDS = 1000  # what a form takes; a description is a sentence or two
 class ActionClient(discord.Client):
     """A client that hands every PostReady button press, menu pick and form to `on_press`
     (set by the bot): the key, for a menu the keys of the picked options, for a form the
-    words."""
+    words; `language_of` says which language a presser's form is in."""
 
     on_press: Callable[
         [discord.Interaction, str, tuple[str, ...] | None, str | None], Awaitable[None]
     ]
+    language_of: Callable[[discord.Interaction], Awaitable[str]]  # the user's, for forms
 
 
 class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"pr:(?P<key>.+)"):
@@ -74,8 +75,9 @@ class AskButton(discord.ui.DynamicItem[discord.ui.Button], template=r"pra:(?P<ke
         return cls(match["key"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        # A form must be the first answer to the press: it is not deferred.
-        with speaking(supported(interaction.locale.value)):
+        # A form must be the first answer to the press: it is not deferred. It speaks the
+        # language of the user's settings, as the conversation does, not their app's.
+        with speaking(await _client(interaction).language_of(interaction)):
             form = WordsForm(self.key)
         await interaction.response.send_modal(form)
 
@@ -134,9 +136,13 @@ class ActionSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"prs:(?P
 async def _hand_over(
     interaction: discord.Interaction, key: str, picked: tuple[str, ...] | None, words: str | None
 ) -> None:
+    await _client(interaction).on_press(interaction, key, picked, words)
+
+
+def _client(interaction: discord.Interaction) -> ActionClient:
     client = interaction.client
     assert isinstance(client, ActionClient)
-    await client.on_press(interaction, key, picked, words)
+    return client
 
 
 def components(menus: Sequence[Menu], options: Sequence[Option]) -> discord.ui.View | None:

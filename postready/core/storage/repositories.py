@@ -39,6 +39,10 @@ class UserRepository(Protocol):
         """The user, created with `language` (their chat app's) if new."""
         ...
 
+    async def find(self, ref: UserRef) -> User | None:
+        """The user, None for one never seen (nothing is stored)."""
+        ...
+
     async def block(self, ref: UserRef, by: str) -> bool:
         """Stop `ref` from using PostReady; whether they were not blocked before."""
         ...

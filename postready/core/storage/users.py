@@ -29,6 +29,11 @@ class UserStore:
         assert row is not None  # inserted just above, in the same transaction
         return rows.user(row)
 
+    async def find(self, ref: UserRef) -> User | None:
+        async with self._db.statements() as sql:
+            row = await sql.one(self._sql.user_by_ref, _ref(ref))
+        return None if row is None else rows.user(row)
+
     async def block(self, ref: UserRef, by: str) -> bool:
         params = _ref(ref) | {"by": by, "now": self._db.clock()}
         async with self._db.statements() as sql:

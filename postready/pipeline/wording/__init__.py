@@ -1,7 +1,8 @@
 """The words local posts are written with, one table per language (a module here each, named
-by its code): hooks, details and calls to action by subject kind and platform, the wishes for
-holidays, the names of colours and moods, and the sentences of alt text. Captions and alt
-text take the user's language's table; the user's own words are filled in as written.
+by its code): hooks, details and calls to action by subject kind and platform and by a brand
+kit's tone, the wishes for holidays, the names of colours and moods, and the sentences of alt
+text. Captions and alt text take the user's language's table; the user's own words are filled
+in as written.
 
 Templates fill in `{phrase}`/`{Phrase}` (the user's short words naming the subject),
 `{colour}`/`{Colour}`/`{colour2}` and `{mood}` (named in the table's language), and, in
@@ -71,6 +72,18 @@ class AltWording:
 
 
 @dataclass(frozen=True, slots=True)
+class ToneWording:
+    """A brand kit's tone in one language: its hooks and calls to action (how long, how many
+    emoji: the brand's table of tones)."""
+
+    hooks: tuple[str, ...]  # about the user's words: {phrase} / {Phrase}
+    # About the thing in the photo when the user's words do not name it: {thing} / {Thing}
+    # in English; the other languages' name nothing, as their kind hooks.
+    thing_hooks: tuple[str, ...]
+    ctas: Mapping[str, tuple[str, ...]]  # by kind of account ("shop", "creator"), first used
+
+
+@dataclass(frozen=True, slots=True)
 class PostWording:
     """One language's words for local captions and alt text."""
 
@@ -93,6 +106,8 @@ class PostWording:
     sample_words: str
     # A brand kit's kind of account ("shop", "creator") → its call to action, first one used.
     account_ctas: Mapping[str, tuple[str, ...]]
+    # A brand kit's tone → its words (every tone of the kit's table has them).
+    tones: Mapping[str, ToneWording]
     # The English names the analysis gives (colours, mood words, "and", the kinds of photo
     # without a subject) in this language; empty for English.
     names: Mapping[str, str]

@@ -1,7 +1,7 @@
 """Deutsch: colours are nouns ("in Rot und Creme"), moods are predicates after "Stimmung:"
 (uninflected)."""
 
-from postready.pipeline.wording import AltWording, PostWording
+from postready.pipeline.wording import AltWording, PostWording, ToneWording
 
 WORDING = PostWording(
     code="de",
@@ -159,6 +159,67 @@ WORDING = PostWording(
     account_ctas={
         "shop": ("Bestellen über den Link in der Bio.",),
         "creator": ("Folgen für mehr.",),
+    },
+    tones={
+        "friendly": ToneWording(
+            hooks=(
+                "Dürfen wir vorstellen: {phrase}!",
+                "Mit ganz viel Liebe gemacht: {phrase}.",
+                "Wir freuen uns riesig, das mit dir zu teilen: {phrase}.",
+            ),
+            thing_hooks=(
+                "Schau mal, was wir heute für dich haben!",
+                "Das wird dir den Tag versüßen.",
+            ),
+            ctas={
+                "shop": ("Bestell über den Link in der Bio – wir freuen uns auf dich!",),
+                "creator": ("Folgen für mehr – und sag gern hallo in den Kommentaren!",),
+            },
+        ),
+        "professional": ToneWording(
+            hooks=(
+                "Wir präsentieren: {phrase}.",
+                "Neu im Sortiment: {phrase}.",
+                "Ab sofort erhältlich: {phrase}.",
+            ),
+            thing_hooks=("Unsere Neuheit im Überblick.", "Qualität bis ins Detail."),
+            ctas={
+                "shop": ("Bestellen über den Link in der Bio.",),
+                "creator": ("Folgen für mehr Einblicke.",),
+            },
+        ),
+        "playful": ToneWording(
+            hooks=(
+                "Psst… ganz frisch: {phrase}!",
+                "Rate mal, was neu ist? {Phrase}!",
+                "Überraschung: {phrase}!",
+            ),
+            thing_hooks=("Psst… gerade frisch eingetroffen!", "Rate mal, was wir heute haben!"),
+            ctas={
+                "shop": ("Schnell über den Link in der Bio sichern, bevor alles weg ist!",),
+                "creator": ("Folgen für mehr Spaß!",),
+            },
+        ),
+        "minimal": ToneWording(
+            hooks=("{Phrase}.",),
+            thing_hooks=("Das Wesentliche.",),
+            ctas={"shop": ("Link in der Bio.",), "creator": ("Folgen.",)},
+        ),
+        "luxury": ToneWording(
+            hooks=(
+                "Meisterhaft gefertigt: {phrase}.",
+                "Zeitlose Eleganz: {phrase}.",
+                "Die Kunst des Details: {phrase}.",
+            ),
+            thing_hooks=(
+                "Zeitlose Eleganz bis ins letzte Detail.",
+                "Schönheit, die nie aus der Mode kommt.",
+            ),
+            ctas={
+                "shop": ("Reservieren über den Link in der Bio.",),
+                "creator": ("Folgen für mehr stilvolle Momente.",),
+            },
+        ),
     },
     names={
         "white": "Weiß",

@@ -1,6 +1,6 @@
 """English: the words local posts were first written with."""
 
-from postready.pipeline.wording import AltWording, PostWording
+from postready.pipeline.wording import AltWording, PostWording, ToneWording
 
 # Hooks that take the user's own words as a unit ("Today: launch day at the space center."),
 # so they read right whatever the words are; by the platform's tone.
@@ -143,6 +143,40 @@ KIND_CTAS: dict[str, dict[str, tuple[str, ...]]] = {
         "pinterest": ("Save it for your next trip.",),
     },
 }  # fmt: skip
+# A brand kit's tones: hooks about the user's words and about the thing in the photo, and the
+# calls to action of each kind of account.
+BRAND_TONES = {
+    "friendly": ToneWording(
+        hooks=("Say hello to {phrase}!", "We're so happy to share {phrase}.",
+               "Meet {phrase}, made with love."),
+        thing_hooks=("Say hello to this {thing}!", "Meet our {thing}, made with love."),
+        ctas={"shop": ("Order via the link in bio, we'd love to make one for you.",),
+              "creator": ("Follow for more, and say hi in the comments!",)},
+    ),
+    "professional": ToneWording(
+        hooks=("Introducing {phrase}.", "Presenting {phrase}.", "Now available: {phrase}."),
+        thing_hooks=("Introducing our {thing}.", "Presenting the {thing}."),
+        ctas={"shop": ("Order via the link in bio.",), "creator": ("Follow for more insights.",)},
+    ),
+    "playful": ToneWording(
+        hooks=("Psst… {phrase} just dropped!", "Guess what? {Phrase}!",
+               "Plot twist: {phrase}!"),
+        thing_hooks=("Psst… this {thing} just dropped!", "Guess what? A {thing}!"),
+        ctas={"shop": ("Grab yours via the link in bio before it's gone!",),
+              "creator": ("Follow for more fun stuff!",)},
+    ),
+    "minimal": ToneWording(
+        hooks=("{Phrase}.",), thing_hooks=("{Thing}.",),
+        ctas={"shop": ("Link in bio.",), "creator": ("Follow.",)},
+    ),
+    "luxury": ToneWording(
+        hooks=("Exquisitely crafted: {phrase}.", "Timeless elegance: {phrase}.",
+               "The art of {phrase}."),
+        thing_hooks=("An exquisitely crafted {thing}.", "Timeless elegance, in one {thing}."),
+        ctas={"shop": ("Reserve yours via the link in bio.",),
+              "creator": ("Follow for more refined moments.",)},
+    ),
+}  # fmt: skip
 
 WORDING = PostWording(
     code="en",
@@ -161,6 +195,7 @@ WORDING = PostWording(
         "shop": ("Order via the link in bio.",),
         "creator": ("Follow for more.",),
     },
+    tones=BRAND_TONES,
     names={},
     alt=AltWording(
         photo="Photo: {what}.",

@@ -1,6 +1,6 @@
 """Español: colours are nouns ("en rojo y crema"), moods agree with "ambiente" (masculine)."""
 
-from postready.pipeline.wording import AltWording, PostWording
+from postready.pipeline.wording import AltWording, PostWording, ToneWording
 
 WORDING = PostWording(
     code="es",
@@ -141,6 +141,68 @@ WORDING = PostWording(
     account_ctas={
         "shop": ("Haz tu pedido desde el enlace de la bio.",),
         "creator": ("Sígueme para ver más.",),
+    },
+    tones={
+        "friendly": ToneWording(
+            hooks=(
+                "¡Qué ilusión compartir esto: {phrase}!",
+                "Con todo nuestro cariño: {phrase}.",
+                "Te presentamos, con mucho amor: {phrase}.",
+            ),
+            thing_hooks=(
+                "¡Mira lo que te hemos preparado!",
+                "Esto te va a alegrar el día.",
+            ),
+            ctas={
+                "shop": (
+                    "Haz tu pedido desde el enlace de la bio: nos encantará prepararlo para ti.",
+                ),
+                "creator": ("Sígueme para ver más, ¡y salúdame en los comentarios!",),
+            },
+        ),
+        "professional": ToneWording(
+            hooks=("Presentamos: {phrase}.", "Novedad: {phrase}.", "Ya a la venta: {phrase}."),
+            thing_hooks=("Presentamos nuestra última novedad.", "Calidad en cada detalle."),
+            ctas={
+                "shop": ("Haz tu pedido desde el enlace de la bio.",),
+                "creator": ("Sígueme para más ideas útiles.",),
+            },
+        ),
+        "playful": ToneWording(
+            hooks=(
+                "Psst… ¡novedad a la vista: {phrase}!",
+                "¿A que no adivinas? ¡{Phrase}!",
+                "Giro inesperado: ¡{phrase}!",
+            ),
+            thing_hooks=(
+                "Psst… ¡acaba de llegar algo nuevo!",
+                "¿A que no adivinas qué tenemos hoy?",
+            ),
+            ctas={
+                "shop": ("¡Corre al enlace de la bio antes de que se agote!",),
+                "creator": ("¡Sígueme para más diversión!",),
+            },
+        ),
+        "minimal": ToneWording(
+            hooks=("{Phrase}.",),
+            thing_hooks=("Lo esencial.",),
+            ctas={"shop": ("Enlace en la bio.",), "creator": ("Sígueme.",)},
+        ),
+        "luxury": ToneWording(
+            hooks=(
+                "Artesanía exquisita: {phrase}.",
+                "Elegancia atemporal: {phrase}.",
+                "El arte del detalle: {phrase}.",
+            ),
+            thing_hooks=(
+                "Elegancia atemporal, hasta el último detalle.",
+                "Una belleza que nunca pasa de moda.",
+            ),
+            ctas={
+                "shop": ("Haz tu reserva desde el enlace de la bio.",),
+                "creator": ("Sígueme para más momentos de elegancia.",),
+            },
+        ),
     },
     names={
         "white": "blanco",

@@ -1,6 +1,6 @@
 """Français: colours are nouns ("en rouge et crème"), moods agree with "ambiance" (feminine)."""
 
-from postready.pipeline.wording import AltWording, PostWording
+from postready.pipeline.wording import AltWording, PostWording, ToneWording
 
 WORDING = PostWording(
     code="fr",
@@ -163,6 +163,75 @@ WORDING = PostWording(
     account_ctas={
         "shop": ("Commandez via le lien en bio.",),
         "creator": ("Abonnez-vous pour en voir plus.",),
+    },
+    tones={
+        "friendly": ToneWording(
+            hooks=(
+                "Ravis de partager ça avec vous : {phrase} !",
+                "Avec tout notre amour : {phrase}.",
+                "Un petit bonheur à partager : {phrase}.",
+            ),
+            thing_hooks=(
+                "Regardez ce qu'on vous a préparé !",
+                "De quoi illuminer votre journée !",
+            ),
+            ctas={
+                "shop": ("Commandez via le lien en bio, on s'occupe de tout avec amour.",),
+                "creator": (
+                    "Abonnez-vous pour en voir plus, et dites-nous bonjour en commentaire !",
+                ),
+            },
+        ),
+        "professional": ToneWording(
+            hooks=(
+                "Nous vous présentons : {phrase}.",
+                "Nouveauté : {phrase}.",
+                "À découvrir dès aujourd'hui : {phrase}.",
+            ),
+            thing_hooks=(
+                "Découvrez notre dernière nouveauté.",
+                "La qualité, jusque dans les moindres détails.",
+            ),
+            ctas={
+                "shop": ("Commandez via le lien en bio.",),
+                "creator": ("Abonnez-vous pour plus de conseils d'expert.",),
+            },
+        ),
+        "playful": ToneWording(
+            hooks=(
+                "Psst… la nouveauté du jour : {phrase} !",
+                "Devinez quoi ? {Phrase} !",
+                "Rebondissement : {phrase} !",
+            ),
+            thing_hooks=(
+                "Psst… quelque chose de nouveau vient d'arriver !",
+                "Devinez ce qu'on vous réserve !",
+            ),
+            ctas={
+                "shop": ("Foncez sur le lien en bio avant qu'il n'y en ait plus !",),
+                "creator": ("Abonnez-vous pour encore plus de fun !",),
+            },
+        ),
+        "minimal": ToneWording(
+            hooks=("{Phrase}.",),
+            thing_hooks=("L'essentiel.",),
+            ctas={"shop": ("Lien en bio.",), "creator": ("Abonnez-vous.",)},
+        ),
+        "luxury": ToneWording(
+            hooks=(
+                "Un savoir-faire d'exception : {phrase}.",
+                "Élégance intemporelle : {phrase}.",
+                "L'art du détail : {phrase}.",
+            ),
+            thing_hooks=(
+                "L'élégance intemporelle, jusqu'au moindre détail.",
+                "Une beauté qui ne se démode jamais.",
+            ),
+            ctas={
+                "shop": ("Réservez via le lien en bio.",),
+                "creator": ("Abonnez-vous pour plus de moments raffinés.",),
+            },
+        ),
     },
     names={
         "white": "blanc",

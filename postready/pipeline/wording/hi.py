@@ -1,7 +1,7 @@
 """हिन्दी: colours are nouns after "रंग:", moods agree with "माहौल" (masculine), both after a
 colon, so no filled-in word needs a postposition or agreement."""
 
-from postready.pipeline.wording import AltWording, PostWording
+from postready.pipeline.wording import AltWording, PostWording, ToneWording
 
 WORDING = PostWording(
     code="hi",
@@ -127,6 +127,60 @@ WORDING = PostWording(
     account_ctas={
         "shop": ("ऑर्डर करने के लिए बायो में दिए लिंक पर जाएँ।",),
         "creator": ("और देखने के लिए फ़ॉलो करें।",),
+    },
+    tones={
+        "friendly": ToneWording(
+            hooks=(
+                "मिलिए: {phrase}!",
+                "ढेर सारे प्यार के साथ: {phrase}।",
+                "आपके साथ बाँटते हुए बहुत ख़ुशी हो रही है: {phrase}!",
+            ),
+            thing_hooks=(
+                "देखिए, हमने आपके लिए क्या तैयार किया है!",
+                "यह आपका दिन बना देगा।",
+            ),
+            ctas={
+                "shop": ("बायो में दिए लिंक से ऑर्डर करें, आपके लिए इसे बनाना हमें बहुत अच्छा लगेगा।",),
+                "creator": ("ज़्यादा देखने के लिए फ़ॉलो करें और कमेंट में हमें हैलो कहें!",),
+            },
+        ),
+        "professional": ToneWording(
+            hooks=("प्रस्तुत करते हैं: {phrase}।", "नया: {phrase}।", "अब उपलब्ध: {phrase}।"),
+            thing_hooks=("प्रस्तुत है हमारी नई पेशकश।", "हर बारीकी में गुणवत्ता।"),
+            ctas={
+                "shop": ("ऑर्डर करने के लिए बायो में दिए लिंक पर जाएँ।",),
+                "creator": ("और जानकारी के लिए फ़ॉलो करें।",),
+            },
+        ),
+        "playful": ToneWording(
+            hooks=(
+                "श्श्श… बिल्कुल नया: {phrase}!",
+                "अंदाज़ा लगाइए? {Phrase}!",
+                "कहानी में ट्विस्ट: {phrase}!",
+            ),
+            thing_hooks=("श्श्श… कुछ नया आया है!", "अंदाज़ा लगाइए, आज क्या है?"),
+            ctas={
+                "shop": ("ख़त्म होने से पहले बायो के लिंक से अपना ऑर्डर कर लीजिए!",),
+                "creator": ("और मज़ेदार चीज़ों के लिए फ़ॉलो करें!",),
+            },
+        ),
+        "minimal": ToneWording(
+            hooks=("{Phrase}।",),
+            thing_hooks=("सादगी।",),
+            ctas={"shop": ("लिंक बायो में।",), "creator": ("फ़ॉलो करें।",)},
+        ),
+        "luxury": ToneWording(
+            hooks=(
+                "बेमिसाल कारीगरी: {phrase}।",
+                "सदाबहार शान: {phrase}।",
+                "बारीकियों की कला: {phrase}।",
+            ),
+            thing_hooks=("आख़िरी बारीकी तक सदाबहार शान।", "ऐसी ख़ूबसूरती जो कभी पुरानी नहीं होती।"),
+            ctas={
+                "shop": ("बायो में दिए लिंक से अपनी बुकिंग करें।",),
+                "creator": ("और भी शानदार पलों के लिए फ़ॉलो करें।",),
+            },
+        ),
     },
     names={
         "white": "सफ़ेद",

@@ -1,7 +1,7 @@
 """Bahasa Indonesia: no agreement to mind; colours and moods come after a label all the same
 ("Warna: merah dan krem.", "Suasana: cerah dan hangat.")."""
 
-from postready.pipeline.wording import AltWording, PostWording
+from postready.pipeline.wording import AltWording, PostWording, ToneWording
 
 WORDING = PostWording(
     code="id",
@@ -154,6 +154,59 @@ WORDING = PostWording(
     account_ctas={
         "shop": ("Pesan lewat tautan di bio.",),
         "creator": ("Follow untuk konten lainnya.",),
+    },
+    tones={
+        "friendly": ToneWording(
+            hooks=(
+                "Kenalan yuk: {phrase}!",
+                "Dengan penuh cinta: {phrase}.",
+                "Senang sekali bisa berbagi: {phrase}!",
+            ),
+            thing_hooks=(
+                "Lihat apa yang sudah kami siapkan untukmu!",
+                "Dijamin bikin harimu makin ceria.",
+            ),
+            ctas={
+                "shop": ("Pesan lewat tautan di bio, kami senang sekali membuatkannya untukmu.",),
+                "creator": ("Follow untuk konten lainnya, dan sapa kami di kolom komentar!",),
+            },
+        ),
+        "professional": ToneWording(
+            hooks=("Memperkenalkan: {phrase}.", "Terbaru: {phrase}.", "Kini tersedia: {phrase}."),
+            thing_hooks=("Memperkenalkan karya terbaru kami.", "Kualitas di setiap detail."),
+            ctas={
+                "shop": ("Pesan lewat tautan di bio.",),
+                "creator": ("Follow untuk wawasan lainnya.",),
+            },
+        ),
+        "playful": ToneWording(
+            hooks=("Psst… baru rilis: {phrase}!", "Coba tebak? {Phrase}!", "Kejutan: {phrase}!"),
+            thing_hooks=("Psst… ada yang baru nih!", "Coba tebak, hari ini ada apa?"),
+            ctas={
+                "shop": ("Buruan cek tautan di bio sebelum kehabisan!",),
+                "creator": ("Follow untuk keseruan lainnya!",),
+            },
+        ),
+        "minimal": ToneWording(
+            hooks=("{Phrase}.",),
+            thing_hooks=("Sederhana saja.",),
+            ctas={"shop": ("Tautan di bio.",), "creator": ("Follow.",)},
+        ),
+        "luxury": ToneWording(
+            hooks=(
+                "Keahlian yang istimewa: {phrase}.",
+                "Keanggunan abadi: {phrase}.",
+                "Seni dalam detail: {phrase}.",
+            ),
+            thing_hooks=(
+                "Keanggunan abadi hingga detail terkecil.",
+                "Keindahan yang tak lekang oleh waktu.",
+            ),
+            ctas={
+                "shop": ("Reservasi lewat tautan di bio.",),
+                "creator": ("Follow untuk momen-momen elegan lainnya.",),
+            },
+        ),
     },
     names={
         "white": "putih",

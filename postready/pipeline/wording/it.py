@@ -1,6 +1,6 @@
 """Italiano: colours are nouns ("in rosso e crema"), moods agree with "atmosfera" (feminine)."""
 
-from postready.pipeline.wording import AltWording, PostWording
+from postready.pipeline.wording import AltWording, PostWording, ToneWording
 
 WORDING = PostWording(
     code="it",
@@ -144,6 +144,63 @@ WORDING = PostWording(
     account_ctas={
         "shop": ("Ordina tramite il link in bio.",),
         "creator": ("Segui per altri contenuti.",),
+    },
+    tones={
+        "friendly": ToneWording(
+            hooks=(
+                "Che gioia condividere questo: {phrase}!",
+                "Con tutto il nostro amore: {phrase}.",
+                "Ti presentiamo, con il cuore: {phrase}.",
+            ),
+            thing_hooks=(
+                "Guarda cosa abbiamo preparato per te!",
+                "Qualcosa per rallegrarti la giornata.",
+            ),
+            ctas={
+                "shop": ("Ordina tramite il link in bio: saremo felici di prepararlo per te.",),
+                "creator": ("Segui per altri contenuti e lasciami un saluto nei commenti!",),
+            },
+        ),
+        "professional": ToneWording(
+            hooks=("Presentiamo: {phrase}.", "Novità: {phrase}.", "Da scoprire oggi: {phrase}."),
+            thing_hooks=("Scopri la nostra ultima novità.", "Qualità in ogni dettaglio."),
+            ctas={
+                "shop": ("Ordina tramite il link in bio.",),
+                "creator": ("Segui per altri spunti professionali.",),
+            },
+        ),
+        "playful": ToneWording(
+            hooks=(
+                "Psst… novità in arrivo: {phrase}!",
+                "Indovina un po'? {Phrase}!",
+                "Colpo di scena: {phrase}!",
+            ),
+            thing_hooks=("Psst… è appena arrivata una novità!", "Indovina cosa abbiamo oggi?"),
+            ctas={
+                "shop": ("Corri al link in bio prima che finisca tutto!",),
+                "creator": ("Segui per altri contenuti divertenti!",),
+            },
+        ),
+        "minimal": ToneWording(
+            hooks=("{Phrase}.",),
+            thing_hooks=("L'essenziale.",),
+            ctas={"shop": ("Link in bio.",), "creator": ("Segui.",)},
+        ),
+        "luxury": ToneWording(
+            hooks=(
+                "Artigianalità squisita: {phrase}.",
+                "Eleganza senza tempo: {phrase}.",
+                "L'arte del dettaglio: {phrase}.",
+            ),
+            thing_hooks=(
+                "Eleganza senza tempo, fino all'ultimo dettaglio.",
+                "Una bellezza che non passa mai di moda.",
+            ),
+            ctas={
+                "shop": ("Prenota tramite il link in bio.",),
+                "creator": ("Segui per altri momenti di raffinatezza.",),
+            },
+        ),
     },
     names={
         "white": "bianco",

@@ -1,7 +1,7 @@
 """Português (Brasil): colours are nouns ("em vermelho e creme"), moods agree with "clima"
 (masculine)."""
 
-from postready.pipeline.wording import AltWording, PostWording
+from postready.pipeline.wording import AltWording, PostWording, ToneWording
 
 WORDING = PostWording(
     code="pt_BR",
@@ -155,6 +155,63 @@ WORDING = PostWording(
     account_ctas={
         "shop": ("Peça pelo link na bio.",),
         "creator": ("Siga para ver mais.",),
+    },
+    tones={
+        "friendly": ToneWording(
+            hooks=(
+                "Que alegria compartilhar isso: {phrase}!",
+                "Com todo o nosso carinho: {phrase}.",
+                "Diga oi pra novidade: {phrase}!",
+            ),
+            thing_hooks=(
+                "Olha só o que a gente preparou pra você!",
+                "Isso vai alegrar o seu dia.",
+            ),
+            ctas={
+                "shop": ("Peça pelo link na bio: vamos adorar preparar o seu pedido.",),
+                "creator": ("Siga para ver mais e deixe um oi nos comentários!",),
+            },
+        ),
+        "professional": ToneWording(
+            hooks=("Apresentamos: {phrase}.", "Novidade: {phrase}.", "Já à venda: {phrase}."),
+            thing_hooks=("Conheça nosso lançamento.", "Qualidade em cada detalhe."),
+            ctas={
+                "shop": ("Peça pelo link na bio.",),
+                "creator": ("Siga para mais conteúdo profissional.",),
+            },
+        ),
+        "playful": ToneWording(
+            hooks=(
+                "Psiu… novidade na área: {phrase}!",
+                "Adivinha só? {Phrase}!",
+                "Reviravolta: {phrase}!",
+            ),
+            thing_hooks=("Psiu… acabou de chegar novidade!", "Adivinha o que tem hoje?"),
+            ctas={
+                "shop": ("Corre no link da bio antes que acabe!",),
+                "creator": ("Siga para mais diversão!",),
+            },
+        ),
+        "minimal": ToneWording(
+            hooks=("{Phrase}.",),
+            thing_hooks=("O essencial.",),
+            ctas={"shop": ("Link na bio.",), "creator": ("Siga.",)},
+        ),
+        "luxury": ToneWording(
+            hooks=(
+                "Acabamento impecável: {phrase}.",
+                "Elegância atemporal: {phrase}.",
+                "A arte do detalhe: {phrase}.",
+            ),
+            thing_hooks=(
+                "Elegância atemporal, até o último detalhe.",
+                "Uma beleza que nunca sai de moda.",
+            ),
+            ctas={
+                "shop": ("Reserve pelo link na bio.",),
+                "creator": ("Siga para mais momentos de requinte.",),
+            },
+        ),
     },
     names={
         "white": "branco",

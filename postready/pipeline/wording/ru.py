@@ -1,7 +1,7 @@
 """Русский: colours are adjectives that agree with "цвет" ("Цвета: красный и кремовый"),
 moods agree with "настроение" (neuter), both after a colon."""
 
-from postready.pipeline.wording import AltWording, PostWording
+from postready.pipeline.wording import AltWording, PostWording, ToneWording
 
 WORDING = PostWording(
     code="ru",
@@ -151,6 +151,63 @@ WORDING = PostWording(
     account_ctas={
         "shop": ("Заказ — по ссылке в профиле.",),
         "creator": ("Подписывайтесь, чтобы увидеть больше.",),
+    },
+    tones={
+        "friendly": ToneWording(
+            hooks=(
+                "Знакомьтесь: {phrase}!",
+                "С любовью для вас: {phrase}.",
+                "Мы так рады поделиться: {phrase}!",
+            ),
+            thing_hooks=(
+                "Посмотрите, что мы для вас приготовили!",
+                "Это точно поднимет вам настроение.",
+            ),
+            ctas={
+                "shop": ("Заказ — по ссылке в профиле, мы с радостью всё для вас подготовим.",),
+                "creator": ("Подписывайтесь, чтобы увидеть больше, и пишите нам в комментариях!",),
+            },
+        ),
+        "professional": ToneWording(
+            hooks=("Представляем: {phrase}.", "Новинка: {phrase}.", "Уже в продаже: {phrase}."),
+            thing_hooks=("Представляем нашу новинку.", "Качество в каждой детали."),
+            ctas={
+                "shop": ("Заказ — по ссылке в профиле.",),
+                "creator": ("Подписывайтесь — впереди ещё больше полезного.",),
+            },
+        ),
+        "playful": ToneWording(
+            hooks=(
+                "Псст… свежая новинка: {phrase}!",
+                "Угадайте, что у нас? {Phrase}!",
+                "Неожиданный поворот: {phrase}!",
+            ),
+            thing_hooks=("Псст… у нас кое-что новенькое!", "Угадайте, что у нас сегодня?"),
+            ctas={
+                "shop": ("Успейте заказать по ссылке в профиле, пока всё не разобрали!",),
+                "creator": ("Подписывайтесь, будет ещё веселее!",),
+            },
+        ),
+        "minimal": ToneWording(
+            hooks=("{Phrase}.",),
+            thing_hooks=("Ничего лишнего.",),
+            ctas={"shop": ("Ссылка в профиле.",), "creator": ("Подписывайтесь.",)},
+        ),
+        "luxury": ToneWording(
+            hooks=(
+                "Безупречное мастерство: {phrase}.",
+                "Вневременная элегантность: {phrase}.",
+                "Искусство деталей: {phrase}.",
+            ),
+            thing_hooks=(
+                "Вневременная элегантность до последней детали.",
+                "Красота, которая не выходит из моды.",
+            ),
+            ctas={
+                "shop": ("Забронируйте по ссылке в профиле.",),
+                "creator": ("Подписывайтесь, чтобы увидеть больше изысканных моментов.",),
+            },
+        ),
     },
     names={
         "white": "белый",

@@ -1,7 +1,7 @@
 """Türkçe: nothing filled in takes a suffix (vowel harmony would need the word): colours and
 moods come after a colon ("Renkler: kırmızı ve krem.", "Atmosfer: aydınlık ve sıcak.")."""
 
-from postready.pipeline.wording import AltWording, PostWording
+from postready.pipeline.wording import AltWording, PostWording, ToneWording
 
 WORDING = PostWording(
     code="tr",
@@ -141,6 +141,65 @@ WORDING = PostWording(
     account_ctas={
         "shop": ("Sipariş için profildeki bağlantıya dokun.",),
         "creator": ("Daha fazlası için takip et.",),
+    },
+    tones={
+        "friendly": ToneWording(
+            hooks=(
+                "Tanıştıralım: {phrase}!",
+                "Sevgiyle sunuyoruz: {phrase}.",
+                "Paylaşmak için sabırsızlanıyorduk: {phrase}!",
+            ),
+            thing_hooks=(
+                "Bak, senin için ne hazırladık!",
+                "Bu, gününü güzelleştirecek.",
+            ),
+            ctas={
+                "shop": (
+                    "Sipariş için profildeki bağlantıya dokun, senin için seve seve hazırlarız.",
+                ),
+                "creator": ("Daha fazlası için takip et, yorumlarda bir merhaba bırak!",),
+            },
+        ),
+        "professional": ToneWording(
+            hooks=("Sunuyoruz: {phrase}.", "Yeni: {phrase}.", "Şimdi satışta: {phrase}."),
+            thing_hooks=("Yeniliğimizi sunuyoruz.", "Her ayrıntıda kalite."),
+            ctas={
+                "shop": ("Sipariş için profildeki bağlantıya dokun.",),
+                "creator": ("Daha fazla içgörü için takip et.",),
+            },
+        ),
+        "playful": ToneWording(
+            hooks=(
+                "Psst… yeni geldi: {phrase}!",
+                "Bil bakalım ne var? {Phrase}!",
+                "Sürpriz: {phrase}!",
+            ),
+            thing_hooks=("Psst… yepyeni bir şey geldi!", "Bil bakalım bugün ne var?"),
+            ctas={
+                "shop": ("Tükenmeden profildeki bağlantıdan kap!",),
+                "creator": ("Daha fazla eğlence için takip et!",),
+            },
+        ),
+        "minimal": ToneWording(
+            hooks=("{Phrase}.",),
+            thing_hooks=("Yalın ve öz.",),
+            ctas={"shop": ("Bağlantı profilde.",), "creator": ("Takip et.",)},
+        ),
+        "luxury": ToneWording(
+            hooks=(
+                "Kusursuz işçilik: {phrase}.",
+                "Zamansız zarafet: {phrase}.",
+                "Ayrıntının sanatı: {phrase}.",
+            ),
+            thing_hooks=(
+                "Son ayrıntısına kadar zamansız zarafet.",
+                "Modası hiç geçmeyen bir güzellik.",
+            ),
+            ctas={
+                "shop": ("Seninkini profildeki bağlantıdan ayırt.",),
+                "creator": ("Daha fazla zarif an için takip et.",),
+            },
+        ),
     },
     names={
         "white": "beyaz",

@@ -1,7 +1,7 @@
 """Українська: colours are adjectives that agree with "колір" ("Кольори: червоний і
 кремовий"), moods agree with "настрій" (masculine), both after a colon."""
 
-from postready.pipeline.wording import AltWording, PostWording
+from postready.pipeline.wording import AltWording, PostWording, ToneWording
 
 WORDING = PostWording(
     code="uk",
@@ -148,6 +148,65 @@ WORDING = PostWording(
     account_ctas={
         "shop": ("Замовлення — за посиланням у профілі.",),
         "creator": ("Підписуйтеся, щоб побачити більше.",),
+    },
+    tones={
+        "friendly": ToneWording(
+            hooks=(
+                "Знайомтеся: {phrase}!",
+                "З любов'ю для вас: {phrase}.",
+                "Ми так раді поділитися: {phrase}!",
+            ),
+            thing_hooks=(
+                "Погляньте, що ми для вас приготували!",
+                "Це точно підніме вам настрій.",
+            ),
+            ctas={
+                "shop": (
+                    "Замовлення — за посиланням у профілі, ми з радістю все для вас підготуємо.",
+                ),
+                "creator": ("Підписуйтеся, щоб побачити більше, і пишіть нам у коментарях!",),
+            },
+        ),
+        "professional": ToneWording(
+            hooks=("Представляємо: {phrase}.", "Новинка: {phrase}.", "Вже в продажу: {phrase}."),
+            thing_hooks=("Представляємо нашу новинку.", "Якість у кожній деталі."),
+            ctas={
+                "shop": ("Замовлення — за посиланням у профілі.",),
+                "creator": ("Підписуйтеся — попереду ще більше корисного.",),
+            },
+        ),
+        "playful": ToneWording(
+            hooks=(
+                "Пс-с… свіжа новинка: {phrase}!",
+                "Вгадайте, що в нас? {Phrase}!",
+                "Несподіваний поворот: {phrase}!",
+            ),
+            thing_hooks=("Пс-с… у нас дещо новеньке!", "Вгадайте, що в нас сьогодні?"),
+            ctas={
+                "shop": ("Встигніть замовити за посиланням у профілі, поки все не розібрали!",),
+                "creator": ("Підписуйтеся, буде ще веселіше!",),
+            },
+        ),
+        "minimal": ToneWording(
+            hooks=("{Phrase}.",),
+            thing_hooks=("Нічого зайвого.",),
+            ctas={"shop": ("Посилання в профілі.",), "creator": ("Підписуйтеся.",)},
+        ),
+        "luxury": ToneWording(
+            hooks=(
+                "Бездоганна майстерність: {phrase}.",
+                "Позачасова елегантність: {phrase}.",
+                "Мистецтво деталей: {phrase}.",
+            ),
+            thing_hooks=(
+                "Позачасова елегантність до останньої деталі.",
+                "Краса, яка не виходить з моди.",
+            ),
+            ctas={
+                "shop": ("Забронюйте за посиланням у профілі.",),
+                "creator": ("Підписуйтеся, щоб побачити більше вишуканих моментів.",),
+            },
+        ),
     },
     names={
         "white": "білий",

@@ -44,6 +44,8 @@ async def test_a_new_user_gets_their_chat_apps_language_and_keeps_their_own(
     await store.users.save_settings(spanish.id, german)
     again = await store.users.get_or_create(UserRef("telegram", "2"), "es")
     assert again.settings.language == "de"  # chosen in /settings: the app's no longer counts
+    assert await store.users.find(UserRef("telegram", "2")) == again
+    assert await store.users.find(UserRef("telegram", "3")) is None  # never seen
 
 
 async def test_a_brand_kit_is_kept_per_user_reset_and_forgotten(store: Storage, clock) -> None:

@@ -15,6 +15,7 @@ from postready.pipeline.captions import assemble_post
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.providers.base import OpenAIConfig, ProviderSettings
 from postready.pipeline.text import EMOJI
+from postready.pipeline.wording import ENGLISH, wording
 from tests.fakes.ai_servers import FakeServer, Reply, openai_completion
 from tests.pipeline.providers.test_openai import answer
 
@@ -34,8 +35,8 @@ PLAYFUL = BrandKit(tone="playful", emoji="many", hashtags=("mugsquad",), account
 
 def hooks(kit: BrandKit) -> tuple[str, ...]:
     """The fixed words that open the kit's tone's hooks ("Psst…", "Exquisitely crafted")."""
-    style = TONE_STYLES[kit.tone or "friendly"]
-    return tuple(hook.split("{")[0].strip() for hook in style.hooks + style.thing_hooks)
+    words = wording(ENGLISH).tones[kit.tone or "friendly"]
+    return tuple(hook.split("{")[0].strip() for hook in words.hooks + words.thing_hooks)
 
 
 def said(text: str, word: str) -> bool:
@@ -192,6 +193,7 @@ def test_a_caption_is_cleared_of_words_to_avoid_by_sentence_or_replaced() -> Non
 
 
 async def test_a_spanish_post_ends_with_the_kits_call_to_action_in_spanish(run_content) -> None:
+    """Without a tone, its kind of account's; with one, the tone's for it."""
     shop = BrandKit(account="shop", emoji="none")
     creator = BrandKit(tone="luxury", account="creator", emoji="none")
     sold = await run_content(ProviderSettings(), ("instagram", "x"), brand=shop, language="es")
@@ -201,10 +203,11 @@ async def test_a_spanish_post_ends_with_the_kits_call_to_action_in_spanish(run_c
         caption = content.caption.split(" #")[0]  # X's hashtags are inline
         assert caption.endswith("Haz tu pedido desde el enlace de la bio."), caption
         assert content.brand is not None and "call to action (shop)" in content.brand.applied
-    assert followed.platforms["instagram"].caption.endswith("Sígueme para ver más.")
+    luxury = followed.platforms["instagram"].caption
+    assert luxury.endswith("Sígueme para más momentos de elegancia."), luxury
 
 
-async def test_a_non_english_post_keeps_its_tones_length_and_emoji(run_content) -> None:
+async def test_a_non_english_post_keeps_its_tones_words_length_and_emoji(run_content) -> None:
     async def instagram(kit: BrandKit) -> str:
         outcome = await run_content(ProviderSettings(), ("instagram",), brand=kit, language="de")
         return outcome.platforms["instagram"].caption
@@ -215,7 +218,8 @@ async def test_a_non_english_post_keeps_its_tones_length_and_emoji(run_content) 
 
     # Minimal: a hook and the call to action, no detail and no emoji; shorter than friendly.
     assert emoji_count(minimal) == 0 and len(minimal.split("\n\n")) == 2, minimal
-    assert minimal.endswith("Bestellen über den Link in der Bio.") and len(minimal) < len(plain)
-    # Playful: many emoji, its own marks among them, in German words.
+    assert minimal.endswith("Link in der Bio.") and len(minimal) < len(plain)
+    # Playful: its hooks and call to action in German, many emoji, its own marks among them.
+    assert playful.startswith(("Psst… ganz frisch:", "Rate mal", "Überraschung:")), playful
     assert emoji_count(playful) >= 3 and any(m in playful for m in TONE_STYLES["playful"].marks)
-    assert "Folgen für mehr." in playful
+    assert "Folgen für mehr Spaß!" in playful

@@ -156,7 +156,7 @@ async def run_carousel(
     finally:
         content_task.cancel()
     results = {plan.spec.key: _platform_result(plan, rendered) for plan in plans}
-    write_caption_files(results, outcome, session_dir)
+    write_caption_files(results, outcome, session_dir, request.language)
     items = tuple(item.info for item in rendered)
     result = OptimizeResult(
         session_id=session_id,

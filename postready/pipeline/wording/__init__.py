@@ -72,7 +72,8 @@ class AltWording:
 
 @dataclass(frozen=True, slots=True)
 class PostWording:
-    """One language's words for local captions and alt text."""
+    """One language's words for local captions and alt text, and the titles of the caption
+    file's sections."""
 
     code: str
     own_hooks: Mapping[str, tuple[str, ...]]  # by the platform's tone: the user's words as a unit
@@ -97,6 +98,9 @@ class PostWording:
     # without a subject) in this language; empty for English.
     names: Mapping[str, str]
     alt: AltWording
+    # The titles of a caption file's six sections (READY TO POST CONTENT, FIRST COMMENT
+    # (hashtags), POSTING INFO, BEST POSTING TIMES, SUGGESTED ACCOUNTS TO TAG, ALT TEXT).
+    file_sections: tuple[str, str, str, str, str, str]
 
     def name(self, english: str) -> str:
         """An English colour, mood word or photo kind in this language (as is in English)."""

@@ -173,4 +173,12 @@ WORDING = PostWording(
         faces="{n} people's faces are visible.",
         colours="Mostly {colours}; {mood} light.",
     ),
+    file_sections=(
+        "READY TO POST CONTENT",
+        "FIRST COMMENT (hashtags)",
+        "POSTING INFO",
+        "BEST POSTING TIMES",
+        "SUGGESTED ACCOUNTS TO TAG",
+        "ALT TEXT",
+    ),
 )

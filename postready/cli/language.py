@@ -1,7 +1,7 @@
 """The command line's own language: `--language CODE` (any subcommand takes it), else the
-environment as gettext programs read it (LANGUAGE, LC_ALL, LC_MESSAGES, LANG); English for
-"C", for none set and for a language PostReady does not speak. Known before the parser is
-built, since `--help` is written in it; argparse's own words follow it too."""
+environment as gettext programs read it (LC_ALL, LC_MESSAGES, LANG, and LANGUAGE's list);
+English for "C", for none set and for a language PostReady does not speak. Known before the
+parser is built, since `--help` is written in it; argparse's own words follow it too."""
 
 from __future__ import annotations
 

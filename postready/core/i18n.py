@@ -62,24 +62,26 @@ def language_named(name: str) -> str | None:
     return exact or bases.get(tag.partition("_")[0])
 
 
-# What gettext programs read the user's language from, first set first; LANGUAGE may list
-# several ("fr:de"), the others name one locale ("de_DE.UTF-8").
-LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+# Where gettext programs find the user's locale, first set first ("de_DE.UTF-8").
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 
 
 def environment_language(environ: Mapping[str, str]) -> str:
-    """The language a program run in `environ` speaks, as gettext chooses it: the first of
-    `LOCALE_VARIABLES` that is set, its first locale PostReady speaks; English for "C",
-    "POSIX", none set, or none spoken."""
-    value = next((environ[name] for name in LOCALE_VARIABLES if environ.get(name)), "")
-    for locale in value.split(":"):
-        name = locale.partition(".")[0].partition("@")[0]
-        if name in ("C", "POSIX"):
-            break
-        found = language_named(name) if name else None
-        if found:
-            return found
-    return DEFAULT_LANGUAGE
+    """The language a program run in `environ` speaks, chosen as GNU gettext chooses: the
+    locale (the first of `LOCALE_VARIABLES` set) unless LANGUAGE lists languages in order of
+    preference ("fr:de"), the first PostReady speaks; LANGUAGE counts only when a locale other
+    than "C" or "POSIX" is set. English for "C", "POSIX", nothing set, or none spoken."""
+    locale = next((environ[name] for name in LOCALE_VARIABLES if environ.get(name)), "C")
+    if _base(locale) in ("C", "POSIX"):
+        return DEFAULT_LANGUAGE
+    wanted = environ["LANGUAGE"].split(":") if environ.get("LANGUAGE") else [locale]
+    found = (language_named(_base(name)) for name in wanted if _base(name))
+    return next((language for language in found if language), DEFAULT_LANGUAGE)
+
+
+def _base(locale: str) -> str:
+    """A locale's language and country, without its encoding and modifier: "de_DE"."""
+    return locale.partition(".")[0].partition("@")[0]
 
 
 @contextmanager

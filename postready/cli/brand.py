@@ -48,6 +48,7 @@ def load_kit(path: Path) -> BrandKit:
     import tomllib  # only runs with a kit file pay for it
 
     from postready.pipeline.brand import BrandKit, BrandKitError
+    from postready.pipeline.marking import Marked
 
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -68,8 +69,9 @@ def load_kit(path: Path) -> BrandKit:
     try:
         return BrandKit.from_json(data)
     except BrandKitError as exc:
+        problem = Marked(exc.template, exc.fields)  # in the output's language too
         raise PostReadyError(
-            ErrorCode.INVALID_OPTION, N_("brand kit {path}: {problem}"), path=path, problem=exc
+            ErrorCode.INVALID_OPTION, N_("brand kit {path}: {problem}"), path=path, problem=problem
         ) from None
 
 

@@ -117,3 +117,12 @@ def test_brand_show_in_italian(tmp_path: Path, capsys) -> None:
     assert main(["brand", "show", str(kit), "--language", "it"]) == EXIT_OK
     printed = capsys.readouterr().out
     assert printed.startswith("🎨 Il tuo kit del brand\n") and "Anteprima (Instagram):" in printed
+
+
+def test_a_bad_kit_is_said_in_the_language_with_its_code(tmp_path: Path, capsys) -> None:
+    kit = tmp_path / "kit.toml"
+    kit.write_text('colour = "red"\n', encoding="utf-8")
+    assert main(["--language", "de", "brand", "show", str(kit)]) == EXIT_BAD_INPUT
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: INVALID_OPTION: Markenkit {kit}: ")
+    assert "unbekannte Markenkit-Einstellung 'colour'" in error

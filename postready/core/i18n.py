@@ -96,6 +96,9 @@ def speaking(language: str) -> Iterator[None]:
 
 @functools.cache
 def catalog(language: str) -> gettext.NullTranslations:
+    """`language`'s texts; English's are the texts themselves (no file is looked for)."""
+    if language == DEFAULT_LANGUAGE:
+        return gettext.NullTranslations()
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
 
 

@@ -11,10 +11,10 @@ from postready.pipeline.platforms import PLATFORMS, HashtagPlacement, PlatformSp
 from postready.pipeline.text import measure
 from postready.pipeline.timing import clock, slot_label, window_label
 from postready.pipeline.vocabulary import load_vocabulary
-from postready.pipeline.wording import ENGLISH, wording
+from postready.pipeline.wording import ENGLISH, SEED_FILE_SECTIONS, wording
 
 RULE = "-" * 30
-SECTIONS = wording(ENGLISH).file_sections  # the seed's titles
+SECTIONS = SEED_FILE_SECTIONS
 
 
 def caption_file_name(platform: str) -> str:

@@ -54,6 +54,16 @@ NAMES_IN_ENGLISH: dict[str, str] = {
     "hi": "Hindi (Devanagari script)",
 }
 
+# The titles of a caption file's sections in English, as the seed wrote them.
+SEED_FILE_SECTIONS = (
+    "READY TO POST CONTENT",
+    "FIRST COMMENT (hashtags)",
+    "POSTING INFO",
+    "BEST POSTING TIMES",
+    "SUGGESTED ACCOUNTS TO TAG",
+    "ALT TEXT",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class AltWording:
@@ -98,8 +108,7 @@ class PostWording:
     # without a subject) in this language; empty for English.
     names: Mapping[str, str]
     alt: AltWording
-    # The titles of a caption file's six sections (READY TO POST CONTENT, FIRST COMMENT
-    # (hashtags), POSTING INFO, BEST POSTING TIMES, SUGGESTED ACCOUNTS TO TAG, ALT TEXT).
+    # The titles of a caption file's six sections (`SEED_FILE_SECTIONS` in English).
     file_sections: tuple[str, str, str, str, str, str]
 
     def name(self, english: str) -> str:

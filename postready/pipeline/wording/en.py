@@ -1,6 +1,6 @@
 """English: the words local posts were first written with."""
 
-from postready.pipeline.wording import AltWording, PostWording
+from postready.pipeline.wording import SEED_FILE_SECTIONS, AltWording, PostWording
 
 # Hooks that take the user's own words as a unit ("Today: launch day at the space center."),
 # so they read right whatever the words are; by the platform's tone.
@@ -173,12 +173,5 @@ WORDING = PostWording(
         faces="{n} people's faces are visible.",
         colours="Mostly {colours}; {mood} light.",
     ),
-    file_sections=(
-        "READY TO POST CONTENT",
-        "FIRST COMMENT (hashtags)",
-        "POSTING INFO",
-        "BEST POSTING TIMES",
-        "SUGGESTED ACCOUNTS TO TAG",
-        "ALT TEXT",
-    ),
+    file_sections=SEED_FILE_SECTIONS,
 )

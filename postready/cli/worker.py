@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from postready.cli.exit_codes import EXIT_OK
 from postready.cli.logs import configure_logging
-from postready.core.i18n import _
+from postready.core.i18n import DEFAULT_LANGUAGE, _, speaking
 
 if TYPE_CHECKING:
     from postready.core.config.settings import Settings
@@ -55,7 +55,12 @@ def serve_jobs(
     make_private(settings.storage.data_dir)
     configure_logging(settings.operations.log_format)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request URLs hold bot tokens
-    asyncio.run(run_worker(settings, subscriber=_log_update, frontends=frontends, workers=workers))
+    # The chats and the HTTP API choose each user's language themselves, English where they
+    # say none; the language of whoever started the process is not theirs (nor the logs').
+    with speaking(DEFAULT_LANGUAGE):
+        asyncio.run(
+            run_worker(settings, subscriber=_log_update, frontends=frontends, workers=workers)
+        )
     return EXIT_OK
 
 

@@ -126,3 +126,23 @@ def test_a_bad_kit_is_said_in_the_language_with_its_code(tmp_path: Path, capsys)
     error = capsys.readouterr().err
     assert error.startswith(f"error: INVALID_OPTION: Markenkit {kit}: ")
     assert "unbekannte Markenkit-Einstellung 'colour'" in error
+
+
+def test_the_chats_are_not_served_in_the_operators_language(monkeypatch, tmp_path) -> None:
+    """`postready worker` (and `bot`) under LANG=de: the chats still choose each user's
+    language, English where none is said."""
+    from postready import serve
+    from postready.cli import worker
+    from postready.core import i18n
+
+    served_in = []
+
+    async def run_worker(*args, **kwargs) -> None:
+        served_in.append(i18n.language())
+
+    monkeypatch.setattr(serve, "run_worker", run_worker)
+    monkeypatch.setattr(worker, "configure_logging", lambda log_format: None)
+    monkeypatch.setenv("POSTREADY_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    assert main(["worker"]) == EXIT_OK
+    assert served_in == ["en"]

@@ -1,5 +1,6 @@
 """Tests run as a user without settings of their own (no API key: no call may leave the
-machine; no `.env`), on a fresh database with a clock tests can move."""
+machine; no `.env`; no locale: the command line speaks English), on a fresh database with a
+clock tests can move."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 from postready.chat import sending
 from postready.core.config.settings import sections, variables
+from postready.core.i18n import LOCALE_VARIABLES
 from postready.core.identity import UserRef
 from postready.core.storage import Storage
 from postready.core.storage.models import NewJob, QueueLimits, User
@@ -22,7 +24,7 @@ from tests import postgres
 
 @pytest.fixture(autouse=True)
 def offline_environment(monkeypatch, tmp_path_factory) -> None:
-    for name in variables():
+    for name in (*variables(), *LOCALE_VARIABLES, "LANGUAGE"):
         monkeypatch.delenv(name, raising=False)
     dotenv(monkeypatch, None)  # ignore a developer's .env
     monkeypatch.setenv("POSTREADY_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

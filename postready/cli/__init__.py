@@ -1,4 +1,5 @@
 """`postready` command line: one module per subcommand, each adding its own parser and `run`.
+It speaks the language `--language` or the environment asks for (`postready.cli.language`).
 
 Exit codes: 0 success, 1 some platform failed, 2 bad input (code and one line on stderr).
 Imports are lazy where they are heavy, since a whole CLI run is what a user waits for.
@@ -31,6 +32,8 @@ from postready.cli.exit_codes import (
     EXIT_OK,
     EXIT_PLATFORM_FAILED,
 )
+from postready.cli.language import Parser, requested_language
+from postready.core.i18n import _, fill, speaking
 from postready.pipeline.errors import PostReadyError
 
 __all__ = [
@@ -47,9 +50,8 @@ COMMANDS = (optimize, platforms, brand, worker, bot, jobs, enqueue, cleanup, db,
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="postready", description="One photo in, ready-to-post content out."
-    )
+    """The parser, its texts in the current language (`speaking`)."""
+    parser = Parser(prog="postready", description=_("One photo in, ready-to-post content out."))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.add_parser(commands)
@@ -57,14 +59,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    with speaking(requested_language(arguments, os.environ)):
+        return _run(arguments)
+
+
+def _run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
     except PostReadyError as exc:
-        print(f"error: {exc.code}: {exc.message}", file=sys.stderr)
+        # "error:" and the code stay as they are in every language, for scripts to match.
+        print(f"error: {exc.code}: {fill(exc.template, exc.fields)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # `postready platforms | head`: the reader left; not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -8,19 +8,20 @@ import asyncio
 from datetime import UTC, datetime
 
 from postready.cli.exit_codes import EXIT_OK
+from postready.core.i18n import N_, _
 from postready.pipeline.errors import ErrorCode, PostReadyError
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    apikey = commands.add_parser("apikey", help="create, list and revoke HTTP API keys")
+    apikey = commands.add_parser("apikey", help=_("create, list and revoke HTTP API keys"))
     actions = apikey.add_subparsers(dest="action", required=True, metavar="ACTION")
-    create = actions.add_parser("create", help="create a key and print it (shown only once)")
-    create.add_argument("name", help="what the key is for (a shop, an n8n flow)")
+    create = actions.add_parser("create", help=_("create a key and print it (shown only once)"))
+    create.add_argument("name", help=_("what the key is for (a shop, an n8n flow)"))
     create.set_defaults(run=_create)
-    listing = actions.add_parser("list", help="list the keys")
+    listing = actions.add_parser("list", help=_("list the keys"))
     listing.set_defaults(run=_list)
-    revoke = actions.add_parser("revoke", help="revoke a key: it is refused from now on")
-    revoke.add_argument("name", help="the key's name or prefix")
+    revoke = actions.add_parser("revoke", help=_("revoke a key: it is refused from now on"))
+    revoke.add_argument("name", help=_("the key's name or prefix"))
     revoke.set_defaults(run=_revoke)
 
 
@@ -36,9 +37,16 @@ def _create(args: argparse.Namespace) -> int:
         return issued.token, issued.key.prefix, issued.key.webhook_secret
 
     token, prefix, secret = asyncio.run(create())
-    print(f"API key '{args.name}' (prefix {prefix}); keep these, they are not shown again:")
-    print(f"  key:            {token}")
-    print(f"  webhook secret: {secret}")
+    print(
+        _("API key '{name}' (prefix {prefix}); keep these, they are not shown again:").format(
+            name=args.name, prefix=prefix
+        )
+    )
+    # The labels padded to one width, whatever their language.
+    labels = (_("key:"), _("webhook secret:"))
+    width = max(len(label) for label in labels) + 1
+    for label, value in zip(labels, (token, secret), strict=True):
+        print(f"  {label:<{width}}{value}")
     return EXIT_OK
 
 
@@ -50,8 +58,8 @@ def _list(args: argparse.Namespace) -> int:
         async with await _storage() as storage:
             return await storage.api.keys()
 
-    table = Table(title="API keys", title_justify="left")
-    for column in ("Name", "Prefix", "User", "Created (UTC)", "Revoked (UTC)"):
+    table = Table(title=_("API keys"), title_justify="left")
+    for column in (_("Name"), _("Prefix"), _("User"), _("Created (UTC)"), _("Revoked (UTC)")):
         table.add_column(column)
     for key in asyncio.run(keys()):
         table.add_row(
@@ -72,8 +80,10 @@ def _revoke(args: argparse.Namespace) -> int:
 
     key = asyncio.run(revoke())
     if key is None:
-        raise PostReadyError(ErrorCode.INVALID_OPTION, f"no active API key '{args.name}'")
-    print(f"revoked API key '{key.name}' (prefix {key.prefix})")
+        raise PostReadyError(
+            ErrorCode.INVALID_OPTION, N_("no active API key '{name}'"), name=args.name
+        )
+    print(_("revoked API key '{name}' (prefix {prefix})").format(name=key.name, prefix=key.prefix))
     return EXIT_OK
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from postready.cli.exit_codes import EXIT_OK, EXIT_PLATFORM_FAILED
 from postready.cli.terminal import progress_display, table
+from postready.core.i18n import N_, _, fill, ngettext
 from postready.pipeline.errors import ErrorCode, PostReadyError
 
 if TYPE_CHECKING:
@@ -48,7 +49,9 @@ def expand_photos(paths: list[Path]) -> list[Path]:
             photos.append(path)
     if not photos:
         folders = ", ".join(str(path) for path in paths)
-        raise PostReadyError(ErrorCode.FILE_NOT_FOUND, f"no photos in {folders}")
+        raise PostReadyError(
+            ErrorCode.FILE_NOT_FOUND, N_("no photos in {folders}"), folders=folders
+        )
     return photos
 
 
@@ -67,7 +70,9 @@ def read_descriptions(path: Path) -> Descriptions:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
-        raise PostReadyError(ErrorCode.FILE_NOT_FOUND, f"no such file: {path}") from exc
+        raise PostReadyError(
+            ErrorCode.FILE_NOT_FOUND, N_("no such file: {path}"), path=path
+        ) from exc
     by_name: dict[str, str] = {}
     for number, row in enumerate(csv.reader(text.splitlines()), 1):
         if not row or not "".join(row).strip():
@@ -75,8 +80,12 @@ def read_descriptions(path: Path) -> Descriptions:
         if len(row) != 2:
             raise PostReadyError(
                 ErrorCode.INVALID_OPTION,
-                f"{path}, line {number}: expected filename,description (quote a description "
-                "with commas)",
+                N_(
+                    "{path}, line {number}: expected filename,description (quote a description "
+                    "with commas)"
+                ),
+                path=path,
+                number=number,
             )
         name, description = (cell.strip() for cell in row)
         if number == 1 and (name.lower(), description.lower()) == ("filename", "description"):
@@ -174,29 +183,40 @@ async def _run_all(
             except PostReadyError as exc:
                 outcome = PhotoOutcome(photo, error=exc)
         finished += 1
-        show(f"{photo.name}: {'failed' if outcome.failed else 'done'}")
+        show(f"{photo.name}: {_(FAILED_STEP) if outcome.failed else _(DONE)}")
         return outcome
 
     return list(await asyncio.gather(*(one(request) for request in requests)))
 
 
+# Translators: a photo's state in a batch's progress line and summary table; FAILED also a
+# platform's in a post's.
+DONE = N_("done")
+FAILED_STEP = N_("failed")
+FAILED = N_("FAILED")
+
+
 def _print_batch(outcomes: list[PhotoOutcome], out: Path, service_notes: tuple[str, ...]) -> None:
     rows: list[tuple[str, ...]] = []
-    notes = [f"services: {note}" for note in service_notes]
+    notes = [_("services: {note}").format(note=note) for note in service_notes]
     for outcome in outcomes:
         name = str(outcome.photo)
         result = outcome.result
         if result is None:
             error = outcome.error
-            code = str(error.code) if error else "FAILED"
+            code = str(error.code) if error else _(FAILED)
             rows.append((name, code, "", "", ""))
-            notes.append(f"{name}: {error}" if error else f"{name}: failed")
+            notes.append(
+                f"{name}: {error.code}: {fill(error.template, error.fields)}"
+                if error
+                else f"{name}: {_(FAILED_STEP)}"
+            )
             continue
         warnings = sum(len(item.warnings) for item in result.platforms.values())
         rows.append(
             (
                 name,
-                "FAILED" if outcome.failed else "done",
+                _(FAILED) if outcome.failed else _(DONE),
                 f"{len(result.successful)}/{len(result.platforms)}",
                 str(warnings),
                 result.session_id,
@@ -204,9 +224,17 @@ def _print_batch(outcomes: list[PhotoOutcome], out: Path, service_notes: tuple[s
         )
         for item in result.platforms.values():
             if item.error is not None:
-                notes.append(f"{name}: {item.platform}: {item.error.code}: {item.error.message}")
-    print(table(("Photo", "Status", "Platforms", "Warnings", "Session"), rows))
+                message = fill(*item.error.wording)
+                notes.append(f"{name}: {item.platform}: {item.error.code}: {message}")
+    headers = (_("Photo"), _("Status"), _("Platforms"), _("Warnings"), _("Session"))
+    print(table(headers, rows))
     for note in notes:
         print(f"• {note}")
     done = sum(not outcome.failed for outcome in outcomes)
-    print(f"{done} of {len(outcomes)} photos done; each in its session folder under {out}/")
+    print(
+        ngettext(
+            "{done} of {count} photo done; each in its session folder under {folder}/",
+            "{done} of {count} photos done; each in its session folder under {folder}/",
+            len(outcomes),
+        ).format(done=done, count=len(outcomes), folder=out)
+    )

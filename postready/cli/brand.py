@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from postready.cli.exit_codes import EXIT_OK
+from postready.core.i18n import N_, _
 from postready.pipeline.errors import ErrorCode, PostReadyError
 
 if TYPE_CHECKING:
@@ -22,20 +23,22 @@ _PLATFORMS = ("telegram", "discord", "cli", "api")
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     brand = commands.add_parser(
-        "brand", help="show, set or reset a brand kit (tone, signature, brand hashtags, ...)"
+        "brand", help=_("show, set or reset a brand kit (tone, signature, brand hashtags, ...)")
     )
     actions = brand.add_subparsers(dest="action", required=True, metavar="ACTION")
-    show = actions.add_parser("show", help="a kit and a post written with it")
-    show.add_argument("file", type=Path, nargs="?", metavar="FILE.toml", help="a kit file")
-    set_kit = actions.add_parser("set", help="keep a kit file's kit for a user")
-    set_kit.add_argument("file", type=Path, metavar="FILE.toml")
-    reset = actions.add_parser("reset", help="remove a user's kit")
+    show = actions.add_parser("show", help=_("a kit and a post written with it"))
+    show.add_argument("file", type=Path, nargs="?", metavar="FILE.toml", help=_("a kit file"))
+    set_kit = actions.add_parser("set", help=_("keep a kit file's kit for a user"))
+    set_kit.add_argument("file", type=Path, metavar="FILE.toml", help=_("a kit file"))
+    reset = actions.add_parser("reset", help=_("remove a user's kit"))
     for action, run in ((show, _show), (set_kit, _set), (reset, _reset)):
         action.add_argument(
             "--user",
             metavar="PLATFORM:ID",
-            help="whose kit: telegram:1234, discord:…, api:<key prefix> (default: you, as "
-            "`postready enqueue` sends)",
+            help=_(
+                "whose kit: telegram:1234, discord:…, api:<key prefix> (default: you, as "
+                "`postready enqueue` sends)"
+            ),
         )
         action.set_defaults(run=run)
 
@@ -45,26 +48,36 @@ def load_kit(path: Path) -> BrandKit:
     import tomllib  # only runs with a kit file pay for it
 
     from postready.pipeline.brand import BrandKit, BrandKitError
+    from postready.pipeline.marking import Marked
 
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise PostReadyError(
-            ErrorCode.INVALID_OPTION, f"brand kit {path}: {exc.strerror or exc}"
+            ErrorCode.INVALID_OPTION,
+            N_("brand kit {path}: {problem}"),
+            path=path,
+            problem=exc.strerror or exc,
         ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PostReadyError(
-            ErrorCode.INVALID_OPTION, f"brand kit {path}: not TOML ({exc})"
+            ErrorCode.INVALID_OPTION,
+            N_("brand kit {path}: not TOML ({problem})"),
+            path=path,
+            problem=exc,
         ) from None
     try:
         return BrandKit.from_json(data)
     except BrandKitError as exc:
-        raise PostReadyError(ErrorCode.INVALID_OPTION, f"brand kit {path}: {exc}") from None
+        problem = Marked(exc.template, exc.fields)  # in the output's language too
+        raise PostReadyError(
+            ErrorCode.INVALID_OPTION, N_("brand kit {path}: {problem}"), path=path, problem=problem
+        ) from None
 
 
 def _show(args: argparse.Namespace) -> int:
     if args.file is not None and args.user is not None:
-        raise PostReadyError(ErrorCode.INVALID_OPTION, "show a kit file or a user's, not both")
+        raise PostReadyError(ErrorCode.INVALID_OPTION, N_("show a kit file or a user's, not both"))
     kit = load_kit(args.file) if args.file is not None else asyncio.run(_stored(args.user))
     _print_kit(kit)
     return EXIT_OK
@@ -79,7 +92,7 @@ def _set(args: argparse.Namespace) -> int:
             await storage.brands.save(user.id, kit)
 
     asyncio.run(save())
-    print(f"brand kit of {_user(args.user)} set from {args.file}")
+    print(_("brand kit of {user} set from {file}").format(user=_user(args.user), file=args.file))
     _print_kit(kit)
     return EXIT_OK
 
@@ -91,7 +104,7 @@ def _reset(args: argparse.Namespace) -> int:
             await storage.brands.reset(user.id)
 
     asyncio.run(reset())
-    print(f"brand kit of {_user(args.user)} removed")
+    print(_("brand kit of {user} removed").format(user=_user(args.user)))
     return EXIT_OK
 
 
@@ -120,7 +133,8 @@ def _user(who: str | None) -> UserRef:
     if platform not in _PLATFORMS or not user_id:
         raise PostReadyError(
             ErrorCode.INVALID_OPTION,
-            f"--user takes PLATFORM:ID ({', '.join(_PLATFORMS)}), e.g. telegram:1234",
+            N_("--user takes PLATFORM:ID ({platforms}), e.g. telegram:1234"),
+            platforms=", ".join(_PLATFORMS),
         )
     return UserRef(platform, user_id)
 

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 
 from postready.cli.exit_codes import EXIT_OK
+from postready.core.i18n import _, ngettext
 
 MB = 1_000_000
 
@@ -13,8 +14,10 @@ MB = 1_000_000
 def add_parser(commands: argparse._SubParsersAction) -> None:
     cleanup = commands.add_parser(
         "cleanup",
-        help="remove finished jobs' files after POSTREADY_KEEP_DAYS and their rows after "
-        "POSTREADY_KEEP_HISTORY_DAYS",
+        help=_(
+            "remove finished jobs' files after POSTREADY_KEEP_DAYS and their rows after "
+            "POSTREADY_KEEP_HISTORY_DAYS"
+        ),
     )
     cleanup.set_defaults(run=run)
 
@@ -33,8 +36,13 @@ def run(args: argparse.Namespace) -> int:
             return await sweep(storage, settings)
 
     swept = asyncio.run(clean())
-    print(
-        f"removed the files of {swept.sessions} jobs ({swept.freed / MB:.1f} MB); "
-        f"forgot {swept.pruned} old jobs"
+    removed = ngettext(
+        "removed the files of {count} job ({size} MB)",
+        "removed the files of {count} jobs ({size} MB)",
+        swept.sessions,
+    ).format(count=swept.sessions, size=f"{swept.freed / MB:.1f}")
+    forgot = ngettext("forgot {count} old job", "forgot {count} old jobs", swept.pruned).format(
+        count=swept.pruned
     )
+    print(f"{removed}; {forgot}")
     return EXIT_OK

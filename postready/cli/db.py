@@ -8,15 +8,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from postready.cli.exit_codes import EXIT_OK
+from postready.core.i18n import _
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    db = commands.add_parser("db", help="the database: upgrade its schema")
+    db = commands.add_parser("db", help=_("the database: upgrade its schema"))
     actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
     upgrade = actions.add_parser(
         "upgrade",
-        help="apply the migrations the database lacks (POSTREADY_DATABASE_URL, or the SQLite "
-        "file); safe while other processes start",
+        help=_(
+            "apply the migrations the database lacks (POSTREADY_DATABASE_URL, or the SQLite "
+            "file); safe while other processes start"
+        ),
     )
     upgrade.set_defaults(run=run_upgrade)
 
@@ -27,7 +30,11 @@ def run_upgrade(args: argparse.Namespace) -> int:
 
     database = load_settings().storage.database
     version = asyncio.run(upgrade_schema(database))
-    print(f"{describe(database)}: schema {version}, up to date")
+    print(
+        _("{database}: schema {version}, up to date").format(
+            database=describe(database), version=version
+        )
+    )
     return EXIT_OK
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from postready.cli.exit_codes import EXIT_OK, EXIT_PLATFORM_FAILED
 from postready.cli.terminal import local_user
+from postready.core.i18n import _, fill, ngettext
 from postready.pipeline.errors import PostReadyError
 
 if TYPE_CHECKING:
@@ -19,22 +20,29 @@ if TYPE_CHECKING:
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    enqueue = commands.add_parser("enqueue", help="queue photos for `postready worker`")
+    enqueue = commands.add_parser("enqueue", help=_("queue photos for `postready worker`"))
     enqueue.set_defaults(run=run)
     enqueue.add_argument(
         "photos",
         type=Path,
         nargs="+",
         metavar="PHOTO",
-        help="photos or folders of them: a job each, or with --carousel one job of them all",
+        help=_("photos or folders of them: a job each, or with --carousel one job of them all"),
     )
     enqueue.add_argument(
         "--carousel",
         action="store_true",
-        help="the photos, in order, are one carousel post per platform (one job)",
+        help=_("the photos, in order, are one carousel post per platform (one job)"),
     )
-    enqueue.add_argument("--platforms", "-p", nargs="+", default=[], metavar="NAME")
-    enqueue.add_argument("--description", "-d", default="", help="what the photos show")
+    enqueue.add_argument(
+        "--platforms",
+        "-p",
+        nargs="+",
+        default=[],
+        metavar="NAME",
+        help=_("platforms (spaces or commas) or 'all'; default: as optimize"),
+    )
+    enqueue.add_argument("--description", "-d", default="", help=_("what the photos show"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -96,8 +104,16 @@ def run(args: argparse.Namespace) -> int:
 def _report(request: OptimizeRequest, outcome: Submitted | PostReadyError, several: bool) -> None:
     what = f": {request.source_name}" if several else ""
     if request.more_photos:
-        what = f": one carousel of {1 + len(request.more_photos)} photos"
+        count = 1 + len(request.more_photos)
+        carousel = ngettext(
+            "one carousel of {count} photo", "one carousel of {count} photos", count
+        )
+        what = f": {carousel.format(count=count)}"
     if isinstance(outcome, PostReadyError):
-        print(f"error: {outcome.code}: {request.source_name}: {outcome.message}", file=sys.stderr)
+        message = fill(outcome.template, outcome.fields)
+        print(f"error: {outcome.code}: {request.source_name}: {message}", file=sys.stderr)
         return
-    print(f"queued job #{outcome.job.id} (position {outcome.position}){what}")
+    queued = _("queued job #{job} (position {position})").format(
+        job=outcome.job.id, position=outcome.position
+    )
+    print(queued + what)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
@@ -17,13 +18,37 @@ CLEAR_TO_END = "\x1b[K"  # ANSI: erase from the cursor to the end of the line
 
 
 def table(headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
-    """Plain aligned columns: readable on a terminal, in a pipe and in a log alike."""
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
+    """Plain aligned columns: readable on a terminal, in a pipe and in a log alike, in any
+    script (columns counted as a terminal shows them: `cells`)."""
+    widths = [
+        max(cells(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)
+    ]
     lines = [headers, tuple("─" * width for width in widths), *rows]
     return "\n".join(
-        "  ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        "  ".join(
+            str(cell) + " " * (width - cells(str(cell)))
+            for cell, width in zip(line, widths, strict=True)
+        ).rstrip()
         for line in lines
     )
+
+
+def cells(text: str) -> int:
+    """How many terminal columns `text` takes: marks that join a letter (a Devanagari vowel
+    sign, an accent) none, wide CJK characters two, the others one."""
+    if text.isascii():
+        return len(text)
+    return sum(
+        0
+        if unicodedata.category(ch) in _JOINING
+        else 2
+        if unicodedata.east_asian_width(ch) in "WF"
+        else 1
+        for ch in text
+    )
+
+
+_JOINING = frozenset({"Mn", "Mc", "Me", "Cf"})
 
 
 @contextmanager
@@ -58,7 +83,8 @@ def progress_line(event: ProgressEvent, elapsed: float) -> str:
     bar = "━" * filled + "─" * (BAR_WIDTH - filled)
     minutes, seconds = divmod(int(elapsed), 60)
     clock = f"{minutes // 60}:{minutes % 60:02}:{seconds:02}"
-    return f"{event.message:<34} {bar} {event.done}/{event.total}  {clock}"
+    message = event.message + " " * (34 - cells(event.message))
+    return f"{message} {bar} {event.done}/{event.total}  {clock}"
 
 
 def local_user() -> str:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from postready.cli.exit_codes import EXIT_OK
 from postready.cli.logs import configure_logging
+from postready.core.i18n import DEFAULT_LANGUAGE, _, speaking
 
 if TYPE_CHECKING:
     from postready.core.config.settings import Settings
@@ -19,11 +20,13 @@ if TYPE_CHECKING:
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     worker = commands.add_parser(
-        "worker", help="process queued jobs until stopped (SIGTERM or Ctrl-C)"
+        "worker", help=_("process queued jobs until stopped (SIGTERM or Ctrl-C)")
     )
     worker.set_defaults(run=run)
     worker.add_argument(
-        "--workers", type=int, help="jobs at once (default: POSTREADY_WORKERS or the CPU count)"
+        "--workers",
+        type=int,
+        help=_("jobs at once (default: POSTREADY_WORKERS or the CPU count)"),
     )
 
 
@@ -52,7 +55,12 @@ def serve_jobs(
     make_private(settings.storage.data_dir)
     configure_logging(settings.operations.log_format)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request URLs hold bot tokens
-    asyncio.run(run_worker(settings, subscriber=_log_update, frontends=frontends, workers=workers))
+    # The chats and the HTTP API choose each user's language themselves, English where they
+    # say none; the language of whoever started the process is not theirs (nor the logs').
+    with speaking(DEFAULT_LANGUAGE):
+        asyncio.run(
+            run_worker(settings, subscriber=_log_update, frontends=frontends, workers=workers)
+        )
     return EXIT_OK
 
 

@@ -16,12 +16,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from babel import Locale
-from babel.dates import format_datetime, format_interval, format_skeleton, format_time
+from typing import TYPE_CHECKING
 
 from postready.pipeline.marking import N_ as N_  # marks texts; re-exported for the chats
 from postready.pipeline.marking import Marked
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 DOMAIN = "postready"
 LOCALE_DIR = Path(__file__).parents[1] / "locale"
@@ -61,6 +62,28 @@ def language_named(name: str) -> str | None:
     return exact or bases.get(tag.partition("_")[0])
 
 
+# Where gettext programs find the user's locale, first set first ("de_DE.UTF-8").
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def environment_language(environ: Mapping[str, str]) -> str:
+    """The language a program run in `environ` speaks, chosen as GNU gettext chooses: the
+    locale (the first of `LOCALE_VARIABLES` set) unless LANGUAGE lists languages in order of
+    preference ("fr:de"), the first PostReady speaks; LANGUAGE counts only when a locale other
+    than "C" or "POSIX" is set. English for "C", "POSIX", nothing set, or none spoken."""
+    locale = next((environ[name] for name in LOCALE_VARIABLES if environ.get(name)), "C")
+    if _base(locale) in ("C", "POSIX"):
+        return DEFAULT_LANGUAGE
+    wanted = environ["LANGUAGE"].split(":") if environ.get("LANGUAGE") else [locale]
+    found = (language_named(_base(name)) for name in wanted if _base(name))
+    return next((language for language in found if language), DEFAULT_LANGUAGE)
+
+
+def _base(locale: str) -> str:
+    """A locale's language and country, without its encoding and modifier: "de_DE"."""
+    return locale.partition(".")[0].partition("@")[0]
+
+
 @contextmanager
 def speaking(language: str) -> Iterator[None]:
     """Texts looked up inside are in `language`."""
@@ -73,6 +96,9 @@ def speaking(language: str) -> Iterator[None]:
 
 @functools.cache
 def catalog(language: str) -> gettext.NullTranslations:
+    """`language`'s texts; English's are the texts themselves (no file is looked for)."""
+    if language == DEFAULT_LANGUAGE:
+        return gettext.NullTranslations()
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
 
 
@@ -99,29 +125,41 @@ def language() -> str:
     return _current.get()
 
 
+# Babel is imported by the functions that write dates and times, not with this module: the
+# command line looks its texts up here, and an English run must not wait for Babel's import.
 @functools.cache
 def _locale(language: str) -> Locale:
+    from babel import Locale
+
     return Locale.parse(language)
 
 
 def day(moment: datetime) -> str:
     """The weekday and date in the current language: "Tue, Nov 24", "Di., 24. Nov."."""
+    from babel.dates import format_skeleton
+
     return format_skeleton("MMMEd", moment, locale=_locale(_current.get()))
 
 
 def clock(moment: datetime) -> str:
     """The time of day as the current language writes it: "9:00 AM", "09:00"."""
+    from babel.dates import format_time
+
     return format_time(moment, "short", locale=_locale(_current.get()))
 
 
 def day_and_time(moment: datetime) -> str:
     """A moment as a short date and time in the current language: "11/24/26, 9:00 AM"."""
+    from babel.dates import format_datetime
+
     return format_datetime(moment, "short", locale=_locale(_current.get()))
 
 
 def hours(start: datetime, end: datetime) -> str:
     """From `start` to `end` in the current language, 12 or 24 hours as it counts them:
     "9:00 AM – 1:00 PM", "09:00–13:00 Uhr"."""
+    from babel.dates import format_interval
+
     locale = _locale(_current.get())
     skeleton = "Hm" if "H" in str(locale.time_formats["short"]) else "hm"
     return format_interval(start, end, skeleton, locale=locale)

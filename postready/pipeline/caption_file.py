@@ -1,4 +1,5 @@
-"""The ready-to-post text file per platform, in six titled sections."""
+"""The ready-to-post text file per platform, in six titled sections: the titles in the posts'
+language, the lines under them (for whoever posts) in English."""
 
 from __future__ import annotations
 
@@ -10,16 +11,10 @@ from postready.pipeline.platforms import PLATFORMS, HashtagPlacement, PlatformSp
 from postready.pipeline.text import measure
 from postready.pipeline.timing import clock, slot_label, window_label
 from postready.pipeline.vocabulary import load_vocabulary
+from postready.pipeline.wording import ENGLISH, SEED_FILE_SECTIONS, wording
 
 RULE = "-" * 30
-SECTIONS = (
-    "READY TO POST CONTENT",
-    "FIRST COMMENT (hashtags)",
-    "POSTING INFO",
-    "BEST POSTING TIMES",
-    "SUGGESTED ACCOUNTS TO TAG",
-    "ALT TEXT",
-)
+SECTIONS = SEED_FILE_SECTIONS
 
 
 def caption_file_name(platform: str) -> str:
@@ -31,18 +26,23 @@ def write_caption_file(
     platform: str,
     content: PlatformContent,
     posts: tuple[tuple[int, ...], ...] = (),
+    language: str = ENGLISH,
 ) -> Path:
     """The platform's caption file in `session_dir`, written (again); its path."""
     path = session_dir / caption_file_name(platform)
-    path.write_text(render_caption_file(PLATFORMS[platform], content, posts), encoding="utf-8")
+    text = render_caption_file(PLATFORMS[platform], content, posts, language)
+    path.write_text(text, encoding="utf-8")
     return path
 
 
 def render_caption_file(
-    spec: PlatformSpec, content: PlatformContent, posts: tuple[tuple[int, ...], ...] = ()
+    spec: PlatformSpec,
+    content: PlatformContent,
+    posts: tuple[tuple[int, ...], ...] = (),
+    language: str = ENGLISH,
 ) -> str:
-    """Six sections, each a title, a rule and its lines. `posts`: a carousel's photo numbers,
-    one tuple per post (the files `<platform>_<n>`)."""
+    """Six sections, each a title (in the posts' `language`), a rule and its lines. `posts`:
+    a carousel's photo numbers, one tuple per post (the files `<platform>_<n>`)."""
     bodies = (
         ["", content.caption],
         [content.first_comment or _no_first_comment(spec, content)],
@@ -53,7 +53,7 @@ def render_caption_file(
     )
     blocks = [
         f"{title}:\n{RULE}\n" + "\n".join(body)
-        for title, body in zip(SECTIONS, bodies, strict=True)
+        for title, body in zip(wording(language).file_sections, bodies, strict=True)
     ]
     return "\n\n".join(blocks) + "\n"
 

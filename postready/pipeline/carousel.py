@@ -158,7 +158,7 @@ async def run_carousel(
     finally:
         content_task.cancel()
     results = {plan.spec.key: _platform_result(plan, rendered) for plan in plans}
-    write_caption_files(results, outcome, session_dir)
+    write_caption_files(results, outcome, session_dir, request.language)
     previews = await feed_previews(request, results, session_dir, executor, session_id, report)
     items = tuple(item.info for item in rendered)
     result = OptimizeResult(

@@ -149,7 +149,7 @@ def save_posts(result: OptimizeResult, platforms: tuple[str, ...], session_dir: 
     for key in platforms:
         content = result.platforms[key].content
         if content is not None:
-            write_caption_file(session_dir, key, content)
+            write_caption_file(session_dir, key, content, language=result.language)
     write_results(result, session_dir)
 
 

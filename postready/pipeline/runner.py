@@ -184,7 +184,7 @@ async def run_optimization(
         outcome = await content_task
     finally:
         content_task.cancel()
-    write_caption_files(results, outcome, session_dir)
+    write_caption_files(results, outcome, session_dir, request.language)
     previews = await feed_previews(request, results, session_dir, executor, session_id, report)
 
     result = OptimizeResult(
@@ -252,13 +252,17 @@ def write_results(result: OptimizeResult, session_dir: Path) -> None:
 
 
 def write_caption_files(
-    results: dict[str, PlatformResult], outcome: ContentOutcome | None, session_dir: Path
+    results: dict[str, PlatformResult],
+    outcome: ContentOutcome | None,
+    session_dir: Path,
+    language: str,
 ) -> None:
-    """Each platform's ready-to-post text file, and its content in its result."""
+    """Each platform's ready-to-post text file (its titles in the posts' `language`), and its
+    content in its result."""
     if outcome is None:
         return
     for key, text in outcome.platforms.items():
-        path = write_caption_file(session_dir, key, text, results[key].posts)
+        path = write_caption_file(session_dir, key, text, results[key].posts, language)
         results[key] = replace(results[key], content=text, caption_file=path)
 
 

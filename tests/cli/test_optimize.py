@@ -150,7 +150,7 @@ def test_styles_end_to_end(tmp_path, capsys) -> None:
     assert set(results["product_photography"]["styles"]) == {"floating", "solid_background"}
     assert results["platforms"]["x"]["product_photography_used"] is True
     printed = capsys.readouterr().out
-    assert "Product photography (local" in printed and "Solid Background: 1 image(s)" in printed
+    assert "Product photography (local" in printed and "Solid Background: 1 image" in printed
 
     assert main([*args, "--styles", "all", "--no-product"]) == EXIT_OK
     assert main([*args, "--styles", "retro"]) == EXIT_BAD_INPUT

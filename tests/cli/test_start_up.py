@@ -17,6 +17,7 @@ PROVIDERS = Path(__file__).parents[2] / "postready" / "pipeline" / "providers"
 LOCAL_PROVIDERS = {"__init__", "base", "cache", "local", "types"}
 # Never loaded by an offline run without styles or previews.
 UNUSED = (
+    "babel",  # writes dates in the chats' languages; the English command line needs none
     "rich",
     "pydantic",
     "pydantic_settings",

@@ -1,10 +1,17 @@
-"""The progress bar `postready optimize` draws on a terminal."""
+"""The progress bar `postready optimize` draws on a terminal, and its tables."""
 
 from __future__ import annotations
 
 import io
 
-from postready.cli.terminal import BAR_WIDTH, CLEAR_TO_END, progress_display, progress_line
+from postready.cli.terminal import (
+    BAR_WIDTH,
+    CLEAR_TO_END,
+    cells,
+    progress_display,
+    progress_line,
+    table,
+)
 from postready.pipeline.models import ProgressEvent
 
 
@@ -38,3 +45,14 @@ def test_no_bar_when_output_is_not_a_terminal() -> None:
     with progress_display(piped) as on_progress:
         assert on_progress is None
     assert piped.getvalue() == ""
+
+
+def test_table_columns_line_up_in_any_script() -> None:
+    """Devanagari vowel signs take no column of their own, CJK characters two."""
+    assert cells("Platform") == 8 and cells("1080×1080") == 9
+    assert cells("प्लैटफ़ॉर्म") == 6 and cells("漢字") == 4
+    text = table(("प्लैटफ़ॉर्म", "漢字", "Size"), [("Instagram", "ab", "1080×1080")])
+    header, rule, row = text.split("\n")
+    assert rule == "─" * 9 + "  " + "─" * 4 + "  " + "─" * 9
+    assert header == "प्लैटफ़ॉर्म" + " " * 3 + "  漢字  Size"
+    assert row == "Instagram  ab    1080×1080"

@@ -14,6 +14,7 @@ from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.providers.types import AccountSuggestions, SuggestedAccount
 from postready.pipeline.runner import RESULTS_FILE, run_optimization
 from postready.pipeline.timing import posting_times
+from postready.pipeline.wording import POST_LANGUAGES, wording
 from tests.images import encode, skimage_photo
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -88,6 +89,18 @@ def test_inline_platforms_and_no_accounts() -> None:
     ]
     assert "(as X counts them)" in parts["POSTING INFO"][1]
     assert parts["SUGGESTED ACCOUNTS TO TAG"] == ["No accounts suggested."]
+
+
+@pytest.mark.parametrize("language", [code for code in POST_LANGUAGES if code != "en"])
+def test_the_titles_follow_the_posts_language_and_nothing_else_does(language: str) -> None:
+    content = sample_content("instagram", AccountSuggestions(note="No accounts suggested."))
+    english = render_caption_file(PLATFORMS["instagram"], content)
+    text = render_caption_file(PLATFORMS["instagram"], content, language=language)
+    titles = wording(language).file_sections
+    assert len(set(titles)) == len(SECTIONS) and not set(titles) & set(SECTIONS)
+    for title, theirs in zip(SECTIONS, titles, strict=True):
+        english = english.replace(f"{title}:\n{RULE}", f"{theirs}:\n{RULE}")
+    assert text == english
 
 
 @pytest.fixture(scope="module")

@@ -55,6 +55,16 @@ NAMES_IN_ENGLISH: dict[str, str] = {
     "hi": "Hindi (Devanagari script)",
 }
 
+# The titles of a caption file's sections in English, as the seed wrote them.
+SEED_FILE_SECTIONS = (
+    "READY TO POST CONTENT",
+    "FIRST COMMENT (hashtags)",
+    "POSTING INFO",
+    "BEST POSTING TIMES",
+    "SUGGESTED ACCOUNTS TO TAG",
+    "ALT TEXT",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class AltWording:
@@ -85,7 +95,8 @@ class ToneWording:
 
 @dataclass(frozen=True, slots=True)
 class PostWording:
-    """One language's words for local captions and alt text."""
+    """One language's words for local captions and alt text, and the titles of the caption
+    file's sections."""
 
     code: str
     own_hooks: Mapping[str, tuple[str, ...]]  # by the platform's tone: the user's words as a unit
@@ -112,6 +123,8 @@ class PostWording:
     # without a subject) in this language; empty for English.
     names: Mapping[str, str]
     alt: AltWording
+    # The titles of a caption file's six sections (`SEED_FILE_SECTIONS` in English).
+    file_sections: tuple[str, str, str, str, str, str]
 
     def name(self, english: str) -> str:
         """An English colour, mood word or photo kind in this language (as is in English)."""

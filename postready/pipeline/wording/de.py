@@ -285,4 +285,12 @@ WORDING = PostWording(
         faces="Sichtbare Gesichter: {n}.",
         colours="Vor allem {colours}; Stimmung: {mood}.",
     ),
+    file_sections=(
+        "BEREIT ZUM POSTEN",
+        "ERSTER KOMMENTAR (Hashtags)",
+        "INFOS ZUM BEITRAG",
+        "BESTE ZEITEN ZUM POSTEN",
+        "VORGESCHLAGENE ACCOUNTS ZUM MARKIEREN",
+        "ALT-TEXT",
+    ),
 )

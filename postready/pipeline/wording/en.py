@@ -1,6 +1,6 @@
 """English: the words local posts were first written with."""
 
-from postready.pipeline.wording import AltWording, PostWording, ToneWording
+from postready.pipeline.wording import SEED_FILE_SECTIONS, AltWording, PostWording, ToneWording
 
 # Hooks that take the user's own words as a unit ("Today: launch day at the space center."),
 # so they read right whatever the words are; by the platform's tone.
@@ -208,4 +208,5 @@ WORDING = PostWording(
         faces="{n} people's faces are visible.",
         colours="Mostly {colours}; {mood} light.",
     ),
+    file_sections=SEED_FILE_SECTIONS,
 )

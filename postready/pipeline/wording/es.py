@@ -268,4 +268,12 @@ WORDING = PostWording(
         faces="Caras visibles: {n}.",
         colours="Colores principales: {colours}; ambiente {mood}.",
     ),
+    file_sections=(
+        "CONTENIDO LISTO PARA PUBLICAR",
+        "PRIMER COMENTARIO (hashtags)",
+        "DATOS DE LA PUBLICACIÓN",
+        "MEJORES HORAS PARA PUBLICAR",
+        "CUENTAS SUGERIDAS PARA ETIQUETAR",
+        "TEXTO ALTERNATIVO",
+    ),
 )

@@ -297,4 +297,12 @@ WORDING = PostWording(
         faces="Visages visibles : {n}.",
         colours="Surtout {colours} ; ambiance {mood}.",
     ),
+    file_sections=(
+        "CONTENU PRÊT À PUBLIER",
+        "PREMIER COMMENTAIRE (hashtags)",
+        "INFOS DE PUBLICATION",
+        "MEILLEURS MOMENTS POUR PUBLIER",
+        "COMPTES SUGGÉRÉS À IDENTIFIER",
+        "TEXTE ALTERNATIF",
+    ),
 )

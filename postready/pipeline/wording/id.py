@@ -272,4 +272,12 @@ WORDING = PostWording(
         faces="Jumlah wajah yang terlihat: {n}.",
         colours="Warna utama: {colours}; suasana: {mood}.",
     ),
+    file_sections=(
+        "KONTEN SIAP DIPOSTING",
+        "KOMENTAR PERTAMA (hashtag)",
+        "INFO POSTINGAN",
+        "WAKTU POSTING TERBAIK",
+        "AKUN YANG DISARANKAN UNTUK DITANDAI",
+        "TEKS ALTERNATIF",
+    ),
 )

@@ -266,4 +266,12 @@ WORDING = PostWording(
         faces="Volti visibili: {n}.",
         colours="Soprattutto {colours}; atmosfera {mood}.",
     ),
+    file_sections=(
+        "CONTENUTO PRONTO DA PUBBLICARE",
+        "PRIMO COMMENTO (hashtag)",
+        "INFO SUL POST",
+        "ORARI MIGLIORI PER PUBBLICARE",
+        "ACCOUNT SUGGERITI DA TAGGARE",
+        "TESTO ALTERNATIVO",
+    ),
 )

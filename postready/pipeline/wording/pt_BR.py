@@ -277,4 +277,12 @@ WORDING = PostWording(
         faces="Rostos visíveis: {n}.",
         colours="Cores principais: {colours}; clima {mood}.",
     ),
+    file_sections=(
+        "CONTEÚDO PRONTO PARA POSTAR",
+        "PRIMEIRO COMENTÁRIO (hashtags)",
+        "INFORMAÇÕES DO POST",
+        "MELHORES HORÁRIOS PARA POSTAR",
+        "CONTAS SUGERIDAS PARA MARCAR",
+        "TEXTO ALTERNATIVO",
+    ),
 )

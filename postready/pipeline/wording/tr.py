@@ -266,4 +266,12 @@ WORDING = PostWording(
         faces="Görünen yüz sayısı: {n}.",
         colours="Başlıca renkler: {colours}; atmosfer: {mood}.",
     ),
+    file_sections=(
+        "PAYLAŞIMA HAZIR İÇERİK",
+        "İLK YORUM (hashtag'ler)",
+        "GÖNDERİ BİLGİLERİ",
+        "EN İYİ PAYLAŞIM SAATLERİ",
+        "ETİKETLENMESİ ÖNERİLEN HESAPLAR",
+        "ALTERNATİF METİN",
+    ),
 )

@@ -8,7 +8,7 @@ import string
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from postready.core.i18n import DEFAULT_LANGUAGE, DOMAIN, LANGUAGES, LOCALE_DIR, supported
@@ -18,8 +18,10 @@ SHIPPED = [code for code in LANGUAGES if code != DEFAULT_LANGUAGE]
 
 
 def marked() -> set[str | tuple[str, ...]]:
-    """Every text the code marks (`_`, `N_`, `ngettext`), as pybabel extracts it."""
-    found = extract_from_dir(str(PACKAGE), method_map=[("**.py", "python")])
+    """Every text the code marks (`_`, `N_`, `ngettext`, `Plural`), as scripts/catalogs.sh
+    has pybabel extract it."""
+    keywords = {**DEFAULT_KEYWORDS, "Plural": (1, 2)}
+    found = extract_from_dir(str(PACKAGE), method_map=[("**.py", "python")], keywords=keywords)
     return {message[2] for message in found}
 
 

@@ -165,7 +165,8 @@ def _notices(result: OptimizeResult) -> dict[str, Reply]:
     """The notes the pipeline left on the result, in one message (none: no message)."""
     if not result.notices:
         return {}
-    return {"notices": Text.line("\n".join(f"ℹ️ {notice}" for notice in result.notices))}
+    lines = (f"ℹ️ {fill(notice.template, notice.fields)}" for notice in result.notices)
+    return {"notices": Text.line("\n".join(lines))}
 
 
 def _with_files_button(post: Text, session_id: str) -> Text:

@@ -21,7 +21,7 @@ from babel import Locale
 from babel.dates import format_datetime, format_interval, format_skeleton, format_time
 
 from postready.pipeline.marking import N_ as N_  # marks texts; re-exported for the chats
-from postready.pipeline.marking import Marked
+from postready.pipeline.marking import Marked, Plural
 
 DOMAIN = "postready"
 LOCALE_DIR = Path(__file__).parents[1] / "locale"
@@ -139,9 +139,9 @@ class _Shown:
 
 def fill(template: str, fields: Mapping[str, object]) -> str:
     """`template` (a marked text) in the current language with `fields` filled in: times of
-    day as the language writes them, marked texts (`Marked`) in the language, anything else
-    (a name the user typed) as it is. A template without fields is not formatted: its braces
-    are its own."""
+    day as the language writes them, marked texts (`Marked`) and counts (`Plural`) in the
+    language, anything else (a name the user typed) as it is. A template without fields is
+    not formatted: its braces are its own."""
     if not fields:
         return _(template)
     return _(template).format(**{name: _shown(value) for name, value in fields.items()})
@@ -152,4 +152,6 @@ def _shown(value: object) -> object:
         return _Shown(clock(value))
     if isinstance(value, Marked):
         return _Shown(fill(value.template, value.fields))
+    if isinstance(value, Plural):
+        return _Shown(ngettext(value.singular, value.plural, value.count).format(count=value.count))
     return value

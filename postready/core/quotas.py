@@ -15,6 +15,7 @@ from postready.core.errors import QuotaExceeded
 from postready.core.i18n import N_
 from postready.core.storage.models import Job
 from postready.core.storage.repositories import UsageRepository
+from postready.pipeline.marking import Marked
 from postready.pipeline.providers.base import QuotaUsedUp, UsageKind
 
 USAGE_NAMES: Mapping[UsageKind, str] = {
@@ -66,7 +67,7 @@ class DailyUsageGate:
                 self.user_id, self.session_id, kind, self.limits[kind], self.timezone
             )
         except QuotaExceeded as exc:
-            raise QuotaUsedUp(exc.message) from exc
+            raise QuotaUsedUp(exc.message, Marked(exc.template, exc.fields)) from exc
 
 
 def job_usage_gate(

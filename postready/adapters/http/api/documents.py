@@ -46,7 +46,7 @@ def status_document(status: JobStatus, urls: Urls) -> dict[str, Any]:
                 "stage": progress.stage,
                 "done": progress.done,
                 "total": progress.total,
-                "message": progress.message,
+                "message": progress.text,
             }
             if progress is not None
             else None

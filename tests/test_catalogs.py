@@ -67,20 +67,29 @@ def test_an_error_line_is_translated_with_its_fields_and_times_in_the_language()
     from postready.chat.texts import error_line, error_text
     from postready.core.errors import QuotaExceeded
     from postready.core.i18n import speaking
+    from postready.core.quotas import usage_allowance
+    from postready.pipeline.marking import photo_count
 
     refused = parse_command("/optimize instgram mug")
     assert isinstance(refused, CommandError)
     resets = datetime(2026, 12, 3, tzinfo=ZoneInfo("Europe/Madrid"))
-    quota = QuotaExceeded("photos", 5, resets, datetime(2026, 12, 2, 21, 30, tzinfo=resets.tzinfo))
+    now = datetime(2026, 12, 2, 21, 30, tzinfo=resets.tzinfo)
+    quota = QuotaExceeded(photo_count(5), resets, now)
     with speaking("es"):
         line = error_line(refused.code, refused.template, refused.fields)
         assert line == (
             "⚠️ plataforma desconocida 'instgram': ¿querías decir 'instagram'? (UNKNOWN_PLATFORM)"
         )
         assert error_text(quota) == (
-            "⚠️ has agotado hoy tus 5 fotos; habrá más a partir de las 0:00 Europe/Madrid, "
-            "dentro de 2 h 30 min (QUOTA_EXCEEDED)"
+            "⚠️ has agotado el límite de hoy (5 fotos); habrá más a partir de las 0:00 "
+            "Europe/Madrid, dentro de 2 h 30 min (QUOTA_EXCEEDED)"
         )
+    with speaking("ru"):  # a count takes the language's plural form
+        assert error_text(QuotaExceeded(photo_count(1), resets, now)).startswith(
+            "⚠️ дневной лимит исчерпан: 1 фото; "
+        )
+        calls = error_text(QuotaExceeded(usage_allowance("ai_call", 3), resets, now))
+        assert calls.startswith("⚠️ дневной лимит исчерпан: 3 вызова ИИ; ")
     with speaking("en"):
         assert "more from 12:00\u202fAM Europe/Madrid" in error_text(quota)
 

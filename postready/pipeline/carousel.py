@@ -25,7 +25,7 @@ from postready.pipeline.content import CONTENT_EVENTS, ContentEngine, PreparedPh
 from postready.pipeline.encoding import public_exif
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import ImageSource, LoadLimits, load_image, load_logo, read_size
-from postready.pipeline.marking import N_, Marked, Plural
+from postready.pipeline.marking import N_, Marked, photo_count
 from postready.pipeline.models import (
     ErrorInfo,
     ItemImage,
@@ -111,8 +111,7 @@ async def run_carousel(
     ]
     engine = content or ContentEngine()
     report = progress_reporter(len(photos) * (1 + len(specs)) + CONTENT_EVENTS, progress)
-    count = len(photos)
-    report("load", Marked(N_("Checking {photos}…"), {"photos": _photos(count)}))
+    report("load", Marked(N_("Checking {photos}…"), {"photos": photo_count(len(photos))}))
     sizes = await asyncio.gather(
         *(loop.run_in_executor(executor, _checked_size, photo, limits) for photo in photos)
     )
@@ -215,10 +214,6 @@ def _checked_size(photo: _Photo, limits: LoadLimits) -> tuple[int, int]:
         return read_size(photo.source, limits)
     except PostReadyError as exc:
         raise _about(photo, exc) from exc
-
-
-def _photos(count: int) -> Plural:
-    return Plural("{count} photo", "{count} photos", count)
 
 
 def _of_photo(number: int, message: ProgressMessage) -> Marked:

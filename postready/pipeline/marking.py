@@ -46,6 +46,11 @@ class Plural:
         return (self.singular if self.count == 1 else self.plural).format(count=self.count)
 
 
+def photo_count(count: int) -> Plural:
+    """A count of photos, as a field of a marked text: "1 photo", "3 photos"."""
+    return Plural("{count} photo", "{count} photos", count)
+
+
 def fields_to_json(fields: Mapping[str, object]) -> dict[str, object]:
     """`fields` as JSON values that `fields_from_json` gives back: marked texts stay marked
     (a chat still translates them), times stay times; numbers and text as they are, anything

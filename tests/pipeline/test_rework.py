@@ -133,7 +133,7 @@ class Gate:
 
     async def take(self, kind: UsageKind) -> None:
         if self.left <= 0:
-            raise QuotaUsedUp("you have used today's 1 AI calls")
+            raise QuotaUsedUp("you have used today's 1 AI call")
         self.left -= 1
 
 
@@ -153,7 +153,7 @@ async def test_another_caption_with_ai_is_one_call_counted_and_within_the_quota(
     # The day's quota is used up: written locally, and the user is told why.
     second = await another_caption(engine, first.result, "x", request_of(result), gate)
     assert len(writer.briefs) == 1
-    assert second.notices == (Marked("you have used today's 1 AI calls", {}),)
+    assert second.notices == (Marked("you have used today's 1 AI call", {}),)
     assert content(second.result, "x").caption != content(first.result, "x").caption
     assert content(second.result, "x").sources.writing == "local"
     assert second.result.ai_calls == first.result.ai_calls

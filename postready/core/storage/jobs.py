@@ -34,7 +34,7 @@ from postready.core.storage.models import (
     SessionStatus,
     User,
 )
-from postready.pipeline.marking import Plural
+from postready.pipeline.marking import Plural, photo_count
 from postready.pipeline.models import ErrorInfo, OptimizeResult, ProgressEvent
 
 log = logging.getLogger(__name__)
@@ -465,7 +465,7 @@ class JobStore:
         counts = await sql.one(self._sql.user_job_counts, params)
         assert counts is not None  # an aggregate always has a row
         if limits.per_day is not None and counts["today"] >= limits.per_day:
-            raise quota_exceeded(N_("photos"), limits.per_day, now, limits.timezone)
+            raise quota_exceeded(photo_count(limits.per_day), now, limits.timezone)
         if counts["in_flight"] >= limits.in_flight:
             raise QueueLimitExceeded("in_flight", counts["in_flight"])
         if counts["last_hour"] >= limits.per_hour:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gettext
 import string
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,34 @@ def test_every_logo_position_has_its_words() -> None:
     assert set(POSITION_WORDS) == set(LOGO_POSITIONS)
     with speaking("es"):
         assert shown_position("top-left") == "arriba a la izquierda"
+
+
+def test_the_pipelines_parse_errors_are_translated_with_their_fields() -> None:
+    from postready.core.i18n import fill, speaking
+    from postready.pipeline.errors import PostReadyError
+    from postready.pipeline.logo import LogoOptions
+    from postready.pipeline.photography import resolve_colour, resolve_styles
+    from postready.pipeline.platforms import PLATFORMS
+    from postready.pipeline.timing import zone
+
+    def said(parse: Callable[[], object]) -> str:
+        with pytest.raises(PostReadyError) as refused:
+            parse()
+        with speaking("fr"):
+            return fill(refused.value.template, refused.value.fields)
+
+    assert said(lambda: zone("Mars/Olympus")) == (
+        "fuseau horaire inconnu 'Mars/Olympus' ; utilise un nom IANA comme Europe/London ou UTC"
+    )
+    assert said(lambda: PLATFORMS["x"].variant("story")).startswith(
+        "X n’a pas de format 'story' ; choisis parmi : "
+    )
+    assert said(lambda: resolve_styles(["sepia"])).startswith(
+        "style inconnu 'sepia' ; choisis parmi : "
+    )
+    assert said(lambda: resolve_colour("sage gren")).startswith(
+        "couleur de fond inconnue 'sage gren' — voulais-tu dire 'Sage Green' ? Choisis parmi : "
+    )
+    assert said(lambda: LogoOptions(scale=2)) == (
+        "l’échelle du logo doit être supérieure à 0 et d’au plus 1, pas 2"
+    )

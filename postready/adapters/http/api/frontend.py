@@ -161,7 +161,7 @@ class ApiFrontend:
         answered as problem details, in the language the request accepts."""
 
         async def serve(request: web.Request) -> web.StreamResponse:
-            language = accepted_language(request.headers.get("Accept-Language"))
+            language = _language(request)
             try:
                 return await handler(request, await self._caller(request))
             except Problem as problem:
@@ -238,7 +238,9 @@ class ApiFrontend:
             raise
         await storage.api.set_job_id(session_id, submitted.job.id)
         urls = self._urls(base)
-        status = status_document(await queue.status(caller.user, submitted.job.id), urls)
+        status = status_document(
+            await queue.status(caller.user, submitted.job.id), urls, _language(request)
+        )
         return web.json_response(status, status=202, headers={"Location": urls.status(session_id)})
 
     def _optimize_request(self, caller: Caller, form: Form) -> OptimizeRequest:
@@ -326,7 +328,8 @@ class ApiFrontend:
         _, queue = self._parts()
         _, job_id = await self._owned(request, caller)
         status = await queue.status(caller.user, job_id)
-        return web.json_response(status_document(status, self._urls(_origin(request))))
+        document = status_document(status, self._urls(_origin(request)), _language(request))
+        return web.json_response(document)
 
     async def _results(self, request: web.Request, caller: Caller) -> web.StreamResponse:
         storage, queue = self._parts()
@@ -367,7 +370,13 @@ class ApiFrontend:
             await storage.jobs.forget_files([session_id])
             log.info("api_files_deleted session=%s bytes=%d", session_id, freed)
         status = await queue.status(caller.user, job_id)
-        return web.json_response(status_document(status, self._urls(_origin(request))))
+        document = status_document(status, self._urls(_origin(request)), _language(request))
+        return web.json_response(document)
+
+
+def _language(request: web.Request) -> str:
+    """The language the request's errors are answered in."""
+    return accepted_language(request.headers.get("Accept-Language"))
 
 
 def _origin(request: web.Request) -> str:

@@ -173,7 +173,13 @@ def _schemas() -> dict[str, Any]:
     error = {
         "type": "object",
         "required": ["code", "message"],
-        "properties": {"code": text, "message": text},
+        "properties": {
+            "code": text,
+            "message": {
+                "type": "string",
+                "description": "In the language Accept-Language asks for (a webhook: English)",
+            },
+        },
     }
     status_properties = {
         "session_id": text,

@@ -55,8 +55,9 @@ async def render_platforms(
         for item in await future:
             results[item.platform] = item
             name = PLATFORMS[item.platform].display_name
-            done = N_("{platform} image ready") if item.status == "success" else None
-            report("images", Marked(done or N_("{platform} image failed"), {"platform": name}))
+            ready = item.status == "success"
+            words = N_("{platform} image ready") if ready else N_("{platform} image failed")
+            report("images", Marked(words, {"platform": name}))
     return results
 
 

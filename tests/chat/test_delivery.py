@@ -16,6 +16,7 @@ import pytest
 from postready.chat.delivery import PREVIEWS_LABEL, result_images, result_replies
 from postready.chat.replies import Album, Files, MediaItem, Progress, Text
 from postready.chat.sending import PermanentSendError
+from postready.core.i18n import speaking
 from postready.core.identity import UserRef
 from postready.core.queue.updates import JobUpdate
 from postready.core.quotas import DailyUsageGate
@@ -301,6 +302,10 @@ def test_results_come_as_albums_of_ten_then_one_post_per_platform(pipeline_resul
     instagram = result.platforms["instagram"].content
     assert instagram is not None and items[0].alt_text == instagram.alt_text
     assert items[len(PLATFORMS)].alt_text == f"Solid Background product photo. {instagram.alt_text}"
+    with speaking("de"):
+        (styled, *_) = result_images(result)[len(PLATFORMS) :]
+    assert styled.label == "Einfarbiger Hintergrund · Instagram"
+    assert styled.alt_text == f"Produktfoto „Einfarbiger Hintergrund“. {instagram.alt_text}"
     assert len(posts) == len(PLATFORMS) and all(isinstance(p, Text) for p in posts)
     assert [p.actions for p in posts if isinstance(p, Text) and p.actions] == [posts[-1].actions]
     replies = result_replies(result, as_files=True)

@@ -24,6 +24,7 @@ from postready.core.storage import Storage
 from postready.core.storage.models import ENDED_STATUSES
 from postready.pipeline.content import ContentEngine
 from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.marking import N_
 from postready.pipeline.models import OptimizeResult
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def _discord(settings: Settings) -> Frontend:
 def _api(settings: Settings) -> Frontend:
     if settings.operations.http_port is None:
         raise PostReadyError(
-            ErrorCode.INVALID_OPTION, "the HTTP API needs a port: set POSTREADY_HTTP_PORT"
+            ErrorCode.INVALID_OPTION, N_("the HTTP API needs a port: set POSTREADY_HTTP_PORT")
         )
     from postready.adapters.http.api import api_frontend
 

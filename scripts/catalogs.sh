@@ -14,8 +14,9 @@ PYBABEL="${PYBABEL:-.venv/bin/pybabel}"
 LOCALES=postready/locale
 POT="$LOCALES/postready.pot"
 
+# Plural: a count's words marked in the pipeline (postready/pipeline/marking.py).
 "$PYBABEL" -q extract --project=PostReady --no-location --sort-output \
-    --add-comments=Translators: -o "$POT" postready
+    --add-comments=Translators: --keyword=Plural:1,2 -o "$POT" postready
 if [[ "${1:-}" == init ]]; then
     "$PYBABEL" -q init -D postready -i "$POT" -d "$LOCALES" -l "$2"
     exit

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import gettext
 import string
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from postready.core.i18n import DEFAULT_LANGUAGE, DOMAIN, LANGUAGES, LOCALE_DIR, supported
@@ -18,8 +19,10 @@ SHIPPED = [code for code in LANGUAGES if code != DEFAULT_LANGUAGE]
 
 
 def marked() -> set[str | tuple[str, ...]]:
-    """Every text the code marks (`_`, `N_`, `ngettext`), as pybabel extracts it."""
-    found = extract_from_dir(str(PACKAGE), method_map=[("**.py", "python")])
+    """Every text the code marks (`_`, `N_`, `ngettext`, `Plural`), as scripts/catalogs.sh
+    has pybabel extract it."""
+    keywords = {**DEFAULT_KEYWORDS, "Plural": (1, 2)}
+    found = extract_from_dir(str(PACKAGE), method_map=[("**.py", "python")], keywords=keywords)
     return {message[2] for message in found}
 
 
@@ -65,20 +68,29 @@ def test_an_error_line_is_translated_with_its_fields_and_times_in_the_language()
     from postready.chat.texts import error_line, error_text
     from postready.core.errors import QuotaExceeded
     from postready.core.i18n import speaking
+    from postready.core.quotas import usage_allowance
+    from postready.pipeline.marking import photo_count
 
     refused = parse_command("/optimize instgram mug")
     assert isinstance(refused, CommandError)
     resets = datetime(2026, 12, 3, tzinfo=ZoneInfo("Europe/Madrid"))
-    quota = QuotaExceeded("photos", 5, resets, datetime(2026, 12, 2, 21, 30, tzinfo=resets.tzinfo))
+    now = datetime(2026, 12, 2, 21, 30, tzinfo=resets.tzinfo)
+    quota = QuotaExceeded(photo_count(5), resets, now)
     with speaking("es"):
         line = error_line(refused.code, refused.template, refused.fields)
         assert line == (
             "⚠️ plataforma desconocida 'instgram': ¿querías decir 'instagram'? (UNKNOWN_PLATFORM)"
         )
         assert error_text(quota) == (
-            "⚠️ has agotado hoy tus 5 fotos; habrá más a partir de las 0:00 Europe/Madrid, "
-            "dentro de 2 h 30 min (QUOTA_EXCEEDED)"
+            "⚠️ has agotado el límite de hoy (5 fotos); habrá más a partir de las 0:00 "
+            "Europe/Madrid, dentro de 2 h 30 min (QUOTA_EXCEEDED)"
         )
+    with speaking("ru"):  # a count takes the language's plural form
+        assert error_text(QuotaExceeded(photo_count(1), resets, now)).startswith(
+            "⚠️ дневной лимит исчерпан: 1 фото; "
+        )
+        calls = error_text(QuotaExceeded(usage_allowance("ai_call", 3), resets, now))
+        assert calls.startswith("⚠️ дневной лимит исчерпан: 3 вызова ИИ; ")
     with speaking("en"):
         assert "more from 12:00\u202fAM Europe/Madrid" in error_text(quota)
 
@@ -109,3 +121,34 @@ def test_every_logo_position_has_its_words() -> None:
     assert set(POSITION_WORDS) == set(LOGO_POSITIONS)
     with speaking("es"):
         assert shown_position("top-left") == "arriba a la izquierda"
+
+
+def test_the_pipelines_parse_errors_are_translated_with_their_fields() -> None:
+    from postready.core.i18n import fill, speaking
+    from postready.pipeline.errors import PostReadyError
+    from postready.pipeline.logo import LogoOptions
+    from postready.pipeline.photography import resolve_colour, resolve_styles
+    from postready.pipeline.platforms import PLATFORMS
+    from postready.pipeline.timing import zone
+
+    def said(parse: Callable[[], object]) -> str:
+        with pytest.raises(PostReadyError) as refused:
+            parse()
+        with speaking("fr"):
+            return fill(refused.value.template, refused.value.fields)
+
+    assert said(lambda: zone("Mars/Olympus")) == (
+        "fuseau horaire inconnu 'Mars/Olympus' ; utilise un nom IANA comme Europe/London ou UTC"
+    )
+    assert said(lambda: PLATFORMS["x"].variant("story")).startswith(
+        "X n’a pas de format 'story' ; choisis parmi : "
+    )
+    assert said(lambda: resolve_styles(["sepia"])).startswith(
+        "style inconnu 'sepia' ; choisis parmi : "
+    )
+    assert said(lambda: resolve_colour("sage gren")).startswith(
+        "couleur de fond inconnue 'sage gren' — voulais-tu dire 'Sage Green' ? Choisis parmi : "
+    )
+    assert said(lambda: LogoOptions(scale=2)) == (
+        "l’échelle du logo doit être supérieure à 0 et d’au plus 1, pas 2"
+    )

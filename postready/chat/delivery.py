@@ -73,10 +73,17 @@ def result_images(result: OptimizeResult) -> list[MediaItem]:
         for style, by_platform in result.product_photography.styles.items():
             for key, image in by_platform.items():
                 if image.path is not None and image.path.is_file():  # not uploaded-only
-                    label = f"{_(STYLES[style].name)} · {PLATFORMS[key].display_name}"
+                    name = _(STYLES[style].name)
+                    label = f"{name} · {PLATFORMS[key].display_name}"
                     content = result.platforms[key].content if key in result.platforms else None
                     described = content.alt_text if content else ""
-                    alt = f"{STYLES[style].name} product photo. {described}" if described else ""
+                    alt = (
+                        _("{style} product photo. {description}").format(
+                            style=name, description=described
+                        )
+                        if described
+                        else ""
+                    )
                     items.append(MediaItem(image.path, label, alt_text=alt))
     return items
 
@@ -171,7 +178,8 @@ def _notices(result: OptimizeResult) -> dict[str, Reply]:
     """The notes the pipeline left on the result, in one message (none: no message)."""
     if not result.notices:
         return {}
-    return {"notices": Text.line("\n".join(f"ℹ️ {notice}" for notice in result.notices))}
+    lines = (f"ℹ️ {fill(notice.template, notice.fields)}" for notice in result.notices)
+    return {"notices": Text.line("\n".join(lines))}
 
 
 def _with_files_button(post: Text, session_id: str) -> Text:

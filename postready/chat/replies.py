@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from postready.core.i18n import N_, _, translated
+from postready.core.i18n import N_, _, fill, translated
 from postready.pipeline.models import ProgressEvent
 
 MAX_ALBUM = 10  # Telegram media groups and Discord messages both take at most 10 attachments
 MAX_LABEL = 64
 BAR_CELLS = 5
 _SEPARATORS = ("\n\n", "\n", " ")
-# What each stage of a job does, for a progress message the catalogs lack (it names a platform
-# or a style).
+# What each stage of a job does, for a progress message the catalogs lack (one stored before
+# its words were marked, or read back from the database without its fields).
 STAGE_WORDS = {
     "load": N_("Reading your photo…"),
     "analyse": N_("Finding the best crop…"),
@@ -157,10 +157,13 @@ class Progress:
 
     @classmethod
     def from_event(cls, event: ProgressEvent) -> Progress:
-        """The event in the user's language: its message where the catalogs have it, else
-        what its stage does."""
+        """The event in the user's language: its message (a platform's or a style's name filled
+        in) where the catalogs have it, else what its stage does."""
         stage = STAGE_WORDS.get(event.stage)
-        message = translated(event.message) or (_(stage) if stage else event.message)
+        if translated(event.message) is not None:
+            message = fill(event.message, event.fields)
+        else:
+            message = _(stage) if stage else event.text
         return cls(event.stage, round(100 * event.fraction), message)
 
     @property

@@ -19,11 +19,12 @@ from postready.chat.sending import SendError
 from postready.chat.texts import error_line, error_text
 from postready.core.config.settings import StorageSection
 from postready.core.errors import AppErrorCode
-from postready.core.i18n import N_, _
+from postready.core.i18n import N_, _, fill
 from postready.core.identity import UserRef
 from postready.core.queue.codec import request_for
 from postready.core.storage.models import Job
 from postready.pipeline.errors import PostReadyError
+from postready.pipeline.marking import Marked
 from postready.pipeline.models import OptimizeResult
 from postready.pipeline.rework import (
     another_caption,
@@ -201,6 +202,9 @@ class Rework:
             log.warning("post_not_edited chat=%s message=%s reason=%s", chat_id, message_id, exc)
 
 
-def _notice(notices: tuple[str, ...]) -> str | None:
+def _notice(notices: tuple[Marked, ...]) -> str | None:
     """A daily quota kept the AI out: said, with its code."""
-    return error_line(AppErrorCode.QUOTA_EXCEEDED, "; ".join(notices)) if notices else None
+    if not notices:
+        return None
+    said = "; ".join(fill(notice.template, notice.fields) for notice in notices)
+    return f"⚠️ {said} ({AppErrorCode.QUOTA_EXCEEDED})"

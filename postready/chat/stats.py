@@ -22,7 +22,7 @@ async def stats_text(
     storage: Storage, data_dir: Path, timezone: str, services: Sequence[str] = ()
 ) -> str:
     """The admin's numbers; "today" starts at midnight in `timezone`. `services`: notes on
-    the services that are off (local_service_notes)."""
+    the services that are off (local_service_notes, marked texts shown in the language)."""
     now = storage.database.clock()
     start = day_start(now, timezone).timestamp()
     today = await storage.jobs.status_counts(start)
@@ -40,7 +40,9 @@ async def stats_text(
         _("AI: today {today}; 7 days {week}").format(today=paid[0], week=paid[1]),
         ngettext("Queue: {count} waiting", "Queue: {count} waiting", waiting).format(count=waiting),
         _("Disk: {size} in {folder}").format(size=_size(disk), folder=data_dir),
-        _("Services: {services}").format(services="; ".join(services) or _("all configured")),
+        _("Services: {services}").format(
+            services="; ".join(_(note) for note in services) or _("all configured")
+        ),
     ]
     return "\n".join(lines)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from postready.cli.exit_codes import EXIT_OK, EXIT_PLATFORM_FAILED
-from postready.cli.terminal import progress_display, table
+from postready.cli.terminal import progress_display, progress_text, table
 from postready.core.i18n import N_, _, fill, ngettext
 from postready.pipeline.errors import ErrorCode, PostReadyError
 
@@ -175,7 +175,7 @@ async def _run_all(
                     request,
                     out,
                     limits=limits,
-                    progress=lambda event: show(f"{photo.name}: {event.message}"),
+                    progress=lambda event: show(f"{photo.name}: {progress_text(event)}"),
                     content=engine,
                     photography=services.photography,
                 )

@@ -333,7 +333,10 @@ def _print_summary(result: OptimizeResult, out_dir: Path, service_notes: tuple[s
     notes = [_("source: {note}").format(note=note) for note in result.source.notes]
     notes.extend(_("services: {note}").format(note=note) for note in service_notes)
     notes.extend(_("services: {note}").format(note=note) for note in _writing_notes(result))
-    notes.extend(_("quota: {notice}").format(notice=notice) for notice in result.notices)
+    notes.extend(
+        _("quota: {notice}").format(notice=fill(notice.template, notice.fields))
+        for notice in result.notices
+    )
     if result.cost is not None and result.cost.usage:
         notes.append(_("AI services: {cost}").format(cost=cost_line(result.cost)))
     for key, item in result.platforms.items():

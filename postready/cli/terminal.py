@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
+from postready.core.i18n import fill
+
 if TYPE_CHECKING:
     from postready.pipeline.models import ProgressEvent
 
@@ -83,8 +85,14 @@ def progress_line(event: ProgressEvent, elapsed: float) -> str:
     bar = "━" * filled + "─" * (BAR_WIDTH - filled)
     minutes, seconds = divmod(int(elapsed), 60)
     clock = f"{minutes // 60}:{minutes % 60:02}:{seconds:02}"
-    message = event.message + " " * (34 - cells(event.message))
+    text = progress_text(event)
+    message = text + " " * (34 - cells(text))
     return f"{message} {bar} {event.done}/{event.total}  {clock}"
+
+
+def progress_text(event: ProgressEvent) -> str:
+    """What the step does, in the current language."""
+    return fill(event.message, event.fields)
 
 
 def local_user() -> str:

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Literal
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
-from postready.pipeline.marking import N_, Marked
+from postready.pipeline.marking import N_, Plural, photo_count
 
 
 class AppErrorCode(StrEnum):
@@ -44,9 +44,9 @@ _LIMIT_CODES: dict[LimitKind, AppErrorCode] = {
     "queued": AppErrorCode.QUEUE_FULL,
 }
 _LIMIT_MESSAGES: dict[LimitKind, str] = {
-    "in_flight": N_("you already have {count} photos in progress; wait for one to finish"),
+    "in_flight": N_("you already have {photos} in progress; wait for one to finish"),
     "per_hour": N_(
-        "you have sent {count} photos in the last hour, the most allowed; please try again later"
+        "you have sent {photos} in the last hour, the most allowed; please try again later"
     ),
     "queued": N_("PostReady is very busy right now; please try again soon"),
 }
@@ -56,33 +56,33 @@ class QueueLimitExceeded(PostReadyError):
     """A job refused at submission: `kind` of limit, reached with `count` jobs."""
 
     def __init__(self, kind: LimitKind, count: int) -> None:
-        super().__init__(_LIMIT_CODES[kind], _LIMIT_MESSAGES[kind], count=count)
+        super().__init__(_LIMIT_CODES[kind], _LIMIT_MESSAGES[kind], photos=photo_count(count))
         self.kind: LimitKind = kind
         self.count = count
 
 
 class QuotaExceeded(PostReadyError):
-    """A daily quota used up: `limit` of `what` a day, again from `resets` (the user's time)."""
+    """A daily quota used up: `allowance` a day (a count of what: "20 AI calls"), again from
+    `resets` (the user's time)."""
 
-    def __init__(self, what: str, limit: int, resets: datetime, now: datetime) -> None:
+    def __init__(self, allowance: Plural, resets: datetime, now: datetime) -> None:
         wait = max(timedelta(), resets - now)
         hours, minutes = divmod(round(wait.total_seconds() / 60), 60)
         zone = getattr(resets.tzinfo, "key", None) or resets.tzname()
         message = N_(
-            "you have used today's {limit} {what}; more from {time:%H:%M} {zone}, "
+            "you have used today's {allowance}; more from {time:%H:%M} {zone}, "
             "in {hours} h {minutes} min"
         )
         super().__init__(
             AppErrorCode.QUOTA_EXCEEDED,
             message,
-            limit=limit,
-            what=Marked(what, {}),
+            allowance=allowance,
             time=resets,
             zone=zone,
             hours=hours,
             minutes=minutes,
         )
-        self.what, self.limit, self.resets = what, limit, resets
+        self.limit, self.resets = allowance.count, resets
 
 
 class JobNotFound(PostReadyError):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from postready.pipeline.marking import N_ as N_  # marks texts; re-exported for the chats
-from postready.pipeline.marking import Marked
+from postready.pipeline.marking import Marked, Plural
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -177,9 +177,9 @@ class _Shown:
 
 def fill(template: str, fields: Mapping[str, object]) -> str:
     """`template` (a marked text) in the current language with `fields` filled in: times of
-    day as the language writes them, marked texts (`Marked`) in the language, anything else
-    (a name the user typed) as it is. A template without fields is not formatted: its braces
-    are its own."""
+    day as the language writes them, marked texts (`Marked`) and counts (`Plural`) in the
+    language, anything else (a name the user typed) as it is. A template without fields is
+    not formatted: its braces are its own."""
     if not fields:
         return _(template)
     return _(template).format(**{name: _shown(value) for name, value in fields.items()})
@@ -190,4 +190,6 @@ def _shown(value: object) -> object:
         return _Shown(clock(value))
     if isinstance(value, Marked):
         return _Shown(fill(value.template, value.fields))
+    if isinstance(value, Plural):
+        return _Shown(ngettext(value.singular, value.plural, value.count).format(count=value.count))
     return value

@@ -12,15 +12,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from postready.core.access import AccessRules
 from postready.core.config.settings import Settings
 from postready.core.errors import QuotaExceeded
-from postready.core.i18n import N_
 from postready.core.storage.models import Job
 from postready.core.storage.repositories import UsageRepository
+from postready.pipeline.marking import Marked, Plural
 from postready.pipeline.providers.base import QuotaUsedUp, UsageKind
 
-USAGE_NAMES: Mapping[UsageKind, str] = {
-    "ai_call": N_("AI calls"),
-    "image_render": N_("image renders"),
-}
+
+def usage_allowance(kind: UsageKind, count: int) -> Plural:
+    """A day's quota of paid calls of `kind`, as a field of a marked text: "20 AI calls"."""
+    if kind == "ai_call":
+        return Plural("{count} AI call", "{count} AI calls", count)
+    return Plural("{count} image render", "{count} image renders", count)
 
 
 def _zone(timezone: str) -> ZoneInfo:
@@ -42,11 +44,11 @@ def next_day(now: float, timezone: str) -> datetime:
     return day_start(now, timezone) + timedelta(days=1)
 
 
-def quota_exceeded(what: str, limit: int, now: float, timezone: str) -> QuotaExceeded:
-    """The error for `limit` of `what` a day used up: which quota, and when it resets in the
-    user's time."""
+def quota_exceeded(allowance: Plural, now: float, timezone: str) -> QuotaExceeded:
+    """The error for a day's `allowance` ("20 AI calls") used up: which quota, and when it
+    resets in the user's time."""
     local_now = datetime.fromtimestamp(now, _zone(timezone))
-    return QuotaExceeded(what, limit, next_day(now, timezone), local_now)
+    return QuotaExceeded(allowance, next_day(now, timezone), local_now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,7 @@ class DailyUsageGate:
                 self.user_id, self.session_id, kind, self.limits[kind], self.timezone
             )
         except QuotaExceeded as exc:
-            raise QuotaUsedUp(exc.message) from exc
+            raise QuotaUsedUp(exc.message, Marked(exc.template, exc.fields)) from exc
 
 
 def job_usage_gate(

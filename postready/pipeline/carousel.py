@@ -25,7 +25,7 @@ from postready.pipeline.content import CONTENT_EVENTS, ContentEngine, PreparedPh
 from postready.pipeline.encoding import public_exif
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import ImageSource, LoadLimits, load_image, load_logo, read_size
-from postready.pipeline.marking import N_, Marked
+from postready.pipeline.marking import N_, Marked, photo_count
 from postready.pipeline.models import (
     ErrorInfo,
     ItemImage,
@@ -33,6 +33,8 @@ from postready.pipeline.models import (
     OptimizeResult,
     PlatformResult,
     ProgressEvent,
+    ProgressMessage,
+    Reporter,
     SourceInfo,
 )
 from postready.pipeline.platform_plans import PlatformPlan, min_decoded_size, plan_platform
@@ -111,7 +113,7 @@ async def run_carousel(
     engine = content or ContentEngine()
     steps = len(photos) * (1 + len(specs)) + CONTENT_EVENTS + (1 if request.previews else 0)
     report = progress_reporter(steps, progress)
-    report("load", f"checking {len(photos)} photos")
+    report("load", Marked(N_("Checking {photos}…"), {"photos": photo_count(len(photos))}))
     sizes = await asyncio.gather(
         *(loop.run_in_executor(executor, _checked_size, photo, limits) for photo in photos)
     )
@@ -218,6 +220,12 @@ def _checked_size(photo: _Photo, limits: LoadLimits) -> tuple[int, int]:
         raise _about(photo, exc) from exc
 
 
+def _of_photo(number: int, message: ProgressMessage) -> Marked:
+    """A step's progress line naming the photo it is about: "photo 2: Instagram image ready"."""
+    step = message if isinstance(message, Marked) else Marked(message, {})
+    return Marked(N_("photo {number}: {step}"), {"number": number, "step": step})
+
+
 def _about(photo: _Photo, exc: PostReadyError) -> PostReadyError:
     return about_photo(photo.number, photo.name, exc)
 
@@ -269,7 +277,7 @@ async def _render_photo(
     engine: ContentEngine,
     executor: Executor | None,
     prepared: asyncio.Future[PreparedPhoto],
-    report: Callable[[str, str], None],
+    report: Reporter,
 ) -> _Rendered:
     """One photo: decoded as small as its crops allow, its faces and subject found, what the
     content step needs prepared, then cropped to every platform's shared variant."""
@@ -279,7 +287,6 @@ async def _render_photo(
     from postready.pipeline.platform_images import RenderContext, render_platforms
 
     loop = asyncio.get_running_loop()
-    label = f"photo {photo.number}"
     try:
         loaded = await loop.run_in_executor(
             executor,
@@ -292,7 +299,7 @@ async def _render_photo(
         )
     except PostReadyError as exc:
         raise _about(photo, exc) from exc
-    report("analyse", f"{label}: finding faces and the subject")
+    report("analyse", _of_photo(photo.number, N_("finding faces and the subject")))
     signals = await loop.run_in_executor(executor, detect_crop_signals, loaded.image)
     side = CAROUSEL_VISION_SIDE if photo.number <= MAX_VISION_PHOTOS else None
     prepare = partial(
@@ -314,7 +321,10 @@ async def _render_photo(
         item=photo.number,
     )
     results = await render_platforms(
-        plans, context, executor, lambda stage, message: report(stage, f"{label}: {message}")
+        plans,
+        context,
+        executor,
+        lambda stage, message: report(stage, _of_photo(photo.number, message)),
     )
     info = SourceInfo(photo.name, loaded.source_format, *loaded.source_size, notes=loaded.notes)
     return _Rendered(info, results)

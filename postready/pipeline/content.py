@@ -29,6 +29,7 @@ from postready.pipeline.branding import (
 )
 from postready.pipeline.captions import assemble_post
 from postready.pipeline.hashtags import select_hashtags
+from postready.pipeline.marking import N_, Marked
 from postready.pipeline.meaning import Topics, read_topics
 from postready.pipeline.models import ContentSources, OptimizeRequest, PlatformContent
 from postready.pipeline.platforms import PLATFORMS, PlatformSpec
@@ -92,7 +93,7 @@ class ContentOutcome:
     ai_calls: int
     vision: str | None = None  # the AI provider that looked at the photo; None: only local
     usage: tuple[Usage, ...] = ()  # what the paid calls used, as their services reported
-    notices: tuple[str, ...] = ()  # for the user: a daily quota that kept AI out
+    notices: tuple[Marked, ...] = ()  # for the user: a daily quota that kept AI out
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +138,7 @@ class CallBudget:
     def __init__(self, limit: int, gate: UsageGate | None = None) -> None:
         self.limit, self.used = limit, 0
         self._gate = gate
-        self.notices: list[str] = []  # for the user: which quota stopped a call
+        self.notices: list[Marked] = []  # for the user: which quota stopped a call
 
     async def spend(self, part: str) -> None:
         if self.used >= self.limit:
@@ -146,7 +147,9 @@ class CallBudget:
             try:
                 await self._gate.take("ai_call")
             except QuotaUsedUp as exc:
-                self.notices.append(f"Written without AI: {exc.reason}")
+                self.notices.append(
+                    Marked(N_("Written without AI: {reason}"), {"reason": exc.wording})
+                )
                 raise
         self.used += 1
 
@@ -243,7 +246,7 @@ class ContentEngine:
                  else written_locally),
                 (self._local_writer, written_locally),
             )  # fmt: skip
-            report("Captions written")
+            report(N_("Captions written"))
             return result
 
         async def find() -> tuple[AccountSuggestions, _Part]:
@@ -252,7 +255,7 @@ class ContentEngine:
                 (self.accounts, lambda: self.accounts.find(brief, local.niches)),
                 (self._local_accounts, lambda: self._local_accounts.find(brief, local.niches)),
             )  # fmt: skip
-            report("Accounts to tag checked")
+            report(N_("Accounts to tag checked"))
             return result
 
         (writing, written), (accounts, found) = await asyncio.gather(write(), find())

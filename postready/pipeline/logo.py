@@ -41,12 +41,12 @@ class LogoOptions:
     def __post_init__(self) -> None:
         object.__setattr__(self, "position", parse_logo_position(self.position))
         if not 0 < self.scale <= 1:
-            _invalid(f"logo scale must be above 0 and at most 1, not {self.scale}")
+            _invalid(N_("logo scale must be above 0 and at most 1, not {value}"), self.scale)
         if not 0 <= self.margin < 0.5:
-            _invalid(f"logo margin must be at least 0 and below 0.5, not {self.margin}")
+            _invalid(N_("logo margin must be at least 0 and below 0.5, not {value}"), self.margin)
         if not 0 < self.opacity <= 1:
-            _invalid(f"logo opacity must be above 0 and at most 1, not {self.opacity}")
+            _invalid(N_("logo opacity must be above 0 and at most 1, not {value}"), self.opacity)
 
 
-def _invalid(message: str) -> NoReturn:
-    raise PostReadyError(ErrorCode.INVALID_OPTION, message)
+def _invalid(message: str, value: float) -> NoReturn:
+    raise PostReadyError(ErrorCode.INVALID_OPTION, message, value=value)

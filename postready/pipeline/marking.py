@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 
 def N_(message: str) -> str:
@@ -26,6 +27,29 @@ class Marked:
     def __format__(self, spec: str) -> str:
         return self.template.format(**self.fields) if self.fields else self.template
 
+    def __hash__(self) -> int:  # its fields are a mapping: hashed as the English line
+        return hash((self.template, format(self)))
+
+
+@dataclass(frozen=True, slots=True)
+class Plural:
+    """A count with its words, as a field of a marked text ("processing stopped {times} …"):
+    the catalogs' plural forms of `singular`/`plural` (extracted as `ngettext` is, the
+    keyword `Plural:1,2` of scripts/catalogs.sh) with `{count}` filled in. English as a
+    field: "1 time", "3 times"."""
+
+    singular: str
+    plural: str
+    count: int
+
+    def __format__(self, spec: str) -> str:
+        return (self.singular if self.count == 1 else self.plural).format(count=self.count)
+
+
+def photo_count(count: int) -> Plural:
+    """A count of photos, as a field of a marked text: "1 photo", "3 photos"."""
+    return Plural("{count} photo", "{count} photos", count)
+
 
 def fields_to_json(fields: Mapping[str, object]) -> dict[str, object]:
     """`fields` as JSON values that `fields_from_json` gives back: marked texts stay marked
@@ -39,9 +63,20 @@ def fields_from_json(data: Mapping[str, object]) -> dict[str, object]:
     return {name: _value_from_json(value) for name, value in data.items()}
 
 
+def marked_to_json(text: Marked) -> dict[str, object]:
+    """A marked text as JSON that `marked_from_json` gives back."""
+    return {"marked": text.template, "fields": fields_to_json(text.fields)}
+
+
+def marked_from_json(data: Mapping[str, Any]) -> Marked:
+    return Marked(data["marked"], fields_from_json(data.get("fields", {})))
+
+
 def _value_json(value: object) -> object:
     if isinstance(value, Marked):
-        return {"marked": value.template, "fields": fields_to_json(value.fields)}
+        return marked_to_json(value)
+    if isinstance(value, Plural):
+        return {"plural": [value.singular, value.plural], "count": value.count}
     if isinstance(value, datetime):
         return {"datetime": value.isoformat()}
     if value is None or isinstance(value, str | int | float):
@@ -51,7 +86,10 @@ def _value_json(value: object) -> object:
 
 def _value_from_json(value: object) -> object:
     if isinstance(value, dict) and "marked" in value:
-        return Marked(value["marked"], fields_from_json(value.get("fields", {})))
+        return marked_from_json(value)
+    if isinstance(value, dict) and "plural" in value:
+        singular, plural = value["plural"]
+        return Plural(singular, plural, value["count"])
     if isinstance(value, dict) and "datetime" in value:
         return datetime.fromisoformat(value["datetime"])
     return value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -16,7 +16,13 @@ from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.hashtags import format_hashtags
 from postready.pipeline.loading import ImageSource
 from postready.pipeline.logo import LogoOptions
-from postready.pipeline.marking import fields_from_json, fields_to_json
+from postready.pipeline.marking import (
+    Marked,
+    fields_from_json,
+    fields_to_json,
+    marked_from_json,
+    marked_to_json,
+)
 from postready.pipeline.platforms import PLATFORMS, OutputFormat
 from postready.pipeline.pricing import Cost
 from postready.pipeline.providers.types import AccountSuggestions, ImageAnalysis
@@ -80,14 +86,30 @@ class OptimizeRequest:
 
 @dataclass(frozen=True, slots=True)
 class ProgressEvent:
+    """A step of a job: its stage, how far along, and what happens, for people: `message`
+    (English, marked for the catalogs) with the `fields` that fill it (a platform's or a
+    style's name), so a chat can show it in the user's language."""
+
     stage: str
     done: int
     total: int
     message: str
+    fields: Mapping[str, object] = field(default_factory=dict)
 
     @property
     def fraction(self) -> float:
         return self.done / self.total if self.total else 1.0
+
+    @property
+    def text(self) -> str:
+        """The English line, filled in."""
+        return self.message.format(**self.fields) if self.fields else self.message
+
+
+# What a pipeline step reports: a marked text, alone or with its fields.
+ProgressMessage = str | Marked
+# `report(stage, message)`: the next step of a run.
+Reporter = Callable[[str, ProgressMessage], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,7 +413,9 @@ class OptimizeResult:
     ai_calls: int = 0  # calls to AI services this session (transport retries not counted)
     previews: FeedPreviews | None = None
     cost: Cost | None = None  # the paid calls' estimated cost (None: read from an old document)
-    notices: tuple[str, ...] = ()  # for the user: daily quotas that kept AI services out
+    # For the user: daily quotas that kept AI services out; results.json keeps them as English
+    # lines ("notices") and marked ("notices_wording") for the chats to translate.
+    notices: tuple[Marked, ...] = ()
     items: tuple[SourceInfo, ...] = ()  # a carousel's photos in order (`source` is the first)
     language: str = ENGLISH  # what the posts are written in
     hashtag_language: HashtagLanguage = DEFAULT_HASHTAG_LANGUAGE
@@ -430,7 +454,8 @@ class OptimizeResult:
                 "ai_calls": self.ai_calls,
                 "image_renders": sum(u.images for u in self.cost.usage) if self.cost else 0,
                 "cost": self.cost.to_json() if self.cost else None,
-                "notices": list(self.notices),
+                "notices": [format(notice) for notice in self.notices],
+                "notices_wording": [marked_to_json(notice) for notice in self.notices],
             },
         }
         if self.items:
@@ -491,7 +516,7 @@ class OptimizeResult:
                 previews=FeedPreviews.from_json(previews) if previews is not None else None,
                 # Documents written before costs were kept have neither.
                 cost=Cost.from_json(metadata["cost"]) if metadata.get("cost") else None,
-                notices=tuple(metadata.get("notices", ())),
+                notices=_notices(metadata),
                 items=tuple(
                     SourceInfo.from_json(item["source_image"], item)
                     for item in data.get("items", ())
@@ -520,3 +545,11 @@ def _image_json(image: ImageOutput) -> dict[str, Any]:
 def _iso(moment: datetime) -> str:
     """ISO 8601, exact to the microsecond; UTC written 'Z' as results.json always has."""
     return moment.isoformat().replace("+00:00", "Z")
+
+
+def _notices(metadata: Mapping[str, Any]) -> tuple[Marked, ...]:
+    """The notices a results document keeps: marked where it has their wording (English lines,
+    as they are, from documents written before)."""
+    if "notices_wording" in metadata:
+        return tuple(marked_from_json(notice) for notice in metadata["notices_wording"])
+    return tuple(Marked(notice, {}) for notice in metadata.get("notices", ()))

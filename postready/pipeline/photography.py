@@ -318,7 +318,10 @@ def resolve_styles(names: list[str]) -> tuple[str, ...]:
         if key is None:
             choices = ", ".join(style.name.lower() for style in STYLES.values())
             raise PostReadyError(
-                ErrorCode.UNKNOWN_STYLE, f"unknown style '{word}'; choose from: {choices}, all"
+                ErrorCode.UNKNOWN_STYLE,
+                N_("unknown style '{name}'; choose from: {styles}"),
+                name=word,
+                styles=f"{choices}, {ALL_STYLES_WORD}",
             )
         chosen.add(key)
     return tuple(key for key in STYLES if key in chosen)
@@ -335,11 +338,16 @@ def resolve_colour(name: str) -> str:
         if known.lower() == wanted:
             return known
     close = difflib.get_close_matches(wanted, [c.lower() for c in COLOURS], n=1, cutoff=0.7)
-    hint = f" — did you mean '{close[0].title()}'?" if close else ""
-    raise PostReadyError(
-        ErrorCode.UNKNOWN_COLOR,
-        f"unknown background colour '{name}'{hint} Choose from: {', '.join(COLOURS)}",
-    )
+    colours = ", ".join(COLOURS)
+    if close:
+        message = N_(
+            "unknown background colour '{name}' — did you mean '{hint}'? Choose from: {colours}"
+        )
+        raise PostReadyError(
+            ErrorCode.UNKNOWN_COLOR, message, name=name, hint=close[0].title(), colours=colours
+        )
+    message = N_("unknown background colour '{name}'. Choose from: {colours}")
+    raise PostReadyError(ErrorCode.UNKNOWN_COLOR, message, name=name, colours=colours)
 
 
 def render_style(

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from postready.pipeline.marking import Marked
+
 if TYPE_CHECKING:
     from postready.pipeline.providers.types import Usage
 
@@ -82,7 +84,7 @@ class ProductPhotographyResult:
     failed: dict[str, str] = field(default_factory=dict)  # style → reason
     # Not in the results document: the runner prices them, and tells the user.
     usage: tuple[Usage, ...] = ()  # the image API's calls
-    notices: tuple[str, ...] = ()  # a daily quota that kept styles off the image API
+    notices: tuple[Marked, ...] = ()  # a daily quota that kept styles off the image API
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {

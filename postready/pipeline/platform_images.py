@@ -7,7 +7,6 @@ import asyncio
 import logging
 import os
 import time
-from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +20,8 @@ from postready.pipeline.encoding import EXTENSIONS, EncodedImage, encode_under_l
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.logo import LogoOptions
 from postready.pipeline.logo_placement import place_logo
-from postready.pipeline.marking import N_
-from postready.pipeline.models import ErrorInfo, ImageOutput, PlatformResult
+from postready.pipeline.marking import N_, Marked
+from postready.pipeline.models import ErrorInfo, ImageOutput, PlatformResult, Reporter
 from postready.pipeline.platform_plans import PlatformPlan
 from postready.pipeline.platforms import PLATFORMS, OutputFormat
 from postready.pipeline.resizing import MAX_UPSCALE, resize_crop
@@ -34,7 +33,7 @@ async def render_platforms(
     plans: list[PlatformPlan],
     context: RenderContext,
     executor: Executor | None,
-    report: Callable[[str, str], None],
+    report: Reporter,
 ) -> dict[str, PlatformResult]:
     """Every platform's image, one render per distinct (size, format), as many at once as
     there are CPUs, the largest first: more at once would only share the CPUs and hold more
@@ -56,7 +55,9 @@ async def render_platforms(
         for item in await future:
             results[item.platform] = item
             name = PLATFORMS[item.platform].display_name
-            report("images", f"{name} image {'ready' if item.status == 'success' else 'failed'}")
+            ready = item.status == "success"
+            words = N_("{platform} image ready") if ready else N_("{platform} image failed")
+            report("images", Marked(words, {"platform": name}))
     return results
 
 

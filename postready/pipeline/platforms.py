@@ -123,7 +123,10 @@ class PlatformSpec:
         names = ", ".join(v.name for v in self.variants)
         raise PostReadyError(
             ErrorCode.UNKNOWN_VARIANT,
-            f"{self.display_name} has no '{name}' format; choose one of: {names}",
+            N_("{platform} has no '{name}' format; choose one of: {names}"),
+            platform=self.display_name,
+            name=name,
+            names=names,
         )
 
 

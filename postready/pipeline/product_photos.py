@@ -23,7 +23,8 @@ from postready.pipeline.cutout import Cutout, cut_out
 from postready.pipeline.encoding import EXTENSIONS, encode_under_limit
 from postready.pipeline.logo import LogoOptions
 from postready.pipeline.logo_placement import place_logo
-from postready.pipeline.models import OptimizeRequest
+from postready.pipeline.marking import N_, Marked
+from postready.pipeline.models import OptimizeRequest, ProgressMessage
 from postready.pipeline.photography import (
     STYLES,
     Style,
@@ -78,7 +79,7 @@ class Branding:
     exif: bytes
 
 
-Report = Callable[[str], None]
+Report = Callable[[ProgressMessage], None]
 
 
 def photography_styles(request: OptimizeRequest) -> tuple[str, ...]:
@@ -115,9 +116,9 @@ async def run_product_photography(
     colour = resolve_colour(colour)
     detection = await loop.run_in_executor(executor, is_product_shot, image, signals, vision)
     if not (detection.suitable or forced):
-        report(f"product photography skipped: {detection.reason}")
+        report(N_("Product photography skipped: not a product shot"))
         for key in styles:
-            report(f"{STYLES[key].name} skipped")
+            report(Marked(N_("{style} skipped"), {"style": _style(key)}))
         return ProductPhotographyResult(detection, {}, "local")
 
     cutout = await loop.run_in_executor(executor, cut_out, image, settings.rembg_model)
@@ -127,7 +128,7 @@ async def run_product_photography(
             f"the cut-out is uncertain (confidence {cutout.confidence:.2f}): check the edges "
             "of the product in the styled images"
         )
-    report("Product cut out")
+    report(N_("Product cut out"))
     out_dir = session_dir / STYLES_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
     editor = OpenAIImageEditor(settings.openai) if settings.openai else None
@@ -136,7 +137,7 @@ async def run_product_photography(
     failed: dict[str, str] = {}
     api_used = False
     usage: list[Usage] = []
-    notices: list[str] = []
+    notices: list[Marked] = []
 
     async def one_style(key: str) -> None:
         nonlocal api_used
@@ -157,7 +158,8 @@ async def run_product_photography(
                 log.warning("image_api_failed style=%s error=%s", key, exc)
                 notes.append(f"{style.name}: the image service failed ({exc}); rendered locally")
             except QuotaUsedUp as exc:
-                notices.append(f"{style.name} made without the image service: {exc}")
+                notice = N_("{style} made without the image service: {reason}")
+                notices.append(Marked(notice, {"style": _style(key), "reason": exc.wording}))
         if renders is None:
             render = partial(render_style, style, cutout, colour=colour)
             renders = await loop.run_in_executor(executor, _render_all, render, targets)
@@ -170,7 +172,7 @@ async def run_product_photography(
         rendered[key] = {
             platform: StyleImage(path, urls.get(platform)) for platform, path in paths.items()
         }
-        report(f"{style.name} photo ready")
+        report(Marked(N_("{style} photo ready"), {"style": _style(key)}))
 
     async def guarded(key: str) -> None:
         try:
@@ -179,7 +181,7 @@ async def run_product_photography(
             # One style failing (a bug, a full disk) must not take the others with it.
             log.error("style_failed style=%s", key, exc_info=exc)
             failed[key] = f"could not be rendered ({type(exc).__name__})"
-            report(f"{STYLES[key].name} photo failed")
+            report(Marked(N_("{style} photo failed"), {"style": _style(key)}))
 
     try:
         await asyncio.gather(*(guarded(key) for key in styles))
@@ -199,6 +201,11 @@ async def run_product_photography(
         tuple(usage),
         tuple(notices),
     )
+
+
+def _style(key: str) -> Marked:
+    """A style's name, marked: the chats show it in the user's language."""
+    return Marked(STYLES[key].name, {})
 
 
 def _storage(settings: PhotographySettings, notes: list[str]) -> CloudinaryStorage | None:

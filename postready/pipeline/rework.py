@@ -22,6 +22,7 @@ from postready.pipeline.captions import Post, assemble_post, draft_caption
 from postready.pipeline.content import ContentEngine, PreparedPhoto, Report, vision_jpeg
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.hashtags import select_hashtags
+from postready.pipeline.marking import N_, Marked
 from postready.pipeline.meaning import read_topics
 from postready.pipeline.models import OptimizeRequest, OptimizeResult, PlatformContent
 from postready.pipeline.platforms import PLATFORMS, PlatformSpec
@@ -42,7 +43,7 @@ class Reworked:
     that kept the AI out this time."""
 
     result: OptimizeResult
-    notices: tuple[str, ...] = ()
+    notices: tuple[Marked, ...] = ()
 
 
 async def another_caption(
@@ -62,13 +63,13 @@ async def another_caption(
     caption, writer = None, engine.writer.name
     calls = 0
     usage: tuple[Usage, ...] = ()
-    notices: tuple[str, ...] = ()
+    notices: tuple[Marked, ...] = ()
     if engine.writer.remote:
         try:
             if gate is not None:
                 await gate.take("ai_call")
         except QuotaUsedUp as exc:
-            notices = (exc.reason,)
+            notices = (exc.wording,)
         else:
             calls = 1
             writing = await _written(engine, result, platform, request, analysis, content.caption)
@@ -104,7 +105,7 @@ def other_hashtags(engine: ContentEngine, result: OptimizeResult, platform: str)
     kit = result.brand or BrandKit()
     tags = brand_tags(spec, kit, tags)
     if set(tags) == set(content.hashtags):
-        raise PostReadyError(ErrorCode.NO_ALTERNATIVE, "no other hashtags fit this photo")
+        raise PostReadyError(ErrorCode.NO_ALTERNATIVE, N_("no other hashtags fit this photo"))
     post = assemble_post(spec, content.caption, tags)
     changed = replace(
         content, caption=post.caption, first_comment=post.first_comment, hashtags=post.hashtags
@@ -125,10 +126,10 @@ async def new_description(
     work), its AI calls within the user's daily quota (`gate`). `request`: the session's
     request (time zones, language)."""
     if result.analysis is None:
-        raise PostReadyError(ErrorCode.NO_ALTERNATIVE, "this photo has no posts to write again")
+        raise PostReadyError(ErrorCode.NO_ALTERNATIVE, N_("this photo has no posts to write again"))
     platforms = tuple(key for key, item in result.platforms.items() if item.content is not None)
     if not platforms:
-        raise PostReadyError(ErrorCode.NO_ALTERNATIVE, "this photo has no posts to write again")
+        raise PostReadyError(ErrorCode.NO_ALTERNATIVE, N_("this photo has no posts to write again"))
     jpeg = await _vision_jpeg(result, platforms[0]) if engine.writer.remote else b""
     photo = PreparedPhoto(redescribe(result.analysis, description), result.session_id, jpeg)
     again = replace(request, platforms=platforms, description=description)
@@ -156,7 +157,7 @@ def save_posts(result: OptimizeResult, platforms: tuple[str, ...], session_dir: 
 def _content(result: OptimizeResult, platform: str) -> tuple[PlatformContent, ImageAnalysis]:
     item = result.platforms.get(platform)
     if item is None or item.content is None or result.analysis is None:
-        raise PostReadyError(ErrorCode.NO_ALTERNATIVE, "this post has no text to change")
+        raise PostReadyError(ErrorCode.NO_ALTERNATIVE, N_("this post has no text to change"))
     return item.content, result.analysis
 
 
@@ -184,7 +185,7 @@ def _drafted(
         caption = clear_caption(drafted, "", kit.avoid)[0]
         if _post(spec, kit, caption, content.hashtags).caption != content.caption:
             return caption
-    raise PostReadyError(ErrorCode.NO_ALTERNATIVE, "no other caption fits this photo")
+    raise PostReadyError(ErrorCode.NO_ALTERNATIVE, N_("no other caption fits this photo"))
 
 
 async def _written(
@@ -234,7 +235,7 @@ def _with(
     contents: Mapping[str, PlatformContent],
     ai_calls: int,
     usage: tuple[Usage, ...],
-    notices: tuple[str, ...],
+    notices: tuple[Marked, ...],
 ) -> OptimizeResult:
     """`result` with the new `contents`, and the calls that wrote them counted and priced."""
     platforms = {

@@ -35,13 +35,15 @@ from postready.pipeline.loading import (
     load_image,
     load_logo,
 )
-from postready.pipeline.marking import N_
+from postready.pipeline.marking import N_, Marked
 from postready.pipeline.models import (
     FeedPreviews,
     OptimizeRequest,
     OptimizeResult,
     PlatformResult,
     ProgressEvent,
+    ProgressMessage,
+    Reporter,
     SourceInfo,
 )
 from postready.pipeline.platform_plans import PlatformPlan, min_decoded_size, plan_platform
@@ -118,7 +120,7 @@ async def run_optimization(
     total = len(specs) + 2 + CONTENT_EVENTS + (len(styles) + 1 if styles else 0)
     total += 1 if request.previews else 0
     report = progress_reporter(total, progress)
-    report("load", "Reading your photo…")
+    report("load", N_("Reading your photo…"))
     plans: dict[str, PlatformPlan] = {}
 
     # The photo decodes as large as its largest output needs: the platform images, and for
@@ -149,13 +151,13 @@ async def run_optimization(
     detectors_ready = loop.run_in_executor(executor, prepare_detectors)
     loaded, search = await loading
     await detectors_ready
-    report("analyse", "Finding the best crop…")
+    report("analyse", N_("Finding the best crop…"))
     logo_loading = (
         loop.run_in_executor(executor, load_logo, request.logo.source) if request.logo else None
     )
     signals = await loop.run_in_executor(executor, detect_crop_signals, loaded.image, search)
     logo = await logo_loading if logo_loading else None
-    report("images", "Sizing your images…")
+    report("images", N_("Sizing your images…"))
     content_task = asyncio.create_task(
         _content(engine, request, loaded, signals, started, executor, report, session_id, gate)
     )
@@ -230,15 +232,19 @@ def _load_for_search(
     return loaded, search_copy(loaded.image)
 
 
-def progress_reporter(total: int, progress: ProgressCallback | None) -> Callable[[str, str], None]:
+def progress_reporter(total: int, progress: ProgressCallback | None) -> Reporter:
     """`report(stage, message)` for a run of `total` steps after its first: each call is the
     next step's ProgressEvent."""
     done = -1
 
-    def report(stage: str, message: str) -> None:
+    def report(stage: str, message: ProgressMessage) -> None:
         nonlocal done
         done += 1
-        if progress is not None:
+        if progress is None:
+            return
+        if isinstance(message, Marked):
+            progress(ProgressEvent(stage, done, total, message.template, message.fields))
+        else:
             progress(ProgressEvent(stage, done, total, message))
 
     return report
@@ -273,7 +279,7 @@ async def _content(
     signals: CropSignals,
     now: datetime,
     executor: Executor | None,
-    report: Callable[[str, str], None],
+    report: Reporter,
     session_id: str,
     gate: UsageGate | None,
 ) -> ContentOutcome | None:
@@ -290,7 +296,7 @@ async def generate_content(
     request: OptimizeRequest,
     photo: Awaitable[PreparedPhoto],
     now: datetime,
-    report: Callable[[str, str], None],
+    report: Reporter,
     session_id: str,
     gate: UsageGate | None,
 ) -> ContentOutcome | None:
@@ -298,7 +304,7 @@ async def generate_content(
     images still arrive."""
     reported = 0
 
-    def content_report(message: str) -> None:
+    def content_report(message: ProgressMessage) -> None:
         nonlocal reported
         reported += 1
         report("content", message)
@@ -365,7 +371,7 @@ async def _product_photography(
     context: RenderContext,
     photography: PhotographySettings | None,
     executor: Executor | None,
-    report: Callable[[str, str], None],
+    report: Reporter,
     gate: UsageGate | None,
 ) -> ProductPhotographyResult:
     from postready.pipeline.product_detection import VisionVerdict

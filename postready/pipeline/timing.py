@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.marking import N_
 from postready.pipeline.platforms import PlatformSpec
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -77,7 +78,8 @@ def zone(name: str) -> ZoneInfo:
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise PostReadyError(
             ErrorCode.INVALID_OPTION,
-            f"unknown time zone '{name}'; use an IANA name such as Europe/London or UTC",
+            N_("unknown time zone '{name}'; use an IANA name such as Europe/London or UTC"),
+            name=name,
         ) from exc
 
 

@@ -124,3 +124,9 @@ async def test_stats_are_for_admins_and_count_jobs_by_how_they_ended(
         "Services: no OPENAI_API_KEY: captions and hashtags written locally; "
         "no GEMINI_API_KEY: no account search"
     )
+    await bot.send(ALICE, "/settings language de")
+    await bot.send(ALICE, "/stats")
+    assert bot.output.texts(ALICE)[-1].splitlines()[-1] == (
+        "Dienste: kein OPENAI_API_KEY: Bildunterschriften und Hashtags werden lokal "
+        "geschrieben; kein GEMINI_API_KEY: keine Kontensuche"
+    )

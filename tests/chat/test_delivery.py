@@ -16,10 +16,13 @@ import pytest
 from postready.chat.delivery import PREVIEWS_LABEL, result_images, result_replies
 from postready.chat.replies import Album, Files, MediaItem, Progress, Text
 from postready.chat.sending import PermanentSendError
+from postready.core.i18n import speaking
 from postready.core.identity import UserRef
 from postready.core.queue.updates import JobUpdate
+from postready.core.quotas import DailyUsageGate
 from postready.core.storage.models import Job, UserSettings
 from postready.pipeline.carousel import about_photo
+from postready.pipeline.content import CallBudget
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.marking import N_
 from postready.pipeline.models import (
@@ -37,6 +40,7 @@ from postready.pipeline.photography_results import (
     StyleImage,
 )
 from postready.pipeline.platforms import PLATFORMS
+from postready.pipeline.providers.base import QuotaUsedUp, UsageKind
 from tests.chat.conftest import ALICE, BOB, PHOTO, Bot, photo
 from tests.chat.recording import Message, failing
 
@@ -298,6 +302,10 @@ def test_results_come_as_albums_of_ten_then_one_post_per_platform(pipeline_resul
     instagram = result.platforms["instagram"].content
     assert instagram is not None and items[0].alt_text == instagram.alt_text
     assert items[len(PLATFORMS)].alt_text == f"Solid Background product photo. {instagram.alt_text}"
+    with speaking("de"):
+        (styled, *_) = result_images(result)[len(PLATFORMS) :]
+    assert styled.label == "Einfarbiger Hintergrund · Instagram"
+    assert styled.alt_text == f"Produktfoto „Einfarbiger Hintergrund“. {instagram.alt_text}"
     assert len(posts) == len(PLATFORMS) and all(isinstance(p, Text) for p in posts)
     assert [p.actions for p in posts if isinstance(p, Text) and p.actions] == [posts[-1].actions]
     replies = result_replies(result, as_files=True)
@@ -393,3 +401,40 @@ async def test_a_carousel_is_each_platforms_albums_then_its_post(tmp_path: Path)
     assert list(as_files) == ["files:instagram", "post:instagram", "files:x", "post:x"]
     files = as_files["files:x"]
     assert isinstance(files, Files) and len(files.items) == 11
+
+
+async def test_progress_names_each_platform_in_the_users_language(bot) -> None:
+    """The real pipeline's progress: each platform's image and the captions, in Spanish, the
+    platform's name filled in."""
+    await bot.send(ALICE, "/optimize instagram x", photo(), language="es")
+    status = bot.output.chat(ALICE)[-1]
+    async with bot.working():
+        await bot.output.until(lambda: status.text.startswith("✅"), timeout=120)
+    steps = [text.partition(" · ")[2] for text in status.texts if " · " in text]
+    assert {"imagen de Instagram lista", "imagen de X lista", "Textos escritos"} <= set(steps)
+    assert "Leyendo tu foto…" in steps or "Buscando el mejor encuadre…" in steps
+    assert not [step for step in steps if "ready" in step or "written" in step]
+
+
+async def test_a_notice_under_the_result_is_in_the_users_language(bot, pipeline_result) -> None:
+    """The content step's note that the day's AI calls are used up, made as the pipeline makes
+    it and read back from the stored results, in Spanish: its reset time as Spanish writes it."""
+    await bot.send(ALICE, "/optimize instagram", photo(), language="es")
+    job = (await bot.jobs())[0]
+    limits: dict[UsageKind, int | None] = {"ai_call": 1, "image_render": 1}
+    gate = DailyUsageGate(bot.store.usage, job.session.user_id, job.session.id, "UTC", limits)
+    budget = CallBudget(5, gate)
+    await budget.spend("writing")
+    with pytest.raises(QuotaUsedUp):
+        await budget.spend("writing")  # the day's one call is spent
+    made = dataclasses.replace(result_for(pipeline_result, job), notices=tuple(budget.notices))
+    stored = json.loads(json.dumps(made.to_json()))
+    assert stored["optimization_metadata"]["notices"][0].startswith(
+        "Written without AI: you have used today's 1 AI call; more from 00:00 UTC"
+    )  # results.json keeps the English line
+    await bot.service.on_job_update(await completed(bot, job, OptimizeResult.from_json(stored)))
+    (notice,) = [text for text in bot.output.texts(ALICE) if text.startswith("ℹ️")]
+    assert notice.startswith(
+        "ℹ️ Escrito sin IA: has agotado el límite de hoy (1 llamada a la IA); habrá más a "
+        "partir de las 0:00 UTC, dentro de "
+    )

@@ -164,7 +164,7 @@ async def test_past_the_in_flight_limit_a_photo_is_refused_saying_how_to_go_on(b
     queued, refused = bot.output.chat(ALICE)
     assert queued.text == QUEUED.format(1)
     assert refused.text == (
-        "⚠️ you already have 1 photos in progress; wait for one to finish or /cancel it "
+        "⚠️ you already have 1 photo in progress; wait for one to finish or /cancel it "
         "(TOO_MANY_JOBS)"
     )
     assert isinstance(refused.reply, Text) and refused.reply.private

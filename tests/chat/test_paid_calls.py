@@ -50,7 +50,8 @@ async def test_the_daily_ai_quota_holds_and_the_reply_says_so(bot, openai_server
     assert len(openai_server.requests) == 3  # Alice's first, both of the admin's
     notices = [t for t in bot.output.texts(ALICE) if t.startswith("ℹ️")]
     assert notices == [
-        "ℹ️ Written without AI: you have used today's 1 AI calls; more from 00:00 UTC, in 16 h 0 min"
+        "ℹ️ Written without AI: you have used today's 1 AI call; more from 12:00\u202fAM UTC, "
+        "in 16 h 0 min"
     ]
     assert not [t for t in bot.output.texts(BOB) if t.startswith("ℹ️")]
     results = [job.session.results for job in await bot.jobs()]

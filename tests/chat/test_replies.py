@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from postready.chat.replies import Album, MediaItem, Progress, albums, split_text
+from postready.core.i18n import speaking
+from postready.pipeline.marking import Marked
 from postready.pipeline.models import ProgressEvent
 
 
@@ -86,3 +88,35 @@ def test_split_text_can_count_utf16_units() -> None:
     text = "📸" * 5  # each is two UTF-16 units
     assert split_text(text, 4, utf16) == ["📸📸", "📸📸", "📸"]
     assert split_text(text, 4) == ["📸📸📸📸", "📸"]
+
+
+STYLE = Marked("Floating", {})
+STEP = Marked("{platform} image failed", {"platform": "X"})
+
+
+@pytest.mark.parametrize(
+    ("event", "bar"),
+    [
+        (
+            ProgressEvent("images", 3, 5, "{platform} image ready", {"platform": "Instagram"}),
+            "▰▰▰▱▱ 60% · imagen de Instagram lista",
+        ),
+        (
+            ProgressEvent("photography", 4, 5, "{style} photo ready", {"style": STYLE}),
+            "▰▰▰▰▱ 80% · foto «Flotando» lista",
+        ),
+        (  # a carousel's photo, its step inside
+            ProgressEvent("images", 1, 5, "photo {number}: {step}", {"number": 2, "step": STEP}),
+            "▰▱▱▱▱ 20% · foto 2: falló la imagen de X",
+        ),
+        (  # words the catalogs lack (read back from the database, filled): the stage's
+            ProgressEvent("images", 5, 5, "Pinterest image ready"),
+            "▰▰▰▰▰ 100% · Ajustando el tamaño de tus imágenes…",
+        ),
+    ],
+)
+def test_a_progress_line_names_its_platform_or_style_in_the_language(
+    event: ProgressEvent, bar: str
+) -> None:
+    with speaking("es"):
+        assert Progress.from_event(event).bar == bar

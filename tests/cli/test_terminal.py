@@ -12,6 +12,7 @@ from postready.cli.terminal import (
     progress_line,
     table,
 )
+from postready.core.i18n import speaking
 from postready.pipeline.models import ProgressEvent
 
 
@@ -38,6 +39,13 @@ def test_the_bar_fills_with_the_steps_done() -> None:
     filled = round(BAR_WIDTH * 3 / 4)
     assert "━" * filled + "─" * (BAR_WIDTH - filled) in line
     assert line.endswith(" 3/4  0:01:15")
+
+
+def test_a_step_naming_a_platform_is_shown_in_the_language() -> None:
+    event = ProgressEvent("images", 2, 4, "{platform} image ready", {"platform": "Instagram"})
+    assert progress_line(event, elapsed=1).startswith("Instagram image ready ")
+    with speaking("es"):
+        assert progress_line(event, elapsed=1).startswith("imagen de Instagram lista ")
 
 
 def test_no_bar_when_output_is_not_a_terminal() -> None:

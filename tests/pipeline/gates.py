@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from postready.pipeline.providers.base import QuotaUsedUp, UsageKind
 
-USED_UP = "you have used today's 1 AI calls; more from 00:00 UTC, in 5 h 0 min"
+USED_UP = "you have used today's 1 AI call; more from 00:00 UTC, in 5 h 0 min"
 
 
 class CountingGate:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from postready.pipeline.marking import Marked
 from postready.pipeline.models import OptimizeRequest, OptimizeResult
 from postready.pipeline.pricing import DEFAULT_PRICES, Cost, ModelPrice, cost_of, load_prices
 from postready.pipeline.providers.types import Usage
@@ -78,7 +79,9 @@ async def test_the_cost_and_notices_are_kept_in_results_json(tmp_path: Path) -> 
     made = await run_optimization(request, tmp_path)
     assert made.cost == Cost(0.0, ())  # every step local: nothing paid
     cost = cost_of([Usage("gpt-5.4-mini", 1200, 300)], DEFAULT_PRICES)
-    result = replace(made, cost=cost, notices=("you have used today's 20 AI calls",))
+    used_up = Marked("you have used today's {limit} {what}", {"limit": 20, "what": "AI calls"})
+    notice = Marked("Written without AI: {reason}", {"reason": used_up})
+    result = replace(made, cost=cost, notices=(notice,))
     data = result.to_json()
     metadata = data["optimization_metadata"]
     assert metadata["cost"]["usd"] == pytest.approx(0.0009 + 0.00135)
@@ -87,8 +90,13 @@ async def test_the_cost_and_notices_are_kept_in_results_json(tmp_path: Path) -> 
         {"model": "gpt-5.4-mini", "input_tokens": 1200, "output_tokens": 300, "images": 0,
          "searches": 0}
     ]  # fmt: skip
-    assert metadata["image_renders"] == 0 and metadata["notices"] == [result.notices[0]]
+    # English lines as they were, and marked for the chats to translate.
+    assert metadata["notices"] == ["Written without AI: you have used today's 20 AI calls"]
+    assert metadata["image_renders"] == 0
     assert OptimizeResult.from_json(data) == result
+    # A document written before the notices' wording was kept reads them as English lines.
+    del metadata["notices_wording"]
+    assert OptimizeResult.from_json(data).notices == (Marked(metadata["notices"][0], {}),)
     # A document written before costs were kept still reads.
     del metadata["cost"], metadata["notices"], metadata["image_renders"]
     assert OptimizeResult.from_json(data).cost is None

@@ -60,7 +60,7 @@ async def test_styles_per_platform_with_progress_and_results(bottle, tmp_path) -
 
     assert [e.done for e in events] == list(range(len(events)))
     assert events[-1].done == events[-1].total
-    style_events = [e.message for e in events if e.stage == "photography"]
+    style_events = [e.text for e in events if e.stage == "photography"]
     assert style_events[0] == "Product cut out"
     assert sorted(style_events[1:]) == ["Floating photo ready", "Solid Background photo ready"]
 
@@ -240,12 +240,12 @@ async def test_a_used_up_render_quota_renders_locally_and_says_so(bottle, tmp_pa
     photography = result.product_photography
     assert set(photography.styles) == {"floating", "macro"}  # both made, one here
     (notice,) = result.notices
-    assert notice.endswith(f"made without the image service: {USED_UP}")
+    assert format(notice).endswith(f"made without the image service: {USED_UP}")
     cost = result.cost
     assert cost.usage == (Usage("gpt-image-1.5", 700, 4_000, images=1),)
     assert cost.usd == pytest.approx(700 * 8 / 1e6 + 4_000 * 32 / 1e6)
     metadata = json.loads((tmp_path / result.session_id / RESULTS_FILE).read_text())[
         "optimization_metadata"
     ]
-    assert metadata["image_renders"] == 1 and metadata["notices"] == [notice]
+    assert metadata["image_renders"] == 1 and metadata["notices"] == [format(notice)]
     assert metadata["cost"]["usd"] == pytest.approx(cost.usd)

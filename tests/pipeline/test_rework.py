@@ -13,6 +13,7 @@ import pytest
 from postready.pipeline.brand import BrandKit
 from postready.pipeline.content import ContentEngine
 from postready.pipeline.errors import PostReadyError
+from postready.pipeline.marking import Marked
 from postready.pipeline.models import OptimizeRequest, OptimizeResult, PlatformResult
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.providers.base import QuotaUsedUp, UsageKind
@@ -132,7 +133,7 @@ class Gate:
 
     async def take(self, kind: UsageKind) -> None:
         if self.left <= 0:
-            raise QuotaUsedUp("you have used today's 1 AI calls")
+            raise QuotaUsedUp("you have used today's 1 AI call")
         self.left -= 1
 
 
@@ -151,7 +152,8 @@ async def test_another_caption_with_ai_is_one_call_counted_and_within_the_quota(
     assert first.result.cost is not None and first.result.cost.usage[-1].input_tokens == 1000
     # The day's quota is used up: written locally, and the user is told why.
     second = await another_caption(engine, first.result, "x", request_of(result), gate)
-    assert len(writer.briefs) == 1 and second.notices == ("you have used today's 1 AI calls",)
+    assert len(writer.briefs) == 1
+    assert second.notices == (Marked("you have used today's 1 AI call", {}),)
     assert content(second.result, "x").caption != content(first.result, "x").caption
     assert content(second.result, "x").sources.writing == "local"
     assert second.result.ai_calls == first.result.ai_calls

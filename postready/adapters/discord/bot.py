@@ -66,8 +66,10 @@ def discord_frontend(settings: Settings) -> DiscordFrontend:
     if settings.discord.bot_token is None:
         raise PostReadyError(
             ErrorCode.INVALID_OPTION,
-            "DISCORD_BOT_TOKEN is not set; create an application at "
-            "https://discord.com/developers/applications and set its bot token",
+            N_(
+                "DISCORD_BOT_TOKEN is not set; create an application at "
+                "https://discord.com/developers/applications and set its bot token"
+            ),
         )
     return DiscordFrontend(settings)
 
@@ -106,7 +108,7 @@ class DiscordFrontend:
         except discord.LoginFailure:
             await self._client.close()
             raise PostReadyError(
-                ErrorCode.INVALID_OPTION, "DISCORD_BOT_TOKEN was refused by Discord"
+                ErrorCode.INVALID_OPTION, N_("DISCORD_BOT_TOKEN was refused by Discord")
             ) from None
         except BaseException:
             await self._client.close()

@@ -34,7 +34,7 @@ from postready.chat.messages import ChatLimits, ChatSetup, Incoming, Photo
 from postready.chat.texts import SOMETHING_WENT_WRONG, command_menu, error_line
 from postready.core.access import AccessRules
 from postready.core.config.settings import TELEGRAM_API, Settings
-from postready.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, speaking, supported
+from postready.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, speaking, supported
 from postready.core.queue.api import JobQueue
 from postready.core.queue.updates import JobUpdate
 from postready.core.storage import Storage
@@ -55,7 +55,7 @@ def telegram_frontend(settings: Settings) -> TelegramFrontend:
     if settings.telegram.bot_token is None:
         raise PostReadyError(
             ErrorCode.INVALID_OPTION,
-            "TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and set its token",
+            N_("TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and set its token"),
         )
     return TelegramFrontend(settings)
 
@@ -105,7 +105,7 @@ class TelegramFrontend:
             await self._app.initialize()
         except InvalidToken:
             raise PostReadyError(
-                ErrorCode.INVALID_OPTION, "TELEGRAM_BOT_TOKEN was refused by Telegram"
+                ErrorCode.INVALID_OPTION, N_("TELEGRAM_BOT_TOKEN was refused by Telegram")
             ) from None
         bot = self._app.bot
         limits = ChatLimits(

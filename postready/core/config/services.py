@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.marking import N_
 from postready.pipeline.pricing import DEFAULT_PRICES, ModelPrice, load_prices
 from postready.pipeline.providers.base import (
     GeminiConfig,
@@ -80,11 +81,12 @@ def service_settings(
 
 
 def local_service_notes(*, openai: bool, gemini: bool) -> list[str]:
+    """Which services are off: English, marked for the catalogs (`/stats` translates them)."""
     notes = []
     if not openai:
-        notes.append("no OPENAI_API_KEY: captions and hashtags written locally")
+        notes.append(N_("no OPENAI_API_KEY: captions and hashtags written locally"))
     if not gemini:
-        notes.append("no GEMINI_API_KEY: no account search")
+        notes.append(N_("no GEMINI_API_KEY: no account search"))
     return notes
 
 
@@ -111,7 +113,8 @@ def provider_settings(
             )
         if use_ai and not (openai or gemini):
             raise PostReadyError(
-                ErrorCode.INVALID_OPTION, "--use-ai needs OPENAI_API_KEY and/or GEMINI_API_KEY"
+                ErrorCode.INVALID_OPTION,
+                N_("--use-ai needs OPENAI_API_KEY and/or GEMINI_API_KEY"),
             )
         notes = local_service_notes(openai=openai is not None, gemini=gemini is not None)
     path = accounts_file or ai.accounts_file
@@ -136,7 +139,12 @@ def _prices(path: Path | None) -> Mapping[str, ModelPrice]:
     try:
         return load_prices(path)
     except ValueError as exc:
-        raise PostReadyError(ErrorCode.INVALID_OPTION, f"POSTREADY_PRICES_FILE: {exc}") from exc
+        raise PostReadyError(
+            ErrorCode.INVALID_OPTION,
+            N_("{variable}: {problem}"),
+            variable="POSTREADY_PRICES_FILE",
+            problem=str(exc),
+        ) from exc
 
 
 def photography_settings(photography: PhotographySection, ai: AISection) -> PhotographySettings:
@@ -172,27 +180,41 @@ def load_accounts_file(path: Path) -> dict[str, tuple[str, ...]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise PostReadyError(ErrorCode.FILE_NOT_FOUND, f"accounts file {path} not found") from exc
+        raise PostReadyError(
+            ErrorCode.FILE_NOT_FOUND, N_("accounts file {path} not found"), path=str(path)
+        ) from exc
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PostReadyError(ErrorCode.INVALID_OPTION, f"accounts file {path}: {exc}") from exc
+        raise PostReadyError(
+            ErrorCode.INVALID_OPTION,
+            N_("accounts file {path}: {problem}"),
+            path=str(path),
+            problem=str(exc),
+        ) from exc
     table = data.get("accounts")
     niches = load_vocabulary().niches
     if not isinstance(table, dict):
-        raise PostReadyError(ErrorCode.INVALID_OPTION, f"accounts file {path} has no [accounts]")
+        raise PostReadyError(
+            ErrorCode.INVALID_OPTION, N_("accounts file {path} has no [accounts]"), path=str(path)
+        )
     accounts: dict[str, tuple[str, ...]] = {}
     for niche, handles in table.items():
         if niche not in niches:
             known = ", ".join(niches)
             raise PostReadyError(
                 ErrorCode.INVALID_OPTION,
-                f"accounts file {path}: unknown niche '{niche}'; niches are: {known}",
+                N_("accounts file {path}: unknown niche '{niche}'; niches are: {niches}"),
+                path=str(path),
+                niche=niche,
+                niches=known,
             )
         if not isinstance(handles, list) or not all(
             isinstance(h, str) and normalise_handle(h) for h in handles
         ):
             raise PostReadyError(
                 ErrorCode.INVALID_OPTION,
-                f"accounts file {path}: '{niche}' needs a list of handles like \"@name\"",
+                N_("accounts file {path}: '{niche}' needs a list of handles like \"@name\""),
+                path=str(path),
+                niche=niche,
             )
         accounts[niche] = tuple(normalise_handle(h) for h in handles)
     return accounts

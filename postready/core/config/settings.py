@@ -23,6 +23,7 @@ from pydantic_settings import (
 )
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
+from postready.pipeline.marking import N_
 from postready.pipeline.providers.base import DEFAULT_GEMINI_MODEL, DEFAULT_OPENAI_MODEL
 from postready.pipeline.providers.openai_images import DEFAULT_MODEL as DEFAULT_IMAGE_MODEL
 
@@ -317,7 +318,12 @@ def _validated(model: type[Model]) -> Model:
     except ValidationError as exc:
         error = exc.errors()[0]
         variable = _variable_at(exc.title, error["loc"])
-        raise PostReadyError(ErrorCode.INVALID_OPTION, f"{variable}: {error['msg']}") from None
+        raise PostReadyError(
+            ErrorCode.INVALID_OPTION,
+            N_("{variable}: {problem}"),  # the problem as pydantic words it (English)
+            variable=variable,
+            problem=error["msg"],
+        ) from None
 
 
 def _variable_at(title: str, loc: tuple[int | str, ...]) -> str:

@@ -34,6 +34,7 @@ from postready.core.storage.models import (
     SessionStatus,
     User,
 )
+from postready.pipeline.marking import Plural, photo_count
 from postready.pipeline.models import ErrorInfo, OptimizeResult, ProgressEvent
 
 log = logging.getLogger(__name__)
@@ -278,10 +279,11 @@ class JobStore:
                     error = ErrorInfo.marked(
                         AppErrorCode.JOB_INTERRUPTED,
                         N_(
-                            "processing stopped {attempts} times without finishing; "
+                            "processing stopped {attempts} without finishing; "
                             "please send the photo again"
                         ),
-                        attempts=attempts,
+                        # Translators: how many times processing stopped, in the line above.
+                        attempts=Plural("{count} time", "{count} times", attempts),
                     )
                     await self._set_status(sql, job_id, "failed", now, error)
                 else:
@@ -352,7 +354,7 @@ class JobStore:
                     "stage": event.stage,
                     "done": event.done,
                     "total": event.total,
-                    "message": event.message,
+                    "message": event.text,
                     "now": self._db.clock(),
                 },
             )
@@ -463,7 +465,7 @@ class JobStore:
         counts = await sql.one(self._sql.user_job_counts, params)
         assert counts is not None  # an aggregate always has a row
         if limits.per_day is not None and counts["today"] >= limits.per_day:
-            raise quota_exceeded(N_("photos"), limits.per_day, now, limits.timezone)
+            raise quota_exceeded(photo_count(limits.per_day), now, limits.timezone)
         if counts["in_flight"] >= limits.in_flight:
             raise QueueLimitExceeded("in_flight", counts["in_flight"])
         if counts["last_hour"] >= limits.per_hour:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from postready.core.quotas import USAGE_NAMES, day_start, quota_exceeded
+from postready.core.quotas import day_start, quota_exceeded, usage_allowance
 from postready.core.storage.database import Database, engine_queries
 from postready.pipeline.providers.base import UsageKind
 
@@ -30,7 +30,7 @@ class UsageStore:
             used = await sql.one(self._sql.used_since, params)
             assert used is not None  # an aggregate always has a row
             if limit is not None and used["count"] >= limit:
-                raise quota_exceeded(USAGE_NAMES[kind], limit, now, timezone)
+                raise quota_exceeded(usage_allowance(kind, limit), now, timezone)
             await sql.run(
                 self._sql.record,
                 {"user_id": user_id, "session_id": session_id, "kind": kind, "now": now},

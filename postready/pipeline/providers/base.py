@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from postready.pipeline.marking import Marked
 from postready.pipeline.pricing import DEFAULT_PRICES, ModelPrice
 
 if TYPE_CHECKING:
@@ -41,7 +42,11 @@ class ProviderError(Exception):
 
 class QuotaUsedUp(ProviderError):
     """The user has no paid call of this kind left today; `reason` says which quota and when
-    it resets, for the user."""
+    it resets, for the user: English, and marked (`wording`) for the chats to translate."""
+
+    def __init__(self, reason: str, wording: Marked | None = None) -> None:
+        super().__init__(reason)
+        self.wording = wording or Marked(reason, {})
 
 
 UsageKind = Literal["ai_call", "image_render"]

@@ -79,9 +79,11 @@ class Api:
         image: bytes = PHOTO,
         token: str | None = None,
         more: Sequence[bytes] = (),
+        accept_language: str | None = None,
         **fields: str,
     ) -> tuple[int, dict[str, Any]]:
-        """Send `image` (and `more`: one carousel post) with the form's `fields`."""
+        """Send `image` (and `more`: one carousel post) with the form's `fields`, asking for
+        answers in `accept_language` (an Accept-Language header) when given."""
         form = FormData()
         form.add_field("image", image, filename="mug.jpg", content_type="image/jpeg")
         for number, data in enumerate(more, 2):
@@ -89,6 +91,8 @@ class Api:
         for name, value in fields.items():
             form.add_field(name, value)
         headers = {"Authorization": f"Bearer {token or self.token}"}
+        if accept_language is not None:
+            headers["Accept-Language"] = accept_language
         async with self.client.post(f"{API}/optimize/image", data=form, headers=headers) as r:
             return r.status, await r.json(content_type=None)
 

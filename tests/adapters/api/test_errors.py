@@ -11,6 +11,7 @@ import pytest
 from aiohttp import FormData
 
 from postready.adapters.http.api.frontend import _existing_file
+from postready.adapters.http.api.languages import accepted_language
 from postready.adapters.http.api.problems import PROBLEM_TYPE
 from postready.core.api_keys import issue_key, key_user
 from postready.core.storage import Storage
@@ -198,3 +199,80 @@ def _form() -> FormData:
     form.add_field("image", PHOTO, filename="mug.jpg", content_type="image/jpeg")
     form.add_field("platforms", "instagram")
     return form
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("de-CH, fr;q=0.9", "de"),
+        ("fr;q=0.5, es;q=0.9, en;q=0.1", "es"),  # by quality, not by order
+        ("zh-CN, pt-BR;q=0.8", "pt_BR"),  # the first PostReady speaks
+        ("uk, ru", "uk"),  # equal qualities: in order
+        ("es;q=0, fr", "fr"),  # q=0: not acceptable
+        ("it;q=abc, tr;q=0.2", "tr"),  # a broken quality counts as 0
+        ("EN-us", "en"),
+        ("*", "en"),
+        ("xx, tlh;q=0.5", "en"),
+        ("", "en"),
+        (None, "en"),
+    ],
+)
+def test_the_answers_language_is_the_first_accepted_that_postready_speaks(
+    header: str | None, language: str
+) -> None:
+    assert accepted_language(header) == language
+
+
+async def test_a_refusal_in_the_language_the_request_accepts(api: Api) -> None:
+    """The code (and the status) stay as they are; `detail` is in the language."""
+    status, problem = await api.submit(platforms="instgram", accept_language="es-419, en;q=0.5")
+    assert (status, problem["code"], problem["title"]) == (
+        422,
+        "UNKNOWN_PLATFORM",
+        "UNKNOWN_PLATFORM",
+    )
+    assert problem["detail"] == "plataforma desconocida 'instgram': ¿querías decir 'instagram'?"
+    status, problem = await api.submit(timezone="Mars/Olympus_Mons", accept_language="de")
+    assert (status, problem["code"]) == (422, "INVALID_OPTION")
+    assert problem["detail"] == (
+        "unbekannte Zeitzone 'Mars/Olympus_Mons'; nimm einen IANA-Namen wie Europe/London oder UTC"
+    )
+    status, problem = await api.submit(platforms="instgram")  # no header: English
+    assert problem["detail"] == "unknown platform 'instgram' — did you mean 'instagram'?"
+
+
+async def test_a_carousels_refused_photo_is_named_in_the_language(api: Api) -> None:
+    status, problem = await api.submit(PHOTO, more=[PHOTO, NOT_AN_IMAGE], accept_language="fr")
+    assert (status, problem["code"]) == (415, "INVALID_IMAGE_FORMAT")
+    assert problem["detail"].startswith("image 3 (mug-3.jpg) : ")
+    assert await api.store.jobs.recent() == []
+
+
+async def test_the_apis_own_errors_in_the_language(api: Api) -> None:
+    headers = {"Authorization": "Bearer pr_nope_nope", "Accept-Language": "de-AT, de;q=0.9"}
+    async with api.client.get(f"{API}/optimize/status/x", headers=headers) as response:
+        assert response.status == 401 and response.headers["Content-Language"] == "de"
+        problem = await response.json(content_type=None)
+    assert problem["code"] == "UNAUTHORIZED"
+    assert (
+        problem["detail"] == "sende einen gültigen API-Schlüssel als 'Authorization: Bearer <key>'"
+    )
+    headers = {**api.auth, "Accept-Language": "pt-BR"}
+    async with api.client.get(f"{API}/optimize/status/no-such", headers=headers) as response:
+        assert response.headers["Content-Language"] == "pt-BR"
+        problem = await response.json(content_type=None)
+    assert (problem["code"], problem["detail"]) == ("JOB_NOT_FOUND", "não existe a sessão no-such")
+
+
+@pytest.mark.parametrize("api_settings", [{"requests_per_minute": 3}])
+async def test_a_count_in_an_error_takes_the_languages_plural(api: Api) -> None:
+    for _ in range(3):
+        await api.get(f"{API}/optimize/status/x")
+    headers = {**api.auth, "Accept-Language": "ru"}
+    async with api.client.get(f"{API}/optimize/status/x", headers=headers) as response:
+        problem = await response.json(content_type=None)
+        seconds = response.headers["Retry-After"]
+    assert problem["code"] == "RATE_LIMITED"
+    assert problem["detail"] == (
+        f"больше лимита для этого ключа (3 запроса в минуту); повторите через {seconds} с"
+    )

@@ -121,6 +121,13 @@ async def test_cancel_a_queued_job_then_delete_an_ended_ones_files(
         assert r.status == 200
         cancelled = await r.json()
     assert cancelled["status"] == "cancelled" and cancelled["error"]["code"] == "CANCELLED"
+    headers = {**api.auth, "Accept-Language": "it"}  # its error's message in the language
+    async with api.client.get(
+        f"{API}/optimize/status/{queued['session_id']}", headers=headers
+    ) as r:
+        error = (await r.json())["error"]
+    assert cancelled["error"]["message"] == "cancelled before it started"
+    assert error == {"code": "CANCELLED", "message": "annullato prima di iniziare"}
 
     _, done = await api.submit(platforms="instagram")
     session_id = done["session_id"]

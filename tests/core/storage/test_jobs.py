@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from postready.chat.texts import error_line
 from postready.core.errors import AppErrorCode
+from postready.core.i18n import speaking
 from postready.core.identity import UserRef
 from postready.core.storage import Storage
 from postready.core.storage.models import GeneratedFile, QueueLimits
@@ -159,6 +161,27 @@ async def test_expired_leases_use_up_attempts_then_fail(
     assert "3 times" in changed.session.error.message
     assert await store.jobs.claim("w4", 30) is None
     assert not await store.jobs.complete(claimed.lease, result_for("session-1", tmp_path), [])
+    with speaking("ru"):  # the chat's status line, the count in the language's plural
+        assert error_line(AppErrorCode.JOB_INTERRUPTED, *changed.session.error.wording) == (
+            "⚠️ обработка прерывалась 3 раза и не завершилась; отправьте фото ещё раз "
+            "(JOB_INTERRUPTED)"
+        )
+
+
+async def test_a_job_interrupted_once_says_one_time(store: Storage, tmp_path: Path, clock) -> None:
+    once = replace(LIMITS, max_attempts=1)
+    job = await store.jobs.enqueue(await make_user(store), new_job(tmp_path, 1), once)
+    await store.jobs.claim("w", 30)
+    clock.advance(31)
+    await store.jobs.recover_expired(retry_delay=0)
+    error = (await store.jobs.get(job.id)).session.error  # read back from the database
+    assert error.message == (
+        "processing stopped 1 time without finishing; please send the photo again"
+    )
+    with speaking("uk"):
+        assert error_line(error.code, *error.wording) == (
+            "⚠️ обробка переривалася 1 раз і не завершилася; надішліть фото ще раз (JOB_INTERRUPTED)"
+        )
 
 
 async def test_a_failed_job_keeps_its_error_template_and_fields(store, tmp_path) -> None:

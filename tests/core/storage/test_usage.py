@@ -51,7 +51,7 @@ async def test_a_jobs_gate_says_which_quota_and_admins_have_none(store, tmp_path
     await gate.take("ai_call")
     with pytest.raises(QuotaUsedUp) as used_up:
         await gate.take("ai_call")
-    assert used_up.value.reason.startswith("you have used today's 1 AI calls; more from 00:00 UTC")
+    assert used_up.value.reason.startswith("you have used today's 1 AI call; more from 00:00 UTC")
     for _ in range(5):
         await gate.take("image_render")
     counted = await rows_of(store, "SELECT kind, session_id FROM ai_usage ORDER BY id")

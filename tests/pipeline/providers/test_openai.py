@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from postready.pipeline.content import ContentEngine
+from postready.pipeline.marking import Marked
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.providers.base import OpenAIConfig, ProviderSettings
 from postready.pipeline.providers.types import Usage
@@ -252,7 +253,8 @@ async def test_a_calls_usage_is_kept_and_a_used_up_daily_quota_writes_locally(
     assert (
         second.ai_calls == 0
         and second.usage == ()
-        and second.notices == (f"Written without AI: {USED_UP}",)
+        and second.notices
+        == (Marked("Written without AI: {reason}", {"reason": Marked(USED_UP, {})}),)
     )
     post = second.platforms["x"]
     assert post.sources.writing != "openai:gpt-test" and post.caption

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from postready.core.i18n import DEFAULT_LANGUAGE, fill, speaking
 from postready.core.queue.api import JobStatus
 from postready.core.storage.models import GeneratedFile, Session
+from postready.pipeline.models import ErrorInfo
 from postready.pipeline.photography import COLOURS, DEFAULT_COLOUR, STYLES
 from postready.pipeline.platforms import PLATFORMS
 
@@ -33,7 +35,10 @@ class Urls:
         return f"{self.base}{API}/files/{session_id}/{quote(name)}"
 
 
-def status_document(status: JobStatus, urls: Urls) -> dict[str, Any]:
+def status_document(
+    status: JobStatus, urls: Urls, language: str = DEFAULT_LANGUAGE
+) -> dict[str, Any]:
+    """A job's status; a failed one's error message in `language` (its code as it is)."""
     session = status.job.session
     progress = status.progress
     return {
@@ -46,13 +51,13 @@ def status_document(status: JobStatus, urls: Urls) -> dict[str, Any]:
                 "stage": progress.stage,
                 "done": progress.done,
                 "total": progress.total,
-                "message": progress.message,
+                "message": progress.text,
             }
             if progress is not None
             else None
         ),
         "error": (
-            {"code": str(session.error.code), "message": session.error.message}
+            {"code": str(session.error.code), "message": _said(session.error, language)}
             if session.error is not None
             else None
         ),
@@ -62,6 +67,11 @@ def status_document(status: JobStatus, urls: Urls) -> dict[str, Any]:
         "status_url": urls.status(session.id),
         "results_url": urls.results(session.id),
     }
+
+
+def _said(error: ErrorInfo, language: str) -> str:
+    with speaking(language):
+        return fill(*error.wording)
 
 
 def results_document(

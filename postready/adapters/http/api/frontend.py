@@ -16,7 +16,6 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiohttp import web
 
@@ -28,15 +27,18 @@ from postready.adapters.http.api.documents import (
     status_document,
     styles_document,
 )
+from postready.adapters.http.api.languages import accepted_language
 from postready.adapters.http.api.openapi import openapi_document
 from postready.adapters.http.api.problems import ApiErrorCode, Problem, not_found
 from postready.adapters.http.api.uploads import Form, read_form
 from postready.adapters.http.api.webhooks import Delivery, WebhookSender, check_url
 from postready.adapters.http.server import Route
+from postready.chat.texts import STATUS_WORDS
 from postready.core.access import AccessRules
 from postready.core.api_keys import authenticate, key_user
 from postready.core.config.settings import Settings
 from postready.core.errors import AppErrorCode
+from postready.core.i18n import N_
 from postready.core.identity import API_PLATFORM
 from postready.core.queue.api import JobQueue
 from postready.core.queue.updates import JobUpdate
@@ -47,9 +49,11 @@ from postready.core.storage.models import ACTIVE_STATUSES, ENDED_STATUSES, ApiJo
 from postready.pipeline.brand import BrandKit, BrandKitError
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import HEADER_BYTES, check_byte_size, require_format
+from postready.pipeline.marking import Marked, Plural
 from postready.pipeline.models import CarouselPhoto, OptimizeRequest
 from postready.pipeline.photography import DEFAULT_COLOUR, resolve_colour, resolve_styles
 from postready.pipeline.platforms import resolve_platforms
+from postready.pipeline.timing import zone
 from postready.pipeline.wording import DEFAULT_HASHTAG_LANGUAGE, HASHTAG_LANGUAGES
 
 log = logging.getLogger(__name__)
@@ -154,16 +158,17 @@ class ApiFrontend:
 
     def _keyed(self, handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         """`handler` for callers with a valid key and within their rate limit; errors are
-        answered as problem details."""
+        answered as problem details, in the language the request accepts."""
 
         async def serve(request: web.Request) -> web.StreamResponse:
+            language = _language(request)
             try:
                 return await handler(request, await self._caller(request))
             except Problem as problem:
-                return problem.response()
+                return problem.response(language)
             except PostReadyError as exc:
                 # The storage's clock: the one quotas are counted by.
-                return Problem.of(exc, self._parts()[0].database.clock()).response()
+                return Problem.of(exc, self._parts()[0].database.clock()).response(language)
 
         return serve
 
@@ -174,21 +179,24 @@ class ApiFrontend:
         if key is None:
             raise Problem(
                 ApiErrorCode.UNAUTHORIZED,
-                "send a valid API key as 'Authorization: Bearer <key>'",
+                N_("send a valid API key as 'Authorization: Bearer <key>'"),
                 {"WWW-Authenticate": "Bearer"},
             )
         wait = await storage.api.take_request(key, self._api.requests_per_minute)
         if wait is not None:
             seconds = max(1, math.ceil(wait))
+            allowed = self._api.requests_per_minute
             raise Problem(
                 AppErrorCode.RATE_LIMITED,
-                f"more than {self._api.requests_per_minute} requests a minute with this key; "
-                f"try again in {seconds} s",
+                N_("more than {requests} a minute with this key; try again in {seconds} s"),
                 {"Retry-After": str(seconds)},
+                # Translators: how many requests a minute a key may make, in the line above.
+                requests=Plural("{count} request", "{count} requests", allowed),
+                seconds=seconds,
             )
         ref = key_user(key)
         if await storage.users.is_blocked(ref):
-            raise Problem(AppErrorCode.NOT_ALLOWED, "this API key is blocked")
+            raise Problem(AppErrorCode.NOT_ALLOWED, N_("this API key is blocked"))
         return Caller(key, await storage.users.get_or_create(ref))
 
     def _urls(self, base: str) -> Urls:
@@ -205,7 +213,11 @@ class ApiFrontend:
                 if len(form.images) == 1:
                     raise
                 raise PostReadyError(
-                    exc.code, f"image {number} ({image.filename}): {exc.message}"
+                    exc.code,
+                    N_("image {number} ({name}): {problem}"),
+                    number=number,
+                    name=image.filename,
+                    problem=Marked(exc.template, exc.fields),
                 ) from exc
         optimize = self._optimize_request(caller, form)
         webhook = form.fields.get("webhook_url") or None
@@ -226,7 +238,9 @@ class ApiFrontend:
             raise
         await storage.api.set_job_id(session_id, submitted.job.id)
         urls = self._urls(base)
-        status = status_document(await queue.status(caller.user, submitted.job.id), urls)
+        status = status_document(
+            await queue.status(caller.user, submitted.job.id), urls, _language(request)
+        )
         return web.json_response(status, status=202, headers={"Location": urls.status(session_id)})
 
     def _optimize_request(self, caller: Caller, form: Form) -> OptimizeRequest:
@@ -236,34 +250,34 @@ class ApiFrontend:
         styles = resolve_styles(fields.get("styles", "").split(","))
         colour = resolve_colour(fields.get("background_color") or DEFAULT_COLOUR)
         timezone = fields.get("timezone") or "UTC"
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise PostReadyError(
-                ErrorCode.INVALID_OPTION, f"unknown timezone '{timezone}'; use an IANA name"
-            ) from None
+        zone(timezone)  # a known one, or INVALID_OPTION
         language = fields.get("language") or "en"
         if not _LANGUAGE.match(language):
             raise PostReadyError(
-                ErrorCode.INVALID_OPTION, f"'{language}' is not a language code (en, de, pt-BR)"
+                ErrorCode.INVALID_OPTION,
+                N_("'{language}' is not a language code (en, de, pt-BR)"),
+                language=language,
             )
         mix = fields.get("hashtag_language") or DEFAULT_HASHTAG_LANGUAGE
         if mix not in HASHTAG_LANGUAGES:
             raise PostReadyError(
                 ErrorCode.INVALID_OPTION,
-                f"hashtag_language is one of {', '.join(HASHTAG_LANGUAGES)}, not '{mix}'",
+                N_("hashtag_language is one of {choices}, not '{value}'"),
+                choices=", ".join(HASHTAG_LANGUAGES),
+                value=mix,
             )
         description = fields.get("description", "")
         if len(description) > DESCRIPTION_CHARS:
             raise PostReadyError(
                 ErrorCode.INVALID_OPTION,
-                f"the description is longer than {DESCRIPTION_CHARS} characters",
+                N_("the description is longer than {limit} characters"),
+                limit=DESCRIPTION_CHARS,
             )
         first, *more = form.images
         if more and styles:
             raise PostReadyError(
                 ErrorCode.INVALID_OPTION,
-                "styles (product photography) work on one photo, not on a carousel yet",
+                N_("styles (product photography) work on one photo, not on a carousel yet"),
             )
         return OptimizeRequest(
             source=first.data,
@@ -293,12 +307,12 @@ class ApiFrontend:
             data = await request.json()
         except ValueError:
             raise Problem(
-                ApiErrorCode.INVALID_REQUEST, "send the brand kit as a JSON object"
+                ApiErrorCode.INVALID_REQUEST, N_("send the brand kit as a JSON object")
             ) from None
         try:
             kit = BrandKit.from_json(data)
         except BrandKitError as exc:
-            raise PostReadyError(ErrorCode.INVALID_OPTION, str(exc)) from None
+            raise PostReadyError(ErrorCode.INVALID_OPTION, exc.template, **exc.fields) from None
         return web.json_response((await storage.brands.save(caller.user.id, kit)).to_json())
 
     async def _owned(self, request: web.Request, caller: Caller) -> tuple[str, int]:
@@ -314,7 +328,8 @@ class ApiFrontend:
         _, queue = self._parts()
         _, job_id = await self._owned(request, caller)
         status = await queue.status(caller.user, job_id)
-        return web.json_response(status_document(status, self._urls(_origin(request))))
+        document = status_document(status, self._urls(_origin(request)), _language(request))
+        return web.json_response(document)
 
     async def _results(self, request: web.Request, caller: Caller) -> web.StreamResponse:
         storage, queue = self._parts()
@@ -323,7 +338,8 @@ class ApiFrontend:
         if job.status != "completed" or job.session.results is None:
             raise Problem(
                 ApiErrorCode.NOT_READY,
-                f"the session is {job.status}; its results are there once it has completed",
+                N_("the session is {status}; its results are there once it has completed"),
+                status=Marked(STATUS_WORDS[job.status], {}),
             )
         files = await storage.jobs.session_files(session_id)
         document = results_document(
@@ -337,7 +353,7 @@ class ApiFrontend:
         name = request.match_info["name"]
         path = await asyncio.to_thread(_existing_file, folder, name)
         if path is None:
-            raise Problem(ApiErrorCode.NOT_FOUND, f"the session has no file '{name}'")
+            raise Problem(ApiErrorCode.NOT_FOUND, N_("the session has no file '{name}'"), name=name)
         return web.FileResponse(path)
 
     async def _delete(self, request: web.Request, caller: Caller) -> web.StreamResponse:
@@ -354,7 +370,13 @@ class ApiFrontend:
             await storage.jobs.forget_files([session_id])
             log.info("api_files_deleted session=%s bytes=%d", session_id, freed)
         status = await queue.status(caller.user, job_id)
-        return web.json_response(status_document(status, self._urls(_origin(request))))
+        document = status_document(status, self._urls(_origin(request)), _language(request))
+        return web.json_response(document)
+
+
+def _language(request: web.Request) -> str:
+    """The language the request's errors are answered in."""
+    return accepted_language(request.headers.get("Accept-Language"))
 
 
 def _origin(request: web.Request) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from postready.adapters.http.api.documents import API
 from postready.adapters.http.api.problems import STATUSES, SUBMIT_STATUSES
 from postready.adapters.http.api.uploads import FIELDS, MAX_IMAGES
+from postready.core.i18n import LANGUAGES
 from postready.core.storage.models import SessionStatus
 from postready.pipeline.brand import (
     ACCOUNT_KINDS,
@@ -98,14 +99,33 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 def _problems(*statuses: int) -> dict[str, Any]:
     problem = {"application/problem+json": {"schema": _ref("Problem")}}
+    language = {
+        "description": "The language of detail (a language tag: de, pt-BR)",
+        "schema": {"type": "string"},
+    }
     return {
-        str(status): {"description": _DESCRIPTIONS[status], "content": problem}
+        str(status): {
+            "description": _DESCRIPTIONS[status],
+            "headers": {"Content-Language": language},
+            "content": problem,
+        }
         for status in statuses
     }
 
 
+# The language an error's detail is written in: every operation that may refuse takes it.
+_LANGUAGE = {
+    "name": "Accept-Language",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "The language of an error's detail: the first of these (by quality) that "
+    f"PostReady speaks ({', '.join(LANGUAGES)}; de-CH counts as de, pt as pt_BR), English "
+    "when none. The code and every other field stay as they are.",
+}
 _SESSION = [
     {"name": "session_id", "in": "path", "required": True, "schema": {"type": "string"}},
+    _LANGUAGE,
 ]
 _KEYED = (401, 403, 429)
 
@@ -153,7 +173,13 @@ def _schemas() -> dict[str, Any]:
     error = {
         "type": "object",
         "required": ["code", "message"],
-        "properties": {"code": text, "message": text},
+        "properties": {
+            "code": text,
+            "message": {
+                "type": "string",
+                "description": "In the language Accept-Language asks for (a webhook: English)",
+            },
+        },
     }
     status_properties = {
         "session_id": text,
@@ -187,7 +213,10 @@ def _schemas() -> dict[str, Any]:
                 "type": text,
                 "title": text,
                 "status": {"type": "integer"},
-                "detail": text,
+                "detail": {
+                    "type": "string",
+                    "description": "What went wrong, in the language Accept-Language asks for",
+                },
                 "code": {"enum": sorted(STATUSES)},
             },
         },
@@ -314,6 +343,7 @@ def openapi_document() -> dict[str, Any]:
                     "operationId": "optimizeImage",
                     "summary": "Queue a photo, or several as one carousel post",
                     "security": keyed,
+                    "parameters": [_LANGUAGE],
                     "requestBody": {
                         "required": True,
                         "content": {"multipart/form-data": {"schema": form}},
@@ -400,6 +430,7 @@ def openapi_document() -> dict[str, Any]:
                     "operationId": "getBrandKit",
                     "summary": "This key's brand kit, applied to every photo it sends",
                     "security": keyed,
+                    "parameters": [_LANGUAGE],
                     "responses": {
                         "200": _json(_ref("BrandKitAnswer"), "The brand kit"),
                         **_problems(*_KEYED),
@@ -409,6 +440,7 @@ def openapi_document() -> dict[str, Any]:
                     "operationId": "setBrandKit",
                     "summary": "Set this key's brand kit ({}: none)",
                     "security": keyed,
+                    "parameters": [_LANGUAGE],
                     "requestBody": {
                         "required": True,
                         "content": {"application/json": {"schema": _ref("BrandKit")}},

@@ -11,7 +11,9 @@ from enum import StrEnum
 
 from aiohttp import web
 
+from postready.adapters.http.api.languages import tag
 from postready.core.errors import AppErrorCode, QuotaExceeded
+from postready.core.i18n import DEFAULT_LANGUAGE, N_, fill, speaking
 from postready.pipeline.errors import ErrorCode, PostReadyError
 
 PROBLEM_TYPE = "application/problem+json"
@@ -55,13 +57,20 @@ SUBMIT_STATUSES = (400, 413, 415, 422, 429, 503, 507)
 
 
 class Problem(Exception):
-    """An answer other than success: raised by a handler, sent as problem details."""
+    """An answer other than success: raised by a handler, sent as problem details. `message`
+    is English, marked for the catalogs, with its `{fields}` filled from `fields`: its
+    `detail` is sent in the language the request accepts."""
 
     def __init__(
-        self, code: StrEnum, message: str, headers: Mapping[str, str] | None = None
+        self,
+        code: StrEnum,
+        message: str,
+        headers: Mapping[str, str] | None = None,
+        **fields: object,
     ) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
+        super().__init__(message.format(**fields) if fields else message)
+        self.code, self.template, self.fields = code, message, fields
+        self.message = str(self)
         self.status = STATUSES.get(code, 400)
         self.headers = dict(headers or {})
 
@@ -71,23 +80,28 @@ class Problem(Exception):
         headers = {}
         if isinstance(exc, QuotaExceeded):
             headers["Retry-After"] = str(max(1, math.ceil(exc.resets.timestamp() - now)))
-        return cls(exc.code, exc.message, headers)
+        return cls(exc.code, exc.template, headers, **exc.fields)
 
-    def response(self) -> web.Response:
+    def response(self, language: str = DEFAULT_LANGUAGE) -> web.Response:
+        """The problem details, `detail` in `language`."""
+        with speaking(language):
+            detail = fill(self.template, self.fields)
         body = {
             "type": "about:blank",
             "title": self.code,
             "status": self.status,
-            "detail": self.message,
+            "detail": detail,
             "code": self.code,
         }
+        headers = {**self.headers, "Content-Language": tag(language), "Vary": "Accept-Language"}
         return web.Response(
             status=self.status,
-            body=json.dumps(body),
+            text=json.dumps(body, ensure_ascii=False),
             content_type=PROBLEM_TYPE,
-            headers=self.headers,
+            charset="utf-8",
+            headers=headers,
         )
 
 
 def not_found(session_id: str) -> Problem:
-    return Problem(AppErrorCode.JOB_NOT_FOUND, f"there is no session {session_id}")
+    return Problem(AppErrorCode.JOB_NOT_FOUND, N_("there is no session {id}"), id=session_id)

@@ -12,8 +12,10 @@ from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from postready.adapters.http.api.problems import ApiErrorCode, Problem
+from postready.core.i18n import N_
 from postready.pipeline.carousel import MAX_SET_BYTES_FACTOR
 from postready.pipeline.errors import ErrorCode
+from postready.pipeline.marking import Plural
 
 MB = 1_000_000
 MAX_IMAGES = 20  # `image` parts in one request: one carousel post (Instagram takes 20 a post)
@@ -54,25 +56,31 @@ async def read_form(request: web.Request, max_image: int, timeout: float) -> For
     if length is not None and length > set_cap(max_image) + FORM_ALLOWANCE:
         raise Problem(
             ErrorCode.FILE_TOO_LARGE,
-            f"the upload is larger than the {set_cap(max_image) / MB:g} MB the photos of one "
-            f"request may make together ({max_image / MB:g} MB each)",
+            N_(
+                "the upload is larger than the {total} MB the photos of one request may make "
+                "together ({each} MB each)"
+            ),
+            total=f"{set_cap(max_image) / MB:g}",
+            each=f"{max_image / MB:g}",
         )
     if request.content_type != "multipart/form-data":
         raise Problem(
             ApiErrorCode.INVALID_REQUEST,
-            "send the photo as multipart/form-data, in a part named 'image'",
+            N_("send the photo as multipart/form-data, in a part named 'image'"),
         )
     try:
         async with asyncio.timeout(timeout):
             return await _read(request, max_image)
     except TimeoutError:
         raise Problem(
-            ApiErrorCode.REQUEST_TIMEOUT, f"the upload did not arrive within {timeout:g} s"
+            ApiErrorCode.REQUEST_TIMEOUT,
+            N_("the upload did not arrive within {seconds} s"),
+            seconds=f"{timeout:g}",
         ) from None
     except (ValueError, AssertionError, KeyError, HttpProcessingError):
         # aiohttp's words for a broken form (a part's headers, its boundary)
         raise Problem(
-            ApiErrorCode.INVALID_REQUEST, "the multipart form could not be read"
+            ApiErrorCode.INVALID_REQUEST, N_("the multipart form could not be read")
         ) from None
 
 
@@ -89,15 +97,29 @@ async def _read(request: web.Request, max_image: int) -> Form:
             if number > MAX_IMAGES:
                 raise Problem(
                     ErrorCode.INVALID_OPTION,
-                    f"at most {MAX_IMAGES} images a request (one carousel post)",
+                    N_("at most {count} images a request (one carousel post)"),
+                    count=MAX_IMAGES,
                 )
             filename = part.filename or f"image{number}"
-            too_large = Problem(
-                ErrorCode.FILE_TOO_LARGE,
-                f"image {number} ({filename}) is larger than the {max_image / MB:g} MB limit"
+            too_large = (
+                Problem(
+                    ErrorCode.FILE_TOO_LARGE,
+                    N_("image {number} ({name}) is larger than the {limit} MB limit"),
+                    number=number,
+                    name=filename,
+                    limit=f"{max_image / MB:g}",
+                )
                 if room >= max_image
-                else f"the {number} images are larger than the {set_cap(max_image) / MB:g} MB "
-                "the photos of one request may make together",
+                else Problem(
+                    ErrorCode.FILE_TOO_LARGE,
+                    N_(
+                        "the {images} are larger than the {limit} MB the photos of one request "
+                        "may make together"
+                    ),
+                    # Translators: how many images were sent, in the line above.
+                    images=Plural("{count} image", "{count} images", number),
+                    limit=f"{set_cap(max_image) / MB:g}",
+                )
             )
             data = await _read_capped(part, min(max_image, room), too_large)
             room -= len(data)
@@ -106,16 +128,19 @@ async def _read(request: web.Request, max_image: int) -> Form:
             raw = await _read_capped(
                 part,
                 FIELD_BYTES,
-                Problem(ErrorCode.INVALID_OPTION, f"'{part.name}' is too long"),
+                Problem(ErrorCode.INVALID_OPTION, N_("'{name}' is too long"), name=part.name),
             )
             fields.setdefault(part.name, []).append(raw.decode(errors="replace"))
         else:
             known = ", ".join(("image", *FIELDS))
             raise Problem(
-                ErrorCode.INVALID_OPTION, f"unknown field '{part.name}'; the fields are: {known}"
+                ErrorCode.INVALID_OPTION,
+                N_("unknown field '{name}'; the fields are: {fields}"),
+                name=part.name,
+                fields=known,
             )
     if not images:
-        raise Problem(ApiErrorCode.INVALID_REQUEST, "the form has no 'image' part")
+        raise Problem(ApiErrorCode.INVALID_REQUEST, N_("the form has no 'image' part"))
     return Form(tuple(images), {name: ",".join(v) for name, v in fields.items()})
 
 

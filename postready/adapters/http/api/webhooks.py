@@ -30,6 +30,7 @@ from tenacity import (
 from yarl import URL
 
 from postready.core.config.settings import ApiSection
+from postready.core.i18n import N_
 from postready.pipeline.errors import ErrorCode, PostReadyError
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def check_url(url: str, allow_private: bool) -> str:
     """`url` when a webhook may go there; INVALID_OPTION saying why not otherwise."""
     parsed = URL(url)
     if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise PostReadyError(ErrorCode.INVALID_OPTION, "webhook_url must be an http(s) URL")
+        raise PostReadyError(ErrorCode.INVALID_OPTION, N_("webhook_url must be an http(s) URL"))
     if not allow_private:
         try:
             public = is_public(parsed.host)
@@ -73,7 +74,7 @@ def check_url(url: str, allow_private: bool) -> str:
         if not public:
             raise PostReadyError(
                 ErrorCode.INVALID_OPTION,
-                "webhook_url must be a public address, not a private or loopback one",
+                N_("webhook_url must be a public address, not a private or loopback one"),
             )
     return url
 

@@ -28,6 +28,7 @@ from postready.core.errors import AppErrorCode
 from postready.core.storage.database import Engine, Params, Row
 from postready.migrations import Migration, numbered
 from postready.pipeline.errors import PostReadyError
+from postready.pipeline.marking import N_
 
 log = logging.getLogger(__name__)
 # Held while migrating: processes starting together migrate one after the other, and each
@@ -51,7 +52,8 @@ async def connect(url: str) -> Connection:
     except psycopg.OperationalError as exc:
         raise PostReadyError(
             AppErrorCode.DATABASE_UNAVAILABLE,
-            f"cannot reach PostgreSQL at {where(url)} (POSTREADY_DATABASE_URL)",
+            N_("cannot reach PostgreSQL at {address} (POSTREADY_DATABASE_URL)"),
+            address=where(url),
         ) from exc
     await configure(connection)
     return connection

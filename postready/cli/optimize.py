@@ -330,7 +330,7 @@ def _print_summary(result: OptimizeResult, out_dir: Path, service_notes: tuple[s
 
     rows: list[tuple[str, ...]] = []
     # Translators: the notes under the summary table, "what: note" each.
-    notes = [_("source: {note}").format(note=note) for note in result.source.notes]
+    notes = [_("source: {note}").format(note=_(note)) for note in result.source.notes]
     notes.extend(_("services: {note}").format(note=note) for note in service_notes)
     notes.extend(_("services: {note}").format(note=note) for note in _writing_notes(result))
     notes.extend(
@@ -341,7 +341,7 @@ def _print_summary(result: OptimizeResult, out_dir: Path, service_notes: tuple[s
         notes.append(_("AI services: {cost}").format(cost=cost_line(result.cost)))
     for key, item in result.platforms.items():
         name = PLATFORMS[key].display_name
-        notes.extend(f"{name}: {warning}" for warning in item.warnings)
+        notes.extend(f"{name}: {fill(w.template, w.fields)}" for w in item.warnings)
         brand = item.content.brand if item.content is not None else None
         notes.extend(
             _("{platform}: brand: {what} dropped: {why}").format(

@@ -25,7 +25,7 @@ from postready.pipeline.content import CONTENT_EVENTS, ContentEngine, PreparedPh
 from postready.pipeline.encoding import public_exif
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.loading import ImageSource, LoadLimits, load_image, load_logo, read_size
-from postready.pipeline.marking import N_, Marked, photo_count
+from postready.pipeline.marking import N_, Marked, photo_count, post_count
 from postready.pipeline.models import (
     ErrorInfo,
     ItemImage,
@@ -136,9 +136,18 @@ async def run_carousel(
     async def render(photo: _Photo) -> _Rendered:
         async with at_once:
             return await _render_photo(
-                photo, request, plans, targets, limits, logo, session_dir, engine, executor,
-                prepared[photo.number - 1], report,
-            )  # fmt: skip
+                photo,
+                request,
+                plans,
+                targets,
+                limits,
+                logo,
+                session_dir,
+                engine,
+                executor,
+                prepared[photo.number - 1],
+                report,
+            )
 
     async def all_prepared() -> PreparedPhoto:
         return carousel_photo(await asyncio.gather(*prepared))
@@ -205,11 +214,14 @@ def _one_size(plan: PlatformPlan, sizes: list[tuple[int, int]]) -> PlatformPlan:
         return plan
     smaller = replace(variant, width=width, height=round(width / variant.ratio))
     smallest = widths.index(min(widths)) + 1
-    warning = (
-        f"all photos saved at {smaller.width}×{smaller.height}, one size for the whole post: "
-        f"photo {smallest} is too small for {variant.width}×{variant.height} (enlarged at most "
-        f"{MAX_UPSCALE:g}×)"
-    )
+    warning = Marked(
+        N_(
+            "all photos saved at {saved}, one size for the whole post: photo {number} is too "
+            "small for {size} (enlarged at most {factor}×)"
+        ),
+        {"saved": f"{smaller.width}×{smaller.height}", "number": smallest,
+         "size": f"{variant.width}×{variant.height}", "factor": f"{MAX_UPSCALE:g}"},
+    )  # fmt: skip
     return replace(plan, variant=smaller, warnings=(*plan.warnings, warning))
 
 
@@ -371,16 +383,29 @@ def _warnings(
     plan: PlatformPlan,
     per_photo: list[PlatformResult],
     posts: tuple[tuple[int, ...], ...],
-) -> tuple[str, ...]:
+) -> tuple[Marked, ...]:
     """The plan's warnings once, each photo's own with its number, and the split."""
     warnings = list(plan.warnings)
     for number, item in enumerate(per_photo, 1):
-        warnings += [f"photo {number}: {w}" for w in item.warnings if w not in plan.warnings]
+        warnings += [
+            Marked(N_("photo {number}: {warning}"), {"number": number, "warning": w})
+            for w in item.warnings
+            if w not in plan.warnings
+        ]
     if len(posts) > 1:
-        ranges = ", ".join(post_range(post) for post in posts)
         warnings.append(
-            f"{len(per_photo)} photos: {spec.display_name} takes at most "
-            f"{spec.carousel_limit or 1} per post, so they make {len(posts)} posts "
-            f"(photos {ranges}); post them one after the other"
+            Marked(
+                N_(
+                    "{photos}: {platform} takes at most {limit} per post, so they make "
+                    "{posts} (photos {ranges}); post them one after the other"
+                ),
+                {
+                    "photos": photo_count(len(per_photo)),
+                    "platform": spec.display_name,
+                    "limit": spec.carousel_limit or 1,
+                    "posts": post_count(len(posts)),
+                    "ranges": ", ".join(post_range(post) for post in posts),
+                },
+            )
         )
     return tuple(warnings)

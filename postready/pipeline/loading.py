@@ -249,7 +249,7 @@ def _decode(
     except (*_DECODE_ERRORS, ReducedDecodeError) as exc:
         raise _cut_short(fmt) from exc
     if getattr(image, "is_animated", False):
-        notes += ("animated image: the first frame was used",)
+        notes += (N_("animated image: the first frame was used"),)
     return LoadedImage(upright, fmt, upright_size, exif, notes)
 
 
@@ -276,7 +276,7 @@ def to_srgb(image: Image.Image) -> tuple[Image.Image, tuple[str, ...]]:
                 ),
             )
         except (ImageCms.PyCMSError, OSError, ValueError):
-            notes += ("the embedded colour profile is broken and was ignored",)
+            notes += (N_("the embedded colour profile is broken and was ignored"),)
     if base.mode != "RGB":
         base = base.convert("RGB")
     if alpha is None or alpha.getextrema()[0] == 255:

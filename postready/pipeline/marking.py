@@ -51,6 +51,11 @@ def photo_count(count: int) -> Plural:
     return Plural("{count} photo", "{count} photos", count)
 
 
+def post_count(count: int) -> Plural:
+    """A count of posts, as a field of a marked text: "1 post", "2 posts"."""
+    return Plural("{count} post", "{count} posts", count)
+
+
 def fields_to_json(fields: Mapping[str, object]) -> dict[str, object]:
     """`fields` as JSON values that `fields_from_json` gives back: marked texts stay marked
     (a chat still translates them), times stay times; numbers and text as they are, anything

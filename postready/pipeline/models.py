@@ -288,7 +288,7 @@ class PlatformResult:
     crop_box: CropBox | None = None  # in full-resolution source pixels
     crop_method: CropMethod | None = None
     image: ImageOutput | None = None
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Marked, ...] = ()  # English in results.json, marked as well
     error: ErrorInfo | None = None
     content: PlatformContent | None = None
     caption_file: Path | None = None
@@ -312,7 +312,8 @@ class PlatformResult:
         if self.crop_box:
             data["crop"] = {"box": list(self.crop_box.as_tuple()), "method": self.crop_method}
         if self.warnings:
-            data["warnings"] = list(self.warnings)
+            data["warnings"] = [format(warning) for warning in self.warnings]
+            data["warnings_wording"] = [marked_to_json(warning) for warning in self.warnings]
         if self.error:
             data["error"] = {"code": str(self.error.code), "message": self.error.message}
             if wording := self.error.wording_json():
@@ -343,7 +344,7 @@ class PlatformResult:
             crop_box=CropBox(*crop["box"]) if crop else None,
             crop_method=crop["method"] if crop else None,
             image=ImageOutput(Path(data["processed_image"]), **image) if image else None,
-            warnings=tuple(data.get("warnings", ())),
+            warnings=_marked_lines(data, "warnings"),
             error=(
                 ErrorInfo.from_wording_json(
                     ErrorCode(error["code"]), error["message"], error.get("wording")
@@ -516,7 +517,7 @@ class OptimizeResult:
                 previews=FeedPreviews.from_json(previews) if previews is not None else None,
                 # Documents written before costs were kept have neither.
                 cost=Cost.from_json(metadata["cost"]) if metadata.get("cost") else None,
-                notices=_notices(metadata),
+                notices=_marked_lines(metadata, "notices"),
                 items=tuple(
                     SourceInfo.from_json(item["source_image"], item)
                     for item in data.get("items", ())
@@ -547,9 +548,10 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
-def _notices(metadata: Mapping[str, Any]) -> tuple[Marked, ...]:
-    """The notices a results document keeps: marked where it has their wording (English lines,
-    as they are, from documents written before)."""
-    if "notices_wording" in metadata:
-        return tuple(marked_from_json(notice) for notice in metadata["notices_wording"])
-    return tuple(Marked(notice, {}) for notice in metadata.get("notices", ()))
+def _marked_lines(data: Mapping[str, Any], key: str) -> tuple[Marked, ...]:
+    """The lines (notices, warnings) a results document keeps under `key`: marked where it has
+    their wording under `<key>_wording` (English lines, as they are, from documents written
+    before)."""
+    if f"{key}_wording" in data:
+        return tuple(marked_from_json(line) for line in data[f"{key}_wording"])
+    return tuple(Marked(line, {}) for line in data.get(key, ()))

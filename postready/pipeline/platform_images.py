@@ -126,17 +126,28 @@ def _render_group(jobs: list[PlatformPlan], context: RenderContext) -> list[Plat
     return results
 
 
-def _warnings(job: PlatformPlan, upscale_limited: bool, encoded: EncodedImage) -> tuple[str, ...]:
+def _warnings(
+    job: PlatformPlan, upscale_limited: bool, encoded: EncodedImage
+) -> tuple[Marked, ...]:
     warnings = list(job.warnings)
+    saved = f"{encoded.width}×{encoded.height}"
     if upscale_limited:
         warnings.append(
-            f"photo too small for {job.variant.width}×{job.variant.height}: saved at "
-            f"{encoded.width}×{encoded.height} (enlarged at most {MAX_UPSCALE:g}×)"
+            Marked(
+                N_("photo too small for {size}: saved at {saved} (enlarged at most {factor}×)"),
+                {
+                    "size": f"{job.variant.width}×{job.variant.height}",
+                    "saved": saved,
+                    "factor": f"{MAX_UPSCALE:g}",
+                },
+            )
         )
     if encoded.shrunk:
         warnings.append(
-            f"made smaller ({encoded.width}×{encoded.height}) to fit "
-            f"{job.max_bytes / 1_000_000:g} MB"
+            Marked(
+                N_("made smaller ({saved}) to fit {limit} MB"),
+                {"saved": saved, "limit": f"{job.max_bytes / 1_000_000:g}"},
+            )
         )
     return tuple(warnings)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from postready.pipeline.marking import N_, Marked
 from postready.pipeline.models import OptimizeRequest
 from postready.pipeline.platforms import ImageVariant, OutputFormat, PlatformSpec
 
@@ -20,7 +21,7 @@ class PlatformPlan:
     spec: PlatformSpec
     variant: ImageVariant
     output_format: OutputFormat
-    warnings: tuple[str, ...]
+    warnings: tuple[Marked, ...]
 
     @property
     def max_bytes(self) -> int:
@@ -60,8 +61,13 @@ def plan_platform(
     chosen = request.variants.get(spec.key)
     variant = spec.variant(chosen) if chosen else choose_variant(spec, *sizes)
     fmt = request.output_format
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Marked, ...] = ()
     if fmt not in spec.formats:
-        warnings = (f"{spec.display_name} does not take {fmt.upper()}; saved as JPEG",)
+        warnings = (
+            Marked(
+                N_("{platform} does not take {format}; saved as JPEG"),
+                {"platform": spec.display_name, "format": fmt.upper()},
+            ),
+        )
         fmt = "jpeg"
     return PlatformPlan(spec, variant, fmt, warnings)

@@ -3,6 +3,7 @@ programs read it; English for "C", for none and for a language PostReady does no
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from postready.cli import EXIT_BAD_INPUT, EXIT_OK, main
 from postready.cli.language import requested_language
 from postready.core.i18n import environment_language
 from postready.pipeline.caption_file import SECTIONS
+from postready.pipeline.models import OptimizeResult
 from postready.pipeline.wording import wording
 from tests.cli.test_optimize import session_dir, small_photo  # noqa: F401  (fixture)
 
@@ -61,6 +63,14 @@ def test_optimize_in_spanish_prints_and_writes_spanish(small_photo, tmp_path, ca
     assert caption.startswith("CONTENIDO LISTO PARA PUBLICAR:\n" + "-" * 30 + "\n")
     titles = [line[:-1] for line in caption.splitlines() if line.endswith(":") and "  " not in line]
     assert titles == list(wording("es").file_sections) and titles != list(SECTIONS)
+    # The pipeline's warnings too; results.json keeps them English, and their wording.
+    assert "• Instagram: foto demasiado pequeña para 1080×" in printed
+    results = json.loads((session_dir(tmp_path) / "results.json").read_text("utf-8"))
+    instagram = results["platforms"]["instagram"]
+    assert instagram["warnings"][0].startswith("photo too small for 1080×")
+    assert instagram["warnings_wording"][0]["marked"].startswith("photo too small for {size}")
+    again = OptimizeResult.from_json(results).platforms["instagram"].warnings
+    assert format(again[0]) == instagram["warnings"][0]
 
 
 def test_help_follows_the_locale(monkeypatch, capsys) -> None:

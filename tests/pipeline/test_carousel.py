@@ -58,7 +58,7 @@ async def test_25_photos_make_two_instagram_posts_of_20_and_5_with_a_warning(tmp
     assert instagram.status == "success"
     assert instagram.posts == (tuple(range(1, 21)), tuple(range(21, 26)))
     assert [item.item for item in instagram.items] == list(range(1, 26))  # none dropped
-    assert any("2 posts (photos 1–20, 21–25)" in warning for warning in instagram.warnings)
+    assert any("2 posts (photos 1–20, 21–25)" in format(warning) for warning in instagram.warnings)
     folder = tmp_path / result.session_id
     assert sorted(p.name for p in folder.glob("instagram_*.jpg")) == sorted(
         f"instagram_{n}.jpg" for n in range(1, 26)
@@ -98,7 +98,7 @@ async def test_instagram_items_share_one_variant_and_one_size(tmp_path) -> None:
             with Image.open(item.image.path) as image:
                 sizes.add(image.size)
         assert len(sizes) == 1, (key, sizes)
-        assert any("one size for the whole post" in w for w in platform.warnings)
+        assert any("one size for the whole post" in format(w) for w in platform.warnings)
     assert len({item.image.width / item.image.height for item in result.platforms["x"].items}) == 1
 
 

@@ -324,7 +324,7 @@ async def feed_previews(
     session_dir: Path,
     executor: Executor | None,
     session_id: str,
-    report: Callable[[str, str], None],
+    report: Reporter,
 ) -> FeedPreviews | None:
     """Each platform's post as its feed shows it, when the request asks for previews; None
     (and a log entry) if drawing breaks, so the posts still arrive."""

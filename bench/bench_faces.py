@@ -1,5 +1,6 @@
 """Benchmark: how many platform crops keep the faces, over a grid of generated photos (every
 aspect ratio, faces at each edge and corner, small faces, two faces far apart, a group); how
+many bystanders (a face a quarter of a portrait's size or less) are found beside a portrait; how
 many faces are found in photos of none (textures, in colour and in black and white); and how
 long the crop signals and the face search take on a 12 MP photo, on a panorama and on a photo
 of no face, against the face search before the grid (one frontal cascade on a copy 400 px
@@ -29,7 +30,10 @@ from postready.pipeline.cropping import choose_crop_box, detect_crop_signals
 from postready.pipeline.faces import detect_faces
 from postready.pipeline.platforms import PLATFORMS
 from tests.face_scenes import (
+    ASPECTS,
     ASTRONAUT,
+    BACKGROUNDS,
+    FRONTAL_SOURCES,
     Placement,
     Scene,
     compose,
@@ -54,6 +58,8 @@ TEXTURES = {
     "grey": ("brick", "grass", "gravel", "moon", "coins"),
 }
 TEXTURE_SIZES = ((4000, 1536), (3000, 2000), (900, 1600), (1600, 1600))
+# (subject, bystander) face heights, as shares of the short side.
+BYSTANDERS = ((0.2, 0.05), (0.3, 0.06), (0.25, 0.045), (0.18, 0.07))
 
 
 def grid(verbose: bool) -> None:
@@ -77,6 +83,23 @@ def grid(verbose: bool) -> None:
     print(f"photos with a face found: {found}/{photos}")
     print(f"crops keeping every face: {kept}/{crops} ({kept / crops:.1%})")
     print(f"photos whose every crop keeps every face: {photos_kept}/{photos}")
+
+
+def bystanders() -> None:
+    missed = photos = 0
+    for aspect, size in ASPECTS.items():
+        for background in BACKGROUNDS:
+            for subject, bystander in BYSTANDERS:
+                photos += 1
+                placements = (
+                    Placement(FRONTAL_SOURCES[photos % 2], (0.25, 0.4), subject),
+                    Placement(FRONTAL_SOURCES[(photos + 1) % 2], (0.9, 0.7), bystander),
+                )
+                scene = compose(Scene(aspect, size, background, placements), seed=photos)
+                small = scene.faces[1]
+                found = detect_faces(scene.image)
+                missed += not any(small.intersection(box) > 0.5 * small.area for box in found)
+    print(f"bystanders beside a portrait missed: {missed}/{photos}")
 
 
 def textures() -> None:
@@ -139,6 +162,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     grid(args.verbose)
+    bystanders()
     textures()
     timings(args.repeat)
 

@@ -126,7 +126,8 @@ ASPECTS = {
 }
 BACKGROUNDS = ("studio", "coffee", "brick", "grass", "gravel", "chelsea")
 
-# (name, [(at, height)]): one face at each edge and corner, small faces, two far apart, a group.
+# (name, [(at, height)]): one face at each edge and corner, small faces, two far apart, a group,
+# a portrait with a bystander (a face a quarter the size of the subject's).
 LAYOUTS: tuple[tuple[str, tuple[tuple[tuple[float, float], float], ...]], ...] = (
     ("far-left", (((0.0, 0.45), 0.18),)),
     ("far-right", (((1.0, 0.55), 0.14),)),
@@ -136,11 +137,12 @@ LAYOUTS: tuple[tuple[str, tuple[tuple[tuple[float, float], float], ...]], ...] =
     ("small-5pc", (((0.8, 0.3), 0.05),)),
     ("two-far-apart", (((0.03, 0.4), 0.12), ((0.97, 0.6), 0.09))),
     ("group-and-one", (((0.55, 0.5), 0.11), ((0.64, 0.45), 0.10), ((0.0, 0.5), 0.08))),
+    ("portrait-and-bystander", (((0.3, 0.35), 0.22), ((0.92, 0.7), 0.05))),
 )
 
 
 def face_grid() -> list[Scene]:
-    """Every aspect × every layout: 56 photos, sources and backgrounds taken in turn."""
+    """Every aspect × every layout: 63 photos, sources and backgrounds taken in turn."""
     scenes = []
     counter = itertools.count()
     for aspect, size in ASPECTS.items():

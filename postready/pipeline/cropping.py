@@ -19,7 +19,11 @@ from postready.pipeline.faces import faces_in_search_copy, search_copy
 CropMethod = Literal["none", "faces", "saliency", "centre"]
 
 _ANALYSIS_SIDE = 400  # saliency works on a copy this long: fast, and fine enough to place a crop
-_FACE_EXTENT = 0.15  # a detected box is brows to mouth: grow it this much per side to the face
+# A detected box is brows to mouth: grown by these shares of its size to the whole face, ear to
+# ear across, forehead above and (further) the chin below.
+_FACE_ACROSS = 0.15
+_FOREHEAD = 0.1
+_CHIN = 0.25
 _FACE_ROOM = 0.25  # and keep hair and chin too where the window allows
 _HEADROOM = 0.5  # above a face, when the window slides vertically: not glued to the top edge
 _CENTRE_TOLERANCE = 0.03  # prefer the centred window unless another holds 3 % more saliency
@@ -194,8 +198,8 @@ def _face_span(face: CropBox, crop_width: bool, length: int) -> tuple[float, flo
     """The face along the window's axis, grown from the detector's box (brows to mouth) to
     forehead and chin."""
     low, high = (face.left, face.right) if crop_width else (face.top, face.bottom)
-    grow = (high - low) * _FACE_EXTENT
-    return max(0.0, low - grow), min(float(length), high + grow)
+    before, after = (_FACE_ACROSS, _FACE_ACROSS) if crop_width else (_FOREHEAD, _CHIN)
+    return max(0.0, low - (high - low) * before), min(float(length), high + (high - low) * after)
 
 
 def _uncut_crop(

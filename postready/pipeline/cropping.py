@@ -14,7 +14,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from postready.pipeline.boxes import CropBox
-from postready.pipeline.faces import faces_in_search_copy, search_copy
+from postready.pipeline.faces import faces_in_search_copy, load_opencv, search_copy
 
 CropMethod = Literal["none", "faces", "saliency", "centre"]
 
@@ -54,26 +54,40 @@ def detect_crop_signals(
     """Faces (Haar cascades) and a fine-grained saliency map, on small copies; `search` is
     the image's `search_copy` when the caller made it already (in the thread that decoded
     the photo, say)."""
-    import cv2
-
     if search is None:
         search = search_copy(image)
-    scale = min(1.0, _ANALYSIS_SIDE / max(image.size))
-    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    small = cast(npt.NDArray[np.uint8], cv2.resize(search, size, interpolation=cv2.INTER_AREA))
+    load_opencv()
     # The two detectors are independent and OpenCV releases the GIL: run them side by side.
     with ThreadPoolExecutor(1) as helper:
-        saliency_future = helper.submit(_saliency_map, small)
+        saliency_future = helper.submit(saliency_map, image.size, search)
         faces = faces_in_search_copy(search, image.width)
         saliency = saliency_future.result()
-    factor = size[0] / image.width
+    return crop_signals(image.size, faces, saliency)
+
+
+def saliency_map(size: tuple[int, int], search: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
+    """The saliency of a photo of `size` from its `search_copy`, on a copy _ANALYSIS_SIDE px
+    long (float32, 0..1)."""
+    import cv2
+
+    scale = min(1.0, _ANALYSIS_SIDE / max(size))
+    small_size = (max(1, round(size[0] * scale)), max(1, round(size[1] * scale)))
+    small = cv2.resize(search, small_size, interpolation=cv2.INTER_AREA)
+    return _saliency_map(cast(npt.NDArray[np.uint8], small))
+
+
+def crop_signals(
+    size: tuple[int, int], faces: tuple[CropBox, ...], saliency: npt.NDArray[np.float32]
+) -> CropSignals:
+    """The signals of a photo of `size`: its faces count as fully salient."""
+    factor = saliency.shape[1] / size[0]
     for face in faces:
         left, top, right, bottom = face.scaled(factor).as_tuple()
         saliency[top:bottom, left:right] = 1.0
-    return CropSignals(image.size, faces, saliency)
+    return CropSignals(size, faces, saliency)
 
 
-def _saliency_map(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.floating]:
+def _saliency_map(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
     """Fine-grained saliency, smoothed, weighted by a mild centre prior (subjects tend to be
     framed near the middle, so ties go there rather than to busy edges)."""
     import cv2

@@ -26,6 +26,7 @@ one box covering both.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, cast
@@ -77,6 +78,7 @@ _CONFIRM_NEIGHBOURS = {"colour": 3, "black-and-white": 5}
 # The cascades load once per process (loading costs more than a search) and are not safe to use
 # from two threads at once, hence the lock.
 _lock = threading.Lock()
+_import_lock = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +180,17 @@ def _faces(
 
 def prepare_detectors() -> None:
     """Load OpenCV and the face models ahead of time (e.g. while a photo decodes)."""
-    _frontal_detector()
-    _profile_detector()
+    load_opencv()
+    for load in DETECTOR_LOADERS:
+        load()
+
+
+def load_opencv() -> None:
+    """Import OpenCV, one thread at a time: its package replaces itself with the compiled
+    module while it loads, and a second thread importing it then fails ("'cv2' is not a
+    package"). Call before the first OpenCV work of a process that runs it in threads."""
+    with _import_lock:
+        import cv2.data  # noqa: F401
 
 
 def _grey(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
@@ -310,3 +321,8 @@ def _cascade(name: str) -> cv2.CascadeClassifier:
     import cv2.data
 
     return cv2.CascadeClassifier(cv2.data.haarcascades + name)
+
+
+# Each loads one face model, once OpenCV is loaded (OpenCV parses the models without the GIL:
+# two threads load both in the time of one).
+DETECTOR_LOADERS: tuple[Callable[[], object], ...] = (_frontal_detector, _profile_detector)

@@ -137,25 +137,31 @@ async def run_optimization(
         targets = [plan.variant.size for plan in plans.values()]
         return min_decoded_size(targets, size, working_side)
 
+    # Pillow's file format modules load here, not in the decoding thread, where they waited
+    # for the GIL beside the imports below and held back the decode (~60 -> ~120 ms).
+    Image.preinit()
     loading = loop.run_in_executor(
         executor, partial(_load_for_search, request.source, limits, decode_size)
     )
     # The image stages load while the photo decodes: their imports (numpy here, OpenCV and the
-    # face model in prepare_detectors) hold the GIL about as long as the decoder runs without it.
-    import numpy as np
-
-    from postready.pipeline.cropping import detect_crop_signals
-    from postready.pipeline.faces import prepare_detectors
+    # face models below) hold the GIL about as long as the decoder runs without it.
+    from postready.pipeline.cropping import crop_signals, saliency_map
+    from postready.pipeline.faces import DETECTOR_LOADERS, faces_in_search_copy, load_opencv
     from postready.pipeline.platform_images import RenderContext, render_platforms
 
-    detectors_ready = loop.run_in_executor(executor, prepare_detectors)
-    loaded, search = await loading
-    await detectors_ready
+    opencv_ready = loop.run_in_executor(executor, load_opencv)
+    loaded, search, pixels = await loading
     report("analyse", N_("Finding the best crop…"))
+    await opencv_ready
+    # Saliency runs while the face models load; the face search then has both cores.
+    detectors_ready = [loop.run_in_executor(executor, load) for load in DETECTOR_LOADERS]
+    saliency = loop.run_in_executor(executor, saliency_map, loaded.image.size, search)
     logo_loading = (
         loop.run_in_executor(executor, load_logo, request.logo.source) if request.logo else None
     )
-    signals = await loop.run_in_executor(executor, detect_crop_signals, loaded.image, search)
+    await asyncio.gather(*detectors_ready)
+    faces = await loop.run_in_executor(executor, faces_in_search_copy, search, loaded.image.width)
+    signals = crop_signals(loaded.image.size, faces, await saliency)
     logo = await logo_loading if logo_loading else None
     report("images", N_("Sizing your images…"))
     content_task = asyncio.create_task(
@@ -165,7 +171,7 @@ async def run_optimization(
         session_dir = output_root / session_id
         session_dir.mkdir(parents=True, exist_ok=True)
         context = RenderContext(
-            pixels=np.asarray(loaded.image),
+            pixels=pixels,
             mode=loaded.image.mode,
             scale=loaded.scale,
             signals=signals,
@@ -222,14 +228,16 @@ async def run_optimization(
 
 def _load_for_search(
     source: ImageSource, limits: LoadLimits, decode_size: DecodeSizer
-) -> tuple[LoadedImage, npt.NDArray[np.uint8]]:
-    """The photo decoded, and the copy its faces are searched on: made in the decoding thread
-    while the event loop's thread still imports the image stages (Pillow releases the GIL)."""
+) -> tuple[LoadedImage, npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:
+    """The photo decoded, the copy its faces are searched on and its pixels as an array: made
+    in the decoding thread while the event loop's thread still imports the image stages."""
     loaded = load_image(source, limits, min_decoded_size=decode_size)
     # Here, after the decode: the module (numpy) is the event loop thread's to import first.
+    import numpy as np
+
     from postready.pipeline.faces import search_copy
 
-    return loaded, search_copy(loaded.image)
+    return loaded, search_copy(loaded.image), np.asarray(loaded.image)
 
 
 def progress_reporter(total: int, progress: ProgressCallback | None) -> Reporter:

@@ -15,10 +15,11 @@ import numpy.typing as npt
 from PIL import Image
 
 from postready.pipeline.cropping import CropSignals
+from postready.pipeline.loading import rgb_copy
+from postready.pipeline.providers.base import ANALYSIS_SIDE
 from postready.pipeline.providers.types import ImageAnalysis, NamedColour
 from postready.pipeline.text import keywords, subject_phrase
 
-_SIDE = 128  # colour statistics barely change below this size, and it is fast
 _COLOURS = 5
 _MIN_SHARE = 0.06  # smaller colour clusters are detail, not a "dominant" colour
 _BORDER = 0.08  # width of the frame whose uniformity tells a plain background
@@ -43,7 +44,9 @@ _NAMED = {
 
 def analyse_image(image: Image.Image, signals: CropSignals, description: str) -> ImageAnalysis:
     """Describe the photo from its pixels and the user's words."""
-    small = _small_copy(image)
+    # Straight from the photo: a whole copy first (as `thumbnail`, which works in place, needs)
+    # took 12 MB at the moment the platform images render, the run's peak memory.
+    small = rgb_copy(image, ANALYSIS_SIDE)
     rgb = np.asarray(small, dtype=np.float32) / 255.0
     lab = srgb_to_lab(rgb)
     lightness = lab[..., 0] / 100.0
@@ -71,17 +74,6 @@ def analyse_image(image: Image.Image, signals: CropSignals, description: str) ->
         keywords=words,
     )
     return analysis.with_vision(_summary(analysis), (), product)
-
-
-def _small_copy(image: Image.Image) -> Image.Image:
-    """`image` in RGB at most _SIDE px long, resized straight from the photo: a copy of the
-    whole photo first (as `thumbnail`, which works in place, needs) took 12 MB at the moment
-    the platform images render, the run's peak memory."""
-    if image.mode != "RGB":
-        image = image.convert("RGB")  # first, as before: resizing RGBA weighs colours by alpha
-    scale = min(1.0, _SIDE / max(image.size))
-    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    return image.resize(size, Image.Resampling.BOX, reducing_gap=2.0)
 
 
 def redescribe(analysis: ImageAnalysis, description: str) -> ImageAnalysis:

@@ -34,6 +34,7 @@ from postready.pipeline.meaning import Topics, read_topics
 from postready.pipeline.models import ContentSources, OptimizeRequest, PlatformContent
 from postready.pipeline.platforms import PLATFORMS, PlatformSpec
 from postready.pipeline.providers.base import (
+    ANALYSIS_SIDE,
     MAX_VISION_PHOTOS,
     MAX_VISION_SIDE,
     AccountFinder,
@@ -186,6 +187,12 @@ class ContentEngine:
         self._cache = cache or (
             DirectoryCache(settings.cache_dir) if settings.cache_dir else MemoryCache()
         )
+
+    @property
+    def photo_side(self) -> int:
+        """The longest side `prepare` needs of the photo: what a vision API sees when the
+        writer is one, else what the local analysis looks at."""
+        return MAX_VISION_SIDE if self.writer.remote else ANALYSIS_SIDE
 
     def prepare(
         self,

@@ -89,6 +89,16 @@ class LoadedImage:
         return self.image.mode == "RGBA"
 
 
+def rgb_copy(image: Image.Image, side: int) -> Image.Image:
+    """`image` in RGB at most `side` px long, resized straight from it (area averaging). RGBA
+    is flattened first: resized with its alpha, colours would be weighed by it."""
+    if image.mode != "RGB":
+        image = image.convert("RGB")
+    scale = min(1.0, side / max(image.size))
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.BOX, reducing_gap=2.0)
+
+
 def sniff_format(header: bytes) -> str | None:
     """The image format that the first bytes of a file announce, or None."""
     if header[:4] == b"RIFF" and header[8:12] == b"WEBP":

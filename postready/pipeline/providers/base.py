@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 DEFAULT_OPENAI_MODEL = "gpt-5.4-mini"
 DEFAULT_GEMINI_MODEL = "gemini-flash-latest"
 MAX_VISION_SIDE = 1024  # images sent to a vision API are downscaled to this longest side
+ANALYSIS_SIDE = 128  # the local analysis's copy: colour statistics barely change below this
 MAX_VISION_PHOTOS = 4  # a carousel's first photos that its one vision + writing call sees
 # A carousel's photos go smaller: at "low" detail the model looks at 512 px anyway, and four
 # photos then weigh what one does.

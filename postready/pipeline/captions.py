@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from postready.pipeline.brand import TONE_STYLES, BrandKit
 from postready.pipeline.branding import avoided_in
-from postready.pipeline.hashtags import camel_case, format_hashtags
+from postready.pipeline.hashtags import camel_case
 from postready.pipeline.markup import to_markup
 from postready.pipeline.platforms import EmojiPolicy, HashtagPlacement, PlatformSpec
 from postready.pipeline.providers.types import ImageAnalysis
 from postready.pipeline.subject import Subject
-from postready.pipeline.text import EMOJI, WORD_CHAR, measure, shorten
+from postready.pipeline.text import EMOJI, WORD_CHAR, format_hashtags, measure, shorten
 from postready.pipeline.vocabulary import load_vocabulary
 from postready.pipeline.wording import ENGLISH, PostWording, wording
 

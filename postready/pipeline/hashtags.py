@@ -200,8 +200,3 @@ def camel_case(tag: str, spellings: Mapping[str, str] | None = None) -> str:
     if "".join(words) != tag or any(len(word) == 1 and word.isalpha() for word in words):
         return tag[:1].upper() + tag[1:]
     return "".join(word[:1].upper() + word[1:] for word in words)
-
-
-def format_hashtags(tags: Iterable[str]) -> str:
-    """The string form results.json keeps: "#a #b"."""
-    return " ".join(f"#{tag}" for tag in tags)

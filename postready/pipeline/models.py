@@ -13,7 +13,6 @@ from postready.pipeline.boxes import CropBox
 from postready.pipeline.brand import BrandKit
 from postready.pipeline.branding import BrandReport
 from postready.pipeline.errors import ErrorCode, PostReadyError
-from postready.pipeline.hashtags import format_hashtags
 from postready.pipeline.loading import ImageSource
 from postready.pipeline.logo import LogoOptions
 from postready.pipeline.marking import (
@@ -26,6 +25,7 @@ from postready.pipeline.marking import (
 from postready.pipeline.platforms import PLATFORMS, OutputFormat
 from postready.pipeline.pricing import Cost
 from postready.pipeline.providers.types import AccountSuggestions, ImageAnalysis
+from postready.pipeline.text import format_hashtags
 from postready.pipeline.timing import PostingTimes
 from postready.pipeline.wording import DEFAULT_HASHTAG_LANGUAGE, ENGLISH, HashtagLanguage
 

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from postready.pipeline.hashtags import format_hashtags
 from postready.pipeline.markup import visible_text
 from postready.pipeline.models import DEFAULT_ACCOUNT_NAME, FeedPreviews, PlatformContent
 from postready.pipeline.platforms import PLATFORMS, HashtagPlacement, LengthUnit, PlatformSpec
@@ -32,7 +31,7 @@ from postready.pipeline.preview_fonts import (
     text_width,
     visual_order,
 )
-from postready.pipeline.text import WORD_CHAR, measure
+from postready.pipeline.text import WORD_CHAR, format_hashtags, measure
 
 WIDTH = 480  # one preview: a phone's feed column
 PREVIEWS_DIR = "previews"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from postready.pipeline.platforms import LengthUnit, platform_names
 
@@ -122,3 +123,8 @@ def shorten(text: str, limit: int, unit: LengthUnit = "characters") -> str:
         while cut and measure(cut, unit) > budget:
             cut = cut[:-1]
     return cut.rstrip(" ,;:-") + ellipsis
+
+
+def format_hashtags(tags: Iterable[str]) -> str:
+    """The string form results.json keeps: "#a #b"."""
+    return " ".join(f"#{tag}" for tag in tags)

@@ -11,9 +11,6 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from postready.pipeline.alt_text import describe_photo
-from postready.pipeline.captions import draft_caption
-from postready.pipeline.meaning import read_topics
 from postready.pipeline.platforms import PLATFORMS
 from postready.pipeline.providers.types import (
     AccountSuggestions,
@@ -23,7 +20,6 @@ from postready.pipeline.providers.types import (
     SuggestedAccount,
     Writing,
 )
-from postready.pipeline.subject import describe_subject
 from postready.pipeline.vocabulary import load_vocabulary
 
 if TYPE_CHECKING:
@@ -56,6 +52,13 @@ class LocalWriter:
     remote = False
 
     async def write(self, brief: ContentBrief) -> Writing:
+        # Here, not at the top: the text modules load once a run is under way (beside its
+        # image work), not before it can start.
+        from postready.pipeline.alt_text import describe_photo
+        from postready.pipeline.captions import draft_caption
+        from postready.pipeline.meaning import read_topics
+        from postready.pipeline.subject import describe_subject
+
         vocabulary = load_vocabulary(brief.language)
         analysis = brief.analysis
         topics = read_topics(analysis, vocabulary)

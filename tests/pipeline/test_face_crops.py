@@ -3,6 +3,9 @@ in every aspect ratio, checked against every variant of every platform."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from PIL import Image, ImageOps
@@ -169,3 +172,29 @@ def test_a_subject_cut_by_the_edge_is_kept_whole_by_a_small_shift() -> None:
     size = (3000, 1000)
     choice = choose_crop_box(size, 1.0, CropSignals(size, (), saliency))
     assert choice.box.contains(CropBox(950, 300, 1400, 700))
+
+
+def test_threads_can_load_the_face_models_before_opencv_is_loaded() -> None:
+    # OpenCV's package replaces itself with its compiled module while it loads: a thread
+    # importing `cv2.data` meanwhile failed ("'cv2' is not a package"). A fresh interpreter, so
+    # that OpenCV is not loaded yet; the threads start together.
+    script = """
+import threading
+from postready.pipeline.faces import prepare_detectors
+start = threading.Barrier(4)
+errors = []
+def run():
+    start.wait()
+    try:
+        prepare_detectors()
+    except Exception as exc:
+        errors.append(repr(exc))
+threads = [threading.Thread(target=run) for _ in range(4)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+assert not errors, errors
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -393,6 +393,20 @@ async def test_message_command_on_a_message_without_an_image_says_so(fake, setti
     )
 
 
+async def test_the_no_image_line_follows_the_language_chosen_in_settings(fake, settings):
+    # Their Discord client speaks English; /settings says Ukrainian: the bot's own lines too.
+    async with running(settings, fake):
+        switch = await fake.slash(ALICE, "settings", {"options": "language uk"})
+        await until(lambda: fake.shown(switch).followups or fake.shown(switch).original)
+        pdf = {**fake.upload("notes.pdf", b"%PDF-1.7"), "content_type": "application/pdf"}
+        token = await fake.on_message(ALICE, "Optimize for social", [pdf])
+        await until(lambda: fake.shown(token).response)
+    assert fake.shown(token).response["data"]["content"] == (
+        "⚠️ до цього повідомлення не додано зображення; виберіть повідомлення з фото"
+        " (INVALID_IMAGE_FORMAT)"
+    )
+
+
 async def test_logo_with_an_image_saves_it_where_asked(fake, settings):
     async with running(settings, fake):
         png = fake.upload("logo.png", encode(textured((300, 300)), "PNG"))

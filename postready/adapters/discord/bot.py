@@ -222,7 +222,7 @@ class DiscordFrontend:
             photos = tuple(_photo(a) for a in message.attachments if _maybe_image(a))
             if not photos:
                 line = N_("that message has no image attached; pick one with a photo")
-                with speaking(supported(interaction.locale.value)):
+                with speaking(await self._language_of(interaction)):
                     shown = error_line(ErrorCode.INVALID_IMAGE_FORMAT, line)
                 await interaction.response.send_message(shown, ephemeral=True)
                 return
@@ -314,20 +314,28 @@ class DiscordFrontend:
             )
         except Exception:
             log.exception("discord_action_failed key=%s", key)
-            with speaking(supported(interaction.locale.value)):
+            with speaking(await self._language_of(interaction)):
                 alert = error_line(ErrorCode.PROCESSING_FAILED, SOMETHING_WENT_WRONG)
         if alert is not None:
             await interaction.followup.send(alert, ephemeral=True)
 
     async def _language_of(self, interaction: discord.Interaction) -> str:
-        assert self._service is not None
-        return await self._service.language(str(interaction.user.id), interaction.locale.value)
+        """The language the user chose in /settings, else their Discord client's; the
+        client's too when the settings cannot be read (the failure being reported, say)."""
+        client = supported(interaction.locale.value)
+        if self._service is None:
+            return client
+        try:
+            return await self._service.language(str(interaction.user.id), client)
+        except Exception:
+            log.exception("discord_language_lookup_failed")
+            return client
 
     async def _on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         log.error("discord_interaction_failed", exc_info=error)
-        with speaking(supported(interaction.locale.value)):
+        with speaking(await self._language_of(interaction)):
             line = error_line(ErrorCode.PROCESSING_FAILED, SOMETHING_WENT_WRONG)
         try:
             if interaction.response.is_done() and self._output is not None:

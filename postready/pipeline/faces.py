@@ -48,8 +48,8 @@ _OCTAVE = 1.9  # each copy this many times smaller than the last: one scale step
 # from 11 % of the short side), a face the fine copy could add is under two thirds of their
 # size: a bystander, not one of the photo's subjects. The fine copy is then searched coarsely,
 # its windows _COARSE_STEP apart, asking for one neighbour (a coarse search finds fewer), by
-# OpenCV's default frontal cascade (a third quicker than alt2 here and looser: 2 of 168
-# bystanders missed against 3); the zoom confirms each face with alt2 as before.
+# OpenCV's default frontal cascade (a third quicker than alt2 here, and looser); the zoom
+# confirms each face with alt2 as before.
 _SUBJECT_FACE = 1.5
 _FINE_STEP = 1.1
 _COARSE_STEP = 1.15
@@ -169,15 +169,15 @@ def _faces(
     quicker cascade."""
     height, width = copy.grey.shape
     tiles = _tiles(width, height) if skin is not None else [CropBox(0, 0, width, height)]
+    if coarse:  # the quicker, looser cascade proposes; `detector` confirms on the zoom
+        proposer, neighbours, step = _bystander_detector(), 1, _COARSE_STEP
+    else:
+        proposer, neighbours, step = detector, _NEIGHBOURS[kind], _FINE_STEP
     found = []
     for tile in tiles:
         if skin is not None and _skin_share(skin, tile) == 0:
             continue
         grey = copy.grey[tile.top : tile.bottom, tile.left : tile.right]
-        if coarse:  # the quicker, looser cascade proposes; `detector` confirms on the zoom
-            proposer, neighbours, step = _bystander_detector(), 1, _COARSE_STEP
-        else:
-            proposer, neighbours, step = detector, _NEIGHBOURS[kind], _FINE_STEP
         for box in _search(proposer, grey, neighbours, smallest, largest, step):
             box = box.shifted(tile.left, tile.top)
             if skin is not None and _skin_share(skin, box) < _SKIN_IN_FACE:
@@ -189,7 +189,6 @@ def _faces(
 
 def prepare_detectors() -> None:
     """Load OpenCV and the face models ahead of time (e.g. while a photo decodes)."""
-    load_opencv()
     for load in DETECTOR_LOADERS:
         load()
 
@@ -331,14 +330,14 @@ def _profile_detector() -> cv2.CascadeClassifier:
 
 
 def _cascade(name: str) -> cv2.CascadeClassifier:
+    load_opencv()  # first: `cv2.data` is what a half-loaded OpenCV lacks
     import cv2
-    import cv2.data
 
     return cv2.CascadeClassifier(cv2.data.haarcascades + name)
 
 
-# Each loads one face model, once OpenCV is loaded (OpenCV parses the models without the GIL:
-# two threads load both in the time of one).
+# Each loads OpenCV (once) and one face model: OpenCV parses the models without the GIL, so
+# threads load them side by side.
 DETECTOR_LOADERS: tuple[Callable[[], object], ...] = (
     _frontal_detector,
     _profile_detector,

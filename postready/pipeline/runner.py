@@ -177,7 +177,7 @@ async def run_optimization(
         context = RenderContext(
             pixels=decoded.pixels,
             mode=decoded.mode,
-            scale=size[0] / loaded.source_size[0],
+            scale=decoded.scale,
             signals=signals,
             logo=logo,
             logo_options=request.logo.options if request.logo else None,
@@ -236,9 +236,21 @@ class _Decoded:
 
     photo: LoadedImage  # whole, or the small copy the content step needs
     search: npt.NDArray[np.uint8]  # the copy its faces are searched on
-    pixels: npt.NDArray[np.uint8]  # what the platform images are cut from
-    mode: str  # of `pixels`: RGB or RGBA
-    size: tuple[int, int]  # of `pixels`
+    pixels: npt.NDArray[np.uint8]  # what the platform images are cut from: RGB or RGBA
+
+    @property
+    def size(self) -> tuple[int, int]:
+        height, width = self.pixels.shape[:2]
+        return width, height
+
+    @property
+    def mode(self) -> str:
+        return "RGBA" if self.pixels.shape[2] == 4 else "RGB"
+
+    @property
+    def scale(self) -> float:
+        """Decoded width / full-resolution width."""
+        return self.size[0] / self.photo.source_size[0]
 
 
 def _load_for_search(
@@ -259,7 +271,7 @@ def _load_for_search(
 
     image = loaded.image
     kept = loaded if content_side is None else replace(loaded, image=rgb_copy(image, content_side))
-    return _Decoded(kept, search_copy(image), np.asarray(image), image.mode, image.size)
+    return _Decoded(kept, search_copy(image), np.asarray(image))
 
 
 def progress_reporter(total: int, progress: ProgressCallback | None) -> Reporter:
